@@ -1,0 +1,65 @@
+import { describeConnection, getMigrationStatus, runMigrations } from '@mailramp/db';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { formatTable, printJson, say } from '../output.js';
+
+/** `mailramp db …`: migrations and database status. */
+export function registerDbCommands(program: Command, ctx: CliContext): void {
+  const db = program.command('db').description('database migrations and status');
+
+  db.command('migrate')
+    .description('apply pending migrations (each once, in order, in its own transaction)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(
+      ctx.action(async (opts: { json?: boolean }) => {
+        const conn = await ctx.db();
+        say(ctx.io, `database: ${describeConnection(conn)}`);
+        const result = await runMigrations(conn, { onApplied: (name) => say(ctx.io, `applied ${name}`) });
+        if (opts.json) printJson(ctx.io, result);
+        say(
+          ctx.io,
+          result.applied.length === 0
+            ? `up to date (${result.alreadyApplied} migrations applied)`
+            : `applied ${result.applied.length} migration(s); ${result.alreadyApplied} were already applied`,
+        );
+        return EXIT.OK;
+      }),
+    );
+
+  db.command('status')
+    .description('list migrations as applied, pending, edited or missing; exit 1 when pending, 4 when edited')
+    .option('--json', 'print the status as JSON on stdout')
+    .action(
+      ctx.action(async (opts: { json?: boolean }) => {
+        const conn = await ctx.db();
+        const states = await getMigrationStatus(conn);
+        if (opts.json) {
+          printJson(ctx.io, { database: describeConnection(conn), migrations: states });
+        } else {
+          say(ctx.io, `database: ${describeConnection(conn)}`);
+          say(
+            ctx.io,
+            formatTable([
+              ['migration', 'state', 'applied at'],
+              ...states.map((s) => [s.name, s.state, s.appliedAt?.toISOString() ?? '']),
+            ]),
+          );
+        }
+        if (states.some((s) => s.state === 'edited' || s.state === 'missing')) {
+          say(
+            ctx.io,
+            'an applied migration was edited or is missing: restore it; run `mailramp db status` after',
+          );
+          return EXIT.REFUSED;
+        }
+        const pending = states.filter((s) => s.state === 'pending').length;
+        if (pending > 0) {
+          say(ctx.io, `${pending} pending: run \`mailramp db migrate\``);
+          return EXIT.FINDINGS;
+        }
+        say(ctx.io, 'up to date');
+        return EXIT.OK;
+      }),
+    );
+}

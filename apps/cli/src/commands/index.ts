@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { registerConfigCommands } from './config.js';
+import { registerDbCommands } from './db.js';
+
+/** Every command group, in the order `--help` lists them. Add one line per group. */
+export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [
+  registerDbCommands,
+  registerConfigCommands,
+];

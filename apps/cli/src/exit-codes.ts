@@ -1,0 +1,59 @@
+import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
+import { DbError, type DbErrorCode } from '@mailramp/db';
+import { CommanderError } from 'commander';
+
+/**
+ * What a mailramp exit code means. Scripts and cron can branch on these.
+ *   0 OK           the command did what was asked
+ *   1 FINDINGS     it ran and found problems (lint errors, alarms, pending migrations, unhealthy)
+ *   2 USAGE        bad flags, bad config, bad input file; nothing was changed
+ *   3 UNAVAILABLE  a database, Listmonk or DNS server could not be reached; nothing was changed
+ *   4 REFUSED      refused by a safety rule (edited migration, past send_at, name taken, lock held)
+ *   5 INTERNAL     a bug or an unexpected answer; the message says what was being done
+ */
+export const EXIT = {
+  OK: 0,
+  FINDINGS: 1,
+  USAGE: 2,
+  UNAVAILABLE: 3,
+  REFUSED: 4,
+  INTERNAL: 5,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error a command raises itself, with the exit code it means. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    readonly exitCode: ExitCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+// A new error code does not compile until it is mapped here.
+const CONFIG_EXIT: Record<ConfigErrorCode, ExitCode> = {
+  NOT_FOUND: EXIT.USAGE,
+  UNREADABLE: EXIT.USAGE,
+  INVALID: EXIT.USAGE,
+};
+
+const DB_EXIT: Record<DbErrorCode, ExitCode> = {
+  BAD_URL: EXIT.USAGE,
+  UNAVAILABLE: EXIT.UNAVAILABLE,
+  MIGRATION_EDITED: EXIT.REFUSED,
+  MIGRATION_MISSING: EXIT.REFUSED,
+  MIGRATION_FAILED: EXIT.INTERNAL,
+  LOCKED: EXIT.REFUSED,
+};
+
+/** The exit code an error means. */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof ConfigError) return CONFIG_EXIT[error.code];
+  if (error instanceof DbError) return DB_EXIT[error.code];
+  if (error instanceof CommanderError) return EXIT.USAGE;
+  return EXIT.INTERNAL;
+}

@@ -1,0 +1,43 @@
+/** Where a CLI run reads and writes: the real process, or a capture in tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** True when stderr is a terminal: progress bars are drawn only then. */
+  isTTY: boolean;
+  now: () => Date;
+}
+
+/** The real process's streams, environment and clock. */
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: process.stderr.isTTY === true,
+    now: () => new Date(),
+  };
+}
+
+/** A captured run for tests: everything written is kept as text. */
+export function captureIo(overrides: Partial<CliIo> = {}): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+    env: {},
+    cwd: process.cwd(),
+    isTTY: false,
+    now: () => new Date(),
+    ...overrides,
+    out: () => out,
+    err: () => err,
+  };
+}

@@ -1,0 +1,69 @@
+import type { CliIo } from './io.js';
+
+/** Prints a value as pretty JSON on stdout (the data channel). */
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Prints a line on stderr (the human channel). */
+export function say(io: CliIo, text: string): void {
+  io.stderr(`${text}\n`);
+}
+
+/** Formats rows as aligned columns; the first row is the header. */
+export function formatTable(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const cells = rows.map((row) => row.map(String));
+  const widths: number[] = [];
+  for (const row of cells) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return cells
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** A progress reporter: a redrawn bar on a TTY, a few plain lines otherwise, nothing when quiet. */
+export interface Progress {
+  update(done: number, total?: number): void;
+  done(summary?: string): void;
+}
+
+/** Creates a progress reporter on stderr. */
+export function createProgress(io: CliIo, label: string, options: { quiet?: boolean } = {}): Progress {
+  let lastDraw = 0;
+  let lastPercentLogged = -1;
+  return {
+    update(done, total) {
+      if (options.quiet) return;
+      const now = Date.now();
+      if (io.isTTY) {
+        if (now - lastDraw < 100) return;
+        lastDraw = now;
+        const pct = total ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
+        const bar = pct === undefined ? '' : `[${'#'.repeat(Math.floor(pct / 5)).padEnd(20)}] ${pct}% `;
+        io.stderr(
+          `\r${label} ${bar}${done.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''}`,
+        );
+        return;
+      }
+      if (!total) return;
+      const decile = Math.floor((done / total) * 10) * 10;
+      if (decile > lastPercentLogged && decile < 100) {
+        lastPercentLogged = decile;
+        io.stderr(`${label} ${decile}%\n`);
+      }
+    },
+    done(summary) {
+      if (options.quiet) return;
+      if (io.isTTY) io.stderr('\r\x1b[K');
+      if (summary !== undefined) io.stderr(`${label} ${summary}\n`);
+    },
+  };
+}

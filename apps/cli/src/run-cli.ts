@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { COMMAND_GROUPS } from './commands/index.js';
+import { createContext, type GlobalOptions } from './context.js';
+import { EXIT, type ExitCode, exitCodeOf } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+const DESCRIPTION = `Build Listmonk campaigns for cold compliance outreach while protecting the sending IPs' reputation.
+
+Data goes to stdout (--json); messages and progress go to stderr.
+Exit codes: 0 ok · 1 findings · 2 usage, config or input error · 3 database/Listmonk/DNS unavailable ·
+4 refused by a safety rule · 5 internal error.`;
+
+/**
+ * Runs mailramp with the given arguments and returns the exit code. The real binary and the tests
+ * both come through here.
+ *
+ * @example
+ * process.exitCode = await runCli(['db', 'migrate'], processIo());
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const program = new Command('mailramp');
+  const ctx = createContext(io, () => program.opts<GlobalOptions>());
+  program
+    .description(DESCRIPTION)
+    .option('--config <path>', 'config file (default: ./mailramp.config.json when present)')
+    .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL); absent: embedded database')
+    .option(
+      '--data-dir <dir>',
+      'embedded database directory (env MAILRAMP_DATA_DIR; default .mailramp/data)',
+    );
+  for (const register of COMMAND_GROUPS) register(program, ctx);
+  const wire = (cmd: Command): void => {
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+      .showHelpAfterError('(add --help for usage)');
+    for (const sub of cmd.commands) wire(sub);
+  };
+  wire(program);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help, --version and a bare group name end with code 0 and have already printed.
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' ? EXIT.OK : EXIT.USAGE;
+    }
+    io.stderr(`mailramp: ${error instanceof Error ? error.message : String(error)}\n`);
+    const code = exitCodeOf(error);
+    if (io.env.MAILRAMP_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return code;
+  } finally {
+    await ctx.close();
+  }
+}

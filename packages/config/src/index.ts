@@ -1,0 +1,11 @@
+export { CONFIG_ERROR_CODES, ConfigError, type ConfigErrorCode } from './errors.js';
+export {
+  type ConfigFlags,
+  DEFAULT_CONFIG_FILE,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  parseConfig,
+} from './load-config.js';
+export { redactConfig } from './redact-config.js';
+export { type Config, type ConfigInput, ConfigSchema, configJsonSchema } from './schema.js';

@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './errors.js';
+import { loadConfig, parseConfig } from './load-config.js';
+import { redactConfig } from './redact-config.js';
+import { configJsonSchema } from './schema.js';
+
+function dirWith(config: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-'));
+  writeFileSync(
+    join(dir, 'mailramp.config.json'),
+    typeof config === 'string' ? config : JSON.stringify(config),
+  );
+  return dir;
+}
+
+describe('loadConfig', () => {
+  it('uses defaults when there is no file in the working directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-'));
+    const { config, path } = await loadConfig({ cwd: dir, env: {} });
+    expect(path).toBeUndefined();
+    expect(config.database).toEqual({ dataDir: '.mailramp/data' });
+    expect(config.listmonk.instances).toEqual({});
+  });
+
+  it('refuses an explicit --config that does not exist', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-'));
+    await expect(loadConfig({ cwd: dir, env: {}, path: 'nope.json' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('reports every problem at once, unknown keys included', async () => {
+    const dir = dirWith({
+      databse: {},
+      database: { url: 'mysql://x' },
+      listmonk: { instances: { Bad: { url: 'x' } } },
+    });
+    const error = (await loadConfig({ cwd: dir, env: {} }).catch((e: unknown) => e)) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.code).toBe('INVALID');
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        '(root): unknown key "databse"',
+        'database.url: must be a postgres:// URL',
+        expect.stringMatching(/^listmonk\.instances\.Bad/),
+      ]),
+    );
+    expect(error.problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('says where broken JSON is', async () => {
+    const dir = dirWith('{ "database": ');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toMatchObject({ code: 'INVALID' });
+  });
+
+  it('lets env override the file, and flags override env', async () => {
+    const dir = dirWith({
+      database: { url: 'postgres://file/db' },
+      listmonk: { instances: { trucking: { url: 'http://file:9000', username: 'api', token: 'file' } } },
+    });
+    const env = {
+      DATABASE_URL: 'postgres://env/db',
+      LISTMONK_TOKEN: 'from-env',
+      MAIN_EXCLUDE_OPERATORS: 'Google, ',
+    };
+    const loaded = await loadConfig({ cwd: dir, env });
+    expect(loaded.config.database.url).toBe('postgres://env/db');
+    expect(loaded.config.listmonk.instances.trucking?.token).toBe('from-env');
+    expect(loaded.config.build.excludeOperators).toEqual(['google']);
+    expect(loaded.envOverrides).toEqual(['DATABASE_URL', 'LISTMONK_TOKEN', 'MAIN_EXCLUDE_OPERATORS']);
+    const flagged = await loadConfig({ cwd: dir, env, flags: { databaseUrl: 'postgres://flag/db' } });
+    expect(flagged.config.database.url).toBe('postgres://flag/db');
+  });
+
+  it('an empty MAIN_EXCLUDE_OPERATORS replaces the default set with nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-'));
+    const { config } = await loadConfig({ cwd: dir, env: { MAIN_EXCLUDE_OPERATORS: '' } });
+    expect(config.build.excludeOperators).toEqual([]);
+  });
+});
+
+describe('redactConfig', () => {
+  it('never prints tokens or URL passwords', () => {
+    const config = parseConfig({
+      database: { url: 'postgres://mailramp:s3cret@db:5432/mailramp' },
+      listmonk: { instances: { trucking: { url: 'http://lm:9000', username: 'api', token: 'tok-123' } } },
+    });
+    const text = JSON.stringify(redactConfig(config));
+    expect(text).not.toContain('s3cret');
+    expect(text).not.toContain('tok-123');
+    expect(text).toContain('postgres://mailramp:***@db:5432/mailramp');
+  });
+});
+
+describe('configJsonSchema', () => {
+  it('describes the file, rejecting unknown keys', () => {
+    const schema = configJsonSchema() as {
+      type: string;
+      properties: Record<string, unknown>;
+      additionalProperties: unknown;
+    };
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['database', 'listmonk', 'build']));
+    expect(schema.additionalProperties).toBe(false);
+  });
+});

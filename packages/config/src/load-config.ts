@@ -1,0 +1,163 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { type Config, ConfigSchema } from './schema.js';
+
+/** The config file looked for in the working directory when no path is given. */
+export const DEFAULT_CONFIG_FILE = 'mailramp.config.json';
+
+/** Values given on the command line; they win over env and file. */
+export interface ConfigFlags {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+}
+
+/** Options for {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Explicit config file (`--config`); must exist. Absent: `mailramp.config.json` in cwd if present. */
+  path?: string | undefined;
+  cwd: string;
+  /** The environment to read overrides from (the app passes process.env). */
+  env: Readonly<Record<string, string | undefined>>;
+  flags?: ConfigFlags;
+}
+
+/** A loaded configuration and where it came from. */
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file read, or undefined when none was. */
+  path: string | undefined;
+  /** Which environment variables overrode file values. */
+  envOverrides: string[];
+}
+
+/**
+ * Reads the config file, applies environment overrides and flags, and validates the result with one
+ * schema, reporting every problem at once.
+ *
+ * @example
+ * const { config } = await loadConfig({ cwd: process.cwd(), env: process.env });
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const explicit = options.path !== undefined;
+  const path = resolve(options.cwd, options.path ?? DEFAULT_CONFIG_FILE);
+  const raw = await readJson(path, explicit);
+  const envOverrides = applyEnv(raw.value, options.env);
+  applyFlags(raw.value, options.flags ?? {});
+  return {
+    config: parseConfig(raw.value, raw.found ? path : 'configuration'),
+    path: raw.found ? path : undefined,
+    envOverrides,
+  };
+}
+
+/** Validates an already-read configuration object (tests, the service's reload). */
+export function parseConfig(value: unknown, where = 'configuration'): Config {
+  const result = ConfigSchema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = formatIssues(result.error.issues);
+  throw new ConfigError(
+    'INVALID',
+    `${where} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`,
+    problems,
+  );
+}
+
+async function readJson(
+  path: string,
+  mustExist: boolean,
+): Promise<{ value: Record<string, unknown>; found: boolean }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !mustExist) return { value: {}, found: false };
+    if (code === 'ENOENT') {
+      throw new ConfigError('NOT_FOUND', `config file ${path} does not exist; check --config`, [], {
+        cause: error,
+      });
+    }
+    throw new ConfigError('UNREADABLE', `cannot read config file ${path}: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('INVALID', `${path} is not valid JSON: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError('INVALID', `${path} must hold a JSON object`);
+  }
+  return { value: value as Record<string, unknown>, found: true };
+}
+
+function section(root: Record<string, unknown>, key: string): Record<string, unknown> {
+  const current = root[key];
+  if (typeof current === 'object' && current !== null && !Array.isArray(current)) {
+    return current as Record<string, unknown>;
+  }
+  const fresh: Record<string, unknown> = {};
+  root[key] = fresh;
+  return fresh;
+}
+
+/** Environment variables for secrets and deployment values; each replaces the file's value. */
+function applyEnv(root: Record<string, unknown>, env: LoadConfigOptions['env']): string[] {
+  const used: string[] = [];
+  const value = (name: string): string | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    used.push(name);
+    return v;
+  };
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined) section(root, 'database').url = databaseUrl;
+  const dataDir = value('MAILRAMP_DATA_DIR');
+  if (dataDir !== undefined) section(root, 'database').dataDir = dataDir;
+
+  const lmUrl = value('LISTMONK_URL');
+  const lmUser = value('LISTMONK_USERNAME');
+  const lmToken = value('LISTMONK_TOKEN');
+  if (lmUrl !== undefined || lmUser !== undefined || lmToken !== undefined) {
+    const instances = section(section(root, 'listmonk'), 'instances');
+    // The env names one server: the only configured instance, else the one called "default".
+    const names = Object.keys(instances);
+    const target = names.length === 1 ? names[0]! : 'default';
+    const instance = section(instances, target);
+    if (lmUrl !== undefined) instance.url = lmUrl;
+    if (lmUser !== undefined) instance.username = lmUser;
+    if (lmToken !== undefined) instance.token = lmToken;
+  }
+
+  // As in the runbook's builder: when present, MAIN_EXCLUDE_OPERATORS REPLACES the default set.
+  const exclude = env.MAIN_EXCLUDE_OPERATORS;
+  if (exclude !== undefined) {
+    used.push('MAIN_EXCLUDE_OPERATORS');
+    section(root, 'build').excludeOperators = exclude
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s !== '');
+  }
+  return used;
+}
+
+function applyFlags(root: Record<string, unknown>, flags: ConfigFlags): void {
+  if (flags.databaseUrl !== undefined) section(root, 'database').url = flags.databaseUrl;
+  if (flags.dataDir !== undefined) section(root, 'database').dataDir = flags.dataDir;
+}
+
+function formatIssues(issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return `${path}: unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    return `${path}: ${issue.message}`;
+  });
+}

@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { DbError } from './errors.js';
+import type { Database } from './schema.js';
+import { TEXT_PARSERS } from './type-parsers.js';
+
+/** Which engine a connection runs on. */
+export type Engine = 'postgres' | 'pglite';
+
+/** Where the embedded database lives when no URL is given. */
+export const DEFAULT_DATA_DIR = '.mailramp/data';
+
+/** Options for {@link connect}. */
+export interface ConnectOptions {
+  /** A `postgres://` or `postgresql://` URL. Absent: embedded PGlite in `dataDir`. */
+  url?: string | undefined;
+  /** PGlite data directory (default `.mailramp/data`); `memory://` keeps it in memory. */
+  dataDir?: string | undefined;
+  /** pg pool size (default 10). */
+  poolSize?: number | undefined;
+}
+
+interface EngineHandle {
+  engine: Engine;
+  /** Runs a multi-statement SQL script on the connection Kysely currently holds. */
+  execScript(db: Kysely<Database>, script: string): Promise<void>;
+  description: string;
+}
+
+const handles = new WeakMap<Kysely<Database>, EngineHandle>();
+
+/**
+ * Opens the database: a pg pool for a `postgres://` URL, embedded PGlite persisted in a data
+ * directory otherwise.
+ *
+ * @example
+ * const db = connect({ url: process.env.DATABASE_URL });
+ * await runMigrations(db);
+ */
+export function connect(options: ConnectOptions | string = {}): Kysely<Database> {
+  const opts: ConnectOptions = typeof options === 'string' ? { url: options } : options;
+  if (opts.url !== undefined && opts.url !== '') return connectPostgres(opts.url, opts.poolSize ?? 10);
+  return connectPglite(opts.dataDir ?? DEFAULT_DATA_DIR);
+}
+
+function connectPostgres(url: string, poolSize: number): Kysely<Database> {
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new DbError(
+      'BAD_URL',
+      `database URL must start with postgres:// or postgresql:// (got ${redactUrl(url)}); omit it to use the embedded database`,
+    );
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        TEXT_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  handles.set(db, {
+    engine: 'postgres',
+    description: redactUrl(url),
+    // Without bind parameters pg uses the simple query protocol, which accepts several statements.
+    execScript: async (conn, script) => {
+      await sql.raw(script).execute(conn);
+    },
+  });
+  return db;
+}
+
+function connectPglite(dataDir: string): Kysely<Database> {
+  const inMemory = dataDir === 'memory://';
+  const dir = inMemory ? undefined : resolve(dataDir);
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  const parsers = Object.fromEntries(Object.entries(TEXT_PARSERS).map(([oid, fn]) => [Number(oid), fn]));
+  const pglite = new PGlite({ ...(dir === undefined ? {} : { dataDir: dir }), parsers });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  handles.set(db, {
+    engine: 'pglite',
+    description: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite at ${dir}`,
+    // PGlite is one session: while Kysely holds its only connection, exec() runs inside that
+    // connection's open transaction.
+    execScript: async (_conn, script) => {
+      await pglite.exec(script);
+    },
+  });
+  return db;
+}
+
+function handleOf(db: Kysely<Database>): EngineHandle {
+  const handle = handles.get(db);
+  if (handle === undefined) throw new Error('not a connection made by @mailramp/db connect()');
+  return handle;
+}
+
+/** The engine behind a connection made by {@link connect}. */
+export function engineOf(db: Kysely<Database>): Engine {
+  return handleOf(db).engine;
+}
+
+/** A human description of where a connection points, without credentials. */
+export function describeConnection(db: Kysely<Database>): string {
+  return handleOf(db).description;
+}
+
+/**
+ * Runs a multi-statement SQL script. `conn` must be the connection or transaction currently
+ * pinned by `db.connection()` on the connection made by connect().
+ */
+export async function execScript(
+  db: Kysely<Database>,
+  conn: Kysely<Database>,
+  script: string,
+): Promise<void> {
+  await handleOf(db).execScript(conn, script);
+}
+
+/** A URL with any password replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}

@@ -1,0 +1,32 @@
+export {
+  type ConnectOptions,
+  connect,
+  DEFAULT_DATA_DIR,
+  describeConnection,
+  type Engine,
+  engineOf,
+  execScript,
+  redactUrl,
+} from './connect.js';
+export {
+  DB_ERROR_CODES,
+  DbError,
+  type DbErrorCode,
+  isConnectionError,
+  SQLSTATE,
+  sqlStateOf,
+} from './errors.js';
+export {
+  checksumOf,
+  listMigrationFiles,
+  MIGRATIONS_DIR,
+  type MigrationFile,
+} from './migrate/list-migration-files.js';
+export {
+  getMigrationStatus,
+  type MigrationOptions,
+  type MigrationResult,
+  type MigrationState,
+  runMigrations,
+} from './migrate/run-migrations.js';
+export * from './schema.js';

@@ -1,0 +1,148 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A JSON object stored in a jsonb column. */
+export type JsonObject = { [key: string]: unknown };
+
+/** timestamptz: read as Date, written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** date: read and written as 'YYYY-MM-DD'. */
+export type CalendarDate = string;
+
+/** fmcsa_carriers: the FMCSA census, keyed by USDOT number. */
+export interface FmcsaCarriersTable {
+  dot_number: number;
+  legal_name: string | null;
+  dba_name: string | null;
+  email: string | null;
+  phy_state: string | null;
+  phy_zip: string | null;
+  carrier_operation: string | null;
+  status_code: string | null;
+  mcs150_date: CalendarDate | null;
+  add_date: CalendarDate | null;
+  power_units: number | null;
+  drivers: number | null;
+  company_officer: string | null;
+  email_verify_result: string | null;
+  mx_provider: string | null;
+  listmonk_sent_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  attributes: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  email_domain: ColumnType<string | null, never, never>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** hc_providers: healthcare providers, keyed by NPI (labs also carry a CLIA number). */
+export interface HcProvidersTable {
+  npi: string;
+  clia_number: string | null;
+  name: string | null;
+  entity_type: string | null;
+  email: string | null;
+  state: string | null;
+  zip: string | null;
+  taxonomy: string | null;
+  deactivated_at: CalendarDate | null;
+  revalidation_due: CalendarDate | null;
+  clia_expires: CalendarDate | null;
+  email_verify_result: string | null;
+  mx_provider: string | null;
+  listmonk_sent_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  attributes: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  email_domain: ColumnType<string | null, never, never>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Why an address or domain is never mailed. */
+export const SUPPRESSION_REASONS = [
+  'hard_bounce',
+  'complaint',
+  'unsubscribe',
+  'dead_tenant',
+  'manual',
+] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** suppressions: one row per lower-cased address and reason. */
+export interface SuppressionsTable {
+  email: string;
+  reason: SuppressionReason;
+  source: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** suppressed_domains: whole recipient domains never mailed. */
+export interface SuppressedDomainsTable {
+  domain: string;
+  reason: SuppressionReason;
+  source: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export const BUILD_RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type BuildRunStatus = (typeof BUILD_RUN_STATUSES)[number];
+
+/** build_runs: one row per build, with its options, counts and outcome. */
+export interface BuildRunsTable {
+  id: Generated<number>;
+  vertical: string;
+  build_date: CalendarDate;
+  options: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  dry_run: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<BuildRunStatus, BuildRunStatus | undefined, BuildRunStatus>;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: Date | null;
+  counts: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  error: string | null;
+}
+
+export const LEDGER_STATES = ['planned', 'imported', 'scheduled', 'failed', 'reset'] as const;
+export type LedgerState = (typeof LEDGER_STATES)[number];
+
+/** send_ledger: one row per recipient per Listmonk campaign. */
+export interface SendLedgerTable {
+  id: Generated<number>;
+  vertical: string;
+  recipient_key: string;
+  email: string;
+  operator: string | null;
+  segment: string;
+  build_date: CalendarDate;
+  build_run_id: number;
+  listmonk_instance: string;
+  list_name: string;
+  list_id: number | null;
+  campaign_name: string;
+  campaign_id: number | null;
+  send_at: Timestamp;
+  state: ColumnType<LedgerState, LedgerState | undefined, LedgerState>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** mailramp_migrations: which migration files were applied, with their checksum. */
+export interface MailrampMigrationsTable {
+  name: string;
+  checksum: string;
+  applied_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** Every table mailramp owns. Later migrations add their tables here. */
+export interface Database {
+  fmcsa_carriers: FmcsaCarriersTable;
+  hc_providers: HcProvidersTable;
+  suppressions: SuppressionsTable;
+  suppressed_domains: SuppressedDomainsTable;
+  build_runs: BuildRunsTable;
+  send_ledger: SendLedgerTable;
+  mailramp_migrations: MailrampMigrationsTable;
+}
+
+export type FmcsaCarrier = Selectable<FmcsaCarriersTable>;
+export type NewFmcsaCarrier = Insertable<FmcsaCarriersTable>;
+export type FmcsaCarrierUpdate = Updateable<FmcsaCarriersTable>;
+export type HcProvider = Selectable<HcProvidersTable>;
+export type NewHcProvider = Insertable<HcProvidersTable>;
+export type SendLedgerRow = Selectable<SendLedgerTable>;
+export type BuildRun = Selectable<BuildRunsTable>;

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { connect, type Engine } from '../connect.js';
+import { checksumOf, listMigrationFiles, MIGRATIONS_DIR } from '../migrate/list-migration-files.js';
+import { runMigrations } from '../migrate/run-migrations.js';
+import type { Database } from '../schema.js';
+
+/** A private database for one test file. */
+export interface TestDatabase {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** The database URL (postgres only): lets a test start a second connection or the CLI. */
+  url: string | undefined;
+  /** Closes the connection and drops the database. */
+  destroy(): Promise<void>;
+}
+
+/** Options for {@link createTestDatabase}. */
+export interface TestDatabaseOptions {
+  /** Apply the repository's migrations (default true). */
+  migrate?: boolean;
+  /** Force an engine; default: postgres when TEST_DATABASE_URL is set, else PGlite in memory. */
+  engine?: Engine;
+}
+
+/** The engines a SQL test should run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export function testEngines(): Engine[] {
+  return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/**
+ * Creates a private, migrated database: a clone of a migrated template database on the server at
+ * TEST_DATABASE_URL, or an in-memory PGlite. Test files get one each, so they run in parallel.
+ *
+ * @example
+ * let t: TestDatabase;
+ * beforeAll(async () => { t = await createTestDatabase(); });
+ * afterAll(() => t.destroy());
+ */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  const engine = options.engine ?? (adminUrl ? 'postgres' : 'pglite');
+  if (engine === 'pglite') {
+    const db = connect({ dataDir: 'memory://' });
+    if (migrate) await runMigrations(db);
+    return { db, engine, url: undefined, destroy: () => db.destroy() };
+  }
+  if (!adminUrl) throw new Error('engine postgres needs TEST_DATABASE_URL');
+  const name = `mailramp_test_${randomBytes(6).toString('hex')}`;
+  const template = migrate ? await ensureTemplate(adminUrl) : undefined;
+  await withAdmin(adminUrl, async (admin) => {
+    if (template === undefined) {
+      await admin.query(`create database ${name}`);
+      return;
+    }
+    // Cloning needs the template free of other sessions; serialise clones across test files.
+    await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
+    try {
+      await admin.query(`create database ${name} template ${template}`);
+    } finally {
+      await admin.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY]);
+    }
+  });
+  const url = withDatabase(adminUrl, name);
+  const db = connect({ url, poolSize: 5 });
+  return {
+    db,
+    engine,
+    url,
+    destroy: async () => {
+      await db.destroy();
+      await withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+const TEMPLATE_LOCK_KEY = 7_323_002;
+
+/** Creates (once per set of migration files) a migrated template database and returns its name. */
+async function ensureTemplate(adminUrl: string): Promise<string> {
+  const files = await listMigrationFiles(MIGRATIONS_DIR);
+  const template = `mailramp_tpl_${checksumOf(files.map((f) => `${f.name}:${f.checksum}`).join('\n')).slice(0, 16)}`;
+  await withAdmin(adminUrl, async (admin) => {
+    await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
+    try {
+      const found = await admin.query('select 1 from pg_database where datname = $1', [template]);
+      if (found.rowCount === 0) {
+        await admin.query(`create database ${template}`);
+        const db = connect({ url: withDatabase(adminUrl, template), poolSize: 1 });
+        try {
+          await runMigrations(db);
+        } catch (error) {
+          await db.destroy();
+          await admin.query(`drop database if exists ${template}`);
+          throw error;
+        }
+        await db.destroy();
+      }
+    } finally {
+      await admin.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY]);
+    }
+  });
+  return template;
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
