@@ -12,18 +12,26 @@ describe('the mailramp binary', () => {
   it('runs from the repository with no build step and exits with the command’s code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-bin-'));
     const bin = join(root, 'apps/cli/bin/mailramp.js');
-    const { stderr } = await run(process.execPath, ['--import', 'tsx', bin, '--data-dir', dir, 'db', 'migrate'], {
-      cwd: root,
-    });
+    const { stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', bin, '--data-dir', dir, 'db', 'migrate'],
+      {
+        cwd: root,
+      },
+    );
     expect(stderr).toContain('applied 0001_audience.sql');
-    const status = await run(process.execPath, ['--import', 'tsx', bin, '--data-dir', dir, 'db', 'status', '--json'], {
-      cwd: root,
-    });
+    const status = await run(
+      process.execPath,
+      ['--import', 'tsx', bin, '--data-dir', dir, 'db', 'status', '--json'],
+      {
+        cwd: root,
+      },
+    );
     const parsed = JSON.parse(status.stdout) as { migrations: Array<{ state: string }> };
     expect(parsed.migrations.every((m) => m.state === 'applied')).toBe(true);
-    const failed = await run(process.execPath, ['--import', 'tsx', bin, 'no-such-command'], { cwd: root }).catch(
-      (e: { code: number }) => e,
-    );
+    const failed = await run(process.execPath, ['--import', 'tsx', bin, 'no-such-command'], {
+      cwd: root,
+    }).catch((e: { code: number }) => e);
     expect((failed as { code: number }).code).toBe(2);
   });
 });

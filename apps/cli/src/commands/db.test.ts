@@ -50,7 +50,12 @@ describe.each(testEngines())('mailramp db on %s', (engine) => {
 
 describe('mailramp usage and errors', () => {
   it('prints help for every command with exit 0', async () => {
-    for (const argv of [['--help'], ['db', '--help'], ['db', 'migrate', '--help'], ['config', 'schema', '--help']]) {
+    for (const argv of [
+      ['--help'],
+      ['db', '--help'],
+      ['db', 'migrate', '--help'],
+      ['config', 'schema', '--help'],
+    ]) {
       const io = captureIo();
       expect(await runCli(argv, io)).toBe(EXIT.OK);
       expect(io.out()).toContain('Usage: mailramp');
