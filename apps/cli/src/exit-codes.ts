@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
 import { DbError, type DbErrorCode } from '@mailramp/db';
+import { OpsError, type OpsErrorCode } from '@mailramp/ops';
 import { CommanderError } from 'commander';
 
 /**
@@ -49,11 +50,19 @@ const DB_EXIT: Record<DbErrorCode, ExitCode> = {
   LOCKED: EXIT.REFUSED,
 };
 
+const OPS_EXIT: Record<OpsErrorCode, ExitCode> = {
+  UNSAFE_ARGUMENT: EXIT.USAGE,
+  COMMAND_UNAVAILABLE: EXIT.UNAVAILABLE,
+  COMMAND_FAILED: EXIT.FINDINGS,
+  COMMAND_TIMEOUT: EXIT.UNAVAILABLE,
+};
+
 /** The exit code an error means. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof ConfigError) return CONFIG_EXIT[error.code];
   if (error instanceof DbError) return DB_EXIT[error.code];
+  if (error instanceof OpsError) return OPS_EXIT[error.code];
   if (error instanceof CommanderError) return EXIT.USAGE;
   return EXIT.INTERNAL;
 }

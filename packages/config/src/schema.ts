@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BuildSection } from './sections/build.js';
 import { DatabaseSection } from './sections/database.js';
 import { ListmonkSection } from './sections/listmonk.js';
+import { MailboxSection } from './sections/mailbox.js';
 
 /**
  * The whole of `mailramp.config.json`. One schema, parsed once at start-up; every section is
@@ -12,6 +13,10 @@ export const ConfigSchema = z.strictObject({
   database: DatabaseSection.default({ dataDir: '.mailramp/data' }),
   listmonk: ListmonkSection.default({ instances: {} }),
   build: BuildSection.default({}),
+  mailbox: MailboxSection.default({
+    families: { disabled: [], extra: {}, legalAddresses: [] },
+    operators: {},
+  }),
 });
 
 /** The parsed, defaulted configuration. */

@@ -1,0 +1,24 @@
+export {
+  type BlockedReason,
+  createDomainFamilies,
+  type DomainFamilies,
+  type DomainFamiliesOptions,
+} from './families/create-domain-families.js';
+export { DOMAIN_FAMILIES, FAMILY_IDS, type FamilyId } from './families/domain-families.js';
+export { domainOf, normalizeEmail } from './families/domain-of.js';
+export { classifyMxHosts, mxSuffixOf, operatorOfHost } from './operators/classify-mx-hosts.js';
+export {
+  createMxClassifier,
+  type MxClassification,
+  type MxClassifier,
+  type MxClassifierOptions,
+  type MxRecord,
+} from './operators/create-mx-classifier.js';
+export {
+  extendOperatorTable,
+  MIXED_MX,
+  NO_MX,
+  OPERATOR_SUFFIXES,
+  type OperatorTable,
+  WARMUP_EXCLUDE_OPERATORS,
+} from './operators/operator-suffixes.js';

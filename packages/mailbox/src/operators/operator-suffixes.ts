@@ -1,0 +1,73 @@
+/**
+ * Receiving operators by MX host suffix (DOMAIN.md §2). A suffix starting with `.` matches that
+ * domain's subdomains; one without matches the host itself or its subdomains. Users extend this table
+ * in config: Comcast, Charter, Cox and other ISPs need live MX data.
+ */
+export const OPERATOR_SUFFIXES = {
+  google: ['.google.com', '.googlemail.com'],
+  // Consumer (olc) and Microsoft 365 share one operator: caps and holds treat Microsoft as one.
+  microsoft: ['.olc.protection.outlook.com', '.mail.protection.outlook.com', '.mx.microsoft', '.outlook.com'],
+  // AT&T consumer MX (*.prodigy.net) is Yahoo-operated.
+  yahoo: ['.yahoodns.net', '.prodigy.net'],
+  apple: ['.icloud.com'],
+  mimecast: ['.mimecast.com', '.mimecast.co.za', '.mimecast-offshore.com'],
+  proofpoint: ['.pphosted.com', '.ppe-hosted.com'],
+  barracuda: ['.barracudanetworks.com'],
+  cisco: ['.iphmx.com'],
+  godaddy: ['secureserver.net'],
+  zoho: ['.zoho.com', '.zohomail.com'],
+  rackspace: ['.emailsrvr.com'],
+  fastmail: ['.messagingengine.com'],
+  broadcom: ['.messagelabs.com'],
+  comcast: ['.comcast.net'],
+  charter: ['.charter.net'],
+  centurylink: ['.centurylink.net'],
+  windstream: ['.windstream.net'],
+  tds: ['.tds.net'],
+  earthlink: ['.earthlink.net'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Operator id → MX host suffixes. */
+export type OperatorTable = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The warm-up exclusion set: big-MX operators plus consumer-MX operators, held out of cold sends
+ * until warm-up day 30 (SEED-SYSTEM.md "Receiving operators"). MAIN_EXCLUDE_OPERATORS replaces it.
+ */
+export const WARMUP_EXCLUDE_OPERATORS = [
+  'google',
+  'microsoft',
+  'proofpoint',
+  'mimecast',
+  'barracuda',
+  'cisco',
+  'broadcom',
+  'yahoo',
+  'apple',
+  'comcast',
+  'charter',
+  'centurylink',
+  'windstream',
+  'tds',
+  'earthlink',
+] as const;
+
+/** The domain has no usable MX (none, or a null MX). */
+export const NO_MX = 'no_mx';
+/** The MX hosts belong to different operators (vanity domains mixing providers). */
+export const MIXED_MX = 'mx:mixed';
+
+/** Merges user additions into the shipped table (additions extend, never replace). */
+export function extendOperatorTable(extra: Readonly<Record<string, readonly string[]>> = {}): OperatorTable {
+  const table: Record<string, string[]> = {};
+  for (const [id, suffixes] of Object.entries(OPERATOR_SUFFIXES)) table[id] = [...suffixes];
+  for (const [id, suffixes] of Object.entries(extra)) {
+    const list = table[id] ?? [];
+    table[id] = list;
+    for (const s of suffixes) {
+      const suffix = s.trim().toLowerCase();
+      if (suffix !== '' && !list.includes(suffix)) list.push(suffix);
+    }
+  }
+  return table;
+}
