@@ -9,3 +9,14 @@ export {
 } from './load-config.js';
 export { redactConfig } from './redact-config.js';
 export { type Config, type ConfigInput, ConfigSchema, configJsonSchema } from './schema.js';
+export {
+  type DayRange,
+  DEFAULT_DAILY_CEILING,
+  DEFAULT_SENDING_HOURS,
+  RAMP_PRESETS,
+  type RampPreset,
+  RUNBOOK_POOL_TABLE,
+  type SendingIp,
+  type WarmupConfig,
+  type WarmupStreamConfig,
+} from './sections/warmup.js';

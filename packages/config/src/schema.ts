@@ -3,21 +3,41 @@ import { BuildSection } from './sections/build.js';
 import { DatabaseSection } from './sections/database.js';
 import { ListmonkSection } from './sections/listmonk.js';
 import { MailboxSection } from './sections/mailbox.js';
+import { WarmupSection } from './sections/warmup.js';
 
 /**
  * The whole of `mailramp.config.json`. One schema, parsed once at start-up; every section is
  * strict, so a misspelt key is an error rather than a silently ignored setting.
  */
-export const ConfigSchema = z.strictObject({
-  $schema: z.string().optional(),
-  database: DatabaseSection.default({ dataDir: '.mailramp/data' }),
-  listmonk: ListmonkSection.default({ instances: {} }),
-  build: BuildSection.default({}),
-  mailbox: MailboxSection.default({
-    families: { disabled: [], extra: {}, legalAddresses: [] },
-    operators: {},
-  }),
-});
+export const ConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    database: DatabaseSection.default({ dataDir: '.mailramp/data' }),
+    listmonk: ListmonkSection.default({ instances: {} }),
+    build: BuildSection.default({}),
+    mailbox: MailboxSection.default({
+      families: { disabled: [], extra: {}, legalAddresses: [] },
+      operators: {},
+    }),
+    warmup: WarmupSection.default({ streams: {} }),
+  })
+  .superRefine((config, ctx) => {
+    // Cross-section: a warm-up stream may only feed a Listmonk instance that is configured. Zod runs
+    // this even when a section failed (to list every problem), so read defensively.
+    const instances: Record<string, unknown> = config.listmonk?.instances ?? {};
+    for (const [name, stream] of Object.entries(config.warmup?.streams ?? {})) {
+      const feeds: unknown = stream?.listmonk;
+      if (!Array.isArray(feeds)) continue;
+      feeds.forEach((instance, i) => {
+        if (typeof instance !== 'string' || instance in instances) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['warmup', 'streams', name, 'listmonk', i],
+          message: `no Listmonk instance "${instance}"; add it under listmonk.instances or fix the name`,
+        });
+      });
+    }
+  });
 
 /** The parsed, defaulted configuration. */
 export type Config = z.output<typeof ConfigSchema>;
