@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BuildSection } from './sections/build.js';
 import { DatabaseSection } from './sections/database.js';
+import { HealthSection } from './sections/health.js';
 import { ListmonkSection } from './sections/listmonk.js';
 import { MailboxSection } from './sections/mailbox.js';
 import { WarmupSection } from './sections/warmup.js';
@@ -20,6 +21,7 @@ export const ConfigSchema = z
       operators: {},
     }),
     warmup: WarmupSection.default({ streams: {} }),
+    health: HealthSection.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Cross-section: a warm-up stream may only feed a Listmonk instance that is configured. Zod runs

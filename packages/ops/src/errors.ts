@@ -8,6 +8,14 @@ export const OPS_ERROR_CODES = [
   'COMMAND_FAILED',
   /** A host command did not finish in time. */
   'COMMAND_TIMEOUT',
+  /** Configuration given to an ops function is unusable (no envelope domain, no sending IPs). */
+  'INVALID_CONFIG',
+  /** An input file (interfaces, master.cf, mail log, state file) is missing or unreadable. */
+  'INPUT_UNREADABLE',
+  /** The configured DNS resolver did not answer at all (timeout, refused, unreachable). */
+  'DNS_UNAVAILABLE',
+  /** A state file could not be written; nothing else was changed. */
+  'STATE_UNWRITABLE',
 ] as const;
 
 export type OpsErrorCode = (typeof OPS_ERROR_CODES)[number];

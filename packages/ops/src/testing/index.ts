@@ -1,0 +1,5 @@
+export {
+  type FixtureDnsServer,
+  type FixtureRecord,
+  startFixtureDnsServer,
+} from './start-fixture-dns-server.js';
