@@ -1,3 +1,4 @@
+import { BuilderError, type BuilderErrorCode } from '@mailramp/builder';
 import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
 import { DbError, type DbErrorCode } from '@mailramp/db';
 import { OpsError, type OpsErrorCode } from '@mailramp/ops';
@@ -61,12 +62,26 @@ const OPS_EXIT: Record<OpsErrorCode, ExitCode> = {
   STATE_UNWRITABLE: EXIT.USAGE,
 };
 
+const BUILDER_EXIT: Record<BuilderErrorCode, ExitCode> = {
+  BACKFILL_INVALID: EXIT.USAGE,
+  BACKFILL_EMPTY: EXIT.USAGE,
+  BACKFILL_EXISTS: EXIT.REFUSED,
+  BACKFILL_NOT_FOUND: EXIT.USAGE,
+  BACKFILL_ALREADY_REVERTED: EXIT.REFUSED,
+  BACKFILL_CONFLICT: EXIT.REFUSED,
+  LINKS_TABLE_MISSING: EXIT.USAGE,
+  LINKS_REPAIR_EXISTS: EXIT.REFUSED,
+  LINKS_REPAIR_NOT_FOUND: EXIT.USAGE,
+  LINKS_VERIFY_FAILED: EXIT.INTERNAL,
+};
+
 /** The exit code an error means. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof ConfigError) return CONFIG_EXIT[error.code];
   if (error instanceof DbError) return DB_EXIT[error.code];
   if (error instanceof OpsError) return OPS_EXIT[error.code];
+  if (error instanceof BuilderError) return BUILDER_EXIT[error.code];
   if (error instanceof CommanderError) return EXIT.USAGE;
   return EXIT.INTERNAL;
 }

@@ -121,6 +121,26 @@ export interface SendLedgerTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export const BACKFILL_STATES = ['applied', 'partially_reverted', 'reverted'] as const;
+export type BackfillState = (typeof BACKFILL_STATES)[number];
+
+/** backfills: one row per named backfill (a reversible reset of listmonk_sent_at with a backup table). */
+export interface BackfillsTable {
+  id: Generated<number>;
+  name: string;
+  vertical: string;
+  filter: ColumnType<JsonObject, JsonObject | string, JsonObject | string>;
+  backup_table: string;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  row_count: ColumnType<number, number | undefined, number>;
+  ledger_count: ColumnType<number, number | undefined, number>;
+  state: ColumnType<BackfillState, BackfillState | undefined, BackfillState>;
+  reverted_by: string | null;
+  reverted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  restored_count: ColumnType<number, number | undefined, number>;
+}
+
 /** mailramp_migrations: which migration files were applied, with their checksum. */
 export interface MailrampMigrationsTable {
   name: string;
@@ -137,6 +157,7 @@ export interface Database {
   build_runs: BuildRunsTable;
   send_ledger: SendLedgerTable;
   mailramp_migrations: MailrampMigrationsTable;
+  backfills: BackfillsTable;
 }
 
 export type FmcsaCarrier = Selectable<FmcsaCarriersTable>;
@@ -146,3 +167,4 @@ export type HcProvider = Selectable<HcProvidersTable>;
 export type NewHcProvider = Insertable<HcProvidersTable>;
 export type SendLedgerRow = Selectable<SendLedgerTable>;
 export type BuildRun = Selectable<BuildRunsTable>;
+export type BackfillRow = Selectable<BackfillsTable>;

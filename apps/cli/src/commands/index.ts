@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerBackfillCommands } from './backfill.js';
 import { registerConfigCommands } from './config.js';
 import { registerDbCommands } from './db.js';
+import { registerListmonkCommands } from './listmonk.js';
 
 /** Every command group, in the order `--help` lists them. Add one line per group. */
 export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [
   registerDbCommands,
   registerConfigCommands,
+  registerBackfillCommands,
+  registerListmonkCommands,
 ];
