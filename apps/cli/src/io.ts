@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { type CommandRunner, createProcessRunner } from '@mailramp/ops';
+
 /** Where a CLI run reads and writes: the real process, or a capture in tests. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -7,6 +10,10 @@ export interface CliIo {
   /** True when stderr is a terminal: progress bars are drawn only then. */
   isTTY: boolean;
   now: () => Date;
+  /** Runs host commands (postconf, postfix, ip…) as argument arrays; tests pass a recording runner. */
+  runner: CommandRunner;
+  /** Reads a host file (master.cf, stamp files) as UTF-8. */
+  readTextFile: (path: string) => Promise<string>;
 }
 
 /** The real process's streams, environment and clock. */
@@ -18,6 +25,8 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     isTTY: process.stderr.isTTY === true,
     now: () => new Date(),
+    runner: createProcessRunner(),
+    readTextFile: (path) => readFile(path, 'utf8'),
   };
 }
 
@@ -36,6 +45,13 @@ export function captureIo(overrides: Partial<CliIo> = {}): CliIo & { out: () => 
     cwd: process.cwd(),
     isTTY: false,
     now: () => new Date(),
+    // A test that reaches the host must say so: no real command runs by accident.
+    runner: {
+      run: async (command) => {
+        throw new Error(`captureIo has no command runner (tried ${command}); pass captureIo({ runner })`);
+      },
+    },
+    readTextFile: (path) => readFile(path, 'utf8'),
     ...overrides,
     out: () => out,
     err: () => err,

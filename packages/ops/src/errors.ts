@@ -16,6 +16,12 @@ export const OPS_ERROR_CODES = [
   'DNS_UNAVAILABLE',
   /** A state file could not be written; nothing else was changed. */
   'STATE_UNWRITABLE',
+  /** A date given on the command line or in a file is not a date. */
+  'INVALID_DATE',
+  /** A warm-up stamp file is missing, unreadable or does not hold epoch seconds. */
+  'INVALID_STAMP',
+  /** A named warm-up stream is not in the config. */
+  'UNKNOWN_STREAM',
 ] as const;
 
 export type OpsErrorCode = (typeof OPS_ERROR_CODES)[number];

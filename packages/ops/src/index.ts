@@ -51,3 +51,34 @@ export {
   prefixArg,
   transportArg,
 } from './exec/safe-args.js';
+export {
+  listTransportProblems,
+  type TransportBinding,
+  type TransportProblem,
+} from './postfix/list-transport-problems.js';
+export {
+  type MasterCfProblem,
+  type MasterCfService,
+  type ParsedMasterCf,
+  parseMasterCf,
+} from './postfix/parse-master-cf.js';
+export { applyWarmup, type WarmupApplied } from './warmup/apply-warmup.js';
+export { type DayRange, dayTableValue, getHourlyCap, getPoolSize } from './warmup/day-table.js';
+export { type PlanPoolInput, type PoolPlan, planPool, type SendingIp } from './warmup/plan-pool.js';
+export {
+  type ParsedTransportMaps,
+  type PlanTransportMapsInput,
+  parseTransportMaps,
+  planTransportMaps,
+  sameTransportMaps,
+} from './warmup/plan-transport-maps.js';
+export { planWarmup, type WarmupPlan, type WarmupState } from './warmup/plan-warmup.js';
+export { planReadTransportMapsCommand, planSetTransportMapsCommands } from './warmup/postfix-commands.js';
+export {
+  type ReadTextFile,
+  readWarmupStart,
+  readWarmupState,
+  type WarmupHost,
+} from './warmup/read-warmup-state.js';
+export { type DateLike, parseWarmupStamp, toUtcDate, warmupDay } from './warmup/warmup-day.js';
+export type { StreamPostfix, WarmupStart, WarmupStream } from './warmup/warmup-stream.js';

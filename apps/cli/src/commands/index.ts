@@ -4,6 +4,7 @@ import { registerBackfillCommands } from './backfill.js';
 import { registerConfigCommands } from './config.js';
 import { registerDbCommands } from './db.js';
 import { registerListmonkCommands } from './listmonk.js';
+import { registerOpsWarmupCommands } from './ops-warmup.js';
 
 /** Every command group, in the order `--help` lists them. Add one line per group. */
 export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [
@@ -11,4 +12,5 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerConfigCommands,
   registerBackfillCommands,
   registerListmonkCommands,
+  registerOpsWarmupCommands,
 ];
