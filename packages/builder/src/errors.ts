@@ -15,18 +15,37 @@ export const BUILDER_ERROR_CODES = [
   'LINKS_REPAIR_EXISTS',
   'LINKS_REPAIR_NOT_FOUND',
   'LINKS_VERIFY_FAILED',
+  // templates (render, altbody, lint)
+  'TEMPLATE_NOT_FOUND',
+  'TEMPLATE_UNREADABLE',
+  'TEMPLATE_SYNTAX',
+  'TEMPLATE_DATA_INVALID',
+  'TEMPLATE_LINT_FAILED',
 ] as const;
 
 export type BuilderErrorCode = (typeof BUILDER_ERROR_CODES)[number];
 
+/** Where in a file an error points (1-based line and column). */
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
 /** The one error type of @mailramp/builder: a code from BUILDER_ERROR_CODES, a message that says what to do, the cause kept. */
 export class BuilderError extends Error {
   override readonly name = 'BuilderError';
+  /** Where in a template the problem is, when it is in one. */
+  readonly location: ErrorLocation | undefined;
+  /** Extra structured detail (e.g. the lint findings that refused a campaign). */
+  readonly details: unknown;
   constructor(
     readonly code: BuilderErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; location?: ErrorLocation; details?: unknown },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.location = options?.location;
+    this.details = options?.details;
   }
 }

@@ -1,3 +1,4 @@
 export * from './backfill/index.js';
 export * from './backfill/links/index.js';
-export { BUILDER_ERROR_CODES, BuilderError, type BuilderErrorCode } from './errors.js';
+export * from './errors.js';
+export * from './template/index.js';

@@ -1,0 +1,79 @@
+import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
+import { createTagVault } from './create-tag-vault.js';
+import { scanTemplateTags, type TemplateTag } from './scan-template-tags.js';
+
+/** The text/plain part and what could not be carried into it. */
+export interface RenderedAltbody {
+  text: string;
+  /**
+   * Listmonk tags of the HTML that sit where text has no place for them (an `<img src>`, a style,
+   * another attribute) and so are not in the text. A value there is simply not needed; a control
+   * action (`if`/`range`/`end`…) there can leave the text part unbalanced — the lint reports that.
+   */
+  omitted: TemplateTag[];
+}
+
+/** Column the text part wraps at (RFC 5322 recommends lines of at most 78 characters). */
+export const ALTBODY_WIDTH = 78;
+
+const altOnly: FormatCallback = (elem, _walk, builder) => {
+  const alt = (elem.attribs as Record<string, string> | undefined)?.alt?.trim();
+  if (alt) builder.addInline(alt, { noWordTransform: true });
+};
+
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+  selector,
+  // html-to-text upper-cases headings by default, which would turn `{{ .Subscriber.FirstName }}`
+  // into `{{ .SUBSCRIBER.FIRSTNAME }}`: a broken tag.
+  options: { uppercase: false },
+}));
+
+const OPTIONS: HtmlToTextOptions = {
+  wordwrap: ALTBODY_WIDTH,
+  // Never cut a long word (a URL): wrapping happens only at spaces.
+  longWordSplit: { forceWrapOnLimit: false, wrapCharacters: [] },
+  formatters: { altOnly },
+  selectors: [
+    ...HEADINGS,
+    {
+      selector: 'a',
+      options: { linkBrackets: ['(', ')'], hideLinkHrefIfSameAsText: true, noAnchorUrl: true },
+    },
+    { selector: 'img', format: 'altOnly' },
+    {
+      selector: 'table.data',
+      format: 'dataTable',
+      options: { uppercaseHeaderCells: false, maxColumnWidth: 40 },
+    },
+    {
+      selector: 'table[data-table]',
+      format: 'dataTable',
+      options: { uppercaseHeaderCells: false, maxColumnWidth: 40 },
+    },
+    { selector: '.altbody-skip', format: 'skip' },
+    { selector: 'style', format: 'skip' },
+    { selector: 'title', format: 'skip' },
+  ],
+};
+
+/**
+ * Renders the text/plain part (the altbody) of a campaign from its rendered HTML.
+ *
+ * Links become `text (url)`, images their alt text, lists and data tables (`<table class="data">`)
+ * stay readable, headings keep their case, lines wrap near 78 columns without ever breaking a URL
+ * or a Listmonk tag, and every Listmonk tag in the text is byte-identical to the HTML's (so a
+ * tracked static link `https://…@TrackLink` is still tracked). Elements with class
+ * `altbody-skip` (e.g. a "view in browser" bar) are left out.
+ *
+ * @example
+ * const { text } = renderAltbody(html);
+ */
+export function renderAltbody(html: string): RenderedAltbody {
+  const { tags } = scanTemplateTags(html, { mode: 'listmonk' });
+  const vault = createTagVault();
+  const protectedHtml = vault.protect(html, tags);
+  const converted = convert(protectedHtml, OPTIONS);
+  const text = vault.restore(converted);
+  const present = vault.present(converted);
+  return { text: `${text.trimEnd()}\n`, omitted: tags.filter((_, i) => !present.has(i)) };
+}
