@@ -2,6 +2,7 @@ import { BuilderError, type BuilderErrorCode } from '@mailramp/builder';
 import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
 import { DbError, type DbErrorCode } from '@mailramp/db';
 import { OpsError, type OpsErrorCode } from '@mailramp/ops';
+import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk';
 import { CommanderError } from 'commander';
 
 /**
@@ -83,6 +84,15 @@ const BUILDER_EXIT: Record<BuilderErrorCode, ExitCode> = {
   TEMPLATE_LINT_FAILED: EXIT.REFUSED,
 };
 
+const LISTMONK_EXIT: Record<ListmonkErrorCode, ExitCode> = {
+  UNAVAILABLE: EXIT.UNAVAILABLE,
+  REJECTED: EXIT.USAGE,
+  AUTH: EXIT.USAGE,
+  NOT_FOUND: EXIT.USAGE,
+  BAD_RESPONSE: EXIT.INTERNAL,
+  SEND_AT_PAST: EXIT.REFUSED,
+};
+
 /** The exit code an error means. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
@@ -90,6 +100,7 @@ export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof DbError) return DB_EXIT[error.code];
   if (error instanceof OpsError) return OPS_EXIT[error.code];
   if (error instanceof BuilderError) return BUILDER_EXIT[error.code];
+  if (error instanceof ListmonkError) return LISTMONK_EXIT[error.code];
   if (error instanceof CommanderError) return EXIT.USAGE;
   return EXIT.INTERNAL;
 }

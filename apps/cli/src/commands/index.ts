@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { registerBackfillCommands } from './backfill.js';
 import { registerConfigCommands } from './config.js';
 import { registerDbCommands } from './db.js';
+import { registerDevCommands } from './dev.js';
 import { registerListmonkCommands } from './listmonk.js';
 import { registerOpsWarmupCommands } from './ops-warmup.js';
 
@@ -13,4 +14,5 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerBackfillCommands,
   registerListmonkCommands,
   registerOpsWarmupCommands,
+  registerDevCommands,
 ];

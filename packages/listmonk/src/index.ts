@@ -1,0 +1,38 @@
+export { assertSendAtAhead } from './campaigns/assert-send-at-ahead.js';
+export type { CampaignInput, CampaignPatch, CampaignsApi } from './campaigns/create-campaigns-api.js';
+export {
+  type CampaignStatus,
+  planStatusChange,
+  type RequestableStatus,
+} from './campaigns/plan-status-change.js';
+export type { ListmonkClientOptions, ServerInfo } from './client/client-core.js';
+export { createListmonkClient, type ListmonkClient } from './client/create-listmonk-client.js';
+export type { ListmonkEvent } from './client/listmonk-event.js';
+export {
+  featuresOf,
+  isAtLeast,
+  type ListmonkFeatures,
+  type ListmonkVersion,
+  parseListmonkVersion,
+} from './client/listmonk-version.js';
+export { DEFAULT_RETRY_POLICY, planRetryDelay, type RetryPolicy } from './client/plan-retry-delay.js';
+export type {
+  Bounce,
+  Campaign,
+  ImportStatus,
+  List,
+  RunningStats,
+  Settings,
+  Subscriber,
+  Template,
+} from './client/schemas.js';
+export {
+  isListmonkError,
+  LISTMONK_ERROR_CODES,
+  ListmonkError,
+  type ListmonkErrorCode,
+  type ListmonkErrorDetails,
+} from './errors.js';
+export type { ListInput, ListsApi } from './lists/create-lists-api.js';
+export type { ImportApi, ImportResult, ImportSubscribersInput } from './subscribers/create-import-api.js';
+export { formatImportCsv, type ImportRow } from './subscribers/format-import-csv.js';

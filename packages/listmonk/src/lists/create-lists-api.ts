@@ -1,0 +1,88 @@
+import type { ClientCore } from '../client/client-core.js';
+import { type List, ListSchema, pageOf } from '../client/schemas.js';
+import { ListmonkError } from '../errors.js';
+
+/** What a list is created with when find-or-create does not find it. */
+export interface ListInput {
+  name: string;
+  type?: 'public' | 'private' | 'temporary';
+  optin?: 'single' | 'double';
+  tags?: string[];
+  description?: string;
+}
+
+/** The list methods of the client. */
+export interface ListsApi {
+  /** Lists, optionally only those whose name contains `query` or that carry `tag`. */
+  listLists(filter?: { query?: string; tag?: string }): Promise<List[]>;
+  /** The list named exactly `name` (the lowest id when Listmonk holds several), or undefined. */
+  findList(name: string): Promise<List | undefined>;
+  /**
+   * The list named exactly `name`, created when absent. Listmonk list names are not unique, so the
+   * oldest (lowest id) exact match wins; calls for one name are serialised inside this client.
+   */
+  findOrCreateList(input: ListInput): Promise<{ list: List; created: boolean }>;
+}
+
+const ListPage = pageOf(ListSchema);
+
+/** Creates the list methods. */
+export function createListsApi(core: ClientCore): ListsApi {
+  const inFlight = new Map<string, Promise<{ list: List; created: boolean }>>();
+
+  async function listLists(filter: { query?: string; tag?: string } = {}): Promise<List[]> {
+    await core.server();
+    const page = await core.transport.send({
+      method: 'GET',
+      path: '/api/lists',
+      query: { query: filter.query, tag: filter.tag, per_page: 'all' },
+      schema: ListPage,
+    });
+    return page.results;
+  }
+
+  async function findList(name: string): Promise<List | undefined> {
+    const candidates = await listLists({ query: name });
+    return candidates.filter((l) => l.name === name).sort((a, b) => a.id - b.id)[0];
+  }
+
+  async function create(input: ListInput): Promise<{ list: List; created: boolean }> {
+    const found = await findList(input.name);
+    if (found !== undefined) return { list: found, created: false };
+    const list = await core.transport.send({
+      method: 'POST',
+      path: '/api/lists',
+      json: {
+        name: input.name,
+        type: input.type ?? 'private',
+        optin: input.optin ?? 'single',
+        tags: input.tags ?? [],
+        description: input.description ?? '',
+      },
+      schema: ListSchema,
+    });
+    return { list, created: true };
+  }
+
+  return {
+    listLists,
+    findList,
+    findOrCreateList(input) {
+      const bytes = Buffer.byteLength(input.name);
+      if (bytes < 1 || bytes > 2000) {
+        return Promise.reject(
+          new ListmonkError('REJECTED', `a Listmonk list name is 1 to 2000 bytes; got ${bytes}`),
+        );
+      }
+      const previous = inFlight.get(input.name) ?? Promise.resolve(undefined);
+      const next = previous.catch(() => undefined).then(() => create(input));
+      inFlight.set(input.name, next);
+      void next
+        .finally(() => {
+          if (inFlight.get(input.name) === next) inFlight.delete(input.name);
+        })
+        .catch(() => {});
+      return next;
+    },
+  };
+}

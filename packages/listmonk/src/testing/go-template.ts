@@ -1,0 +1,533 @@
+// A small Go text/template: enough of the language for Listmonk campaign bodies and templates
+// (fields, map keys, string literals, pipelines, parentheses, if/else/range/with/end, template) to
+// check that a body parses, as Listmonk does on save, and to render previews.
+
+type Token =
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'field'; path: string[] }
+  | { kind: 'dot' }
+  | { kind: 'var'; name: string; path: string[] }
+  | { kind: 'ident'; name: string }
+  | { kind: 'lparen' }
+  | { kind: 'rparen' }
+  | { kind: 'pipe' }
+  | { kind: 'assign' };
+
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'action'; tokens: Token[]; line: number }
+  | { kind: 'if' | 'with' | 'range'; tokens: Token[]; line: number; body: Node[]; elseBody: Node[] }
+  | { kind: 'template'; name: string; tokens: Token[]; line: number };
+
+/** A parse or execution error, worded like Go's. */
+export class TemplateError extends Error {}
+
+const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'template', 'define', 'block', 'nil']);
+
+/** Functions a Listmonk template may call (Listmonk's own, Go built-ins, Sprig's generic ones). */
+export const TEMPLATE_FUNCTIONS = new Set([
+  'TrackLink',
+  'TrackView',
+  'UnsubscribeURL',
+  'ManageURL',
+  'OptinURL',
+  'MessageURL',
+  'ArchiveURL',
+  'RootURL',
+  'Date',
+  'L',
+  'Safe',
+  'and',
+  'or',
+  'not',
+  'len',
+  'index',
+  'slice',
+  'print',
+  'printf',
+  'println',
+  'html',
+  'js',
+  'urlquery',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'call',
+  'upper',
+  'lower',
+  'title',
+  'trim',
+  'trimPrefix',
+  'trimSuffix',
+  'trunc',
+  'replace',
+  'contains',
+  'hasPrefix',
+  'hasSuffix',
+  'default',
+  'empty',
+  'coalesce',
+  'ternary',
+  'quote',
+  'squote',
+  'cat',
+  'join',
+  'split',
+  'splitList',
+  'list',
+  'dict',
+  'get',
+  'set',
+  'hasKey',
+  'keys',
+  'now',
+  'date',
+  'dateModify',
+  'toString',
+  'toJson',
+  'fromJson',
+  'abbrev',
+  'repeat',
+  'substr',
+  'nospace',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'mod',
+  'max',
+  'min',
+  'first',
+  'last',
+  'uniq',
+  'b64enc',
+  'b64dec',
+  'sha256sum',
+  'urlParse',
+  'urlJoin',
+  'regexMatch',
+  'regexReplaceAll',
+  'int',
+  'float64',
+  'atoi',
+  'kebabcase',
+  'snakecase',
+  'camelcase',
+  'wrap',
+  'indent',
+  'nindent',
+  'plural',
+  'until',
+  'seq',
+  'append',
+]);
+
+function lex(source: string, line: number): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const fail = (msg: string): never => {
+    throw new TemplateError(`template: content:${line}: ${msg}`);
+  };
+  while (i < source.length) {
+    const ch = source[i]!;
+    if (/\s/.test(ch)) {
+      i += 1;
+    } else if (ch === '"') {
+      let j = i + 1;
+      let value = '';
+      while (j < source.length && source[j] !== '"') {
+        if (source[j] === '\\') {
+          const next = source[j + 1];
+          value += next === 'n' ? '\n' : next === 't' ? '\t' : (next ?? '');
+          j += 2;
+        } else {
+          value += source[j];
+          j += 1;
+        }
+      }
+      if (j >= source.length) fail('unterminated quoted string');
+      tokens.push({ kind: 'string', value });
+      i = j + 1;
+    } else if (ch === '`') {
+      const j = source.indexOf('`', i + 1);
+      if (j < 0) fail('unterminated raw quoted string');
+      tokens.push({ kind: 'string', value: source.slice(i + 1, j) });
+      i = j + 1;
+    } else if (ch === '(') {
+      tokens.push({ kind: 'lparen' });
+      i += 1;
+    } else if (ch === ')') {
+      tokens.push({ kind: 'rparen' });
+      i += 1;
+    } else if (ch === '|') {
+      tokens.push({ kind: 'pipe' });
+      i += 1;
+    } else if (source.startsWith(':=', i) || (ch === '=' && source[i + 1] !== '=')) {
+      tokens.push({ kind: 'assign' });
+      i += ch === ':' ? 2 : 1;
+    } else if (ch === '.') {
+      const m = /^(\.[A-Za-z_][A-Za-z0-9_]*)+/.exec(source.slice(i));
+      if (m) {
+        tokens.push({ kind: 'field', path: m[0].slice(1).split('.') });
+        i += m[0].length;
+      } else {
+        tokens.push({ kind: 'dot' });
+        i += 1;
+      }
+    } else if (ch === '$') {
+      const m = /^\$[A-Za-z0-9_]*((\.[A-Za-z_][A-Za-z0-9_]*)*)/.exec(source.slice(i))!;
+      const name = m[0].split('.')[0]!;
+      tokens.push({ kind: 'var', name, path: m[1] ? m[1].slice(1).split('.') : [] });
+      i += m[0].length;
+    } else if (/[-0-9]/.test(ch)) {
+      const m = /^-?[0-9][0-9.]*/.exec(source.slice(i));
+      if (!m) fail(`bad character ${JSON.stringify(ch)}`);
+      tokens.push({ kind: 'number', value: Number(m![0]) });
+      i += m![0].length;
+    } else if (/[A-Za-z_]/.test(ch)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/.exec(source.slice(i))!;
+      tokens.push({ kind: 'ident', name: m[0] });
+      i += m[0].length;
+    } else {
+      fail(`unexpected ${JSON.stringify(ch)} in command`);
+    }
+  }
+  return tokens;
+}
+
+/** Parses a template into nodes; throws TemplateError like Go's parser would. */
+export function parseTemplate(source: string): Node[] {
+  const root: Node[] = [];
+  const stack: Array<{ node: Extract<Node, { body: Node[] }>; inElse: boolean } | { define: true }> = [];
+  const target = (): Node[] => {
+    const frame = stack[stack.length - 1];
+    if (frame === undefined) return root;
+    // A {{define}} body is parsed for errors but not kept.
+    if ('define' in frame) return [];
+    return frame.inElse ? frame.node.elseBody : frame.node.body;
+  };
+  let i = 0;
+  let line = 1;
+  while (i < source.length) {
+    const open = source.indexOf('{{', i);
+    if (open < 0) {
+      target().push({ kind: 'text', text: source.slice(i) });
+      break;
+    }
+    let text = source.slice(i, open);
+    let start = open + 2;
+    if (source[start] === '-' && /\s/.test(source[start + 1] ?? '')) {
+      text = text.trimEnd();
+      start += 1;
+    }
+    if (text !== '') target().push({ kind: 'text', text });
+    line += (source.slice(i, open).match(/\n/g) ?? []).length;
+    const close = findClose(source, start);
+    if (close < 0) throw new TemplateError(`template: content:${line}: unclosed action`);
+    let inner = source.slice(start, close);
+    let after = close + 2;
+    if (/\s-$/.test(inner)) {
+      inner = inner.slice(0, -1);
+      while (after < source.length && /\s/.test(source[after]!)) after += 1;
+    }
+    const actionLine = line;
+    line += (source.slice(open, close).match(/\n/g) ?? []).length;
+    i = after;
+    const trimmed = inner.trim();
+    if (trimmed.startsWith('/*')) continue;
+    const tokens = lex(inner, actionLine);
+    if (tokens.length === 0)
+      throw new TemplateError(`template: content:${actionLine}: missing value for command`);
+    const head = tokens[0]!;
+    const word = head.kind === 'ident' ? head.name : undefined;
+    if (word === 'if' || word === 'with' || word === 'range') {
+      if (tokens.length === 1)
+        throw new TemplateError(`template: content:${actionLine}: missing value for ${word}`);
+      checkFunctions(tokens.slice(1), actionLine);
+      const node = { kind: word, tokens: tokens.slice(1), line: actionLine, body: [], elseBody: [] } as const;
+      const mutable = { ...node, body: [] as Node[], elseBody: [] as Node[] };
+      target().push(mutable);
+      stack.push({ node: mutable, inElse: false });
+    } else if (word === 'else') {
+      const frame = stack[stack.length - 1];
+      if (frame === undefined || 'define' in frame)
+        throw new TemplateError(`template: content:${actionLine}: unexpected {{else}}`);
+      if (tokens.length > 1 && tokens[1]!.kind === 'ident' && (tokens[1] as { name: string }).name === 'if') {
+        checkFunctions(tokens.slice(2), actionLine);
+        const nested = {
+          kind: 'if' as const,
+          tokens: tokens.slice(2),
+          line: actionLine,
+          body: [] as Node[],
+          elseBody: [] as Node[],
+        };
+        frame.node.elseBody.push(nested);
+        frame.inElse = true;
+        // `else if` closes with the same {{end}}: chain the nested node in place of the frame.
+        stack[stack.length - 1] = { node: nested, inElse: false, chained: frame } as never;
+      } else {
+        frame.inElse = true;
+      }
+    } else if (word === 'end') {
+      let frame = stack.pop();
+      if (frame === undefined) throw new TemplateError(`template: content:${actionLine}: unexpected {{end}}`);
+      while ((frame as { chained?: unknown }).chained)
+        frame = (frame as unknown as { chained: typeof frame }).chained;
+    } else if (word === 'define' || word === 'block') {
+      stack.push({ define: true });
+    } else if (word === 'template') {
+      const name = tokens[1];
+      if (name?.kind !== 'string')
+        throw new TemplateError(`template: content:${actionLine}: unexpected token in template clause`);
+      target().push({ kind: 'template', name: name.value, tokens: tokens.slice(2), line: actionLine });
+    } else {
+      checkFunctions(tokens, actionLine);
+      target().push({ kind: 'action', tokens, line: actionLine });
+    }
+  }
+  if (stack.length > 0) throw new TemplateError(`template: content:${line}: unexpected EOF`);
+  return root;
+}
+
+function findClose(source: string, from: number): number {
+  let inString: string | undefined;
+  for (let k = from; k < source.length; k += 1) {
+    const ch = source[k]!;
+    if (inString) {
+      if (ch === '\\' && inString === '"') k += 1;
+      else if (ch === inString) inString = undefined;
+    } else if (ch === '"' || ch === '`') {
+      inString = ch;
+    } else if (ch === '}' && source[k + 1] === '}') {
+      return k;
+    } else if (
+      ch === '\n' &&
+      source
+        .slice(k + 1)
+        .trimStart()
+        .startsWith('{{')
+    ) {
+      // Go allows newlines in actions; keep scanning.
+    }
+  }
+  return -1;
+}
+
+function checkFunctions(tokens: Token[], line: number): void {
+  for (const token of tokens) {
+    if (token.kind !== 'ident') continue;
+    const name = token.name.split('.')[0]!;
+    if (KEYWORDS.has(name)) continue;
+    if (!TEMPLATE_FUNCTIONS.has(name)) {
+      throw new TemplateError(`template: content:${line}: function "${name}" not defined`);
+    }
+  }
+}
+
+/** Functions and data a render runs with. */
+export interface RenderEnv {
+  data: unknown;
+  funcs: Record<string, (...args: unknown[]) => unknown>;
+  /** Named templates (`{{ template "content" . }}`). */
+  templates?: Record<string, Node[]>;
+}
+
+/** Renders parsed nodes; throws TemplateError on an execution error (e.g. wrong arg count). */
+export function renderNodes(nodes: Node[], env: RenderEnv, dot: unknown = env.data): string {
+  let out = '';
+  for (const node of nodes) {
+    switch (node.kind) {
+      case 'text':
+        out += node.text;
+        break;
+      case 'action': {
+        if (node.tokens.some((t) => t.kind === 'assign')) break;
+        out += printValue(evalPipeline(node.tokens, env, dot, node.line));
+        break;
+      }
+      case 'if':
+      case 'with': {
+        const value = evalPipeline(node.tokens, env, dot, node.line);
+        if (truthy(value)) out += renderNodes(node.body, env, node.kind === 'with' ? value : dot);
+        else out += renderNodes(node.elseBody, env, dot);
+        break;
+      }
+      case 'range': {
+        const value = evalPipeline(node.tokens, env, dot, node.line);
+        const items = Array.isArray(value)
+          ? value
+          : value && typeof value === 'object'
+            ? Object.values(value)
+            : [];
+        if (items.length === 0) out += renderNodes(node.elseBody, env, dot);
+        for (const item of items) out += renderNodes(node.body, env, item);
+        break;
+      }
+      case 'template': {
+        const named = env.templates?.[node.name];
+        if (named === undefined)
+          throw new TemplateError(`template: content:${node.line}: no such template "${node.name}"`);
+        const arg = node.tokens.length > 0 ? evalPipeline(node.tokens, env, dot, node.line) : undefined;
+        out += renderNodes(named, env, arg);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function printValue(value: unknown): string {
+  if (value === undefined || value === null) return '<no value>';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function truthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value && typeof value === 'object') return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+function fieldOf(value: unknown, path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || current === undefined || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function evalPipeline(tokens: Token[], env: RenderEnv, dot: unknown, line: number): unknown {
+  const commands: Token[][] = [[]];
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.kind === 'lparen') depth += 1;
+    if (token.kind === 'rparen') depth -= 1;
+    if (token.kind === 'pipe' && depth === 0) commands.push([]);
+    else commands[commands.length - 1]!.push(token);
+  }
+  let piped: { value: unknown } | undefined;
+  for (const command of commands) {
+    piped = { value: evalCommand(command, env, dot, line, piped) };
+  }
+  return piped?.value;
+}
+
+function evalCommand(
+  tokens: Token[],
+  env: RenderEnv,
+  dot: unknown,
+  line: number,
+  piped?: { value: unknown },
+): unknown {
+  const operands: Array<Token | Token[]> = [];
+  for (let k = 0; k < tokens.length; k += 1) {
+    const token = tokens[k]!;
+    if (token.kind === 'lparen') {
+      let depth = 1;
+      let j = k + 1;
+      for (; j < tokens.length; j += 1) {
+        if (tokens[j]!.kind === 'lparen') depth += 1;
+        if (tokens[j]!.kind === 'rparen') depth -= 1;
+        if (depth === 0) break;
+      }
+      operands.push(tokens.slice(k + 1, j));
+      k = j;
+    } else {
+      operands.push(token);
+    }
+  }
+  const head = operands[0];
+  const value = (operand: Token | Token[]): unknown => {
+    if (Array.isArray(operand)) return evalPipeline(operand, env, dot, line);
+    switch (operand.kind) {
+      case 'string':
+      case 'number':
+        return operand.value;
+      case 'dot':
+        return dot;
+      case 'field':
+        return fieldOf(dot, operand.path);
+      case 'var':
+        return fieldOf(env.data, operand.path);
+      case 'ident':
+        return call(operand.name, [], env, line);
+      default:
+        return undefined;
+    }
+  };
+  if (head !== undefined && !Array.isArray(head) && head.kind === 'ident' && head.name !== 'nil') {
+    const args = operands.slice(1).map(value);
+    if (piped) args.push(piped.value);
+    return call(head.name, args, env, line);
+  }
+  if (operands.length > 1)
+    throw new TemplateError(`template: content:${line}: can't give argument to non-function`);
+  return head === undefined ? piped?.value : value(head);
+}
+
+function call(name: string, args: unknown[], env: RenderEnv, line: number): unknown {
+  const fn = env.funcs[name] ?? BUILTINS[name];
+  if (fn === undefined) throw new TemplateError(`template: content:${line}: function "${name}" not defined`);
+  try {
+    return fn(...args);
+  } catch (error) {
+    throw new TemplateError(
+      `template: content:${line}: executing "content" at <${name}>: ${(error as Error).message}`,
+    );
+  }
+}
+
+function goPrint(args: unknown[]): string {
+  let out = '';
+  args.forEach((arg, k) => {
+    if (k > 0 && typeof arg !== 'string' && typeof args[k - 1] !== 'string') out += ' ';
+    out +=
+      arg === undefined || arg === null
+        ? '<nil>'
+        : typeof arg === 'object'
+          ? JSON.stringify(arg)
+          : String(arg);
+  });
+  return out;
+}
+
+const BUILTINS: Record<string, (...args: unknown[]) => unknown> = {
+  print: (...a) => goPrint(a),
+  println: (...a) => `${a.map((x) => String(x)).join(' ')}\n`,
+  printf: (format, ...a) => {
+    let k = 0;
+    return String(format).replace(/%[sdvq%]/g, (m) =>
+      m === '%%' ? '%' : m === '%q' ? JSON.stringify(String(a[k++])) : String(a[k++]),
+    );
+  },
+  index: (collection, ...keys) => {
+    let current = collection;
+    for (const key of keys) current = fieldOf(current, [String(key)]);
+    return current;
+  },
+  eq: (a, ...b) => b.some((x) => x === a),
+  ne: (a, b) => a !== b,
+  not: (a) => !truthy(a),
+  and: (...a) => a.find((x) => !truthy(x)) ?? a[a.length - 1],
+  or: (...a) => a.find((x) => truthy(x)) ?? a[a.length - 1],
+  len: (a) =>
+    typeof a === 'string' || Array.isArray(a)
+      ? a.length
+      : a && typeof a === 'object'
+        ? Object.keys(a).length
+        : 0,
+  upper: (s) => String(s).toUpperCase(),
+  lower: (s) => String(s).toLowerCase(),
+  trim: (s) => String(s).trim(),
+  default: (fallback, value) => (truthy(value) ? value : fallback),
+  replace: (from, to, s) => String(s).replaceAll(String(from), String(to)),
+  contains: (needle, s) => String(s).includes(String(needle)),
+  hasPrefix: (prefix, s) => String(s).startsWith(String(prefix)),
+  urlquery: (...a) => encodeURIComponent(goPrint(a)),
+  Safe: (s) => s,
+};

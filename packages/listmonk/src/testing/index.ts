@@ -1,0 +1,12 @@
+export {
+  createListmonkStandIn,
+  type Fault,
+  type ListmonkStandIn,
+  type RecordedRequest,
+  type StandInOptions,
+} from './create-listmonk-stand-in.js';
+export { parseTemplate, renderNodes, TemplateError } from './go-template.js';
+export { MSG as LISTMONK_MESSAGES } from './messages.js';
+export { parseCsv } from './parse-csv.js';
+export { createRawApi, type RawReply } from './stand-in-fetch.js';
+export type { StandInState } from './stand-in-state.js';
