@@ -1,8 +1,8 @@
 import { BuilderError, type BuilderErrorCode } from '@mailramp/builder';
 import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
 import { DbError, type DbErrorCode } from '@mailramp/db';
-import { OpsError, type OpsErrorCode } from '@mailramp/ops';
 import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk';
+import { OpsError, type OpsErrorCode } from '@mailramp/ops';
 import { CommanderError } from 'commander';
 
 /**
