@@ -21,6 +21,8 @@ export const BUILDER_ERROR_CODES = [
   'TEMPLATE_SYNTAX',
   'TEMPLATE_DATA_INVALID',
   'TEMPLATE_LINT_FAILED',
+  // audience imports (a file that cannot be imported at all: unknown header, unbalanced quote)
+  'AUDIENCE_INPUT_INVALID',
 ] as const;
 
 export type BuilderErrorCode = (typeof BUILDER_ERROR_CODES)[number];

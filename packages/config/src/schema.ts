@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AudienceSection } from './sections/audience.js';
 import { BuildSection } from './sections/build.js';
 import { DatabaseSection } from './sections/database.js';
 import { HealthSection } from './sections/health.js';
@@ -22,6 +23,7 @@ export const ConfigSchema = z
     }),
     warmup: WarmupSection.default({ streams: {} }),
     health: HealthSection.prefault({}),
+    audience: AudienceSection.default({ batchSize: 5000 }),
   })
   .superRefine((config, ctx) => {
     // Cross-section: a warm-up stream may only feed a Listmonk instance that is configured. Zod runs

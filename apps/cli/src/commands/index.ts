@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerAudienceCommands } from './audience.js';
 import { registerBackfillCommands } from './backfill.js';
 import { registerConfigCommands } from './config.js';
 import { registerDbCommands } from './db.js';
@@ -15,4 +16,5 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerListmonkCommands,
   registerOpsWarmupCommands,
   registerDevCommands,
+  registerAudienceCommands,
 ];

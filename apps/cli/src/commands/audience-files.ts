@@ -1,0 +1,92 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { type CsvRecord, type ImportSummary, readCsvRecords } from '@mailramp/builder';
+import type { CliContext } from '../context.js';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
+import { createProgress, printJson, say } from '../output.js';
+
+/** Flags every `audience import …` command takes. */
+export interface ImportFlags {
+  dryRun?: boolean;
+  json?: boolean;
+  delimiter?: string;
+  quiet?: boolean;
+}
+
+/** An opened import file: its records and a byte counter for progress. */
+export interface OpenedFile {
+  records: AsyncIterable<CsvRecord>;
+  bytesRead(): number;
+  size: number;
+}
+
+/** Opens a CSV (or .gz) file for streaming; a missing file is a usage error that names the path. */
+export async function openImportFile(ctx: CliContext, file: string, delimiter?: string): Promise<OpenedFile> {
+  const path = resolve(ctx.io.cwd, file);
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw new CliError(EXIT.USAGE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let bytes = 0;
+  // Counted as the reader pulls, so nothing flows before the import starts reading.
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
+  const stream = path.endsWith('.gz') ? Readable.from(counted()).pipe(createGunzip()) : counted();
+  return {
+    records: readCsvRecords(
+      stream,
+      delimiter === undefined ? {} : { delimiter: unescapeDelimiter(delimiter) },
+    ),
+    bytesRead: () => bytes,
+    size,
+  };
+}
+
+function unescapeDelimiter(text: string): string {
+  return text === '\\t' || text === 'tab' ? '\t' : text;
+}
+
+/** A progress callback for an import, drawn against the file's bytes. */
+export function importProgress(ctx: CliContext, label: string, file: OpenedFile, flags: ImportFlags) {
+  const progress = createProgress(ctx.io, label, { quiet: flags.quiet === true });
+  return {
+    onProgress: () => progress.update(file.bytesRead(), file.size),
+    done: () => progress.done(),
+  };
+}
+
+const SHOWN_PROBLEMS = 20;
+
+/** Prints an import summary (JSON on stdout with --json, text on stderr); exit 1 when rows were rejected. */
+export function reportImport(ctx: CliContext, summary: ImportSummary, flags: ImportFlags): ExitCode {
+  if (flags.json) printJson(ctx.io, summary);
+  const rejected = Object.values(summary.rejected).reduce((a, b) => a + (b ?? 0), 0);
+  const byReason = (counts: Record<string, number | undefined>) =>
+    Object.entries(counts)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(', ');
+  const n = (v: number) => v.toLocaleString('en-US');
+  say(
+    ctx.io,
+    `${summary.dryRun ? 'dry run (nothing stored): ' : ''}${summary.kind} (${summary.layout}): read ${n(summary.read)} · inserted ${n(summary.inserted)} · updated ${n(summary.updated)} · unchanged ${n(summary.unchanged)} · rejected ${n(rejected)}${rejected > 0 ? ` (${byReason(summary.rejected)})` : ''}`,
+  );
+  if (Object.keys(summary.skipped).length > 0) say(ctx.io, `skipped: ${byReason(summary.skipped)}`);
+  if (Object.keys(summary.warnings).length > 0) say(ctx.io, `warnings: ${byReason(summary.warnings)}`);
+  if (!flags.json) {
+    for (const p of summary.problems.slice(0, SHOWN_PROBLEMS))
+      say(ctx.io, `  line ${p.line}: ${p.reason}: ${p.detail}`);
+    if (summary.problems.length > SHOWN_PROBLEMS || summary.problemsTruncated) {
+      say(ctx.io, `  … more problems; --json lists up to ${summary.problems.length} by line`);
+    }
+  }
+  return rejected > 0 ? EXIT.FINDINGS : EXIT.OK;
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, testEngines } from '@mailramp/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../exit-codes.js';
+import { captureIo } from '../io.js';
+import { runCli } from '../run-cli.js';
+
+const fixtures = new URL('../../../../packages/builder/src/audience/fixtures/', import.meta.url).pathname;
+
+describe.each(testEngines())('mailramp audience on %s', (engine) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailramp-audience-'));
+  let args: string[] = [];
+  let destroy: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    if (engine === 'pglite') {
+      args = ['--data-dir', join(dir, 'data')];
+      expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+    } else {
+      const t = await createTestDatabase({ engine });
+      destroy = () => t.destroy();
+      args = ['--database-url', t.url!];
+    }
+  });
+  afterAll(async () => {
+    await destroy?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('import fmcsa prints a summary, lists bad lines and exits 1 when rows were rejected', async () => {
+    const io = captureIo({ now: () => new Date('2026-11-24T12:00:00Z') });
+    const code = await runCli(
+      [...args, 'audience', 'import', 'fmcsa', join(fixtures, 'fmcsa-sms-census.csv')],
+      io,
+    );
+    expect(code).toBe(EXIT.FINDINGS);
+    expect(io.err()).toContain(
+      'fmcsa (sms_census): read 10 · inserted 5 · updated 0 · unchanged 0 · rejected 5',
+    );
+    expect(io.err()).toContain('line 6: bad_date: mcs150_date: 31-APR-19 is not a calendar date');
+
+    const again = captureIo();
+    expect(
+      await runCli(
+        [
+          ...args,
+          'audience',
+          'import',
+          'fmcsa',
+          join(fixtures, 'fmcsa-sms-census.csv'),
+          '--json',
+          '--year-pivot',
+          '26',
+        ],
+        again,
+      ),
+    ).toBe(EXIT.FINDINGS);
+    expect(JSON.parse(again.out())).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 });
+  });
+
+  it('exits 0 on a clean file and 2 on a missing file or an unknown header', async () => {
+    const clean = join(dir, 'clean.csv');
+    writeFileSync(clean, 'dot_number,legal_name\n55,FIFTY FIVE LLC\n');
+    expect(await runCli([...args, 'audience', 'import', 'fmcsa', clean], captureIo())).toBe(EXIT.OK);
+
+    const missing = captureIo();
+    expect(await runCli([...args, 'audience', 'import', 'fmcsa', join(dir, 'nope.csv')], missing)).toBe(
+      EXIT.USAGE,
+    );
+    expect(missing.err()).toContain('cannot read');
+
+    const odd = join(dir, 'odd.csv');
+    writeFileSync(odd, 'usdot,name\n1,X\n');
+    const bad = captureIo();
+    expect(await runCli([...args, 'audience', 'import', 'fmcsa', odd], bad)).toBe(EXIT.USAGE);
+    expect(bad.err()).toContain('neither the SMS census');
+  });
+});

@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BuilderError } from '../errors.js';
+import { type CsvRecord, readCsvRecords } from './read-csv-records.js';
+
+async function* chunked(text: string, sizes: number[]): AsyncGenerator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let pos = 0;
+  let n = 0;
+  while (pos < bytes.length) {
+    const size = Math.max(1, sizes[n++ % Math.max(1, sizes.length)] ?? bytes.length);
+    yield bytes.subarray(pos, pos + size);
+    pos += size;
+  }
+}
+
+async function collect(text: string, sizes: number[] = [], delimiter?: string): Promise<CsvRecord[]> {
+  const out: CsvRecord[] = [];
+  for await (const r of readCsvRecords(chunked(text, sizes), delimiter ? { delimiter } : {})) out.push(r);
+  return out;
+}
+
+function quote(field: string): string {
+  return /[",\r\n]/.test(field) || field === '' ? `"${field.replaceAll('"', '""')}"` : field;
+}
+
+describe('readCsvRecords', () => {
+  it.each([
+    [
+      'plain rows',
+      'a,b\n1,2\n',
+      [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+      ],
+    ],
+    [
+      'CRLF and no final newline',
+      'a,b\r\n1,2',
+      [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+      ],
+    ],
+    [
+      'quoted delimiter, quote and newline',
+      '"x,y","say ""hi""","two\nlines"\nz,,\n',
+      [
+        { line: 1, fields: ['x,y', 'say "hi"', 'two\nlines'] },
+        { line: 3, fields: ['z', '', ''] },
+      ],
+    ],
+    [
+      'blank lines are skipped but counted',
+      'a\n\n\nb\n',
+      [
+        { line: 1, fields: ['a'] },
+        { line: 4, fields: ['b'] },
+      ],
+    ],
+    ['a BOM is dropped', '\uFEFFDOT_NUMBER,X\n', [{ line: 1, fields: ['DOT_NUMBER', 'X'] }]],
+    ['text after a closing quote is kept', '"a"b,c\n', [{ line: 1, fields: ['ab', 'c'] }]],
+    ['a stray quote inside a bare field is literal', 'ab"c,d\n', [{ line: 1, fields: ['ab"c', 'd'] }]],
+    ['multi-byte characters split across chunks', 'Café,Ñandú\n', [{ line: 1, fields: ['Café', 'Ñandú'] }]],
+  ])('%s', async (_name, text, expected) => {
+    expect(await collect(text)).toEqual(expected);
+    expect(await collect(text, [1])).toEqual(expected);
+    expect(await collect(text, [2, 3])).toEqual(expected);
+  });
+
+  it('marks a record whose quote never closes, with the line it starts on', async () => {
+    const records = await collect('a,b\n1,"open\n2,3\n');
+    expect(records[1]).toEqual({ line: 2, fields: ['1', 'open\n2,3\n'], unterminatedQuote: true });
+  });
+
+  it('fails with a line number instead of swallowing a huge file into one field', async () => {
+    const text = `a\n"${'x'.repeat(5000)}`;
+    const read = async () => {
+      for await (const _ of readCsvRecords(chunked(text, [100]), { maxRecordChars: 1000 })) {
+        // drain
+      }
+    };
+    await expect(read()).rejects.toThrow(BuilderError);
+    await expect(read()).rejects.toThrow(/line 2: a record longer than 1000/);
+  });
+
+  it('reads other delimiters', async () => {
+    expect(await collect('a|b\n"c|d"|e\n', [], '|')).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['c|d', 'e'] },
+    ]);
+  });
+
+  it('round-trips any fields however the bytes are chunked, with correct line numbers', async () => {
+    const field = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '"', '\n', '\r\n', 'é', '1') });
+    const record = fc.array(field, { minLength: 2, maxLength: 5 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(record, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        async (records, sizes, crlf) => {
+          const eol = crlf ? '\r\n' : '\n';
+          const lines = records.map((r) => r.map(quote).join(','));
+          const text = lines.join(eol) + eol;
+          let line = 1;
+          const expected = records.map((fields, i) => {
+            const r = { line, fields };
+            line += (lines[i]!.match(/\n/g)?.length ?? 0) + 1;
+            return r;
+          });
+          expect(await collect(text, sizes)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

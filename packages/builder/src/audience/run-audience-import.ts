@@ -1,0 +1,158 @@
+import type { Database } from '@mailramp/db';
+import type { Kysely } from 'kysely';
+import { BuilderError } from '../errors.js';
+import type { ImportProblem, ImportSummary, RejectReason, RowPlan, WarningReason } from './import-summary.js';
+import type { CsvRecord } from './read-csv-records.js';
+
+/** How one kind of file is validated and written, made once its header is known. */
+export interface ImportPlan<T> {
+  layout: string;
+  /** The row's key, for duplicate detection across the whole file. */
+  keyOf(row: T): string | number;
+  planRow(record: CsvRecord): RowPlan<T>;
+  /** Writes a batch; returns counts and the rows refused by the database side (suppressed, unknown key …). */
+  write(
+    db: Kysely<Database>,
+    rows: T[],
+  ): Promise<{ inserted: number; updated: number; problems: ImportProblem[] }>;
+}
+
+/** Progress of a running import. */
+export interface ImportProgress {
+  read: number;
+  written: number;
+}
+
+/** Options shared by every `import…` function. */
+export interface ImportOptions {
+  /** Rows per statement (default 5000). */
+  batchSize?: number;
+  /** Validate and count inside a transaction that is rolled back: nothing is stored. */
+  dryRun?: boolean;
+  /** Problems listed line by line in the summary (default 1000); counts always cover all. */
+  maxProblems?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+class DryRunRollback extends Error {}
+
+/**
+ * Streams records through a plan in batches inside one transaction: either the whole file is applied
+ * or none of it. Bad rows are reported with their line numbers and skipped, never fatal; a bad header
+ * fails before anything is written.
+ */
+export async function runAudienceImport<T extends { line: number }>(
+  db: Kysely<Database>,
+  kind: string,
+  records: AsyncIterable<CsvRecord>,
+  createPlan: (header: string[]) => ImportPlan<T>,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
+  const batchSize = options.batchSize ?? 5000;
+  const maxProblems = options.maxProblems ?? 1000;
+  const summary: ImportSummary = {
+    kind,
+    layout: '',
+    dryRun: options.dryRun === true,
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: {},
+    rejected: {},
+    warnings: {},
+    problems: [],
+    problemsTruncated: false,
+  };
+  let valid = 0;
+  let refusedByWrite = 0;
+  const note = (problem: ImportProblem, rejected: boolean) => {
+    if (rejected) {
+      const reason = problem.reason as RejectReason;
+      summary.rejected[reason] = (summary.rejected[reason] ?? 0) + 1;
+    } else {
+      const reason = problem.reason as WarningReason;
+      summary.warnings[reason] = (summary.warnings[reason] ?? 0) + 1;
+    }
+    if (summary.problems.length < maxProblems) summary.problems.push(problem);
+    else summary.problemsTruncated = true;
+  };
+
+  const run = async (trx: Kysely<Database>) => {
+    let plan: ImportPlan<T> | undefined;
+    const seen = new Set<string | number>();
+    let batch: T[] = [];
+    let pending: Promise<{ error: unknown } | undefined> | undefined;
+    const settle = async () => {
+      const outcome = await pending;
+      pending = undefined;
+      if (outcome !== undefined) throw outcome.error;
+    };
+    const flush = async () => {
+      await settle();
+      if (batch.length === 0 || plan === undefined) return;
+      const rows = batch;
+      batch = [];
+      const p = plan;
+      // The next batch is parsed while this one is written; the outcome is awaited before the next write.
+      pending = p.write(trx, rows).then(
+        (written) => {
+          summary.inserted += written.inserted;
+          summary.updated += written.updated;
+          for (const problem of written.problems) {
+            const rejected = !(problem.reason === 'invalid_email' || problem.reason === 'suppressed_email');
+            if (rejected) refusedByWrite += 1;
+            note(problem, rejected);
+          }
+          options.onProgress?.({ read: summary.read, written: summary.inserted + summary.updated });
+          return undefined;
+        },
+        (error: unknown) => ({ error }),
+      );
+    };
+    for await (const record of records) {
+      if (plan === undefined) {
+        plan = createPlan(record.fields);
+        summary.layout = plan.layout;
+        continue;
+      }
+      summary.read += 1;
+      const planned = plan.planRow(record);
+      if (planned.ok === 'skip') {
+        summary.skipped[planned.reason] = (summary.skipped[planned.reason] ?? 0) + 1;
+        continue;
+      }
+      if (planned.ok === false) {
+        note(planned.problem, true);
+        continue;
+      }
+      const key = plan.keyOf(planned.row);
+      if (seen.has(key)) {
+        note(
+          { line: record.line, reason: 'duplicate_key', detail: `${key} appears earlier in the file` },
+          true,
+        );
+        continue;
+      }
+      seen.add(key);
+      for (const w of planned.warnings ?? []) note(w, false);
+      valid += 1;
+      batch.push(planned.row);
+      if (batch.length >= batchSize) await flush();
+    }
+    if (plan === undefined)
+      throw new BuilderError('AUDIENCE_INPUT_INVALID', 'the file is empty: no header line');
+    await flush();
+    await settle();
+    if (options.dryRun) throw new DryRunRollback();
+  };
+
+  try {
+    await db.transaction().execute(run);
+  } catch (error) {
+    if (!(error instanceof DryRunRollback)) throw error;
+  }
+  summary.unchanged = valid - refusedByWrite - summary.inserted - summary.updated;
+  summary.problems.sort((a, b) => a.line - b.line);
+  return summary;
+}
