@@ -64,6 +64,7 @@ const OPS_EXIT: Record<OpsErrorCode, ExitCode> = {
   INVALID_DATE: EXIT.USAGE,
   INVALID_STAMP: EXIT.USAGE,
   UNKNOWN_STREAM: EXIT.USAGE,
+  BAD_QUEUE_OUTPUT: EXIT.INTERNAL,
 };
 
 const BUILDER_EXIT: Record<BuilderErrorCode, ExitCode> = {

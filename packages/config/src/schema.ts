@@ -5,6 +5,7 @@ import { DatabaseSection } from './sections/database.js';
 import { HealthSection } from './sections/health.js';
 import { ListmonkSection } from './sections/listmonk.js';
 import { MailboxSection } from './sections/mailbox.js';
+import { ReportSection } from './sections/report.js';
 import { WarmupSection } from './sections/warmup.js';
 
 /**
@@ -24,6 +25,7 @@ export const ConfigSchema = z
     warmup: WarmupSection.default({ streams: {} }),
     health: HealthSection.prefault({}),
     audience: AudienceSection.default({ batchSize: 5000 }),
+    report: ReportSection.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Cross-section: a warm-up stream may only feed a Listmonk instance that is configured. Zod runs

@@ -22,6 +22,8 @@ export const OPS_ERROR_CODES = [
   'INVALID_STAMP',
   /** A named warm-up stream is not in the config. */
   'UNKNOWN_STREAM',
+  /** `postqueue -j` printed something that is not one JSON object per line. */
+  'BAD_QUEUE_OUTPUT',
 ] as const;
 
 export type OpsErrorCode = (typeof OPS_ERROR_CODES)[number];

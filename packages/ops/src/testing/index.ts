@@ -1,4 +1,10 @@
 export {
+  type GeneratedFormat,
+  type GeneratedTotals,
+  type GenerateMailLogOptions,
+  generateMailLog,
+} from '../maillog/testing/generate-mail-log.js';
+export {
   type FixtureDnsServer,
   type FixtureRecord,
   startFixtureDnsServer,

@@ -1,0 +1,554 @@
+import { OPERATOR_SUFFIXES, type OperatorTable, operatorOfHost } from '@mailramp/mailbox';
+import { classifyReply, type DeliveryOutcome, normalizeReason, type ReplySignal } from './classify-reply.js';
+import { createQidSet } from './create-qid-set.js';
+import type { DeliveryEvent, LogLine } from './parse-log-line.js';
+
+/** Options for {@link createReportBuilder}: plain data, no config types. */
+export interface ReportOptions {
+  /** Postfix transport (service) name → the sending IP it binds, e.g. `{ out05: '203.0.113.94' }`. */
+  transportIps?: Readonly<Record<string, string>>;
+  /** The host's primary IP: where plain `postfix/smtp` and bind-failure fallbacks leave from. */
+  primaryIp?: string | undefined;
+  /** Operator suffix table for relay hosts (default: `@mailramp/mailbox`'s shipped table). */
+  operatorTable?: OperatorTable;
+  /** Wall-clock window `[since, until)` in `Date.UTC` milliseconds of the log's own clock. */
+  since?: number | undefined;
+  until?: number | undefined;
+  /** Sample lines kept per piece of evidence (default 3). */
+  sampleLines?: number;
+  /** Reasons listed per status (default 20). */
+  topReasons?: number;
+}
+
+/** Delivery counts: `deferred` counts deferral attempts except in {@link MailLogTotals}. */
+export interface DeliveryMix {
+  sent: number;
+  deferred: number;
+  bounced: number;
+  expired: number;
+}
+
+/** Whole-window totals, counted as pflogsumm counts them. */
+export interface MailLogTotals extends DeliveryMix {
+  /** Messages deferred at least once (pflogsumm's "deferred"). */
+  deferred: number;
+  /** Deferral attempts (pflogsumm's "deferrals"; what `grep -c status=deferred` counts). */
+  deferrals: number;
+  /** `status=sent` lines that were local alias forwards (pflogsumm's "forwarded"); not in `sent`. */
+  forwarded: number;
+  /** Delivery lines with another status (`deliverable`, `undeliverable` from address verification). */
+  otherStatus: number;
+  /** sent / (sent + deferrals + bounced); undefined with no attempts. */
+  deliveryRate: number | undefined;
+}
+
+/** One day of the delivery mix, and the per-day figures alarms look at. */
+export interface DayStats extends DeliveryMix {
+  date: string;
+  deliveryRate: number | undefined;
+  /** Deliveries leaving the host (smtp to a non-loopback relay). */
+  egress: number;
+  /** Egress attributed to the primary IP. */
+  primaryEgress: number;
+  reputationRejects: number;
+  gmailUnsolicited: number;
+  microsoftAttempts: number;
+  microsoftThrottled: number;
+  samples: string[];
+}
+
+/** One hour of the delivery mix. */
+export interface HourStats extends DeliveryMix {
+  date: string;
+  hour: number;
+}
+
+/** How deliveries were attributed to a sending IP. */
+export interface IpAttribution {
+  /** From the transport's configured IP. */
+  transport: number;
+  /** From the primary IP: plain `postfix/smtp`. */
+  default: number;
+  /** From the primary IP after a bind failure of the transport's IP. */
+  bindFallback: number;
+  /** The receiver quoted this IP in its reply. */
+  quoted: number;
+}
+
+/** Deliveries per sending IP. */
+export interface IpStats extends DeliveryMix {
+  ip: string;
+  transports: string[];
+  via: IpAttribution;
+}
+
+/** Deliveries per receiving operator. */
+export interface OperatorStats extends DeliveryMix {
+  operator: string;
+  outcomes: Partial<Record<DeliveryOutcome, number>>;
+}
+
+/** One row of the reputation monitor's table: day × sending IP × receiving operator × outcome × reason. */
+export interface OutcomeRow {
+  date: string;
+  ip: string;
+  operator: string;
+  outcome: DeliveryOutcome;
+  /** Normalised reason; empty for accepted. */
+  reason: string;
+  count: number;
+}
+
+/** A normalised reason with its count. */
+export interface ReasonCount {
+  status: 'deferred' | 'bounced' | 'expired';
+  reason: string;
+  count: number;
+}
+
+/** `Cannot assign requested address` bind failures of one IP. */
+export interface BindFailure {
+  ip: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  samples: string[];
+}
+
+/** DKIM signing against messages, per envelope-sender domain. */
+export interface DkimDomainStats {
+  domain: string;
+  messages: number;
+  signed: number;
+  ratio: number | undefined;
+}
+
+/** OpenDKIM signatures against Postfix cleanup messages: the signing ratio. */
+export interface DkimStats {
+  /** `DKIM-Signature field added` lines. */
+  signed: number;
+  /** Messages that entered the queue (`postfix/cleanup` `message-id=` lines), bounce notifications excepted. */
+  messages: number;
+  /** Bounce notifications Postfix made itself (null sender): never signed, so not in `messages`. */
+  notifications: number;
+  ratio: number | undefined;
+  bySigningDomain: Array<{ domain: string; signed: number }>;
+  bySenderDomain: DkimDomainStats[];
+}
+
+/** Counts and samples of one reply signal. */
+export interface SignalStats {
+  signal: ReplySignal;
+  count: number;
+  byDay: Record<string, number>;
+  samples: string[];
+}
+
+/** What the log said, before alarms are applied. */
+export interface MailLogReport {
+  lines: {
+    total: number;
+    parsed: number;
+    malformed: number;
+    outsideWindow: number;
+    malformedSamples: string[];
+  };
+  firstLine: string | undefined;
+  lastLine: string | undefined;
+  totals: MailLogTotals;
+  byDay: DayStats[];
+  byHour: HourStats[];
+  byIp: IpStats[];
+  byOperator: OperatorStats[];
+  outcomes: OutcomeRow[];
+  reasons: ReasonCount[];
+  bindFailures: BindFailure[];
+  primaryIp: string | undefined;
+  dkim: DkimStats;
+  signals: SignalStats[];
+}
+
+/** Collects a report line by line; `finish()` gives the result. */
+export interface ReportBuilder {
+  /** Adds one raw line (counted as malformed when `parsed` is undefined). */
+  add(raw: string, parsed: LogLine | undefined): void;
+  finish(): MailLogReport;
+}
+
+const MAX_REASONS = 5000;
+const MAX_OUTCOME_ROWS = 50_000;
+const MAX_PENDING = 100_000;
+
+const emptyMix = (): DeliveryMix => ({ sent: 0, deferred: 0, bounced: 0, expired: 0 });
+
+/** Replaces the local part of e-mail addresses in a sample line: evidence names domains, not people. */
+export function redactAddresses(line: string): string {
+  return line.replace(/([<\s=])[^\s<>@,;()]+@/g, '$1***@');
+}
+
+function isLoopback(ip: string | undefined): boolean {
+  return ip !== undefined && (ip.startsWith('127.') || ip === '::1');
+}
+
+const QUOTED_IP =
+  /(?:\bip=<?|[Mm]essages from \[?|said: \d{3}[- ](?:\d\.\d{1,3}\.\d{1,3} )?\[)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})/;
+
+/**
+ * Creates the one-pass report accumulator. Memory stays bounded: counters per day, hour, IP,
+ * operator and reason, a compact set of deferred queue ids, and a map of messages between cleanup
+ * and their first qmgr line.
+ *
+ * @example
+ * const builder = createReportBuilder({ transportIps: { out05: '203.0.113.94' }, primaryIp: '203.0.113.71' });
+ * for (const line of lines) builder.add(line, parseLogLine(line, ctx));
+ * const report = builder.finish();
+ */
+export function createReportBuilder(options: ReportOptions = {}): ReportBuilder {
+  const transportIps = options.transportIps ?? {};
+  const primaryIp = options.primaryIp;
+  const table = options.operatorTable ?? OPERATOR_SUFFIXES;
+  const sampleMax = options.sampleLines ?? 3;
+  const topReasons = options.topReasons ?? 20;
+  const since = options.since ?? Number.NEGATIVE_INFINITY;
+  const until = options.until ?? Number.POSITIVE_INFINITY;
+  const knownIps = [...new Set([...Object.values(transportIps), ...(primaryIp ? [primaryIp] : [])])];
+
+  const lines = { total: 0, parsed: 0, malformed: 0, outsideWindow: 0, malformedSamples: [] as string[] };
+  let firstLine: string | undefined;
+  let lastLine: string | undefined;
+  const totals = { sent: 0, deferrals: 0, bounced: 0, expired: 0, forwarded: 0, otherStatus: 0 };
+  const deferredQids = createQidSet();
+  const expiredQids = createQidSet(1 << 8);
+  const days = new Map<string, DayStats>();
+  const hours = new Map<string, HourStats>();
+  const ips = new Map<string, IpStats & { transportSet: Set<string> }>();
+  const operators = new Map<string, OperatorStats>();
+  const outcomeRows = new Map<string, OutcomeRow>();
+  const reasons = new Map<string, ReasonCount>();
+  let otherReasons = 0;
+  const binds = new Map<string, BindFailure>();
+  const pendingBind = new Map<string, string>();
+  const operatorCache = new Map<string, string>();
+  const signals = new Map<ReplySignal, SignalStats>();
+  const dkim = { signed: 0, messages: 0, notifications: 0 };
+  const signingDomains = new Map<string, number>();
+  const senderDomains = new Map<string, { messages: number; signed: number }>();
+  const pendingDkim = new Map<string, { cleaned: boolean; signed: boolean }>();
+
+  const dayOf = (date: string): DayStats => {
+    let d = days.get(date);
+    if (d === undefined) {
+      d = {
+        date,
+        ...emptyMix(),
+        deliveryRate: undefined,
+        egress: 0,
+        primaryEgress: 0,
+        reputationRejects: 0,
+        gmailUnsolicited: 0,
+        microsoftAttempts: 0,
+        microsoftThrottled: 0,
+        samples: [],
+      };
+      days.set(date, d);
+    }
+    return d;
+  };
+  const hourOf = (date: string, hour: number): HourStats => {
+    const key = `${date} ${hour}`;
+    let h = hours.get(key);
+    if (h === undefined) {
+      h = { date, hour, ...emptyMix() };
+      hours.set(key, h);
+    }
+    return h;
+  };
+  const operatorOf = (host: string | undefined): string => {
+    if (host === undefined) return 'unknown';
+    let op = operatorCache.get(host);
+    if (op === undefined) {
+      op = operatorOfHost(host, table) ?? 'other';
+      if (operatorCache.size > 50_000) operatorCache.clear();
+      operatorCache.set(host, op);
+    }
+    return op;
+  };
+  const count = (mix: DeliveryMix, status: string): void => {
+    if (status === 'sent') mix.sent += 1;
+    else if (status === 'deferred') mix.deferred += 1;
+    else if (status === 'bounced') mix.bounced += 1;
+    else if (status === 'expired') mix.expired += 1;
+  };
+
+  /** The sending IP of an egress delivery and how it was found. */
+  const attribute = (line: LogLine, ev: DeliveryEvent): { ip: string; via: keyof IpAttribution } => {
+    const key = `${line.host} ${line.pid}`;
+    const failedBind = pendingBind.get(key);
+    if (failedBind !== undefined) pendingBind.delete(key);
+    if (ev.status !== 'sent' && ev.reply !== '') {
+      const m = QUOTED_IP.exec(ev.reply);
+      if (m !== null) return { ip: m[1]!, via: 'quoted' };
+      for (const ip of knownIps) if (ev.reply.includes(ip)) return { ip, via: 'quoted' };
+    }
+    if (failedBind !== undefined) return { ip: primaryIp ?? 'primary', via: 'bindFallback' };
+    if (line.service === undefined) return { ip: primaryIp ?? 'primary', via: 'default' };
+    const ip = transportIps[line.service];
+    return ip === undefined
+      ? { ip: `transport:${line.service}`, via: 'transport' }
+      : { ip, via: 'transport' };
+  };
+
+  const sample = (list: string[], raw: string): void => {
+    if (list.length < sampleMax) list.push(redactAddresses(raw));
+  };
+
+  const addDelivery = (raw: string, line: LogLine, ev: DeliveryEvent): void => {
+    const status = ev.status;
+    if (status === 'sent') {
+      if (ev.forwarded) {
+        totals.forwarded += 1;
+        return;
+      }
+      totals.sent += 1;
+    } else if (status === 'deferred') {
+      totals.deferrals += 1;
+      deferredQids.add(ev.qid);
+    } else if (status === 'bounced') {
+      totals.bounced += 1;
+    } else if (status === 'expired') {
+      if (expiredQids.add(ev.qid)) totals.expired += 1;
+    } else {
+      totals.otherStatus += 1;
+      return;
+    }
+    const day = dayOf(line.date);
+    count(day, status);
+    count(hourOf(line.date, line.hour), status);
+    if (status !== 'sent' && day.samples.length < sampleMax) day.samples.push(redactAddresses(raw));
+
+    const cls = classifyReply(ev);
+    for (const signal of cls.signals) {
+      let s = signals.get(signal);
+      if (s === undefined) {
+        s = { signal, count: 0, byDay: {}, samples: [] };
+        signals.set(signal, s);
+      }
+      s.count += 1;
+      s.byDay[line.date] = (s.byDay[line.date] ?? 0) + 1;
+      sample(s.samples, raw);
+    }
+    let reason = '';
+    if (status !== 'sent') {
+      reason = normalizeReason(ev.reply);
+      const key = `${status}\u0000${reason}`;
+      const r = reasons.get(key);
+      if (r !== undefined) r.count += 1;
+      else if (reasons.size < MAX_REASONS) {
+        reasons.set(key, { status: status as ReasonCount['status'], reason, count: 1 });
+      } else otherReasons += 1;
+    }
+
+    // Egress: what left the host by SMTP. Local, virtual, pipe and content-filter hops are not egress.
+    if (line.daemon !== 'smtp' || isLoopback(ev.relayIp)) return;
+    const operator = operatorOf(ev.relayHost);
+    const { ip, via } = attribute(line, ev);
+    day.egress += 1;
+    if (primaryIp !== undefined && ip === primaryIp) day.primaryEgress += 1;
+    if (cls.outcome === 'reputation_reject') day.reputationRejects += 1;
+    if (cls.signals.includes('gmail_unsolicited')) day.gmailUnsolicited += 1;
+    if (operator === 'microsoft') {
+      day.microsoftAttempts += 1;
+      if (cls.outcome === 'throttled') day.microsoftThrottled += 1;
+    }
+    let ipStats = ips.get(ip);
+    if (ipStats === undefined) {
+      ipStats = {
+        ip,
+        transports: [],
+        transportSet: new Set(),
+        ...emptyMix(),
+        via: { transport: 0, default: 0, bindFallback: 0, quoted: 0 },
+      };
+      ips.set(ip, ipStats);
+    }
+    count(ipStats, status);
+    ipStats.via[via] += 1;
+    ipStats.transportSet.add(line.service ?? 'smtp');
+    let opStats = operators.get(operator);
+    if (opStats === undefined) {
+      opStats = { operator, ...emptyMix(), outcomes: {} };
+      operators.set(operator, opStats);
+    }
+    count(opStats, status);
+    opStats.outcomes[cls.outcome] = (opStats.outcomes[cls.outcome] ?? 0) + 1;
+    const rowKey = `${line.date}\u0000${ip}\u0000${operator}\u0000${cls.outcome}\u0000${reason}`;
+    const row = outcomeRows.get(rowKey);
+    if (row !== undefined) row.count += 1;
+    else if (outcomeRows.size < MAX_OUTCOME_ROWS) {
+      outcomeRows.set(rowKey, { date: line.date, ip, operator, outcome: cls.outcome, reason, count: 1 });
+    }
+  };
+
+  const pending = (qid: string) => {
+    let p = pendingDkim.get(qid);
+    if (p === undefined) {
+      if (pendingDkim.size >= MAX_PENDING) pendingDkim.clear();
+      p = { cleaned: false, signed: false };
+      pendingDkim.set(qid, p);
+    }
+    return p;
+  };
+
+  return {
+    add(raw, line) {
+      lines.total += 1;
+      if (line === undefined) {
+        lines.malformed += 1;
+        if (lines.malformedSamples.length < sampleMax) lines.malformedSamples.push(redactAddresses(raw));
+        return;
+      }
+      if (line.time < since || line.time >= until) {
+        lines.outsideWindow += 1;
+        return;
+      }
+      lines.parsed += 1;
+      if (firstLine === undefined) firstLine = line.date;
+      lastLine = line.date;
+      const ev = line.event;
+      switch (ev.kind) {
+        case 'other':
+          return;
+        case 'delivery':
+          addDelivery(raw, line, ev);
+          return;
+        case 'cleanup':
+          dkim.messages += 1;
+          pending(ev.qid).cleaned = true;
+          return;
+        case 'dkim-signed': {
+          dkim.signed += 1;
+          signingDomains.set(ev.domain, (signingDomains.get(ev.domain) ?? 0) + 1);
+          pending(ev.qid).signed = true;
+          return;
+        }
+        case 'queued': {
+          // qmgr logs from= on every retry; only the first one after cleanup counts the message.
+          const p = pendingDkim.get(ev.qid);
+          if (p === undefined) return;
+          pendingDkim.delete(ev.qid);
+          if (!p.cleaned) return;
+          // Bounce notifications (null sender) are made by Postfix itself and never signed.
+          if (ev.sender === '') {
+            dkim.notifications += 1;
+            return;
+          }
+          const at = ev.sender.lastIndexOf('@');
+          const domain = at < 0 ? '(local)' : ev.sender.slice(at + 1).toLowerCase();
+          let s = senderDomains.get(domain);
+          if (s === undefined) {
+            s = { messages: 0, signed: 0 };
+            senderDomains.set(domain, s);
+          }
+          s.messages += 1;
+          if (p.signed) s.signed += 1;
+          return;
+        }
+        case 'expired': {
+          if (expiredQids.add(ev.qid)) {
+            totals.expired += 1;
+            dayOf(line.date).expired += 1;
+            hourOf(line.date, line.hour).expired += 1;
+          }
+          return;
+        }
+        case 'bind-failure': {
+          pendingBind.set(`${line.host} ${line.pid}`, ev.ip);
+          let b = binds.get(ev.ip);
+          if (b === undefined) {
+            b = { ip: ev.ip, count: 0, firstSeen: stampOf(line), lastSeen: '', samples: [] };
+            binds.set(ev.ip, b);
+          }
+          b.count += 1;
+          b.lastSeen = stampOf(line);
+          sample(b.samples, raw);
+          return;
+        }
+        case 'removed':
+          pendingDkim.delete(ev.qid);
+          return;
+      }
+    },
+    finish() {
+      const rate = (m: DeliveryMix) => {
+        const attempts = m.sent + m.deferred + m.bounced;
+        return attempts === 0 ? undefined : m.sent / attempts;
+      };
+      const byDay = [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
+      for (const d of byDay) d.deliveryRate = rate(d);
+      const reasonList = [...reasons.values()].sort((a, b) => b.count - a.count);
+      const topPerStatus: ReasonCount[] = [];
+      for (const status of ['deferred', 'bounced', 'expired'] as const) {
+        topPerStatus.push(...reasonList.filter((r) => r.status === status).slice(0, topReasons));
+      }
+      if (otherReasons > 0)
+        topPerStatus.push({ status: 'deferred', reason: '(too many distinct reasons)', count: otherReasons });
+      return {
+        lines,
+        firstLine,
+        lastLine,
+        totals: {
+          sent: totals.sent,
+          deferred: deferredQids.size,
+          deferrals: totals.deferrals,
+          bounced: totals.bounced,
+          expired: totals.expired,
+          forwarded: totals.forwarded,
+          otherStatus: totals.otherStatus,
+          deliveryRate: rate({ ...totals, deferred: totals.deferrals }),
+        },
+        byDay,
+        byHour: [...hours.values()].sort((a, b) => a.date.localeCompare(b.date) || a.hour - b.hour),
+        byIp: [...ips.values()]
+          .map(({ transportSet, ...rest }) => ({ ...rest, transports: [...transportSet].sort() }))
+          .sort((a, b) => a.ip.localeCompare(b.ip)),
+        byOperator: [...operators.values()].sort(
+          (a, b) => b.sent + b.deferred + b.bounced - (a.sent + a.deferred + a.bounced),
+        ),
+        outcomes: [...outcomeRows.values()].sort(
+          (a, b) =>
+            a.date.localeCompare(b.date) ||
+            a.ip.localeCompare(b.ip) ||
+            a.operator.localeCompare(b.operator) ||
+            a.outcome.localeCompare(b.outcome) ||
+            b.count - a.count,
+        ),
+        reasons: topPerStatus,
+        bindFailures: [...binds.values()].sort((a, b) => b.count - a.count),
+        primaryIp,
+        dkim: {
+          signed: dkim.signed,
+          messages: dkim.messages - dkim.notifications,
+          notifications: dkim.notifications,
+          ratio:
+            dkim.messages - dkim.notifications <= 0
+              ? undefined
+              : dkim.signed / (dkim.messages - dkim.notifications),
+          bySigningDomain: [...signingDomains].map(([domain, signed]) => ({ domain, signed })),
+          bySenderDomain: [...senderDomains]
+            .map(([domain, s]) => ({
+              domain,
+              ...s,
+              ratio: s.messages === 0 ? undefined : s.signed / s.messages,
+            }))
+            .sort((a, b) => b.messages - a.messages),
+        },
+        signals: [...signals.values()],
+      };
+    },
+  };
+}
+
+function stampOf(line: LogLine): string {
+  const d = new Date(line.time);
+  return `${line.date} ${d.toISOString().slice(11, 19)}`;
+}

@@ -1,0 +1,166 @@
+/**
+ * How a delivery ended, in the reputation monitor's vocabulary (../shared/SEED-SYSTEM.md): accepted,
+ * throttled, reputation reject (5.7.x), recipient reject (5.1.x / 5.4.1), content reject; plus the
+ * two buckets everything else falls in: a temporary failure that is not a throttle (timeouts, dead
+ * tenants) and a permanent reject of another kind.
+ */
+export const DELIVERY_OUTCOMES = [
+  'accepted',
+  'throttled',
+  'reputation_reject',
+  'recipient_reject',
+  'content_reject',
+  'temporary_failure',
+  'other_reject',
+] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+/** Receiver phrases the runbook acts on. */
+export const REPLY_SIGNALS = [
+  /** Gmail `550-5.7.1 … likely unsolicited mail` */
+  'gmail_unsolicited',
+  /** Gmail `421-4.7.28 … unusual rate of unsolicited mail` */
+  'gmail_rate',
+  /** Yahoo `[TSS04]`, `[TSS05]`, `[TS02]`, `[TS03]`, `[BL21]` */
+  'yahoo_tss',
+  /** Microsoft `(S3150)` block list */
+  'microsoft_block',
+  /** Microsoft `4.7.650 … rate limited due to IP reputation (S775)` */
+  'microsoft_reputation',
+  /** Microsoft `5.7.515` authentication level */
+  'microsoft_auth',
+  /** A DNS block list named in the reply: Spamhaus, RLR621, Trend `ERS-QIL`, … */
+  'rbl',
+  /** Dead Microsoft 365 tenant `451 4.4.4` */
+  'dead_tenant',
+] as const;
+export type ReplySignal = (typeof REPLY_SIGNALS)[number];
+
+/** The parts of a delivery a classification looks at. */
+export interface ReplyInput {
+  status: string;
+  dsn: string | undefined;
+  reply: string;
+}
+
+/** The classification of one delivery. */
+export interface ReplyClass {
+  outcome: DeliveryOutcome;
+  signals: ReplySignal[];
+}
+
+const SIGNAL_PATTERNS: ReadonlyArray<[ReplySignal, RegExp]> = [
+  ['gmail_unsolicited', /5\.7\.1\b.*\bunsolicited mail/is],
+  ['gmail_rate', /\b4\.7\.28\b|unusual rate of unsolicited mail/i],
+  ['yahoo_tss', /\[(?:TSS0[45]|TS0[23]|BL21)\]/],
+  ['microsoft_block', /\bS3150\b/],
+  ['microsoft_reputation', /\bS775\b|\b4\.7\.650\b/],
+  ['microsoft_auth', /\b5\.7\.515\b/],
+  ['rbl', /spamhaus|\bRLR621\b|\bERS-QIL\b|spamcop|barracudacentral|sorbs\.net|blocked using /i],
+  ['dead_tenant', /\b4\.4\.4\b/],
+];
+
+// Every signal but a dead tenant says the receiver distrusts the sender.
+const REPUTATION_SIGNALS: ReadonlySet<ReplySignal> = new Set(
+  REPLY_SIGNALS.filter((s) => s !== 'dead_tenant'),
+);
+
+const THROTTLE_TEXT =
+  /rate limit|throttl|too many|unexpected volume|temporarily deferred|try again later|exceeded|slow down|reduce your send rate|4\.7\.\d+/i;
+const CONTENT_TEXT =
+  /content|virus|malware|attachment|\burl\b|phish|message (?:was )?rejected due to|blocked because it contains|spam message|looks like spam|5\.6\.\d+|5\.7\.(?:7|13)\b/i;
+
+/** The seed's bounce-sync rule: only these recipient-failure codes count towards suppressing an address. */
+export const RECIPIENT_FAILURE_DSNS: readonly string[] = [
+  '5.1.1',
+  '5.1.10',
+  '5.1.0',
+  '5.0.0',
+  '5.4.1',
+  '5.5.0',
+];
+
+/**
+ * True when a DSN says the recipient does not exist (the seed's bounce-sync list). Reputation and
+ * policy rejections (5.7.x) are never the recipient's fault: the May 30 blast's 5.7.1 replies once
+ * blocklisted ~17,000 carriers.
+ */
+export function isRecipientFailure(dsn: string | undefined): boolean {
+  return dsn !== undefined && RECIPIENT_FAILURE_DSNS.includes(dsn);
+}
+
+/** The enhanced status code of a delivery: the logged `dsn=`, else the first `X.Y.Z` in the reply. */
+export function dsnOf(input: ReplyInput): string | undefined {
+  if (input.dsn !== undefined) return input.dsn;
+  const m = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(input.reply);
+  return m?.[1];
+}
+
+/** Finds the reply phrases the runbook acts on. */
+export function listReplySignals(reply: string): ReplySignal[] {
+  const signals: ReplySignal[] = [];
+  for (const [signal, pattern] of SIGNAL_PATTERNS) if (pattern.test(reply)) signals.push(signal);
+  return signals;
+}
+
+/**
+ * Classifies one delivery by outcome and reply signals.
+ *
+ * @example
+ * classifyReply({ status: 'bounced', dsn: '5.7.1', reply: 'host … said: 550-5.7.1 … likely unsolicited mail …' })
+ * // { outcome: 'reputation_reject', signals: ['gmail_unsolicited'] }
+ */
+export function classifyReply(input: ReplyInput): ReplyClass {
+  if (input.status === 'sent') return { outcome: 'accepted', signals: [] };
+  const signals = input.reply === '' ? [] : listReplySignals(input.reply);
+  const dsn = dsnOf(input);
+  const reputation = signals.some((s) => REPUTATION_SIGNALS.has(s));
+  const permanent = dsn !== undefined ? dsn.startsWith('5') : input.status === 'bounced';
+  if (!permanent) {
+    if (reputation || THROTTLE_TEXT.test(input.reply)) return { outcome: 'throttled', signals };
+    return { outcome: 'temporary_failure', signals };
+  }
+  if (reputation) return { outcome: 'reputation_reject', signals };
+  if (dsn !== undefined && (/^5\.1\.\d+$/.test(dsn) || dsn === '5.4.1')) {
+    return { outcome: 'recipient_reject', signals };
+  }
+  if (CONTENT_TEXT.test(input.reply)) return { outcome: 'content_reject', signals };
+  if (dsn?.startsWith('5.7.')) return { outcome: 'reputation_reject', signals };
+  return { outcome: 'other_reject', signals };
+}
+
+/**
+ * Normalises a reply for the reasons table: the receiver's words only (after `said:`), with
+ * addresses, IPs, queue ids, timestamps and receivers' random tokens replaced, continuation prefixes
+ * of multi-line replies dropped, and the codes people search for (`[TSS04]`, `4.7.28`, `S3150`,
+ * `5.7.515`) kept.
+ */
+export function normalizeReason(reply: string): string {
+  let text = reply;
+  const said = text.indexOf(' said: ');
+  if (said >= 0) text = text.slice(said + 7);
+  text = text
+    .replace(/^connect to [^\s[]+\[[^\]]*\](?::\d+)?: /, 'connect: ')
+    .replace(/\s*\(in reply to ([A-Z][A-Z ]*?) command\)$/, ' (in reply to $1)')
+    .replace(/<[^<>\s]*@[^<>\s]*>|[^\s<>()[\]"',;:]+@[A-Za-z0-9.-]+/g, '<address>')
+    .replace(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '<ip>')
+    .replace(/\[[0-9a-fA-F]*:[0-9a-fA-F:.]+\]/g, '[<ip>]')
+    .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>')
+    .replace(/\b\d{1,2}:\d{2}:\d{2}\b/g, '<time>')
+    .replace(/(?:queued as|id=|ID:?) ?[0-9A-Za-z._-]{6,}/g, (m) => m.replace(/[0-9A-Za-z._-]{6,}$/, '<id>'))
+    .replace(/\b(?=[0-9A-Za-z._-]*\d)(?=[0-9A-Za-z._-]*[A-Za-z])[0-9A-Za-z._-]{12,}\b/g, (token) =>
+      /^\d+\.\d+\.\d+$/.test(token) ? token : '<id>',
+    )
+    .replace(/\b\d{5,}\b/g, '<n>');
+  // Multi-line replies repeat their code on every line: "550-5.7.1 a 550-5.7.1 b" → "550-5.7.1 a b".
+  const lead = /^(\d{3})[- ](\d\.\d{1,3}\.\d{1,3} )?/.exec(text);
+  if (lead !== null) {
+    const code = lead[1]!;
+    const rest = text
+      .slice(lead[0].length)
+      .replace(new RegExp(`\\s${code}[- ](?:\\d\\.\\d{1,3}\\.\\d{1,3} )?`, 'g'), ' ');
+    text = `${lead[0]}${rest}`;
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}

@@ -1,0 +1,161 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { OpsError } from '../errors.js';
+
+/** One log file to read, with what is known about it before reading. */
+export interface LogFile {
+  path: string;
+  /** Bytes on disk (compressed size for `.gz`). */
+  size: number;
+  /** Last modification: the time of its last line, the reference for year-less timestamps. */
+  mtime: Date;
+  gzip: boolean;
+}
+
+/** Progress while reading: bytes read from disk so far and in all. */
+export interface ReadProgress {
+  bytesRead: number;
+  bytesTotal: number;
+  file: string;
+}
+
+/** Options for {@link readLogFiles}. */
+export interface ReadLogFilesOptions {
+  /** Called before the first line of each file. */
+  onFile?: (file: LogFile) => void;
+  /** Called about every 4 MB read from disk. */
+  onProgress?: (progress: ReadProgress) => void;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Reads log files in the given order, one line at a time, in one pass with bounded memory; `.gz`
+ * files are decompressed on the fly. Lines are given without their `\n` (and a trailing `\r`).
+ *
+ * @example
+ * await readLogFiles(await statLogFiles(['/var/log/mail.log']), (line) => count++);
+ */
+export async function readLogFiles(
+  files: readonly LogFile[],
+  onLine: (line: string) => void,
+  options: ReadLogFilesOptions = {},
+): Promise<void> {
+  const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
+  let bytesBefore = 0;
+  for (const file of files) {
+    options.onFile?.(file);
+    let fileBytes = 0;
+    let reported = 0;
+    const raw = createReadStream(file.path, { highWaterMark: CHUNK });
+    raw.on('data', (chunk) => {
+      fileBytes += chunk.length;
+      if (options.onProgress && fileBytes - reported >= 4 * CHUNK) {
+        reported = fileBytes;
+        options.onProgress({ bytesRead: bytesBefore + fileBytes, bytesTotal, file: file.path });
+      }
+    });
+    const source = file.gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
+    if (file.gzip) raw.on('error', (error) => source.destroy(error));
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    try {
+      for await (const chunk of source) {
+        const text = carry + decoder.write(chunk as Buffer);
+        let start = 0;
+        let nl = text.indexOf('\n', start);
+        while (nl >= 0) {
+          const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+          onLine(text.slice(start, end));
+          start = nl + 1;
+          nl = text.indexOf('\n', start);
+        }
+        carry = text.slice(start);
+      }
+    } catch (error) {
+      throw new OpsError(
+        'INPUT_UNREADABLE',
+        `cannot read ${file.path}: ${(error as Error).message}${file.gzip ? ' (is it a complete gzip file?)' : ''}`,
+        { cause: error },
+      );
+    }
+    const last = carry + decoder.end();
+    if (last !== '') onLine(last.endsWith('\r') ? last.slice(0, -1) : last);
+    bytesBefore += file.size;
+    options.onProgress?.({ bytesRead: bytesBefore, bytesTotal, file: file.path });
+  }
+}
+
+/** Looks up size and mtime of each path; a missing or unreadable path is an error that names it. */
+export async function statLogFiles(paths: readonly string[]): Promise<LogFile[]> {
+  const files: LogFile[] = [];
+  for (const path of paths) {
+    try {
+      const s = await stat(path);
+      if (!s.isFile())
+        throw new OpsError('INPUT_UNREADABLE', `${path} is not a file; pass a log file with --log`);
+      files.push({ path, size: s.size, mtime: s.mtime, gzip: path.endsWith('.gz') });
+    } catch (error) {
+      if (error instanceof OpsError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new OpsError(
+        'INPUT_UNREADABLE',
+        code === 'ENOENT'
+          ? `log file ${path} does not exist; pass the mail log with --log PATH`
+          : `cannot read log file ${path}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+  return files;
+}
+
+const ROTATED = /^(.*)\.(\d+)(\.gz)?$/;
+
+/** The rotation number of a path: 0 for `mail.log`, 1 for `mail.log.1`, 2 for `mail.log.2.gz`. */
+export function rotationOf(path: string): { base: string; n: number } {
+  const m = ROTATED.exec(path);
+  return m === null ? { base: path.replace(/\.gz$/, ''), n: 0 } : { base: m[1]!, n: Number(m[2]) };
+}
+
+/**
+ * Puts log files in the order their lines were written: per base name, the highest rotation number
+ * first (`mail.log.3.gz`, `mail.log.2.gz`, `mail.log.1`, `mail.log`); base names keep the given order.
+ */
+export function orderRotatedFiles(paths: readonly string[]): string[] {
+  const bases: string[] = [];
+  const byBase = new Map<string, Array<{ path: string; n: number }>>();
+  for (const path of paths) {
+    const { base, n } = rotationOf(path);
+    let group = byBase.get(base);
+    if (group === undefined) {
+      group = [];
+      byBase.set(base, group);
+      bases.push(base);
+    }
+    if (!group.some((g) => g.path === path)) group.push({ path, n });
+  }
+  return bases.flatMap((base) =>
+    byBase
+      .get(base)!
+      .sort((a, b) => b.n - a.n)
+      .map((g) => g.path),
+  );
+}
+
+/** Finds the rotated siblings of a log file (`mail.log.1`, `mail.log.2.gz`, …) next to it. */
+export async function listRotatedFiles(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+(\\.gz)?$`);
+  return entries.filter((e) => pattern.test(e)).map((e) => join(dir, e));
+}
