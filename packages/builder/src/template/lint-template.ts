@@ -1,0 +1,316 @@
+import Handlebars from 'handlebars';
+import { BuilderError } from '../errors.js';
+import { createTagVault } from './create-tag-vault.js';
+import { isTemplateFunction, suggestFunction } from './go-template-names.js';
+import { lintLinks } from './lint-links.js';
+import { LINT_RULES, type LintFinding, type LintRuleId } from './lint-rules.js';
+import { locate, offsetOf } from './locate.js';
+import { parseGoAction } from './parse-go-action.js';
+import type { TemplateFile, TemplateSection } from './parse-template-file.js';
+import { type RenderedAltbody, renderAltbody } from './render-altbody.js';
+import { type BuildData, renderTemplate } from './render-template.js';
+import { scanTemplateTags, type TemplateTag } from './scan-template-tags.js';
+
+/** Options for {@link lintTemplate}. */
+export interface LintTemplateOptions {
+  /** Partials by name; when given, `{{> name }}` must name one of them. */
+  partials?: ReadonlyMap<string, TemplateFile>;
+  /**
+   * Build data (a template's sample data, or the build's own). When given, the template is rendered
+   * with it and the rendered body is checked too (unsubscribe link, postal address, text part).
+   */
+  data?: BuildData;
+  /** `template` (a campaign body, the default) or `partial` (no whole-body rules). */
+  kind?: 'template' | 'partial';
+}
+
+const OPENERS = new Set(['if', 'range', 'with', 'define', 'block']);
+const REMOVED_BY_LISTMONK = new Set(['env', 'expandenv', 'getHostByName']);
+/** Listmonk's rewrite adds the `.` only to exactly this form (../shared/LISTMONK.md, rewrite 1). */
+const TRACKLINK_REWRITTEN = /^\{\{\s*TrackLink\s+"(.+?)"\s*\}\}$/;
+
+const POSTAL_ADDRESS = [
+  /\b(?:A[LKSZRP]|C[AOT]|D[EC]|F[LM]|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEHINOPST]|N[CDEHJMVY]|O[HKR]|P[ARW]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY])\.?,?\s+\d{5}(?:-\d{4})?\b/,
+  /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b/,
+  /\bP\.?\s?O\.?\s+Box\s+\d+/i,
+];
+
+/**
+ * Lints one template or partial: the rules of `LINT_RULES`, each finding with file:line:column.
+ * With `data`, the template is also rendered and the rendered HTML and text part are checked.
+ *
+ * @example
+ * const findings = lintTemplate(file, { partials: set.partials, data: set.samples.get(file.name) });
+ */
+export function lintTemplate(file: TemplateFile, options: LintTemplateOptions = {}): LintFinding[] {
+  const findings = lintTemplateSource(file, options);
+  if ((options.kind ?? 'template') === 'partial') return findings;
+  if (options.data === undefined) {
+    if (!usesUnsubscribe(file.body.text, options.partials)) {
+      findings.push(finding(file, 'missing-unsubscribe', file.body.offset, UNSUBSCRIBE_MESSAGE));
+    }
+    return findings;
+  }
+  if (findings.some((f) => f.rule === 'unclosed-tag' || f.rule === 'build-syntax')) return findings;
+  let html: string;
+  try {
+    html = renderTemplate(file, options.data, { partials: options.partials ?? new Map() }).html;
+  } catch (error) {
+    if (!(error instanceof BuilderError)) throw error;
+    const at = error.location ?? { line: 1, column: 1 };
+    const rule: LintRuleId = error.code === 'TEMPLATE_DATA_INVALID' ? 'build-value-missing' : 'build-syntax';
+    findings.push({ file: file.path, line: at.line, column: at.column, rule, severity: 'error', message: stripWhere(error.message) });
+    return findings;
+  }
+  // A link problem the source already shows is not repeated for the rendered HTML.
+  const seen = new Set(findings.map((f) => `${f.rule}|${f.message}`));
+  for (const f of lintRenderedCampaign({ file: file.path, html, altbody: renderAltbody(html) })) {
+    if (!seen.has(`${f.rule}|${f.message.replace(RENDERED_PREFIX, '')}`)) findings.push(f);
+  }
+  return findings;
+}
+
+/** The source rules only (no rendering): syntax, functions, balance, links. */
+export function lintTemplateSource(file: TemplateFile, options: LintTemplateOptions = {}): LintFinding[] {
+  const findings: LintFinding[] = [];
+  for (const section of [file.subject, file.body]) {
+    if (section !== undefined) lintSection(file, section, options.partials, findings);
+  }
+  return findings;
+}
+
+/**
+ * Checks a rendered campaign: an unsubscribe link and a postal address in the body, a text part
+ * whose Listmonk actions are still balanced, and the links as they will be sent (a build-time value
+ * can put a bad URL where the source looked fine). Positions are in the rendered HTML.
+ */
+export function lintRenderedCampaign(input: { file: string; html: string; altbody: RenderedAltbody }): LintFinding[] {
+  const rendered: TemplateFile = {
+    name: input.file,
+    path: input.file,
+    source: input.html,
+    body: { text: input.html, offset: 0 },
+  };
+  const findings: LintFinding[] = [];
+  const scan = scanTemplateTags(input.html, { mode: 'listmonk' });
+  if (!scan.tags.some((t) => callsFunction(t, 'UnsubscribeURL'))) {
+    findings.push(finding(rendered, 'missing-unsubscribe', 0, UNSUBSCRIBE_MESSAGE));
+  }
+  const visibleText = input.altbody.text.replace(/\{\{[\s\S]*?\}\}/g, ' ');
+  if (!POSTAL_ADDRESS.some((re) => re.test(visibleText))) {
+    findings.push(
+      finding(
+        rendered,
+        'missing-postal-address',
+        0,
+        'the rendered body shows no postal address (street, city, state and ZIP, or a P.O. Box); CAN-SPAM requires one in every commercial message — put it in the footer partial',
+      ),
+    );
+  }
+  const broken = input.altbody.omitted.filter((t) => {
+    const keyword = parseGoAction(t.inner).keyword;
+    return keyword !== undefined && (OPENERS.has(keyword) || keyword === 'else' || keyword === 'end');
+  });
+  if (broken.length > 0 && !isBalanced(scanTemplateTags(input.altbody.text, { mode: 'listmonk' }).tags)) {
+    const first = broken[0] as TemplateTag;
+    findings.push(
+      finding(
+        rendered,
+        'altbody-broken-action',
+        first.start,
+        `${broken.map((t) => t.text).join(', ')} sit inside an attribute, <style> or <img src>, which the text part leaves out, so its Listmonk actions no longer balance (Listmonk refuses to compile it); move the action around whole elements`,
+      ),
+    );
+  }
+  const vault = createTagVault();
+  const text = vault.protect(input.html, scan.tags);
+  for (const p of lintLinks(text, scan.tags, vault)) {
+    findings.push(finding(rendered, p.rule, p.offset, `${RENDERED_PREFIX}${p.message}`));
+  }
+  return findings;
+}
+
+const RENDERED_PREFIX = 'in the rendered HTML: ';
+
+const UNSUBSCRIBE_MESSAGE =
+  'the body has no unsubscribe link; add <a href="{{ UnsubscribeURL }}">Unsubscribe</a> (CAN-SPAM, and Gmail/Yahoo bulk-sender rules) — the footer partial has one';
+
+function lintSection(
+  file: TemplateFile,
+  section: TemplateSection,
+  partials: ReadonlyMap<string, TemplateFile> | undefined,
+  findings: LintFinding[],
+): void {
+  const emit = (rule: LintRuleId, offset: number, message: string) =>
+    findings.push(finding(file, rule, section.offset + offset, message));
+  const scan = scanTemplateTags(section.text);
+  for (const u of scan.unclosed) emit('unclosed-tag', u.start, `${u.message}; a Listmonk or build-time tag must end on "}}"`);
+
+  if (scan.unclosed.length === 0) checkHandlebars(section.text, scan.tags, partials, emit);
+  checkBalance(scan.tags, emit);
+  for (const tag of scan.tags) {
+    if (tag.kind !== 'listmonk') continue;
+    const action = parseGoAction(tag.inner);
+    for (const fn of action.functions) {
+      if (isTemplateFunction(fn.text)) continue;
+      emit(
+        'unknown-function',
+        tag.start,
+        REMOVED_BY_LISTMONK.has(fn.text)
+          ? `${tag.text}: Listmonk removes Sprig's "${fn.text}" from templates`
+          : `${tag.text}: "${fn.text}" is not a function Listmonk has (its own, Go's built-ins, Sprig's)${suggestFunction(fn.text)}`,
+      );
+    }
+    for (const call of action.calls) {
+      if (call.name !== 'TrackLink') continue;
+      const argc = call.args.length + (call.piped ? 1 : 0);
+      if (argc < 2 && !TRACKLINK_REWRITTEN.test(tag.text)) {
+        emit(
+          'tracklink-missing-dot',
+          tag.start,
+          `${tag.text}: TrackLink gets ${argc} argument; Listmonk ≥ 5.0.1 needs the subscriber as the last one — write ${tag.text.replace(/\s*-?\}\}$/, ' . }}')} (the campaign saves, but every message then fails: "wrong number of args for TrackLink: want 2 got 1")`,
+        );
+      }
+    }
+  }
+  const vault = createTagVault();
+  const text = vault.protect(section.text, scan.tags);
+  for (const p of lintLinks(text, scan.tags, vault)) emit(p.rule, p.offset, p.message);
+}
+
+function checkHandlebars(
+  source: string,
+  tags: readonly TemplateTag[],
+  partials: ReadonlyMap<string, TemplateFile> | undefined,
+  emit: (rule: LintRuleId, offset: number, message: string) => void,
+): void {
+  const text = createTagVault().protect(
+    source,
+    tags.filter((t) => t.kind === 'listmonk'),
+  );
+  let ast: hbs.AST.Program;
+  try {
+    ast = Handlebars.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const line = Number(/Parse error on line (\d+)/.exec(message)?.[1] ?? 1);
+    const expecting = message.split('\n').at(-1) ?? '';
+    emit('build-syntax', offsetOf(text, line, 1), `build-time (Handlebars) syntax error: ${expecting}`);
+    return;
+  }
+  if (partials === undefined) return;
+  const visitor = new Handlebars.Visitor();
+  visitor.PartialStatement = (partial: hbs.AST.PartialStatement) => {
+    const name = (partial.name as hbs.AST.PathExpression).original;
+    if (typeof name === 'string' && !partials.has(name)) {
+      emit(
+        'build-syntax',
+        offsetOf(text, partial.loc.start.line, partial.loc.start.column + 1),
+        `partial "${name}" does not exist; partials are templates/partials/<name>.html (have: ${[...partials.keys()].join(', ') || 'none'})`,
+      );
+    }
+  };
+  visitor.accept(ast);
+}
+
+interface OpenBlock {
+  kind: 'listmonk' | 'build';
+  tag: TemplateTag;
+  keyword: string;
+}
+
+function checkBalance(tags: readonly TemplateTag[], emit: (rule: LintRuleId, offset: number, message: string) => void): void {
+  const stack: OpenBlock[] = [];
+  for (const tag of tags) {
+    if (tag.kind === 'build') {
+      const body = tag.inner.replace(/^~/, '').trim();
+      if (/^[#^]\S/.test(body)) stack.push({ kind: 'build', tag, keyword: body });
+      else if (body.startsWith('/')) {
+        const top = stack.at(-1);
+        if (top?.kind === 'listmonk') {
+          emit(
+            'unbalanced-action',
+            tag.start,
+            `${tag.text} closes a build-time block while ${top.tag.text} (Listmonk) is still open inside it; close the Listmonk block first`,
+          );
+        }
+        popLast(stack, 'build');
+      }
+      continue;
+    }
+    const keyword = parseGoAction(tag.inner).keyword;
+    if (keyword === undefined) continue;
+    if (OPENERS.has(keyword)) stack.push({ kind: 'listmonk', tag, keyword });
+    else if (keyword === 'else') {
+      const top = stack.at(-1);
+      if (top === undefined || top.kind !== 'listmonk' || !['if', 'range', 'with'].includes(top.keyword)) {
+        emit('unbalanced-action', tag.start, `${tag.text} has no {{ if }}, {{ range }} or {{ with }} open to continue`);
+      }
+    } else if (keyword === 'end') {
+      const top = stack.at(-1);
+      if (top === undefined || !stack.some((b) => b.kind === 'listmonk')) {
+        emit('unbalanced-action', tag.start, `${tag.text} closes nothing: there is no open {{ if }}, {{ range }}, {{ with }}, {{ define }} or {{ block }}`);
+        continue;
+      }
+      if (top.kind === 'build') {
+        emit(
+          'unbalanced-action',
+          tag.start,
+          `${tag.text} closes a Listmonk block across the build-time block ${top.tag.text}; keep each block inside the other`,
+        );
+      }
+      popLast(stack, 'listmonk');
+    }
+  }
+  for (const open of stack) {
+    if (open.kind === 'listmonk') {
+      emit('unbalanced-action', open.tag.start, `${open.tag.text} is never closed with {{ end }}`);
+    }
+  }
+}
+
+function isBalanced(tags: readonly TemplateTag[]): boolean {
+  let depth = 0;
+  for (const tag of tags) {
+    const keyword = parseGoAction(tag.inner).keyword;
+    if (keyword !== undefined && OPENERS.has(keyword)) depth++;
+    else if (keyword === 'end' && --depth < 0) return false;
+    else if (keyword === 'else' && depth === 0) return false;
+  }
+  return depth === 0;
+}
+
+function popLast(stack: OpenBlock[], kind: OpenBlock['kind']): void {
+  for (let k = stack.length - 1; k >= 0; k--) {
+    if (stack[k]?.kind === kind) {
+      stack.splice(k, 1);
+      return;
+    }
+  }
+}
+
+function callsFunction(tag: TemplateTag, name: string): boolean {
+  return tag.kind === 'listmonk' && parseGoAction(tag.inner).calls.some((c) => c.name === name);
+}
+
+/** True when the body, or a partial it includes (recursively), has an UnsubscribeURL tag. */
+function usesUnsubscribe(body: string, partials: ReadonlyMap<string, TemplateFile> | undefined, seen = new Set<string>()): boolean {
+  if (scanTemplateTags(body).tags.some((t) => callsFunction(t, 'UnsubscribeURL'))) return true;
+  for (const m of body.matchAll(/\{\{~?>\s*([\w/-]+)/g)) {
+    const name = m[1] ?? '';
+    const partial = partials?.get(name);
+    if (partial === undefined || seen.has(name)) continue;
+    seen.add(name);
+    if (usesUnsubscribe(partial.body.text, partials, seen)) return true;
+  }
+  return false;
+}
+
+function finding(file: TemplateFile, rule: LintRuleId, offset: number, message: string): LintFinding {
+  return { file: file.path, ...locate(file.source, offset), rule, severity: LINT_RULES[rule].severity, message };
+}
+
+/** Drops the leading `path:line:col: ` of a BuilderError message (the finding carries it). */
+function stripWhere(message: string): string {
+  return message.replace(/^\S+?:\d+(?::\d+)?:\s*/, '');
+}
