@@ -7,6 +7,7 @@ import { registerDbCommands } from './db.js';
 import { registerDevCommands } from './dev.js';
 import { registerListmonkCommands } from './listmonk.js';
 import { registerOpsWarmupCommands } from './ops-warmup.js';
+import { registerTemplateCommands } from './templates.js';
 
 /** Every command group, in the order `--help` lists them. Add one line per group. */
 export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [
@@ -17,4 +18,5 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerOpsWarmupCommands,
   registerDevCommands,
   registerAudienceCommands,
+  registerTemplateCommands,
 ];

@@ -13,7 +13,15 @@ export interface LinkProblem {
 }
 
 /** Listmonk functions whose result is a URL Listmonk builds itself (no subscriber text in it). */
-const URL_FUNCTIONS = new Set(['TrackLink', 'UnsubscribeURL', 'ManageURL', 'OptinURL', 'MessageURL', 'ArchiveURL', 'RootURL']);
+const URL_FUNCTIONS = new Set([
+  'TrackLink',
+  'UnsubscribeURL',
+  'ManageURL',
+  'OptinURL',
+  'MessageURL',
+  'ArchiveURL',
+  'RootURL',
+]);
 
 const ATTRIBUTE = /\b(href|src|action)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/gi;
 const MARKER = '@TrackLink';
@@ -37,7 +45,12 @@ export function lintLinks(text: string, tags: readonly TemplateTag[], vault: Tag
     const start = (m.index ?? 0) + m[0].length - value.length - (m[4] === undefined ? 1 : 0);
     attributeRanges.push([start, start + value.length]);
     const tracked = value.endsWith(MARKER);
-    checkUrl(tracked ? value.slice(0, -MARKER.length) : value, start, tracked, m[1]?.toLowerCase() === 'href');
+    checkUrl(
+      tracked ? value.slice(0, -MARKER.length) : value,
+      start,
+      tracked,
+      m[1]?.toLowerCase() === 'href',
+    );
   }
   for (let at = text.indexOf(MARKER); at !== -1; at = text.indexOf(MARKER, at + 1)) {
     if (attributeRanges.some(([s, e]) => at >= s && at < e)) continue;

@@ -4,13 +4,17 @@ export type LintSeverity = 'error' | 'warning';
 /** Every rule the template lint knows, with its severity and what it protects against. */
 export const LINT_RULES = {
   'unclosed-tag': { severity: 'error', summary: 'a `{{` is never closed with `}}`' },
-  'front-matter': { severity: 'error', summary: 'the front matter is not `subject:` / `description:` lines between `---`' },
+  'front-matter': {
+    severity: 'error',
+    summary: 'the front matter is not `subject:` / `description:` lines between `---`',
+  },
   'build-syntax': { severity: 'error', summary: 'build-time (Handlebars) syntax error or unknown partial' },
   'build-value-missing': { severity: 'error', summary: 'a build-time value is not in the (sample) data' },
   'unknown-function': { severity: 'error', summary: 'a function Listmonk does not have' },
   'unbalanced-action': {
     severity: 'error',
-    summary: 'if/range/with/define/block without {{ end }}, {{ end }} or {{ else }} with nothing open, or blocks crossing',
+    summary:
+      'if/range/with/define/block without {{ end }}, {{ end }} or {{ else }} with nothing open, or blocks crossing',
   },
   'tracked-link-dynamic': {
     severity: 'error',
@@ -18,7 +22,8 @@ export const LINT_RULES = {
   },
   'tracklink-missing-dot': {
     severity: 'error',
-    summary: '{{ TrackLink <non-literal> }} without the trailing `.` (fails at send time on Listmonk ≥ 5.0.1)',
+    summary:
+      '{{ TrackLink <non-literal> }} without the trailing `.` (fails at send time on Listmonk ≥ 5.0.1)',
   },
   'tracked-link-entity': {
     severity: 'error',
@@ -28,15 +33,20 @@ export const LINT_RULES = {
     severity: 'error',
     summary: 'a URL whose query starts with `&` and has no `?` (the /order/boc3-filing&utm_source=… 404)',
   },
-  'missing-unsubscribe': { severity: 'error', summary: 'the body has no {{ UnsubscribeURL }} link (CAN-SPAM)' },
+  'missing-unsubscribe': {
+    severity: 'error',
+    summary: 'the body has no {{ UnsubscribeURL }} link (CAN-SPAM)',
+  },
   'missing-postal-address': { severity: 'error', summary: 'the body shows no postal address (CAN-SPAM)' },
   'altbody-broken-action': {
     severity: 'error',
-    summary: 'a Listmonk control action sits where the text part cannot carry it, leaving the text part unbalanced',
+    summary:
+      'a Listmonk control action sits where the text part cannot carry it, leaving the text part unbalanced',
   },
   'altbody-escaped-value': {
     severity: 'warning',
-    summary: 'a per-subscriber value in a link lands in the text part, where Listmonk HTML-escapes it (& → &amp;)',
+    summary:
+      'a per-subscriber value in a link lands in the text part, where Listmonk HTML-escapes it (& → &amp;)',
   },
   'http-link': { severity: 'warning', summary: 'an http:// link' },
   'missing-sample-data': { severity: 'warning', summary: 'a template without <name>.sample.json next to it' },

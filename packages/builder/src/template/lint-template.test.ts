@@ -5,7 +5,8 @@ import { lintTemplate } from './lint-template.js';
 import { parseTemplateFile } from './parse-template-file.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../../test/fixtures/templates/incidents');
-const FOOTER = '<p>Acme, 100 Main St, Springfield, IL 62701 · <a href="{{ UnsubscribeURL }}">Unsubscribe</a></p>';
+const FOOTER =
+  '<p>Acme, 100 Main St, Springfield, IL 62701 · <a href="{{ UnsubscribeURL }}">Unsubscribe</a></p>';
 
 const lint = (body: string, options: Parameters<typeof lintTemplate>[1] = {}) =>
   lintTemplate(parseTemplateFile({ name: 't', path: 't.html', source: body }), options);
@@ -35,9 +36,9 @@ describe('lintTemplate', () => {
   });
 
   it('reports file, line, column, rule, severity and a message that says what to do', () => {
-    const [f] = lint(`<p>\n  <a href="{{ .Subscriber.Attribs.lp_link }}&utm_source=x@TrackLink">x</a></p>${FOOTER}`).filter(
-      (x) => x.rule === 'tracked-link-dynamic',
-    );
+    const [f] = lint(
+      `<p>\n  <a href="{{ .Subscriber.Attribs.lp_link }}&utm_source=x@TrackLink">x</a></p>${FOOTER}`,
+    ).filter((x) => x.rule === 'tracked-link-dynamic');
     expect(f).toMatchObject({ file: 't.html', line: 2, column: 12, severity: 'error' });
     expect(f?.message).toContain('{{ TrackLink (print .Subscriber.Attribs.lp_link');
   });
@@ -74,9 +75,15 @@ describe('lintTemplate', () => {
   });
 
   it('with data, renders and checks the body: postal address, build values, links as sent', () => {
-    const body = '<p>{{ @landing }} <a href="{{{ @order_url }}}">Order</a></p><a href="{{ UnsubscribeURL }}">Unsubscribe</a>';
-    const findings = lint(body, { data: { landing: 'x', order_url: 'https://a.example/order&utm_source=x' } });
-    expect(findings.map((f) => f.rule).sort()).toEqual(['missing-postal-address', 'url-query-without-question']);
+    const body =
+      '<p>{{ @landing }} <a href="{{{ @order_url }}}">Order</a></p><a href="{{ UnsubscribeURL }}">Unsubscribe</a>';
+    const findings = lint(body, {
+      data: { landing: 'x', order_url: 'https://a.example/order&utm_source=x' },
+    });
+    expect(findings.map((f) => f.rule).sort()).toEqual([
+      'missing-postal-address',
+      'url-query-without-question',
+    ]);
     expect(rules(body, { data: { landing: 'x' } })).toEqual(['build-value-missing']);
   });
 

@@ -4,6 +4,7 @@ import { createTagVault } from './create-tag-vault.js';
 import { isTemplateFunction, suggestFunction } from './go-template-names.js';
 import { lintLinks } from './lint-links.js';
 import { LINT_RULES, type LintFinding, type LintRuleId } from './lint-rules.js';
+import { listUsedPartials } from './list-used-partials.js';
 import { locate, offsetOf } from './locate.js';
 import { parseGoAction } from './parse-go-action.js';
 import type { TemplateFile, TemplateSection } from './parse-template-file.js';
@@ -46,7 +47,10 @@ export function lintTemplate(file: TemplateFile, options: LintTemplateOptions = 
   const findings = lintTemplateSource(file, options);
   if ((options.kind ?? 'template') === 'partial') return findings;
   if (options.data === undefined) {
-    if (!usesUnsubscribe(file.body.text, options.partials)) {
+    const bodies = [file, ...listUsedPartials(file, options.partials)];
+    if (
+      !bodies.some((f) => scanTemplateTags(f.body.text).tags.some((t) => callsFunction(t, 'UnsubscribeURL')))
+    ) {
       findings.push(finding(file, 'missing-unsubscribe', file.body.offset, UNSUBSCRIBE_MESSAGE));
     }
     return findings;
@@ -59,14 +63,17 @@ export function lintTemplate(file: TemplateFile, options: LintTemplateOptions = 
     if (!(error instanceof BuilderError)) throw error;
     const at = error.location ?? { line: 1, column: 1 };
     const rule: LintRuleId = error.code === 'TEMPLATE_DATA_INVALID' ? 'build-value-missing' : 'build-syntax';
-    findings.push({ file: file.path, line: at.line, column: at.column, rule, severity: 'error', message: stripWhere(error.message) });
+    findings.push({
+      file: file.path,
+      line: at.line,
+      column: at.column,
+      rule,
+      severity: 'error',
+      message: stripWhere(error.message),
+    });
     return findings;
   }
-  // A link problem the source already shows is not repeated for the rendered HTML.
-  const seen = new Set(findings.map((f) => `${f.rule}|${f.message}`));
-  for (const f of lintRenderedCampaign({ file: file.path, html, altbody: renderAltbody(html) })) {
-    if (!seen.has(`${f.rule}|${f.message.replace(RENDERED_PREFIX, '')}`)) findings.push(f);
-  }
+  findings.push(...lintRenderedCampaign({ file: file.path, html, altbody: renderAltbody(html) }, findings));
   return findings;
 }
 
@@ -84,7 +91,12 @@ export function lintTemplateSource(file: TemplateFile, options: LintTemplateOpti
  * whose Listmonk actions are still balanced, and the links as they will be sent (a build-time value
  * can put a bad URL where the source looked fine). Positions are in the rendered HTML.
  */
-export function lintRenderedCampaign(input: { file: string; html: string; altbody: RenderedAltbody }): LintFinding[] {
+export function lintRenderedCampaign(
+  input: { file: string; html: string; altbody: RenderedAltbody },
+  /** Findings of the source: a link problem the source already shows is not repeated. */
+  sourceFindings: readonly LintFinding[] = [],
+): LintFinding[] {
+  const seen = new Set(sourceFindings.map((f) => `${f.rule}|${f.message}`));
   const rendered: TemplateFile = {
     name: input.file,
     path: input.file,
@@ -125,7 +137,8 @@ export function lintRenderedCampaign(input: { file: string; html: string; altbod
   const vault = createTagVault();
   const text = vault.protect(input.html, scan.tags);
   for (const p of lintLinks(text, scan.tags, vault)) {
-    findings.push(finding(rendered, p.rule, p.offset, `${RENDERED_PREFIX}${p.message}`));
+    if (!seen.has(`${p.rule}|${p.message}`))
+      findings.push(finding(rendered, p.rule, p.offset, `${RENDERED_PREFIX}${p.message}`));
   }
   return findings;
 }
@@ -144,7 +157,8 @@ function lintSection(
   const emit = (rule: LintRuleId, offset: number, message: string) =>
     findings.push(finding(file, rule, section.offset + offset, message));
   const scan = scanTemplateTags(section.text);
-  for (const u of scan.unclosed) emit('unclosed-tag', u.start, `${u.message}; a Listmonk or build-time tag must end on "}}"`);
+  for (const u of scan.unclosed)
+    emit('unclosed-tag', u.start, `${u.message}; a Listmonk or build-time tag must end on "}}"`);
 
   if (scan.unclosed.length === 0) checkHandlebars(section.text, scan.tags, partials, emit);
   checkBalance(scan.tags, emit);
@@ -200,15 +214,21 @@ function checkHandlebars(
   }
   if (partials === undefined) return;
   const visitor = new Handlebars.Visitor();
-  visitor.PartialStatement = (partial: hbs.AST.PartialStatement) => {
+  const check = (partial: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement) => {
     const name = (partial.name as hbs.AST.PathExpression).original;
-    if (typeof name === 'string' && !partials.has(name)) {
+    // `{{> @partial-block }}` is the block a layout wraps, not a file.
+    if (typeof name === 'string' && !name.startsWith('@') && !partials.has(name)) {
       emit(
         'build-syntax',
         offsetOf(text, partial.loc.start.line, partial.loc.start.column + 1),
         `partial "${name}" does not exist; partials are templates/partials/<name>.html (have: ${[...partials.keys()].join(', ') || 'none'})`,
       );
     }
+  };
+  visitor.PartialStatement = check;
+  visitor.PartialBlockStatement = (block: hbs.AST.PartialBlockStatement) => {
+    check(block);
+    Handlebars.Visitor.prototype.PartialBlockStatement.call(visitor, block);
   };
   visitor.accept(ast);
 }
@@ -219,7 +239,10 @@ interface OpenBlock {
   keyword: string;
 }
 
-function checkBalance(tags: readonly TemplateTag[], emit: (rule: LintRuleId, offset: number, message: string) => void): void {
+function checkBalance(
+  tags: readonly TemplateTag[],
+  emit: (rule: LintRuleId, offset: number, message: string) => void,
+): void {
   const stack: OpenBlock[] = [];
   for (const tag of tags) {
     if (tag.kind === 'build') {
@@ -244,12 +267,20 @@ function checkBalance(tags: readonly TemplateTag[], emit: (rule: LintRuleId, off
     else if (keyword === 'else') {
       const top = stack.at(-1);
       if (top === undefined || top.kind !== 'listmonk' || !['if', 'range', 'with'].includes(top.keyword)) {
-        emit('unbalanced-action', tag.start, `${tag.text} has no {{ if }}, {{ range }} or {{ with }} open to continue`);
+        emit(
+          'unbalanced-action',
+          tag.start,
+          `${tag.text} has no {{ if }}, {{ range }} or {{ with }} open to continue`,
+        );
       }
     } else if (keyword === 'end') {
       const top = stack.at(-1);
       if (top === undefined || !stack.some((b) => b.kind === 'listmonk')) {
-        emit('unbalanced-action', tag.start, `${tag.text} closes nothing: there is no open {{ if }}, {{ range }}, {{ with }}, {{ define }} or {{ block }}`);
+        emit(
+          'unbalanced-action',
+          tag.start,
+          `${tag.text} closes nothing: there is no open {{ if }}, {{ range }}, {{ with }}, {{ define }} or {{ block }}`,
+        );
         continue;
       }
       if (top.kind === 'build') {
@@ -293,21 +324,14 @@ function callsFunction(tag: TemplateTag, name: string): boolean {
   return tag.kind === 'listmonk' && parseGoAction(tag.inner).calls.some((c) => c.name === name);
 }
 
-/** True when the body, or a partial it includes (recursively), has an UnsubscribeURL tag. */
-function usesUnsubscribe(body: string, partials: ReadonlyMap<string, TemplateFile> | undefined, seen = new Set<string>()): boolean {
-  if (scanTemplateTags(body).tags.some((t) => callsFunction(t, 'UnsubscribeURL'))) return true;
-  for (const m of body.matchAll(/\{\{~?>\s*([\w/-]+)/g)) {
-    const name = m[1] ?? '';
-    const partial = partials?.get(name);
-    if (partial === undefined || seen.has(name)) continue;
-    seen.add(name);
-    if (usesUnsubscribe(partial.body.text, partials, seen)) return true;
-  }
-  return false;
-}
-
 function finding(file: TemplateFile, rule: LintRuleId, offset: number, message: string): LintFinding {
-  return { file: file.path, ...locate(file.source, offset), rule, severity: LINT_RULES[rule].severity, message };
+  return {
+    file: file.path,
+    ...locate(file.source, offset),
+    rule,
+    severity: LINT_RULES[rule].severity,
+    message,
+  };
 }
 
 /** Drops the leading `path:line:col: ` of a BuilderError message (the finding carries it). */

@@ -2,7 +2,19 @@ import { GO_CONSTANTS, GO_KEYWORDS } from './go-template-names.js';
 
 /** A lexical token of a Go-template action. */
 export interface GoToken {
-  kind: 'ident' | 'field' | 'var' | 'string' | 'raw' | 'char' | 'number' | 'dot' | 'lparen' | 'rparen' | 'pipe' | 'other';
+  kind:
+    | 'ident'
+    | 'field'
+    | 'var'
+    | 'string'
+    | 'raw'
+    | 'char'
+    | 'number'
+    | 'dot'
+    | 'lparen'
+    | 'rparen'
+    | 'pipe'
+    | 'other';
   text: string;
   /** Offset in the action's inner text. */
   offset: number;
@@ -34,7 +46,17 @@ const TOKEN =
 
 const KEYWORDS = new Set<string>(GO_KEYWORDS);
 const CONSTANTS = new Set<string>(GO_CONSTANTS);
-const OPERAND = new Set<GoToken['kind']>(['ident', 'field', 'var', 'string', 'raw', 'char', 'number', 'dot', 'lparen']);
+const OPERAND = new Set<GoToken['kind']>([
+  'ident',
+  'field',
+  'var',
+  'string',
+  'raw',
+  'char',
+  'number',
+  'dot',
+  'lparen',
+]);
 
 /**
  * Reads the inside of a Listmonk (Go-template) action: its keyword, the functions it names and the
@@ -45,7 +67,8 @@ const OPERAND = new Set<GoToken['kind']>(['ident', 'field', 'var', 'string', 'ra
  */
 export function parseGoAction(inner: string): GoAction {
   const trimmed = inner.trim();
-  if (trimmed.startsWith('/*')) return { keyword: undefined, comment: true, tokens: [], functions: [], calls: [] };
+  if (trimmed.startsWith('/*'))
+    return { keyword: undefined, comment: true, tokens: [], functions: [], calls: [] };
   const tokens: GoToken[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(inner); m !== null && m[0] !== ''; m = TOKEN.exec(inner)) {

@@ -76,3 +76,11 @@ describe('renderAltbody', () => {
     expect(result.text).toBe('x\n\n{{ .Subscriber.Name }}\n');
   });
 });
+
+describe('renderAltbody control paragraphs', () => {
+  it('joins a paragraph of only control actions to the next, so a false branch leaves no blank run', () => {
+    expect(text('<p>A</p>{{ with .Subscriber.Attribs.coupon }}<p>Code {{ . }}</p>{{ end }}<p>B</p>')).toBe(
+      'A\n\n{{ with .Subscriber.Attribs.coupon }}Code {{ . }}\n\n{{ end }}B\n',
+    );
+  });
+});

@@ -73,7 +73,36 @@ export function renderAltbody(html: string): RenderedAltbody {
   const vault = createTagVault();
   const protectedHtml = vault.protect(html, tags);
   const converted = convert(protectedHtml, OPTIONS);
-  const text = vault.restore(converted);
+  const text = joinControlLines(vault.restore(converted));
   const present = vault.present(converted);
   return { text: `${text.trimEnd()}\n`, omitted: tags.filter((_, i) => !present.has(i)) };
+}
+
+const CONTROL = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'block']);
+
+/**
+ * A paragraph made only of control actions (`{{ with .Subscriber.Attribs.coupon }}`, `{{ end }}`)
+ * is joined to the paragraph after it, so a false branch leaves no run of blank lines behind.
+ */
+function joinControlLines(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (isControlOnly(line) && lines[i + 1] === '' && (lines[i + 2] ?? '') !== '') {
+      lines[i + 2] = `${line}${lines[i + 2]}`;
+      i++;
+      continue;
+    }
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+function isControlOnly(line: string): boolean {
+  const { tags } = scanTemplateTags(line, { mode: 'listmonk' });
+  if (tags.length === 0) return false;
+  let rest = line;
+  for (const tag of [...tags].reverse()) rest = rest.slice(0, tag.start) + rest.slice(tag.end);
+  return rest.trim() === '' && tags.every((t) => CONTROL.has(/^\s*(\w+)/.exec(t.inner.trim())?.[1] ?? ''));
 }
