@@ -1,4 +1,5 @@
 import type { TagVault } from './create-tag-vault.js';
+import { LISTMONK_FUNCTIONS } from './go-template-names.js';
 import type { LintRuleId } from './lint-rules.js';
 import { parseGoAction } from './parse-go-action.js';
 import type { TemplateTag } from './scan-template-tags.js';
@@ -13,15 +14,9 @@ export interface LinkProblem {
 }
 
 /** Listmonk functions whose result is a URL Listmonk builds itself (no subscriber text in it). */
-const URL_FUNCTIONS = new Set([
-  'TrackLink',
-  'UnsubscribeURL',
-  'ManageURL',
-  'OptinURL',
-  'MessageURL',
-  'ArchiveURL',
-  'RootURL',
-]);
+const URL_FUNCTIONS = new Set<string>(
+  LISTMONK_FUNCTIONS.filter((f) => f === 'TrackLink' || f.endsWith('URL')),
+);
 
 const ATTRIBUTE = /\b(href|src|action)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/gi;
 const MARKER = '@TrackLink';
