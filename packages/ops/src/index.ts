@@ -48,9 +48,40 @@ export {
   interfaceArg,
   ipArg,
   ipv4Arg,
+  pathArg,
   prefixArg,
   transportArg,
 } from './exec/safe-args.js';
+export {
+  type AddressHook,
+  type InterfaceStanza,
+  type ParsedInterfaces,
+  parseAddressHooks,
+  parseInterfaces,
+} from './health/parse-interfaces.js';
+export { type BoundAddress, parseIpAddrJson } from './health/parse-ip-addr-json.js';
+export {
+  type BootFinding,
+  type MasterCfServiceView,
+  type MasterCfView,
+  type PoolIp,
+  planBootFindings,
+} from './health/plan-boot-findings.js';
+export { planRebind, type RebindPlan } from './health/plan-rebind.js';
+export {
+  type InterfacesConfig,
+  type ReadInterfacesOptions,
+  readInterfaces,
+} from './health/read-interfaces.js';
+export {
+  runWatchdog,
+  type WatchdogAction,
+  type WatchdogOptions,
+  type WatchdogResult,
+  type WatchdogStatus,
+} from './health/run-watchdog.js';
+export { BIND_FAILURE, type MailLogPosition, type MailLogScan, scanMailLog } from './health/scan-mail-log.js';
+export { readWatchdogState, type WatchdogState, writeWatchdogState } from './health/watchdog-state.js';
 export {
   type BindFailure,
   createReportBuilder,

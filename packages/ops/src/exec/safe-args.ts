@@ -63,3 +63,11 @@ export function transportArg(value: string): string {
   }
   return value;
 }
+
+/** An absolute file-system path of plain characters (a Postfix config directory for `-c`). */
+export function pathArg(value: string): string {
+  if (!/^\/[A-Za-z0-9_./-]*$/.test(value) || value.split('/').includes('..')) {
+    unsafe('path', value, 'expected an absolute path of letters, digits, _ . / - such as /etc/postfix-hc');
+  }
+  return value;
+}
