@@ -73,6 +73,7 @@ export {
   type ReadInterfacesOptions,
   readInterfaces,
 } from './health/read-interfaces.js';
+export { renderWatchdogUnits, type WatchdogUnits } from './health/render-watchdog-units.js';
 export {
   runWatchdog,
   type WatchdogAction,
