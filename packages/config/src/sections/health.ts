@@ -75,10 +75,5 @@ export const HealthSection = z
       .min(1)
       .default('/etc/network/interfaces')
       .describe('ifupdown configuration check-boot reads (with its source/source-directory includes)'),
-    masterCf: z
-      .string()
-      .min(1)
-      .default('/etc/postfix/master.cf')
-      .describe('Postfix master.cf check-boot reads'),
   })
   .describe('IP health: watchdog, reboot persistence, DNS');
