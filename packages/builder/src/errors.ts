@@ -23,6 +23,13 @@ export const BUILDER_ERROR_CODES = [
   'TEMPLATE_LINT_FAILED',
   // audience imports (a file that cannot be imported at all: unknown header, unbalanced quote)
   'AUDIENCE_INPUT_INVALID',
+  // the daily build
+  'BUILD_CONFIG', // the build rules are unusable (unmapped segment, column a rule may not use)
+  'BUILD_INPUT', // a bad argument (date, hour, unknown segment)
+  'SLOT_PASSED', // a campaign's send_at is not far enough in the future; nothing was pushed
+  'BUILD_LOCKED', // another build of the same vertical is running
+  'LISTMONK_FAILED', // Listmonk refused or could not be reached while pushing; re-run resumes
+  'DEMO_REFUSED', // demo data would mix with a real audience
 ] as const;
 
 export type BuilderErrorCode = (typeof BUILDER_ERROR_CODES)[number];

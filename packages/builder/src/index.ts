@@ -20,3 +20,82 @@ export * from './backfill/index.js';
 export * from './backfill/links/index.js';
 export * from './errors.js';
 export * from './template/index.js';
+export { type BuildPlan, type BuildRequest, campaignNameOf, type PlannedCampaign, planBuild } from './build/plan-build.js';
+export {
+  type BuildRules,
+  type BuildSettings,
+  DEFAULT_SEND_AT_MARGIN_MINUTES,
+  resolveBuildRules,
+  type SegmentSettings,
+  type VerticalSettings,
+} from './build/resolve-build-rules.js';
+export {
+  addDays,
+  businessDaysBefore,
+  type IsoDate,
+  isIsoDate,
+  isoDateOf,
+} from './calendar/calendar-date.js';
+export { type FilingCalendar, type FilingTouch, planFilingTouch } from './calendar/plan-filing-touch.js';
+export {
+  mcs150DueDateOf,
+  mcs150FilesInEvenYears,
+  mcs150MonthOf,
+  nextMcs150Due,
+  planMcs150Cutoffs,
+} from './calendar/plan-mcs150-cutoffs.js';
+export {
+  type CatchAllDecision,
+  type CatchAllRules,
+  DEFAULT_CATCH_ALL,
+  planCatchAll,
+  type RecentBounces,
+} from './caps/plan-catch-all.js';
+export { DEFAULT_DAILY_CAPS, type DailyCapRow, HARD_DAILY_CEILING, planDailyCap } from './caps/plan-daily-cap.js';
+export {
+  DEFAULT_BIG_OPERATORS,
+  DEFAULT_OPERATOR_CAP_TABLE,
+  type HeldOperatorRules,
+  type OperatorCapRow,
+  type OperatorCapRules,
+  operatorCapRowOf,
+  planHeldOperators,
+  planOperatorCaps,
+} from './caps/plan-operator-caps.js';
+export { localTimeToUtc } from './schedule/local-time-to-utc.js';
+export { planSendTimes, type SendSlot, type SendTimeRules } from './schedule/plan-send-times.js';
+export { isZoneGroup, ZONE_GROUPS, type ZoneGroup, zoneGroupOf } from './schedule/time-zones.js';
+export {
+  DEFAULT_SEGMENTS,
+  type SegmentDefinition,
+  type SegmentRule,
+  type Vertical,
+  VERTICALS,
+} from './segments/default-segments.js';
+export { AUDIENCE_TABLES, type AudienceTable } from './selection/audience-tables.js';
+export {
+  classifyExclusion,
+  EXCLUSION_REASONS,
+  type ExclusionFacts,
+  type ExclusionReason,
+  type ExclusionRules,
+  isValidAddress,
+} from './selection/classify-exclusion.js';
+export {
+  type Candidate,
+  type CapsHit,
+  planSelection,
+  type SegmentCandidates,
+  type Selected,
+  type SelectionCaps,
+  type SelectionPlan,
+} from './selection/plan-selection.js';
+export {
+  createRandom,
+  type DemoCarrier,
+  type DemoOptions,
+  type DemoProvider,
+  generateDemoCarriers,
+  generateDemoProviders,
+} from './demo/generate-demo-audience.js';
+export { type SeedDemoOptions, type SeedDemoResult, seedDemoAudience } from './demo/seed-demo-audience.js';

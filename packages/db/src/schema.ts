@@ -117,6 +117,13 @@ export interface SendLedgerTable {
   campaign_id: number | null;
   send_at: Timestamp;
   state: ColumnType<LedgerState, LedgerState | undefined, LedgerState>;
+  /** Time-zone group of the recipient (0100). */
+  zone: string | null;
+  /** Filing cycle and touch this row stands for (cycle segments only; 0100). */
+  cycle: string | null;
+  touch: number | null;
+  /** The subscriber as imported: `{ name, attribs }` (0100). */
+  subscriber: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -141,6 +148,18 @@ export interface BackfillsTable {
   restored_count: ColumnType<number, number | undefined, number>;
 }
 
+/** segment_touches: per recipient and cycle segment (IFTA, UCR), the touch reached in `cycle` (0100). */
+export interface SegmentTouchesTable {
+  vertical: string;
+  segment: string;
+  recipient_key: string;
+  cycle: string;
+  touch: number;
+  reminded_at: Date | null;
+  filed_cycle: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** mailramp_migrations: which migration files were applied, with their checksum. */
 export interface MailrampMigrationsTable {
   name: string;
@@ -156,6 +175,7 @@ export interface Database {
   suppressed_domains: SuppressedDomainsTable;
   build_runs: BuildRunsTable;
   send_ledger: SendLedgerTable;
+  segment_touches: SegmentTouchesTable;
   mailramp_migrations: MailrampMigrationsTable;
   backfills: BackfillsTable;
 }

@@ -1,8 +1,9 @@
+import { seedDemoAudience } from '@mailramp/builder';
 import { describeConnection, getMigrationStatus, runMigrations } from '@mailramp/db';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { formatTable, printJson, say } from '../output.js';
+import { createProgress, formatTable, printJson, say } from '../output.js';
 
 /** `mailramp db …`: migrations and database status. */
 export function registerDbCommands(program: Command, ctx: CliContext): void {
@@ -62,4 +63,41 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
         return EXIT.OK;
       }),
     );
+
+  db.command('seed-demo')
+    .description(
+      'fill an empty database with a generated demo audience (domain/operator mix with the Yahoo family and dead ISPs, verification results, states, MCS-150 dates); refuses next to real rows',
+    )
+    .option('--carriers <n>', 'demo carriers (default 5000)', count, 5000)
+    .option('--providers <n>', 'demo healthcare providers (default 1000)', count, 1000)
+    .option('--seed <n>', 'random seed: the same seed gives the same audience', count, 7)
+    .option('--json', 'print the result as JSON on stdout')
+    .action(
+      ctx.action(async (opts: { carriers: number; providers: number; seed: number; json?: boolean }) => {
+        const conn = await ctx.db();
+        say(ctx.io, `database: ${describeConnection(conn)}`);
+        const progress = createProgress(ctx.io, 'seeding demo audience');
+        const result = await seedDemoAudience(conn, {
+          carriers: opts.carriers,
+          providers: opts.providers,
+          seed: opts.seed,
+          today: ctx.io.now().toISOString().slice(0, 10),
+          onProgress: (done, total) => progress.update(done, total),
+        });
+        progress.done();
+        if (opts.json) printJson(ctx.io, result);
+        say(
+          ctx.io,
+          result.carriers + result.providers === 0
+            ? 'demo audience already present (nothing added)'
+            : `added ${result.carriers} carriers, ${result.providers} providers, ${result.suppressions} suppressions`,
+        );
+        return EXIT.OK;
+      }),
+    );
+}
+
+function count(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 5_000_000) throw new InvalidArgumentError('expected a whole number up to 5,000,000');
+  return Number(value);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAudienceCommands } from './audience.js';
 import { registerBackfillCommands } from './backfill.js';
+import { registerBuildCommands } from './build.js';
 import { registerConfigCommands } from './config.js';
 import { registerDbCommands } from './db.js';
 import { registerDevCommands } from './dev.js';
@@ -19,4 +20,5 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerDevCommands,
   registerAudienceCommands,
   registerTemplateCommands,
+  registerBuildCommands,
 ];

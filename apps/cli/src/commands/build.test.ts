@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, testEngines } from '@mailramp/db/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../exit-codes.js';
+import { captureIo } from '../io.js';
+import { runCli } from '../run-cli.js';
+
+const now = () => new Date('2026-06-22T06:00:00Z');
+
+describe.each(testEngines())('mailramp build --dry-run on %s', (engine) => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  async function target(): Promise<string[]> {
+    if (engine === 'pglite') {
+      const dir = mkdtempSync(join(tmpdir(), 'mailramp-build-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      return ['--data-dir', join(dir, 'data')];
+    }
+    const t = await createTestDatabase({ engine, migrate: false });
+    cleanups.push(() => t.destroy());
+    return ['--database-url', t.url!];
+  }
+
+  it('migrate + seed-demo + dry-run prints the plan as JSON (campaigns, excluded) and writes nothing', async () => {
+    const args = await target();
+    expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+    const seed = captureIo({ now });
+    expect(await runCli([...args, 'db', 'seed-demo', '--carriers', '3000', '--providers', '500', '--json'], seed)).toBe(
+      EXIT.OK,
+    );
+    expect(JSON.parse(seed.out())).toMatchObject({ carriers: 3000, providers: 500 });
+    const again = captureIo({ now });
+    expect(await runCli([...args, 'db', 'seed-demo', '--carriers', '3000', '--providers', '500'], again)).toBe(EXIT.OK);
+    expect(again.err()).toContain('nothing added');
+
+    const io = captureIo({ now });
+    const code = await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--json', '--warmup-day', '12'], io);
+    expect(code, io.err()).toBe(EXIT.OK);
+    const plan = JSON.parse(io.out()) as {
+      campaigns: Array<{ name: string; segment: string; sendAt: string; recipients: number }>;
+      excluded: Record<string, number>;
+      recipients: number;
+      dailyCap: number;
+    };
+    expect(plan.campaigns.length).toBeGreaterThan(0);
+    for (const c of plan.campaigns) {
+      expect(c.name).toMatch(/^mailramp-trucking-2026-06-22-[a-z0-9_]+-[a-z_]+$/);
+      expect(new Date(c.sendAt).getTime()).toBeGreaterThan(now().getTime());
+      expect(c.recipients).toBeGreaterThan(0);
+    }
+    expect(plan.campaigns.reduce((s, c) => s + c.recipients, 0)).toBe(plan.recipients);
+    expect(plan.recipients).toBeLessThanOrEqual(plan.dailyCap);
+    expect(plan.excluded['family:yahoo']).toBeGreaterThan(0);
+    expect(plan.excluded['family:google_consumer']).toBeGreaterThan(0);
+    expect(io.err()).toContain('dry run — nothing written');
+    expect(io.err()).toContain('caps that bit');
+
+    const hc = captureIo({ now });
+    expect(await runCli([...args, 'build', '--vertical', 'healthcare', '--dry-run', '--json'], hc)).toBe(EXIT.OK);
+    expect((JSON.parse(hc.out()) as { campaigns: unknown[] }).campaigns.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a past slot with exit 4 naming the fixes; a bad flag or unknown segment exits 2', async () => {
+    const args = await target();
+    expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+    expect(await runCli([...args, 'db', 'seed-demo', '--carriers', '500', '--providers', '0'], captureIo({ now }))).toBe(
+      EXIT.OK,
+    );
+    const late = captureIo({ now: () => new Date('2026-06-22T20:00:00Z') });
+    expect(await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--warmup-day', '12'], late)).toBe(
+      EXIT.REFUSED,
+    );
+    expect(late.err()).toContain('--send-hour 20 --send-minute 15');
+    expect(late.err()).toContain('--next-slot');
+    const bad = captureIo({ now });
+    expect(await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--only-segment', 'nope'], bad)).toBe(
+      EXIT.USAGE,
+    );
+    expect(bad.err()).toContain('choose one of');
+    expect(await runCli([...args, 'build', '--vertical', 'boats', '--dry-run'], captureIo())).toBe(EXIT.USAGE);
+    expect(await runCli([...args, 'build', '--vertical', 'trucking', '--send-hour', '25', '--dry-run'], captureIo())).toBe(
+      EXIT.USAGE,
+    );
+  });
+});
+
+describe('mailramp build config', () => {
+  it('a segment without a landing page is a config error (exit 2), never a fallback page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-buildcfg-'));
+    try {
+      writeFileSync(
+        join(dir, 'mailramp.config.json'),
+        JSON.stringify({
+          build: { verticals: { trucking: { segments: { boc3: { rule: { kind: 'all' }, priority: 50, template: 'boc3' } } } } },
+        }),
+      );
+      const io = captureIo({ cwd: dir });
+      expect(await runCli(['build', '--vertical', 'trucking', '--dry-run'], io)).toBe(EXIT.USAGE);
+      expect(io.err()).toContain('build.verticals.trucking.segments.boc3.landingPage');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

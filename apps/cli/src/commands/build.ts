@@ -1,0 +1,210 @@
+import {
+  type BuildPlan,
+  type BuildRequest,
+  BuilderError,
+  isIsoDate,
+  planBuild,
+  resolveBuildRules,
+  VERTICALS,
+  type Vertical,
+} from '@mailramp/builder';
+import type { Config } from '@mailramp/config';
+import { createDomainFamilies } from '@mailramp/mailbox';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { formatTable, printJson, say } from '../output.js';
+
+interface BuildFlags {
+  vertical: Vertical;
+  onlySegment?: string;
+  maxPerSegment?: number;
+  date?: string;
+  sendHour?: number;
+  sendMinute?: number;
+  nextSlot?: boolean;
+  warmupDay?: number;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number ${min}–${max}`);
+    return n;
+  };
+}
+
+function isoDate(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  return value;
+}
+
+/**
+ * The warm-up day of the vertical's stream: `--warmup-day`, else days since the start date of the
+ * warm-up stream that feeds the vertical's Listmonk instance (or is named after the vertical),
+ * else 0 — the most careful day — with a note.
+ */
+function warmupDayOf(config: Config, vertical: Vertical, instance: string, date: string, flag?: number) {
+  if (flag !== undefined) return { day: flag, source: '--warmup-day' };
+  const streams = Object.entries(config.warmup.streams);
+  const found = streams.find(([name]) => name === vertical) ?? streams.find(([, s]) => s.listmonk.includes(instance));
+  if (found === undefined) return { day: 0, source: 'no warm-up stream configured: day 0 (the most careful caps)' };
+  const [name, stream] = found;
+  if (typeof stream.start !== 'string') {
+    return { day: 0, source: `stream ${name} starts from a stamp file: pass --warmup-day; using day 0` };
+  }
+  const days = Math.floor((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${stream.start}T00:00:00Z`)) / 86_400_000);
+  return { day: Math.max(0, days), source: `stream ${name} started ${stream.start}` };
+}
+
+/** `mailramp build`: the daily build (plan with --dry-run). */
+export function registerBuildCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('build')
+    .description(
+      "pick today's recipients for a vertical under every sending rule and create scheduled Listmonk campaigns (--dry-run: print the plan, write nothing)",
+    )
+    .addOption(new Option('--vertical <vertical>', 'audience to build').choices(VERTICALS).makeOptionMandatory())
+    .option('--only-segment <segment>', 'build only this segment')
+    .option('--max-per-segment <n>', 'at most N recipients per segment', wholeNumber(1, 100_000))
+    .option('--date <YYYY-MM-DD>', 'build date (default: today, UTC)', isoDate)
+    .option('--send-hour <H>', 'send every campaign at this UTC hour instead of each zone’s local morning', wholeNumber(0, 23))
+    .option('--send-minute <M>', 'minute for --send-hour (UTC)', wholeNumber(0, 59))
+    .option('--next-slot', 'move send times that have passed to the next future slot instead of failing')
+    .option('--warmup-day <n>', 'warm-up day to cap by (default: from the warm-up stream)', wholeNumber(0, 10_000))
+    .option('--dry-run', 'print the plan; write nothing, touch no Listmonk')
+    .option('--json', 'print the plan/result as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 built (or planned) · 2 bad flags or config · 3 database/Listmonk unavailable ·
+4 refused (a send_at already passed, another build of the vertical running) · 1 lint errors.
+
+Examples:
+  mailramp build --vertical trucking --dry-run
+  mailramp build --vertical trucking --only-segment mcs150 --max-per-segment 100 --send-hour 17 --send-minute 30`,
+    )
+    .action(
+      ctx.action(async (flags: BuildFlags) => {
+        const config = await ctx.config();
+        const families = createDomainFamilies(config.mailbox.families);
+        const rules = resolveBuildRules(flags.vertical, config.build, families);
+        const now = ctx.io.now();
+        const date = flags.date ?? now.toISOString().slice(0, 10);
+        const warmup = warmupDayOf(config, flags.vertical, rules.listmonkInstance, date, flags.warmupDay);
+        const request: BuildRequest = {
+          vertical: flags.vertical,
+          date,
+          warmupDay: warmup.day,
+          onlySegment: flags.onlySegment,
+          maxPerSegment: flags.maxPerSegment,
+          sendHour: flags.sendHour,
+          sendMinute: flags.sendMinute,
+          nextSlot: flags.nextSlot,
+          now: () => ctx.io.now(),
+        };
+        if (!flags.dryRun) {
+          throw new BuilderError(
+            'BUILD_INPUT',
+            'a live build (push to Listmonk) is not available in this version yet; run with --dry-run to see the plan',
+          );
+        }
+        const db = await ctx.db();
+        const plan = await planBuild(db, rules, request);
+        if (flags.json) printJson(ctx.io, planToJson(plan, true));
+        printPlan(ctx.io, plan, warmup.source, true);
+        return EXIT.OK;
+      }),
+    );
+}
+
+/** The plan as the documented JSON object: `campaigns` (name, segment, sendAt, recipients) and `excluded`. */
+export function planToJson(plan: BuildPlan, dryRun: boolean): Record<string, unknown> {
+  return {
+    vertical: plan.vertical,
+    date: plan.date,
+    dryRun,
+    warmupDay: plan.warmupDay,
+    dailyCap: plan.dailyCap,
+    alreadyToday: plan.alreadyToday,
+    recipients: plan.recipients.length,
+    campaigns: plan.campaigns.map((c) => ({
+      name: c.name,
+      list: c.listName,
+      segment: c.segment,
+      zone: c.zone,
+      sendAt: c.sendAt.toISOString(),
+      ...(c.movedFrom ? { movedFrom: c.movedFrom.toISOString() } : {}),
+      recipients: c.recipients,
+      template: c.template,
+      landingPage: c.landingPage,
+      ...(c.touch !== undefined ? { cycle: c.cycle, touch: c.touch } : {}),
+    })),
+    bySegmentOperator: plan.bySegmentOperator,
+    excluded: plan.excluded,
+    alreadyMailed: plan.alreadyMailed,
+    capsHit: plan.capsHit,
+    heldOperators: plan.heldOperators,
+    catchAll: plan.catchAll,
+    segments: plan.segments,
+  };
+}
+
+function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boolean): void {
+  const n = (x: number) => x.toLocaleString('en-US');
+  say(
+    io,
+    `${dryRun ? 'dry run — nothing written. ' : ''}${plan.vertical} build for ${plan.date}: ${n(plan.recipients.length)} recipients in ${plan.campaigns.length} campaigns`,
+  );
+  say(
+    io,
+    `warm-up day ${plan.warmupDay} (${warmupSource}); daily cap ${n(plan.dailyCap)}${plan.alreadyToday > 0 ? `, ${n(plan.alreadyToday)} already taken today` : ''}`,
+  );
+  say(io, `held-out operators: ${plan.heldOperators.length === 0 ? 'none' : plan.heldOperators.join(', ')}`);
+  say(io, `catch-all results: ${plan.catchAll.included ? 'included' : 'excluded'} (${plan.catchAll.why})`);
+  if (plan.campaigns.length > 0) {
+    say(io, '\ncampaigns');
+    say(
+      io,
+      formatTable([
+        ['campaign', 'segment', 'zone', 'send_at (UTC)', 'recipients'],
+        ...plan.campaigns.map((c) => [
+          c.name,
+          c.segment,
+          c.zone,
+          `${c.sendAt.toISOString().slice(0, 16).replace('T', ' ')}${c.movedFrom ? ` (moved from ${c.movedFrom.toISOString().slice(11, 16)})` : ''}`,
+          n(c.recipients),
+        ]),
+      ]),
+    );
+    say(io, '\nrecipients per segment × operator');
+    say(
+      io,
+      formatTable([
+        ['segment', 'operator', 'recipients'],
+        ...plan.bySegmentOperator.map((r) => [r.segment, r.operator, n(r.recipients)]),
+      ]),
+    );
+  }
+  const excluded = Object.entries(plan.excluded).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+  say(io, '\nexcluded among candidates examined');
+  say(
+    io,
+    excluded.length === 0
+      ? '  none'
+      : formatTable([['reason', 'count'], ...excluded.map(([reason, count]) => [reason, n(count ?? 0)])]),
+  );
+  say(io, `  (plus ${n(plan.alreadyMailed)} already mailed — listmonk_sent_at set — never re-selected)`);
+  const bit: string[] = [];
+  if (plan.capsHit.daily) bit.push(`daily cap ${n(plan.dailyCap)}`);
+  for (const s of plan.capsHit.segments) bit.push(`--max-per-segment on ${s}`);
+  for (const [op, turned] of Object.entries(plan.capsHit.operators)) {
+    bit.push(`operator cap ${op === '' ? '(unclassified)' : op} (${n(turned)} turned away)`);
+  }
+  say(io, `\ncaps that bit: ${bit.length === 0 ? 'none' : bit.join('; ')}`);
+  const idle = plan.segments.filter((s) => s.recipients === 0).map((s) => s.id);
+  if (idle.length > 0) say(io, `segments with no recipients today: ${idle.join(', ')}`);
+}

@@ -1,0 +1,134 @@
+import type { Database, JsonObject, LedgerState } from '@mailramp/db';
+import { type Kysely, sql } from 'kysely';
+import type { IsoDate } from '../calendar/calendar-date.js';
+
+/** What earlier runs of a date already put in the ledger. */
+export interface LedgerDay {
+  /** Rows of the date (any state but reset): they count against today's caps. */
+  total: number;
+  /** The same per operator key ('' = no operator yet). */
+  byOperator: Record<string, number>;
+  /** Distinct runs that wrote rows for the date: a new batch of campaigns gets the next number. */
+  runs: number;
+}
+
+/** Today's ledger for a vertical, for caps and batch numbering. */
+export async function summarizeLedgerDay(db: Kysely<Database>, vertical: string, date: IsoDate): Promise<LedgerDay> {
+  const rows = await db
+    .selectFrom('send_ledger')
+    .select(['operator', sql<number>`count(*)::int`.as('n'), sql<number>`count(distinct build_run_id)::int`.as('runs')])
+    .where('vertical', '=', vertical)
+    .where('build_date', '=', date)
+    .where('state', '<>', 'reset')
+    .groupBy('operator')
+    .execute();
+  const runs = await db
+    .selectFrom('send_ledger')
+    .select(sql<number>`count(distinct build_run_id)::int`.as('runs'))
+    .where('vertical', '=', vertical)
+    .where('build_date', '=', date)
+    .where('state', '<>', 'reset')
+    .executeTakeFirst();
+  const byOperator: Record<string, number> = {};
+  let total = 0;
+  for (const r of rows) {
+    byOperator[r.operator ?? ''] = (byOperator[r.operator ?? ''] ?? 0) + r.n;
+    total += r.n;
+  }
+  return { total, byOperator, runs: runs?.runs ?? 0 };
+}
+
+/** A ledger row to write: one recipient in one campaign of the day. */
+export interface LedgerEntry {
+  recipientKey: string;
+  email: string;
+  operator: string | null;
+  segment: string;
+  zone: string;
+  cycle: string | null;
+  touch: number | null;
+  listName: string;
+  campaignName: string;
+  sendAt: Date;
+  subscriber: JsonObject;
+}
+
+/** A ledger row as read back for a push or a resume. */
+export interface LedgerRecord extends LedgerEntry {
+  id: number;
+  state: LedgerState;
+  listId: number | null;
+  campaignId: number | null;
+  listmonkInstance: string;
+  buildRunId: number;
+}
+
+/** Writes planned rows; rows already in the ledger for the date are left as they are. */
+export async function insertLedgerEntries(
+  db: Kysely<Database>,
+  run: { id: number; vertical: string; date: IsoDate; listmonkInstance: string },
+  entries: readonly LedgerEntry[],
+): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < entries.length; i += 1000) {
+    const chunk = entries.slice(i, i + 1000);
+    const result = await db
+      .insertInto('send_ledger')
+      .values(
+        chunk.map((e) => ({
+          vertical: run.vertical,
+          recipient_key: e.recipientKey,
+          email: e.email,
+          operator: e.operator,
+          segment: e.segment,
+          build_date: run.date,
+          build_run_id: run.id,
+          listmonk_instance: run.listmonkInstance,
+          list_name: e.listName,
+          campaign_name: e.campaignName,
+          send_at: e.sendAt,
+          state: 'planned' as const,
+          zone: e.zone,
+          cycle: e.cycle,
+          touch: e.touch,
+          subscriber: JSON.stringify(e.subscriber),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['vertical', 'recipient_key', 'build_date']).doNothing())
+      .executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}
+
+/** The rows of a date not yet scheduled (planned, imported, failed): what a push or a resume works on. */
+export async function listUnfinishedLedger(db: Kysely<Database>, vertical: string, date: IsoDate): Promise<LedgerRecord[]> {
+  const rows = await db
+    .selectFrom('send_ledger')
+    .selectAll()
+    .where('vertical', '=', vertical)
+    .where('build_date', '=', date)
+    .where('state', 'in', ['planned', 'imported', 'failed'])
+    .orderBy('campaign_name')
+    .orderBy('recipient_key')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    state: r.state,
+    recipientKey: r.recipient_key,
+    email: r.email,
+    operator: r.operator,
+    segment: r.segment,
+    zone: r.zone ?? '',
+    cycle: r.cycle,
+    touch: r.touch,
+    listName: r.list_name,
+    campaignName: r.campaign_name,
+    sendAt: r.send_at,
+    subscriber: r.subscriber,
+    listId: r.list_id,
+    campaignId: r.campaign_id,
+    listmonkInstance: r.listmonk_instance,
+    buildRunId: r.build_run_id,
+  }));
+}

@@ -1,0 +1,312 @@
+import type { Database, JsonObject } from '@mailramp/db';
+import { type Kysely, sql } from 'kysely';
+import { type IsoDate, isIsoDate } from '../calendar/calendar-date.js';
+import { planFilingTouch } from '../calendar/plan-filing-touch.js';
+import { mcs150DueDateOf, planMcs150Cutoffs } from '../calendar/plan-mcs150-cutoffs.js';
+import { type CatchAllDecision, planCatchAll, type RecentBounces } from '../caps/plan-catch-all.js';
+import { planDailyCap } from '../caps/plan-daily-cap.js';
+import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
+import { BuilderError } from '../errors.js';
+import type { Vertical } from '../segments/default-segments.js';
+import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
+import type { ExclusionReason, ExclusionRules } from '../selection/classify-exclusion.js';
+import {
+  type AudienceCandidate,
+  type DatedSegment,
+  findSegmentCandidates,
+} from '../selection/find-segment-candidates.js';
+import { type CapsHit, planSelection, type SegmentCandidates } from '../selection/plan-selection.js';
+import { planSendTimes } from '../schedule/plan-send-times.js';
+import { type ZoneGroup, zoneGroupOf } from '../schedule/time-zones.js';
+import { type LedgerEntry, summarizeLedgerDay } from './ledger-repository.js';
+import type { BuildRules } from './resolve-build-rules.js';
+
+/** What a build is asked to do (the CLI flags, as a library call). */
+export interface BuildRequest {
+  vertical: Vertical;
+  /** Build date (UTC calendar date); default: today. */
+  date?: IsoDate | undefined;
+  /** Days since the stream's warm-up start (from ops' warmupDay(); the app computes it). */
+  warmupDay: number;
+  onlySegment?: string | undefined;
+  maxPerSegment?: number | undefined;
+  sendHour?: number | undefined;
+  sendMinute?: number | undefined;
+  nextSlot?: boolean | undefined;
+  /** Recent sends and bounces (5 days), for the catch-all rule; absent: catch-all stays out. */
+  recentBounces?: RecentBounces | undefined;
+  now: () => Date;
+}
+
+/** One Listmonk campaign of the plan. */
+export interface PlannedCampaign {
+  name: string;
+  listName: string;
+  segment: string;
+  zone: ZoneGroup;
+  sendAt: Date;
+  /** The slot --next-slot moved it from. */
+  movedFrom?: Date | undefined;
+  recipients: number;
+  template: string;
+  landingPage: string;
+  subject?: string | undefined;
+  cycle?: string | undefined;
+  touch?: number | undefined;
+}
+
+/** The day's plan: what a dry run prints and a live build pushes. */
+export interface BuildPlan {
+  vertical: Vertical;
+  date: IsoDate;
+  warmupDay: number;
+  dailyCap: number;
+  /** Recipients earlier runs of the date already took (they count against the caps). */
+  alreadyToday: number;
+  heldOperators: string[];
+  catchAll: CatchAllDecision;
+  campaigns: PlannedCampaign[];
+  recipients: LedgerEntry[];
+  bySegmentOperator: Array<{ segment: string; operator: string; recipients: number }>;
+  /** Candidates examined and excluded, per reason. */
+  excluded: Partial<Record<ExclusionReason, number>>;
+  /** Rows of the vertical with an address whose listmonk_sent_at is set (never re-selected). */
+  alreadyMailed: number;
+  capsHit: CapsHit;
+  segments: Array<{ id: string; priority: number; recipients: number; cycle?: string; touch?: number }>;
+}
+
+const UNCLASSIFIED = '(unclassified)';
+
+/** Campaign and list name: deterministic per date, vertical, segment, zone (and batch after the first). */
+export function campaignNameOf(vertical: string, date: IsoDate, segment: string, zone: string, batch: number): string {
+  return `mailramp-${vertical}-${date}-${segment}-${zone}${batch > 1 ? `-b${batch}` : ''}`;
+}
+
+/**
+ * Plans a day's build without writing anything: selects recipients under every rule, groups them
+ * into one campaign per segment × time-zone group, and computes each send_at. Throws SLOT_PASSED
+ * (before anything is written) when a send_at is not far enough ahead.
+ *
+ * @example
+ * const plan = await planBuild(db, rules, { vertical: 'trucking', warmupDay: 12, now: () => new Date() });
+ */
+export async function planBuild(db: Kysely<Database>, rules: BuildRules, request: BuildRequest): Promise<BuildPlan> {
+  const now = request.now();
+  const date = request.date ?? now.toISOString().slice(0, 10);
+  checkRequest(rules, request, date);
+  const { vertical, warmupDay } = request;
+
+  const dailyCap = planDailyCap(rules.dailyCaps, warmupDay, rules.ceiling);
+  const held = planHeldOperators(rules.heldOperators, warmupDay);
+  const capOf = planOperatorCaps(rules.operatorCaps, warmupDay);
+  const catchAll = planCatchAll(rules.catchAll, warmupDay, request.recentBounces);
+  const exclusionRules: ExclusionRules = {
+    familyOf: (domain) => rules.families.familyOf(domain),
+    legalAddresses: rules.families.blockedAddresses,
+    sendable: new Set(rules.sendable),
+    catchAllResults: new Set(rules.catchAll.results),
+    catchAllIncluded: catchAll.included,
+    heldOperators: held,
+    operatorCapOf: capOf,
+  };
+
+  const active = rules.segments.filter((s) => request.onlySegment === undefined || s.id === request.onlySegment);
+  const dated: DatedSegment[] = active.map((definition) => {
+    const rule = definition.rule;
+    if (rule.kind === 'filing_cycle') {
+      return { definition, touch: planFilingTouch(date, rule.calendar, rule.touchBusinessDays) ?? null };
+    }
+    if (rule.kind === 'mcs150') return { definition, mcs150Cutoffs: planMcs150Cutoffs(date, rule.dueSoonDays) };
+    return { definition };
+  });
+
+  const today = await summarizeLedgerDay(db, vertical, date);
+  const remaining = Math.max(0, dailyCap - today.total);
+  const perSegment = request.maxPerSegment;
+  const want = Math.min(remaining, perSegment ?? remaining);
+  const pools = new Map<string, { rows: AudienceCandidate[]; complete: boolean; limit: number }>();
+  for (const s of dated) pools.set(s.definition.id, { rows: [], complete: want === 0, limit: Math.max(64, want * 2) });
+
+  let selection: ReturnType<typeof planSelection<AudienceCandidate>>;
+  let fetchIds = want === 0 ? [] : dated.map((s) => s.definition.id);
+  for (;;) {
+    for (const id of fetchIds) {
+      const pool = pools.get(id)!;
+      const page = await findSegmentCandidates(db, vertical, date, dated, id, {
+        after: pool.rows.at(-1)?.key,
+        limit: pool.limit,
+      });
+      pool.rows.push(...page.rows);
+      pool.complete = page.complete;
+      pool.limit *= 2;
+    }
+    const segments: SegmentCandidates<AudienceCandidate>[] = dated.map((s) => {
+      const pool = pools.get(s.definition.id)!;
+      return { segment: s.definition.id, candidates: pool.rows, complete: pool.complete };
+    });
+    selection = planSelection(segments, exclusionRules, {
+      daily: remaining,
+      perSegment,
+      operatorUsed: today.byOperator,
+    });
+    if (selection.starved.length === 0) break;
+    fetchIds = selection.starved;
+  }
+
+  const byId = new Map(dated.map((s) => [s.definition.id, s]));
+  const zoneOf = (c: AudienceCandidate): ZoneGroup => zoneGroupOf(c.state, c.zip, rules.defaultZone);
+  const zones = [...new Set(selection.selected.map((s) => zoneOf(s.candidate)))];
+  const slots = planSendTimes(zones, {
+    date,
+    morningHour: rules.morningHour,
+    morningMinute: rules.morningMinute,
+    marginMinutes: rules.sendAtMarginMinutes,
+    sendHour: request.sendHour,
+    sendMinute: request.sendMinute,
+    nextSlot: request.nextSlot,
+    now,
+  });
+  const batch = today.runs + 1;
+  const table = AUDIENCE_TABLES[vertical];
+  const campaigns = new Map<string, PlannedCampaign>();
+  const recipients: LedgerEntry[] = [];
+  const segOp = new Map<string, number>();
+  for (const { segment, candidate } of selection.selected) {
+    const s = byId.get(segment)!;
+    const zone = zoneOf(candidate);
+    const slot = slots.get(zone)!;
+    const name = campaignNameOf(vertical, date, segment, zone, batch);
+    let campaign = campaigns.get(name);
+    if (campaign === undefined) {
+      campaign = {
+        name,
+        listName: name,
+        segment,
+        zone,
+        sendAt: slot.sendAt,
+        movedFrom: slot.movedFrom,
+        recipients: 0,
+        template: s.definition.template,
+        landingPage: s.definition.landingPage,
+        subject: s.definition.subject,
+        cycle: s.touch?.cycle,
+        touch: s.touch?.touch,
+      };
+      campaigns.set(name, campaign);
+    }
+    campaign.recipients += 1;
+    const opKey = `${segment}\u0000${candidate.operator ?? UNCLASSIFIED}`;
+    segOp.set(opKey, (segOp.get(opKey) ?? 0) + 1);
+    recipients.push({
+      recipientKey: candidate.key,
+      email: candidate.email.trim().toLowerCase(),
+      operator: candidate.operator,
+      segment,
+      zone,
+      cycle: s.touch?.cycle ?? null,
+      touch: s.touch?.touch ?? null,
+      listName: name,
+      campaignName: name,
+      sendAt: slot.sendAt,
+      subscriber: subscriberOf(rules, table.linkParam, s, candidate, date),
+    });
+  }
+
+  const alreadyMailed = await countAlreadyMailed(db, vertical);
+  return {
+    vertical,
+    date,
+    warmupDay,
+    dailyCap,
+    alreadyToday: today.total,
+    heldOperators: [...held].sort(),
+    catchAll,
+    campaigns: [...campaigns.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    recipients,
+    bySegmentOperator: [...segOp.entries()]
+      .map(([k, n]) => {
+        const [segment, operator] = k.split('\u0000') as [string, string];
+        return { segment, operator, recipients: n };
+      })
+      .sort((a, b) => a.segment.localeCompare(b.segment) || b.recipients - a.recipients || a.operator.localeCompare(b.operator)),
+    excluded: selection.excluded,
+    alreadyMailed,
+    capsHit: selection.capsHit,
+    segments: dated.map((s) => ({
+      id: s.definition.id,
+      priority: s.definition.priority,
+      recipients: selection.selected.filter((x) => x.segment === s.definition.id).length,
+      ...(s.touch ? { cycle: s.touch.cycle, touch: s.touch.touch } : {}),
+    })),
+  };
+}
+
+function checkRequest(rules: BuildRules, request: BuildRequest, date: string): void {
+  if (!isIsoDate(date)) throw new BuilderError('BUILD_INPUT', `--date ${date} is not a date YYYY-MM-DD`);
+  if (request.onlySegment !== undefined && !rules.segments.some((s) => s.id === request.onlySegment)) {
+    throw new BuilderError(
+      'BUILD_INPUT',
+      `--only-segment ${request.onlySegment} is not an enabled ${rules.vertical} segment; choose one of ${rules.segments.map((s) => s.id).join(', ')}`,
+    );
+  }
+  if (request.maxPerSegment !== undefined && (!Number.isInteger(request.maxPerSegment) || request.maxPerSegment < 1)) {
+    throw new BuilderError('BUILD_INPUT', `--max-per-segment must be a whole number ≥ 1 (got ${request.maxPerSegment})`);
+  }
+  if (!Number.isInteger(request.warmupDay) || request.warmupDay < 0) {
+    throw new BuilderError('BUILD_INPUT', `warm-up day must be a whole number ≥ 0 (got ${request.warmupDay})`);
+  }
+  const hour = request.sendHour;
+  const minute = request.sendMinute;
+  if (hour !== undefined && (!Number.isInteger(hour) || hour < 0 || hour > 23)) {
+    throw new BuilderError('BUILD_INPUT', `--send-hour must be 0–23 (UTC), got ${hour}`);
+  }
+  if (minute !== undefined && (!Number.isInteger(minute) || minute < 0 || minute > 59)) {
+    throw new BuilderError('BUILD_INPUT', `--send-minute must be 0–59, got ${minute}`);
+  }
+  if (minute !== undefined && hour === undefined) {
+    throw new BuilderError('BUILD_INPUT', '--send-minute needs --send-hour');
+  }
+}
+
+/** The Listmonk subscriber of a recipient: name and the attributes templates use (lp_link owns the query). */
+function subscriberOf(
+  rules: BuildRules,
+  linkParam: string,
+  segment: DatedSegment,
+  c: AudienceCandidate,
+  date: IsoDate,
+): JsonObject {
+  const d = segment.definition;
+  const query = new URLSearchParams({ [linkParam]: c.key });
+  if (rules.coupon !== undefined) query.set('code', rules.coupon);
+  const rule = d.rule;
+  const dueDate =
+    rule.kind === 'mcs150'
+      ? mcs150DueDateOf(Number(c.key), date, rule.dueSoonDays)
+      : rule.kind === 'date_window'
+        ? c.windowDate
+        : (segment.touch?.dueDate ?? null);
+  const attribs: JsonObject = {
+    [linkParam === 'dot' ? 'dot_number' : 'npi']: c.key,
+    lp_link: `${rules.siteUrl}/order/${d.landingPage}?${query.toString()}`,
+    segment: d.id,
+    state: c.state,
+  };
+  if (dueDate !== null) attribs.due_date = dueDate;
+  if (segment.touch) {
+    attribs.touch = segment.touch.touch;
+    attribs.tone = (['soft', 'urgent', 'last_chance'] as const)[Math.min(segment.touch.touch, 3) - 1];
+  }
+  if (rules.coupon !== undefined) attribs.coupon = rules.coupon;
+  return { name: (c.name ?? '').trim() || c.email.split('@')[0]!, attribs };
+}
+
+async function countAlreadyMailed(db: Kysely<Database>, vertical: Vertical): Promise<number> {
+  const t = AUDIENCE_TABLES[vertical];
+  const row = await sql<{ n: number }>`
+    select count(*)::int as n from ${sql.table(t.table)} where listmonk_sent_at is not null
+  `.execute(db);
+  return row.rows[0]?.n ?? 0;
+}
+

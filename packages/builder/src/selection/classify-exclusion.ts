@@ -1,0 +1,86 @@
+/** The fixed exclusion reasons; domain families add `family:<id>` (e.g. `family:yahoo`). */
+export const EXCLUSION_REASONS = [
+  'invalid_address',
+  'suppressed',
+  'suppressed_domain',
+  'deactivated',
+  'unverified',
+  'catch_all',
+  'operator_held',
+  'operator_cap_zero',
+  'already_filed',
+  'in_todays_build',
+] as const;
+export type FixedExclusionReason = (typeof EXCLUSION_REASONS)[number];
+/** Why a candidate was not selected: a fixed reason or `family:<id>`. */
+export type ExclusionReason = FixedExclusionReason | `family:${string}`;
+
+/** What the exclusion rules look at for one candidate row. */
+export interface ExclusionFacts {
+  email: string;
+  /** Lower-cased part after the last @ (the generated email_domain column). */
+  domain: string | null;
+  operator: string | null;
+  verifyResult: string | null;
+  /** The address is in `suppressions`. */
+  suppressed: boolean;
+  /** The domain is in `suppressed_domains`. */
+  domainSuppressed: boolean;
+  /** Healthcare: NPI deactivated and not reactivated since. */
+  deactivated: boolean;
+  /** Filing cycles: the carrier said "I already filed" for the current cycle. */
+  alreadyFiled: boolean;
+  /** Already in a campaign of this build date (an earlier run the same day). */
+  inTodaysBuild: boolean;
+}
+
+/** The exclusion rules of one build, already resolved for the day's warm-up stage. */
+export interface ExclusionRules {
+  /** Family id of a recipient domain (exact match), or undefined. Families switched off return undefined. */
+  familyOf(domain: string): string | undefined;
+  legalAddresses: ReadonlySet<string>;
+  /** email_verify_result values that may be mailed. */
+  sendable: ReadonlySet<string>;
+  /** Catch-all results, and whether they join the sendable set today. */
+  catchAllResults: ReadonlySet<string>;
+  catchAllIncluded: boolean;
+  /** Operators held out today (the warm-up exclusion set or MAIN_EXCLUDE_OPERATORS). */
+  heldOperators: ReadonlySet<string>;
+  /** Daily cap of an operator today; 0 excludes it. `null` = a row with no operator yet. */
+  operatorCapOf(operator: string | null): number;
+}
+
+// Deliberately plain: one @, something on both sides, a dot in the domain, no spaces or brackets.
+const ADDRESS = /^[^\s@<>(),;:"[\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
+
+/** True when an address is well-formed enough to hand to Listmonk. */
+export function isValidAddress(email: string): boolean {
+  return email.length <= 254 && ADDRESS.test(email);
+}
+
+/**
+ * The first reason a candidate may not be mailed today, or undefined when it may. Filters on the
+ * verification vocabulary only: a filter on an old boolean once let 438k mx_unreachable rows through.
+ */
+export function classifyExclusion(row: ExclusionFacts, rules: ExclusionRules): ExclusionReason | undefined {
+  if (!isValidAddress(row.email)) return 'invalid_address';
+  const email = row.email.toLowerCase();
+  const domain = row.domain ?? email.slice(email.lastIndexOf('@') + 1);
+  if (rules.legalAddresses.has(email)) return 'family:legal_dnc';
+  const family = rules.familyOf(domain);
+  if (family !== undefined) return `family:${family}`;
+  if (row.suppressed) return 'suppressed';
+  if (row.domainSuppressed) return 'suppressed_domain';
+  if (row.deactivated) return 'deactivated';
+  const result = row.verifyResult ?? '';
+  if (!rules.sendable.has(result)) {
+    if (!(rules.catchAllResults.has(result) && rules.catchAllIncluded)) {
+      return rules.catchAllResults.has(result) ? 'catch_all' : 'unverified';
+    }
+  }
+  if (row.operator !== null && rules.heldOperators.has(row.operator)) return 'operator_held';
+  if (rules.operatorCapOf(row.operator) <= 0) return 'operator_cap_zero';
+  if (row.alreadyFiled) return 'already_filed';
+  if (row.inTodaysBuild) return 'in_todays_build';
+  return undefined;
+}

@@ -1,0 +1,185 @@
+import type { Database, JsonObject } from '@mailramp/db';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { addDays, type IsoDate } from '../calendar/calendar-date.js';
+import type { FilingTouch } from '../calendar/plan-filing-touch.js';
+import { BuilderError } from '../errors.js';
+import type { SegmentDefinition, Vertical } from '../segments/default-segments.js';
+import { AUDIENCE_TABLES, type AudienceTable } from './audience-tables.js';
+import type { Candidate } from './plan-selection.js';
+
+/** A segment resolved for one build date: cycle segments know today's touch, MCS-150 its cutoffs. */
+export interface DatedSegment {
+  definition: SegmentDefinition;
+  /** Filing-cycle segments: today's touch, or null when no reminder window is open (no candidates). */
+  touch?: FilingTouch | null;
+  /** MCS-150: the last filing date still due/overdue, per `dot_number % 20`. */
+  mcs150Cutoffs?: readonly IsoDate[];
+}
+
+/** A candidate row with what the push needs to build its subscriber. */
+export interface AudienceCandidate extends Candidate {
+  name: string | null;
+  state: string | null;
+  zip: string | null;
+  /** The date column a date-window segment selected on. */
+  windowDate: IsoDate | null;
+  attributes: JsonObject;
+}
+
+/** Where one segment's walk is. */
+export interface SegmentPage {
+  /** Return rows with a key after this one (key order). */
+  after?: string | undefined;
+  limit: number;
+}
+
+interface CandidateRow {
+  key: string;
+  email: string;
+  email_domain: string | null;
+  mx_provider: string | null;
+  email_verify_result: string | null;
+  name: string | null;
+  state: string | null;
+  zip: string | null;
+  window_date: IsoDate | null;
+  attributes: JsonObject;
+  suppressed: boolean;
+  domain_suppressed: boolean;
+  deactivated: boolean;
+  already_filed: boolean;
+  in_todays_build: boolean;
+}
+
+/**
+ * The next page of one segment's candidates, in key order. A row belongs to the segment only when
+ * no higher-priority active segment takes it, so a recipient is in at most one campaign a day.
+ * Exclusions are not applied here: the rows come back with the facts the pure planner counts.
+ */
+export async function findSegmentCandidates(
+  db: Kysely<Database>,
+  vertical: Vertical,
+  date: IsoDate,
+  segments: readonly DatedSegment[],
+  segmentId: string,
+  page: SegmentPage,
+): Promise<{ rows: AudienceCandidate[]; complete: boolean }> {
+  const t = AUDIENCE_TABLES[vertical];
+  const index = segments.findIndex((s) => s.definition.id === segmentId);
+  const segment = segments[index];
+  if (segment === undefined) throw new BuilderError('BUILD_INPUT', `unknown segment ${segmentId}`);
+  const higher = segments.filter((s) => s.definition.priority < segment.definition.priority);
+  const own = memberPredicate(t, vertical, date, segment);
+  const notHigher = higher.map((h) => sql`not (${memberPredicate(t, vertical, date, h)})`);
+  const key = sql.ref(`c.${t.key}`);
+  const after =
+    page.after === undefined
+      ? sql`true`
+      : t.key === 'dot_number'
+        ? sql`${key} > ${Number(page.after)}`
+        : sql`${key} > ${page.after}`;
+  const touch = segment.touch ?? null;
+  const cycle = touch?.cycle ?? '';
+  const windowDate =
+    segment.definition.rule.kind === 'date_window'
+      ? sql`${sql.ref(`c.${checkColumn(t.dateColumns, segment.definition.rule.column, segmentId)}`)}`
+      : sql`null::date`;
+  const deactivated =
+    vertical === 'healthcare'
+      ? sql`(c.deactivated_at is not null and c.deactivated_at <= ${date}::date
+            and coalesce(c.attributes ->> 'reactivated_at', '') < c.deactivated_at::text)`
+      : sql`false`;
+
+  const result = await sql<CandidateRow>`
+    select ${key}::text as key, c.email, c.email_domain, c.mx_provider, c.email_verify_result,
+      ${sql.ref(`c.${t.name}`)} as name, ${sql.ref(`c.${t.state}`)} as state, ${sql.ref(`c.${t.zip}`)} as zip,
+      ${windowDate} as window_date, c.attributes,
+      exists (select 1 from suppressions s where s.email = lower(c.email)) as suppressed,
+      exists (select 1 from suppressed_domains d where d.domain = c.email_domain) as domain_suppressed,
+      ${deactivated} as deactivated,
+      exists (select 1 from segment_touches st where st.vertical = ${vertical} and st.segment = ${segmentId}
+        and st.recipient_key = ${key}::text and st.filed_cycle = ${cycle}) as already_filed,
+      exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.recipient_key = ${key}::text
+        and l.build_date = ${date}::date and l.state <> 'reset') as in_todays_build
+    from ${sql.table(t.table)} as c
+    where ${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${after}
+    order by ${key}
+    limit ${page.limit}
+  `.execute(db);
+  const rows = result.rows.map(
+    (r): AudienceCandidate => ({
+      key: r.key,
+      email: r.email,
+      domain: r.email_domain,
+      operator: r.mx_provider,
+      verifyResult: r.email_verify_result,
+      suppressed: r.suppressed,
+      domainSuppressed: r.domain_suppressed,
+      deactivated: r.deactivated,
+      alreadyFiled: r.already_filed,
+      inTodaysBuild: r.in_todays_build,
+      name: r.name,
+      state: r.state,
+      zip: r.zip,
+      windowDate: r.window_date,
+      attributes: r.attributes ?? {},
+    }),
+  );
+  return { rows, complete: rows.length < page.limit };
+}
+
+/** Whether a row is in a segment: has an address, not yet mailed (cycle segments: not yet touched), matches the rule. */
+function memberPredicate(t: AudienceTable, vertical: Vertical, date: IsoDate, segment: DatedSegment): RawBuilder<boolean> {
+  const rule = segment.definition.rule;
+  const id = segment.definition.id;
+  if (rule.kind === 'filing_cycle') {
+    if (vertical !== 'trucking') throw new BuilderError('BUILD_CONFIG', `segment ${id}: filing_cycle is a trucking rule`);
+    const touch = segment.touch;
+    if (touch === null || touch === undefined) return sql<boolean>`false`;
+    // Cycle segments remind every interstate carrier each cycle, mailed before or not; the touch
+    // state (not listmonk_sent_at) keeps each touch to once per cycle.
+    return sql<boolean>`(c.email is not null and c.carrier_operation = 'A' and not exists (
+      select 1 from segment_touches st where st.vertical = ${vertical} and st.segment = ${id}
+        and st.recipient_key = c.dot_number::text and st.cycle = ${touch.cycle} and st.touch >= ${touch.touch}))`;
+  }
+  const base = sql`c.listmonk_sent_at is null and c.email is not null`;
+  return sql<boolean>`(${base} and ${rulePredicate(t, vertical, date, segment)})`;
+}
+
+function rulePredicate(t: AudienceTable, vertical: Vertical, date: IsoDate, segment: DatedSegment): RawBuilder<boolean> {
+  const rule = segment.definition.rule;
+  const id = segment.definition.id;
+  switch (rule.kind) {
+    case 'all':
+      return sql<boolean>`true`;
+    case 'equals':
+      return sql<boolean>`${sql.ref(`c.${checkColumn(t.textColumns, rule.column, id)}`)} = ${rule.value}`;
+    case 'flag':
+      return sql<boolean>`(c.attributes -> ${rule.attribute}) ?| array[${sql.join(rule.anyOf)}]::text[]`;
+    case 'date_window': {
+      const column = sql.ref(`c.${checkColumn(t.dateColumns, rule.column, id)}`);
+      const from = rule.fromDays === null ? sql`true` : sql`${column} >= ${addDays(date, rule.fromDays)}::date`;
+      const to = rule.toDays === null ? sql`true` : sql`${column} <= ${addDays(date, rule.toDays)}::date`;
+      return sql<boolean>`(${column} is not null and ${from} and ${to})`;
+    }
+    case 'mcs150': {
+      if (vertical !== 'trucking') throw new BuilderError('BUILD_CONFIG', `segment ${id}: mcs150 is a trucking rule`);
+      const cutoffs = segment.mcs150Cutoffs;
+      if (cutoffs === undefined || cutoffs.length !== 20) throw new Error(`segment ${id}: MCS-150 cutoffs missing`);
+      const cases = cutoffs.map((d, cls) => sql`when ${sql.lit(cls)} then ${sql.lit(d)}::date`);
+      return sql<boolean>`coalesce(c.mcs150_date, '0001-01-01'::date) <= (case (c.dot_number % 20) ${sql.join(cases, sql` `)} end)`;
+    }
+    case 'filing_cycle':
+      return sql<boolean>`false`;
+  }
+}
+
+function checkColumn(allowed: readonly string[], column: string, segment: string): string {
+  if (!allowed.includes(column)) {
+    throw new BuilderError(
+      'BUILD_CONFIG',
+      `segment ${segment}: column ${column} is not usable here; choose one of ${allowed.join(', ')}`,
+    );
+  }
+  return column;
+}
