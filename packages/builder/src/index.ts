@@ -18,9 +18,13 @@ export { type CsvOptions, type CsvRecord, readCsvRecords } from './audience/read
 export type { ImportOptions, ImportProgress } from './audience/run-audience-import.js';
 export * from './backfill/index.js';
 export * from './backfill/links/index.js';
-export * from './errors.js';
-export * from './template/index.js';
-export { type BuildPlan, type BuildRequest, campaignNameOf, type PlannedCampaign, planBuild } from './build/plan-build.js';
+export {
+  type BuildPlan,
+  type BuildRequest,
+  campaignNameOf,
+  type PlannedCampaign,
+  planBuild,
+} from './build/plan-build.js';
 export {
   type BuildRules,
   type BuildSettings,
@@ -51,7 +55,12 @@ export {
   planCatchAll,
   type RecentBounces,
 } from './caps/plan-catch-all.js';
-export { DEFAULT_DAILY_CAPS, type DailyCapRow, HARD_DAILY_CEILING, planDailyCap } from './caps/plan-daily-cap.js';
+export {
+  type DailyCapRow,
+  DEFAULT_DAILY_CAPS,
+  HARD_DAILY_CEILING,
+  planDailyCap,
+} from './caps/plan-daily-cap.js';
 export {
   DEFAULT_BIG_OPERATORS,
   DEFAULT_OPERATOR_CAP_TABLE,
@@ -62,6 +71,16 @@ export {
   planHeldOperators,
   planOperatorCaps,
 } from './caps/plan-operator-caps.js';
+export {
+  createRandom,
+  type DemoCarrier,
+  type DemoOptions,
+  type DemoProvider,
+  generateDemoCarriers,
+  generateDemoProviders,
+} from './demo/generate-demo-audience.js';
+export { type SeedDemoOptions, type SeedDemoResult, seedDemoAudience } from './demo/seed-demo-audience.js';
+export * from './errors.js';
 export { localTimeToUtc } from './schedule/local-time-to-utc.js';
 export { planSendTimes, type SendSlot, type SendTimeRules } from './schedule/plan-send-times.js';
 export { isZoneGroup, ZONE_GROUPS, type ZoneGroup, zoneGroupOf } from './schedule/time-zones.js';
@@ -69,8 +88,8 @@ export {
   DEFAULT_SEGMENTS,
   type SegmentDefinition,
   type SegmentRule,
-  type Vertical,
   VERTICALS,
+  type Vertical,
 } from './segments/default-segments.js';
 export { AUDIENCE_TABLES, type AudienceTable } from './selection/audience-tables.js';
 export {
@@ -90,12 +109,4 @@ export {
   type SelectionCaps,
   type SelectionPlan,
 } from './selection/plan-selection.js';
-export {
-  createRandom,
-  type DemoCarrier,
-  type DemoOptions,
-  type DemoProvider,
-  generateDemoCarriers,
-  generateDemoProviders,
-} from './demo/generate-demo-audience.js';
-export { type SeedDemoOptions, type SeedDemoResult, seedDemoAudience } from './demo/seed-demo-audience.js';
+export * from './template/index.js';

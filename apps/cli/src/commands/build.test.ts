@@ -30,16 +30,21 @@ describe.each(testEngines())('mailramp build --dry-run on %s', (engine) => {
     const args = await target();
     expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
     const seed = captureIo({ now });
-    expect(await runCli([...args, 'db', 'seed-demo', '--carriers', '3000', '--providers', '500', '--json'], seed)).toBe(
-      EXIT.OK,
-    );
+    expect(
+      await runCli([...args, 'db', 'seed-demo', '--carriers', '3000', '--providers', '500', '--json'], seed),
+    ).toBe(EXIT.OK);
     expect(JSON.parse(seed.out())).toMatchObject({ carriers: 3000, providers: 500 });
     const again = captureIo({ now });
-    expect(await runCli([...args, 'db', 'seed-demo', '--carriers', '3000', '--providers', '500'], again)).toBe(EXIT.OK);
+    expect(
+      await runCli([...args, 'db', 'seed-demo', '--carriers', '3000', '--providers', '500'], again),
+    ).toBe(EXIT.OK);
     expect(again.err()).toContain('nothing added');
 
     const io = captureIo({ now });
-    const code = await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--json', '--warmup-day', '12'], io);
+    const code = await runCli(
+      [...args, 'build', '--vertical', 'trucking', '--dry-run', '--json', '--warmup-day', '12'],
+      io,
+    );
     expect(code, io.err()).toBe(EXIT.OK);
     const plan = JSON.parse(io.out()) as {
       campaigns: Array<{ name: string; segment: string; sendAt: string; recipients: number }>;
@@ -61,31 +66,38 @@ describe.each(testEngines())('mailramp build --dry-run on %s', (engine) => {
     expect(io.err()).toContain('caps that bit');
 
     const hc = captureIo({ now });
-    expect(await runCli([...args, 'build', '--vertical', 'healthcare', '--dry-run', '--json'], hc)).toBe(EXIT.OK);
+    expect(await runCli([...args, 'build', '--vertical', 'healthcare', '--dry-run', '--json'], hc)).toBe(
+      EXIT.OK,
+    );
     expect((JSON.parse(hc.out()) as { campaigns: unknown[] }).campaigns.length).toBeGreaterThan(0);
   });
 
   it('refuses a past slot with exit 4 naming the fixes; a bad flag or unknown segment exits 2', async () => {
     const args = await target();
     expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
-    expect(await runCli([...args, 'db', 'seed-demo', '--carriers', '500', '--providers', '0'], captureIo({ now }))).toBe(
-      EXIT.OK,
-    );
+    expect(
+      await runCli([...args, 'db', 'seed-demo', '--carriers', '500', '--providers', '0'], captureIo({ now })),
+    ).toBe(EXIT.OK);
     const late = captureIo({ now: () => new Date('2026-06-22T20:00:00Z') });
-    expect(await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--warmup-day', '12'], late)).toBe(
-      EXIT.REFUSED,
-    );
+    expect(
+      await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--warmup-day', '12'], late),
+    ).toBe(EXIT.REFUSED);
     expect(late.err()).toContain('--send-hour 20 --send-minute 15');
     expect(late.err()).toContain('--next-slot');
     const bad = captureIo({ now });
-    expect(await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--only-segment', 'nope'], bad)).toBe(
-      EXIT.USAGE,
-    );
+    expect(
+      await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--only-segment', 'nope'], bad),
+    ).toBe(EXIT.USAGE);
     expect(bad.err()).toContain('choose one of');
-    expect(await runCli([...args, 'build', '--vertical', 'boats', '--dry-run'], captureIo())).toBe(EXIT.USAGE);
-    expect(await runCli([...args, 'build', '--vertical', 'trucking', '--send-hour', '25', '--dry-run'], captureIo())).toBe(
+    expect(await runCli([...args, 'build', '--vertical', 'boats', '--dry-run'], captureIo())).toBe(
       EXIT.USAGE,
     );
+    expect(
+      await runCli(
+        [...args, 'build', '--vertical', 'trucking', '--send-hour', '25', '--dry-run'],
+        captureIo(),
+      ),
+    ).toBe(EXIT.USAGE);
   });
 });
 
@@ -96,7 +108,11 @@ describe('mailramp build config', () => {
       writeFileSync(
         join(dir, 'mailramp.config.json'),
         JSON.stringify({
-          build: { verticals: { trucking: { segments: { boc3: { rule: { kind: 'all' }, priority: 50, template: 'boc3' } } } } },
+          build: {
+            verticals: {
+              trucking: { segments: { boc3: { rule: { kind: 'all' }, priority: 50, template: 'boc3' } } },
+            },
+          },
         }),
       );
       const io = captureIo({ cwd: dir });

@@ -1,7 +1,7 @@
 import {
+  BuilderError,
   type BuildPlan,
   type BuildRequest,
-  BuilderError,
   isIsoDate,
   planBuild,
   resolveBuildRules,
@@ -32,7 +32,8 @@ interface BuildFlags {
 function wholeNumber(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number ${min}–${max}`);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number ${min}–${max}`);
     return n;
   };
 }
@@ -50,13 +51,17 @@ function isoDate(value: string): string {
 function warmupDayOf(config: Config, vertical: Vertical, instance: string, date: string, flag?: number) {
   if (flag !== undefined) return { day: flag, source: '--warmup-day' };
   const streams = Object.entries(config.warmup.streams);
-  const found = streams.find(([name]) => name === vertical) ?? streams.find(([, s]) => s.listmonk.includes(instance));
-  if (found === undefined) return { day: 0, source: 'no warm-up stream configured: day 0 (the most careful caps)' };
+  const found =
+    streams.find(([name]) => name === vertical) ?? streams.find(([, s]) => s.listmonk.includes(instance));
+  if (found === undefined)
+    return { day: 0, source: 'no warm-up stream configured: day 0 (the most careful caps)' };
   const [name, stream] = found;
   if (typeof stream.start !== 'string') {
     return { day: 0, source: `stream ${name} starts from a stamp file: pass --warmup-day; using day 0` };
   }
-  const days = Math.floor((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${stream.start}T00:00:00Z`)) / 86_400_000);
+  const days = Math.floor(
+    (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${stream.start}T00:00:00Z`)) / 86_400_000,
+  );
   return { day: Math.max(0, days), source: `stream ${name} started ${stream.start}` };
 }
 
@@ -67,14 +72,24 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
     .description(
       "pick today's recipients for a vertical under every sending rule and create scheduled Listmonk campaigns (--dry-run: print the plan, write nothing)",
     )
-    .addOption(new Option('--vertical <vertical>', 'audience to build').choices(VERTICALS).makeOptionMandatory())
+    .addOption(
+      new Option('--vertical <vertical>', 'audience to build').choices(VERTICALS).makeOptionMandatory(),
+    )
     .option('--only-segment <segment>', 'build only this segment')
     .option('--max-per-segment <n>', 'at most N recipients per segment', wholeNumber(1, 100_000))
     .option('--date <YYYY-MM-DD>', 'build date (default: today, UTC)', isoDate)
-    .option('--send-hour <H>', 'send every campaign at this UTC hour instead of each zone’s local morning', wholeNumber(0, 23))
+    .option(
+      '--send-hour <H>',
+      'send every campaign at this UTC hour instead of each zone’s local morning',
+      wholeNumber(0, 23),
+    )
     .option('--send-minute <M>', 'minute for --send-hour (UTC)', wholeNumber(0, 59))
     .option('--next-slot', 'move send times that have passed to the next future slot instead of failing')
-    .option('--warmup-day <n>', 'warm-up day to cap by (default: from the warm-up stream)', wholeNumber(0, 10_000))
+    .option(
+      '--warmup-day <n>',
+      'warm-up day to cap by (default: from the warm-up stream)',
+      wholeNumber(0, 10_000),
+    )
     .option('--dry-run', 'print the plan; write nothing, touch no Listmonk')
     .option('--json', 'print the plan/result as JSON on stdout')
     .addHelpText(

@@ -98,6 +98,7 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
 }
 
 function count(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 5_000_000) throw new InvalidArgumentError('expected a whole number up to 5,000,000');
+  if (!/^\d+$/.test(value) || Number(value) > 5_000_000)
+    throw new InvalidArgumentError('expected a whole number up to 5,000,000');
   return Number(value);
 }

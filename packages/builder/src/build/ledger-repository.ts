@@ -13,10 +13,18 @@ export interface LedgerDay {
 }
 
 /** Today's ledger for a vertical, for caps and batch numbering. */
-export async function summarizeLedgerDay(db: Kysely<Database>, vertical: string, date: IsoDate): Promise<LedgerDay> {
+export async function summarizeLedgerDay(
+  db: Kysely<Database>,
+  vertical: string,
+  date: IsoDate,
+): Promise<LedgerDay> {
   const rows = await db
     .selectFrom('send_ledger')
-    .select(['operator', sql<number>`count(*)::int`.as('n'), sql<number>`count(distinct build_run_id)::int`.as('runs')])
+    .select([
+      'operator',
+      sql<number>`count(*)::int`.as('n'),
+      sql<number>`count(distinct build_run_id)::int`.as('runs'),
+    ])
     .where('vertical', '=', vertical)
     .where('build_date', '=', date)
     .where('state', '<>', 'reset')
@@ -102,7 +110,11 @@ export async function insertLedgerEntries(
 }
 
 /** The rows of a date not yet scheduled (planned, imported, failed): what a push or a resume works on. */
-export async function listUnfinishedLedger(db: Kysely<Database>, vertical: string, date: IsoDate): Promise<LedgerRecord[]> {
+export async function listUnfinishedLedger(
+  db: Kysely<Database>,
+  vertical: string,
+  date: IsoDate,
+): Promise<LedgerRecord[]> {
   const rows = await db
     .selectFrom('send_ledger')
     .selectAll()

@@ -43,19 +43,30 @@ describe.each(testEngines())('planBuild on %s', (engine) => {
         carrier(19, { mcs150_date: null, mx_provider: 'google' }),
         carrier(20, { mcs150_date: null, email: 'x@deadtenant.com' }),
         carrier(21, { attributes: { deficiency_flags: ['hazmat'] } }),
-        carrier(22, { carrier_operation: 'A', listmonk_sent_at: '2026-10-01T15:00:00Z', email: 'ops@interstate22.com' }),
+        carrier(22, {
+          carrier_operation: 'A',
+          listmonk_sent_at: '2026-10-01T15:00:00Z',
+          email: 'ops@interstate22.com',
+        }),
         carrier(23, { mcs150_date: null, email_verify_result: 'catch_all_domain' }),
         carrier(24, { mcs150_date: null, email: 'not an address' }),
         carrier(25, { mcs150_date: null, mx_provider: 'microsoft', email: 'it@bigco25.com' }),
         carrier(26, { email: null, mcs150_date: null }),
       ])
       .execute();
-    await t.db.insertInto('suppressions').values({ email: 'gone@carrier14.com', reason: 'hard_bounce', source: 'test' }).execute();
-    await t.db.insertInto('suppressed_domains').values({ domain: 'deadtenant.com', reason: 'dead_tenant', source: 'test' }).execute();
+    await t.db
+      .insertInto('suppressions')
+      .values({ email: 'gone@carrier14.com', reason: 'hard_bounce', source: 'test' })
+      .execute();
+    await t.db
+      .insertInto('suppressed_domains')
+      .values({ domain: 'deadtenant.com', reason: 'dead_tenant', source: 'test' })
+      .execute();
   });
   afterAll(() => t.destroy());
 
-  const rulesOf = (settings: BuildSettings = {}) => resolveBuildRules('trucking', settings, createDomainFamilies());
+  const rulesOf = (settings: BuildSettings = {}) =>
+    resolveBuildRules('trucking', settings, createDomainFamilies());
 
   it('selects one segment per recipient by priority and counts every exclusion by reason', async () => {
     const plan = await planBuild(t.db, rulesOf(), { vertical: 'trucking', date: DATE, warmupDay: 3, now });
@@ -88,7 +99,11 @@ describe.each(testEngines())('planBuild on %s', (engine) => {
       { vertical: 'trucking', date: DATE, warmupDay: 3, now },
     );
     const mcs = plan.campaigns.find((c) => c.segment === 'mcs150');
-    expect(mcs).toMatchObject({ name: 'mailramp-trucking-2026-11-24-mcs150-pacific', zone: 'pacific', recipients: 1 });
+    expect(mcs).toMatchObject({
+      name: 'mailramp-trucking-2026-11-24-mcs150-pacific',
+      zone: 'pacific',
+      recipients: 1,
+    });
     expect(mcs?.sendAt.toISOString()).toBe('2026-11-24T17:00:00.000Z');
     const r16 = plan.recipients.find((r) => r.recipientKey === '16');
     expect(r16?.subscriber).toMatchObject({
@@ -121,18 +136,35 @@ describe.each(testEngines())('planBuild on %s', (engine) => {
     });
     expect(plan.recipients.map((r) => r.recipientKey)).toEqual(['13']);
     expect(plan.capsHit.segments).toEqual(['usdot_reactivation']);
-    const ledger = await t.db.selectFrom('send_ledger').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-    const runs = await t.db.selectFrom('build_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const ledger = await t.db
+      .selectFrom('send_ledger')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    const runs = await t.db
+      .selectFrom('build_runs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     expect(Number(ledger?.n)).toBe(0);
     expect(Number(runs?.n)).toBe(0);
   });
 
   it('rejects an unknown segment and a passed slot before anything is written', async () => {
     await expect(
-      planBuild(t.db, rulesOf(), { vertical: 'trucking', date: DATE, warmupDay: 3, now, onlySegment: 'nope' }),
+      planBuild(t.db, rulesOf(), {
+        vertical: 'trucking',
+        date: DATE,
+        warmupDay: 3,
+        now,
+        onlySegment: 'nope',
+      }),
     ).rejects.toThrow(/--only-segment nope is not an enabled trucking segment/);
     await expect(
-      planBuild(t.db, rulesOf(), { vertical: 'trucking', date: DATE, warmupDay: 3, now: () => new Date('2026-11-24T16:00:00Z') }),
+      planBuild(t.db, rulesOf(), {
+        vertical: 'trucking',
+        date: DATE,
+        warmupDay: 3,
+        now: () => new Date('2026-11-24T16:00:00Z'),
+      }),
     ).rejects.toMatchObject({ code: 'SLOT_PASSED' });
   });
 });

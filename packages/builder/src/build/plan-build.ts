@@ -7,6 +7,8 @@ import { type CatchAllDecision, planCatchAll, type RecentBounces } from '../caps
 import { planDailyCap } from '../caps/plan-daily-cap.js';
 import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
 import { BuilderError } from '../errors.js';
+import { planSendTimes } from '../schedule/plan-send-times.js';
+import { type ZoneGroup, zoneGroupOf } from '../schedule/time-zones.js';
 import type { Vertical } from '../segments/default-segments.js';
 import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 import type { ExclusionReason, ExclusionRules } from '../selection/classify-exclusion.js';
@@ -16,8 +18,6 @@ import {
   findSegmentCandidates,
 } from '../selection/find-segment-candidates.js';
 import { type CapsHit, planSelection, type SegmentCandidates } from '../selection/plan-selection.js';
-import { planSendTimes } from '../schedule/plan-send-times.js';
-import { type ZoneGroup, zoneGroupOf } from '../schedule/time-zones.js';
 import { type LedgerEntry, summarizeLedgerDay } from './ledger-repository.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
@@ -79,7 +79,13 @@ export interface BuildPlan {
 const UNCLASSIFIED = '(unclassified)';
 
 /** Campaign and list name: deterministic per date, vertical, segment, zone (and batch after the first). */
-export function campaignNameOf(vertical: string, date: IsoDate, segment: string, zone: string, batch: number): string {
+export function campaignNameOf(
+  vertical: string,
+  date: IsoDate,
+  segment: string,
+  zone: string,
+  batch: number,
+): string {
   return `mailramp-${vertical}-${date}-${segment}-${zone}${batch > 1 ? `-b${batch}` : ''}`;
 }
 
@@ -91,7 +97,11 @@ export function campaignNameOf(vertical: string, date: IsoDate, segment: string,
  * @example
  * const plan = await planBuild(db, rules, { vertical: 'trucking', warmupDay: 12, now: () => new Date() });
  */
-export async function planBuild(db: Kysely<Database>, rules: BuildRules, request: BuildRequest): Promise<BuildPlan> {
+export async function planBuild(
+  db: Kysely<Database>,
+  rules: BuildRules,
+  request: BuildRequest,
+): Promise<BuildPlan> {
   const now = request.now();
   const date = request.date ?? now.toISOString().slice(0, 10);
   checkRequest(rules, request, date);
@@ -111,13 +121,16 @@ export async function planBuild(db: Kysely<Database>, rules: BuildRules, request
     operatorCapOf: capOf,
   };
 
-  const active = rules.segments.filter((s) => request.onlySegment === undefined || s.id === request.onlySegment);
+  const active = rules.segments.filter(
+    (s) => request.onlySegment === undefined || s.id === request.onlySegment,
+  );
   const dated: DatedSegment[] = active.map((definition) => {
     const rule = definition.rule;
     if (rule.kind === 'filing_cycle') {
       return { definition, touch: planFilingTouch(date, rule.calendar, rule.touchBusinessDays) ?? null };
     }
-    if (rule.kind === 'mcs150') return { definition, mcs150Cutoffs: planMcs150Cutoffs(date, rule.dueSoonDays) };
+    if (rule.kind === 'mcs150')
+      return { definition, mcs150Cutoffs: planMcs150Cutoffs(date, rule.dueSoonDays) };
     return { definition };
   });
 
@@ -126,7 +139,8 @@ export async function planBuild(db: Kysely<Database>, rules: BuildRules, request
   const perSegment = request.maxPerSegment;
   const want = Math.min(remaining, perSegment ?? remaining);
   const pools = new Map<string, { rows: AudienceCandidate[]; complete: boolean; limit: number }>();
-  for (const s of dated) pools.set(s.definition.id, { rows: [], complete: want === 0, limit: Math.max(64, want * 2) });
+  for (const s of dated)
+    pools.set(s.definition.id, { rows: [], complete: want === 0, limit: Math.max(64, want * 2) });
 
   let selection: ReturnType<typeof planSelection<AudienceCandidate>>;
   let fetchIds = want === 0 ? [] : dated.map((s) => s.definition.id);
@@ -229,7 +243,12 @@ export async function planBuild(db: Kysely<Database>, rules: BuildRules, request
         const [segment, operator] = k.split('\u0000') as [string, string];
         return { segment, operator, recipients: n };
       })
-      .sort((a, b) => a.segment.localeCompare(b.segment) || b.recipients - a.recipients || a.operator.localeCompare(b.operator)),
+      .sort(
+        (a, b) =>
+          a.segment.localeCompare(b.segment) ||
+          b.recipients - a.recipients ||
+          a.operator.localeCompare(b.operator),
+      ),
     excluded: selection.excluded,
     alreadyMailed,
     capsHit: selection.capsHit,
@@ -250,11 +269,20 @@ function checkRequest(rules: BuildRules, request: BuildRequest, date: string): v
       `--only-segment ${request.onlySegment} is not an enabled ${rules.vertical} segment; choose one of ${rules.segments.map((s) => s.id).join(', ')}`,
     );
   }
-  if (request.maxPerSegment !== undefined && (!Number.isInteger(request.maxPerSegment) || request.maxPerSegment < 1)) {
-    throw new BuilderError('BUILD_INPUT', `--max-per-segment must be a whole number ≥ 1 (got ${request.maxPerSegment})`);
+  if (
+    request.maxPerSegment !== undefined &&
+    (!Number.isInteger(request.maxPerSegment) || request.maxPerSegment < 1)
+  ) {
+    throw new BuilderError(
+      'BUILD_INPUT',
+      `--max-per-segment must be a whole number ≥ 1 (got ${request.maxPerSegment})`,
+    );
   }
   if (!Number.isInteger(request.warmupDay) || request.warmupDay < 0) {
-    throw new BuilderError('BUILD_INPUT', `warm-up day must be a whole number ≥ 0 (got ${request.warmupDay})`);
+    throw new BuilderError(
+      'BUILD_INPUT',
+      `warm-up day must be a whole number ≥ 0 (got ${request.warmupDay})`,
+    );
   }
   const hour = request.sendHour;
   const minute = request.sendMinute;
@@ -309,4 +337,3 @@ async function countAlreadyMailed(db: Kysely<Database>, vertical: Vertical): Pro
   `.execute(db);
   return row.rows[0]?.n ?? 0;
 }
-

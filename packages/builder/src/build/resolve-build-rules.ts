@@ -1,6 +1,6 @@
 import { type DomainFamilies, WARMUP_EXCLUDE_OPERATORS } from '@mailramp/mailbox';
 import { type CatchAllRules, DEFAULT_CATCH_ALL } from '../caps/plan-catch-all.js';
-import { DEFAULT_DAILY_CAPS, type DailyCapRow, HARD_DAILY_CEILING } from '../caps/plan-daily-cap.js';
+import { type DailyCapRow, DEFAULT_DAILY_CAPS, HARD_DAILY_CEILING } from '../caps/plan-daily-cap.js';
 import {
   DEFAULT_BIG_OPERATORS,
   DEFAULT_OPERATOR_CAP_TABLE,
@@ -9,9 +9,14 @@ import {
   type OperatorCapRules,
 } from '../caps/plan-operator-caps.js';
 import { BuilderError } from '../errors.js';
-import { DEFAULT_SEGMENTS, type SegmentDefinition, type SegmentRule, type Vertical } from '../segments/default-segments.js';
-import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 import { isZoneGroup, type ZoneGroup } from '../schedule/time-zones.js';
+import {
+  DEFAULT_SEGMENTS,
+  type SegmentDefinition,
+  type SegmentRule,
+  type Vertical,
+} from '../segments/default-segments.js';
+import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 
 /** A segment as written in config: everything but its id, which is the key. */
 export interface SegmentSettings {
@@ -96,8 +101,10 @@ export function resolveBuildRules(
   const v = settings.verticals?.[vertical] ?? {};
   const problems: string[] = [];
   const merged = new Map<string, SegmentDefinition>();
-  for (const [id, s] of Object.entries(DEFAULT_SEGMENTS[vertical])) merged.set(id, { id, ...s, enabled: true });
-  for (const [id, s] of Object.entries(v.segments ?? {})) merged.set(id, { id, ...s, enabled: s.enabled ?? true });
+  for (const [id, s] of Object.entries(DEFAULT_SEGMENTS[vertical]))
+    merged.set(id, { id, ...s, enabled: true });
+  for (const [id, s] of Object.entries(v.segments ?? {}))
+    merged.set(id, { id, ...s, enabled: s.enabled ?? true });
   for (const id of v.disabledSegments ?? []) {
     if (!merged.has(id)) problems.push(`build.verticals.${vertical}.disabledSegments: no segment ${id}`);
     merged.delete(id);
@@ -122,15 +129,22 @@ export function resolveBuildRules(
     }
   }
   const zone = v.defaultTimeZone ?? 'central';
-  if (!isZoneGroup(zone)) problems.push(`build.verticals.${vertical}.defaultTimeZone: ${zone} is not a zone group`);
+  if (!isZoneGroup(zone))
+    problems.push(`build.verticals.${vertical}.defaultTimeZone: ${zone} is not a zone group`);
   if (problems.length > 0) {
-    throw new BuilderError('BUILD_CONFIG', `the ${vertical} build rules are unusable:\n  ${problems.join('\n  ')}`);
+    throw new BuilderError(
+      'BUILD_CONFIG',
+      `the ${vertical} build rules are unusable:\n  ${problems.join('\n  ')}`,
+    );
   }
   const segments = [...merged.values()]
     .filter((s) => s.enabled)
     .map((s) =>
       s.rule.kind === 'filing_cycle'
-        ? { ...s, rule: { ...s.rule, touchBusinessDays: [...s.rule.touchBusinessDays].sort((a, b) => b - a) } }
+        ? {
+            ...s,
+            rule: { ...s.rule, touchBusinessDays: [...s.rule.touchBusinessDays].sort((a, b) => b - a) },
+          }
         : s,
     )
     .sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id));

@@ -17,13 +17,7 @@ export interface FilingTouch {
 /** IFTA quarterly returns: Apr 30, Jul 31, Oct 31, Jan 31. UCR: before Jan 1, i.e. Dec 31. */
 function dueDatesAround(calendar: FilingCalendar, year: number): IsoDate[] {
   if (calendar === 'ucr') return [`${year}-12-31`, `${year + 1}-12-31`];
-  return [
-    `${year}-01-31`,
-    `${year}-04-30`,
-    `${year}-07-31`,
-    `${year}-10-31`,
-    `${year + 1}-01-31`,
-  ];
+  return [`${year}-01-31`, `${year}-04-30`, `${year}-07-31`, `${year}-10-31`, `${year + 1}-01-31`];
 }
 
 function cycleId(calendar: FilingCalendar, dueDate: IsoDate): string {
@@ -52,7 +46,12 @@ export function planFilingTouch(
       if (date >= open) touch = i + 1;
     });
     if (touch === 0) return undefined;
-    return { cycle: cycleId(calendar, dueDate), dueDate, touch, touchDate: opens[touch - 1] ?? addDays(date, 0) };
+    return {
+      cycle: cycleId(calendar, dueDate),
+      dueDate,
+      touch,
+      touchDate: opens[touch - 1] ?? addDays(date, 0),
+    };
   }
   return undefined;
 }

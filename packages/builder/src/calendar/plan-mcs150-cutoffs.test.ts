@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mcs150DueDateOf, mcs150FilesInEvenYears, mcs150MonthOf, nextMcs150Due, planMcs150Cutoffs } from './plan-mcs150-cutoffs.js';
+import {
+  mcs150DueDateOf,
+  mcs150FilesInEvenYears,
+  mcs150MonthOf,
+  nextMcs150Due,
+  planMcs150Cutoffs,
+} from './plan-mcs150-cutoffs.js';
 
 describe('MCS-150 biennial schedule (49 CFR 390.19)', () => {
   it.each([

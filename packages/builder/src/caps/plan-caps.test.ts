@@ -10,7 +10,11 @@ import {
 } from './plan-operator-caps.js';
 
 describe('operator caps (the healthcare builder table)', () => {
-  const rules = { big: DEFAULT_BIG_OPERATORS, table: DEFAULT_OPERATOR_CAP_TABLE, operators: { zoho: 0, fastmail: 7 } };
+  const rules = {
+    big: DEFAULT_BIG_OPERATORS,
+    table: DEFAULT_OPERATOR_CAP_TABLE,
+    operators: { zoho: 0, fastmail: 7 },
+  };
   it.each([
     [0, 'google', 25],
     [1, 'godaddy', 15],
@@ -75,6 +79,8 @@ describe('catch-all results', () => {
   });
   it('config forces them in or out', () => {
     expect(planCatchAll({ ...DEFAULT_CATCH_ALL, mode: 'include' }, 0).included).toBe(true);
-    expect(planCatchAll({ ...DEFAULT_CATCH_ALL, mode: 'exclude' }, 90, { sent: 9999, bounced: 0 }).included).toBe(false);
+    expect(
+      planCatchAll({ ...DEFAULT_CATCH_ALL, mode: 'exclude' }, 90, { sent: 9999, bounced: 0 }).included,
+    ).toBe(false);
   });
 });

@@ -32,17 +32,25 @@ export interface CatchAllDecision {
  * Catch-all results join from warm-up day 21 only while the recent bounce rate is under 8 % over
  * at least 300 sends; without a measurement they stay out.
  */
-export function planCatchAll(rules: CatchAllRules, warmupDay: number, recent?: RecentBounces): CatchAllDecision {
+export function planCatchAll(
+  rules: CatchAllRules,
+  warmupDay: number,
+  recent?: RecentBounces,
+): CatchAllDecision {
   if (rules.mode === 'include') return { included: true, why: 'forced in by config' };
   if (rules.mode === 'exclude') return { included: false, why: 'forced out by config' };
-  if (warmupDay < rules.fromDay) return { included: false, why: `warm-up day ${warmupDay} < ${rules.fromDay}` };
+  if (warmupDay < rules.fromDay)
+    return { included: false, why: `warm-up day ${warmupDay} < ${rules.fromDay}` };
   if (recent === undefined) return { included: false, why: 'no recent bounce measurement' };
   if (recent.sent < rules.minSends) {
     return { included: false, why: `only ${recent.sent} recent sends (< ${rules.minSends})` };
   }
   const rate = recent.bounced / recent.sent;
   if (rate >= rules.maxBounceRate) {
-    return { included: false, why: `recent bounce rate ${(rate * 100).toFixed(1)} % ≥ ${rules.maxBounceRate * 100} %` };
+    return {
+      included: false,
+      why: `recent bounce rate ${(rate * 100).toFixed(1)} % ≥ ${rules.maxBounceRate * 100} %`,
+    };
   }
   return { included: true, why: `recent bounce rate ${(rate * 100).toFixed(1)} % over ${recent.sent} sends` };
 }

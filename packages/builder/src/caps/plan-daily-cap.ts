@@ -16,7 +16,11 @@ export const DEFAULT_DAILY_CAPS: readonly DailyCapRow[] = [
 ];
 
 /** The day's total cap: the row with the greatest fromDay ≤ warm-up day, under the ceiling (≤ 4,000). */
-export function planDailyCap(table: readonly DailyCapRow[], warmupDay: number, ceiling = HARD_DAILY_CEILING): number {
+export function planDailyCap(
+  table: readonly DailyCapRow[],
+  warmupDay: number,
+  ceiling = HARD_DAILY_CEILING,
+): number {
   let cap = 0;
   let best = -1;
   for (const row of table) {

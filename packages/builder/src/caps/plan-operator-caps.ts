@@ -37,7 +37,9 @@ export const DEFAULT_OPERATOR_CAP_TABLE: readonly OperatorCapRow[] = [
 /** The table row for a warm-up day: the first whose untilDay ≥ day (null = open-ended). */
 export function operatorCapRowOf(table: readonly OperatorCapRow[], warmupDay: number): OperatorCapRow {
   const sorted = [...table].sort((a, b) => (a.untilDay ?? Infinity) - (b.untilDay ?? Infinity));
-  return sorted.find((row) => row.untilDay === null || warmupDay <= row.untilDay) ?? sorted[sorted.length - 1]!;
+  return (
+    sorted.find((row) => row.untilDay === null || warmupDay <= row.untilDay) ?? sorted[sorted.length - 1]!
+  );
 }
 
 /**
@@ -47,7 +49,10 @@ export function operatorCapRowOf(table: readonly OperatorCapRow[], warmupDay: nu
  * @example
  * const capOf = planOperatorCaps(rules, 3); capOf('google') // 60
  */
-export function planOperatorCaps(rules: OperatorCapRules, warmupDay: number): (operator: string | null) => number {
+export function planOperatorCaps(
+  rules: OperatorCapRules,
+  warmupDay: number,
+): (operator: string | null) => number {
   const row = operatorCapRowOf(rules.table, warmupDay);
   const big = new Set(rules.big);
   return (operator) => {

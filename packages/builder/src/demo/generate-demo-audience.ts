@@ -100,11 +100,47 @@ const VERIFY: Weighted<string | null> = [
 ];
 
 const STATES: Weighted<string> = [
-  ['TX', 11], ['CA', 9], ['FL', 7], ['IL', 5], ['GA', 4], ['OH', 4], ['PA', 4], ['NY', 4], ['NC', 3],
-  ['TN', 3], ['IN', 3], ['MI', 3], ['NJ', 2], ['WA', 2], ['AZ', 2], ['MO', 2], ['WI', 2], ['MN', 2],
-  ['CO', 2], ['AL', 2], ['KY', 2], ['OK', 2], ['AR', 1], ['UT', 1], ['NV', 1], ['OR', 1], ['ID', 1],
-  ['NE', 1], ['KS', 1], ['IA', 1], ['LA', 1], ['MS', 1], ['SC', 1], ['VA', 2], ['AK', 0.3], ['HI', 0.2],
-  ['PR', 0.2], ['ON', 0.3], ['QC', 0.2], ['BC', 0.1], ['XX', 0.2],
+  ['TX', 11],
+  ['CA', 9],
+  ['FL', 7],
+  ['IL', 5],
+  ['GA', 4],
+  ['OH', 4],
+  ['PA', 4],
+  ['NY', 4],
+  ['NC', 3],
+  ['TN', 3],
+  ['IN', 3],
+  ['MI', 3],
+  ['NJ', 2],
+  ['WA', 2],
+  ['AZ', 2],
+  ['MO', 2],
+  ['WI', 2],
+  ['MN', 2],
+  ['CO', 2],
+  ['AL', 2],
+  ['KY', 2],
+  ['OK', 2],
+  ['AR', 1],
+  ['UT', 1],
+  ['NV', 1],
+  ['OR', 1],
+  ['ID', 1],
+  ['NE', 1],
+  ['KS', 1],
+  ['IA', 1],
+  ['LA', 1],
+  ['MS', 1],
+  ['SC', 1],
+  ['VA', 2],
+  ['AK', 0.3],
+  ['HI', 0.2],
+  ['PR', 0.2],
+  ['ON', 0.3],
+  ['QC', 0.2],
+  ['BC', 0.1],
+  ['XX', 0.2],
 ];
 
 const DEFICIENCIES = [
@@ -117,14 +153,39 @@ const DEFICIENCIES = [
   'hazmat',
 ] as const;
 
-const WORDS = ['eagle', 'summit', 'river', 'prairie', 'lone', 'star', 'swift', 'iron', 'blue', 'red', 'north', 'coastal'];
+const WORDS = [
+  'eagle',
+  'summit',
+  'river',
+  'prairie',
+  'lone',
+  'star',
+  'swift',
+  'iron',
+  'blue',
+  'red',
+  'north',
+  'coastal',
+];
 const KINDS = ['trucking', 'freight', 'transport', 'logistics', 'hauling', 'express', 'carriers'];
 
-function mailboxOf(random: () => number, n: number, business: string): { email: string | null; operator: string | null } {
+function mailboxOf(
+  random: () => number,
+  n: number,
+  business: string,
+): { email: string | null; operator: string | null } {
   const box = pick(random, MAILBOXES);
   const r = random();
   if (r < 0.04) return { email: null, operator: null };
-  if (r < 0.05) return { email: pick(random, [['n/a', 1], ['dispatch@', 1], ['ops@@example.com', 1]] as const), operator: null };
+  if (r < 0.05)
+    return {
+      email: pick(random, [
+        ['n/a', 1],
+        ['dispatch@', 1],
+        ['ops@@example.com', 1],
+      ] as const),
+      operator: null,
+    };
   const local = pick(random, [
     ['dispatch', 3],
     ['info', 3],
@@ -170,14 +231,26 @@ export function generateDemoCarriers(count: number, options: DemoOptions): DemoC
       email,
       phy_state: state,
       phy_zip: String(10000 + Math.floor(random() * 89999)),
-      carrier_operation: pick(random, [['A', 60], ['C', 35], ['B', 5]] as const),
-      status_code: pick(random, [['A', 90], ['I', 7], ['P', 3]] as const),
+      carrier_operation: pick(random, [
+        ['A', 60],
+        ['C', 35],
+        ['B', 5],
+      ] as const),
+      status_code: pick(random, [
+        ['A', 90],
+        ['I', 7],
+        ['P', 3],
+      ] as const),
       mcs150_date: random() < 0.05 ? null : addDays(options.today, -Math.floor(random() * 1600)),
-      add_date: random() < 0.04 ? addDays(options.today, -Math.floor(random() * 90)) : addDays(options.today, -90 - Math.floor(random() * 6000)),
+      add_date:
+        random() < 0.04
+          ? addDays(options.today, -Math.floor(random() * 90))
+          : addDays(options.today, -90 - Math.floor(random() * 6000)),
       power_units: 1 + Math.floor(random() * random() * 60),
       email_verify_result: email === null ? null : pick(random, VERIFY),
       mx_provider: operator,
-      listmonk_sent_at: random() < 0.1 ? `${addDays(options.today, -1 - Math.floor(random() * 60))}T15:00:00Z` : null,
+      listmonk_sent_at:
+        random() < 0.1 ? `${addDays(options.today, -1 - Math.floor(random() * 60))}T15:00:00Z` : null,
       attributes: { demo: true, deficiency_flags: flags },
     });
   }
@@ -210,10 +283,21 @@ export function generateDemoProviders(count: number, options: DemoOptions): Demo
     const { email, operator } = mailboxOf(random, n, business);
     const state = pick(random, STATES);
     const lab = random() < 0.2;
-    const flags = random() < 0.05 ? [pick(random, [['oig_exclusion', 1], ['sam_exclusion', 1], ['npi_reactivation', 2]] as const)] : [];
+    const flags =
+      random() < 0.05
+        ? [
+            pick(random, [
+              ['oig_exclusion', 1],
+              ['sam_exclusion', 1],
+              ['npi_reactivation', 2],
+            ] as const),
+          ]
+        : [];
     providers.push({
       npi: npiOf(base),
-      clia_number: lab ? `${String(10 + (n % 80)).padStart(2, '0')}D${String(2_000_000 + n).padStart(7, '0')}` : null,
+      clia_number: lab
+        ? `${String(10 + (n % 80)).padStart(2, '0')}D${String(2_000_000 + n).padStart(7, '0')}`
+        : null,
       name: `${WORDS[n % WORDS.length]!.toUpperCase()} HEALTH ${n}`,
       email,
       state,
@@ -223,7 +307,8 @@ export function generateDemoProviders(count: number, options: DemoOptions): Demo
       clia_expires: lab ? addDays(options.today, Math.floor(random() * 730) - 60) : null,
       email_verify_result: email === null ? null : pick(random, VERIFY),
       mx_provider: operator,
-      listmonk_sent_at: random() < 0.1 ? `${addDays(options.today, -1 - Math.floor(random() * 60))}T15:00:00Z` : null,
+      listmonk_sent_at:
+        random() < 0.1 ? `${addDays(options.today, -1 - Math.floor(random() * 60))}T15:00:00Z` : null,
       attributes: { demo: true, flags },
     });
   }

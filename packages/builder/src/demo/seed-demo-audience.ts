@@ -2,7 +2,13 @@ import type { Database } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
 import type { IsoDate } from '../calendar/calendar-date.js';
 import { BuilderError } from '../errors.js';
-import { createRandom, type DemoCarrier, type DemoProvider, generateDemoCarriers, generateDemoProviders } from './generate-demo-audience.js';
+import {
+  createRandom,
+  type DemoCarrier,
+  type DemoProvider,
+  generateDemoCarriers,
+  generateDemoProviders,
+} from './generate-demo-audience.js';
 
 /** Options for {@link seedDemoAudience}. */
 export interface SeedDemoOptions {
@@ -31,7 +37,10 @@ const BATCH = 5000;
  * @example
  * await seedDemoAudience(db, { carriers: 5000, providers: 1000, today: '2026-06-22' });
  */
-export async function seedDemoAudience(db: Kysely<Database>, options: SeedDemoOptions): Promise<SeedDemoResult> {
+export async function seedDemoAudience(
+  db: Kysely<Database>,
+  options: SeedDemoOptions,
+): Promise<SeedDemoResult> {
   const real = await sql<{ n: number }>`
     select (select count(*) from (select 1 from fmcsa_carriers where not (attributes ? 'demo') limit 1) a)::int
          + (select count(*) from (select 1 from hc_providers where not (attributes ? 'demo') limit 1) b)::int as n

@@ -21,9 +21,15 @@ describe('zoneGroupOf', () => {
 
 describe('localTimeToUtc', () => {
   it('follows daylight saving time', () => {
-    expect(localTimeToUtc('2026-06-22', 'America/Chicago', 9, 0).toISOString()).toBe('2026-06-22T14:00:00.000Z');
-    expect(localTimeToUtc('2026-12-01', 'America/Chicago', 9, 0).toISOString()).toBe('2026-12-01T15:00:00.000Z');
-    expect(localTimeToUtc('2026-06-22', 'America/Phoenix', 9, 30).toISOString()).toBe('2026-06-22T16:30:00.000Z');
+    expect(localTimeToUtc('2026-06-22', 'America/Chicago', 9, 0).toISOString()).toBe(
+      '2026-06-22T14:00:00.000Z',
+    );
+    expect(localTimeToUtc('2026-12-01', 'America/Chicago', 9, 0).toISOString()).toBe(
+      '2026-12-01T15:00:00.000Z',
+    );
+    expect(localTimeToUtc('2026-06-22', 'America/Phoenix', 9, 30).toISOString()).toBe(
+      '2026-06-22T16:30:00.000Z',
+    );
   });
 });
 
@@ -51,7 +57,9 @@ describe('planSendTimes', () => {
   });
 
   it('a slot inside the margin counts as passed', () => {
-    expect(() => planSendTimes(['eastern'], { ...base, now: new Date('2026-06-22T12:55:00Z') })).toThrow(/not at least 10 min/);
+    expect(() => planSendTimes(['eastern'], { ...base, now: new Date('2026-06-22T12:55:00Z') })).toThrow(
+      /not at least 10 min/,
+    );
   });
 
   it('--send-hour/--send-minute override in UTC; --next-slot moves past slots to the next future one', () => {
@@ -62,7 +70,11 @@ describe('planSendTimes', () => {
     expect(moved.get('eastern')).toMatchObject({ movedFrom: new Date('2026-06-22T13:00:00Z') });
     expect(moved.get('eastern')?.sendAt.toISOString()).toBe('2026-06-22T15:00:00.000Z'); // mountain's 9:00
     expect(moved.get('pacific')?.movedFrom).toBeUndefined();
-    const late = planSendTimes(['pacific'], { ...base, now: new Date('2026-06-22T23:01:00Z'), nextSlot: true });
+    const late = planSendTimes(['pacific'], {
+      ...base,
+      now: new Date('2026-06-22T23:01:00Z'),
+      nextSlot: true,
+    });
     expect(late.get('pacific')?.sendAt.toISOString()).toBe('2026-06-22T23:15:00.000Z');
   });
 });

@@ -49,7 +49,9 @@ export function planSendTimes(zones: readonly ZoneGroup[], rules: SendTimeRules)
   const earliest = rules.now.getTime() + rules.marginMinutes * 60_000;
   const slotOf = (zone: ZoneGroup): Date =>
     rules.sendHour !== undefined
-      ? new Date(`${rules.date}T${String(rules.sendHour).padStart(2, '0')}:${String(rules.sendMinute ?? 0).padStart(2, '0')}:00Z`)
+      ? new Date(
+          `${rules.date}T${String(rules.sendHour).padStart(2, '0')}:${String(rules.sendMinute ?? 0).padStart(2, '0')}:00Z`,
+        )
       : localTimeToUtc(rules.date, ZONE_GROUPS[zone], rules.morningHour, rules.morningMinute);
   const ladder = (Object.keys(ZONE_GROUPS) as ZoneGroup[])
     .map(slotOf)
@@ -73,7 +75,10 @@ export function planSendTimes(zones: readonly ZoneGroup[], rules: SendTimeRules)
   if (passed.length > 0) {
     const suggestion = nextQuarterHour(earliest);
     const names = passed
-      .map(({ zone, at }) => `${at.toISOString().slice(0, 16)}Z (${zone} ${rules.sendHour === undefined ? 'morning' : '--send-hour'})`)
+      .map(
+        ({ zone, at }) =>
+          `${at.toISOString().slice(0, 16)}Z (${zone} ${rules.sendHour === undefined ? 'morning' : '--send-hour'})`,
+      )
       .join(', ');
     throw new BuilderError(
       'SLOT_PASSED',

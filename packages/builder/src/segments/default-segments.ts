@@ -80,7 +80,11 @@ export const DEFAULT_SEGMENTS: Record<Vertical, Record<string, Shipped>> = {
   },
   healthcare: {
     npi_reactivation: {
-      rule: { kind: 'flag', attribute: 'flags', anyOf: ['npi_reactivation', 'oig_exclusion', 'sam_exclusion'] },
+      rule: {
+        kind: 'flag',
+        attribute: 'flags',
+        anyOf: ['npi_reactivation', 'oig_exclusion', 'sam_exclusion'],
+      },
       priority: 10,
       template: 'npi-reactivation',
       landingPage: 'npi-reactivation',

@@ -129,11 +129,17 @@ export async function findSegmentCandidates(
 }
 
 /** Whether a row is in a segment: has an address, not yet mailed (cycle segments: not yet touched), matches the rule. */
-function memberPredicate(t: AudienceTable, vertical: Vertical, date: IsoDate, segment: DatedSegment): RawBuilder<boolean> {
+function memberPredicate(
+  t: AudienceTable,
+  vertical: Vertical,
+  date: IsoDate,
+  segment: DatedSegment,
+): RawBuilder<boolean> {
   const rule = segment.definition.rule;
   const id = segment.definition.id;
   if (rule.kind === 'filing_cycle') {
-    if (vertical !== 'trucking') throw new BuilderError('BUILD_CONFIG', `segment ${id}: filing_cycle is a trucking rule`);
+    if (vertical !== 'trucking')
+      throw new BuilderError('BUILD_CONFIG', `segment ${id}: filing_cycle is a trucking rule`);
     const touch = segment.touch;
     if (touch === null || touch === undefined) return sql<boolean>`false`;
     // Cycle segments remind every interstate carrier each cycle, mailed before or not; the touch
@@ -143,12 +149,16 @@ function memberPredicate(t: AudienceTable, vertical: Vertical, date: IsoDate, se
         and st.recipient_key = c.dot_number::text and st.cycle = ${touch.cycle} and st.touch >= ${touch.touch}))`;
   }
   const base = sql`c.listmonk_sent_at is null and c.email is not null`;
-  return sql<boolean>`(${base} and ${rulePredicate(t, vertical, date, segment)})`;
+  return sql<boolean>`(${base} and ${rulePredicate(t, date, segment.definition, segment.mcs150Cutoffs)})`;
 }
 
-function rulePredicate(t: AudienceTable, vertical: Vertical, date: IsoDate, segment: DatedSegment): RawBuilder<boolean> {
-  const rule = segment.definition.rule;
-  const id = segment.definition.id;
+/** The rule alone (column names checked against the vertical's whitelist). */
+function rulePredicate(
+  t: AudienceTable,
+  date: IsoDate,
+  { rule, id }: SegmentDefinition,
+  cutoffs: readonly IsoDate[] | undefined,
+): RawBuilder<boolean> {
   switch (rule.kind) {
     case 'all':
       return sql<boolean>`true`;
@@ -158,14 +168,16 @@ function rulePredicate(t: AudienceTable, vertical: Vertical, date: IsoDate, segm
       return sql<boolean>`(c.attributes -> ${rule.attribute}) ?| array[${sql.join(rule.anyOf)}]::text[]`;
     case 'date_window': {
       const column = sql.ref(`c.${checkColumn(t.dateColumns, rule.column, id)}`);
-      const from = rule.fromDays === null ? sql`true` : sql`${column} >= ${addDays(date, rule.fromDays)}::date`;
+      const from =
+        rule.fromDays === null ? sql`true` : sql`${column} >= ${addDays(date, rule.fromDays)}::date`;
       const to = rule.toDays === null ? sql`true` : sql`${column} <= ${addDays(date, rule.toDays)}::date`;
       return sql<boolean>`(${column} is not null and ${from} and ${to})`;
     }
     case 'mcs150': {
-      if (vertical !== 'trucking') throw new BuilderError('BUILD_CONFIG', `segment ${id}: mcs150 is a trucking rule`);
-      const cutoffs = segment.mcs150Cutoffs;
-      if (cutoffs === undefined || cutoffs.length !== 20) throw new Error(`segment ${id}: MCS-150 cutoffs missing`);
+      if (t.key !== 'dot_number')
+        throw new BuilderError('BUILD_CONFIG', `segment ${id}: mcs150 is a trucking rule`);
+      if (cutoffs === undefined || cutoffs.length !== 20)
+        throw new Error(`segment ${id}: MCS-150 cutoffs missing`);
       const cases = cutoffs.map((d, cls) => sql`when ${sql.lit(cls)} then ${sql.lit(d)}::date`);
       return sql<boolean>`coalesce(c.mcs150_date, '0001-01-01'::date) <= (case (c.dot_number % 20) ${sql.join(cases, sql` `)} end)`;
     }

@@ -6,9 +6,25 @@ import type { ExclusionRules } from './classify-exclusion.js';
 import { type Candidate, operatorKeyOf, planSelection, type SegmentCandidates } from './plan-selection.js';
 
 const families = createDomainFamilies({ legalAddresses: ['lawyer@firm.com'] });
-const DOMAINS = ['gmail.com', 'yahoo.com', 'att.net', 'earthlink.net', 'acme.com', 'firm.com', 'trucks.io', 'hotmail.com'];
+const DOMAINS = [
+  'gmail.com',
+  'yahoo.com',
+  'att.net',
+  'earthlink.net',
+  'acme.com',
+  'firm.com',
+  'trucks.io',
+  'hotmail.com',
+];
 const OPERATORS = [null, 'google', 'microsoft', 'godaddy', 'proofpoint', 'mx:hostinger.com', 'zoho'];
-const RESULTS = [null, 'smtp_valid', 'send_confirmed', 'catch_all_domain', 'mx_unreachable', 'invalid_syntax'];
+const RESULTS = [
+  null,
+  'smtp_valid',
+  'send_confirmed',
+  'catch_all_domain',
+  'mx_unreachable',
+  'invalid_syntax',
+];
 
 const candidateArb = fc.record({
   key: fc.integer({ min: 1, max: 400 }).map(String),
@@ -24,10 +40,16 @@ const candidateArb = fc.record({
 });
 
 const audienceArb = fc
-  .array(fc.tuple(fc.constantFrom('mcs150', 'ucr', 'new_carrier', 'hazmat'), fc.array(candidateArb, { maxLength: 60 })), {
-    minLength: 1,
-    maxLength: 4,
-  })
+  .array(
+    fc.tuple(
+      fc.constantFrom('mcs150', 'ucr', 'new_carrier', 'hazmat'),
+      fc.array(candidateArb, { maxLength: 60 }),
+    ),
+    {
+      minLength: 1,
+      maxLength: 4,
+    },
+  )
   .map((segments) => {
     const seen = new Set<string>();
     return segments
@@ -36,7 +58,11 @@ const audienceArb = fc
         ([segment, rows]): SegmentCandidates => ({
           segment,
           complete: true,
-          candidates: rows.map(({ local, ...r }) => ({ ...r, key: `${segment}-${r.key}`, email: `${local}@${r.domain}` })),
+          candidates: rows.map(({ local, ...r }) => ({
+            ...r,
+            key: `${segment}-${r.key}`,
+            email: `${local}@${r.domain}`,
+          })),
         }),
       );
   });
@@ -64,7 +90,10 @@ function rulesOf(c: RuleConfig): ExclusionRules {
     sendable: new Set(['smtp_valid', 'send_confirmed']),
     catchAllResults: new Set(['catch_all_domain', 'catch_all_detected']),
     catchAllIncluded: c.catchAllIncluded,
-    heldOperators: planHeldOperators({ explicit: c.explicit, defaults: WARMUP_EXCLUDE_OPERATORS, untilDay: 30 }, c.warmupDay),
+    heldOperators: planHeldOperators(
+      { explicit: c.explicit, defaults: WARMUP_EXCLUDE_OPERATORS, untilDay: 30 },
+      c.warmupDay,
+    ),
     operatorCapOf: planOperatorCaps(
       {
         big: ['google', 'microsoft', 'proofpoint'],
@@ -93,7 +122,8 @@ describe('planSelection (property tests)', () => {
           perOp.set(op, (perOp.get(op) ?? 0) + 1);
           perSeg.set(s.segment, (perSeg.get(s.segment) ?? 0) + 1);
         }
-        for (const [op, n] of perOp) expect(n).toBeLessThanOrEqual(rules.operatorCapOf(op === '' ? null : op));
+        for (const [op, n] of perOp)
+          expect(n).toBeLessThanOrEqual(rules.operatorCapOf(op === '' ? null : op));
         for (const n of perSeg.values()) expect(n).toBeLessThanOrEqual(config.perSegment ?? Infinity);
       }),
       { numRuns: 300 },
@@ -107,7 +137,9 @@ describe('planSelection (property tests)', () => {
         const plan = planSelection(segments, rules, { daily: config.daily, perSegment: config.perSegment });
         for (const { candidate: c } of plan.selected) {
           expect(families.isBlockedEmail(c.email)).toBeUndefined();
-          expect(c.suppressed || c.domainSuppressed || c.deactivated || c.alreadyFiled || c.inTodaysBuild).toBe(false);
+          expect(
+            c.suppressed || c.domainSuppressed || c.deactivated || c.alreadyFiled || c.inTodaysBuild,
+          ).toBe(false);
           const sendable = c.verifyResult === 'smtp_valid' || c.verifyResult === 'send_confirmed';
           const catchAll = c.verifyResult === 'catch_all_domain' && config.catchAllIncluded;
           expect(sendable || catchAll).toBe(true);
@@ -121,15 +153,20 @@ describe('planSelection (property tests)', () => {
 
   it('MAIN_EXCLUDE_OPERATORS replaces the default set: listed operators never selected, unlisted default ones may be', () => {
     fc.assert(
-      fc.property(audienceArb, fc.subarray(['google', 'microsoft', 'proofpoint']), fc.integer({ min: 0, max: 29 }), (segments, explicit, day) => {
-        const rules = rulesOf({ warmupDay: day, daily: 1000, perSegment: undefined, explicit, zohoCap: undefined, catchAllIncluded: false });
-        const plan = planSelection(segments, rules, { daily: 1000 });
-        const ops = new Set(plan.selected.map((s) => s.candidate.operator));
-        for (const op of explicit) expect(ops.has(op)).toBe(false);
-        for (const op of WARMUP_EXCLUDE_OPERATORS) {
-          if (!explicit.includes(op)) expect(rules.heldOperators.has(op)).toBe(false);
-        }
-      }),
+      fc.property(
+        audienceArb,
+        fc.subarray(['google', 'microsoft', 'proofpoint']),
+        fc.integer({ min: 0, max: 29 }),
+        (segments, explicit, day) => {
+          const rules = rulesOf({ warmupDay: day, explicit, zohoCap: undefined, catchAllIncluded: false });
+          const plan = planSelection(segments, rules, { daily: 1000 });
+          const ops = new Set(plan.selected.map((s) => s.candidate.operator));
+          for (const op of explicit) expect(ops.has(op)).toBe(false);
+          for (const op of WARMUP_EXCLUDE_OPERATORS) {
+            if (!explicit.includes(op)) expect(rules.heldOperators.has(op)).toBe(false);
+          }
+        },
+      ),
     );
   });
 
@@ -161,7 +198,7 @@ describe('planSelection', () => {
     inTodaysBuild: false,
     ...extra,
   });
-  const rules = rulesOf({ warmupDay: 40, daily: 0, perSegment: undefined, explicit: undefined, zohoCap: undefined, catchAllIncluded: false });
+  const rules = rulesOf({ warmupDay: 40, explicit: undefined, zohoCap: undefined, catchAllIncluded: false });
   const open: ExclusionRules = { ...rules, operatorCapOf: () => 1000 };
 
   it('is fair across segments: round-robin until the daily cap', () => {
@@ -181,9 +218,13 @@ describe('planSelection', () => {
   });
 
   it('asks for more rows when a segment runs dry before the database does', () => {
-    const plan = planSelection([{ segment: 'mcs150', candidates: [row('1'), row('2', { suppressed: true })], complete: false }], open, {
-      daily: 10,
-    });
+    const plan = planSelection(
+      [{ segment: 'mcs150', candidates: [row('1'), row('2', { suppressed: true })], complete: false }],
+      open,
+      {
+        daily: 10,
+      },
+    );
     expect(plan.starved).toEqual(['mcs150']);
     expect(plan.excluded).toEqual({ suppressed: 1 });
   });

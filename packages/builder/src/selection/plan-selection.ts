@@ -1,4 +1,9 @@
-import { classifyExclusion, type ExclusionFacts, type ExclusionReason, type ExclusionRules } from './classify-exclusion.js';
+import {
+  classifyExclusion,
+  type ExclusionFacts,
+  type ExclusionReason,
+  type ExclusionRules,
+} from './classify-exclusion.js';
 
 /** A row a segment could mail today, in the segment's walk order (by key). */
 export interface Candidate extends ExclusionFacts {

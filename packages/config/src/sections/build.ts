@@ -74,7 +74,11 @@ export const VerticalSection = z.strictObject({
     .describe('Name under listmonk.instances (default: the vertical name)'),
   fromEmail: z.string().min(3).optional().describe('"Name <address>" the campaigns are sent from'),
   siteUrl: z.url().optional().describe('Landing-page site, e.g. https://example.com'),
-  coupon: z.string().regex(/^[A-Za-z0-9_-]+$/).optional().describe('Coupon code appended to lp_link as &code='),
+  coupon: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional()
+    .describe('Coupon code appended to lp_link as &code='),
   morningHour: z.number().int().min(0).max(23).optional().describe('Local hour campaigns start (default 9)'),
   morningMinute: z.number().int().min(0).max(59).optional(),
   defaultTimeZone: z.string().min(1).optional().describe('IANA zone for recipients with no usable state'),
@@ -82,7 +86,10 @@ export const VerticalSection = z.strictObject({
     .record(SEGMENT_ID, SegmentSection)
     .optional()
     .describe('Added or replaced segments by id (each names its template and landing page)'),
-  disabledSegments: z.array(SEGMENT_ID).optional().describe('Shipped segments switched off, e.g. ["new_carrier"]'),
+  disabledSegments: z
+    .array(SEGMENT_ID)
+    .optional()
+    .describe('Shipped segments switched off, e.g. ["new_carrier"]'),
 });
 
 /** One row of a per-operator cap table: caps apply up to and including warm-up day `untilDay`. */
