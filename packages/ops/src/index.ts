@@ -62,7 +62,6 @@ export {
 export { type BoundAddress, parseIpAddrJson } from './health/parse-ip-addr-json.js';
 export {
   type BootFinding,
-  type MasterCfServiceView,
   type MasterCfView,
   type PoolIp,
   planBootFindings,

@@ -7,6 +7,7 @@ import { registerConfigCommands } from './config.js';
 import { registerDbCommands } from './db.js';
 import { registerDevCommands } from './dev.js';
 import { registerListmonkCommands } from './listmonk.js';
+import { registerOpsHealthCommands } from './ops-health.js';
 import { registerOpsWarmupCommands } from './ops-warmup.js';
 import { registerTemplateCommands } from './templates.js';
 
@@ -17,6 +18,7 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerBackfillCommands,
   registerListmonkCommands,
   registerOpsWarmupCommands,
+  registerOpsHealthCommands,
   registerDevCommands,
   registerAudienceCommands,
   registerTemplateCommands,

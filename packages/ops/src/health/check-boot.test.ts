@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseMasterCf } from '../postfix/parse-master-cf.js';
 import { parseAddressHooks, parseInterfaces } from './parse-interfaces.js';
-import { type MasterCfServiceView, type PoolIp, planBootFindings } from './plan-boot-findings.js';
+import { type PoolIp, planBootFindings } from './plan-boot-findings.js';
 import { readInterfaces } from './read-interfaces.js';
 
 const INCIDENT = join(import.meta.dirname, 'fixtures/incident-2026-06-24');
@@ -11,33 +12,28 @@ const INCIDENT = join(import.meta.dirname, 'fixtures/incident-2026-06-24');
 // The sending IPs of the runbook's host: .72 spare, .94 trucking/out05, .107 healthcare/hcout1.
 const POOL: PoolIp[] = [
   { address: '207.174.124.72', prefix: 23, interface: 'ens18', stream: 'trucking' },
-  { address: '207.174.124.94', prefix: 23, interface: 'ens18', transport: 'out05', stream: 'trucking' },
-  { address: '207.174.124.107', prefix: 23, interface: 'ens18', transport: 'hcout1', stream: 'healthcare' },
+  {
+    address: '207.174.124.94',
+    prefix: 23,
+    interface: 'ens18',
+    transport: 'out05',
+    helo: 'out05.performancewest.net',
+    stream: 'trucking',
+  },
+  {
+    address: '207.174.124.107',
+    prefix: 23,
+    interface: 'ens18',
+    transport: 'hcout1',
+    helo: 'hcout1.performancewest.net',
+    stream: 'healthcare',
+  },
 ];
 
-// The services of master.cf as parseMasterCf() reports them (only what check-boot reads).
-const services = (enforce: boolean): MasterCfServiceView[] => [
-  { service: 'smtp', command: 'smtpd', options: {}, line: 4 },
-  { service: 'smtp', command: 'smtp', options: {}, line: 8 },
-  {
-    service: 'out05',
-    command: 'smtp',
-    options: {
-      smtp_bind_address: '207.174.124.94',
-      ...(enforce ? { smtp_bind_address_enforce: 'yes' } : {}),
-    },
-    line: 9,
-  },
-  {
-    service: 'hcout1',
-    command: 'smtp',
-    options: {
-      smtp_bind_address: '207.174.124.107',
-      ...(enforce ? { smtp_bind_address_enforce: 'yes' } : {}),
-    },
-    line: 13,
-  },
-];
+const masterCf = (variant: 'before' | 'after') => ({
+  path: '/etc/postfix/master.cf',
+  services: parseMasterCf(readFileSync(join(INCIDENT, variant, 'etc/postfix/master.cf'), 'utf8')).services,
+});
 
 describe('check-boot on the Jun 24 incident host', () => {
   it('flags every ignored secondary address and every transport without bind enforcement', async () => {
@@ -48,7 +44,7 @@ describe('check-boot on the Jun 24 incident host', () => {
     const findings = planBootFindings({
       stanzas,
       ips: POOL,
-      masterCfs: [{ path: '/etc/postfix/master.cf', services: services(false) }],
+      masterCfs: [masterCf('before')],
     });
     expect(
       findings.map((f) => `${f.severity} ${f.check} ${f.subject} ${f.file ?? ''}:${f.line ?? ''}`),
@@ -69,7 +65,7 @@ describe('check-boot on the Jun 24 incident host', () => {
     const findings = planBootFindings({
       stanzas,
       ips: POOL,
-      masterCfs: [{ path: '/etc/postfix/master.cf', services: services(true) }],
+      masterCfs: [masterCf('after')],
     });
     expect(findings).toEqual([]);
   });
@@ -78,7 +74,7 @@ describe('check-boot on the Jun 24 incident host', () => {
     const findings = planBootFindings({
       stanzas: [],
       ips: [],
-      masterCfs: [{ path: 'master.cf', services: services(false), bindEnforceDefault: 'yes' }],
+      masterCfs: [{ ...masterCf('before'), bindEnforceDefault: 'yes' }],
     });
     expect(findings).toEqual([]);
   });
@@ -131,21 +127,20 @@ describe('planBootFindings', () => {
       masterCfs: [
         {
           path: 'master.cf',
-          services: [
-            {
-              service: 'out05',
-              command: 'smtp',
-              options: { smtp_bind_address: '10.0.0.9', smtp_bind_address_enforce: 'yes' },
-              line: 1,
-            },
-          ],
+          services: parseMasterCf(
+            'out05 unix - - n - - smtp -o smtp_bind_address=10.0.0.9 -o smtp_bind_address_enforce=yes -o syslog_name=postfix/out05\n',
+          ).services,
         },
       ],
     }).filter((f) => f.check === 'master_cf');
-    expect(findings.map((f) => f.message)).toEqual([
-      'transport out05 binds 10.0.0.9, but the configuration gives it 10.0.0.2',
-      'transport out06 (10.0.0.3) is not in master.cf',
-    ]);
+    expect(findings.map((f) => `${f.severity} ${f.subject}`)).toEqual(['error out05', 'error out06']);
+    expect(findings[0]!.message).toContain('binds 10.0.0.9 but the config says 10.0.0.2');
+  });
+
+  it('holds an smtp service that binds an address outside the configuration to the same rule', () => {
+    const { services } = parseMasterCf('spare unix - - n - - smtp -o smtp_bind_address=10.0.0.7\n');
+    const findings = planBootFindings({ stanzas: [], ips: [], masterCfs: [{ path: 'master.cf', services }] });
+    expect(findings).toMatchObject([{ severity: 'error', subject: 'spare', line: 1 }]);
   });
 });
 

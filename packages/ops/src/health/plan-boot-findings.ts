@@ -1,3 +1,5 @@
+import { listTransportProblems } from '../postfix/list-transport-problems.js';
+import type { MasterCfService } from '../postfix/parse-master-cf.js';
 import type { InterfaceStanza } from './parse-interfaces.js';
 
 /** A configured sending IP, as check-boot and the watchdog read it. */
@@ -7,22 +9,16 @@ export interface PoolIp {
   interface: string;
   /** The master.cf transport bound to it. */
   transport?: string;
+  /** The HELO name of that transport (its PTR name). */
+  helo?: string;
   /** Where it comes from, for messages (`trucking`). */
   stream?: string;
-}
-
-/** The parts of a master.cf service check-boot reads (what `parseMasterCf()` returns). */
-export interface MasterCfServiceView {
-  service: string;
-  command: string;
-  options: Readonly<Record<string, string>>;
-  line: number;
 }
 
 /** One master.cf file and its services. */
 export interface MasterCfView {
   path: string;
-  services: readonly MasterCfServiceView[];
+  services: readonly MasterCfService[];
   /** main.cf's smtp_bind_address_enforce for this instance (`postconf -h`), when it could be read. */
   bindEnforceDefault?: string;
 }
@@ -133,56 +129,44 @@ export function planBootFindings(input: {
   return findings;
 }
 
+/**
+ * master.cf through the warm-up's transport checks (listTransportProblems), with enforcement an error
+ * here (it is what turns a dropped IP into silent primary-IP sending), main.cf's default honoured, and
+ * every other smtp service that binds an address held to the same rule.
+ */
 function planMasterCfFindings(master: MasterCfView, ips: readonly PoolIp[]): BootFinding[] {
-  const findings: BootFinding[] = [];
-  const byName = new Map(master.services.map((s) => [s.service, s]));
-  const checked = new Set<string>();
-  const at = (service: MasterCfServiceView) => ({ file: master.path, line: service.line });
-  for (const ip of ips) {
-    if (ip.transport === undefined) continue;
-    const service = byName.get(ip.transport);
-    if (service === undefined) {
-      findings.push({
-        severity: 'error',
+  const enforcedByDefault = master.bindEnforceDefault?.toLowerCase() === 'yes';
+  const bindings = ips.flatMap((ip) =>
+    ip.transport === undefined ? [] : [{ address: ip.address, transport: ip.transport, helo: ip.helo }],
+  );
+  const lineOf = (transport: string) =>
+    master.services.find((s) => s.service === transport && s.type === 'unix')?.line;
+  const findings: BootFinding[] = listTransportProblems(master.services, bindings)
+    .filter((p) => !(p.code === 'bind_enforce_off' && enforcedByDefault))
+    .map((p) => {
+      const line = lineOf(p.transport);
+      return {
+        severity: p.code === 'bind_enforce_off' ? 'error' : p.severity,
         check: 'master_cf',
-        subject: ip.transport,
+        subject: p.transport,
         file: master.path,
-        message: `transport ${ip.transport} (${ip.address}) is not in ${master.path}`,
-      });
-      continue;
-    }
-    checked.add(service.service);
-    const bind = service.options.smtp_bind_address;
-    if (bind !== ip.address) {
-      findings.push({
-        severity: 'error',
-        check: 'master_cf',
-        subject: ip.transport,
-        ...at(service),
-        message:
-          bind === undefined
-            ? `transport ${ip.transport} has no -o smtp_bind_address=${ip.address}: it sends from the primary IP`
-            : `transport ${ip.transport} binds ${bind}, but the configuration gives it ${ip.address}`,
-      });
-    }
-  }
+        ...(line === undefined ? {} : { line }),
+        message: p.message,
+      };
+    });
+  const configured = new Set(bindings.map((b) => b.transport));
   for (const service of master.services) {
-    if (service.command !== 'smtp' && service.command !== 'lmtp') continue;
-    if (service.options.smtp_bind_address === undefined && !checked.has(service.service)) continue;
-    const enforce = (
-      service.options.smtp_bind_address_enforce ??
-      master.bindEnforceDefault ??
-      'no'
-    ).toLowerCase();
-    if (enforce !== 'yes') {
-      findings.push({
-        severity: 'error',
-        check: 'master_cf',
-        subject: service.service,
-        ...at(service),
-        message: `transport ${service.service} lacks -o smtp_bind_address_enforce=yes: when its IP is not bound Postfix silently sends from the primary IP (Jun 24 incident); with yes (Postfix 3.7+) it defers instead`,
-      });
-    }
+    if (configured.has(service.service) || service.command !== 'smtp') continue;
+    if (service.options.smtp_bind_address === undefined || enforcedByDefault) continue;
+    if (service.options.smtp_bind_address_enforce?.toLowerCase() === 'yes') continue;
+    findings.push({
+      severity: 'error',
+      check: 'master_cf',
+      subject: service.service,
+      file: master.path,
+      line: service.line,
+      message: `${service.service}: binds ${service.options.smtp_bind_address} without -o smtp_bind_address_enforce=yes; if that IP goes missing Postfix silently sends from the primary IP (Postfix 3.7+ defers instead)`,
+    });
   }
   return findings;
 }

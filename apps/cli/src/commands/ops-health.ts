@@ -1,0 +1,310 @@
+import { join, resolve } from 'node:path';
+import type { Config } from '@mailramp/config';
+import {
+  type BootFinding,
+  checkDns,
+  createDnsResolver,
+  DEFAULT_DNSBL_ZONES,
+  type DnsReport,
+  type DnsTarget,
+  type MasterCfView,
+  OpsError,
+  type PoolIp,
+  parseMasterCf,
+  planBootFindings,
+  readInterfaces,
+  renderWatchdogUnits,
+  runWatchdog,
+  type WatchdogResult,
+} from '@mailramp/ops';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
+import { formatTable, printJson, say } from '../output.js';
+import { opsCommand } from './ops-group.js';
+
+/** A configured sending IP with what check-dns needs besides what the watchdog needs. */
+type ConfiguredIp = PoolIp & { helo: string; transport: string; stream: string };
+
+/** Every sending IP of every warm-up stream, once each. */
+function listConfiguredIps(config: Config): ConfiguredIp[] {
+  const seen = new Set<string>();
+  const ips: ConfiguredIp[] = [];
+  for (const [stream, section] of Object.entries(config.warmup.streams)) {
+    for (const ip of section.ips) {
+      if (seen.has(ip.address)) continue;
+      seen.add(ip.address);
+      ips.push({ ...ip, stream });
+    }
+  }
+  return ips;
+}
+
+function requireIps(config: Config): ConfiguredIp[] {
+  const ips = listConfiguredIps(config);
+  if (ips.length === 0) {
+    throw new CliError(
+      EXIT.USAGE,
+      'no sending IPs configured; add warmup.streams.<name>.ips to mailramp.config.json (see `mailramp config schema`)',
+    );
+  }
+  return ips;
+}
+
+/** The Postfix config directories of the configured streams (a second instance has its own queue). */
+function listPostfixDirs(config: Config): string[] {
+  const dirs = Object.values(config.warmup.streams).map((s) => s.postfix.configDir);
+  return dirs.length === 0 ? ['/etc/postfix'] : [...new Set(dirs)];
+}
+
+/** Watchdog exit codes: what cron, systemd and scripts branch on. */
+const WATCHDOG_EXIT: Record<WatchdogResult['status'], ExitCode> = {
+  healthy: EXIT.OK,
+  repaired: EXIT.FINDINGS,
+  needs_repair: EXIT.FINDINGS,
+  failed: EXIT.UNAVAILABLE,
+};
+
+/** `mailramp ops watchdog|check-boot|check-dns`: keep the sending IPs bound, reboot-proof and clean. */
+export function registerOpsHealthCommands(program: Command, ctx: CliContext): void {
+  const ops = opsCommand(program);
+
+  ops
+    .command('watchdog')
+    .description(
+      `re-bind sending IPs missing from their interface (ip -j -4 addr show) and flush the Postfix queue when it
+re-bound one or when new "Cannot assign requested address" lines appeared in the mail log since the last run.
+Without --apply it only reports. Silent when healthy (unless --verbose or a terminal), so cron mails only
+repairs and failures. Exit codes: 0 healthy · 1 repaired (--apply) or repair needed (without) ·
+3 repair failed (an ip/postqueue command failed or is missing) · 2 configuration error.`,
+    )
+    .option('--apply', 'add the missing addresses (ip addr add IP/PREFIX dev IFACE) and run postqueue -f')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--verbose', 'say so when everything is healthy')
+    .action(
+      ctx.action(async (opts: { apply?: boolean; json?: boolean; verbose?: boolean }) => {
+        const config = await ctx.config();
+        const result = await runWatchdog({
+          runner: ctx.io.runner,
+          pool: requireIps(config),
+          postfixDirs: listPostfixDirs(config),
+          apply: opts.apply === true,
+          mailLog: { path: config.health.mailLog, stateFile: config.health.stateFile },
+          now: ctx.io.now,
+        });
+        if (opts.json) printJson(ctx.io, result);
+        else reportWatchdog(ctx, result, opts.verbose === true || ctx.io.isTTY);
+        return WATCHDOG_EXIT[result.status];
+      }),
+    );
+
+  ops
+    .command('check-boot')
+    .description(
+      `check that the sending IPs survive a reboot: every extra \`address\` line of an ifupdown stanza needs
+\`up ip addr add\` / \`down ip addr del\` hooks (classic ifupdown applies only the first), every sending IP
+comes up at boot, and every pool transport in master.cf sets smtp_bind_address_enforce=yes.
+--print-units prints the systemd oneshot and the cron entry that run the watchdog instead.
+Exit codes: 0 reboot-safe (warnings may be printed) · 1 findings · 2 unreadable file or config.`,
+    )
+    .option(
+      '--print-units',
+      'print the systemd oneshot and the */5 cron entry that run `ops watchdog --apply`',
+    )
+    .option('--binary <path>', 'mailramp binary the units run', '/usr/local/bin/mailramp')
+    .option('--json', 'print the findings as JSON on stdout')
+    .action(
+      ctx.action(async (opts: { printUnits?: boolean; binary: string; json?: boolean }) => {
+        if (opts.printUnits) {
+          const loaded = await ctx.loadedConfig();
+          const units = renderWatchdogUnits({
+            binary: opts.binary,
+            ...(loaded.path === undefined ? {} : { configPath: resolve(loaded.path) }),
+          });
+          if (opts.json) printJson(ctx.io, units);
+          else ctx.io.stdout(`${units.service}\n${units.cron}`);
+          say(
+            ctx.io,
+            `install: save the first part as /etc/systemd/system/${units.serviceName}, the second as /etc/cron.d/${units.cronName}`,
+          );
+          return EXIT.OK;
+        }
+        const config = await ctx.config();
+        const ips = listConfiguredIps(config);
+        const { files, stanzas } = await readInterfaces(config.health.interfacesFile);
+        const masterCfs = await Promise.all(listPostfixDirs(config).map((dir) => readMasterCf(ctx, dir)));
+        const findings = planBootFindings({ stanzas, ips, masterCfs });
+        if (opts.json) printJson(ctx.io, { files, masterCf: masterCfs.map((m) => m.path), findings });
+        else reportBoot(ctx, files, masterCfs, findings);
+        return findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
+      }),
+    );
+
+  ops
+    .command('check-dns')
+    .description(
+      `check each sending IP and the primary: SPF for the envelope domain (RFC 7208 evaluation), FCrDNS
+(PTR → A contains the IP, name equals the transport's HELO), DNSBL listings (Spamhaus ZEN/DBL, Barracuda,
+SpamCop by default; a list is trusted only after its test points answer correctly), and the DKIM key and
+DMARC record of the envelope domain. Queries go to health.dns.resolver (a local recursive resolver:
+Spamhaus refuses public ones). Exit codes: 0 clean (warnings may be printed) · 1 findings · 3 resolver unreachable.`,
+    )
+    .option('--json', 'print the full report as JSON on stdout')
+    .option('--domain <domain>', 'envelope domain (default health.dns.envelopeDomain)')
+    .option('--selector <selector>', 'DKIM selector (default health.dns.dkimSelector)')
+    .option('--resolver <ip>', 'resolver address (default health.dns.resolver.servers)')
+    .option('--port <port>', 'resolver port (default health.dns.resolver.port)', (v) =>
+      Number.parseInt(v, 10),
+    )
+    .action(
+      ctx.action(
+        async (opts: {
+          json?: boolean;
+          domain?: string;
+          selector?: string;
+          resolver?: string;
+          port?: number;
+        }) => {
+          const config = await ctx.config();
+          const dns = config.health.dns;
+          const domain = opts.domain ?? dns.envelopeDomain;
+          if (domain === undefined) {
+            throw new CliError(
+              EXIT.USAGE,
+              'no envelope domain: set health.dns.envelopeDomain or pass --domain',
+            );
+          }
+          if (opts.port !== undefined && !(opts.port > 0 && opts.port < 65_536)) {
+            throw new CliError(EXIT.USAGE, '--port must be a port number (1–65535)');
+          }
+          const targets: DnsTarget[] = requireIps(config).map((ip) => ({
+            address: ip.address,
+            role: 'sending',
+            helo: ip.helo,
+            label: `${ip.stream}/${ip.transport}`,
+          }));
+          const primary = config.warmup.primaryIp;
+          if (primary !== undefined && !targets.some((t) => t.address === primary)) {
+            targets.push({ address: primary, role: 'primary', label: 'primary' });
+          }
+          const resolver = createDnsResolver({
+            servers: opts.resolver === undefined ? dns.resolver.servers : [opts.resolver],
+            port: opts.port ?? dns.resolver.port,
+            timeoutMs: dns.resolver.timeoutMs,
+          });
+          const report = await checkDns({
+            domain,
+            selector: opts.selector ?? dns.dkimSelector,
+            targets,
+            zones: dns.dnsbls ?? DEFAULT_DNSBL_ZONES,
+            resolver,
+          });
+          if (opts.json) printJson(ctx.io, report);
+          else reportDns(ctx, report);
+          return report.ok ? EXIT.OK : EXIT.FINDINGS;
+        },
+      ),
+    );
+}
+
+async function readMasterCf(ctx: CliContext, dir: string): Promise<MasterCfView> {
+  const path = join(dir, 'master.cf');
+  let text: string;
+  try {
+    text = await ctx.io.readTextFile(path);
+  } catch (error) {
+    throw new OpsError('INPUT_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const { services } = parseMasterCf(text);
+  // main.cf may turn enforcement on for every transport at once; ask Postfix when it is installed.
+  let bindEnforceDefault: string | undefined;
+  try {
+    const answer = await ctx.io.runner.run('postconf', ['-c', dir, '-h', 'smtp_bind_address_enforce']);
+    if (answer.code === 0 && answer.stdout.trim() !== '') bindEnforceDefault = answer.stdout.trim();
+  } catch (error) {
+    if (!(error instanceof OpsError)) throw error;
+  }
+  return { path, services, ...(bindEnforceDefault === undefined ? {} : { bindEnforceDefault }) };
+}
+
+function reportWatchdog(ctx: CliContext, result: WatchdogResult, verbose: boolean): void {
+  const bound = result.bound
+    .map((b) => `${b.interface}: ${b.addresses.map((a) => a.address).join(' ')}`)
+    .join('; ');
+  if (result.status === 'healthy') {
+    if (verbose) say(ctx.io, `healthy: every sending IP is bound (${bound})`);
+    return;
+  }
+  const stamp = result.checkedAt;
+  for (const ip of result.missing) {
+    say(ctx.io, `${stamp} ${ip.address}/${ip.prefix} was not bound on ${ip.interface}`);
+  }
+  if (result.mailLog !== undefined && !result.mailLog.found) {
+    say(ctx.io, `${stamp} mail log ${result.mailLog.path} not found; set health.mailLog`);
+  }
+  for (const reason of result.flushReasons) say(ctx.io, `${stamp} flush needed: ${reason}`);
+  if (result.mailLog?.scan?.lastBindFailure !== undefined) {
+    say(ctx.io, `${stamp} last bind failure: ${result.mailLog.scan.lastBindFailure}`);
+  }
+  for (const action of result.actions) {
+    say(
+      ctx.io,
+      `${stamp} ${action.ok ? 'done' : 'FAILED'}: ${action.command}${action.detail ? ` (${action.detail})` : ''}`,
+    );
+  }
+  for (const problem of result.problems) say(ctx.io, `${stamp} problem: ${problem}`);
+  if (result.status === 'needs_repair') say(ctx.io, 'run `mailramp ops watchdog --apply` to repair');
+  if (result.status === 'repaired') say(ctx.io, `repaired; now bound: ${bound}`);
+  if (result.status === 'failed') {
+    say(ctx.io, 'repair FAILED: fix the problems above by hand (the watchdog needs root for ip addr add)');
+  }
+}
+
+function reportBoot(
+  ctx: CliContext,
+  files: string[],
+  masterCfs: MasterCfView[],
+  findings: BootFinding[],
+): void {
+  say(ctx.io, `read ${[...files, ...masterCfs.map((m) => m.path)].join(', ')}`);
+  for (const f of findings) {
+    const where = f.file === undefined ? '' : ` ${f.file}${f.line === undefined ? '' : `:${f.line}`}`;
+    say(ctx.io, `${f.severity}${where} ${f.subject}: ${f.message}`);
+  }
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  say(
+    ctx.io,
+    errors === 0
+      ? `reboot-safe${findings.length > 0 ? ` (${findings.length} warning(s))` : ''}`
+      : `${errors} problem(s) will bite at the next reboot; the watchdog (\`mailramp ops check-boot --print-units\`) is the backstop, not the fix`,
+  );
+}
+
+function reportDns(ctx: CliContext, report: DnsReport): void {
+  say(ctx.io, `envelope domain ${report.domain}, resolver ${report.resolver}`);
+  say(
+    ctx.io,
+    formatTable([
+      ['ip', 'role', 'spf', 'fcrdns', 'dnsbl'],
+      ...report.ips.map(({ target, spf, fcrdns, dnsbl }) => [
+        target.label === undefined ? target.address : `${target.address} (${target.label})`,
+        target.role,
+        spf.result,
+        fcrdns.status === 'pass' ? `pass ${fcrdns.confirmed.join(',')}` : fcrdns.status,
+        dnsbl
+          .filter((l) => l.status === 'listed')
+          .map((l) => l.name)
+          .join(', ') || 'clean',
+      ]),
+    ]),
+  );
+  say(ctx.io, `dkim: ${report.dkim.detail}`);
+  say(ctx.io, `dmarc: ${report.dmarc.detail}`);
+  for (const zone of report.zones.filter((z) => z.status !== 'ok'))
+    say(ctx.io, `dnsbl ${zone.zone}: ${zone.detail}`);
+  for (const f of report.findings) say(ctx.io, `${f.severity} ${f.check} ${f.subject}: ${f.message}`);
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  say(ctx.io, errors === 0 ? 'dns: clean' : `dns: ${errors} problem(s)`);
+}
