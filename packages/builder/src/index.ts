@@ -1,4 +1,7 @@
 export { type ImportCarriersOptions, importCarriers } from './audience/import-carriers.js';
+export { type ImportEmailsOptions, importEmails } from './audience/import-emails.js';
+export { importLabs } from './audience/import-labs.js';
+export { importProviders } from './audience/import-providers.js';
 export {
   type ImportProblem,
   type ImportSummary,
@@ -7,6 +10,7 @@ export {
   WARNING_REASONS,
   type WarningReason,
 } from './audience/import-summary.js';
+export { importVerification } from './audience/import-verification.js';
 export { type DateFormat, parseCensusDate } from './audience/parse-census-date.js';
 export {
   CARRIER_COLUMNS,
@@ -14,8 +18,17 @@ export {
   FMCSA_SHAPES,
   type FmcsaShape,
 } from './audience/plan-carrier-row.js';
+export { VERTICALS, type Vertical } from './audience/plan-contact-rows.js';
+export { isNpi } from './audience/plan-provider-row.js';
 export { type CsvOptions, type CsvRecord, readCsvRecords } from './audience/read-csv-records.js';
 export type { ImportOptions, ImportProgress } from './audience/run-audience-import.js';
+export {
+  CONFIRMING_RESULTS,
+  mapVerifyResult,
+  VERIFY_RESULT_ALIASES,
+  VERIFY_RESULTS,
+  type VerifyResult,
+} from './audience/verify-results.js';
 export * from './backfill/index.js';
 export * from './backfill/links/index.js';
 export {

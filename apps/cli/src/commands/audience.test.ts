@@ -76,4 +76,52 @@ describe.each(testEngines())('mailramp audience on %s', (engine) => {
     expect(await runCli([...args, 'audience', 'import', 'fmcsa', odd], bad)).toBe(EXIT.USAGE);
     expect(bad.err()).toContain('neither the SMS census');
   });
+
+  it('imports nppes, clia, emails and verification files with the same summary and exit codes', async () => {
+    const nppes = captureIo();
+    expect(
+      await runCli(
+        [...args, 'audience', 'import', 'nppes', join(fixtures, 'nppes-main.csv'), '--json'],
+        nppes,
+      ),
+    ).toBe(EXIT.FINDINGS);
+    expect(JSON.parse(nppes.out())).toMatchObject({
+      kind: 'nppes',
+      inserted: 4,
+      flagged: { deactivated: 1 },
+    });
+    expect(JSON.parse(nppes.out()).problems[0]).toEqual({
+      line: 6,
+      reason: 'bad_key',
+      detail: 'NPI "1000237573"',
+    });
+
+    const labs = join(dir, 'labs.csv');
+    writeFileSync(
+      labs,
+      'NPI,PRVDR_NUM,FAC_NAME,PGM_TRMNTN_CD\n1000000004,10D0123456,SUNRISE,00\n1000079198,11D2306220,OLD,02\n',
+    );
+    const clia = captureIo();
+    expect(await runCli([...args, 'audience', 'import', 'clia', labs], clia)).toBe(EXIT.OK);
+    expect(clia.err()).toContain('skipped: terminated 1');
+
+    const emails = join(dir, 'emails.csv');
+    writeFileSync(emails, 'dot_number,email\n55,safety@fiftyfive.example\n');
+    const noVertical = captureIo();
+    expect(await runCli([...args, 'audience', 'import', 'emails', emails], noVertical)).toBe(EXIT.USAGE);
+    expect(noVertical.err()).toContain("required option '--vertical <vertical>' not specified");
+    const set = captureIo();
+    expect(
+      await runCli([...args, 'audience', 'import', 'emails', '--vertical', 'trucking', emails], set),
+    ).toBe(EXIT.OK);
+    expect(set.err()).toContain('updated 1');
+
+    const verified = join(dir, 'verified.csv');
+    writeFileSync(verified, 'email,result\nsafety@fiftyfive.example,deliverable\n');
+    const verify = captureIo();
+    expect(await runCli([...args, 'audience', 'import', 'verification', verified, '--json'], verify)).toBe(
+      EXIT.OK,
+    );
+    expect(JSON.parse(verify.out())).toMatchObject({ kind: 'verification', updated: 1 });
+  });
 });

@@ -1,5 +1,18 @@
-import { importCarriers } from '@mailramp/builder';
-import { type Command, InvalidArgumentError } from 'commander';
+import {
+  type CsvRecord,
+  type ImportOptions,
+  type ImportSummary,
+  importCarriers,
+  importEmails,
+  importLabs,
+  importProviders,
+  importVerification,
+  VERTICALS,
+  type Vertical,
+} from '@mailramp/builder';
+import type { Database } from '@mailramp/db';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Kysely } from 'kysely';
 import type { CliContext } from '../context.js';
 import { type ImportFlags, importProgress, openImportFile, reportImport } from './audience-files.js';
 
@@ -12,6 +25,12 @@ function parsePivot(value: string): number {
   if (!/^\d{1,2}$/.test(value) || n > 99) throw new InvalidArgumentError('a two-digit year, 0–99');
   return n;
 }
+
+type Importer = (
+  db: Kysely<Database>,
+  records: AsyncIterable<CsvRecord>,
+  options: ImportOptions,
+) => Promise<ImportSummary>;
 
 /** `mailramp audience …`: import audience files, classify recipient operators. */
 export function registerAudienceCommands(program: Command, ctx: CliContext): void {
@@ -29,6 +48,19 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       .option('--delimiter <char>', 'field delimiter (default ",", "tab" for tab)')
       .option('--quiet', 'no progress output');
 
+  const runImport = async (label: string, file: string, flags: ImportFlags, importer: Importer) => {
+    const config = await ctx.config();
+    const opened = await openImportFile(ctx, file, flags.delimiter);
+    const db = await ctx.db();
+    const progress = importProgress(ctx, label, opened, flags);
+    const summary = await importer(db, opened.records, {
+      batchSize: config.audience.batchSize,
+      dryRun: flags.dryRun === true,
+      onProgress: progress.onProgress,
+    }).finally(progress.done);
+    return reportImport(ctx, summary, flags);
+  };
+
   common(
     imports
       .command('fmcsa <file>')
@@ -44,16 +76,58 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
     ctx.action(async (file: string, flags: PivotFlags) => {
       const config = await ctx.config();
       const yearPivot = flags.yearPivot ?? config.audience.yearPivot ?? ctx.io.now().getUTCFullYear() % 100;
-      const opened = await openImportFile(ctx, file, flags.delimiter);
-      const db = await ctx.db();
-      const progress = importProgress(ctx, 'fmcsa', opened, flags);
-      const summary = await importCarriers(db, opened.records, {
-        yearPivot,
-        batchSize: config.audience.batchSize,
-        dryRun: flags.dryRun === true,
-        onProgress: progress.onProgress,
-      }).finally(progress.done);
-      return reportImport(ctx, summary, flags);
+      return runImport('fmcsa', file, flags, (db, records, options) =>
+        importCarriers(db, records, { ...options, yearPivot }),
+      );
     }),
+  );
+
+  common(
+    imports
+      .command('nppes <file>')
+      .description(
+        'NPPES main file (npidata_pfile), upserted by NPI (check digit verified); deactivated NPIs are marked and never mailed',
+      ),
+  ).action(
+    ctx.action((file: string, flags: ImportFlags) => runImport('nppes', file, flags, importProviders)),
+  );
+
+  common(
+    imports
+      .command('clia <file>')
+      .description(
+        'CMS CLIA lab file, active labs only (PGM_TRMNTN_CD 00); by NPI when the file has an NPI column, else onto the provider holding each CLIA number',
+      ),
+  ).action(ctx.action((file: string, flags: ImportFlags) => runImport('clia', file, flags, importLabs)));
+
+  common(
+    imports
+      .command('emails <file>')
+      .description(
+        'your enrichment: recipient key (dot_number or npi) → email; suppressed addresses are refused, a changed address loses its old verification',
+      )
+      .addOption(
+        new Option('--vertical <vertical>', 'which audience the keys belong to')
+          .choices(VERTICALS)
+          .makeOptionMandatory(),
+      ),
+  ).action(
+    ctx.action((file: string, flags: ImportFlags & { vertical: Vertical }) =>
+      runImport('emails', file, flags, (db, records, options) =>
+        importEmails(db, records, { ...options, vertical: flags.vertical }),
+      ),
+    ),
+  );
+
+  common(
+    imports
+      .command('verification <file>')
+      .description(
+        'verifier results: email → result (email_verify_result vocabulary or common verifier words: valid, invalid, catch-all …); a suppressed address is never re-confirmed',
+      ),
+  ).action(
+    ctx.action((file: string, flags: ImportFlags) =>
+      runImport('verification', file, flags, importVerification),
+    ),
   );
 }

@@ -61,7 +61,7 @@ export async function importCarriers(
       } as const;
       return {
         layout: layout.shape,
-        keyOf: (row) => row.dot_number,
+        keysOf: (row) => [row.dot_number],
         planRow: (record) => planCarrierRow(record, layout, options),
         async write(trx, rows) {
           const staged = rows.map((row) => {

@@ -38,6 +38,8 @@ export interface ImportSummary {
   unchanged: number;
   /** Rows left out on purpose (e.g. terminated labs), by reason. */
   skipped: Record<string, number>;
+  /** Rows written with a mark worth knowing (e.g. deactivated NPIs), by mark. */
+  flagged: Record<string, number>;
   rejected: Partial<Record<RejectReason, number>>;
   warnings: Partial<Record<WarningReason, number>>;
   /** The first problems by line (at most `maxProblems`); counts above cover them all. */
@@ -47,6 +49,6 @@ export interface ImportSummary {
 
 /** A row after validation, or the one problem that refused it. */
 export type RowPlan<T> =
-  | { ok: true; row: T; warnings?: ImportProblem[] }
+  | { ok: true; row: T; warnings?: ImportProblem[]; flag?: string }
   | { ok: false; problem: ImportProblem }
   | { ok: 'skip'; reason: string };

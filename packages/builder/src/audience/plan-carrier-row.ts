@@ -3,7 +3,7 @@ import { BuilderError } from '../errors.js';
 import type { ImportProblem, RowPlan } from './import-summary.js';
 import { type DateFormat, parseCensusDate } from './parse-census-date.js';
 import type { CsvRecord } from './read-csv-records.js';
-import { countAt, findColumn, hasFieldCount, readEmail, textAt } from './read-fields.js';
+import { countAt, findColumn, readEmail, shapeProblem, textAt } from './read-fields.js';
 
 /** The two FMCSA census files (DOMAIN.md §1), told apart by their header. */
 export const FMCSA_SHAPES = {
@@ -120,22 +120,8 @@ export function planCarrierRow(
   options: CarrierRowOptions,
 ): RowPlan<CarrierRow> {
   const line = record.line;
-  if (record.unterminatedQuote) {
-    return {
-      ok: false,
-      problem: { line, reason: 'unterminated_quote', detail: 'a quoted field never closes' },
-    };
-  }
-  if (!hasFieldCount(record, layout.width)) {
-    return {
-      ok: false,
-      problem: {
-        line,
-        reason: 'field_count',
-        detail: `${record.fields.length} fields where the header has ${layout.width}`,
-      },
-    };
-  }
+  const shape = shapeProblem(record, layout.width);
+  if (shape !== undefined) return { ok: false, problem: shape };
   const dotText = textAt(record, layout.key) ?? '';
   if (!/^\d{1,8}$/.test(dotText) || Number(dotText) === 0) {
     return { ok: false, problem: { line, reason: 'bad_key', detail: `USDOT number "${dotText}"` } };

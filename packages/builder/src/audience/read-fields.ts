@@ -1,3 +1,4 @@
+import type { ImportProblem } from './import-summary.js';
 import type { CsvRecord } from './read-csv-records.js';
 
 /** The index of the first header cell matching one of `names` (case-insensitive), or undefined. */
@@ -32,8 +33,15 @@ export function readEmail(text: string | null): string | null | undefined {
   return EMAIL.test(v) && !v.includes('..') ? v : undefined;
 }
 
-/** True when the record has the header's number of fields (a trailing empty extra field is tolerated). */
-export function hasFieldCount(record: CsvRecord, width: number): boolean {
+/**
+ * Why a record cannot be read as a row of a file whose header has `width` fields: a quote that never
+ * closes, or a different number of fields (a trailing empty extra field is tolerated). Undefined when fine.
+ */
+export function shapeProblem(record: CsvRecord, width: number): ImportProblem | undefined {
+  const line = record.line;
+  if (record.unterminatedQuote)
+    return { line, reason: 'unterminated_quote', detail: 'a quoted field never closes' };
   const n = record.fields.length;
-  return n === width || (n === width + 1 && record.fields[width] === '');
+  if (n === width || (n === width + 1 && record.fields[width] === '')) return undefined;
+  return { line, reason: 'field_count', detail: `${n} fields where the header has ${width}` };
 }

@@ -7,8 +7,8 @@ import type { CsvRecord } from './read-csv-records.js';
 /** How one kind of file is validated and written, made once its header is known. */
 export interface ImportPlan<T> {
   layout: string;
-  /** The row's key, for duplicate detection across the whole file. */
-  keyOf(row: T): string | number;
+  /** The row's unique keys, for duplicate detection across the whole file. */
+  keysOf(row: T): Array<string | number>;
   planRow(record: CsvRecord): RowPlan<T>;
   /** Writes a batch; returns counts and the rows refused by the database side (suppressed, unknown key …). */
   write(
@@ -59,6 +59,7 @@ export async function runAudienceImport<T extends { line: number }>(
     updated: 0,
     unchanged: 0,
     skipped: {},
+    flagged: {},
     rejected: {},
     warnings: {},
     problems: [],
@@ -126,15 +127,18 @@ export async function runAudienceImport<T extends { line: number }>(
         note(planned.problem, true);
         continue;
       }
-      const key = plan.keyOf(planned.row);
-      if (seen.has(key)) {
+      const keys = plan.keysOf(planned.row);
+      const repeated = keys.find((key) => seen.has(key));
+      if (repeated !== undefined) {
         note(
-          { line: record.line, reason: 'duplicate_key', detail: `${key} appears earlier in the file` },
+          { line: record.line, reason: 'duplicate_key', detail: `${repeated} appears earlier in the file` },
           true,
         );
         continue;
       }
-      seen.add(key);
+      for (const key of keys) seen.add(key);
+      if (planned.flag !== undefined)
+        summary.flagged[planned.flag] = (summary.flagged[planned.flag] ?? 0) + 1;
       for (const w of planned.warnings ?? []) note(w, false);
       valid += 1;
       batch.push(planned.row);

@@ -1,12 +1,19 @@
 import type { Database } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
 
-/** A column an import writes: `replace` stores the file's value (even empty), `fill` keeps the stored value when the file's is empty. */
+/**
+ * A column an import writes: `replace` stores the file's value (even empty), `fill` keeps the stored
+ * value when the file's is empty, `default` writes the file's value only where nothing is stored.
+ */
 export interface StagedColumn {
   name: string;
   type: 'text' | 'date' | 'integer' | 'bigint';
-  mode: 'replace' | 'fill';
+  mode: 'replace' | 'fill' | 'default';
 }
+
+/** SQL true when staged row `r`'s address, or its domain, is suppressed. */
+export const SUPPRESSED_EMAIL_SQL = `(r.email is not null and (exists (select 1 from suppressions su where su.email = r.email)
+  or exists (select 1 from suppressed_domains sd where sd.domain = lower(substring(r.email from '@([^@]*)$')))))`;
 
 /** What one upsert statement writes. Identifiers come from code, never from input. */
 export interface StagedUpsert {
@@ -17,6 +24,8 @@ export interface StagedUpsert {
   email: boolean;
   /** Rows carry `attrs`, stored as `attributes[attributesKey]` (other keys of attributes are kept). */
   attributesKey: string;
+  /** Another unique column: a row whose value another key already holds is not written but reported. */
+  guard?: string;
 }
 
 /** What one batch did. */
@@ -25,6 +34,8 @@ export interface StagedResult {
   updated: number;
   /** Lines whose address was suppressed and therefore not written. */
   suppressedLines: number[];
+  /** Lines refused because another key holds their `guard` value. */
+  guardedLines: number[];
 }
 
 // The address the row ends up with: an address the user set through `audience import emails` beats the
@@ -44,7 +55,7 @@ export async function upsertStagedRows(
   spec: StagedUpsert,
   rows: ReadonlyArray<Record<string, unknown>>,
 ): Promise<StagedResult> {
-  if (rows.length === 0) return { inserted: 0, updated: 0, suppressedLines: [] };
+  if (rows.length === 0) return { inserted: 0, updated: 0, suppressedLines: [], guardedLines: [] };
   const { key, columns } = spec;
   const recordDefs = [
     'line integer',
@@ -66,7 +77,11 @@ export async function upsertStagedRows(
     `jsonb_build_object('${spec.attributesKey}', coalesce(attrs, '{}'::jsonb))`,
   ];
   const newValue = (c: StagedColumn) =>
-    c.mode === 'replace' ? `excluded.${c.name}` : `coalesce(excluded.${c.name}, t.${c.name})`;
+    c.mode === 'replace'
+      ? `excluded.${c.name}`
+      : c.mode === 'fill'
+        ? `coalesce(excluded.${c.name}, t.${c.name})`
+        : `coalesce(t.${c.name}, excluded.${c.name})`;
   const sets = columns.map((c) => `${c.name} = ${newValue(c)}`);
   const changed = columns.map((c) => `${newValue(c)} is distinct from t.${c.name}`);
   if (spec.email) {
@@ -81,18 +96,25 @@ export async function upsertStagedRows(
   changed.push(
     `t.attributes -> '${spec.attributesKey}' is distinct from excluded.attributes -> '${spec.attributesKey}'`,
   );
-  const suppressed = spec.email
-    ? `(r.email is not null and (exists (select 1 from suppressions su where su.email = r.email)
-         or exists (select 1 from suppressed_domains sd where sd.domain = lower(substring(r.email from '@([^@]*)$')))))`
-    : 'false';
-  const result = await sql<{ inserted: number; updated: number; suppressed_lines: number[] }>`
+  const suppressed = spec.email ? SUPPRESSED_EMAIL_SQL : 'false';
+  const guarded =
+    spec.guard === undefined
+      ? 'false'
+      : `(r.${spec.guard} is not null and exists (select 1 from ${spec.table} o
+          where o.${spec.guard} = r.${spec.guard} and o.${key.name} <> r.${key.name}))`;
+  const result = await sql<{
+    inserted: number;
+    updated: number;
+    suppressed_lines: number[];
+    guarded_lines: number[];
+  }>`
     with r as (
       select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as x(${sql.raw(recordDefs)})
     ), s as (
-      select r.*, ${sql.raw(suppressed)} as suppressed from r
+      select r.*, ${sql.raw(suppressed)} as suppressed, ${sql.raw(guarded)} as guarded from r
     ), up as (
       insert into ${sql.raw(spec.table)} as t (${sql.raw(insertColumns.join(', '))})
-      select ${sql.raw(selectColumns.join(', '))} from s
+      select ${sql.raw(selectColumns.join(', '))} from s where not guarded
       on conflict (${sql.raw(key.name)}) do update set ${sql.raw(sets.join(',\n'))}
       where ${sql.raw(changed.join('\n or '))}
       returning (xmax = 0) as inserted
@@ -100,12 +122,14 @@ export async function upsertStagedRows(
     select
       (select count(*) from up where inserted)::int as inserted,
       (select count(*) from up where not inserted)::int as updated,
-      (select coalesce(json_agg(line order by line), '[]'::json) from s where suppressed) as suppressed_lines
+      (select coalesce(json_agg(line order by line), '[]'::json) from s where suppressed) as suppressed_lines,
+      (select coalesce(json_agg(line order by line), '[]'::json) from s where guarded) as guarded_lines
   `.execute(db);
   const out = result.rows[0];
   return {
     inserted: out?.inserted ?? 0,
     updated: out?.updated ?? 0,
     suppressedLines: out?.suppressed_lines ?? [],
+    guardedLines: out?.guarded_lines ?? [],
   };
 }

@@ -1,0 +1,127 @@
+import { createReadStream } from 'node:fs';
+import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importLabs } from './import-labs.js';
+import { importProviders } from './import-providers.js';
+import { readCsvRecords } from './read-csv-records.js';
+
+const fixture = (name: string) =>
+  readCsvRecords(createReadStream(new URL(`./fixtures/${name}`, import.meta.url).pathname));
+async function* chunk(s: string): AsyncGenerator<string> {
+  yield s;
+}
+const text = (s: string) => readCsvRecords(chunk(s));
+
+describe.each(testEngines())('importProviders and importLabs on %s', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ engine });
+  });
+  afterAll(() => t.destroy());
+  const provider = (npi: string) =>
+    t.db.selectFrom('hc_providers').selectAll().where('npi', '=', npi).executeTakeFirstOrThrow();
+
+  it('imports the NPPES main file (MM/DD/YYYY), marks deactivated NPIs and reports bad rows by line', async () => {
+    const summary = await importProviders(t.db, fixture('nppes-main.csv'));
+    expect(summary).toMatchObject({
+      kind: 'nppes',
+      read: 7,
+      inserted: 4,
+      updated: 0,
+      unchanged: 0,
+      flagged: { deactivated: 1 },
+      rejected: { bad_key: 1, bad_date: 1, field_count: 1 },
+    });
+    expect(summary.problems.map((p) => [p.line, p.reason])).toEqual([
+      [6, 'bad_key'],
+      [7, 'bad_date'],
+      [8, 'field_count'],
+    ]);
+    expect(await provider('1234567893')).toMatchObject({
+      name: 'JANE SMITH, M.D.',
+      entity_type: 'individual',
+      state: 'TX',
+      zip: '752011234',
+      taxonomy: '208D00000X',
+      deactivated_at: null,
+      attributes: {
+        nppes: { enumeration_date: '2005-05-23', last_update: '2007-07-08', credential: 'M.D.' },
+      },
+    });
+    expect(await provider('1000000004')).toMatchObject({
+      name: 'SUNRISE CLINICAL LAB, LLC',
+      entity_type: 'organization',
+    });
+    expect(await provider('1000079198')).toMatchObject({ deactivated_at: '2021-06-15', name: null });
+    expect(await provider('1000158380')).toMatchObject({ deactivated_at: null, name: 'AL NG' });
+    expect(await importProviders(t.db, fixture('nppes-main.csv'))).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      unchanged: 4,
+    });
+  });
+
+  it('a deactivation blanks nothing it should keep, and a reactivation clears it', async () => {
+    const header =
+      '"NPI","Entity Type Code","Provider Last Name (Legal Name)","NPI Deactivation Date","NPI Reactivation Date"';
+    const off = await importProviders(t.db, text(`${header}\n"1234567893","","","08/01/2024",""\n`));
+    expect(off).toMatchObject({ updated: 1, flagged: { deactivated: 1 } });
+    expect(await provider('1234567893')).toMatchObject({
+      deactivated_at: '2024-08-01',
+      name: 'JANE SMITH, M.D.',
+    });
+    await importProviders(t.db, text(`${header}\n"1234567893","1","SMITH","08/01/2024","09/01/2024"\n`));
+    expect(await provider('1234567893')).toMatchObject({ deactivated_at: null });
+  });
+
+  it('CLIA with an NPI column upserts by NPI, keeps the NPPES name, and refuses a CLIA number held by another NPI', async () => {
+    const header = 'NPI,PRVDR_NUM,FAC_NAME,STATE_CD,ZIP_CD,TRMNTN_EXPRTN_DT,PGM_TRMNTN_CD';
+    const summary = await importLabs(
+      t.db,
+      text(
+        `${header}\n1000000004,10D0123456,SUNRISE LAB,FL,33101,20251231,00\n1234567893,10D0123456,DUP,FL,,,00\n1000554331,22D1111111,NEW LAB,MA,02101,20270101,00\n`,
+      ),
+    );
+    expect(summary).toMatchObject({
+      layout: 'cms_clia_with_npi',
+      inserted: 1,
+      updated: 1,
+      rejected: { duplicate_key: 1 },
+    });
+    expect(await provider('1000000004')).toMatchObject({
+      clia_number: '10D0123456',
+      clia_expires: '2025-12-31',
+      name: 'SUNRISE CLINICAL LAB, LLC',
+    });
+    expect(await provider('1000554331')).toMatchObject({
+      name: 'NEW LAB',
+      state: 'MA',
+      clia_number: '22D1111111',
+    });
+
+    const conflict = await importLabs(t.db, text(`${header}\n1234567893,10D0123456,X,FL,,,00\n`));
+    expect(conflict).toMatchObject({ inserted: 0, updated: 0, unchanged: 0, rejected: { clia_conflict: 1 } });
+    expect((await provider('1234567893')).clia_number).toBeNull();
+  });
+
+  it('the CMS lab file (no NPI) updates the holder of each CLIA number, skips terminated labs, reports unknown ones', async () => {
+    const summary = await importLabs(t.db, fixture('clia-labs.csv'));
+    expect(summary).toMatchObject({
+      layout: 'cms_clia',
+      read: 5,
+      updated: 1,
+      skipped: { terminated: 1 },
+      rejected: { unknown_key: 1, bad_key: 1, bad_date: 1 },
+    });
+    expect(summary.problems.map((p) => [p.line, p.reason])).toEqual([
+      [4, 'unknown_key'],
+      [5, 'bad_key'],
+      [6, 'bad_date'],
+    ]);
+    expect(await provider('1000000004')).toMatchObject({
+      clia_expires: '2025-12-31',
+      attributes: { clia: { certificate_type: '1', effective: '2024-01-01' } },
+    });
+    expect(await importLabs(t.db, fixture('clia-labs.csv'))).toMatchObject({ updated: 0, unchanged: 1 });
+  });
+});
