@@ -18,7 +18,6 @@ export {
   FMCSA_SHAPES,
   type FmcsaShape,
 } from './audience/plan-carrier-row.js';
-export { VERTICALS, type Vertical } from './audience/plan-contact-rows.js';
 export { isNpi } from './audience/plan-provider-row.js';
 export { type CsvOptions, type CsvRecord, readCsvRecords } from './audience/read-csv-records.js';
 export type { ImportOptions, ImportProgress } from './audience/run-audience-import.js';

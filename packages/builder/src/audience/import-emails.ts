@@ -1,7 +1,8 @@
 import type { Database } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
+import type { Vertical } from '../segments/default-segments.js';
 import type { ImportProblem, ImportSummary } from './import-summary.js';
-import { createEmailRowPlanner, type EmailRow, type Vertical } from './plan-contact-rows.js';
+import { createEmailRowPlanner, type EmailRow } from './plan-contact-rows.js';
 import type { CsvRecord } from './read-csv-records.js';
 import { type ImportOptions, runAudienceImport } from './run-audience-import.js';
 import { SUPPRESSED_EMAIL_SQL } from './upsert-staged-rows.js';

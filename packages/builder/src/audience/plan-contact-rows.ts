@@ -1,13 +1,10 @@
 import { BuilderError } from '../errors.js';
+import type { Vertical } from '../segments/default-segments.js';
 import type { RowPlan } from './import-summary.js';
 import { isNpi } from './plan-provider-row.js';
 import type { CsvRecord } from './read-csv-records.js';
 import { findColumn, readEmail, shapeProblem, textAt } from './read-fields.js';
 import { mapVerifyResult, type VerifyResult } from './verify-results.js';
-
-/** The audiences: trucking carriers (USDOT) and healthcare providers (NPI). */
-export const VERTICALS = ['trucking', 'healthcare'] as const;
-export type Vertical = (typeof VERTICALS)[number];
 
 /** One enrichment row: a recipient key and its address. */
 export interface EmailRow {
