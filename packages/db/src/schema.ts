@@ -160,6 +160,18 @@ export interface SegmentTouchesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** warmup_holds: a stream's ramp cap frozen at `rate` through `until` (one active hold per stream). */
+export interface WarmupHoldsTable {
+  id: Generated<number>;
+  stream: string;
+  rate: number;
+  until: CalendarDate;
+  reason: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  released_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 /** mailramp_migrations: which migration files were applied, with their checksum. */
 export interface MailrampMigrationsTable {
   name: string;
@@ -178,6 +190,7 @@ export interface Database {
   segment_touches: SegmentTouchesTable;
   mailramp_migrations: MailrampMigrationsTable;
   backfills: BackfillsTable;
+  warmup_holds: WarmupHoldsTable;
 }
 
 export type FmcsaCarrier = Selectable<FmcsaCarriersTable>;

@@ -165,9 +165,35 @@ export {
   type ParsedMasterCf,
   parseMasterCf,
 } from './postfix/parse-master-cf.js';
+export { applyHoldMap, type HoldMapApplied } from './warmup/apply-hold-map.js';
+export { applyRampCap, type RampCapApplied, type RampSettingsClient } from './warmup/apply-ramp-cap.js';
 export { applyWarmup, type WarmupApplied } from './warmup/apply-warmup.js';
 export { type DayRange, dayTableValue, getHourlyCap, getPoolSize } from './warmup/day-table.js';
+export {
+  createHoldsRepository,
+  type HoldChange,
+  type HoldsRepository,
+  type RampHold,
+} from './warmup/holds-repository.js';
+export {
+  HOLD_MAP_BEGIN,
+  HOLD_MAP_END,
+  type HoldMapConflict,
+  type HoldMapEntry,
+  planHoldMap,
+  planHoldMapFile,
+  renderHoldMap,
+} from './warmup/plan-hold-map.js';
 export { type PlanPoolInput, type PoolPlan, planPool, type SendingIp } from './warmup/plan-pool.js';
+export {
+  goDurationMs,
+  listRampSettingChanges,
+  planRampCap,
+  planRampSettings,
+  RAMP_SETTING_KEYS,
+  type RampCapPlan,
+  type RampSettings,
+} from './warmup/plan-ramp-cap.js';
 export {
   type ParsedTransportMaps,
   type PlanTransportMapsInput,

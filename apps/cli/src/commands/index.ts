@@ -8,6 +8,8 @@ import { registerDbCommands } from './db.js';
 import { registerDevCommands } from './dev.js';
 import { registerListmonkCommands } from './listmonk.js';
 import { registerOpsHealthCommands } from './ops-health.js';
+import { registerOpsHoldMapCommands } from './ops-hold-map.js';
+import { registerOpsRampcapCommands } from './ops-rampcap.js';
 import { registerOpsWarmupCommands } from './ops-warmup.js';
 import { registerTemplateCommands } from './templates.js';
 
@@ -19,6 +21,8 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerListmonkCommands,
   registerOpsWarmupCommands,
   registerOpsHealthCommands,
+  registerOpsRampcapCommands,
+  registerOpsHoldMapCommands,
   registerDevCommands,
   registerAudienceCommands,
   registerTemplateCommands,
