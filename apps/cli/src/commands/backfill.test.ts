@@ -90,10 +90,20 @@ describe.each(testEngines())('mailramp backfill on %s', (engine) => {
     expect(
       await runCli([...args, 'backfill', 'plan', '--name', 'cli_resend', ...FILTER, '--json'], plan),
     ).toBe(EXIT.OK);
-    expect(JSON.parse(plan.out())).toMatchObject({ total: expected, warnings: [] });
+    const planned = JSON.parse(plan.out());
+    expect(planned).toMatchObject({ total: expected });
+    // The seed has no send_confirmed rows: the plan says so rather than silently matching nothing.
+    expect(planned.warnings).toEqual([expect.stringContaining('--verify send_confirmed')]);
     expect(plan.err()).toContain(`${expected} rows would be reset`);
     expect(plan.err()).toContain('operator');
     expect(plan.err()).not.toContain('@');
+    expect(await withDb(checksum)).toBe(before);
+
+    const dry = captureIo();
+    expect(
+      await runCli([...args, 'backfill', 'apply', '--name', 'cli_resend', ...FILTER, '--dry-run'], dry),
+    ).toBe(EXIT.OK);
+    expect(dry.err()).toContain('dry run: nothing changed');
     expect(await withDb(checksum)).toBe(before);
 
     const apply = captureIo({ env: { USER: 'justin' } });

@@ -136,11 +136,19 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
         'in one transaction: back up, register and reset the selected rows and mark their ledger rows; refuses an existing name',
       )
       .requiredOption('--name <name>', 'backfill name: a-z, 0-9, _ (e.g. resend_dkim_20260622)')
-      .option('--who <name>', 'who runs it, for the registry (default: $SUDO_USER / $USER)'),
+      .option('--who <name>', 'who runs it, for the registry (default: $SUDO_USER / $USER)')
+      .option('--dry-run', 'show what would be reset (same as `backfill plan`) and change nothing'),
   ).action(
-    ctx.action(async (opts: FilterOptions & { name: string; who?: string }) => {
+    ctx.action(async (opts: FilterOptions & { name: string; who?: string; dryRun?: boolean }) => {
       const name = parseBackfillName(opts.name);
       const filter = filterOf(opts);
+      if (opts.dryRun) {
+        const plan = await previewBackfill(await ctx.db(), filter);
+        if (opts.json) printJson(ctx.io, plan);
+        sayPlan(ctx.io, plan);
+        say(ctx.io, `dry run: nothing changed; run again without --dry-run to apply backfill ${name}`);
+        return EXIT.OK;
+      }
       const applied = await applyBackfill(await ctx.db(), {
         name,
         filter,

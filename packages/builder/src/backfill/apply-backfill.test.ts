@@ -79,6 +79,9 @@ describe.each(testEngines())('backfills on %s', (engine) => {
     );
     expect(plan.warnings[0]).toContain('--exclude-operators gogle');
     expect(plan.byOperator.find((o) => o.operator === 'google')).toBeDefined();
+    const verify = await previewBackfill(db, parseBackfillFilter({ ...DKIM_RESEND, verify: 'smtp_vaild' }));
+    expect(verify.warnings[0]).toContain('--verify smtp_vaild');
+    expect(verify.warnings).toContain('the filter selects no rows');
   });
 
   it('apply resets exactly the selected rows and marks only their stamping ledger rows', async () => {
@@ -274,6 +277,23 @@ describe.each(testEngines())('backfills on %s', (engine) => {
     expect(forced.forced).toHaveLength(2);
     // Everything but the two new ledger rows is back as it was.
     await db.deleteFrom('send_ledger').where('build_date', '=', '2026-06-23').execute();
+    expect(await checksumAudience(db)).toEqual(before);
+  });
+
+  it('a dry-run build that planned a row again does not count as a re-send', async () => {
+    const before = await checksumAudience(db);
+    await applyBackfill(db, { name: 'dry_build', filter: parseBackfillFilter(DKIM_RESEND), createdBy: 'a' });
+    const dry = await db
+      .insertInto('build_runs')
+      .values({ vertical: 'trucking', build_date: '2026-06-23', dry_run: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const n = expectedDkim[0]!;
+    await insertLedger(db, dry.id, 'trucking', String(1000 + n), n, '2026-06-23', 'mcs150', 'planned');
+    const reverted = await revertBackfill(db, { name: 'dry_build', revertedBy: 'a' });
+    expect(reverted).toMatchObject({ restored: expectedDkim.length, resent: [], state: 'reverted' });
+    await db.deleteFrom('send_ledger').where('build_run_id', '=', dry.id).execute();
+    await db.deleteFrom('build_runs').where('id', '=', dry.id).execute();
     expect(await checksumAudience(db)).toEqual(before);
   });
 

@@ -41,6 +41,8 @@ export interface PlanBackfillInput {
   samples: BackfillSample[];
   /** Every operator present in the sent window (before the operator filter), with its row count. */
   windowOperators: Array<{ operator: string | null; count: number }>;
+  /** Every verification result present in the sent window, with its row count. */
+  windowVerify: Array<{ verify: string | null; count: number }>;
 }
 
 /**
@@ -73,6 +75,16 @@ export function planBackfill(input: PlanBackfillInput): BackfillPlan {
           })`,
         );
       }
+    }
+  }
+  const results = new Set(input.windowVerify.filter((v) => v.count > 0).map((v) => v.verify));
+  for (const verify of input.filter.verify ?? []) {
+    if (!results.has(verify)) {
+      warnings.push(
+        `--verify ${verify}: no row in the sent window has this verification result; is it spelt right? (results in the window: ${
+          [...results].map((v) => v ?? NONE).join(', ') || 'none'
+        })`,
+      );
     }
   }
   if (total === 0) warnings.push('the filter selects no rows');

@@ -36,14 +36,16 @@ export async function previewBackfill(
   }>`select recipient_key as key, email_domain, operator, verify, listmonk_sent_at, segment
     from (${candidates}) cand limit ${options.sampleSize ?? 10}`.execute(db);
   const spec = BACKFILL_VERTICALS[filter.vertical];
-  const windowOperators = await sql<{ operator: string | null; count: number }>`
-    select mx_provider as operator, count(*)::int as count from ${sql.table(spec.table)}
+  const window = await sql<{ operator: string | null; verify: string | null; count: number }>`
+    select mx_provider as operator, email_verify_result as verify, count(*)::int as count
+    from ${sql.table(spec.table)}
     where listmonk_sent_at >= ${filter.sentFrom} and listmonk_sent_at < ${filter.sentTo}
-    group by mx_provider`.execute(db);
+    group by mx_provider, email_verify_result`.execute(db);
   return planBackfill({
     filter,
     groups: groups.rows,
-    windowOperators: windowOperators.rows,
+    windowOperators: window.rows.map((r) => ({ operator: r.operator, count: r.count })),
+    windowVerify: window.rows.map((r) => ({ verify: r.verify, count: r.count })),
     samples: samples.rows.map((r) => ({
       key: r.key,
       emailDomain: r.email_domain,

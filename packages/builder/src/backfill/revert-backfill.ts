@@ -28,8 +28,8 @@ export interface RevertedBackfill {
 
 /**
  * Restores the values a backfill reset, in one transaction, for rows not re-sent since: a row is
- * re-sent when its listmonk_sent_at was stamped again or a build queued it again (a ledger row
- * created after the apply that is planned, imported or scheduled). Re-sent rows are reported, not
+ * re-sent when its listmonk_sent_at was stamped again or a build queued it again (a ledger row of
+ * a real, not dry, build created after the apply that is planned, imported or scheduled). Re-sent rows are reported, not
  * clobbered, unless `force`. Can be run again (e.g. with `force`) after a partial revert.
  *
  * @example
@@ -69,7 +69,7 @@ export async function revertBackfill(
     const pending = await sql<{ key: string; present: boolean; resent: boolean }>`
       select b.key::text as key, ${key} is not null as present,
         (c.listmonk_sent_at is not null or exists (
-          select 1 from send_ledger s
+          select 1 from send_ledger s join build_runs r on r.id = s.build_run_id and not r.dry_run
           where s.vertical = ${entry.vertical} and s.recipient_key = b.key::text
             and s.id is distinct from b.ledger_id and s.created_at >= ${entry.created_at}
             and s.state in ('planned', 'imported', 'scheduled'))) as resent
