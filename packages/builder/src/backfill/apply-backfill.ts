@@ -104,6 +104,8 @@ export async function applyBackfill(
           `backfill ${name}: the filter selects no rows, so nothing was registered or changed; check it with \`mailramp backfill plan\``,
         );
       }
+      // A fresh table has no statistics; without them the reset and a later revert plan nested loops.
+      await sql`analyze ${backup}`.execute(trx);
       await step('rows-backed-up');
       const reset = await sql`update ${table} c set listmonk_sent_at = null, updated_at = now()
         from ${backup} b where ${key} = b.key`.execute(trx);

@@ -66,34 +66,39 @@ export async function revertBackfill(
     const backup = sql.table(entry.backup_table);
     await sql`select 1 from ${table} c join ${backup} b on ${key} = b.key
       where b.restored_at is null for update of c`.execute(trx);
+    // Re-sent since the apply: stamped again, or queued again by a real (not dry) build.
+    const resentSince = sql`(c.listmonk_sent_at is not null or exists (
+      select 1 from send_ledger s join build_runs r on r.id = s.build_run_id and not r.dry_run
+      where s.vertical = ${entry.vertical} and s.recipient_key = b.key::text
+        and s.id is distinct from b.ledger_id and s.created_at >= ${entry.created_at}
+        and s.state in ('planned', 'imported', 'scheduled')))`;
+    // One pass classifies the rows still to restore and marks the restorable ones; now() is the
+    // transaction's start time, so it names exactly the backup rows this revert restores.
     const pending = await sql<{ key: string; present: boolean; resent: boolean }>`
-      select b.key::text as key, ${key} is not null as present,
-        (c.listmonk_sent_at is not null or exists (
-          select 1 from send_ledger s join build_runs r on r.id = s.build_run_id and not r.dry_run
-          where s.vertical = ${entry.vertical} and s.recipient_key = b.key::text
-            and s.id is distinct from b.ledger_id and s.created_at >= ${entry.created_at}
-            and s.state in ('planned', 'imported', 'scheduled'))) as resent
-      from ${backup} b left join ${table} c on ${key} = b.key
-      where b.restored_at is null
-      order by b.key`.execute(trx);
+      with pending as (
+        select b.key, ${key} is not null as present, ${resentSince} as resent
+        from ${backup} b left join ${table} c on ${key} = b.key
+        where b.restored_at is null
+      ), marked as (
+        update ${backup} b set restored_at = now() from pending p
+        where p.key = b.key and p.present ${options.force === true ? sql`` : sql`and not p.resent`}
+        returning b.key
+      )
+      select key::text as key, present, resent
+      from pending order by pending.key`.execute(trx);
     const missing = pending.rows.filter((r) => !r.present).map((r) => r.key);
     const resent = pending.rows.filter((r) => r.present && r.resent).map((r) => r.key);
-    const restorable = pending.rows
-      .filter((r) => r.present && (options.force === true || !r.resent))
-      .map((r) => r.key);
-    // now() is the transaction's start time: it marks exactly the backup rows this revert restores.
-    await sql`update ${backup} b set restored_at = now()
-      where b.restored_at is null and b.key::text in (select unnest(${restorable}::text[]))`.execute(trx);
+    const restorable = pending.rows.filter((r) => r.present && (options.force === true || !r.resent)).length;
     const restored = await sql`update ${table} c
       set listmonk_sent_at = b.old_listmonk_sent_at, updated_at = b.old_updated_at
       from ${backup} b where ${key} = b.key and b.restored_at = now()`.execute(trx);
     await sql`update send_ledger s set state = b.old_ledger_state, updated_at = b.old_ledger_updated_at
       from ${backup} b where s.id = b.ledger_id and b.restored_at = now() and s.state = 'reset'`.execute(trx);
     const count = Number(restored.numAffectedRows ?? 0);
-    if (count !== restorable.length) {
+    if (count !== restorable) {
       throw new BuilderError(
         'BACKFILL_CONFLICT',
-        `backfill ${name}: expected to restore ${restorable.length} rows but restored ${count}; nothing was changed, re-run`,
+        `backfill ${name}: expected to restore ${restorable} rows but restored ${count}; nothing was changed, re-run`,
       );
     }
     const remaining = pending.rows.length - count;
