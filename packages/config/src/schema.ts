@@ -33,11 +33,24 @@ export const ConfigSchema = z
     // Cross-section: a warm-up stream may only feed a Listmonk instance that is configured. Zod runs
     // this even when a section failed (to list every problem), so read defensively.
     const instances: Record<string, unknown> = config.listmonk?.instances ?? {};
+    // Listmonk's sliding window is one server-wide counter: two streams on one instance would
+    // overwrite each other's ramp cap every day.
+    const fedBy = new Map<string, string>();
     for (const [name, stream] of Object.entries(config.warmup?.streams ?? {})) {
       const feeds: unknown = stream?.listmonk;
       if (!Array.isArray(feeds)) continue;
       feeds.forEach((instance, i) => {
-        if (typeof instance !== 'string' || instance in instances) return;
+        if (typeof instance !== 'string') return;
+        const other = fedBy.get(instance);
+        if (other !== undefined && other !== name) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['warmup', 'streams', name, 'listmonk', i],
+            message: `Listmonk instance "${instance}" already feeds stream ${other}; its sliding window is server-wide, so each stream needs its own instance`,
+          });
+        }
+        fedBy.set(instance, other ?? name);
+        if (instance in instances) return;
         ctx.addIssue({
           code: 'custom',
           path: ['warmup', 'streams', name, 'listmonk', i],

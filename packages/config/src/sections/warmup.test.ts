@@ -176,6 +176,26 @@ describe('warmup config section', () => {
     ]);
   });
 
+  it('rejects one Listmonk instance feeding two streams (its sliding window is server-wide)', () => {
+    const problems = problemsOf({
+      listmonk: { instances: { main: { url: 'http://lm:9000' } } },
+      warmup: {
+        streams: {
+          a: { ips: [ip(10)], start: '2026-06-02', listmonk: ['main'] },
+          b: {
+            ips: [ip(11)],
+            start: '2026-06-02',
+            listmonk: ['main'],
+            postfix: { configDir: '/etc/postfix-b' },
+          },
+        },
+      },
+    });
+    expect(problems).toEqual([
+      'warmup.streams.b.listmonk.0: Listmonk instance "main" already feeds stream a; its sliding window is server-wide, so each stream needs its own instance',
+    ]);
+  });
+
   it('rejects a burned IP that is active in another stream, and two streams sharing one transport_maps', () => {
     const problems = problemsOf({
       warmup: {
