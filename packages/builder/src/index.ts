@@ -121,4 +121,23 @@ export {
   type SelectionCaps,
   type SelectionPlan,
 } from './selection/plan-selection.js';
+export {
+  type BounceRecord,
+  classifyFailure,
+  createDeadTenantTracker,
+  DEFAULT_SUPPRESS_RULES,
+  type DeadTenant,
+  type DeliveryAttempt,
+  type FailureVerdict,
+  isPolicyReply,
+  type SuppressRules,
+} from './suppression/suppress-rules.js';
+export {
+  addSuppressions,
+  listSuppressions,
+  type NewSuppression,
+  removeSuppressions,
+  type Suppression,
+} from './suppression/suppression-repository.js';
+export { type SyncInput, type SyncResult, syncSuppressions } from './suppression/sync-suppressions.js';
 export * from './template/index.js';

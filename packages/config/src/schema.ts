@@ -6,6 +6,7 @@ import { HealthSection } from './sections/health.js';
 import { ListmonkSection } from './sections/listmonk.js';
 import { MailboxSection } from './sections/mailbox.js';
 import { ReportSection } from './sections/report.js';
+import { SuppressSection } from './sections/suppress.js';
 import { TemplatesSection } from './sections/templates.js';
 import { WarmupSection } from './sections/warmup.js';
 
@@ -26,6 +27,7 @@ export const ConfigSchema = z
     warmup: WarmupSection.default({ streams: {} }),
     health: HealthSection.prefault({}),
     audience: AudienceSection.default({ batchSize: 5000 }),
+    suppress: SuppressSection.prefault({}),
     report: ReportSection.prefault({}),
     templates: TemplatesSection.prefault({}),
   })

@@ -179,12 +179,26 @@ export interface MailrampMigrationsTable {
   applied_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+/** recipient_failures: hard delivery failures seen by suppress sync, one row per event. */
+export interface RecipientFailuresTable {
+  key: string;
+  email: string;
+  dsn: string | null;
+  policy: boolean;
+  reply: ColumnType<string, string | undefined, string>;
+  relay_host: string | null;
+  source: string;
+  at: Timestamp;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 /** Every table mailramp owns. Later migrations add their tables here. */
 export interface Database {
   fmcsa_carriers: FmcsaCarriersTable;
   hc_providers: HcProvidersTable;
   suppressions: SuppressionsTable;
   suppressed_domains: SuppressedDomainsTable;
+  recipient_failures: RecipientFailuresTable;
   build_runs: BuildRunsTable;
   send_ledger: SendLedgerTable;
   segment_touches: SegmentTouchesTable;

@@ -11,6 +11,7 @@ import { registerOpsHealthCommands } from './ops-health.js';
 import { registerOpsHoldMapCommands } from './ops-hold-map.js';
 import { registerOpsRampcapCommands } from './ops-rampcap.js';
 import { registerOpsWarmupCommands } from './ops-warmup.js';
+import { registerSuppressCommands } from './suppress.js';
 import { registerTemplateCommands } from './templates.js';
 
 /** Every command group, in the order `--help` lists them. Add one line per group. */
@@ -25,6 +26,7 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerOpsHoldMapCommands,
   registerDevCommands,
   registerAudienceCommands,
+  registerSuppressCommands,
   registerTemplateCommands,
   registerBuildCommands,
 ];

@@ -1,0 +1,261 @@
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  addSuppressions,
+  type DeliveryAttempt,
+  listSuppressions,
+  type NewSuppression,
+  readCsvRecords,
+  removeSuppressions,
+  type SuppressRules,
+  syncSuppressions,
+} from '@mailramp/builder';
+import { SUPPRESSION_REASONS, type SuppressionReason } from '@mailramp/db';
+import {
+  createParseContext,
+  listRotatedFiles,
+  orderRotatedFiles,
+  parseLogLine,
+  readLogFiles,
+  statLogFiles,
+} from '@mailramp/ops';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { CliContext } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { formatTable, printJson, say } from '../output.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]{2,}$/;
+
+/** An address or a bare domain, lower-cased; anything else is a usage error. */
+function readTarget(value: string): string {
+  const v = value.trim().toLowerCase();
+  if (EMAIL.test(v) || DOMAIN.test(v)) return v;
+  throw new CliError(EXIT.USAGE, `"${value}" is neither an e-mail address nor a domain`);
+}
+
+const reasonOption = (fallback?: SuppressionReason) => {
+  const option = new Option('--reason <reason>', 'why it is never mailed').choices(SUPPRESSION_REASONS);
+  return fallback === undefined ? option : option.default(fallback);
+};
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+  return n;
+}
+
+/** `mailramp suppress …`: addresses and domains that are never mailed. */
+export function registerSuppressCommands(program: Command, ctx: CliContext): void {
+  const suppress = program
+    .command('suppress')
+    .description(
+      'suppressed addresses and domains: add, import, list, remove, sync from bounces and the mail log',
+    );
+
+  suppress
+    .command('add <targets...>')
+    .description('suppress addresses or whole domains (an argument without @ is a domain)')
+    .addOption(reasonOption('manual'))
+    .option('--source <source>', 'who or what asked for it', 'cli')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(
+      ctx.action(
+        async (targets: string[], opts: { reason: SuppressionReason; source: string; json?: boolean }) => {
+          const entries = targets.map((t) => ({
+            value: readTarget(t),
+            reason: opts.reason,
+            source: opts.source,
+          }));
+          const added = await addSuppressions(await ctx.db(), entries);
+          if (opts.json) printJson(ctx.io, { added, alreadySuppressed: entries.length - added.length });
+          say(
+            ctx.io,
+            `suppressed ${added.length}; ${entries.length - added.length} already were (${opts.reason})`,
+          );
+          return EXIT.OK;
+        },
+      ),
+    );
+
+  suppress
+    .command('import <file>')
+    .description(
+      'suppress every address (column email) or domain (column domain) of a CSV file; a reason column is optional',
+    )
+    .addOption(reasonOption('manual'))
+    .option('--source <source>', 'where the list came from (default: the file name)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(
+      ctx.action(
+        async (file: string, opts: { reason: SuppressionReason; source?: string; json?: boolean }) => {
+          const path = resolve(ctx.io.cwd, file);
+          const entries: NewSuppression[] = [];
+          const bad: Array<{ line: number; value: string }> = [];
+          let columns: { value: number; reason: number } | undefined;
+          try {
+            for await (const record of readCsvRecords(createReadStream(path))) {
+              if (columns === undefined) {
+                const header = record.fields.map((f) => f.trim().toLowerCase());
+                const value = header.findIndex(
+                  (h) => h === 'email' || h === 'email_address' || h === 'domain',
+                );
+                if (value === -1) throw new CliError(EXIT.USAGE, `${path} has no email or domain column`);
+                columns = { value, reason: header.indexOf('reason') };
+                continue;
+              }
+              const raw = record.fields[columns.value] ?? '';
+              const reasonText = (record.fields[columns.reason] ?? '').trim() as SuppressionReason;
+              try {
+                entries.push({
+                  value: readTarget(raw),
+                  reason: SUPPRESSION_REASONS.includes(reasonText) ? reasonText : opts.reason,
+                  source: opts.source ?? `import:${file}`,
+                });
+              } catch {
+                bad.push({ line: record.line, value: raw });
+              }
+            }
+          } catch (error) {
+            if (error instanceof CliError) throw error;
+            throw new CliError(EXIT.USAGE, `cannot read ${path}: ${(error as Error).message}`, {
+              cause: error,
+            });
+          }
+          // All or nothing: a bad line is reported and nothing is stored until the file is clean.
+          if (bad.length > 0) {
+            for (const b of bad.slice(0, 20))
+              say(ctx.io, `  line ${b.line}: "${b.value}" is neither an address nor a domain`);
+            throw new CliError(
+              EXIT.USAGE,
+              `${bad.length} line(s) of ${path} are not addresses or domains; nothing was stored`,
+            );
+          }
+          const added = await addSuppressions(await ctx.db(), entries);
+          if (opts.json) printJson(ctx.io, { read: entries.length, added: added.length });
+          say(
+            ctx.io,
+            `read ${entries.length}; suppressed ${added.length}; ${entries.length - added.length} already were`,
+          );
+          return EXIT.OK;
+        },
+      ),
+    );
+
+  suppress
+    .command('list')
+    .description('list suppressed addresses and domains, newest first')
+    .addOption(reasonOption())
+    .option('--limit <n>', 'at most this many (default 1000)', parseLimit)
+    .option('--json', 'print as JSON on stdout')
+    .action(
+      ctx.action(async (opts: { reason?: SuppressionReason; limit?: number; json?: boolean }) => {
+        const rows = await listSuppressions(await ctx.db(), {
+          ...(opts.reason === undefined ? {} : { reason: opts.reason }),
+          ...(opts.limit === undefined ? {} : { limit: opts.limit }),
+        });
+        if (opts.json) printJson(ctx.io, rows);
+        else
+          ctx.io.stdout(
+            `${formatTable([
+              ['kind', 'value', 'reason', 'source', 'since'],
+              ...rows.map((r) => [r.kind, r.value, r.reason, r.source, r.createdAt.toISOString()]),
+            ])}\n`,
+          );
+        return EXIT.OK;
+      }),
+    );
+
+  suppress
+    .command('remove <target>')
+    .description(
+      'lift a suppression of an address or domain (one reason, or all); exit 1 when there was none',
+    )
+    .addOption(reasonOption())
+    .action(
+      ctx.action(async (target: string, opts: { reason?: SuppressionReason }) => {
+        const removed = await removeSuppressions(await ctx.db(), readTarget(target), opts.reason);
+        say(
+          ctx.io,
+          removed === 0
+            ? `${target} was not suppressed${opts.reason ? ` for ${opts.reason}` : ''}`
+            : `removed ${removed} suppression(s) of ${target}`,
+        );
+        return removed === 0 ? EXIT.FINDINGS : EXIT.OK;
+      }),
+    );
+
+  suppress
+    .command('sync')
+    .description(
+      'record hard failures from the mail log (and Listmonk bounces) and suppress addresses with enough recipient failures (5.7.x and block-list replies never count); report dead Microsoft 365 tenants. Idempotent.',
+    )
+    .option('--log <files...>', 'mail log files (default: config suppress.mailLog, with rotated siblings)')
+    .option('--apply', 'also suppress the dead-tenant domains found')
+    .option('--dry-run', 'compute everything, store nothing')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(
+      ctx.action(async (opts: { log?: string[]; apply?: boolean; dryRun?: boolean; json?: boolean }) => {
+        const config = await ctx.config();
+        const rules: SuppressRules = config.suppress;
+        const attempts = await readDeliveryAttempts(
+          ctx,
+          opts.log ?? config.suppress.mailLog,
+          opts.log !== undefined,
+        );
+        const result = await syncSuppressions(await ctx.db(), {
+          attempts,
+          rules,
+          applyDeadTenants: opts.apply === true,
+          dryRun: opts.dryRun === true,
+        });
+        if (opts.json) printJson(ctx.io, result);
+        say(
+          ctx.io,
+          `${result.dryRun ? 'dry run (nothing stored): ' : ''}read ${result.attemptsRead} deliveries, ${result.bouncesRead} Listmonk bounces; recorded ${result.failuresRecorded} new hard failures (${result.policyFailures} blame the sender and never count); suppressed ${result.suppressed.length} addresses, ${result.complaints.length} complaints`,
+        );
+        for (const d of result.deadTenants) {
+          say(
+            ctx.io,
+            `dead tenant: ${d.domain} — ${d.attempts} attempts over ${d.days} days, all ${rules.deadTenant.dsn}`,
+          );
+        }
+        if (result.deadTenants.length > 0 && !opts.apply)
+          say(ctx.io, 're-run with --apply to suppress these domains');
+        if (opts.apply) say(ctx.io, `suppressed ${result.deadTenantsSuppressed.length} dead-tenant domains`);
+        return result.deadTenants.length > 0 && !opts.apply ? EXIT.FINDINGS : EXIT.OK;
+      }),
+    );
+}
+
+/** Reads the mail logs (oldest rotation first) through the ops parser into plain delivery attempts. */
+async function readDeliveryAttempts(
+  ctx: CliContext,
+  paths: readonly string[],
+  explicit: boolean,
+): Promise<DeliveryAttempt[]> {
+  const all: string[] = [];
+  for (const p of paths) {
+    const path = resolve(ctx.io.cwd, p);
+    all.push(path, ...(explicit ? [] : await listRotatedFiles(path).catch(() => [])));
+  }
+  const files = await statLogFiles(orderRotatedFiles(all));
+  const parse = createParseContext(ctx.io.now());
+  const attempts: DeliveryAttempt[] = [];
+  await readLogFiles(files, (text) => {
+    const line = parseLogLine(text, parse);
+    if (line === undefined || line.event.kind !== 'delivery') return;
+    const e = line.event;
+    attempts.push({
+      email: e.recipient,
+      status: e.status,
+      dsn: e.dsn,
+      replyText: e.reply,
+      // The log's wall clock, as written: good for counting days.
+      at: new Date(line.time),
+      relayHost: e.relayHost,
+      id: e.qid,
+    });
+  });
+  return attempts;
+}
