@@ -46,6 +46,15 @@ export {
   type VerticalSettings,
 } from './build/resolve-build-rules.js';
 export {
+  type BuildDeps,
+  type BuildEvent,
+  type BuildResult,
+  type CampaignOutcome,
+  PUSH_STEPS,
+  type PushStep,
+  runBuild,
+} from './build/run-build.js';
+export {
   addDays,
   businessDaysBefore,
   type IsoDate,
@@ -93,6 +102,18 @@ export {
 } from './demo/generate-demo-audience.js';
 export { type SeedDemoOptions, type SeedDemoResult, seedDemoAudience } from './demo/seed-demo-audience.js';
 export * from './errors.js';
+export { createListmonkPort } from './push/create-listmonk-port.js';
+export { createTemplateRenderer } from './push/create-template-renderer.js';
+export type {
+  CampaignRenderer,
+  CampaignToRender,
+  ImportSubscriber,
+  ListmonkCampaignState,
+  ListmonkPort,
+  NewCampaign,
+  RenderedCampaign as RenderedBuildCampaign,
+} from './push/listmonk-port.js';
+export { planCampaignData } from './push/plan-campaign-data.js';
 export { localTimeToUtc } from './schedule/local-time-to-utc.js';
 export { planSendTimes, type SendSlot, type SendTimeRules } from './schedule/plan-send-times.js';
 export { isZoneGroup, ZONE_GROUPS, type ZoneGroup, zoneGroupOf } from './schedule/time-zones.js';

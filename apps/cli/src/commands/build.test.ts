@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, testEngines } from '@mailramp/db/testing';
+import { createListmonkStandIn } from '@mailramp/listmonk/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
@@ -98,6 +99,83 @@ describe.each(testEngines())('mailramp build --dry-run on %s', (engine) => {
         captureIo(),
       ),
     ).toBe(EXIT.USAGE);
+  });
+});
+
+describe.each(testEngines())('mailramp build (live) against the Listmonk stand-in on %s', (engine) => {
+  it('pushes scheduled campaigns, prints the outcome as JSON, and a re-run has nothing left to do', async () => {
+    const t = await createTestDatabase({ engine });
+    const listmonk = await createListmonkStandIn({ version: 6, now });
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-live-'));
+    try {
+      writeFileSync(
+        join(dir, 'mailramp.config.json'),
+        JSON.stringify({
+          listmonk: {
+            instances: {
+              trucking: { url: listmonk.url, username: listmonk.username, token: listmonk.token },
+            },
+          },
+          templates: { dir: new URL('../../../../templates', import.meta.url).pathname },
+          build: {
+            verticals: {
+              trucking: {
+                fromEmail: 'Compliance <c@example.com>',
+                siteUrl: 'https://example.com',
+                templateData: {
+                  sender: {
+                    name: 'Example Compliance',
+                    street: '1 Main Street',
+                    city: 'Denver',
+                    state: 'CO',
+                    zip: '80202',
+                    reply_to: 'c@example.com',
+                    disclaimer: 'Not affiliated with FMCSA.',
+                  },
+                },
+              },
+            },
+          },
+        }),
+      );
+      const db = engine === 'pglite' ? ['--data-dir', join(dir, 'data')] : ['--database-url', t.url!];
+      if (engine === 'pglite')
+        expect(await runCli([...db, 'db', 'migrate'], captureIo({ cwd: dir }))).toBe(EXIT.OK);
+      expect(
+        await runCli(
+          [...db, 'db', 'seed-demo', '--carriers', '800', '--providers', '0'],
+          captureIo({ cwd: dir, now }),
+        ),
+      ).toBe(EXIT.OK);
+      const io = captureIo({ cwd: dir, now });
+      expect(
+        await runCli([...db, 'build', '--vertical', 'trucking', '--warmup-day', '12', '--json'], io),
+        io.err(),
+      ).toBe(EXIT.OK);
+      const result = JSON.parse(io.out()) as {
+        status: string;
+        stamped: number;
+        recipients: number;
+        outcomes: Array<{ state: string }>;
+      };
+      expect(result.status).toBe('succeeded');
+      expect(result.stamped).toBe(result.recipients);
+      expect(result.outcomes.every((o) => o.state === 'scheduled')).toBe(true);
+      expect(
+        [...listmonk.state.campaigns.values()].every(
+          (c) => c.status === 'scheduled' && (c.altbody ?? '') !== '',
+        ),
+      ).toBe(true);
+      const again = captureIo({ cwd: dir, now });
+      expect(
+        await runCli([...db, 'build', '--vertical', 'trucking', '--warmup-day', '12', '--json'], again),
+      ).toBe(EXIT.OK);
+      expect((JSON.parse(again.out()) as { outcomes: unknown[] }).outcomes).toHaveLength(0);
+    } finally {
+      await listmonk.close();
+      await t.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

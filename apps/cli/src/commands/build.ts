@@ -1,14 +1,21 @@
+import { resolve } from 'node:path';
 import {
   BuilderError,
   type BuildPlan,
   type BuildRequest,
+  type BuildResult,
+  createListmonkPort,
+  createTemplateRenderer,
   isIsoDate,
+  loadTemplateSet,
   planBuild,
   resolveBuildRules,
+  runBuild,
   VERTICALS,
   type Vertical,
 } from '@mailramp/builder';
 import type { Config } from '@mailramp/config';
+import { createListmonkClient } from '@mailramp/listmonk';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.js';
@@ -121,16 +128,55 @@ Examples:
           nextSlot: flags.nextSlot,
           now: () => ctx.io.now(),
         };
-        if (!flags.dryRun) {
+        if (flags.dryRun) {
+          const plan = await planBuild(await ctx.db(), rules, request);
+          if (flags.json) printJson(ctx.io, planToJson(plan, true));
+          printPlan(ctx.io, plan, warmup.source, true);
+          return EXIT.OK;
+        }
+        const instance = config.listmonk.instances[rules.listmonkInstance];
+        if (instance === undefined) {
           throw new BuilderError(
-            'BUILD_INPUT',
-            'a live build (push to Listmonk) is not available in this version yet; run with --dry-run to see the plan',
+            'BUILD_CONFIG',
+            `no Listmonk instance "${rules.listmonkInstance}" for the ${flags.vertical} build; add listmonk.instances.${rules.listmonkInstance} (or LISTMONK_URL), or set build.verticals.${flags.vertical}.listmonkInstance`,
           );
         }
+        const client = createListmonkClient({
+          url: instance.url,
+          username: instance.username,
+          token: instance.token,
+          timeoutMs: instance.timeoutMs,
+          concurrency: instance.concurrency,
+          now: () => ctx.io.now(),
+        });
+        const templates = await loadTemplateSet(resolve(ctx.io.cwd, config.templates.dir));
         const db = await ctx.db();
-        const plan = await planBuild(db, rules, request);
-        if (flags.json) printJson(ctx.io, planToJson(plan, true));
-        printPlan(ctx.io, plan, warmup.source, true);
+        const result = await runBuild(db, rules, request, {
+          listmonk: createListmonkPort(client),
+          renderer: createTemplateRenderer(templates),
+          onEvent: (event) => {
+            if (event.type === 'planned') {
+              printPlan(ctx.io, event.plan, warmup.source, false);
+              if (event.resumed > 0)
+                say(ctx.io, `resuming ${event.resumed} recipients of an earlier run of ${date}`);
+              return;
+            }
+            const o = event.outcome;
+            say(
+              ctx.io,
+              `[${event.done}/${event.total}] ${o.name}: ${o.state === 'scheduled' ? `scheduled at ${o.sendAt.toISOString()} for ${o.recipients} recipients` : `FAILED at ${o.failedAt}: ${o.error}`}`,
+            );
+          },
+        });
+        if (flags.json) printJson(ctx.io, resultToJson(result));
+        say(
+          ctx.io,
+          `${result.status}: ${result.campaigns.filter((c) => c.state === 'scheduled').length}/${result.campaigns.length} campaigns scheduled, ${result.stamped} recipients stamped (build run ${result.runId})`,
+        );
+        if (result.status === 'failed') {
+          say(ctx.io, 'nothing failed was stamped; re-run the same command to resume the failed campaigns');
+          return EXIT.UNAVAILABLE;
+        }
         return EXIT.OK;
       }),
     );
@@ -165,6 +211,28 @@ export function planToJson(plan: BuildPlan, dryRun: boolean): Record<string, unk
     heldOperators: plan.heldOperators,
     catchAll: plan.catchAll,
     segments: plan.segments,
+  };
+}
+
+/** A live build's result as JSON: the plan's fields plus each campaign's outcome. */
+function resultToJson(result: BuildResult): Record<string, unknown> {
+  return {
+    ...planToJson(result.plan, false),
+    runId: result.runId,
+    status: result.status,
+    resumed: result.resumed,
+    stamped: result.stamped,
+    outcomes: result.campaigns.map((c) => ({
+      name: c.name,
+      segment: c.segment,
+      zone: c.zone,
+      sendAt: c.sendAt.toISOString(),
+      recipients: c.recipients,
+      state: c.state,
+      listId: c.listId,
+      campaignId: c.campaignId,
+      ...(c.failedAt ? { failedAt: c.failedAt, error: c.error } : {}),
+    })),
   };
 }
 

@@ -144,3 +144,83 @@ export async function listUnfinishedLedger(
     buildRunId: r.build_run_id,
   }));
 }
+
+/** Records what Listmonk gave a campaign's rows (list id, campaign id) and moves their state. */
+export async function updateLedgerCampaign(
+  db: Kysely<Database>,
+  where: { vertical: string; date: IsoDate; campaignName: string },
+  patch: { listId?: number; campaignId?: number; state?: LedgerState; sendAt?: Date },
+): Promise<void> {
+  await db
+    .updateTable('send_ledger')
+    .set({
+      ...(patch.listId !== undefined ? { list_id: patch.listId } : {}),
+      ...(patch.campaignId !== undefined ? { campaign_id: patch.campaignId } : {}),
+      ...(patch.state !== undefined ? { state: patch.state } : {}),
+      ...(patch.sendAt !== undefined ? { send_at: patch.sendAt } : {}),
+      updated_at: sql`now()`,
+    })
+    .where('vertical', '=', where.vertical)
+    .where('build_date', '=', where.date)
+    .where('campaign_name', '=', where.campaignName)
+    .where('state', 'in', ['planned', 'imported', 'failed'])
+    .execute();
+}
+
+/**
+ * Marks a campaign's rows scheduled and stamps exactly those recipients, in one transaction:
+ * listmonk_sent_at is set only for recipients whose campaign Listmonk accepted as scheduled, and
+ * only once (rows already scheduled are not touched again). Cycle segments record the touch.
+ */
+export async function stampScheduledCampaign(
+  db: Kysely<Database>,
+  where: { vertical: string; date: IsoDate; campaignName: string },
+  audience: { table: 'fmcsa_carriers' | 'hc_providers'; key: 'dot_number' | 'npi' },
+  at: Date,
+): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .updateTable('send_ledger')
+      .set({ state: 'scheduled', updated_at: at })
+      .where('vertical', '=', where.vertical)
+      .where('build_date', '=', where.date)
+      .where('campaign_name', '=', where.campaignName)
+      .where('state', 'in', ['planned', 'imported', 'failed'])
+      .returning(['recipient_key', 'segment', 'cycle', 'touch'])
+      .execute();
+    if (rows.length === 0) return 0;
+    const keys = rows.map((r) => r.recipient_key);
+    const keyList = audience.key === 'dot_number' ? sql`${keys.map(Number)}::bigint[]` : sql`${keys}::text[]`;
+    await sql`update ${sql.table(audience.table)} set listmonk_sent_at = ${at}, updated_at = ${at}
+      where ${sql.ref(audience.key)} = any(${keyList})`.execute(tx);
+    const touched = rows.filter((r) => r.cycle !== null && r.touch !== null);
+    if (touched.length > 0) {
+      await tx
+        .insertInto('segment_touches')
+        .values(
+          touched.map((r) => ({
+            vertical: where.vertical,
+            segment: r.segment,
+            recipient_key: r.recipient_key,
+            cycle: r.cycle!,
+            touch: r.touch!,
+            reminded_at: at,
+            updated_at: at,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['vertical', 'segment', 'recipient_key']).doUpdateSet({
+            // A new cycle resets the touch; within a cycle it only grows.
+            touch: sql`case when segment_touches.cycle = excluded.cycle
+              then greatest(segment_touches.touch, excluded.touch) else excluded.touch end`,
+            filed_cycle: sql`case when segment_touches.cycle = excluded.cycle then segment_touches.filed_cycle else null end`,
+            cycle: sql`excluded.cycle`,
+            reminded_at: sql`excluded.reminded_at`,
+            updated_at: sql`excluded.updated_at`,
+          }),
+        )
+        .execute();
+    }
+    return rows.length;
+  });
+}

@@ -108,7 +108,11 @@ describe.each(testEngines())('planBuild on %s', (engine) => {
     const r16 = plan.recipients.find((r) => r.recipientKey === '16');
     expect(r16?.subscriber).toMatchObject({
       name: 'CARRIER 16',
-      attribs: { lp_link: 'https://example.net/order/mcs150-update?dot=16&code=SAVE20', dot_number: '16' },
+      attribs: {
+        lp_link: 'https://example.net/order/mcs150-update?dot=16&code=SAVE20',
+        dot: '16',
+        legal_name: 'CARRIER 16',
+      },
     });
   });
 

@@ -315,19 +315,32 @@ function subscriberOf(
       : rule.kind === 'date_window'
         ? c.windowDate
         : (segment.touch?.dueDate ?? null);
-  const attribs: JsonObject = {
-    [linkParam === 'dot' ? 'dot_number' : 'npi']: c.key,
-    lp_link: `${rules.siteUrl}/order/${d.landingPage}?${query.toString()}`,
-    segment: d.id,
-    state: c.state,
-  };
-  if (dueDate !== null) attribs.due_date = dueDate;
+  const name = (c.name ?? '').trim();
+  const attribs: JsonObject =
+    linkParam === 'dot'
+      ? {
+          dot: c.key,
+          legal_name: name,
+          dot_check_link: `${rules.siteUrl}/tools/dot-check?dot=${c.key}`,
+        }
+      : { npi: c.key, provider_name: name, facility_name: name, ...c.extra };
+  attribs.lp_link = `${rules.siteUrl}/order/${d.landingPage}?${query.toString()}`;
+  attribs.segment = d.id;
+  attribs.state = c.state;
+  if (dueDate !== null) {
+    attribs.due_date = dueDate;
+    attribs.due_month = new Date(`${dueDate}T00:00:00Z`).toLocaleDateString('en-US', {
+      timeZone: 'UTC',
+      month: 'long',
+      year: 'numeric',
+    });
+  }
   if (segment.touch) {
     attribs.touch = segment.touch.touch;
-    attribs.tone = (['soft', 'urgent', 'last_chance'] as const)[Math.min(segment.touch.touch, 3) - 1];
+    attribs.cycle = segment.touch.cycle;
   }
   if (rules.coupon !== undefined) attribs.coupon = rules.coupon;
-  return { name: (c.name ?? '').trim() || c.email.split('@')[0]!, attribs };
+  return { name: name || c.email.split('@')[0]!, attribs };
 }
 
 async function countAlreadyMailed(db: Kysely<Database>, vertical: Vertical): Promise<number> {

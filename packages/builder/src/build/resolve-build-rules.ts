@@ -25,6 +25,7 @@ export interface SegmentSettings {
   template: string;
   landingPage: string;
   subject?: string | undefined;
+  data?: Record<string, unknown> | undefined;
   enabled?: boolean | undefined;
 }
 
@@ -37,6 +38,7 @@ export interface VerticalSettings {
   morningHour?: number | undefined;
   morningMinute?: number | undefined;
   defaultTimeZone?: string | undefined;
+  templateData?: Record<string, unknown> | undefined;
   segments?: Record<string, SegmentSettings> | undefined;
   disabledSegments?: readonly string[] | undefined;
 }
@@ -81,6 +83,8 @@ export interface BuildRules {
   morningHour: number;
   morningMinute: number;
   defaultZone: ZoneGroup;
+  /** Build-time values every template of the vertical reads (sender, …). */
+  templateData: Record<string, unknown>;
 }
 
 /** Default send_at margin: Listmonk rejects a past send_at, and a cron may run late. */
@@ -102,7 +106,7 @@ export function resolveBuildRules(
   const problems: string[] = [];
   const merged = new Map<string, SegmentDefinition>();
   for (const [id, s] of Object.entries(DEFAULT_SEGMENTS[vertical]))
-    merged.set(id, { id, ...s, enabled: true });
+    merged.set(id, { id, ...s, enabled: s.enabled ?? true });
   for (const [id, s] of Object.entries(v.segments ?? {}))
     merged.set(id, { id, ...s, enabled: s.enabled ?? true });
   for (const id of v.disabledSegments ?? []) {
@@ -176,5 +180,6 @@ export function resolveBuildRules(
     morningHour: v.morningHour ?? 9,
     morningMinute: v.morningMinute ?? 0,
     defaultZone: zone as ZoneGroup,
+    templateData: v.templateData ?? {},
   };
 }

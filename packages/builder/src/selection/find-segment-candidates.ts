@@ -24,6 +24,8 @@ export interface AudienceCandidate extends Candidate {
   /** The date column a date-window segment selected on. */
   windowDate: IsoDate | null;
   attributes: JsonObject;
+  /** Vertical-specific columns templates read (healthcare: clia, clia_expires, revalidation_due). */
+  extra: JsonObject;
 }
 
 /** Where one segment's walk is. */
@@ -44,6 +46,7 @@ interface CandidateRow {
   zip: string | null;
   window_date: IsoDate | null;
   attributes: JsonObject;
+  extra: JsonObject;
   suppressed: boolean;
   domain_suppressed: boolean;
   deactivated: boolean;
@@ -90,10 +93,14 @@ export async function findSegmentCandidates(
             and coalesce(c.attributes ->> 'reactivated_at', '') < c.deactivated_at::text)`
       : sql`false`;
 
+  const extra =
+    vertical === 'healthcare'
+      ? sql`jsonb_build_object('clia', c.clia_number, 'clia_expires', c.clia_expires, 'revalidation_due', c.revalidation_due)`
+      : sql`'{}'::jsonb`;
   const result = await sql<CandidateRow>`
     select ${key}::text as key, c.email, c.email_domain, c.mx_provider, c.email_verify_result,
       ${sql.ref(`c.${t.name}`)} as name, ${sql.ref(`c.${t.state}`)} as state, ${sql.ref(`c.${t.zip}`)} as zip,
-      ${windowDate} as window_date, c.attributes,
+      ${windowDate} as window_date, c.attributes, ${extra} as extra,
       exists (select 1 from suppressions s where s.email = lower(c.email)) as suppressed,
       exists (select 1 from suppressed_domains d where d.domain = c.email_domain) as domain_suppressed,
       ${deactivated} as deactivated,
@@ -123,6 +130,7 @@ export async function findSegmentCandidates(
       zip: r.zip,
       windowDate: r.window_date,
       attributes: r.attributes ?? {},
+      extra: r.extra ?? {},
     }),
   );
   return { rows, complete: rows.length < page.limit };

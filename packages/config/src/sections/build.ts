@@ -62,6 +62,10 @@ export const SegmentSection = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'a landing page is an order slug like mcs150-update')
     .describe('Order page slug: lp_link = <siteUrl>/order/<slug>?dot=… (no fallback page)'),
   subject: z.string().min(1).max(500).optional().describe('Campaign subject (default: from the template)'),
+  data: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Build-time values for this segment\'s template, e.g. {"deficiency": {"title": …}}'),
   enabled: z.boolean().default(true),
 });
 
@@ -81,7 +85,19 @@ export const VerticalSection = z.strictObject({
     .describe('Coupon code appended to lp_link as &code='),
   morningHour: z.number().int().min(0).max(23).optional().describe('Local hour campaigns start (default 9)'),
   morningMinute: z.number().int().min(0).max(59).optional(),
-  defaultTimeZone: z.string().min(1).optional().describe('IANA zone for recipients with no usable state'),
+  defaultTimeZone: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Zone group for recipients with no usable state (eastern, central, mountain, pacific, …; default central)',
+    ),
+  templateData: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      'Build-time values every template of the vertical reads, e.g. "sender": {name, street, city, state, zip, reply_to, disclaimer} (the CAN-SPAM postal address)',
+    ),
   segments: z
     .record(SEGMENT_ID, SegmentSection)
     .optional()

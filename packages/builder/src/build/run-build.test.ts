@@ -1,0 +1,242 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '@mailramp/db';
+import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createListmonkClient } from '@mailramp/listmonk';
+import { createListmonkStandIn, type Fault, type ListmonkStandIn } from '@mailramp/listmonk/testing';
+import { createDomainFamilies } from '@mailramp/mailbox';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { seedDemoAudience } from '../demo/seed-demo-audience.js';
+import { createListmonkPort } from '../push/create-listmonk-port.js';
+import { createTemplateRenderer } from '../push/create-template-renderer.js';
+import { DEFAULT_SEGMENTS } from '../segments/default-segments.js';
+import { loadTemplateSet, type TemplateSet } from '../template/load-template-set.js';
+import { resolveBuildRules } from './resolve-build-rules.js';
+import { runBuild } from './run-build.js';
+
+const DATE = '2026-06-22';
+const now = () => new Date('2026-06-22T06:00:00Z');
+
+const REPO_TEMPLATES = new URL('../../../../templates', import.meta.url).pathname;
+const SENDER = {
+  name: 'Example Compliance',
+  street: '1200 Commerce Drive, Suite 300',
+  city: 'Denver',
+  state: 'CO',
+  zip: '80202',
+  reply_to: 'compliance@example.com',
+  disclaimer: 'Example Compliance is a private filing service, not affiliated with FMCSA.',
+};
+const rules = resolveBuildRules(
+  'trucking',
+  { verticals: { trucking: { fromEmail: 'Compliance <c@example.com>', templateData: { sender: SENDER } } } },
+  createDomainFamilies(),
+);
+
+let templates: TemplateSet;
+let brokenDir: string;
+beforeAll(async () => {
+  templates = await loadTemplateSet(REPO_TEMPLATES);
+  brokenDir = mkdtempSync(join(tmpdir(), 'mailramp-templates-'));
+  mkdirSync(join(brokenDir, 'trucking'));
+  writeFileSync(
+    join(brokenDir, 'trucking', 'no-unsubscribe.html'),
+    '---\nsubject: Hi\n---\n<p>Hi {{ .Subscriber.Name }}</p>\n',
+  );
+});
+afterAll(() => rmSync(brokenDir, { recursive: true, force: true }));
+
+describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (engine) => {
+  let t: TestDatabase;
+  let listmonk: ListmonkStandIn;
+  afterEach(async () => {
+    await listmonk?.close();
+    await t?.destroy();
+  });
+
+  async function setUp(): Promise<void> {
+    t = await createTestDatabase({ engine });
+    await seedDemoAudience(t.db, { carriers: 1500, providers: 0, today: DATE });
+    // Count every change of listmonk_sent_at: "stamped exactly once" is checked, not assumed.
+    await sql`create table stamp_log (dot_number bigint, at timestamptz)`.execute(t.db);
+    await sql`create function log_stamp() returns trigger language plpgsql as $$
+      begin insert into stamp_log values (new.dot_number, new.listmonk_sent_at); return new; end $$`.execute(
+      t.db,
+    );
+    await sql`create trigger log_stamp after update of listmonk_sent_at on fmcsa_carriers for each row
+      when (old.listmonk_sent_at is distinct from new.listmonk_sent_at) execute function log_stamp()`.execute(
+      t.db,
+    );
+    listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
+  }
+
+  function deps(set: TemplateSet = templates) {
+    const client = createListmonkClient({
+      url: listmonk.url,
+      username: listmonk.username,
+      token: listmonk.token,
+      now,
+      pollIntervalMs: 5,
+      timeoutMs: 2_000,
+      retry: { attempts: 1 },
+    });
+    return { listmonk: createListmonkPort(client), renderer: createTemplateRenderer(set) };
+  }
+
+  const request = { vertical: 'trucking' as const, date: DATE, warmupDay: 12, now };
+
+  /** Every selected recipient is in exactly one scheduled campaign and stamped exactly once. */
+  async function expectConsistent(selected: number): Promise<void> {
+    const ledger = await t.db.selectFrom('send_ledger').selectAll().where('build_date', '=', DATE).execute();
+    expect(ledger).toHaveLength(selected);
+    expect(ledger.every((r) => r.state === 'scheduled')).toBe(true);
+    const campaigns = [...listmonk.state.campaigns.values()];
+    const names = campaigns.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const c of campaigns) {
+      expect(c.status).toBe('scheduled');
+      expect(c.altbody ?? '').toContain('UnsubscribeURL');
+      expect(c.body).toContain(SENDER.street);
+      expect(c.sendAt!.getTime()).toBeGreaterThan(now().getTime());
+      expect(c.listIds).toHaveLength(1);
+      expect(listmonk.state.lists.get(c.listIds[0]!)?.name).toBe(c.name);
+    }
+    const listOfCampaign = new Map(campaigns.map((c) => [c.listIds[0]!, c.name]));
+    const byEmail = new Map([...listmonk.state.subscribers.values()].map((s) => [s.email, s]));
+    for (const row of ledger) {
+      const sub = byEmail.get(row.email);
+      const inCampaigns = [...(sub?.lists.keys() ?? [])].filter((id) => listOfCampaign.has(id));
+      expect(inCampaigns.map((id) => listOfCampaign.get(id))).toEqual([row.campaign_name]);
+      expect(sub?.attribs).toEqual((row.subscriber as { attribs: unknown }).attribs);
+    }
+    const stamps = await sql<{ dot_number: number; n: number }>`
+      select dot_number, count(*)::int as n from stamp_log group by dot_number`.execute(t.db);
+    expect(stamps.rows).toHaveLength(selected);
+    expect(stamps.rows.every((r) => r.n === 1)).toBe(true);
+    const keys = new Set(ledger.map((r) => Number(r.recipient_key)));
+    expect(stamps.rows.every((r) => keys.has(r.dot_number))).toBe(true);
+  }
+
+  it('a live build creates scheduled campaigns with an altbody and a future send_at, stamps, and records the run', async () => {
+    await setUp();
+    const result = await runBuild(t.db, rules, request, deps());
+    expect(result.status).toBe('succeeded');
+    expect(result.plan.recipients.length).toBeGreaterThan(50);
+    expect(result.stamped).toBe(result.plan.recipients.length);
+    await expectConsistent(result.plan.recipients.length);
+    const run = await t.db.selectFrom('build_runs').selectAll().executeTakeFirstOrThrow();
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      vertical: 'trucking',
+      build_date: DATE,
+      dry_run: false,
+    });
+    expect(run.counts).toMatchObject({ stamped: result.stamped, failedCampaigns: 0 });
+
+    // Re-running the date finds nothing left to do and duplicates nothing.
+    const again = await runBuild(t.db, rules, request, deps());
+    expect(again.campaigns).toHaveLength(0);
+    await expectConsistent(result.plan.recipients.length);
+  });
+
+  const faults: Array<[string, Fault | 'import-batch' | 'stamp']> = [
+    ['list', { method: 'POST', path: '/api/lists', kind: 'status', status: 500, times: 2 }],
+    ['import', { method: 'POST', path: '/api/import/subscribers', kind: 'status', status: 500, times: 2 }],
+    ['import (failed mid-way)', 'import-batch'],
+    ['create', { method: 'POST', path: '/api/campaigns', kind: 'status', status: 500, times: 2 }],
+    [
+      'schedule',
+      { method: 'PUT', path: /^\/api\/campaigns\/\d+\/status$/, kind: 'status', status: 500, times: 2 },
+    ],
+    [
+      'schedule (accepted, answer lost)',
+      { method: 'PUT', path: /^\/api\/campaigns\/\d+\/status$/, kind: 'drop', times: 1 },
+    ],
+    ['stamp', 'stamp'],
+  ];
+
+  it.each(faults)(
+    'a fault at %s, then a re-run: every recipient in exactly one scheduled campaign, stamped once',
+    async (_, fault) => {
+      await setUp();
+      if (fault === 'import-batch') {
+        listmonk.setImportSpeed({ batchSize: 5, batchDelayMs: 2 });
+        listmonk.failImportAtNextBatch();
+      } else if (fault === 'stamp') {
+        // A sequence survives the rollback, so exactly the first stamp fails.
+        await sql`create sequence break_stamp_seq`.execute(t.db);
+        await sql`create function break_stamp() returns trigger language plpgsql as $$
+        begin if nextval('break_stamp_seq') = 1 then raise exception 'disk full'; end if; return new; end $$`.execute(
+          t.db,
+        );
+        await sql`create trigger break_stamp before update of listmonk_sent_at on fmcsa_carriers
+        for each statement execute function break_stamp()`.execute(t.db);
+      } else {
+        listmonk.injectFault(fault);
+      }
+      const first = await runBuild(t.db, rules, request, deps());
+      expect(first.status).toBe('failed');
+      const failed = first.campaigns.filter((c) => c.state === 'failed');
+      expect(failed.length).toBeGreaterThan(0);
+      // Nothing is stamped without a scheduled campaign.
+      const stampedEarly = await sql<{ n: number }>`select count(*)::int as n from stamp_log`.execute(t.db);
+      expect(stampedEarly.rows[0]?.n).toBe(first.stamped);
+      const run1 = await t.db.selectFrom('build_runs').select(['status', 'error']).executeTakeFirstOrThrow();
+      expect(run1.status).toBe('failed');
+      expect(run1.error).toContain(failed[0]!.name);
+
+      listmonk.clearFaults();
+      const second = await runBuild(t.db, rules, request, deps());
+      expect(second.campaigns.filter((c) => c.state === 'failed')).toEqual([]);
+      expect(second.status).toBe('succeeded');
+      expect(second.resumed).toBeGreaterThan(0);
+      expect(second.plan.recipients).toHaveLength(0);
+      await expectConsistent(first.plan.recipients.length);
+    },
+  );
+
+  it('a lint error stops the build before Listmonk is touched: nothing pushed, nothing written but a failed run', async () => {
+    await setUp();
+    const broken = resolveBuildRules(
+      'trucking',
+      {
+        verticals: {
+          trucking: {
+            segments: { mcs150: { ...DEFAULT_SEGMENTS.trucking.mcs150!, template: 'no-unsubscribe' } },
+          },
+        },
+      },
+      createDomainFamilies(),
+    );
+    const set = await loadTemplateSet(brokenDir);
+    await expect(
+      runBuild(t.db, broken, { ...request, onlySegment: 'mcs150' }, deps(set)),
+    ).rejects.toMatchObject({ code: 'TEMPLATE_LINT_FAILED' });
+    expect(listmonk.state.lists.size).toBe(0);
+    expect(listmonk.state.campaigns.size).toBe(0);
+    expect(await t.db.selectFrom('send_ledger').selectAll().execute()).toHaveLength(0);
+    expect(await t.db.selectFrom('build_runs').select('status').execute()).toEqual([{ status: 'failed' }]);
+  });
+
+  it.runIf(engine === 'postgres')(
+    'two builds of one vertical never run at once (advisory lock)',
+    async () => {
+      await setUp();
+      const second = connect({ url: t.url, poolSize: 1 });
+      try {
+        await second.connection().execute(async (holder) => {
+          await sql`select pg_advisory_lock(7323100, 1)`.execute(holder);
+          await expect(runBuild(t.db, rules, request, deps())).rejects.toMatchObject({
+            code: 'BUILD_LOCKED',
+          });
+          await sql`select pg_advisory_unlock(7323100, 1)`.execute(holder);
+        });
+        expect(listmonk.state.lists.size).toBe(0);
+      } finally {
+        await second.destroy();
+      }
+    },
+  );
+});

@@ -1,0 +1,406 @@
+import type { Database, JsonObject } from '@mailramp/db';
+import { type Kysely, sql } from 'kysely';
+import { planFilingTouch } from '../calendar/plan-filing-touch.js';
+import { BuilderError } from '../errors.js';
+import type {
+  CampaignRenderer,
+  ImportSubscriber,
+  ListmonkPort,
+  RenderedCampaign,
+} from '../push/listmonk-port.js';
+import { planCampaignData } from '../push/plan-campaign-data.js';
+import { planSendTimes } from '../schedule/plan-send-times.js';
+import { isZoneGroup, type ZoneGroup } from '../schedule/time-zones.js';
+import { VERTICALS } from '../segments/default-segments.js';
+import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
+import { createBuildRun, finishBuildRun } from './build-runs-repository.js';
+import {
+  insertLedgerEntries,
+  type LedgerRecord,
+  listUnfinishedLedger,
+  stampScheduledCampaign,
+  updateLedgerCampaign,
+} from './ledger-repository.js';
+import { type BuildPlan, type BuildRequest, planBuild } from './plan-build.js';
+import type { BuildRules } from './resolve-build-rules.js';
+
+/** The push steps, in order; a fault at any of them leaves the rows for a re-run to resume. */
+export const PUSH_STEPS = ['list', 'import', 'create', 'schedule', 'stamp'] as const;
+export type PushStep = (typeof PUSH_STEPS)[number];
+
+/** What happened to one campaign. */
+export interface CampaignOutcome {
+  name: string;
+  segment: string;
+  zone: string;
+  sendAt: Date;
+  recipients: number;
+  listId?: number | undefined;
+  campaignId?: number | undefined;
+  state: 'scheduled' | 'failed';
+  /** The step that failed, and why. */
+  failedAt?: PushStep | undefined;
+  error?: string | undefined;
+  /** Rows resumed from an earlier run of the date. */
+  resumed: boolean;
+}
+
+/** Progress and per-campaign outcomes, for the app to print (libraries do not print). */
+export type BuildEvent =
+  | { type: 'planned'; plan: BuildPlan; resumed: number }
+  | { type: 'campaign'; outcome: CampaignOutcome; done: number; total: number };
+
+/** What a live build did. */
+export interface BuildResult {
+  runId: number;
+  plan: BuildPlan;
+  /** Rows of earlier runs of the date that this run resumed. */
+  resumed: number;
+  campaigns: CampaignOutcome[];
+  scheduled: number;
+  stamped: number;
+  status: 'succeeded' | 'failed';
+}
+
+/** Ports a live build needs. */
+export interface BuildDeps {
+  listmonk: ListmonkPort;
+  renderer: CampaignRenderer;
+  onEvent?: (event: BuildEvent) => void;
+}
+
+// One advisory lock per vertical: two builds of one vertical never run at once.
+const LOCK_SPACE = 7_323_100;
+
+/**
+ * The daily build: plan, then push every campaign of the date to Listmonk — list, bulk import,
+ * rendered and linted campaign, schedule — and stamp exactly the recipients whose campaign Listmonk
+ * accepted as scheduled. Everything that can be refused (a past send_at, a lint error) is refused
+ * before Listmonk is touched. A failure at a step marks that campaign's rows failed and the others
+ * carry on; re-running the date resumes unfinished rows by name instead of duplicating them.
+ *
+ * @example
+ * const result = await runBuild(db, rules, { vertical: 'trucking', warmupDay: 12, now: () => new Date() }, deps);
+ */
+export async function runBuild(
+  db: Kysely<Database>,
+  rules: BuildRules,
+  request: BuildRequest,
+  deps: BuildDeps,
+): Promise<BuildResult> {
+  const lockId = VERTICALS.indexOf(request.vertical) + 1;
+  return db.connection().execute(async (conn) => {
+    const got = await sql<{
+      ok: boolean;
+    }>`select pg_try_advisory_lock(${LOCK_SPACE}, ${lockId}) as ok`.execute(conn);
+    if (got.rows[0]?.ok !== true) {
+      throw new BuilderError(
+        'BUILD_LOCKED',
+        `another ${request.vertical} build is running (advisory lock held); wait for it to finish, then re-run to resume`,
+      );
+    }
+    try {
+      return await buildLocked(conn, rules, request, deps);
+    } finally {
+      await sql`select pg_advisory_unlock(${LOCK_SPACE}, ${lockId})`.execute(conn);
+    }
+  });
+}
+
+async function buildLocked(
+  db: Kysely<Database>,
+  rules: BuildRules,
+  request: BuildRequest,
+  deps: BuildDeps,
+): Promise<BuildResult> {
+  const date = request.date ?? request.now().toISOString().slice(0, 10);
+  const options: JsonObject = {
+    date,
+    warmupDay: request.warmupDay,
+    onlySegment: request.onlySegment ?? null,
+    maxPerSegment: request.maxPerSegment ?? null,
+    sendHour: request.sendHour ?? null,
+    sendMinute: request.sendMinute ?? null,
+    nextSlot: request.nextSlot ?? false,
+  };
+  const runId = await createBuildRun(db, { vertical: request.vertical, date, options });
+  try {
+    const result = await push(db, rules, { ...request, date }, deps, runId);
+    await finishBuildRun(db, runId, {
+      status: result.status,
+      counts: countsOf(result),
+      error:
+        result.campaigns
+          .filter((c) => c.state === 'failed')
+          .map((c) => `${c.name}: ${c.failedAt}: ${c.error}`)
+          .join('\n') || undefined,
+    });
+    return result;
+  } catch (error) {
+    await finishBuildRun(db, runId, {
+      status: 'failed',
+      counts: {},
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
+}
+
+function countsOf(result: BuildResult): JsonObject {
+  return {
+    selected: result.plan.recipients.length,
+    resumed: result.resumed,
+    campaigns: result.campaigns.length,
+    scheduledCampaigns: result.campaigns.filter((c) => c.state === 'scheduled').length,
+    failedCampaigns: result.campaigns.filter((c) => c.state === 'failed').length,
+    stamped: result.stamped,
+    excluded: result.plan.excluded,
+    capsHit: result.plan.capsHit as unknown as JsonObject,
+  };
+}
+
+interface CampaignWork {
+  name: string;
+  segment: string;
+  zone: ZoneGroup;
+  sendAt: Date;
+  rows: LedgerRecord[];
+  rendered?: RenderedCampaign;
+  resumed: boolean;
+}
+
+async function push(
+  db: Kysely<Database>,
+  rules: BuildRules,
+  request: BuildRequest & { date: string },
+  deps: BuildDeps,
+  runId: number,
+): Promise<BuildResult> {
+  const vertical = request.vertical;
+  const date = request.date;
+  const earlier = await listUnfinishedLedger(db, vertical, date);
+  const plan = await planBuild(db, rules, request);
+  deps.onEvent?.({ type: 'planned', plan, resumed: earlier.length });
+
+  // Resumed campaigns keep their send_at while it is still ahead; a passed one is re-slotted with
+  // this run's flags (or refused, naming the fixes) — all before Listmonk is touched.
+  const work = new Map<string, CampaignWork>();
+  for (const row of earlier) {
+    const w = work.get(row.campaignName);
+    if (w === undefined) {
+      work.set(row.campaignName, {
+        name: row.campaignName,
+        segment: row.segment,
+        zone: isZoneGroup(row.zone) ? row.zone : rules.defaultZone,
+        sendAt: row.sendAt,
+        rows: [row],
+        resumed: true,
+      });
+    } else w.rows.push(row);
+  }
+  const earliest = request.now().getTime() + rules.sendAtMarginMinutes * 60_000;
+  const late = [...work.values()].filter((w) => w.sendAt.getTime() < earliest);
+  if (late.length > 0) {
+    const slots = planSendTimes([...new Set(late.map((w) => w.zone))], {
+      date,
+      morningHour: rules.morningHour,
+      morningMinute: rules.morningMinute,
+      marginMinutes: rules.sendAtMarginMinutes,
+      sendHour: request.sendHour,
+      sendMinute: request.sendMinute,
+      nextSlot: request.nextSlot,
+      now: request.now(),
+    });
+    for (const w of late) w.sendAt = slots.get(w.zone)!.sendAt;
+  }
+  for (const c of plan.campaigns) {
+    work.set(c.name, {
+      name: c.name,
+      segment: c.segment,
+      zone: c.zone,
+      sendAt: c.sendAt,
+      rows: [],
+      resumed: false,
+    });
+  }
+
+  const segments = new Map(rules.segments.map((s) => [s.id, s]));
+  const lintProblems: string[] = [];
+  for (const w of work.values()) {
+    const segment = segments.get(w.segment);
+    if (segment === undefined) {
+      throw new BuilderError(
+        'BUILD_CONFIG',
+        `campaign ${w.name} of an earlier run is for segment ${w.segment}, which is no longer configured; re-enable it to resume`,
+      );
+    }
+    const touch =
+      segment.rule.kind === 'filing_cycle'
+        ? planFilingTouch(date, segment.rule.calendar, segment.rule.touchBusinessDays)
+        : undefined;
+    w.rendered = await deps.renderer.renderCampaign({
+      vertical,
+      segment: w.segment,
+      template: segment.template,
+      subject: segment.subject,
+      data: planCampaignData(segment, { date, touch }, rules.templateData),
+    });
+    for (const e of w.rendered.lintErrors) lintProblems.push(`${w.name} (${segment.template}): ${e}`);
+  }
+  if (lintProblems.length > 0) {
+    throw new BuilderError(
+      'TEMPLATE_LINT_FAILED',
+      `template lint failed; nothing was pushed:\n  ${lintProblems.join('\n  ')}\nfix the template (mailramp lint) and re-run`,
+    );
+  }
+
+  // From here on the ledger holds every recipient before Listmonk sees any of them.
+  await insertLedgerEntries(
+    db,
+    { id: runId, vertical, date, listmonkInstance: rules.listmonkInstance },
+    plan.recipients,
+  );
+  const rows = await listUnfinishedLedger(db, vertical, date);
+  for (const w of work.values()) w.rows = rows.filter((r) => r.campaignName === w.name);
+  for (const w of work.values()) {
+    if (w.rows.some((r) => r.sendAt.getTime() !== w.sendAt.getTime())) {
+      await updateLedgerCampaign(db, { vertical, date, campaignName: w.name }, { sendAt: w.sendAt });
+    }
+  }
+
+  const audience = AUDIENCE_TABLES[vertical];
+  const outcomes: CampaignOutcome[] = [];
+  let stamped = 0;
+  const list = [...work.values()]
+    .filter((w) => w.rows.length > 0)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const w of list) {
+    const outcome = await pushCampaign(db, rules, request, deps.listmonk, w, date);
+    if (outcome.state === 'scheduled') {
+      try {
+        stamped += await stampScheduledCampaign(
+          db,
+          { vertical, date, campaignName: w.name },
+          audience,
+          request.now(),
+        );
+      } catch (error) {
+        outcome.state = 'failed';
+        outcome.failedAt = 'stamp';
+        outcome.error = `${(error as Error).message}; the campaign is scheduled in Listmonk: re-run the date to stamp it`;
+      }
+    }
+    if (outcome.state === 'failed') {
+      await updateLedgerCampaign(db, { vertical, date, campaignName: w.name }, { state: 'failed' }).catch(
+        () => undefined,
+      );
+    }
+    outcomes.push(outcome);
+    deps.onEvent?.({ type: 'campaign', outcome, done: outcomes.length, total: list.length });
+  }
+  return {
+    runId,
+    plan,
+    resumed: earlier.length,
+    campaigns: outcomes,
+    scheduled: outcomes.filter((o) => o.state === 'scheduled').reduce((s, o) => s + o.recipients, 0),
+    stamped,
+    status: outcomes.every((o) => o.state === 'scheduled') ? 'succeeded' : 'failed',
+  };
+}
+
+async function pushCampaign(
+  db: Kysely<Database>,
+  rules: BuildRules,
+  request: BuildRequest,
+  listmonk: ListmonkPort,
+  w: CampaignWork,
+  date: string,
+): Promise<CampaignOutcome> {
+  const where = { vertical: request.vertical, date, campaignName: w.name };
+  const outcome: CampaignOutcome = {
+    name: w.name,
+    segment: w.segment,
+    zone: w.zone,
+    sendAt: w.sendAt,
+    recipients: w.rows.length,
+    state: 'failed',
+    resumed: w.resumed,
+  };
+  let step: PushStep = 'list';
+  try {
+    const tags = ['mailramp', request.vertical, w.segment, date];
+    const existing = await listmonk.findListByName(w.name);
+    const listId = existing?.id ?? (await listmonk.createList(w.name, tags)).id;
+    outcome.listId = listId;
+    await updateLedgerCampaign(db, where, { listId });
+
+    step = 'import';
+    const subscribers: ImportSubscriber[] = w.rows.map((r) => {
+      const s = r.subscriber as { name?: unknown; attribs?: unknown };
+      return {
+        email: r.email,
+        name: typeof s.name === 'string' && s.name !== '' ? s.name : r.email.split('@')[0]!,
+        attribs: (typeof s.attribs === 'object' && s.attribs !== null ? s.attribs : {}) as Record<
+          string,
+          unknown
+        >,
+      };
+    });
+    let campaign = await listmonk.findCampaignByName(w.name);
+    // A campaign already past draft has its recipients: never import into its list again.
+    if (campaign === undefined || campaign.status === 'draft' || campaign.status === 'paused') {
+      await listmonk.importSubscribers(listId, subscribers);
+      await updateLedgerCampaign(db, where, { state: 'imported' });
+    }
+
+    step = 'create';
+    if (campaign?.status === 'cancelled') {
+      throw new Error(
+        `campaign ${w.name} (id ${campaign.id}) was cancelled in Listmonk; its recipients stay unstamped`,
+      );
+    }
+    if (campaign === undefined) {
+      campaign = await listmonk.createCampaign({
+        name: w.name,
+        subject: w.rendered!.subject,
+        listIds: [listId],
+        fromEmail: rules.fromEmail,
+        body: w.rendered!.body,
+        altbody: w.rendered!.altbody,
+        sendAt: w.sendAt,
+        tags,
+      });
+    }
+    outcome.campaignId = campaign.id;
+    await updateLedgerCampaign(db, where, { campaignId: campaign.id });
+
+    step = 'schedule';
+    if (campaign.status === 'draft' || campaign.status === 'paused') {
+      // Listmonk does not re-check send_at on a status change: check it here, right before.
+      const earliest = request.now().getTime() + rules.sendAtMarginMinutes * 60_000;
+      if (w.sendAt.getTime() < earliest) {
+        throw new BuilderError(
+          'SLOT_PASSED',
+          `send_at ${w.sendAt.toISOString()} is no longer ${rules.sendAtMarginMinutes} min ahead; re-run with --next-slot or --send-hour`,
+        );
+      }
+      if (campaign.sendAt === null || campaign.sendAt.getTime() !== w.sendAt.getTime()) {
+        await listmonk.updateCampaignSendAt(campaign.id, [listId], w.sendAt);
+      }
+      campaign = await listmonk.scheduleCampaign(campaign.id);
+    }
+    if (campaign.status !== 'scheduled' && campaign.status !== 'running' && campaign.status !== 'finished') {
+      throw new Error(
+        `Listmonk left campaign ${w.name} (id ${campaign.id}) ${campaign.status}, not scheduled`,
+      );
+    }
+    outcome.state = 'scheduled';
+    outcome.failedAt = undefined;
+    return outcome;
+  } catch (error) {
+    outcome.failedAt = step;
+    outcome.error = error instanceof Error ? error.message : String(error);
+    return outcome;
+  }
+}

@@ -1,0 +1,68 @@
+/** A subscriber as the build imports it: address, name and the attributes templates read. */
+export interface ImportSubscriber {
+  email: string;
+  name: string;
+  attribs: Record<string, unknown>;
+}
+
+/** A campaign as Listmonk reports it. */
+export interface ListmonkCampaignState {
+  id: number;
+  status: 'draft' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'finished';
+  sendAt: Date | null;
+}
+
+/** What the build creates in Listmonk. */
+export interface NewCampaign {
+  name: string;
+  subject: string;
+  listIds: number[];
+  fromEmail?: string | undefined;
+  body: string;
+  altbody: string;
+  sendAt: Date;
+  tags: string[];
+}
+
+/**
+ * The Listmonk operations the push needs, by name so a re-run finds what an interrupted run made.
+ * `createListmonkPort()` implements it over @mailramp/listmonk's client; errors are thrown as they
+ * come (the push records them per campaign).
+ */
+export interface ListmonkPort {
+  findListByName(name: string): Promise<{ id: number } | undefined>;
+  createList(name: string, tags: string[]): Promise<{ id: number }>;
+  /** Bulk-imports (upserts) subscribers into a list and waits until Listmonk has finished. */
+  importSubscribers(listId: number, subscribers: readonly ImportSubscriber[]): Promise<void>;
+  findCampaignByName(name: string): Promise<ListmonkCampaignState | undefined>;
+  /** Creates a draft campaign. */
+  createCampaign(campaign: NewCampaign): Promise<ListmonkCampaignState>;
+  /** Moves a draft's send_at (lists must be re-sent: Listmonk's PUT drops them otherwise). */
+  updateCampaignSendAt(id: number, listIds: number[], sendAt: Date): Promise<void>;
+  /** Asks for status scheduled and returns the status re-read afterwards. */
+  scheduleCampaign(id: number): Promise<ListmonkCampaignState>;
+}
+
+/** A rendered campaign: subject, HTML body, text altbody and the lint findings that block a push. */
+export interface RenderedCampaign {
+  subject: string;
+  body: string;
+  altbody: string;
+  /** Lint errors: a campaign with any is never pushed. */
+  lintErrors: string[];
+}
+
+/** What a campaign is rendered from. */
+export interface CampaignToRender {
+  vertical: string;
+  segment: string;
+  template: string;
+  subject?: string | undefined;
+  /** Campaign-level build data ({@link planCampaignData}); per-recipient values stay Listmonk tags. */
+  data: Record<string, unknown>;
+}
+
+/** Renders a campaign's body, altbody and subject and lints them (templates/ + template lint). */
+export interface CampaignRenderer {
+  renderCampaign(campaign: CampaignToRender): Promise<RenderedCampaign>;
+}
