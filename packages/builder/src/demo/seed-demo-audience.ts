@@ -68,6 +68,8 @@ export async function seedDemoAudience(
     options.onProgress?.(done, total);
   }
   const suppressions = await insertSuppressions(db, [...carriers, ...providers], options.seed ?? 7);
+  // Fresh statistics, so the first build plans against the seeded sizes, not empty tables.
+  await sql`analyze fmcsa_carriers, hc_providers, suppressions, suppressed_domains`.execute(db);
   return { carriers: insertedCarriers, providers: insertedProviders, suppressions };
 }
 
