@@ -1,3 +1,4 @@
+import { resolveMx } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { type CommandRunner, createProcessRunner } from '@mailramp/ops';
 
@@ -14,6 +15,8 @@ export interface CliIo {
   runner: CommandRunner;
   /** Reads a host file (master.cf, stamp files) as UTF-8. */
   readTextFile: (path: string) => Promise<string>;
+  /** MX look-ups (node:dns); tests pass a resolver of their own. */
+  resolveMx?: (domain: string) => Promise<Array<{ exchange: string; priority: number }>>;
 }
 
 /** The real process's streams, environment and clock. */
@@ -27,6 +30,7 @@ export function processIo(): CliIo {
     now: () => new Date(),
     runner: createProcessRunner(),
     readTextFile: (path) => readFile(path, 'utf8'),
+    resolveMx: (domain) => resolveMx(domain),
   };
 }
 

@@ -124,4 +124,29 @@ describe.each(testEngines())('mailramp audience on %s', (engine) => {
     );
     expect(JSON.parse(verify.out())).toMatchObject({ kind: 'verification', updated: 1 });
   });
+
+  it('classify-mx tags untagged rows through the injected resolver, one look-up per domain', async () => {
+    const asked: string[] = [];
+    const io = captureIo({
+      resolveMx: async (domain) => {
+        asked.push(domain);
+        if (domain === 'acmehauling.com') return [{ exchange: 'aspmx.l.google.com', priority: 1 }];
+        throw Object.assign(new Error(`queryMx ENOTFOUND ${domain}`), { code: 'ENOTFOUND' });
+      },
+    });
+    expect(await runCli([...args, 'audience', 'classify-mx', '--json', '--vertical', 'trucking'], io)).toBe(
+      EXIT.OK,
+    );
+    const result = JSON.parse(io.out()) as {
+      domains: number;
+      lookups: number;
+      byOperator: Record<string, number>;
+    };
+    expect(result.byOperator.google).toBe(1);
+    expect(result.lookups).toBe(result.domains);
+    expect(new Set(asked).size).toBe(asked.length);
+    const again = captureIo({ resolveMx: async () => [] });
+    expect(await runCli([...args, 'audience', 'classify-mx', '--json'], again)).toBe(EXIT.OK);
+    expect(JSON.parse(again.out())).toMatchObject({ domains: 0, lookups: 0 });
+  });
 });

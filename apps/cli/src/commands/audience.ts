@@ -7,17 +7,27 @@ import {
   importLabs,
   importProviders,
   importVerification,
+  tagMxProviders,
   VERTICALS,
   type Vertical,
 } from '@mailramp/builder';
 import type { Database } from '@mailramp/db';
+import { createMxClassifier, extendOperatorTable } from '@mailramp/mailbox';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Kysely } from 'kysely';
 import type { CliContext } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { createProgress, printJson, say } from '../output.js';
 import { type ImportFlags, importProgress, openImportFile, reportImport } from './audience-files.js';
 
 interface PivotFlags extends ImportFlags {
   yearPivot?: number;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+  return n;
 }
 
 function parsePivot(value: string): number {
@@ -130,4 +140,57 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       runImport('verification', file, flags, importVerification),
     ),
   );
+
+  audience
+    .command('classify-mx')
+    .description(
+      'fill mx_provider for rows that have none: one MX look-up per distinct recipient domain (every MX host must match one operator); failed look-ups stay untagged for the next run',
+    )
+    .addOption(new Option('--vertical <vertical>', 'only this audience').choices(VERTICALS))
+    .option('--limit <n>', 'at most this many domains', (v) => parseCount(v))
+    .option('--concurrency <n>', 'parallel look-ups (default 8)', (v) => parseCount(v))
+    .option('--dry-run', 'look up and count, write nothing')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--quiet', 'no progress output')
+    .action(
+      ctx.action(
+        async (opts: {
+          vertical?: Vertical;
+          limit?: number;
+          concurrency?: number;
+          dryRun?: boolean;
+          json?: boolean;
+          quiet?: boolean;
+        }) => {
+          const resolve = ctx.io.resolveMx;
+          if (resolve === undefined) throw new CliError(EXIT.INTERNAL, 'no MX resolver available');
+          const config = await ctx.config();
+          const classifier = createMxClassifier({
+            resolveMx: resolve,
+            table: extendOperatorTable(config.mailbox.operators),
+          });
+          const progress = createProgress(ctx.io, 'classify-mx', { quiet: opts.quiet === true });
+          const result = await tagMxProviders(await ctx.db(), {
+            classifier,
+            ...(opts.vertical === undefined
+              ? {}
+              : { tables: [opts.vertical === 'trucking' ? 'fmcsa_carriers' : 'hc_providers'] as const }),
+            ...(opts.limit === undefined ? {} : { limit: opts.limit }),
+            ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+            dryRun: opts.dryRun === true,
+            onProgress: (done, total) => progress.update(done, total),
+          }).finally(() => progress.done());
+          if (opts.json) printJson(ctx.io, result);
+          const ops = Object.entries(result.byOperator)
+            .sort((a, b) => b[1] - a[1])
+            .map(([op, n]) => `${op} ${n}`)
+            .join(', ');
+          say(
+            ctx.io,
+            `${result.dryRun ? 'dry run (nothing stored): ' : ''}${result.domains} domains, ${result.lookups} look-ups, ${result.rowsTagged} rows tagged${ops === '' ? '' : ` (${ops})`}; ${result.failed.length} look-ups failed (left untagged)`,
+          );
+          return result.failed.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+        },
+      ),
+    );
 }
