@@ -16,8 +16,14 @@ import {
   type AudienceCandidate,
   type DatedSegment,
   findSegmentCandidates,
+  listOperators,
 } from '../selection/find-segment-candidates.js';
-import { type CapsHit, planSelection, type SegmentCandidates } from '../selection/plan-selection.js';
+import {
+  type CapsHit,
+  operatorKeyOf,
+  planSelection,
+  type SegmentCandidates,
+} from '../selection/plan-selection.js';
 import { type LedgerEntry, summarizeLedgerDay } from './ledger-repository.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
@@ -142,14 +148,37 @@ export async function planBuild(
   for (const s of dated)
     pools.set(s.definition.id, { rows: [], complete: want === 0, limit: Math.max(64, want * 2) });
 
+  // The walk reads only rows some cap would still take: operators that are held, capped at 0 or
+  // already full are left out in SQL, so plan time follows the recipients selected.
+  const present = want === 0 ? { operators: [], unclassified: false } : await listOperators(db, vertical);
+  const roomOf = (op: string | null, taken: ReadonlyMap<string, number>): boolean =>
+    (op === null || !held.has(op)) && capOf(op) - (taken.get(operatorKeyOf(op)) ?? 0) > 0;
+  let taken: Map<string, number> = new Map(Object.entries(today.byOperator));
   let selection: ReturnType<typeof planSelection<AudienceCandidate>>;
   let fetchIds = want === 0 ? [] : dated.map((s) => s.definition.id);
   for (;;) {
+    const operators = {
+      open: present.operators.filter((op) => roomOf(op, taken)),
+      unclassified: present.unclassified && roomOf(null, taken),
+    };
     for (const id of fetchIds) {
       const pool = pools.get(id)!;
+      if (operators.open.length === 0 && !operators.unclassified && pool.limit !== Math.max(64, want * 2)) {
+        pool.complete = true;
+        continue;
+      }
+      // The first page also reads held operators' rows, so the plan counts their exclusions
+      // (Yahoo family, Google consumer…) among the rows it examined; later pages skip them.
+      const first = pool.limit === Math.max(64, want * 2);
       const page = await findSegmentCandidates(db, vertical, date, dated, id, {
         after: pool.rows.at(-1)?.key,
         limit: pool.limit,
+        operators: first
+          ? {
+              ...operators,
+              open: [...operators.open, ...[...held].filter((op) => present.operators.includes(op))],
+            }
+          : operators,
       });
       pool.rows.push(...page.rows);
       pool.complete = page.complete;
@@ -166,6 +195,11 @@ export async function planBuild(
     });
     if (selection.starved.length === 0) break;
     fetchIds = selection.starved;
+    taken = new Map(Object.entries(today.byOperator));
+    for (const { candidate } of selection.selected) {
+      const k = operatorKeyOf(candidate.operator);
+      taken.set(k, (taken.get(k) ?? 0) + 1);
+    }
   }
 
   const byId = new Map(dated.map((s) => [s.definition.id, s]));

@@ -33,6 +33,11 @@ export interface SegmentPage {
   /** Return rows with a key after this one (key order). */
   after?: string | undefined;
   limit: number;
+  /**
+   * Only rows of these operators (and, when `unclassified`, rows with no operator yet): the walk
+   * never reads rows no cap would take — held operators, cap 0, caps already full.
+   */
+  operators?: { open: readonly string[]; unclassified: boolean } | undefined;
 }
 
 interface CandidateRow {
@@ -81,6 +86,15 @@ export async function findSegmentCandidates(
       : t.key === 'dot_number'
         ? sql`${key} > ${Number(page.after)}`
         : sql`${key} > ${page.after}`;
+  const ops = page.operators;
+  const operatorFilter =
+    ops === undefined
+      ? sql`true`
+      : ops.open.length === 0
+        ? ops.unclassified
+          ? sql`c.mx_provider is null`
+          : sql`false`
+        : sql`(c.mx_provider = any(${sql.val([...ops.open])}::text[])${ops.unclassified ? sql` or c.mx_provider is null` : sql``})`;
   const touch = segment.touch ?? null;
   const cycle = touch?.cycle ?? '';
   const windowDate =
@@ -109,7 +123,7 @@ export async function findSegmentCandidates(
       exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.recipient_key = ${key}::text
         and l.build_date = ${date}::date and l.state <> 'reset') as in_todays_build
     from ${sql.table(t.table)} as c
-    where ${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${after}
+    where ${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${after} and ${operatorFilter}
     order by ${key}
     limit ${page.limit}
   `.execute(db);
@@ -202,4 +216,28 @@ function checkColumn(allowed: readonly string[], column: string, segment: string
     );
   }
   return column;
+}
+
+/**
+ * The distinct operators of a vertical's rows (a loose index scan on mx_provider: one index probe
+ * per operator, not a table read), and whether rows with no operator exist.
+ */
+export async function listOperators(
+  db: Kysely<Database>,
+  vertical: Vertical,
+): Promise<{ operators: string[]; unclassified: boolean }> {
+  const t = sql.table(AUDIENCE_TABLES[vertical].table);
+  const result = await sql<{ mx_provider: string }>`
+    with recursive ops as (
+      (select mx_provider from ${t} where mx_provider is not null order by mx_provider limit 1)
+      union all
+      select (select c.mx_provider from ${t} c where c.mx_provider > ops.mx_provider order by c.mx_provider limit 1)
+      from ops where ops.mx_provider is not null
+    )
+    select mx_provider from ops where mx_provider is not null
+  `.execute(db);
+  const nulls = await sql<{ found: boolean }>`
+    select exists (select 1 from ${t} where mx_provider is null and listmonk_sent_at is null and email is not null) as found
+  `.execute(db);
+  return { operators: result.rows.map((r) => r.mx_provider), unclassified: nulls.rows[0]?.found === true };
 }
