@@ -3,6 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import {
   BuilderError,
   formatLintFindings,
+  getTemplate,
   LINT_FORMATS,
   LINT_RULES,
   type LintFormat,
@@ -81,7 +82,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
         ) => {
           const dir = resolve(ctx.io.cwd, await templatesDirOf(ctx, opts.templatesDir));
           const set = await loadTemplateSet(dir);
-          const name = templateName(template, dir, ctx.io.cwd);
+          const name = getTemplate(set, templateName(template, dir, ctx.io.cwd)).name;
           const data =
             opts.data === undefined ? set.samples.get(name) : await readData(resolve(ctx.io.cwd, opts.data));
           if (data === undefined) {

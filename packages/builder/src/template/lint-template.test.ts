@@ -65,8 +65,12 @@ describe('lintTemplate', () => {
     else expect(found).toContain(rule);
   });
 
-  it('reports a partial that does not exist when partials are known', () => {
+  it('reports a partial that does not exist when partials are known, also inside a layout block', () => {
     expect(rules(`{{> nope }}${FOOTER}`, { partials: new Map() })).toEqual(['build-syntax']);
+    expect(rules(`{{#> layout }}{{> nope }}{{/layout}}${FOOTER}`, { partials: new Map() })).toEqual([
+      'build-syntax',
+      'build-syntax',
+    ]);
   });
 
   it('finds the unsubscribe link in an included partial', () => {

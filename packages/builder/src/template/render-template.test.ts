@@ -83,6 +83,23 @@ describe('renderTemplate', () => {
     expect(error.message).toMatch(message);
   });
 
+  it('refuses a missing nested value, but not under an optional (null) value', () => {
+    expect(thrown(() => renderTemplate(file('{{ @sender.zip }}'), { sender: {} })).code).toBe(
+      'TEMPLATE_DATA_INVALID',
+    );
+    expect(renderTemplate(file('{{#if @coupon}}{{ @coupon.code }}{{/if}}x'), { coupon: null }).html).toBe(
+      'x',
+    );
+  });
+
+  it('points a missing value used in a partial at the partial file', () => {
+    const partials = new Map([partial('footer', '<p>\n{{ @sender.name }}</p>')]);
+    const error = thrown(() =>
+      renderTemplate(file('{{#if @a}}{{/if}}{{> footer }}'), { a: 1, sender: {} }, { partials }),
+    );
+    expect(error.location).toEqual({ file: 'partials/footer.html', line: 2, column: 4 });
+  });
+
   it('refuses data keys Handlebars reserves', () => {
     expect(thrown(() => renderTemplate(file('x'), { index: 1 })).code).toBe('TEMPLATE_DATA_INVALID');
   });

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { BuilderError } from '../errors.js';
 import { createTagVault, type TagVault } from './create-tag-vault.js';
+import { listUsedPartials } from './list-used-partials.js';
 import { locate, offsetOf } from './locate.js';
 import type { TemplateFile, TemplateSection } from './parse-template-file.js';
 import { scanTemplateTags } from './scan-template-tags.js';
@@ -43,13 +44,17 @@ export function renderTemplate(
   checkData(data, template.path);
   const vault = createTagVault();
   const hb = Handlebars.create();
+  const used = new Set(listUsedPartials(template, options.partials));
+  const sources: Source[] = [];
   for (const [name, partial] of options.partials ?? new Map<string, TemplateFile>()) {
-    hb.registerPartial(name, protect(partial, partial.body, vault));
+    const text = protect(partial, partial.body, vault);
+    if (used.has(partial)) sources.push({ file: partial, section: partial.body, text });
+    hb.registerPartial(name, text);
   }
-  const html = run(hb, template, template.body, data, vault, false);
+  const html = run(hb, template, template.body, data, vault, false, sources);
   const rendered: RenderedTemplate = { html };
   if (template.subject !== undefined) {
-    rendered.subject = run(hb, template, template.subject, data, vault, true);
+    rendered.subject = run(hb, template, template.subject, data, vault, true, sources);
   }
   return rendered;
 }
@@ -86,6 +91,13 @@ function protect(file: TemplateFile, section: TemplateSection, vault: TagVault):
   );
 }
 
+/** A protected text and the file section it came from (to point errors at the right file). */
+interface Source {
+  file: TemplateFile;
+  section: TemplateSection;
+  text: string;
+}
+
 function run(
   hb: typeof Handlebars,
   file: TemplateFile,
@@ -93,14 +105,21 @@ function run(
   data: BuildData,
   vault: TagVault,
   noEscape: boolean,
+  partials: readonly Source[],
 ): string {
-  const text = protect(file, section, vault);
+  const own: Source = { file, section, text: protect(file, section, vault) };
+  for (const source of [own, ...partials]) {
+    try {
+      checkDataPaths(Handlebars.parse(source.text), data);
+    } catch (error) {
+      throw describeHandlebarsError(error, source);
+    }
+  }
   let out: string;
   try {
-    checkDataPaths(Handlebars.parse(text), data);
-    out = hb.compile(text, { strict: true, preventIndent: true, noEscape })({}, { data: { ...data } });
+    out = hb.compile(own.text, { strict: true, preventIndent: true, noEscape })({}, { data: { ...data } });
   } catch (error) {
-    throw describeHandlebarsError(error, file, section, text);
+    throw describeHandlebarsError(error, own, partials);
   }
   return vault.restore(out);
 }
@@ -117,44 +136,62 @@ function checkDataPaths(ast: hbs.AST.Program, data: BuildData): void {
   visitor.PathExpression = (path: hbs.AST.PathExpression) => {
     const root = path.parts[0];
     if (!path.data || path.depth > 0 || root === undefined || HANDLEBARS_DATA.has(root)) return;
-    if (!Object.hasOwn(data, root)) {
-      throw Object.assign(new Error(`"${root}" not defined in build data`), {
-        lineNumber: path.loc.start.line,
-        column: path.loc.start.column,
-      });
+    // Walk the path while the data has objects: a null on the way is an optional value (its
+    // branch does not run), a missing key is a typo.
+    let value: unknown = data;
+    for (const part of path.parts) {
+      if (value === null || value === undefined || typeof value !== 'object') return;
+      if (!Object.hasOwn(value, part)) {
+        throw Object.assign(new Error(`"${part}" not defined in build data`), {
+          lineNumber: path.loc.start.line,
+          column: path.loc.start.column,
+        });
+      }
+      value = (value as Record<string, unknown>)[part];
     }
   };
   visitor.accept(ast);
 }
 
-/** Turns a Handlebars exception into a BuilderError that points at the file, line and column. */
+/**
+ * Turns a Handlebars exception into a BuilderError that points at the file, line and column. A
+ * runtime error carries no file name: it is put in the partial whose text at that line and column
+ * names the missing value, when the template's own text does not.
+ */
 function describeHandlebarsError(
   error: unknown,
-  file: TemplateFile,
-  section: TemplateSection,
-  text: string,
+  own: Source,
+  partials: readonly Source[] = [],
 ): BuilderError {
   const e = error as { message?: string; lineNumber?: number; column?: number };
   const message = e.message ?? String(error);
+  const missingName = /^"([^"]+)" not defined in/.exec(message)?.[1];
+  let source = own;
   let offset = 0;
   if (typeof e.lineNumber === 'number') {
-    offset = offsetOf(text, e.lineNumber, (e.column ?? 0) + 1);
+    const at = (s: Source) => offsetOf(s.text, e.lineNumber ?? 1, (e.column ?? 0) + 1);
+    const names = (s: Source) => {
+      const path = /^[@\w.\-/]+/.exec(s.text.slice(at(s)))?.[0] ?? '';
+      return missingName !== undefined && (path === missingName || path.endsWith(`.${missingName}`));
+    };
+    source = names(own) ? own : (partials.find(names) ?? own);
+    offset = at(source);
   } else {
     const line = /Parse error on line (\d+)/.exec(message)?.[1];
-    if (line !== undefined) offset = offsetOf(text, Number(line), 1);
+    if (line !== undefined) offset = offsetOf(own.text, Number(line), 1);
   }
+  const { file, section, text } = source;
   const at = locate(file.source, section.offset + offset);
   const where = `${file.path}:${at.line}:${at.column}`;
   const location = { file: file.path, ...at };
-  const missing = /^"([^"]+)" not defined in/.exec(message);
-  if (missing !== null) {
-    const path = /^[@\w.\-/]+/.exec(text.slice(offset))?.[0] ?? missing[1] ?? '';
+  if (missingName !== undefined) {
+    const path = /^[@\w.\-/]+/.exec(text.slice(offset))?.[0] ?? missingName;
     const helperCall = !path.startsWith('@') && !path.startsWith('this') && !path.includes('.');
     return new BuilderError(
       helperCall ? 'TEMPLATE_SYNTAX' : 'TEMPLATE_DATA_INVALID',
       helperCall
         ? `${where}: "${path}" is neither a build-time value nor a helper; build-time values are written {{ @name }}`
-        : `${where}: build-time value ${path} is not in the data; add "${missing[1]}" to the build data (or to the template's sample data) — a missing value is never rendered as empty`,
+        : `${where}: build-time value ${path} is not in the data; add "${path.replace(/^@/, '')}" to the build data (or to the template's sample data) — a missing value is never rendered as empty`,
       { cause: error, location },
     );
   }
