@@ -24,15 +24,7 @@ const action = fc.oneof(
   literal.map((l) => `TrackLink "https://example.com/${l}"`),
   literal.map((l) => `TrackLink "https://example.com/${l}" .`),
   fc.tuple(field, literal).map(([f, l]) => `TrackLink (print ${f} "${l}") .`),
-  fc.constantFrom(
-    'TrackView',
-    'UnsubscribeURL',
-    'ManageURL',
-    'OptinURL',
-    'MessageURL',
-    'ArchiveURL',
-    'RootURL',
-  ),
+  fc.constantFrom(...LISTMONK_FUNCTIONS.filter((name) => name === 'TrackView' || name.endsWith('URL'))),
   fc.constantFrom(
     'Date "2006-01-02"',
     'L.T "email.unsub"',
