@@ -1,3 +1,4 @@
+export type { BounceFilter, BouncesApi } from './bounces/create-bounces-api.js';
 export { assertSendAtAhead } from './campaigns/assert-send-at-ahead.js';
 export type { CampaignInput, CampaignPatch, CampaignsApi } from './campaigns/create-campaigns-api.js';
 export {
@@ -34,5 +35,10 @@ export {
   type ListmonkErrorDetails,
 } from './errors.js';
 export type { ListInput, ListsApi } from './lists/create-lists-api.js';
+export { blankMaskedSecrets, SECRET_MASK } from './settings/blank-masked-secrets.js';
+export type { SettingsApi, SettingsUpdate } from './settings/create-settings-api.js';
 export type { ImportApi, ImportResult, ImportSubscribersInput } from './subscribers/create-import-api.js';
+export type { SubscribersApi } from './subscribers/create-subscribers-api.js';
 export { formatImportCsv, type ImportRow } from './subscribers/format-import-csv.js';
+export { CONTENT_PLACEHOLDER, countContentPlaceholders } from './templates/count-content-placeholders.js';
+export type { TemplateInput, TemplatesApi } from './templates/create-templates-api.js';

@@ -9,8 +9,18 @@ export const ListmonkInstanceSection = z.strictObject({
     .optional()
     .describe('v4+: API user name; v2/v3: admin user. Env: LISTMONK_USERNAME.'),
   token: z.string().min(1).optional().describe('v4+: API token; v2/v3: admin password. Env: LISTMONK_TOKEN.'),
-  timeoutMs: z.number().int().positive().default(15_000),
-  concurrency: z.number().int().positive().max(32).default(4),
+  auth: z
+    .enum(['auto', 'token', 'basic'])
+    .default('auto')
+    .describe('auto: `token user:token` (v4+), HTTP Basic when the server turns out to be v2/v3'),
+  timeoutMs: z.number().int().positive().default(15_000).describe('per-request timeout'),
+  concurrency: z.number().int().positive().max(32).default(4).describe('parallel requests when fanning out'),
+  sendAtMarginMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(120_000)
+    .describe('how far ahead a send_at must be when a campaign is scheduled (Listmonk does not check)'),
 });
 
 /** `listmonk`: the Listmonk servers, by name (e.g. trucking, healthcare). */

@@ -57,6 +57,14 @@ export interface CampaignsApi {
    * does not re-check it and would start a past-dated campaign at once.
    */
   changeCampaignStatus(id: number, status: RequestableStatus): Promise<Campaign>;
+  /**
+   * Renders the campaign as Listmonk would (`POST /api/campaigns/:id/preview`), optionally with
+   * another body or template; rendering registers every tracked link, as a send does.
+   */
+  previewCampaign(
+    id: number,
+    override?: { body?: string; contentType?: string; templateId?: number },
+  ): Promise<string>;
   /** `GET /api/campaigns/running/stats` for the given campaigns (all running ones when none). */
   getRunningStats(ids?: number[]): Promise<RunningStats[]>;
 }
@@ -233,6 +241,22 @@ export function createCampaignsApi(core: ClientCore): CampaignsApi {
         schema: z.unknown(),
       });
       return getCampaign(id);
+    },
+
+    async previewCampaign(id, override = {}) {
+      await core.server();
+      const form = new URLSearchParams();
+      if (override.body !== undefined) form.set('body', override.body);
+      if (override.contentType !== undefined) form.set('content_type', override.contentType);
+      if (override.templateId !== undefined) form.set('template_id', String(override.templateId));
+      return core.transport.send({
+        method: 'POST',
+        path: `/api/campaigns/${id}/preview`,
+        form,
+        text: true,
+        schema: z.string(),
+        idempotent: true,
+      });
     },
 
     async getRunningStats(ids = []) {

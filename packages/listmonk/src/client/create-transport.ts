@@ -14,11 +14,15 @@ export interface Call<T> {
   path: string;
   query?: Record<string, string | number | boolean | ReadonlyArray<string | number> | undefined>;
   json?: unknown;
-  form?: FormData;
+  /** A JSON document sent as is (a bare value, for v6 per-key settings). */
+  rawJson?: string;
+  form?: FormData | URLSearchParams;
   /** Schema of `data` in the `{"data": …}` envelope (or of the whole text when `text` is set). */
   schema: z.ZodType<T>;
   /** Safe to repeat: retried on UNAVAILABLE. Defaults to true for GET. */
   idempotent?: boolean;
+  /** Never retried, whatever the method (polling loops that handle failures themselves). */
+  noRetry?: boolean;
   /** Listmonk answers "not found" with 400: set on calls addressing one object by id. */
   notFoundOn400?: boolean;
   /** The reply is not JSON (campaign preview). */
@@ -88,13 +92,14 @@ export function createTransport(options: TransportOptions): Transport {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const auth = authorization();
     if (auth !== undefined) headers.Authorization = auth;
+    if (call.rawJson !== undefined) headers['Content-Type'] = 'application/json';
     let response: { status: number; data: unknown };
     try {
       response = await http.request({
         method: call.method,
         url: call.path,
         params: call.query,
-        data: call.form ?? call.json,
+        data: call.form ?? call.rawJson ?? call.json,
         headers,
         timeout: call.timeoutMs ?? options.timeoutMs,
       });
@@ -128,6 +133,7 @@ export function createTransport(options: TransportOptions): Transport {
           if (!(error instanceof ListmonkError)) throw error;
           // A refused connection never reached Listmonk: safe to repeat whatever the method.
           const retryable =
+            !call.noRetry &&
             error.code === 'UNAVAILABLE' &&
             (idempotent || (error.cause as { code?: string })?.code === 'ECONNREFUSED');
           if (!retryable || n >= options.retry.attempts) {

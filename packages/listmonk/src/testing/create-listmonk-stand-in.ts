@@ -88,6 +88,18 @@ export interface ListmonkStandIn {
   setImportSpeed(speed: { batchSize?: number; batchDelayMs?: number }): void;
   /** Fails the running import at its next batch, as a database error would. */
   failImportAtNextBatch(): void;
+  /**
+   * Records a bounce for an existing subscriber, as Listmonk's bounce processing would (the
+   * `POST /webhooks/bounce` route does the same over HTTP).
+   */
+  addBounce(input: {
+    email: string;
+    type?: 'soft' | 'hard' | 'complaint';
+    campaignId?: number;
+    source?: string;
+    meta?: Record<string, unknown>;
+    createdAt?: Date;
+  }): void;
   /** Resolves when the restart started by the last settings save is over. */
   restarted(): Promise<void>;
   /** True while HTTP is down for a restart. */
@@ -156,6 +168,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
       String(state.appliedSettings['app.root_url'] ?? 'http://localhost:9000').replace(/\/+$/, ''),
     runImport,
     scheduleRestart,
+    hasPermission: (perm) => options.permissions === undefined || options.permissions.includes(perm),
     registerLink(url) {
       let link = state.links.get(url);
       if (link === undefined) {
@@ -308,7 +321,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
 
     tickScheduler();
     const match = routes
-      .filter((r) => r.route.method === record.method)
+      .filter((r) => r.route.method === record.method && (r.route.minMajor ?? 0) <= version.major)
       .map((r) => ({ route: r.route, m: r.regex.exec(url.pathname) }))
       .find((r) => r.m !== null);
     if (match === undefined) {
@@ -443,6 +456,23 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
     },
     failImportAtNextBatch() {
       failNextBatch = true;
+    },
+    addBounce(input) {
+      const wanted = input.email.toLowerCase();
+      const subscriber = [...state.subscribers.values()].find((s) => s.email.toLowerCase() === wanted);
+      if (subscriber === undefined) throw new Error(`no subscriber ${input.email} in the stand-in`);
+      const id = state.nextId.bounce++;
+      state.bounces.set(id, {
+        id,
+        subscriberId: subscriber.id,
+        campaignId: input.campaignId ?? null,
+        type: input.type ?? 'hard',
+        source: input.source ?? 'api',
+        meta: input.meta ?? {},
+        createdAt: input.createdAt ?? now(),
+      });
+      const campaign = input.campaignId === undefined ? undefined : state.campaigns.get(input.campaignId);
+      if (campaign) campaign.bounces += 1;
     },
     restarted: () => restarting ?? Promise.resolve(),
     isRestarting: () => restarting !== undefined,

@@ -31,6 +31,8 @@ export interface StandInContext {
   runImport(rows: string[][], header: string[], params: ImportParams): void;
   /** Restarts the "server" after a settings save: HTTP goes down, state that lives in memory is lost. */
   scheduleRestart(): void;
+  /** True when the API user holds the permission (all, unless the stand-in was given a list). */
+  hasPermission(perm: string): boolean;
   /** Registers a link URL (the links table), returning its UUID. */
   registerLink(url: string): string;
 }
@@ -50,6 +52,8 @@ export interface StandInRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   pattern: string;
   perm?: string;
+  /** The route exists only from this major version. */
+  minMajor?: number;
   handle(req: StandInRequest, ctx: StandInContext): StandInReply | Promise<StandInReply>;
 }
 

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ListmonkSection } from './listmonk.js';
+
+describe('listmonk config section', () => {
+  it('defaults auth, timeout, concurrency and the send_at margin per instance', () => {
+    const parsed = ListmonkSection.parse({ instances: { trucking: { url: 'https://lists.example.com' } } });
+    expect(parsed.instances.trucking).toEqual({
+      url: 'https://lists.example.com',
+      auth: 'auto',
+      timeoutMs: 15_000,
+      concurrency: 4,
+      sendAtMarginMs: 120_000,
+    });
+  });
+
+  it.each([
+    [{ url: 'https://l.example', auth: 'bearer' }, 'auth'],
+    [{ url: 'https://l.example', sendAtMarginMs: -1 }, 'sendAtMarginMs'],
+    [{ url: 'https://l.example', retries: 3 }, ''],
+    [{ url: 'not a url' }, 'url'],
+  ])('refuses %j', (instance, path) => {
+    const result = ListmonkSection.safeParse({ instances: { trucking: instance } });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path.join('.')).toBe(
+      ['instances', 'trucking', path].filter(Boolean).join('.'),
+    );
+  });
+});

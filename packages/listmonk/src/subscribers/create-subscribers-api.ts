@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { ClientCore } from '../client/client-core.js';
+import { pageOf, type Subscriber, SubscriberSchema } from '../client/schemas.js';
+import type { ImportApi, ImportResult } from './create-import-api.js';
+
+/** The subscriber methods of the client (bulk writes go through the import API). */
+export interface SubscribersApi {
+  /** The subscriber with this address (case-insensitive), or undefined. */
+  findSubscriberByEmail(email: string): Promise<Subscriber | undefined>;
+  /** Subscribers by address, keyed by lower-cased address; absent ones are not in the map. */
+  findSubscribersByEmail(emails: ReadonlyArray<string>): Promise<Map<string, Subscriber>>;
+  /**
+   * Blocklists addresses in bulk (one import in `blocklist` mode): existing subscribers are
+   * blocklisted and unsubscribed from every list, unknown addresses are added as blocklisted, so
+   * Listmonk never mails them.
+   */
+  blocklistEmails(emails: ReadonlyArray<string>): Promise<ImportResult>;
+  /** Blocklists subscribers by id (`PUT /api/subscribers/blocklist`). */
+  blocklistSubscriberIds(ids: ReadonlyArray<number>): Promise<void>;
+}
+
+const CHUNK = 50;
+const SubscriberPage = pageOf(SubscriberSchema);
+
+/** An SQL string literal for Listmonk's `query` (which is SQL): quotes doubled. */
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Creates the subscriber methods. */
+export function createSubscribersApi(core: ClientCore, imports: ImportApi): SubscribersApi {
+  async function lookup(emails: string[]): Promise<Subscriber[]> {
+    const query = `LOWER(subscribers.email) IN (${emails.map((e) => sqlString(e.toLowerCase())).join(', ')})`;
+    const page = await core.transport.send({
+      method: 'GET',
+      path: '/api/subscribers',
+      query: { query, per_page: 'all' },
+      schema: SubscriberPage,
+    });
+    return page.results;
+  }
+
+  const findSubscribersByEmail = async (emails: ReadonlyArray<string>): Promise<Map<string, Subscriber>> => {
+    await core.server();
+    const unique = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))];
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += CHUNK) chunks.push(unique.slice(i, i + CHUNK));
+    const found = await Promise.all(chunks.map((chunk) => core.limit(() => lookup(chunk))));
+    return new Map(found.flat().map((s) => [s.email.toLowerCase(), s]));
+  };
+
+  return {
+    findSubscribersByEmail,
+    async findSubscriberByEmail(email) {
+      return (await findSubscribersByEmail([email])).get(email.trim().toLowerCase());
+    },
+    blocklistEmails(emails) {
+      return imports.importSubscribers({
+        rows: emails.map((email) => ({ email })),
+        listIds: [],
+        mode: 'blocklist',
+      });
+    },
+    async blocklistSubscriberIds(ids) {
+      if (ids.length === 0) return;
+      await core.server();
+      await core.transport.send({
+        method: 'PUT',
+        path: '/api/subscribers/blocklist',
+        json: { ids },
+        schema: z.unknown(),
+        idempotent: true,
+      });
+    },
+  };
+}

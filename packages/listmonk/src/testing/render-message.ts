@@ -1,0 +1,75 @@
+import { parseTemplate, renderNodes } from './go-template.js';
+import { rewriteTrackLinks } from './rewrite-track-links.js';
+import type { StandInContext } from './stand-in-http.js';
+import type { StoredCampaign, StoredSubscriber } from './stand-in-state.js';
+
+/** Listmonk's preview subscriber (used when no subscriber is given). */
+export const DUMMY_SUBSCRIBER = {
+  id: 0,
+  uuid: '00000000-0000-0000-0000-000000000000',
+  email: 'demo@listmonk.app',
+  name: 'Demo Subscriber',
+  status: 'enabled' as const,
+  attribs: { city: 'Bengaluru' } as Record<string, unknown>,
+};
+
+/**
+ * Renders a campaign for one subscriber as Listmonk does: the TrackLink rewrite, the campaign
+ * template wrapped around the body, and every tracked URL registered in the links table (which is
+ * what a send, a test or a preview does). Throws TemplateError on a compile or execution error.
+ */
+export function renderMessage(
+  ctx: StandInContext,
+  campaign: StoredCampaign,
+  subscriber: Pick<StoredSubscriber, 'uuid' | 'email' | 'name' | 'status' | 'attribs'> = DUMMY_SUBSCRIBER,
+  override: { body?: string; templateBody?: string | null } = {},
+): string {
+  const root = ctx.rootUrl();
+  const parts = subscriber.name.trim().split(/\s+/);
+  const data = {
+    Subscriber: {
+      UUID: subscriber.uuid,
+      Email: subscriber.email,
+      Name: subscriber.name,
+      FirstName: parts[0] ?? '',
+      LastName: parts.length > 1 ? parts[parts.length - 1] : '',
+      Status: subscriber.status,
+      Attribs: subscriber.attribs,
+    },
+    Campaign: {
+      UUID: campaign.uuid,
+      Name: campaign.name,
+      Subject: campaign.subject,
+      FromEmail: campaign.fromEmail,
+      Attribs: campaign.attribs,
+    },
+  };
+  const sub = subscriber.uuid;
+  const camp = campaign.uuid;
+  const funcs: Record<string, (...args: unknown[]) => unknown> = {
+    TrackLink: (...args) => {
+      if (args.length !== 2) throw new Error(`wrong number of args for TrackLink: want 2 got ${args.length}`);
+      const uuid = ctx.registerLink(String(args[0]));
+      return `${root}/link/${uuid}/${camp}/${sub}`;
+    },
+    TrackView: () => `<img src="${root}/campaign/${camp}/${sub}/px.png" alt="" />`,
+    UnsubscribeURL: () => `${root}/subscription/${camp}/${sub}`,
+    ManageURL: () => `${root}/subscription/form/${camp}/${sub}`,
+    OptinURL: () => `${root}/subscription/optin/${sub}`,
+    MessageURL: () => `${root}/campaign/${camp}/${sub}`,
+    ArchiveURL: () => `${root}/archive`,
+    RootURL: () => root,
+    Date: () => ctx.now().toISOString(),
+    'L.T': (key) => String(key),
+  };
+  const body = parseTemplate(rewriteTrackLinks(override.body ?? campaign.body, ctx.version));
+  const templateSource =
+    override.templateBody !== undefined
+      ? override.templateBody
+      : campaign.templateId === null
+        ? null
+        : (ctx.state.templates.get(campaign.templateId)?.body ?? null);
+  if (templateSource === null) return renderNodes(body, { data, funcs });
+  const wrapper = parseTemplate(rewriteTrackLinks(templateSource, ctx.version));
+  return renderNodes(wrapper, { data, funcs, templates: { content: body } });
+}
