@@ -1,5 +1,6 @@
 import type { ClientCore } from '../client/client-core.js';
-import { type Bounce, BounceSchema, pageOf } from '../client/schemas.js';
+import { PER_PAGE, pageReader, readAllPages } from '../client/read-pages.js';
+import { type Bounce, BounceSchema } from '../client/schemas.js';
 
 /** Which bounces to list. */
 export interface BounceFilter {
@@ -16,37 +17,22 @@ export interface BouncesApi {
   listBounces(filter?: BounceFilter): Promise<Bounce[]>;
 }
 
-const PER_PAGE = 50;
-const BouncePage = pageOf(BounceSchema);
-
 /** Creates the bounce methods. */
 export function createBouncesApi(core: ClientCore): BouncesApi {
   return {
     async listBounces(filter = {}) {
       await core.server();
-      const page = (n: number) =>
-        core.transport.send({
-          method: 'GET',
-          path: '/api/bounces',
-          query: {
-            campaign_id: filter.campaignId,
-            source: filter.source,
-            order_by: 'created_at',
-            order: 'desc',
-            page: n,
-            per_page: PER_PAGE,
-          },
-          schema: BouncePage,
-        });
+      const query = {
+        campaign_id: filter.campaignId,
+        source: filter.source,
+        order_by: 'created_at',
+        order: 'desc',
+      };
+      const page = pageReader(core, '/api/bounces', query, BounceSchema);
+      const since = filter.since?.getTime();
+      if (since === undefined) return readAllPages(core, page);
       const first = await page(1);
       const pages = Math.ceil(first.total / PER_PAGE);
-      const since = filter.since?.getTime();
-      if (since === undefined) {
-        const rest = await Promise.all(
-          Array.from({ length: Math.max(0, pages - 1) }, (_, i) => core.limit(() => page(i + 2))),
-        );
-        return [first, ...rest].flatMap((p) => p.results);
-      }
       // Newest first: read pages in order and stop at the first bounce older than `since`.
       const out: Bounce[] = [];
       let current = first;

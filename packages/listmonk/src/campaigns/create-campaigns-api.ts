@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import type { ClientCore } from '../client/client-core.js';
-import {
-  type Campaign,
-  CampaignSchema,
-  pageOf,
-  type RunningStats,
-  RunningStatsSchema,
-} from '../client/schemas.js';
+import { pageReader, readAllPages } from '../client/read-pages.js';
+import { type Campaign, CampaignSchema, type RunningStats, RunningStatsSchema } from '../client/schemas.js';
 import { ListmonkError } from '../errors.js';
 import { assertSendAtAhead } from './assert-send-at-ahead.js';
 import { planStatusChange, type RequestableStatus } from './plan-status-change.js';
@@ -70,8 +65,6 @@ export interface CampaignsApi {
 }
 
 const FROZEN = new Set(['running', 'cancelled', 'finished']);
-const PER_PAGE = 50;
-const CampaignPage = pageOf(CampaignSchema);
 
 /** Creates the campaign methods. */
 export function createCampaignsApi(core: ClientCore): CampaignsApi {
@@ -199,25 +192,8 @@ export function createCampaignsApi(core: ClientCore): CampaignsApi {
 
     async listCampaigns(filter = {}) {
       await core.server();
-      const page = (n: number) =>
-        core.transport.send({
-          method: 'GET',
-          path: '/api/campaigns',
-          query: {
-            tags: filter.tags,
-            status: filter.status,
-            query: filter.query,
-            page: n,
-            per_page: PER_PAGE,
-          },
-          schema: CampaignPage,
-        });
-      const first = await page(1);
-      const pages = Math.ceil(first.total / PER_PAGE);
-      const rest = await Promise.all(
-        Array.from({ length: Math.max(0, pages - 1) }, (_, i) => core.limit(() => page(i + 2))),
-      );
-      return [first, ...rest].flatMap((p) => p.results);
+      const query = { tags: filter.tags, status: filter.status, query: filter.query };
+      return readAllPages(core, pageReader(core, '/api/campaigns', query, CampaignSchema));
     },
 
     async changeCampaignStatus(id, status) {

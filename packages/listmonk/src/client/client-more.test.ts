@@ -1,51 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ListmonkError } from '../errors.js';
-import {
-  createListmonkStandIn,
-  type ListmonkStandIn,
-  type StandInOptions,
-} from '../testing/create-listmonk-stand-in.js';
-import { createRawApi } from '../testing/stand-in-fetch.js';
-import type { ListmonkClientOptions } from './client-core.js';
-import { createListmonkClient } from './create-listmonk-client.js';
-import type { ListmonkEvent } from './listmonk-event.js';
+import { catchListmonkError, createStandInKit } from '../testing/create-stand-in-kit.js';
 
 // Settings, templates, subscribers, bounces and preview through the real client over real HTTP.
 
-const started: ListmonkStandIn[] = [];
-afterEach(async () => {
-  for (const s of started.splice(0)) await s.close();
-});
-
-async function setup(
-  standInOptions: StandInOptions = {},
-  clientOptions: Partial<ListmonkClientOptions> = {},
-) {
-  const standIn = await createListmonkStandIn({ restartMs: 150, ...standInOptions });
-  started.push(standIn);
-  const events: ListmonkEvent[] = [];
-  const client = createListmonkClient({
-    url: standIn.url,
-    username: standIn.username,
-    token: standIn.token,
-    pollIntervalMs: 10,
-    restartTimeoutMs: 5_000,
-    retry: { baseDelayMs: 1, maxDelayMs: 8 },
-    onEvent: (e) => events.push(e),
-    ...clientOptions,
-  });
-  return { standIn, client, events, api: createRawApi(standIn) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ListmonkError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ListmonkError);
-    return error as ListmonkError;
-  }
-  throw new Error('expected a ListmonkError');
-}
+const kit = createStandInKit({ restartMs: 150 });
+afterEach(() => kit.closeAll());
+const setup = kit.connect;
 
 type Smtp = { password: string };
 
@@ -90,7 +50,7 @@ describe('settings: safe partial update', () => {
 
   it('refuses an unknown key before sending anything', async () => {
     const { client, standIn } = await setup({ version: 6 });
-    const error = await failure(client.updateSettings({ 'app.mesage_rate': 5 }));
+    const error = await catchListmonkError(client.updateSettings({ 'app.mesage_rate': 5 }));
     expect(error.code).toBe('REJECTED');
     expect(error.message).toMatch(/app\.mesage_rate/);
     expect(standIn.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
@@ -124,7 +84,7 @@ describe('settings: safe partial update', () => {
 
   it('UNAVAILABLE when Listmonk does not come back after the restart', async () => {
     const { client } = await setup({ restartMs: 60_000 }, { restartTimeoutMs: 300 });
-    const error = await failure(client.updateSettings({ 'app.message_rate': 2 }));
+    const error = await catchListmonkError(client.updateSettings({ 'app.message_rate': 2 }));
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toMatch(/did not answer again/);
   });
@@ -147,10 +107,10 @@ describe('templates', () => {
       name: 'trucking',
       body: '<section>{{ template "content" . }}</section>',
     });
-    const error = await failure(client.createTemplate({ name: 'bad', body: '<p>no content</p>' }));
+    const error = await catchListmonkError(client.createTemplate({ name: 'bad', body: '<p>no content</p>' }));
     expect(error.code).toBe('REJECTED');
     expect(standIn.requestsTo('POST', '/api/templates')).toHaveLength(2);
-    expect((await failure(client.getTemplate(99))).code).toBe('NOT_FOUND');
+    expect((await catchListmonkError(client.getTemplate(99))).code).toBe('NOT_FOUND');
   });
 });
 

@@ -1,56 +1,14 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ListmonkError, type ListmonkErrorCode } from '../errors.js';
-import {
-  createListmonkStandIn,
-  type ListmonkStandIn,
-  type StandInOptions,
-} from '../testing/create-listmonk-stand-in.js';
-import { createRawApi } from '../testing/stand-in-fetch.js';
-import type { ListmonkClientOptions } from './client-core.js';
+import type { ListmonkError, ListmonkErrorCode } from '../errors.js';
+import { catchListmonkError, createStandInKit } from '../testing/create-stand-in-kit.js';
 import { createListmonkClient } from './create-listmonk-client.js';
-import type { ListmonkEvent } from './listmonk-event.js';
 
 // The real client against the stand-in over real HTTP: axios is never stubbed.
 
-const started: ListmonkStandIn[] = [];
-afterEach(async () => {
-  for (const s of started.splice(0)) await s.close();
-});
-
-async function setup(
-  standInOptions: StandInOptions = {},
-  clientOptions: Partial<ListmonkClientOptions> = {},
-) {
-  const standIn = await createListmonkStandIn(standInOptions);
-  started.push(standIn);
-  const events: ListmonkEvent[] = [];
-  const sleeps: number[] = [];
-  const client = createListmonkClient({
-    url: standIn.url,
-    username: standIn.username,
-    token: standIn.token,
-    pollIntervalMs: 10,
-    retry: { baseDelayMs: 1, maxDelayMs: 8 },
-    onEvent: (e) => events.push(e),
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return new Promise((r) => setTimeout(r, ms));
-    },
-    ...clientOptions,
-  });
-  return { standIn, client, events, sleeps, api: createRawApi(standIn) };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<ListmonkError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ListmonkError);
-    return error as ListmonkError;
-  }
-  throw new Error('expected a ListmonkError');
-}
+const kit = createStandInKit();
+afterEach(() => kit.closeAll());
+const setup = kit.connect;
 
 function expectNoSecret(error: ListmonkError, secret: string) {
   const seen = [error.message, String(error.cause), inspect(error, { depth: 8 }), JSON.stringify(error)].join(
@@ -90,7 +48,7 @@ describe('version detection and auth', () => {
   it('AUTH: a wrong token fails with AUTH, and the token is nowhere in the error', async () => {
     const secret = 'very-secret-token-value';
     const { client } = await setup({ version: 5 }, { token: secret });
-    const error = await codeOf(client.listLists());
+    const error = await catchListmonkError(client.listLists());
     expect(error.code).toBe('AUTH');
     expect(error.status).toBe(403);
     expectNoSecret(error, secret);
@@ -103,7 +61,7 @@ describe('version detection and auth', () => {
     });
     const { list } = await client.findOrCreateList({ name: 'x' });
     await api('POST', '/api/campaigns', { name: 'c', subject: 's', lists: [list.id], body: 'x' });
-    const error = await codeOf(client.changeCampaignStatus(1, 'running'));
+    const error = await catchListmonkError(client.changeCampaignStatus(1, 'running'));
     expect(error).toMatchObject({ code: 'AUTH', serverMessage: 'permission denied: campaigns:send' });
   });
 });
@@ -111,7 +69,7 @@ describe('version detection and auth', () => {
 describe('error codes', () => {
   it('NOT_FOUND: Listmonk answers 400 for a missing campaign; the client calls it NOT_FOUND', async () => {
     const { client } = await setup();
-    const error = await codeOf(client.getCampaign(42));
+    const error = await catchListmonkError(client.getCampaign(42));
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 400, call: 'GET /api/campaigns/:id' });
     expect(await client.findCampaign(42)).toBeUndefined();
   });
@@ -119,7 +77,7 @@ describe('error codes', () => {
   it('REJECTED: a validation 400 keeps status and server message', async () => {
     const { client } = await setup();
     const { list } = await client.findOrCreateList({ name: 'x' });
-    const error = await codeOf(
+    const error = await catchListmonkError(
       client.createCampaign({ name: 'c', subject: 's', listIds: [list.id], body: 'x', messenger: 'sms' }),
     );
     expect(error).toMatchObject({ code: 'REJECTED', status: 400, serverMessage: 'Unknown messenger sms.' });
@@ -133,7 +91,7 @@ describe('error codes', () => {
       path: '/api/campaigns/1',
       body: { data: { id: '1', status: 'weird' } },
     });
-    const error = await codeOf(client.getCampaign(1));
+    const error = await catchListmonkError(client.getCampaign(1));
     expect(error.code).toBe('BAD_RESPONSE');
     expect(error.message).toMatch(/unexpected shape/);
   });
@@ -142,17 +100,17 @@ describe('error codes', () => {
     const { client, standIn } = await setup({}, { timeoutMs: 150, retry: { attempts: 1 } });
     await client.getServerInfo();
     standIn.injectFault({ kind: 'timeout', path: '/api/lists' });
-    expect(await codeOf(client.listLists())).toMatchObject({
+    expect(await catchListmonkError(client.listLists())).toMatchObject({
       code: 'UNAVAILABLE',
       message: expect.stringMatching(/timed out/),
     });
     standIn.injectFault({ kind: 'drop', path: '/api/lists' });
-    expect(await codeOf(client.listLists())).toMatchObject({
+    expect(await catchListmonkError(client.listLists())).toMatchObject({
       code: 'UNAVAILABLE',
       message: expect.stringMatching(/lost the connection/),
     });
     standIn.injectFault({ kind: 'status', status: 502, path: '/api/lists' });
-    expect(await codeOf(client.listLists())).toMatchObject({ code: 'UNAVAILABLE', status: 502 });
+    expect(await catchListmonkError(client.listLists())).toMatchObject({ code: 'UNAVAILABLE', status: 502 });
     await standIn.close();
     await new Promise((r) => setTimeout(r, 50)); // let pooled keep-alive sockets see the close
     const closed = createListmonkClient({
@@ -161,7 +119,7 @@ describe('error codes', () => {
       token: 't',
       retry: { attempts: 1 },
     });
-    expect(await codeOf(closed.listLists())).toMatchObject({
+    expect(await catchListmonkError(closed.listLists())).toMatchObject({
       code: 'UNAVAILABLE',
       message: expect.stringMatching(/refused/),
     });
@@ -171,7 +129,7 @@ describe('error codes', () => {
     const now = new Date('2030-01-01T10:00:00Z');
     const { client, standIn } = await setup({}, { now: () => now, sendAtMarginMs: 60_000 });
     const { list } = await client.findOrCreateList({ name: 'x' });
-    const error = await codeOf(
+    const error = await catchListmonkError(
       client.createCampaign({
         name: 'c',
         subject: 's',
@@ -217,7 +175,7 @@ describe('retry policy', () => {
     const { client, standIn } = await setup({}, { retry: { attempts: 3 } });
     await client.getServerInfo();
     standIn.injectFault({ kind: 'status', status: 500, path: '/api/lists', times: 10 });
-    const error = await codeOf(client.listLists());
+    const error = await catchListmonkError(client.listLists());
     expect(error).toMatchObject({ code: 'UNAVAILABLE', attempts: 3 });
     expect(standIn.requestsTo('GET', '/api/lists')).toHaveLength(3);
   });
@@ -226,7 +184,7 @@ describe('retry policy', () => {
     const { client, standIn } = await setup();
     await client.listLists();
     standIn.injectFault({ kind: 'status', status: 500, method: 'POST', path: '/api/lists', times: 5 });
-    expect((await codeOf(client.findOrCreateList({ name: 'x' }))).code).toBe('UNAVAILABLE');
+    expect((await catchListmonkError(client.findOrCreateList({ name: 'x' }))).code).toBe('UNAVAILABLE');
     expect(standIn.requestsTo('POST', '/api/lists')).toHaveLength(1);
   });
 
@@ -325,13 +283,12 @@ describe('subscriber import', () => {
   });
 
   it('a failed import is REJECTED with the counts, saying earlier batches stay', async () => {
-    const { client, standIn } = await setup({ importBatchSize: 2, importBatchDelayMs: 20 });
+    const { client, standIn } = await setup({ importBatchSize: 2 });
     const { list } = await client.findOrCreateList({ name: 'push' });
-    const pending = client.importSubscribers({ rows: rows(10), listIds: [list.id] });
-    setTimeout(() => standIn.failImportAtNextBatch(), 30);
-    const error = await codeOf(pending);
+    standIn.failImportAfterBatches(2);
+    const error = await catchListmonkError(client.importSubscribers({ rows: rows(10), listIds: [list.id] }));
     expect(error.code).toBe('REJECTED');
-    expect(error.message).toMatch(/earlier batches stay imported/);
+    expect(error.message).toMatch(/failed after 4 of 10 rows .*earlier batches stay imported/);
   });
 });
 
@@ -351,7 +308,7 @@ describe('campaigns', () => {
       sendAt,
     });
     now += HOUR - 30_000; // planning took long: send_at is now 30 s away, inside the margin
-    const error = await codeOf(client.changeCampaignStatus(campaign.id, 'scheduled'));
+    const error = await catchListmonkError(client.changeCampaignStatus(campaign.id, 'scheduled'));
     expect(error.code).toBe('SEND_AT_PAST');
     expect(error.message).toMatch(/left as it was/);
     expect(standIn.requestsTo('PUT', `/api/campaigns/${campaign.id}/status`)).toHaveLength(0);
@@ -385,7 +342,7 @@ describe('campaigns', () => {
     const c = await client.createCampaign({ name: 'c', subject: 's', listIds: [list.id], body: 'x' });
     await client.changeCampaignStatus(c.id, 'running');
     await client.changeCampaignStatus(c.id, 'paused');
-    const error = await codeOf(client.changeCampaignStatus(c.id, 'scheduled'));
+    const error = await catchListmonkError(client.changeCampaignStatus(c.id, 'scheduled'));
     expect(error.code).toBe('REJECTED');
     expect(error.message).toMatch(/upgrade to v5/);
     expect(standIn.requestsTo('PUT', `/api/campaigns/${c.id}/status`)).toHaveLength(2);

@@ -86,8 +86,11 @@ export interface ListmonkStandIn {
   clearFaults(): void;
   /** Changes import speed (slow imports). */
   setImportSpeed(speed: { batchSize?: number; batchDelayMs?: number }): void;
-  /** Fails the running import at its next batch, as a database error would. */
-  failImportAtNextBatch(): void;
+  /**
+   * Makes an import fail as a database error would, after `committedBatches` batches of it are
+   * committed (counted from the running import, or from the next one when none runs).
+   */
+  failImportAfterBatches(committedBatches: number): void;
   /**
    * Records a bounce for an existing subscriber, as Listmonk's bounce processing would (the
    * `POST /webhooks/bounce` route does the same over HTTP).
@@ -140,7 +143,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
   const restartMs = options.restartMs ?? 300;
   let batchSize = options.importBatchSize ?? 10_000;
   let batchDelayMs = options.importBatchDelayMs ?? 5;
-  let failNextBatch = false;
+  let failAfterBatches: number | undefined;
   const state = createStandInState(now());
   const requests: RecordedRequest[] = [];
   const faults: Array<Fault & { left: number }> = [];
@@ -189,8 +192,8 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
         state.import.log.push('import stopped');
         return;
       }
-      if (failNextBatch) {
-        failNextBatch = false;
+      if (failAfterBatches !== undefined && failAfterBatches <= 0) {
+        failAfterBatches = undefined;
         state.import.status = 'failed';
         state.import.log.push('error importing batch: pq: connection reset');
         return;
@@ -201,6 +204,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
         if (importRow(ctx, rows[index]!, header, params, index + 2)) committed += 1;
       }
       state.import.imported += committed;
+      if (failAfterBatches !== undefined) failAfterBatches -= 1;
       if (index >= rows.length) {
         state.import.status = 'finished';
         state.import.log.push(`imported finished: ${state.import.imported} of ${rows.length}`);
@@ -454,8 +458,8 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
       batchSize = speed.batchSize ?? batchSize;
       batchDelayMs = speed.batchDelayMs ?? batchDelayMs;
     },
-    failImportAtNextBatch() {
-      failNextBatch = true;
+    failImportAfterBatches(committedBatches) {
+      failAfterBatches = committedBatches;
     },
     addBounce(input) {
       const wanted = input.email.toLowerCase();

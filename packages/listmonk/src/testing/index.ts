@@ -5,6 +5,13 @@ export {
   type RecordedRequest,
   type StandInOptions,
 } from './create-listmonk-stand-in.js';
+export {
+  type ConnectedStandIn,
+  catchListmonkError,
+  createStandInKit,
+  type StandInKit,
+  type StartedStandIn,
+} from './create-stand-in-kit.js';
 export { parseTemplate, renderNodes, TemplateError } from './go-template.js';
 export { MSG as LISTMONK_MESSAGES } from './messages.js';
 export { parseCsv } from './parse-csv.js';

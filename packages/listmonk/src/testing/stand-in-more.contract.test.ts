@@ -1,24 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createListmonkStandIn,
-  type ListmonkStandIn,
-  type StandInOptions,
-} from './create-listmonk-stand-in.js';
+import { createStandInKit } from './create-stand-in-kit.js';
 import { MSG } from './messages.js';
-import { createRawApi } from './stand-in-fetch.js';
 
 // Settings, templates, subscribers, bounces and the TrackLink rewrite, as ../shared/LISTMONK.md says.
 
-const started: ListmonkStandIn[] = [];
-afterEach(async () => {
-  for (const s of started.splice(0)) await s.close();
-});
-
-async function boot(options: StandInOptions = {}) {
-  const standIn = await createListmonkStandIn({ restartMs: 100, ...options });
-  started.push(standIn);
-  return { standIn, api: createRawApi(standIn) };
-}
+const kit = createStandInKit({ restartMs: 100 });
+afterEach(() => kit.closeAll());
+const boot = kit.start;
 
 type Smtp = { uuid: string; enabled: boolean; password: string; host: string };
 
@@ -56,7 +44,7 @@ describe('settings', () => {
   });
 
   it('a save restarts Listmonk: HTTP is down for a while, then the new values are live', async () => {
-    const { api, standIn } = await boot({ restartMs: 200 });
+    const { api, standIn } = await boot({ restartMs: 1000 });
     const settings = (await api('GET', '/api/settings')).body.data as Record<string, unknown>;
     (settings.smtp as Smtp[])[0]!.password = '';
     await api('PUT', '/api/settings', { ...settings, 'app.message_rate': 3 });
@@ -69,7 +57,7 @@ describe('settings', () => {
   });
 
   it('a restart loses a running import', async () => {
-    const { api, standIn } = await boot({ importBatchSize: 1, importBatchDelayMs: 40 });
+    const { api, standIn } = await boot({ importBatchSize: 1, importBatchDelayMs: 400 });
     await api('POST', '/api/lists', { name: 'l' });
     const form = new FormData();
     form.append('params', JSON.stringify({ mode: 'subscribe', delim: ',', lists: [1] }));

@@ -1,24 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createListmonkStandIn,
-  type ListmonkStandIn,
-  type StandInOptions,
-} from './create-listmonk-stand-in.js';
+import type { StandInOptions } from './create-listmonk-stand-in.js';
+import { createStandInKit } from './create-stand-in-kit.js';
 import { MSG } from './messages.js';
 import { createRawApi } from './stand-in-fetch.js';
 
 // Each test pins one behaviour of ../shared/LISTMONK.md that the client relies on.
 
-const started: ListmonkStandIn[] = [];
-afterEach(async () => {
-  for (const s of started.splice(0)) await s.close();
-});
-
-async function boot(options: StandInOptions = {}) {
-  const standIn = await createListmonkStandIn(options);
-  started.push(standIn);
-  return { standIn, api: createRawApi(standIn) };
-}
+const kit = createStandInKit();
+afterEach(() => kit.closeAll());
+const boot = kit.start;
 
 const T0 = new Date('2026-06-22T12:00:00Z');
 const inHours = (h: number): string => new Date(T0.getTime() + h * 3_600_000).toISOString();
@@ -347,7 +337,7 @@ describe('bulk import', () => {
   });
 
   it('runs one import at a time: a second POST gets 400', async () => {
-    const { api } = await boot({ importBatchSize: 1, importBatchDelayMs: 50 });
+    const { api } = await boot({ importBatchSize: 1, importBatchDelayMs: 300 });
     await withList(api);
     await api('POST', '/api/import/subscribers', importForm('email\na@x.org\nb@x.org\n'));
     expect(await api('POST', '/api/import/subscribers', importForm('email\nc@x.org\n'))).toMatchObject({
@@ -431,11 +421,10 @@ describe('bulk import', () => {
   });
 
   it('a database error fails the import; earlier batches stay committed', async () => {
-    const { api, standIn } = await boot({ importBatchSize: 2, importBatchDelayMs: 30 });
+    const { api, standIn } = await boot({ importBatchSize: 2 });
     await withList(api);
+    standIn.failImportAfterBatches(1);
     await api('POST', '/api/import/subscribers', importForm('email\na@x.org\nb@x.org\nc@x.org\nd@x.org\n'));
-    await new Promise((r) => setTimeout(r, 45));
-    standIn.failImportAtNextBatch();
     expect(await waitImport(api)).toMatchObject({ status: 'failed', imported: 2 });
     expect(standIn.state.subscribers.size).toBe(2);
   });
