@@ -91,6 +91,8 @@ export interface ListmonkStandIn {
    * committed (counted from the running import, or from the next one when none runs).
    */
   failImportAfterBatches(committedBatches: number): void;
+  /** Fails the running import at its next batch (same as `failImportAfterBatches(0)`). */
+  failImportAtNextBatch(): void;
   /**
    * Records a bounce for an existing subscriber, as Listmonk's bounce processing would (the
    * `POST /webhooks/bounce` route does the same over HTTP).
@@ -457,6 +459,9 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
     setImportSpeed(speed) {
       batchSize = speed.batchSize ?? batchSize;
       batchDelayMs = speed.batchDelayMs ?? batchDelayMs;
+    },
+    failImportAtNextBatch() {
+      failAfterBatches = 0;
     },
     failImportAfterBatches(committedBatches) {
       failAfterBatches = committedBatches;
