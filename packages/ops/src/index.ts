@@ -154,6 +154,7 @@ export {
   type SummarizeMailLogOptions,
   summarizeMailLog,
 } from './maillog/summarize-mail-log.js';
+export { type QueueSummary, readQueue, summarizeQueue } from './maillog/summarize-queue.js';
 export {
   listTransportProblems,
   type TransportBinding,

@@ -10,6 +10,7 @@ import { registerListmonkCommands } from './listmonk.js';
 import { registerOpsHealthCommands } from './ops-health.js';
 import { registerOpsHoldMapCommands } from './ops-hold-map.js';
 import { registerOpsRampcapCommands } from './ops-rampcap.js';
+import { registerOpsReportCommands } from './ops-report.js';
 import { registerOpsWarmupCommands } from './ops-warmup.js';
 import { registerSuppressCommands } from './suppress.js';
 import { registerTemplateCommands } from './templates.js';
@@ -24,6 +25,7 @@ export const COMMAND_GROUPS: ReadonlyArray<(program: Command, ctx: CliContext) =
   registerOpsHealthCommands,
   registerOpsRampcapCommands,
   registerOpsHoldMapCommands,
+  registerOpsReportCommands,
   registerDevCommands,
   registerAudienceCommands,
   registerSuppressCommands,

@@ -1,0 +1,310 @@
+import type { Config } from '@mailramp/config';
+import { extendOperatorTable } from '@mailramp/mailbox';
+import {
+  type Alarm,
+  listRotatedFiles,
+  type MailLogSummary,
+  orderRotatedFiles,
+  type QueueSummary,
+  readQueue,
+  rotationOf,
+  statLogFiles,
+  summarizeMailLog,
+} from '@mailramp/ops';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { createProgress, formatTable, printJson, say } from '../output.js';
+import { opsCommand } from './ops-group.js';
+
+interface ReportOptions {
+  log: string[];
+  date?: string;
+  since?: string;
+  until?: string;
+  rotated?: boolean;
+  queue?: boolean;
+  json?: boolean;
+}
+
+const DAY = 86_400_000;
+/** Progress is drawn only for inputs this large. */
+const PROGRESS_BYTES = 32 * 1024 * 1024;
+
+/** `mailramp ops report`: the mail log's delivery mix, per IP and operator, reasons, DKIM and alarms. */
+export function registerOpsReportCommands(program: Command, ctx: CliContext): void {
+  opsCommand(program)
+    .command('report')
+    .description(
+      'read the Postfix/OpenDKIM mail log in one pass and report the delivery mix per day, hour, sending IP and receiving operator, the top deferral and bounce reasons, bind failures, primary-IP egress and the DKIM signing ratio, then raise the runbook’s reputation alarms (STOP, hold, re-bind, investigate). Exit 1 when an alarm is raised.',
+    )
+    .option(
+      '--log <path>',
+      'mail log to read; repeat for several (default: report.logFiles, /var/log/mail.log); .gz is read as is',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option('--date <day>', 'only this day of the log’s clock: YYYY-MM-DD, today or yesterday')
+    .option('--since <time>', 'from this time of the log’s clock: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]')
+    .option('--until <time>', 'up to (not including) this time of the log’s clock')
+    .option(
+      '--rotated',
+      'also read rotated siblings (mail.log.1, mail.log.2.gz, …), oldest first; on by default with --date/--since',
+    )
+    .option('--no-rotated', 'read only the files named')
+    .option('--queue', 'add the queue from `postqueue -j` (size per queue, oldest message, delay reasons)')
+    .option(
+      '--json',
+      'print the report as JSON on stdout: totals, byDay, byHour, byIp, byOperator, outcomes, reasons, bindFailures, dkim, alarms',
+    )
+    .action(
+      ctx.action(async (opts: ReportOptions) => {
+        const config = await ctx.config();
+        const window = parseWindow(opts, ctx.io.now());
+        const files = await selectFiles(
+          opts.log.length > 0 ? opts.log : config.report.logFiles,
+          opts.rotated ?? window.since !== undefined,
+          window.since,
+        );
+        const bytes = files.reduce((sum, f) => sum + f.size, 0);
+        const progress = createProgress(ctx.io, 'reading mail log (MB)', { quiet: bytes < PROGRESS_BYTES });
+        const summary = await summarizeMailLog({
+          files,
+          ...ipsFromConfig(config),
+          operatorTable: extendOperatorTable(config.mailbox.operators),
+          since: window.since,
+          until: window.until,
+          thresholds: config.report.alarms,
+          sampleLines: config.report.sampleLines,
+          topReasons: config.report.topReasons,
+          onProgress: (p) => progress.update(Math.round(p.bytesRead / 1e6), Math.round(p.bytesTotal / 1e6)),
+        });
+        progress.done();
+        const queue = opts.queue ? await readQueue(ctx.io.runner) : undefined;
+        if (opts.json) {
+          printJson(ctx.io, { window: window.label, ...summary, ...(queue ? { queue } : {}) });
+        } else {
+          printReport(ctx, summary, window.label, queue);
+        }
+        return summary.alarms.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+      }),
+    );
+}
+
+/** Transport → IP from the warm-up config: every stream's sending IPs, and the host's primary IP. */
+function ipsFromConfig(config: Config): {
+  transportIps: Record<string, string>;
+  primaryIp: string | undefined;
+} {
+  const transportIps: Record<string, string> = {};
+  for (const stream of Object.values(config.warmup.streams)) {
+    for (const ip of stream.ips) transportIps[ip.transport] = ip.address;
+  }
+  return { transportIps, primaryIp: config.warmup.primaryIp };
+}
+
+interface Window {
+  since: number | undefined;
+  until: number | undefined;
+  label: { since?: string; until?: string } | undefined;
+}
+
+const TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** A wall-clock time of the log as `Date.UTC` milliseconds. */
+function parseTime(value: string, flag: string): number {
+  const m = TIME.exec(value.trim());
+  const ms =
+    m === null
+      ? Number.NaN
+      : Date.UTC(
+          Number(m[1]),
+          Number(m[2]) - 1,
+          Number(m[3]),
+          Number(m[4] ?? 0),
+          Number(m[5] ?? 0),
+          Number(m[6] ?? 0),
+        );
+  const back = new Date(ms);
+  if (
+    m === null ||
+    Number.isNaN(ms) ||
+    back.getUTCDate() !== Number(m[3]) ||
+    back.getUTCMonth() + 1 !== Number(m[2])
+  ) {
+    throw new CliError(EXIT.USAGE, `${flag} ${value} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]`);
+  }
+  return ms;
+}
+
+function parseWindow(opts: ReportOptions, now: Date): Window {
+  if (opts.date !== undefined && (opts.since !== undefined || opts.until !== undefined)) {
+    throw new CliError(EXIT.USAGE, 'give either --date or --since/--until, not both');
+  }
+  let since: number | undefined;
+  let until: number | undefined;
+  if (opts.date !== undefined) {
+    const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+    since =
+      opts.date === 'today'
+        ? today
+        : opts.date === 'yesterday'
+          ? today - DAY
+          : parseTime(opts.date, '--date');
+    until = since + DAY;
+  } else {
+    if (opts.since !== undefined) since = parseTime(opts.since, '--since');
+    if (opts.until !== undefined) until = parseTime(opts.until, '--until');
+  }
+  if (since !== undefined && until !== undefined && until <= since) {
+    throw new CliError(EXIT.USAGE, '--until must be later than --since');
+  }
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+  const label =
+    since === undefined && until === undefined
+      ? undefined
+      : {
+          ...(since !== undefined ? { since: iso(since) } : {}),
+          ...(until !== undefined ? { until: iso(until) } : {}),
+        };
+  return { since, until, label };
+}
+
+/**
+ * The files to read, oldest first. Rotated siblings whose last write is before the window cannot
+ * hold a line in it and are skipped.
+ */
+async function selectFiles(paths: readonly string[], rotated: boolean, since: number | undefined) {
+  const all = [...paths];
+  if (rotated) for (const path of paths) all.push(...(await listRotatedFiles(path)));
+  const files = await statLogFiles(orderRotatedFiles(all));
+  return files.filter((f) => {
+    if (since === undefined || rotationOf(f.path).n === 0 || paths.includes(f.path)) return true;
+    const m = f.mtime;
+    return (
+      Date.UTC(m.getFullYear(), m.getMonth(), m.getDate(), m.getHours(), m.getMinutes(), m.getSeconds()) >=
+      since
+    );
+  });
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
+const pct = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
+
+function printReport(
+  ctx: CliContext,
+  s: MailLogSummary,
+  window: Window['label'],
+  queue: QueueSummary | undefined,
+) {
+  const io = ctx.io;
+  const lines = `${n(s.lines.total)} lines, ${n(s.lines.malformed)} malformed${s.lines.outsideWindow > 0 ? `, ${n(s.lines.outsideWindow)} outside the window` : ''}`;
+  say(io, `mail log: ${s.files.map((f) => f.path).join(', ')} (${lines})`);
+  if (window !== undefined) say(io, `window: ${window.since ?? '…'} → ${window.until ?? '…'} (log clock)`);
+  const t = s.totals;
+  say(
+    io,
+    `\ndelivery: sent ${n(t.sent)} · deferred ${n(t.deferred)} messages (${n(t.deferrals)} deferrals) · bounced ${n(t.bounced)} · expired ${n(t.expired)} · delivery rate ${pct(t.deliveryRate)}`,
+  );
+  if (s.byDay.length > 0) {
+    say(io, `\nby day (deferred = deferral attempts)`);
+    say(
+      io,
+      formatTable([
+        ['day', 'sent', 'deferred', 'bounced', 'expired', 'delivery', 'primary-IP egress'],
+        ...s.byDay.map((d) => [
+          d.date,
+          n(d.sent),
+          n(d.deferred),
+          n(d.bounced),
+          n(d.expired),
+          pct(d.deliveryRate),
+          n(d.primaryEgress),
+        ]),
+      ]),
+    );
+  }
+  if (s.byIp.length > 0) {
+    say(io, `\nby sending IP`);
+    say(
+      io,
+      formatTable([
+        ['ip', 'transports', 'sent', 'deferred', 'bounced', 'bind fallback', 'quoted'],
+        ...s.byIp.map((r) => [
+          r.ip,
+          r.transports.join(','),
+          n(r.sent),
+          n(r.deferred),
+          n(r.bounced),
+          n(r.via.bindFallback),
+          n(r.via.quoted),
+        ]),
+      ]),
+    );
+  }
+  if (s.byOperator.length > 0) {
+    say(io, `\nby receiving operator`);
+    say(
+      io,
+      formatTable([
+        ['operator', 'sent', 'deferred', 'bounced', 'throttled', 'reputation', 'recipient', 'content'],
+        ...s.byOperator.map((o) => [
+          o.operator,
+          n(o.sent),
+          n(o.deferred),
+          n(o.bounced),
+          n(o.outcomes.throttled ?? 0),
+          n(o.outcomes.reputation_reject ?? 0),
+          n(o.outcomes.recipient_reject ?? 0),
+          n(o.outcomes.content_reject ?? 0),
+        ]),
+      ]),
+    );
+  }
+  for (const status of ['deferred', 'bounced'] as const) {
+    const reasons = s.reasons.filter((r) => r.status === status);
+    if (reasons.length === 0) continue;
+    say(io, `\ntop ${status === 'deferred' ? 'deferral' : 'bounce'} reasons`);
+    say(io, formatTable([['count', 'reason'], ...reasons.map((r) => [n(r.count), r.reason])]));
+  }
+  if (s.bindFailures.length > 0) {
+    say(io, `\nbind failures (Cannot assign requested address)`);
+    say(
+      io,
+      formatTable([
+        ['ip', 'count', 'first', 'last'],
+        ...s.bindFailures.map((b) => [b.ip, n(b.count), b.firstSeen, b.lastSeen]),
+      ]),
+    );
+  }
+  const d = s.dkim;
+  say(io, `\nDKIM: ${n(d.signed)} signatures for ${n(d.messages)} messages (${pct(d.ratio)})`);
+  for (const domain of d.bySenderDomain.slice(0, 10)) {
+    say(io, `  ${domain.domain}: ${n(domain.signed)}/${n(domain.messages)} signed (${pct(domain.ratio)})`);
+  }
+  if (queue !== undefined) {
+    const parts = Object.entries(queue.byQueue).map(([name, count]) => `${name} ${n(count)}`);
+    say(
+      io,
+      `\nqueue: ${n(queue.messages)} messages, ${n(queue.recipients)} recipients (${parts.join(', ') || 'empty'})${queue.oldest ? `, oldest ${queue.oldest}` : ''}`,
+    );
+    for (const r of queue.reasons.slice(0, 5)) say(io, `  ${n(r.recipients)}  ${r.reason}`);
+  }
+  say(io, '');
+  if (s.alarms.length === 0) {
+    say(io, 'no alarms');
+    return;
+  }
+  say(io, `${s.alarms.length} alarm${s.alarms.length === 1 ? '' : 's'}:`);
+  for (const alarm of s.alarms) printAlarm(ctx, alarm);
+}
+
+function printAlarm(ctx: CliContext, alarm: Alarm) {
+  const io = ctx.io;
+  say(io, `\n[${alarm.severity.toUpperCase()}] ${alarm.id}: ${alarm.summary}`);
+  const counts = Object.entries(alarm.evidence.counts).map(([k, v]) => `${k} ${n(v)}`);
+  if (counts.length > 0) say(io, `  evidence: ${counts.join(', ')}`);
+  for (const line of alarm.evidence.samples.slice(0, 3))
+    say(io, `    ${line.length > 240 ? `${line.slice(0, 237)}...` : line}`);
+  say(io, `  action: ${alarm.action}`);
+}

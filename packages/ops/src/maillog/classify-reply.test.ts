@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { classifyReply, isRecipientFailure, normalizeReason } from './classify-reply.js';
+
+describe('classifyReply', () => {
+  it.each([
+    ['sent', '2.0.0', '250 2.0.0 OK  1719201841 x - gsmtp', 'accepted', []],
+    [
+      'bounced',
+      '5.7.1',
+      'host gmail-smtp-in.l.google.com[142.250.27.26] said: 550-5.7.1 [203.0.113.94 12] Gmail has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked. (in reply to end of DATA command)',
+      'reputation_reject',
+      ['gmail_unsolicited'],
+    ],
+    [
+      'deferred',
+      '4.7.28',
+      'host gmail-smtp-in.l.google.com[142.250.27.26] said: 421-4.7.28 [203.0.113.94 15] Gmail has detected an unusual rate of unsolicited mail originating from your IP address.',
+      'throttled',
+      ['gmail_rate'],
+    ],
+    [
+      'deferred',
+      '4.7.0',
+      'host mta6.am0.yahoodns.net[67.195.204.77] said: 421 4.7.0 [TSS04] Messages from 203.0.113.94 temporarily deferred due to unexpected volume or user complaints',
+      'throttled',
+      ['yahoo_tss'],
+    ],
+    [
+      'deferred',
+      '4.7.650',
+      'host hotmail-com.olc.protection.outlook.com[52.101.8.33] said: 451 4.7.650 The mail server [203.0.113.94] has been temporarily rate limited due to IP reputation. (S775)',
+      'throttled',
+      ['microsoft_reputation'],
+    ],
+    [
+      'deferred',
+      '4.7.500',
+      'host x[192.0.2.1] said: 451 4.7.500 Server busy. Please try again later',
+      'throttled',
+      [],
+    ],
+    [
+      'bounced',
+      '5.7.1',
+      "host hotmail-com.olc.protection.outlook.com[52.101.8.33] said: 550 5.7.1 Unfortunately, messages from [203.0.113.94] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
+      'reputation_reject',
+      ['microsoft_block'],
+    ],
+    [
+      'bounced',
+      '5.7.515',
+      "host x.mail.protection.outlook.com[52.101.42.2] said: 550 5.7.515 Access denied, sending domain example.net doesn't meet the required authentication level.",
+      'reputation_reject',
+      ['microsoft_auth'],
+    ],
+    [
+      'bounced',
+      '5.7.1',
+      'host mx.example.com[192.0.2.1] said: 554 5.7.1 Service unavailable; Client host [203.0.113.94] blocked using zen.spamhaus.org',
+      'reputation_reject',
+      ['rbl'],
+    ],
+    [
+      'deferred',
+      '4.7.1',
+      'host mx.example.com[192.0.2.1] said: 451 4.7.1 blacklisted - RLR621 - ip=<207.174.124.71>',
+      'throttled',
+      ['rbl'],
+    ],
+    [
+      'bounced',
+      '5.1.1',
+      'host mx[192.0.2.1] said: 550 5.1.1 <a@b.example>: Recipient address rejected: User unknown',
+      'recipient_reject',
+      [],
+    ],
+    [
+      'bounced',
+      '5.4.1',
+      'host mx[192.0.2.1] said: 550 5.4.1 Recipient address rejected: Access denied',
+      'recipient_reject',
+      [],
+    ],
+    [
+      'bounced',
+      '5.1.10',
+      'host mx[192.0.2.1] said: 550 5.1.10 RESOLVER.ADR.RecipientNotFound',
+      'recipient_reject',
+      [],
+    ],
+    [
+      'bounced',
+      '5.7.1',
+      'host mx[192.0.2.1] said: 554 5.7.1 Message rejected due to content restrictions (in reply to end of DATA command)',
+      'content_reject',
+      [],
+    ],
+    ['bounced', '5.7.1', 'host mx[192.0.2.1] said: 550 5.7.1 Relaying denied', 'reputation_reject', []],
+    [
+      'deferred',
+      '4.4.4',
+      'host t.mail.protection.outlook.com[52.101.42.2] said: 451 4.4.4 Mail received as unauthenticated, incoming to a recipient domain configured in a hosted tenant which has no mail-enabled subscriptions.',
+      'temporary_failure',
+      ['dead_tenant'],
+    ],
+    [
+      'deferred',
+      '4.4.1',
+      'connect to mx.example.com[192.0.2.1]:25: Connection timed out',
+      'temporary_failure',
+      [],
+    ],
+    [
+      'bounced',
+      '5.4.4',
+      'Host or domain name not found. Name service error for name=hotmai.com type=A',
+      'other_reject',
+      [],
+    ],
+    ['bounced', '5.2.2', 'host mx[192.0.2.1] said: 552 5.2.2 Mailbox full', 'other_reject', []],
+  ])('%s %s %s → %s %j', (status, dsn, reply, outcome, signals) => {
+    expect(classifyReply({ status, dsn, reply })).toEqual({ outcome, signals });
+  });
+
+  it('reads the code from the reply when dsn= is missing', () => {
+    expect(
+      classifyReply({ status: 'bounced', dsn: undefined, reply: 'said: 550 5.1.1 no such user' }).outcome,
+    ).toBe('recipient_reject');
+  });
+});
+
+describe('isRecipientFailure (the seed’s bounce-sync codes)', () => {
+  it.each([
+    ['5.1.1', true],
+    ['5.1.10', true],
+    ['5.1.0', true],
+    ['5.0.0', true],
+    ['5.4.1', true],
+    ['5.5.0', true],
+    ['5.7.1', false],
+    ['5.7.515', false],
+    ['4.7.0', false],
+    [undefined, false],
+  ])('%s → %s', (dsn, expected) => {
+    expect(isRecipientFailure(dsn)).toBe(expected);
+  });
+});
+
+describe('normalizeReason', () => {
+  it.each([
+    [
+      'host mta6.am0.yahoodns.net[67.195.204.77] said: 421 4.7.0 [TSS04] Messages from 203.0.113.94 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1 (in reply to MAIL FROM command)',
+      '421 4.7.0 [TSS04] Messages from <ip> temporarily deferred due to unexpected volume or user complaints - <ip> (in reply to MAIL FROM)',
+    ],
+    [
+      'host x[52.101.8.33] said: 451 4.7.650 The mail server [203.0.113.94] has been temporarily rate limited due to IP reputation. (S775) [BN1NAM02FT049.eop-nam02.prod.protection.outlook.com 2026-06-24T04:10:11.222Z 08DC93F5F7C4D8E1]',
+      '451 4.7.650 The mail server [<ip>] has been temporarily rate limited due to IP reputation. (S775) [<id> <time> <id>]',
+    ],
+    [
+      'host g[142.250.27.26] said: 550-5.7.1 [2a01:4f8::1] Gmail has detected that this 550-5.7.1 message is likely unsolicited mail. 550 5.7.1 more d2e1a72fcca58-7066a1b1a2esi1234567b3a.145 - gsmtp',
+      '550-5.7.1 [<ip>] Gmail has detected that this message is likely unsolicited mail. more <id> - gsmtp',
+    ],
+    [
+      'host mx[192.0.2.1] said: 550 5.1.1 <dispatch@acme.example>: Recipient address rejected (in reply to RCPT TO command)',
+      '550 5.1.1 <address>: Recipient address rejected (in reply to RCPT TO)',
+    ],
+    ['connect to mx.example.com[192.0.2.1]:25: Connection timed out', 'connect: Connection timed out'],
+    ['host x[192.0.2.1] said: 550 5.7.515 Access denied', '550 5.7.515 Access denied'],
+  ])('%s', (reply, expected) => {
+    expect(normalizeReason(reply)).toBe(expected);
+  });
+
+  it('gives one reason for replies that differ only in addresses, IPs and ids', () => {
+    const a = normalizeReason(
+      'host a[192.0.2.1] said: 550 5.1.1 <x@a.example>: unknown; queued as 4F2A1C9D3E',
+    );
+    const b = normalizeReason(
+      'host b[192.0.2.2] said: 550 5.1.1 <y@b.example>: unknown; queued as 7E5372C0C21',
+    );
+    expect(a).toBe(b);
+  });
+});
