@@ -224,10 +224,12 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
   const ips = new Map<string, IpStats & { transportSet: Set<string> }>();
   const operators = new Map<string, OperatorStats>();
   const outcomeRows = new Map<string, OutcomeRow>();
-  const reasons = new Map<string, ReasonCount>();
+  const reasons = new Map<string, Map<string, ReasonCount & { id: number }>>();
+  let reasonCount = 0;
   let otherReasons = 0;
   const binds = new Map<string, BindFailure>();
-  const pendingBind = new Map<string, string>();
+  // Keyed by smtp process id: the delivery after a bind failure is that process's next one.
+  const pendingBind = new Map<number, string>();
   const operatorCache = new Map<string, string>();
   const signals = new Map<ReplySignal, SignalStats>();
   const dkim = { signed: 0, messages: 0, notifications: 0 };
@@ -235,7 +237,10 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
   const senderDomains = new Map<string, { messages: number; signed: number }>();
   const pendingDkim = new Map<string, { cleaned: boolean; signed: boolean }>();
 
+  let lastDay: DayStats | undefined;
+  let lastHour: HourStats | undefined;
   const dayOf = (date: string): DayStats => {
+    if (lastDay !== undefined && lastDay.date === date) return lastDay;
     let d = days.get(date);
     if (d === undefined) {
       d = {
@@ -252,15 +257,18 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       };
       days.set(date, d);
     }
+    lastDay = d;
     return d;
   };
   const hourOf = (date: string, hour: number): HourStats => {
+    if (lastHour !== undefined && lastHour.hour === hour && lastHour.date === date) return lastHour;
     const key = `${date} ${hour}`;
     let h = hours.get(key);
     if (h === undefined) {
       h = { date, hour, ...emptyMix() };
       hours.set(key, h);
     }
+    lastHour = h;
     return h;
   };
   const operatorOf = (host: string | undefined): string => {
@@ -282,9 +290,8 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
 
   /** The sending IP of an egress delivery and how it was found. */
   const attribute = (line: LogLine, ev: DeliveryEvent): { ip: string; via: keyof IpAttribution } => {
-    const key = `${line.host} ${line.pid}`;
-    const failedBind = pendingBind.get(key);
-    if (failedBind !== undefined) pendingBind.delete(key);
+    const failedBind = line.pid === undefined ? undefined : pendingBind.get(line.pid);
+    if (failedBind !== undefined) pendingBind.delete(line.pid!);
     if (ev.status !== 'sent' && ev.reply !== '') {
       const m = QUOTED_IP.exec(ev.reply);
       if (m !== null) return { ip: m[1]!, via: 'quoted' };
@@ -338,13 +345,22 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       sample(s.samples, raw);
     }
     let reason = '';
+    let reasonId = 0;
     if (status !== 'sent') {
       reason = normalizeReason(ev.reply);
-      const key = `${status}\u0000${reason}`;
-      const r = reasons.get(key);
-      if (r !== undefined) r.count += 1;
-      else if (reasons.size < MAX_REASONS) {
-        reasons.set(key, { status: status as ReasonCount['status'], reason, count: 1 });
+      let byReason = reasons.get(status);
+      if (byReason === undefined) {
+        byReason = new Map();
+        reasons.set(status, byReason);
+      }
+      const r = byReason.get(reason);
+      if (r !== undefined) {
+        r.count += 1;
+        reasonId = r.id;
+      } else if (reasonCount < MAX_REASONS) {
+        reasonCount += 1;
+        reasonId = reasonCount;
+        byReason.set(reason, { status: status as ReasonCount['status'], reason, count: 1, id: reasonId });
       } else otherReasons += 1;
     }
 
@@ -381,7 +397,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     }
     count(opStats, status);
     opStats.outcomes[cls.outcome] = (opStats.outcomes[cls.outcome] ?? 0) + 1;
-    const rowKey = `${line.date}\u0000${ip}\u0000${operator}\u0000${cls.outcome}\u0000${reason}`;
+    const rowKey = `${line.date} ${ip} ${operator} ${cls.outcome} ${reasonId}`;
     const row = outcomeRows.get(rowKey);
     if (row !== undefined) row.count += 1;
     else if (outcomeRows.size < MAX_OUTCOME_ROWS) {
@@ -462,7 +478,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
           return;
         }
         case 'bind-failure': {
-          pendingBind.set(`${line.host} ${line.pid}`, ev.ip);
+          if (line.pid !== undefined) pendingBind.set(line.pid, ev.ip);
           let b = binds.get(ev.ip);
           if (b === undefined) {
             b = { ip: ev.ip, count: 0, firstSeen: stampOf(line), lastSeen: '', samples: [] };
@@ -485,7 +501,9 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       };
       const byDay = [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
       for (const d of byDay) d.deliveryRate = rate(d);
-      const reasonList = [...reasons.values()].sort((a, b) => b.count - a.count);
+      const reasonList = [...reasons.values()]
+        .flatMap((m) => [...m.values()].map(({ id: _id, ...r }) => r))
+        .sort((a, b) => b.count - a.count);
       const topPerStatus: ReasonCount[] = [];
       for (const status of ['deferred', 'bounced', 'expired'] as const) {
         topPerStatus.push(...reasonList.filter((r) => r.status === status).slice(0, topReasons));

@@ -139,17 +139,21 @@ export function normalizeReason(reply: string): string {
   let text = reply;
   const said = text.indexOf(' said: ');
   if (said >= 0) text = text.slice(said + 7);
+  // Only the first 160 characters are kept: don't scrub what will be cut.
+  if (text.length > 400) text = text.slice(0, 400);
+  if (text.startsWith('connect to '))
+    text = text.replace(/^connect to [^\s[]+\[[^\]]*\](?::\d+)?: /, 'connect: ');
+  text = text.replace(/\s*\(in reply to ([A-Z][A-Z ]*?) command\)$/, ' (in reply to $1)');
+  if (text.includes('@'))
+    text = text.replace(/<[^<>\s]*@[^<>\s]*>|[^\s<>()[\]"',;:]+@[A-Za-z0-9.-]+/g, '<address>');
   text = text
-    .replace(/^connect to [^\s[]+\[[^\]]*\](?::\d+)?: /, 'connect: ')
-    .replace(/\s*\(in reply to ([A-Z][A-Z ]*?) command\)$/, ' (in reply to $1)')
-    .replace(/<[^<>\s]*@[^<>\s]*>|[^\s<>()[\]"',;:]+@[A-Za-z0-9.-]+/g, '<address>')
     .replace(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '<ip>')
     .replace(/\[[0-9a-fA-F]*:[0-9a-fA-F:.]+\]/g, '[<ip>]')
     .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>')
     .replace(/\b\d{1,2}:\d{2}:\d{2}\b/g, '<time>')
     .replace(/(?:queued as|id=|ID:?) ?[0-9A-Za-z._-]{6,}/g, (m) => m.replace(/[0-9A-Za-z._-]{6,}$/, '<id>'))
-    .replace(/\b(?=[0-9A-Za-z._-]*\d)(?=[0-9A-Za-z._-]*[A-Za-z])[0-9A-Za-z._-]{12,}\b/g, (token) =>
-      /^\d+\.\d+\.\d+$/.test(token) ? token : '<id>',
+    .replace(/[0-9A-Za-z._-]{12,}/g, (token) =>
+      /\d/.test(token) && /[A-Za-z]/.test(token) && !/^\d+\.\d+\.\d+$/.test(token) ? '<id>' : token,
     )
     .replace(/\b\d{5,}\b/g, '<n>');
   // Multi-line replies repeat their code on every line: "550-5.7.1 a 550-5.7.1 b" → "550-5.7.1 a b".

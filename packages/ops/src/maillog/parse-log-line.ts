@@ -82,13 +82,18 @@ export interface YearReference {
   day: number;
 }
 
-/** State carried between lines: the year reference and a small cache of parsed timestamps. */
+/**
+ * State carried between lines: the year reference and caches of the last timestamp (lines of one
+ * second share it) and the last program tag (a log has a few dozen).
+ */
 export interface ParseContext {
   reference: YearReference;
+  /** The cached stamp: the whole `Mon DD HH:MM:SS ` prefix, or an RFC 3339 stamp's first 19 characters. */
   cacheStamp: string;
   cacheTime: number;
   cacheDate: string;
   cacheHour: number;
+  programs: Map<string, { daemon: string; service: string | undefined; postfix: boolean }>;
 }
 
 /** Creates the context for parsing the lines of one file, with the year reference for year-less stamps. */
@@ -97,7 +102,7 @@ export function createParseContext(reference: YearReference | Date): ParseContex
     reference instanceof Date
       ? { year: reference.getFullYear(), month: reference.getMonth() + 1, day: reference.getDate() }
       : reference;
-  return { reference: ref, cacheStamp: '', cacheTime: 0, cacheDate: '', cacheHour: 0 };
+  return { reference: ref, cacheStamp: '', cacheTime: 0, cacheDate: '', cacheHour: 0, programs: new Map() };
 }
 
 const MONTHS: Record<string, number> = {
@@ -136,25 +141,23 @@ function pad2(n: number): string {
 function parseStamp(line: string, ctx: ParseContext): number {
   const first = line.charCodeAt(0);
   if (first >= 48 && first <= 57) {
+    // RFC 3339: the first 19 characters name the second; fraction and offset differ on every line.
+    if (ctx.cacheStamp.length === 19 && line.startsWith(ctx.cacheStamp)) return zoneEnd(line);
     const m = RFC3339.exec(line);
     if (m === null) return -1;
-    const stamp = m[0];
-    if (stamp !== ctx.cacheStamp) {
-      const year = Number(m[1]);
-      const month = Number(m[2]);
-      const day = Number(m[3]);
-      const hour = Number(m[4]);
-      if (!validClock(month, day, hour, Number(m[5]), Number(m[6]))) return -1;
-      ctx.cacheStamp = stamp;
-      ctx.cacheTime = Date.UTC(year, month - 1, day, hour, Number(m[5]), Number(m[6]));
-      ctx.cacheDate = `${m[1]}-${m[2]}-${m[3]}`;
-      ctx.cacheHour = hour;
-    }
-    return stamp.length;
+    const year = Number(m[1]);
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    const hour = Number(m[4]);
+    if (!validClock(month, day, hour, Number(m[5]), Number(m[6]))) return -1;
+    ctx.cacheStamp = line.slice(0, 19);
+    ctx.cacheTime = Date.UTC(year, month - 1, day, hour, Number(m[5]), Number(m[6]));
+    ctx.cacheDate = `${m[1]}-${m[2]}-${m[3]}`;
+    ctx.cacheHour = hour;
+    return m[0].length;
   }
   // Classic syslog and Postfix's postlogd share the layout; only the day's padding differs.
-  const prefix = line.slice(0, 16);
-  if (prefix === ctx.cacheStamp) return 16;
+  if (ctx.cacheStamp.length === 16 && line.startsWith(ctx.cacheStamp)) return 16;
   const m = RFC3164.exec(line);
   if (m === null) return -1;
   const month = MONTHS[m[1]!];
@@ -169,6 +172,28 @@ function parseStamp(line: string, ctx: ParseContext): number {
   ctx.cacheDate = `${year}-${pad2(month)}-${pad2(day)}`;
   ctx.cacheHour = hour;
   return stamp.length;
+}
+
+/** The end (after the space) of an RFC 3339 stamp whose first 19 characters are known good, or -1. */
+function zoneEnd(line: string): number {
+  let i = 19;
+  if (line.charCodeAt(i) === 46 /* . */) {
+    i += 1;
+    while (isDigit(line.charCodeAt(i))) i += 1;
+  }
+  const c = line.charCodeAt(i);
+  if (c === 90 /* Z */) i += 1;
+  else if (c === 43 || c === 45 /* + - */) {
+    if (!isDigit(line.charCodeAt(i + 1)) || !isDigit(line.charCodeAt(i + 2))) return -1;
+    i += line.charCodeAt(i + 3) === 58 /* : */ ? 4 : 3;
+    if (!isDigit(line.charCodeAt(i)) || !isDigit(line.charCodeAt(i + 1))) return -1;
+    i += 2;
+  } else return -1;
+  return line.charCodeAt(i) === 32 ? i + 1 : -1;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function validClock(month: number, day: number, hour: number, minute: number, second: number): boolean {
@@ -190,33 +215,44 @@ export function parseLogLine(line: string, ctx: ParseContext): LogLine | undefin
   if (hostEnd <= stampEnd) return undefined;
   const tagEnd = line.indexOf(': ', hostEnd + 1);
   if (tagEnd < 0) return undefined;
-  let program: string;
+  let programEnd = tagEnd;
   let pid: number | undefined;
   const bracket = line.indexOf('[', hostEnd + 1);
   if (bracket > 0 && bracket < tagEnd) {
-    if (line.charCodeAt(tagEnd - 1) !== 93 /* ] */) return undefined;
-    program = line.slice(hostEnd + 1, bracket);
-    pid = Number(line.slice(bracket + 1, tagEnd - 1));
-    if (!Number.isInteger(pid)) return undefined;
-  } else {
-    program = line.slice(hostEnd + 1, tagEnd);
+    if (line.charCodeAt(tagEnd - 1) !== 93 /* ] */ || tagEnd - 1 === bracket + 1) return undefined;
+    pid = 0;
+    for (let i = bracket + 1; i < tagEnd - 1; i++) {
+      const c = line.charCodeAt(i);
+      if (c < 48 || c > 57) return undefined;
+      pid = pid * 10 + (c - 48);
+    }
+    programEnd = bracket;
   }
-  if (program === '' || program.includes(' ')) return undefined;
-  const slash = program.lastIndexOf('/');
-  const daemon = slash < 0 ? program : program.slice(slash + 1);
+  if (programEnd === hostEnd + 1) return undefined;
+  const program = line.slice(hostEnd + 1, programEnd);
+  let tag = ctx.programs.get(program);
+  if (tag === undefined) {
+    if (program.includes(' ')) return undefined;
+    const slash = program.lastIndexOf('/');
+    tag = {
+      daemon: slash < 0 ? program : program.slice(slash + 1),
+      service: slash < 0 ? undefined : serviceOf(program.slice(0, slash)),
+      postfix: program.startsWith('postfix'),
+    };
+    if (ctx.programs.size < 1000) ctx.programs.set(program, tag);
+  }
   const message = line.slice(tagEnd + 2);
-  const service = slash < 0 ? undefined : serviceOf(program.slice(0, slash));
   let event: LogEvent = OTHER;
-  if (program.startsWith('postfix')) event = parsePostfixMessage(daemon, message);
-  else if (daemon === 'opendkim') event = parseOpendkimMessage(message);
+  if (tag.postfix) event = parsePostfixMessage(tag.daemon, message);
+  else if (tag.daemon === 'opendkim') event = parseOpendkimMessage(message);
   return {
     time: ctx.cacheTime,
     date: ctx.cacheDate,
     hour: ctx.cacheHour,
     host: line.slice(stampEnd, hostEnd),
     program,
-    daemon,
-    service,
+    daemon: tag.daemon,
+    service: tag.service,
     pid,
     message,
     event,
@@ -232,41 +268,81 @@ function serviceOf(syslogName: string): string | undefined {
   return syslogName;
 }
 
-const QID = /^(?:[0-9A-F]{6,}|[0-9A-Za-z]{12,})$/;
+/** Short hex (`[0-9A-F]{6,}`) or long (`enable_long_queue_ids`, 12+ alphanumerics) queue id at [start, end). */
+function isQueueId(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length < 6) return false;
+  let hex = true;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    const upper = c >= 65 && c <= 90;
+    if (!digit && !upper && !(c >= 97 && c <= 122)) return false;
+    if (hex && !digit && !(upper && c <= 70)) hex = false;
+  }
+  return hex || length >= 12;
+}
 
-const DELIVERY =
-  /^to=<([^>]*)>, (?:orig_to=<([^>]*)>, )?relay=([^,]+), (?:conn_use=\d+, )?delay=([\d.]+), (?:delays=[^,]+, )?(?:dsn=([^,]+), )?status=([^\s"]+) ?(.*)$/;
+/** Daemons whose lines the report never reads: skip them before looking at the message. */
+const SILENT_DAEMONS = new Set([
+  'smtpd',
+  'postscreen',
+  'anvil',
+  'dnsblog',
+  'tlsproxy',
+  'tlsmgr',
+  'master',
+  'scache',
+  'verify',
+  'proxymap',
+  'postfix-script',
+  'trivial-rewrite',
+]);
+
+const QUEUED = /, size=(\d+), nrcpt=(\d+)/y;
 
 function parsePostfixMessage(daemon: string, message: string): LogEvent {
+  if (SILENT_DAEMONS.has(daemon)) return OTHER;
   const colon = message.indexOf(': ');
   if (colon < 0) return OTHER;
-  const qid = message.slice(0, colon);
-  if (!QID.test(qid)) {
-    if (qid === 'warning') return parseWarning(message);
+  if (!isQueueId(message, 0, colon)) {
+    if (colon === 7 && message.startsWith('warning')) return parseWarning(message);
     return OTHER;
   }
-  const rest = message.slice(colon + 2);
-  const c = rest.charCodeAt(0);
-  if (c === 116 /* t */ && rest.startsWith('to=<')) return parseDelivery(qid, rest) ?? OTHER;
-  if (c === 102 /* f */ && rest.startsWith('from=<')) {
-    const end = rest.indexOf('>', 6);
+  const at = colon + 2;
+  const c = message.charCodeAt(at);
+  if (c === 116 /* t */ && message.startsWith('to=<', at)) {
+    return parseDelivery(message.slice(0, colon), message.slice(at)) ?? OTHER;
+  }
+  if (c === 102 /* f */ && message.startsWith('from=<', at)) {
+    const end = message.indexOf('>', at + 6);
     if (end < 0) return OTHER;
-    const sender = rest.slice(6, end);
-    const after = rest.slice(end + 1);
-    if (after.startsWith(', size=')) {
-      const m = /^, size=(\d+), nrcpt=(\d+)/.exec(after);
+    const qid = message.slice(0, colon);
+    const sender = message.slice(at + 6, end);
+    if (message.startsWith(', size=', end + 1)) {
+      QUEUED.lastIndex = end + 1;
+      const m = QUEUED.exec(message);
       if (m === null) return OTHER;
       return { kind: 'queued', qid, sender, size: Number(m[1]), nrcpt: Number(m[2]) };
     }
-    if (after.startsWith(', status=expired')) return { kind: 'expired', qid, sender };
+    if (message.startsWith(', status=expired', end + 1)) return { kind: 'expired', qid, sender };
     return OTHER;
   }
-  if (c === 114 /* r */ && daemon === 'qmgr' && rest.startsWith('removed')) return { kind: 'removed', qid };
-  if (c === 109 /* m */ && daemon === 'cleanup' && rest.startsWith('message-id=')) {
-    return { kind: 'cleanup', qid, messageId: rest.slice(11).replace(/^<|>"?$/g, '') };
+  if (c === 114 /* r */ && daemon === 'qmgr' && message.startsWith('removed', at)) {
+    return { kind: 'removed', qid: message.slice(0, colon) };
+  }
+  if (c === 109 /* m */ && daemon === 'cleanup' && message.startsWith('message-id=', at)) {
+    return {
+      kind: 'cleanup',
+      qid: message.slice(0, colon),
+      messageId: message.slice(at + 11).replace(/^<|>"?$/g, ''),
+    };
   }
   return OTHER;
 }
+
+const DELIVERY =
+  /^to=<([^>]*)>, (?:orig_to=<([^>]*)>, )?relay=([^,]+), (?:conn_use=\d+, )?delay=([\d.]+), (?:delays=[^,]+, )?(?:dsn=([^,]+), )?status=([^\s"]+) ?(.*)$/;
 
 /** Parses the `to=<…>` part of a delivery line; undefined when the line is cut short. */
 export function parseDelivery(qid: string, rest: string): DeliveryEvent | undefined {

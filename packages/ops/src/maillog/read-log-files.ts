@@ -62,8 +62,10 @@ export async function readLogFiles(
     if (file.gzip) raw.on('error', (error) => source.destroy(error));
     const decoder = new StringDecoder('utf8');
     let carry = '';
+    let inCallback = false;
     try {
       for await (const chunk of source) {
+        inCallback = true;
         const text = carry + decoder.write(chunk as Buffer);
         let start = 0;
         let nl = text.indexOf('\n', start);
@@ -74,8 +76,11 @@ export async function readLogFiles(
           nl = text.indexOf('\n', start);
         }
         carry = text.slice(start);
+        inCallback = false;
       }
     } catch (error) {
+      // A reader's own failure is not the file's fault.
+      if (inCallback) throw error;
       throw new OpsError(
         'INPUT_UNREADABLE',
         `cannot read ${file.path}: ${(error as Error).message}${file.gzip ? ' (is it a complete gzip file?)' : ''}`,
