@@ -149,6 +149,7 @@ export {
   rotationOf,
   statLogFiles,
 } from './maillog/read-log-files.js';
+export { readLogLines } from './maillog/read-log-lines.js';
 export {
   type MailLogSummary,
   type SummarizeMailLogOptions,

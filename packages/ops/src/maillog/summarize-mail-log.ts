@@ -1,7 +1,7 @@
 import { createReportBuilder, type MailLogReport, type ReportOptions } from './build-report.js';
 import { type Alarm, type AlarmThresholds, listAlarms } from './list-alarms.js';
-import { createParseContext, parseLogLine } from './parse-log-line.js';
-import { type LogFile, type ReadProgress, readLogFiles } from './read-log-files.js';
+import type { LogFile, ReadProgress } from './read-log-files.js';
+import { readLogLines } from './read-log-lines.js';
 
 /** Options for {@link summarizeMailLog}. */
 export interface SummarizeMailLogOptions extends ReportOptions {
@@ -30,18 +30,15 @@ export interface MailLogSummary extends MailLogReport {
 export async function summarizeMailLog(options: SummarizeMailLogOptions): Promise<MailLogSummary> {
   const builder = createReportBuilder(options);
   const files: MailLogSummary['files'] = [];
-  let ctx = createParseContext(new Date());
-  let current: { path: string; lines: number } | undefined;
-  await readLogFiles(
+  let current = { path: '', lines: 0 };
+  await readLogLines(
     options.files,
-    (raw) => {
-      current!.lines += 1;
-      builder.add(raw, parseLogLine(raw, ctx));
+    (line, raw) => {
+      current.lines += 1;
+      builder.add(raw, line);
     },
     {
       onFile: (file) => {
-        // A year-less stamp belongs to the year that does not put it after the file's last write.
-        ctx = createParseContext(file.mtime);
         current = { path: file.path, lines: 0 };
         files.push(current);
       },
