@@ -207,5 +207,6 @@ describe('listAlarms from realistic reply texts', () => {
     const { alarms } = alarmsOf([...sent, ...blocks(151)], undefined, quiet);
     expect(alarms.map((a) => a.id)).toEqual(['gmail_blocks_daily']);
     expect(alarms[0]?.evidence.days).toEqual({ '2026-06-24': { gmailUnsolicited: 151 } });
+    expect(alarms[0]?.evidence.samples[0]).toMatch(/likely unsolicited mail/);
   });
 });

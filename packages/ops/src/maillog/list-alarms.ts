@@ -222,6 +222,7 @@ export function listAlarms(report: MailLogReport, overrides: Partial<AlarmThresh
     figures: (d: DayStats) => Record<string, number>,
     summary: (days: DayStats[]) => string,
     days: readonly DayStats[] = judged,
+    samples?: string[],
   ) => {
     const hit = days.filter(trips);
     if (hit.length === 0) return;
@@ -230,7 +231,7 @@ export function listAlarms(report: MailLogReport, overrides: Partial<AlarmThresh
     raise(id, summary(hit), {
       counts,
       days: Object.fromEntries(hit.map((d) => [d.date, figures(d)])),
-      samples: hit.flatMap((d) => d.samples).slice(0, 5),
+      samples: samples ?? hit.flatMap((d) => d.samples).slice(0, 5),
     });
   };
 
@@ -275,6 +276,7 @@ export function listAlarms(report: MailLogReport, overrides: Partial<AlarmThresh
     (days) =>
       `more than ${t.maxGmailUnsolicitedPerDay} Gmail 550-5.7.1 in a day: ${days.map((d) => `${d.date} ${d.gmailUnsolicited}`).join(', ')}`,
     report.byDay,
+    report.signals.find((s) => s.signal === 'gmail_unsolicited')?.samples,
   );
   return alarms;
 }
