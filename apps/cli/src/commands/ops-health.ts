@@ -72,11 +72,7 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
   ops
     .command('watchdog')
     .description(
-      `re-bind sending IPs missing from their interface (ip -j -4 addr show) and flush the Postfix queue when it
-re-bound one or when new "Cannot assign requested address" lines appeared in the mail log since the last run.
-Without --apply it only reports. Silent when healthy (unless --verbose or a terminal), so cron mails only
-repairs and failures. Exit codes: 0 healthy · 1 repaired (--apply) or repair needed (without) ·
-3 repair failed (an ip/postqueue command failed or is missing) · 2 configuration error.`,
+      `re-bind sending IPs missing from their interface (ip -j -4 addr show) and flush the Postfix queue when it re-bound one or when new "Cannot assign requested address" lines appeared in the mail log since the last run. Without --apply it only reports. Silent when healthy (unless --verbose or a terminal), so cron mails only repairs and failures. Exit codes: 0 healthy · 1 repaired (--apply) or repair needed (without) · 3 repair failed (an ip/postqueue command failed or is missing) · 2 configuration error.`,
     )
     .option('--apply', 'add the missing addresses (ip addr add IP/PREFIX dev IFACE) and run postqueue -f')
     .option('--json', 'print the result as JSON on stdout')
@@ -101,11 +97,7 @@ repairs and failures. Exit codes: 0 healthy · 1 repaired (--apply) or repair ne
   ops
     .command('check-boot')
     .description(
-      `check that the sending IPs survive a reboot: every extra \`address\` line of an ifupdown stanza needs
-\`up ip addr add\` / \`down ip addr del\` hooks (classic ifupdown applies only the first), every sending IP
-comes up at boot, and every pool transport in master.cf sets smtp_bind_address_enforce=yes.
---print-units prints the systemd oneshot and the cron entry that run the watchdog instead.
-Exit codes: 0 reboot-safe (warnings may be printed) · 1 findings · 2 unreadable file or config.`,
+      `check that the sending IPs survive a reboot: every extra \`address\` line of an ifupdown stanza needs \`up ip addr add\` / \`down ip addr del\` hooks (classic ifupdown applies only the first), every sending IP comes up at boot, and every pool transport in master.cf sets smtp_bind_address_enforce=yes. --print-units prints the systemd oneshot and the cron entry that run the watchdog instead. Exit codes: 0 reboot-safe (warnings may be printed) · 1 findings · 2 unreadable file or config.`,
     )
     .option(
       '--print-units',
@@ -143,11 +135,7 @@ Exit codes: 0 reboot-safe (warnings may be printed) · 1 findings · 2 unreadabl
   ops
     .command('check-dns')
     .description(
-      `check each sending IP and the primary: SPF for the envelope domain (RFC 7208 evaluation), FCrDNS
-(PTR → A contains the IP, name equals the transport's HELO), DNSBL listings (Spamhaus ZEN/DBL, Barracuda,
-SpamCop by default; a list is trusted only after its test points answer correctly), and the DKIM key and
-DMARC record of the envelope domain. Queries go to health.dns.resolver (a local recursive resolver:
-Spamhaus refuses public ones). Exit codes: 0 clean (warnings may be printed) · 1 findings · 3 resolver unreachable.`,
+      `check each sending IP and the primary: SPF for the envelope domain (RFC 7208 evaluation), FCrDNS (PTR → A contains the IP, name equals the transport's HELO), DNSBL listings (Spamhaus ZEN/DBL, Barracuda, SpamCop by default; a list is trusted only after its test points answer correctly), and the DKIM key and DMARC record of the envelope domain. Queries go to health.dns.resolver (a local recursive resolver: Spamhaus refuses public ones). Exit codes: 0 clean (warnings may be printed) · 1 findings · 3 resolver unreachable.`,
     )
     .option('--json', 'print the full report as JSON on stdout')
     .option('--domain <domain>', 'envelope domain (default health.dns.envelopeDomain)')

@@ -151,7 +151,9 @@ function planMasterCfFindings(master: MasterCfView, ips: readonly PoolIp[]): Boo
         subject: p.transport,
         file: master.path,
         ...(line === undefined ? {} : { line }),
-        message: p.message,
+        message: p.message.startsWith(`${p.transport}: `)
+          ? p.message.slice(p.transport.length + 2)
+          : p.message,
       };
     });
   const configured = new Set(bindings.map((b) => b.transport));
@@ -165,7 +167,7 @@ function planMasterCfFindings(master: MasterCfView, ips: readonly PoolIp[]): Boo
       subject: service.service,
       file: master.path,
       line: service.line,
-      message: `${service.service}: binds ${service.options.smtp_bind_address} without -o smtp_bind_address_enforce=yes; if that IP goes missing Postfix silently sends from the primary IP (Postfix 3.7+ defers instead)`,
+      message: `binds ${service.options.smtp_bind_address} without -o smtp_bind_address_enforce=yes; if that IP goes missing Postfix silently sends from the primary IP (Postfix 3.7+ defers instead)`,
     });
   }
   return findings;
