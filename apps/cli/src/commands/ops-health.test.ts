@@ -240,6 +240,10 @@ describe('mailramp ops check-dns', () => {
     expect(await runCli(['--config', config, 'ops', 'check-dns'], text)).toBe(EXIT.FINDINGS);
     expect(text.err()).toContain('dkim: mail._domainkey.news.example.com: RSA 2048 bits');
     expect(text.err()).toContain('dns: 1 problem(s)');
+    expect(text.err()).toMatch(
+      /203\.0\.113\.94 \(trucking\/out05\) +sending +pass +pass out05\.example\.com +clean on 1 of 1 list/,
+    );
+    expect(text.err()).toMatch(/203\.0\.113\.107 .* Spamhaus ZEN\n/);
   });
 
   it('exits 2 without an envelope domain and 3 when the resolver does not answer', async () => {
