@@ -1,13 +1,26 @@
 import { z } from 'zod';
 import { BuilderError } from '../errors.js';
+import { VERTICALS, type Vertical } from '../segments/default-segments.js';
+import { AUDIENCE_TABLES, type AudienceTable } from '../selection/audience-tables.js';
 
-/** The verticals a backfill can target, with the audience table and key each one resets. */
-export const BACKFILL_VERTICALS = {
-  trucking: { table: 'fmcsa_carriers', key: 'dot_number', keyType: 'bigint' },
-  healthcare: { table: 'hc_providers', key: 'npi', keyType: 'text' },
-} as const;
+const KEY_TYPES = { dot_number: 'bigint', npi: 'text' } as const;
 
-export type BackfillVertical = keyof typeof BACKFILL_VERTICALS;
+/** What a backfill resets in each vertical: the builder's audience table and key, and the key's SQL type. */
+export interface BackfillTarget {
+  table: AudienceTable['table'];
+  key: AudienceTable['key'];
+  keyType: (typeof KEY_TYPES)[AudienceTable['key']];
+}
+
+/** The audience table and key each vertical's backfill resets (derived from AUDIENCE_TABLES). */
+export const BACKFILL_VERTICALS = Object.fromEntries(
+  VERTICALS.map((v) => {
+    const { table, key } = AUDIENCE_TABLES[v];
+    return [v, { table, key, keyType: KEY_TYPES[key] }];
+  }),
+) as Record<Vertical, BackfillTarget>;
+
+export type BackfillVertical = Vertical;
 
 /** Which rows a backfill resets. The window on listmonk_sent_at is half-open: [sentFrom, sentTo). */
 export interface BackfillFilter {
@@ -55,7 +68,7 @@ const list = z
 
 const FilterSchema = z
   .strictObject({
-    vertical: z.enum(Object.keys(BACKFILL_VERTICALS) as [BackfillVertical, ...BackfillVertical[]]),
+    vertical: z.enum(VERTICALS),
     sentFrom: instant,
     sentTo: instant,
     verify: list.optional(),

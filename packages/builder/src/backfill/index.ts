@@ -8,6 +8,7 @@ export {
   BACKFILL_NAME_PATTERN,
   BACKFILL_VERTICALS,
   type BackfillFilter,
+  type BackfillTarget,
   type BackfillVertical,
   backupTableNameOf,
   parseBackfillFilter,
