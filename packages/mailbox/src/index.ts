@@ -15,6 +15,8 @@ export {
   type MxRecord,
 } from './operators/create-mx-classifier.js';
 export {
+  BIG_MX_OPERATORS,
+  CONSUMER_MX_OPERATORS,
   extendOperatorTable,
   MIXED_MX,
   NO_MX,

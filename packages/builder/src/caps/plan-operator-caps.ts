@@ -1,3 +1,5 @@
+import { BIG_MX_OPERATORS } from '@mailramp/mailbox';
+
 /** One row of the per-operator cap table: applies up to and including warm-up day `untilDay`. */
 export interface OperatorCapRow {
   untilDay: number | null;
@@ -16,15 +18,7 @@ export interface OperatorCapRules {
 }
 
 /** The big-MX operators of the original's table (SEED-SYSTEM.md "Receiving operators"). */
-export const DEFAULT_BIG_OPERATORS = [
-  'google',
-  'microsoft',
-  'proofpoint',
-  'mimecast',
-  'barracuda',
-  'cisco',
-  'broadcom',
-] as const;
+export const DEFAULT_BIG_OPERATORS = BIG_MX_OPERATORS;
 
 /** The healthcare builder's table, big operators / everyone else: ≤1 → 25/15, ≤4 → 60/40, ≤9 → 120/80, then 250/150. */
 export const DEFAULT_OPERATOR_CAP_TABLE: readonly OperatorCapRow[] = [

@@ -30,11 +30,8 @@ export const OPERATOR_SUFFIXES = {
 /** Operator id → MX host suffixes. */
 export type OperatorTable = Readonly<Record<string, readonly string[]>>;
 
-/**
- * The warm-up exclusion set: big-MX operators plus consumer-MX operators, held out of cold sends
- * until warm-up day 30 (SEED-SYSTEM.md "Receiving operators"). MAIN_EXCLUDE_OPERATORS replaces it.
- */
-export const WARMUP_EXCLUDE_OPERATORS = [
+/** The big-MX operators: the original's per-operator cap table gives them their own column. */
+export const BIG_MX_OPERATORS = [
   'google',
   'microsoft',
   'proofpoint',
@@ -42,6 +39,10 @@ export const WARMUP_EXCLUDE_OPERATORS = [
   'barracuda',
   'cisco',
   'broadcom',
+] as const;
+
+/** Consumer-MX operators held out of cold sends during warm-up alongside the big ones. */
+export const CONSUMER_MX_OPERATORS = [
   'yahoo',
   'apple',
   'comcast',
@@ -51,6 +52,12 @@ export const WARMUP_EXCLUDE_OPERATORS = [
   'tds',
   'earthlink',
 ] as const;
+
+/**
+ * The warm-up exclusion set: big-MX operators plus consumer-MX operators, held out of cold sends
+ * until warm-up day 30 (SEED-SYSTEM.md "Receiving operators"). MAIN_EXCLUDE_OPERATORS replaces it.
+ */
+export const WARMUP_EXCLUDE_OPERATORS = [...BIG_MX_OPERATORS, ...CONSUMER_MX_OPERATORS] as const;
 
 /** The domain has no usable MX (none, or a null MX). */
 export const NO_MX = 'no_mx';
