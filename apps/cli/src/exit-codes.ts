@@ -101,6 +101,11 @@ const LISTMONK_EXIT: Record<ListmonkErrorCode, ExitCode> = {
   SEND_AT_PAST: EXIT.REFUSED,
 };
 
+/** The exit code a Listmonk error code means (for outcomes reported per instance rather than thrown). */
+export function exitCodeOfListmonk(code: ListmonkErrorCode): ExitCode {
+  return LISTMONK_EXIT[code];
+}
+
 /** The exit code an error means. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;

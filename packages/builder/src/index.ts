@@ -144,6 +144,11 @@ export {
   type SelectionPlan,
 } from './selection/plan-selection.js';
 export {
+  type BounceSource,
+  type BounceSourceOutcome,
+  readListmonkBounces,
+} from './suppression/read-listmonk-bounces.js';
+export {
   type BounceRecord,
   classifyFailure,
   createDeadTenantTracker,

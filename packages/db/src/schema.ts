@@ -192,6 +192,13 @@ export interface RecipientFailuresTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+/** listmonk_bounce_cursors: how far suppress sync has read each Listmonk instance's bounces. */
+export interface ListmonkBounceCursorsTable {
+  instance: string;
+  seen_until: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string | undefined>;
+}
+
 /** Every table mailramp owns. Later migrations add their tables here. */
 export interface Database {
   fmcsa_carriers: FmcsaCarriersTable;
@@ -199,6 +206,7 @@ export interface Database {
   suppressions: SuppressionsTable;
   suppressed_domains: SuppressedDomainsTable;
   recipient_failures: RecipientFailuresTable;
+  listmonk_bounce_cursors: ListmonkBounceCursorsTable;
   build_runs: BuildRunsTable;
   send_ledger: SendLedgerTable;
   segment_touches: SegmentTouchesTable;

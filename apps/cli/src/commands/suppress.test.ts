@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, testEngines } from '@mailramp/db/testing';
+import { createStandInKit } from '@mailramp/listmonk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
@@ -105,5 +106,119 @@ describe.each(testEngines())('mailramp suppress on %s', (engine) => {
       EXIT.FINDINGS,
     );
     expect(await runCli([...args, 'suppress', 'add', 'nonsense'], captureIo())).toBe(EXIT.USAGE);
+  });
+});
+
+describe.each(testEngines())('mailramp suppress sync with Listmonk on %s', (engine) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailramp-suppress-listmonk-'));
+  const kit = createStandInKit({ version: 6 });
+  let args: string[] = [];
+  let destroy: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    if (engine === 'pglite') {
+      args = ['--data-dir', join(dir, 'data')];
+      expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+    } else {
+      const t = await createTestDatabase({ engine });
+      destroy = () => t.destroy();
+      args = ['--database-url', t.url!];
+    }
+  });
+  afterAll(async () => {
+    await kit.closeAll();
+    await destroy?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const list = async () => {
+    const io = captureIo();
+    expect(await runCli([...args, 'suppress', 'list', '--json'], io)).toBe(EXIT.OK);
+    return (JSON.parse(io.out()) as Array<{ kind: string; value: string; reason: string; source: string }>)
+      .map((r) => `${r.value}:${r.reason}:${r.source}`)
+      .sort();
+  };
+
+  it('the mail log plus two Listmonk instances from the config: exactly the expected suppressions, twice in a row; an unreachable one exits 3 and loses nothing', async () => {
+    const trucking = await kit.start();
+    const healthcare = await kit.start();
+    for (const [standIn, emails] of [
+      [trucking, ['hard@t.example', 'angry@t.example', 'soft@t.example', 'carrier0@gmail.com']],
+      [healthcare, ['lab@h.example']],
+    ] as const) {
+      for (const email of emails)
+        expect((await standIn.api('POST', '/api/subscribers', { email, name: email })).status).toBe(200);
+    }
+    const day = (d: number) => new Date(Date.UTC(2026, 5, d, 12));
+    trucking.standIn.addBounce({
+      email: 'hard@t.example',
+      type: 'hard',
+      meta: { reply: '550 5.1.1 unknown' },
+      createdAt: day(1),
+    });
+    trucking.standIn.addBounce({ email: 'angry@t.example', type: 'complaint', createdAt: day(2) });
+    trucking.standIn.addBounce({ email: 'soft@t.example', type: 'soft', createdAt: day(2) });
+    trucking.standIn.addBounce({
+      email: 'carrier0@gmail.com',
+      type: 'hard',
+      meta: { reply: '550-5.7.1 likely unsolicited mail' },
+      createdAt: day(3),
+    });
+    healthcare.standIn.addBounce({
+      email: 'lab@h.example',
+      type: 'hard',
+      meta: { reply: '550 5.1.10 RecipientNotFound' },
+      createdAt: day(3),
+    });
+    const instance = (s: typeof trucking) => ({
+      url: s.standIn.url,
+      username: s.standIn.username,
+      token: s.standIn.token,
+    });
+    const config = join(dir, 'mailramp.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        listmonk: { instances: { trucking: instance(trucking), healthcare: instance(healthcare) } },
+      }),
+    );
+    const sync = async (expected: number) => {
+      const io = captureIo({ now });
+      const code = await runCli(
+        [...args, '--config', config, 'suppress', 'sync', '--log', log, '--json'],
+        io,
+      );
+      expect(code, io.err()).toBe(expected);
+      return { result: JSON.parse(io.out()) as Record<string, unknown>, err: io.err() };
+    };
+
+    const first = await sync(EXIT.FINDINGS);
+    expect(first.result).toMatchObject({
+      bouncesRead: 5,
+      suppressed: ['gone@acme.example', 'hard@t.example', 'lab@h.example'],
+      complaints: ['angry@t.example'],
+      listmonk: [
+        { instance: 'trucking', bouncesRead: 4 },
+        { instance: 'healthcare', bouncesRead: 1 },
+      ],
+    });
+    expect(first.err).toContain('listmonk trucking: 4 bounces');
+    const expected = [
+      'angry@t.example:complaint:listmonk:trucking:bounce:2',
+      'gone@acme.example:hard_bounce:suppress-sync',
+      'hard@t.example:hard_bounce:listmonk:trucking:bounce:1',
+      'lab@h.example:hard_bounce:listmonk:healthcare:bounce:1',
+    ];
+    expect(await list()).toEqual(expected);
+    const second = await sync(EXIT.FINDINGS);
+    expect(second.result).toMatchObject({ failuresRecorded: 0, suppressed: [], complaints: [] });
+    expect(await list()).toEqual(expected);
+
+    healthcare.standIn.addBounce({ email: 'lab@h.example', type: 'complaint', createdAt: day(4) });
+    await healthcare.standIn.close();
+    trucking.standIn.addBounce({ email: 'soft@t.example', type: 'complaint', createdAt: day(5) });
+    const down = await sync(EXIT.UNAVAILABLE);
+    expect(down.err).toMatch(/listmonk healthcare: could not read its bounces .*Nothing of it is lost/);
+    expect(down.result).toMatchObject({ complaints: ['soft@t.example'] });
+    expect(await list()).toEqual([...expected, 'soft@t.example:complaint:listmonk:trucking:bounce:5'].sort());
   });
 });

@@ -21,7 +21,8 @@ import {
 } from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.js';
-import { CliError, EXIT } from '../exit-codes.js';
+import { CliError, EXIT, type ExitCode, exitCodeOfListmonk } from '../exit-codes.js';
+import { listmonkClientFor } from '../listmonk-client.js';
 import { formatTable, printJson, say } from '../output.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -188,43 +189,76 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
   suppress
     .command('sync')
     .description(
-      'record hard failures from the mail log (and Listmonk bounces) and suppress addresses with enough recipient failures (5.7.x and block-list replies never count); report dead Microsoft 365 tenants. Idempotent.',
+      'record hard failures from the mail log and hard bounces and complaints from every configured Listmonk (from where the last sync stopped), and suppress addresses with enough recipient failures (5.7.x and block-list replies never count); report dead Microsoft 365 tenants. Idempotent. When a Listmonk cannot be read, the rest is still stored, that instance is read from the same point next time, and the exit code is 3.',
     )
     .option('--log <files...>', 'mail log files (default: config suppress.mailLog, with rotated siblings)')
+    .option('--instance <names...>', 'read only these Listmonk instances (default: every configured one)')
+    .option('--no-listmonk', 'read the mail log only')
     .option('--apply', 'also suppress the dead-tenant domains found')
     .option('--dry-run', 'compute everything, store nothing')
     .option('--json', 'print the result as JSON on stdout')
     .action(
-      ctx.action(async (opts: { log?: string[]; apply?: boolean; dryRun?: boolean; json?: boolean }) => {
-        const config = await ctx.config();
-        const rules: SuppressRules = config.suppress;
-        const attempts = await readDeliveryAttempts(
-          ctx,
-          opts.log ?? config.suppress.mailLog,
-          opts.log !== undefined,
-        );
-        const result = await syncSuppressions(await ctx.db(), {
-          attempts,
-          rules,
-          applyDeadTenants: opts.apply === true,
-          dryRun: opts.dryRun === true,
-        });
-        if (opts.json) printJson(ctx.io, result);
-        say(
-          ctx.io,
-          `${result.dryRun ? 'dry run (nothing stored): ' : ''}read ${result.attemptsRead} deliveries, ${result.bouncesRead} Listmonk bounces; recorded ${result.failuresRecorded} new hard failures (${result.policyFailures} blame the sender and never count); suppressed ${result.suppressed.length} addresses, ${result.complaints.length} complaints`,
-        );
-        for (const d of result.deadTenants) {
+      ctx.action(
+        async (opts: {
+          log?: string[];
+          instance?: string[];
+          listmonk: boolean;
+          apply?: boolean;
+          dryRun?: boolean;
+          json?: boolean;
+        }) => {
+          const config = await ctx.config();
+          const rules: SuppressRules = config.suppress;
+          const names = opts.listmonk ? (opts.instance ?? Object.keys(config.listmonk.instances)) : [];
+          const listmonk = await Promise.all(
+            names.map(async (instance) => ({ instance, listmonk: await listmonkClientFor(ctx, instance) })),
+          );
+          const attempts = await readDeliveryAttempts(
+            ctx,
+            opts.log ?? config.suppress.mailLog,
+            opts.log !== undefined,
+          );
+          const result = await syncSuppressions(await ctx.db(), {
+            attempts,
+            listmonk,
+            rules,
+            applyDeadTenants: opts.apply === true,
+            dryRun: opts.dryRun === true,
+          });
+          if (opts.json) printJson(ctx.io, result);
           say(
             ctx.io,
-            `dead tenant: ${d.domain} — ${d.attempts} attempts over ${d.days} days, all ${rules.deadTenant.dsn}`,
+            `${result.dryRun ? 'dry run (nothing stored): ' : ''}read ${result.attemptsRead} deliveries, ${result.bouncesRead} Listmonk bounces; recorded ${result.failuresRecorded} new hard failures (${result.policyFailures} blame the sender and never count); suppressed ${result.suppressed.length} addresses, ${result.complaints.length} complaints`,
           );
-        }
-        if (result.deadTenants.length > 0 && !opts.apply)
-          say(ctx.io, 're-run with --apply to suppress these domains');
-        if (opts.apply) say(ctx.io, `suppressed ${result.deadTenantsSuppressed.length} dead-tenant domains`);
-        return result.deadTenants.length > 0 && !opts.apply ? EXIT.FINDINGS : EXIT.OK;
-      }),
+          let exit: ExitCode = EXIT.OK;
+          for (const o of result.listmonk) {
+            if (o.error === undefined) {
+              say(
+                ctx.io,
+                `listmonk ${o.instance}: ${o.bouncesRead} bounces${o.since === null ? '' : ` since ${o.since.toISOString()}`}`,
+              );
+              continue;
+            }
+            say(
+              ctx.io,
+              `listmonk ${o.instance}: could not read its bounces (${o.error.message}). Nothing of it is lost: it is read from ${o.since === null ? 'the start' : o.since.toISOString()} again next time; the mail log${result.listmonk.length > 1 ? ' and the other instances' : ''} ${result.dryRun ? 'would have been' : 'were'} stored. Check that it is up and listmonk.instances.${o.instance} in the config, then re-run.`,
+            );
+            exit = Math.max(exit, exitCodeOfListmonk(o.error.code)) as ExitCode;
+          }
+          for (const d of result.deadTenants) {
+            say(
+              ctx.io,
+              `dead tenant: ${d.domain} — ${d.attempts} attempts over ${d.days} days, all ${rules.deadTenant.dsn}`,
+            );
+          }
+          if (result.deadTenants.length > 0 && !opts.apply)
+            say(ctx.io, 're-run with --apply to suppress these domains');
+          if (opts.apply)
+            say(ctx.io, `suppressed ${result.deadTenantsSuppressed.length} dead-tenant domains`);
+          if (exit !== EXIT.OK) return exit;
+          return result.deadTenants.length > 0 && !opts.apply ? EXIT.FINDINGS : EXIT.OK;
+        },
+      ),
     );
 }
 

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createStandInKit } from '@mailramp/listmonk/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SUPPRESS_RULES, type DeliveryAttempt } from './suppress-rules.js';
 import { syncSuppressions } from './sync-suppressions.js';
 
@@ -25,6 +26,7 @@ describe.each(testEngines())('syncSuppressions on %s', (engine) => {
     await t.db.deleteFrom('recipient_failures').execute();
     await t.db.deleteFrom('suppressions').execute();
     await t.db.deleteFrom('suppressed_domains').execute();
+    await t.db.deleteFrom('listmonk_bounce_cursors').execute();
   });
   const suppressed = async () =>
     await t.db.selectFrom('suppressions').select(['email', 'reason']).orderBy('email').execute();
@@ -96,7 +98,15 @@ describe.each(testEngines())('syncSuppressions on %s', (engine) => {
     expect(none.suppressed).toEqual([]);
   });
 
-  it('Listmonk complaints suppress at once; hard bounces count like log failures', async () => {
+  it('Listmonk: complaints and hard bounces naming a recipient failure suppress at once; soft, 5.7.x and full mailboxes never; no DSN counts toward the threshold', async () => {
+    const hard = (id: number, email: string, meta: Record<string, unknown>) => ({
+      instance: 'trucking',
+      id,
+      email,
+      type: 'hard' as const,
+      meta,
+      at: at(id),
+    });
     const bounces = [
       {
         instance: 'trucking',
@@ -107,34 +117,36 @@ describe.each(testEngines())('syncSuppressions on %s', (engine) => {
         at: at(1),
       },
       { instance: 'trucking', id: 2, email: 'soft@d.example', type: 'soft' as const, meta: {}, at: at(1) },
-      ...[3, 4, 5].map((id) => ({
-        instance: 'trucking',
-        id,
-        email: 'hard@d.example',
-        type: 'hard' as const,
-        meta: { reply: '550 5.1.1 no such user' },
-        at: at(id),
-      })),
-      ...[6, 7, 8].map((id) => ({
-        instance: 'trucking',
-        id,
-        email: 'blocked@d.example',
-        type: 'hard' as const,
-        meta: { reply: '550 5.7.1 Service unavailable, Client host blocked' },
-        at: at(id),
-      })),
+      hard(3, 'Gone@d.example', { reply: '550 5.1.1 no such user' }),
+      ...[4, 5, 6].map((id) =>
+        hard(id, 'blocked@d.example', { reply: '550 5.7.1 Service unavailable, Client host blocked' }),
+      ),
+      hard(7, 'full@d.example', { reply: '552 5.2.2 Mailbox full' }),
+      hard(8, 'nodsn@d.example', {}),
+      hard(9, 'nodsn@d.example', {}),
     ];
     const result = await syncSuppressions(t.db, { bounces, rules });
     expect(result).toMatchObject({
-      bouncesRead: 8,
+      bouncesRead: 9,
+      failuresRecorded: 7,
+      policyFailures: 3,
       complaints: ['angry@d.example'],
-      suppressed: ['hard@d.example'],
+      suppressed: ['gone@d.example'],
     });
+    expect(
+      await t.db.selectFrom('suppressions').select(['email', 'reason', 'source']).orderBy('email').execute(),
+    ).toEqual([
+      { email: 'angry@d.example', reason: 'complaint', source: 'listmonk:trucking:bounce:1' },
+      { email: 'gone@d.example', reason: 'hard_bounce', source: 'listmonk:trucking:bounce:3' },
+    ]);
     expect(await syncSuppressions(t.db, { bounces, rules })).toMatchObject({
       complaints: [],
       suppressed: [],
       failuresRecorded: 0,
     });
+    // A third DSN-less hard bounce reaches the threshold like three log failures would.
+    const third = await syncSuppressions(t.db, { bounces: [hard(10, 'nodsn@d.example', {})], rules });
+    expect(third.suppressed).toEqual(['nodsn@d.example']);
   });
 
   it('reports dead Microsoft 365 tenants, and suppresses their domains only with applyDeadTenants', async () => {
@@ -169,5 +181,158 @@ describe.each(testEngines())('syncSuppressions on %s', (engine) => {
     });
     expect(await suppressed()).toEqual([]);
     expect(await t.db.selectFrom('recipient_failures').selectAll().execute()).toEqual([]);
+  });
+
+  describe('reading Listmonk bounces through the HTTP stand-in', () => {
+    const kit = createStandInKit({ version: 6 });
+    afterEach(() => kit.closeAll());
+
+    /** A stand-in holding `emails` as subscribers, and a client for it. */
+    async function listmonkWith(emails: string[]) {
+      const connected = await kit.connect();
+      for (const email of emails) {
+        const reply = await connected.api('POST', '/api/subscribers', {
+          email,
+          name: email,
+          status: 'enabled',
+        });
+        expect(reply.status).toBe(200);
+      }
+      return connected;
+    }
+
+    it('two instances plus the mail log: exactly the expected suppressions, a second sync adds nothing, and only new bounces are read', async () => {
+      const trucking = await listmonkWith([
+        'gone@t.example',
+        'angry@t.example',
+        'soft@t.example',
+        'rep@t.example',
+      ]);
+      const healthcare = await listmonkWith(['lab@h.example', 'nodsn@h.example']);
+      trucking.standIn.addBounce({
+        email: 'gone@t.example',
+        type: 'hard',
+        meta: { reply: '550 5.1.1 User unknown' },
+        createdAt: at(1),
+      });
+      trucking.standIn.addBounce({ email: 'angry@t.example', type: 'complaint', createdAt: at(1, 5) });
+      trucking.standIn.addBounce({
+        email: 'soft@t.example',
+        type: 'soft',
+        meta: { reply: '452 4.2.2 Mailbox full' },
+        createdAt: at(2),
+      });
+      for (const day of [1, 2, 3])
+        trucking.standIn.addBounce({
+          email: 'rep@t.example',
+          type: 'hard',
+          meta: { reply: '550 5.7.1 Our system has detected that this message is likely unsolicited mail' },
+          createdAt: at(day, 10),
+        });
+      healthcare.standIn.addBounce({
+        email: 'lab@h.example',
+        type: 'hard',
+        meta: { message: 'smtp; 550 5.1.10 RecipientNotFound' },
+        createdAt: at(2),
+      });
+      healthcare.standIn.addBounce({ email: 'nodsn@h.example', type: 'hard', createdAt: at(3) });
+      const attempts = [1, 2, 3].map((d) =>
+        bounce('log@l.example', '5.1.1', '550 5.1.1 User unknown', at(d), `L${d}`),
+      );
+      const listmonk = [
+        { instance: 'trucking', listmonk: trucking.client },
+        { instance: 'healthcare', listmonk: healthcare.client },
+      ];
+
+      const first = await syncSuppressions(t.db, { attempts, listmonk, rules });
+      expect(first).toMatchObject({
+        attemptsRead: 3,
+        bouncesRead: 8,
+        suppressed: ['gone@t.example', 'lab@h.example', 'log@l.example'],
+        complaints: ['angry@t.example'],
+        listmonk: [
+          { instance: 'trucking', since: null, bouncesRead: 6, seenUntil: at(3, 10) },
+          { instance: 'healthcare', since: null, bouncesRead: 2, seenUntil: at(3) },
+        ],
+      });
+      expect(
+        await t.db
+          .selectFrom('suppressions')
+          .select(['email', 'reason', 'source'])
+          .orderBy('email')
+          .execute(),
+      ).toEqual([
+        { email: 'angry@t.example', reason: 'complaint', source: 'listmonk:trucking:bounce:2' },
+        { email: 'gone@t.example', reason: 'hard_bounce', source: 'listmonk:trucking:bounce:1' },
+        { email: 'lab@h.example', reason: 'hard_bounce', source: 'listmonk:healthcare:bounce:1' },
+        { email: 'log@l.example', reason: 'hard_bounce', source: 'suppress-sync' },
+      ]);
+
+      const second = await syncSuppressions(t.db, { attempts, listmonk, rules });
+      expect(second).toMatchObject({ failuresRecorded: 0, suppressed: [], complaints: [] });
+      // The cursor is inclusive: only the bounces at the newest instant are read again.
+      expect(second.listmonk.map((o) => [o.instance, o.since, o.bouncesRead])).toEqual([
+        ['trucking', at(3, 10), 1],
+        ['healthcare', at(3), 1],
+      ]);
+      expect(await t.db.selectFrom('suppressions').select('email').execute()).toHaveLength(4);
+    });
+
+    it('an unreachable instance: the mail log and the other instance are stored, its cursor stays, and the next sync reads what it missed', async () => {
+      const up = await listmonkWith(['a@up.example']);
+      const down = await listmonkWith(['b@down.example']);
+      up.standIn.addBounce({ email: 'a@up.example', type: 'complaint', createdAt: at(1) });
+      down.standIn.addBounce({ email: 'b@down.example', type: 'complaint', createdAt: at(1) });
+      const listmonk = [
+        { instance: 'up', listmonk: up.client },
+        { instance: 'down', listmonk: down.client },
+      ];
+      await syncSuppressions(t.db, { listmonk, rules });
+      down.standIn.addBounce({
+        email: 'b@down.example',
+        type: 'hard',
+        meta: { reply: '550 5.1.1 unknown' },
+        createdAt: at(2),
+      });
+      down.standIn.injectFault({ kind: 'status', status: 502, path: '/api/bounces', times: 100 });
+      const attempts = [1, 2, 3].map((d) =>
+        bounce('log@l.example', '5.1.1', '550 5.1.1 User unknown', at(d), `M${d}`),
+      );
+
+      const failed = await syncSuppressions(t.db, { attempts, listmonk, rules });
+      expect(failed.suppressed).toEqual(['log@l.example']);
+      expect(failed.listmonk[1]).toMatchObject({
+        instance: 'down',
+        since: at(1),
+        bouncesRead: 0,
+        seenUntil: at(1),
+        error: { code: 'UNAVAILABLE' },
+      });
+      expect(
+        await t.db
+          .selectFrom('listmonk_bounce_cursors')
+          .select(['instance', 'seen_until'])
+          .orderBy('instance')
+          .execute(),
+      ).toEqual([
+        { instance: 'down', seen_until: at(1) },
+        { instance: 'up', seen_until: at(1) },
+      ]);
+
+      down.standIn.clearFaults();
+      const recovered = await syncSuppressions(t.db, { attempts, listmonk, rules });
+      expect(recovered).toMatchObject({ suppressed: ['b@down.example'], complaints: [] });
+      expect(recovered.listmonk.every((o) => o.error === undefined)).toBe(true);
+    });
+
+    it('a dry run reads Listmonk but moves no cursor', async () => {
+      const only = await listmonkWith(['c@x.example']);
+      only.standIn.addBounce({ email: 'c@x.example', type: 'complaint', createdAt: at(4) });
+      const listmonk = [{ instance: 'only', listmonk: only.client }];
+      expect(await syncSuppressions(t.db, { listmonk, rules, dryRun: true })).toMatchObject({
+        complaints: ['c@x.example'],
+      });
+      expect(await t.db.selectFrom('listmonk_bounce_cursors').selectAll().execute()).toEqual([]);
+    });
   });
 });

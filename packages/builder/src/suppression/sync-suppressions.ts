@@ -1,5 +1,6 @@
 import type { Database } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
+import { type BounceSource, type BounceSourceOutcome, readListmonkBounces } from './read-listmonk-bounces.js';
 import {
   type BounceRecord,
   classifyFailure,
@@ -9,13 +10,16 @@ import {
   dsnInText,
   type SuppressRules,
 } from './suppress-rules.js';
-import { addSuppressions } from './suppression-repository.js';
+import { addSuppressions, type NewSuppression } from './suppression-repository.js';
 
 /** What `syncSuppressions` is given. */
 export interface SyncInput {
   /** Delivery attempts from the mail log (all statuses: dead-tenant detection needs the sent ones too). */
   attempts?: AsyncIterable<DeliveryAttempt> | Iterable<DeliveryAttempt>;
+  /** Bounces already read (tests, imports); `listmonk` reads them from the instances instead. */
   bounces?: readonly BounceRecord[];
+  /** Listmonk instances whose bounces API is read from each one's cursor on. */
+  listmonk?: readonly BounceSource[];
   rules: SuppressRules;
   /** Suppress the dead tenants found (as domains); without it they are only reported. */
   applyDeadTenants?: boolean;
@@ -32,13 +36,15 @@ export interface SyncResult {
   failuresRecorded: number;
   /** Recorded failures that blame the sender (5.7.x, block lists): they never suppress anyone. */
   policyFailures: number;
-  /** Addresses newly suppressed as hard bounces (threshold reached). */
+  /** Addresses newly suppressed as hard bounces (threshold reached, or a Listmonk hard bounce naming a recipient failure). */
   suppressed: string[];
   /** Addresses newly suppressed for a complaint. */
   complaints: string[];
   deadTenants: DeadTenant[];
   /** Dead-tenant domains newly suppressed (with applyDeadTenants). */
   deadTenantsSuppressed: string[];
+  /** Per Listmonk instance: what was read, or why it could not be (its bounces wait for the next sync). */
+  listmonk: BounceSourceOutcome[];
 }
 
 interface FailureRow {
@@ -59,6 +65,26 @@ class DryRunRollback extends Error {}
  * is suppressed once it has `threshold` of them, and replies that blame the sender never count
  * (SEED-SYSTEM.md: suppressing on the first 5xx killed ~17,000 carriers after one bad blast).
  * Idempotent: failures are stored once per event, so a second sync of the same input adds nothing.
+ *
+ * Listmonk bounces (read through `listmonk` from each instance's cursor, or given as `bounces`):
+ * - `complaint` suppresses at once (reason complaint);
+ * - `hard` suppresses at once (reason hard_bounce) when its meta names a recipient-failure DSN
+ *   (Listmonk already judged it permanent); one whose meta blames the sender (5.7.x, block lists)
+ *   never counts; one with no DSN in its meta is a generic 5.0.0 failure that counts toward the
+ *   threshold like a log failure, because Listmonk's mailbox scanner calls any 5xx hard;
+ * - `soft` is ignored.
+ * Every suppression's source names the instance and bounce (`listmonk:trucking:bounce:42`).
+ *
+ * An instance that cannot be read does not stop the sync: the mail log and the other instances are
+ * stored, its cursor stays put so its bounces are read next time, and its outcome in `listmonk`
+ * carries the error (the CLI exits 3).
+ *
+ * @example
+ * const result = await syncSuppressions(db, {
+ *   attempts,
+ *   listmonk: [{ instance: 'trucking', listmonk: client }],
+ *   rules: DEFAULT_SUPPRESS_RULES,
+ * });
  */
 export async function syncSuppressions(db: Kysely<Database>, input: SyncInput): Promise<SyncResult> {
   const { rules } = input;
@@ -72,7 +98,12 @@ export async function syncSuppressions(db: Kysely<Database>, input: SyncInput): 
     complaints: [],
     deadTenants: [],
     deadTenantsSuppressed: [],
+    listmonk: [],
   };
+  // Read Listmonk before the transaction: no database transaction waits on the network.
+  const fetched = await readListmonkBounces(db, input.listmonk ?? []);
+  result.listmonk = fetched.outcomes;
+  const bounces = [...(input.bounces ?? []), ...fetched.bounces];
   const run = async (trx: Kysely<Database>) => {
     const tracker = createDeadTenantTracker(rules);
     let pending: FailureRow[] = [];
@@ -113,23 +144,30 @@ export async function syncSuppressions(db: Kysely<Database>, input: SyncInput): 
       });
     }
 
-    const complaints: Array<{ value: string; reason: 'complaint'; source: string }> = [];
-    for (const bounce of input.bounces ?? []) {
+    const complaints: NewSuppression[] = [];
+    const listmonkFailures: FailureRow[] = [];
+    const suppressAtOnce = new Map<string, NewSuppression>();
+    for (const bounce of bounces) {
       result.bouncesRead += 1;
       const email = bounce.email.toLowerCase();
+      const key = `listmonk:${bounce.instance}:${bounce.id}`;
+      const source = `listmonk:${bounce.instance}:bounce:${bounce.id}`;
       if (bounce.type === 'complaint') {
-        complaints.push({ value: email, reason: 'complaint', source: `listmonk:${bounce.instance}` });
+        complaints.push({ value: email, reason: 'complaint', source });
         continue;
       }
       if (bounce.type !== 'hard') continue;
       const meta = bounce.meta === undefined || bounce.meta === null ? '' : JSON.stringify(bounce.meta);
-      // Listmonk keeps no DSN for many hard bounces; without one it is a generic permanent failure.
-      const dsn = dsnInText(meta) ?? '5.0.0';
-      await record({
-        key: `listmonk:${bounce.instance}:${bounce.id}`,
+      const named = dsnInText(meta);
+      const verdict = classifyFailure(named, meta, rules);
+      if (named !== undefined && verdict === 'recipient')
+        suppressAtOnce.set(key, { value: email, reason: 'hard_bounce', source });
+      listmonkFailures.push({
+        key,
         email,
-        dsn,
-        policy: classifyFailure(dsn, meta, rules) === 'policy',
+        // Listmonk keeps no DSN for many hard bounces; without one it is a generic permanent failure.
+        dsn: named ?? '5.0.0',
+        policy: verdict === 'policy',
         reply: meta.slice(0, 500),
         relay_host: null,
         source: `listmonk:${bounce.instance}`,
@@ -137,6 +175,19 @@ export async function syncSuppressions(db: Kysely<Database>, input: SyncInput): 
       });
     }
     await flush();
+    for (let i = 0; i < listmonkFailures.length; i += 1000) {
+      const rows = await trx
+        .insertInto('recipient_failures')
+        .values(listmonkFailures.slice(i, i + 1000))
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returning(['key', 'policy'])
+        .execute();
+      result.failuresRecorded += rows.length;
+      result.policyFailures += rows.filter((r) => r.policy).length;
+      // Only a bounce seen for the first time suppresses: a suppression lifted by hand stays lifted.
+      const now = rows.flatMap((r) => suppressAtOnce.get(r.key) ?? []);
+      result.suppressed.push(...(await addSuppressions(trx, now)));
+    }
     result.complaints = await addSuppressions(trx, complaints);
 
     const codes = rules.recipientFailureCodes;
@@ -146,9 +197,11 @@ export async function syncSuppressions(db: Kysely<Database>, input: SyncInput): 
         where not policy and dsn in (${sql.join(codes)})
         group by email having count(*) >= ${rules.threshold}
       `.execute(trx);
-      result.suppressed = await addSuppressions(
-        trx,
-        due.rows.map((r) => ({ value: r.email, reason: 'hard_bounce' as const, source: 'suppress-sync' })),
+      result.suppressed.push(
+        ...(await addSuppressions(
+          trx,
+          due.rows.map((r) => ({ value: r.email, reason: 'hard_bounce' as const, source: 'suppress-sync' })),
+        )),
       );
     }
 
@@ -162,6 +215,19 @@ export async function syncSuppressions(db: Kysely<Database>, input: SyncInput): 
           source: 'suppress-sync',
         })),
       );
+    }
+    for (const outcome of result.listmonk) {
+      if (outcome.error !== undefined || outcome.seenUntil === null) continue;
+      await trx
+        .insertInto('listmonk_bounce_cursors')
+        .values({ instance: outcome.instance, seen_until: outcome.seenUntil })
+        .onConflict((oc) =>
+          oc.column('instance').doUpdateSet({
+            seen_until: sql`greatest(listmonk_bounce_cursors.seen_until, excluded.seen_until)`,
+            updated_at: sql`now()`,
+          }),
+        )
+        .execute();
     }
     if (input.dryRun) throw new DryRunRollback();
   };
