@@ -11,6 +11,7 @@ import { CommanderError } from 'commander';
  *   1 FINDINGS     it ran and found problems (lint errors, alarms, pending migrations, unhealthy)
  *   2 USAGE        bad flags, bad config, bad input file; nothing was changed
  *   3 UNAVAILABLE  a database, Listmonk or DNS server could not be reached; nothing was changed
+ *                  (suppress sync: the sources it could read were stored, the others are read next time)
  *   4 REFUSED      refused by a safety rule (edited migration, past send_at, name taken, lock held)
  *   5 INTERNAL     a bug or an unexpected answer; the message says what was being done
  */
