@@ -1,5 +1,6 @@
 import { resolveMx } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
+import type { ListmonkClientOptions } from '@mailramp/listmonk';
 import { type CommandRunner, createProcessRunner } from '@mailramp/ops';
 
 /** Where a CLI run reads and writes: the real process, or a capture in tests. */
@@ -17,6 +18,8 @@ export interface CliIo {
   readTextFile: (path: string) => Promise<string>;
   /** MX look-ups (node:dns); tests pass a resolver of their own. */
   resolveMx?: (domain: string) => Promise<Array<{ exchange: string; priority: number }>>;
+  /** Options for every Listmonk client `listmonkClientFor()` builds; tests pass fast polling and retries. */
+  listmonk?: Partial<ListmonkClientOptions>;
 }
 
 /** The real process's streams, environment and clock. */

@@ -50,6 +50,7 @@ export async function listmonkClientFor(
         );
       }
     },
+    ...ctx.io.listmonk,
     ...extra,
   });
 }

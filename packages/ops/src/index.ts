@@ -170,6 +170,7 @@ export {
 export { applyHoldMap, type HoldMapApplied } from './warmup/apply-hold-map.js';
 export { applyRampCap, type RampCapApplied, type RampSettingsClient } from './warmup/apply-ramp-cap.js';
 export { applyWarmup, type WarmupApplied } from './warmup/apply-warmup.js';
+export { createRampSettingsClient, type RampListmonkClient } from './warmup/create-ramp-settings-client.js';
 export { type DayRange, dayTableValue, getHourlyCap, getPoolSize } from './warmup/day-table.js';
 export {
   createHoldsRepository,
@@ -211,5 +212,12 @@ export {
   readWarmupState,
   type WarmupHost,
 } from './warmup/read-warmup-state.js';
+export {
+  type RampCapEvent,
+  type RampCapInstanceOutcome,
+  type RampCapStreamResult,
+  type RunRampCapOptions,
+  runRampCap,
+} from './warmup/run-ramp-cap.js';
 export { type DateLike, parseWarmupStamp, toUtcDate, warmupDay } from './warmup/warmup-day.js';
 export type { StreamPostfix, WarmupStart, WarmupStream } from './warmup/warmup-stream.js';

@@ -1,10 +1,27 @@
-import { createHoldsRepository, type RampHold, toUtcDate } from '@mailramp/ops';
+import {
+  createHoldsRepository,
+  createRampSettingsClient,
+  type RampCapInstanceOutcome,
+  type RampCapStreamResult,
+  type RampHold,
+  runRampCap,
+  toUtcDate,
+} from '@mailramp/ops';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { CliError, EXIT } from '../exit-codes.js';
+import { CliError, EXIT, type ExitCode, exitCodeOf } from '../exit-codes.js';
+import { listmonkClientFor } from '../listmonk-client.js';
 import { formatTable, printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
 import { dateOption, selectStreams } from './warmup-streams.js';
+
+interface RampcapOptions {
+  date?: string;
+  stream?: string;
+  json?: boolean;
+  apply?: boolean;
+  reload?: boolean;
+}
 
 interface HoldOptions {
   stream: string;
@@ -18,7 +35,28 @@ interface HoldOptions {
 export function registerOpsRampcapCommands(program: Command, ctx: CliContext): void {
   const rampcap = opsCommand(program)
     .command('rampcap')
-    .description('the hourly ramp cap (Listmonk sliding window) per warm-up day, and holds that freeze it');
+    .description(
+      "the hourly ramp cap for each stream's warm-up day as the Listmonk sliding window, and holds that freeze it. `mailramp ops rampcap [--stream S] [--date D] [--json] [--apply] [--reload]` is the daily run (`run`, the default subcommand; see `rampcap run --help`).",
+    );
+
+  // The daily run is a default subcommand rather than rampcap's own action: commander hands options
+  // that follow a subcommand name to the parent first, so a parent --stream/--json would swallow
+  // hold's and release's.
+  rampcap
+    .command('run', { isDefault: true })
+    .summary("(default) the daily run: each stream's Listmonk sliding window set to the day's cap")
+    .description(
+      "(default) the daily run: for each stream the warm-up day, the table's hourly cap and any hold (cap = the lower of the two), as the Listmonk sliding window (on, 1h, rate = cap, matching message_rate) on each of the stream's Listmonk instances. Without --apply it only prints what would change. --apply writes only the ramp keys that differ, through the safe settings update (every other setting and secret kept), and nothing when they are already set (safe from cron and after a reboot). While a campaign runs Listmonk stores the values but applies them only after a reload: reported (exit 1), and reloaded only with --reload. Instances are handled independently: one that fails is reported and the others still get their cap; the exit code is then the first failure's (3: Listmonk unreachable).",
+    )
+    .option('--date <YYYY-MM-DD>', 'plan for this date (default: today, UTC)')
+    .option('--stream <name>', 'only this stream (--json then prints that stream alone)')
+    .option('--json', 'print per stream day, tableCap, cap, hold and per instance what changed, on stdout')
+    .option('--apply', "write the ramp keys that differ to the stream's Listmonk instance(s)")
+    .option(
+      '--reload',
+      'with --apply: reload Listmonk when a running campaign keeps the new values from applying (interrupts that campaign)',
+    )
+    .action(ctx.action((opts: RampcapOptions) => runRampcapCommand(ctx, opts)));
 
   rampcap
     .command('hold')
@@ -137,5 +175,146 @@ function holdJson(hold: RampHold) {
     reason: hold.reason,
     createdAt: hold.createdAt.toISOString(),
     releasedAt: hold.releasedAt?.toISOString() ?? null,
+  };
+}
+
+async function runRampcapCommand(ctx: CliContext, opts: RampcapOptions): Promise<ExitCode> {
+  if (opts.reload && !opts.apply) {
+    throw new CliError(EXIT.USAGE, '--reload only acts with --apply (a dry run writes and reloads nothing)');
+  }
+  const config = await ctx.config();
+  const streams = selectStreams(config, opts.stream);
+  if (streams.every((s) => s.listmonk.length === 0)) {
+    throw new CliError(
+      EXIT.USAGE,
+      `${streams.length === 1 ? `stream ${streams[0]!.name} feeds` : 'no warm-up stream feeds'} no Listmonk instance, so there is no sliding window to set; list the instance names in warmup.streams.${streams.length === 1 ? streams[0]!.name : '<stream>'}.listmonk (instances are defined under listmonk.instances, or LISTMONK_URL as "default")`,
+    );
+  }
+  const date = dateOption(opts.date, ctx.io.now);
+  const apply = opts.apply === true;
+  const urls = Object.fromEntries(
+    Object.entries(config.listmonk.instances).map(([name, i]) => [name, displayUrl(i.url)]),
+  );
+  const results = await runRampCap(streams, {
+    date,
+    apply,
+    reload: opts.reload === true,
+    holds: createHoldsRepository(await ctx.db()),
+    readFile: ctx.io.readTextFile,
+    clientFor: async (instance) => createRampSettingsClient(await listmonkClientFor(ctx, instance)),
+    onEvent: (event) => {
+      if (event.type === 'stream') {
+        reportStream(ctx, event.result, streams.find((s) => s.name === event.result.stream)?.listmonk ?? []);
+      } else reportInstance(ctx, event.outcome, urls[event.outcome.instance] ?? '?', apply);
+    },
+  });
+  if (opts.json) {
+    const rows = results.map((r) => rampcapJson(r, urls));
+    printJson(ctx.io, opts.stream !== undefined ? rows[0] : { date, streams: rows });
+  }
+  const outcomes = results.flatMap((r) => r.instances);
+  const failed = outcomes.find((o) => o.status === 'failed');
+  if (failed !== undefined) return exitCodeOf(failed.error);
+  return apply && outcomes.some((o) => o.status === 'done' && o.needsRestart) ? EXIT.FINDINGS : EXIT.OK;
+}
+
+/** The instance URL for messages: no user or password, no trailing slash. */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function reportStream(ctx: CliContext, r: RampCapStreamResult, feeds: readonly string[]): void {
+  const when = r.started ? `day ${r.day} since ${r.start}` : `not started (starts ${r.start}; day-0 cap)`;
+  const hold =
+    r.hold === undefined
+      ? ''
+      : `; held at ${r.hold.rate}/h through ${r.hold.until}${r.hold.reason ? ` (${r.hold.reason})` : ''}${r.hold.rate >= r.tableCap ? ', not below the table' : ''}`;
+  say(ctx.io, `${r.stream} on ${r.date}: ${when}; table ${r.tableCap}/h${hold} -> cap ${r.cap}/h`);
+  if (feeds.length === 0) {
+    say(
+      ctx.io,
+      `  note: ${r.stream} feeds no Listmonk instance; list it in warmup.streams.${r.stream}.listmonk`,
+    );
+  }
+}
+
+function reportInstance(ctx: CliContext, o: RampCapInstanceOutcome, url: string, apply: boolean): void {
+  const io = ctx.io;
+  say(io, `  listmonk ${o.instance} (${url}):`);
+  if (o.status === 'failed') {
+    const message = o.error instanceof Error ? o.error.message : String(o.error);
+    const state = o.mayHaveWritten
+      ? 'Some ramp keys may be stored on it but not live yet'
+      : 'Nothing was changed on it';
+    say(io, `    FAILED: ${message}`);
+    say(
+      io,
+      `    ${state}; once Listmonk answers at ${url} (listmonk.instances.${o.instance}.url), re-run \`mailramp ops rampcap --apply\`: it changes only what still differs`,
+    );
+    return;
+  }
+  for (const c of o.changes) say(io, `    ${c.key}: ${show(c.from)} -> ${show(c.to)}`);
+  const n = `${o.changes.length} setting${o.changes.length === 1 ? '' : 's'}`;
+  if (o.changes.length === 0)
+    say(io, `    already set (window ${o.wanted['app.message_sliding_window_rate']}/h): nothing changed`);
+  else if (!apply) say(io, `    would change ${n}; run with --apply to set them`);
+  else if (o.written && !o.needsRestart && !o.reloaded)
+    say(io, `    set ${n}; Listmonk restarted and applies them`);
+  else if (o.written) say(io, `    set ${n}`);
+  if (o.reloaded) say(io, '    reloaded Listmonk (a campaign was running): the cap is live now');
+  if (o.needsRestart) {
+    say(
+      io,
+      apply
+        ? '    NOT LIVE YET: a campaign is running, so Listmonk stored the values but applies them only after a reload; re-run with --apply --reload to reload now (interrupts the running campaign), or they apply at its next restart'
+        : '    Listmonk has saved settings waiting for a reload (a campaign is running); --apply --reload would reload it',
+    );
+  }
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(unset)' : JSON.stringify(value);
+}
+
+function rampcapJson(r: RampCapStreamResult, urls: Record<string, string>) {
+  return {
+    stream: r.stream,
+    date: r.date,
+    start: r.start,
+    started: r.started,
+    day: r.day,
+    tableCap: r.tableCap,
+    cap: r.cap,
+    hold: r.hold === undefined ? null : { rate: r.hold.rate, until: r.hold.until, reason: r.hold.reason },
+    instances: r.instances.map((o) =>
+      o.status === 'failed'
+        ? {
+            instance: o.instance,
+            url: urls[o.instance] ?? null,
+            status: o.status,
+            error: {
+              code: (o.error as { code?: unknown }).code ?? null,
+              message: o.error instanceof Error ? o.error.message : String(o.error),
+            },
+            mayHaveWritten: o.mayHaveWritten,
+          }
+        : {
+            instance: o.instance,
+            url: urls[o.instance] ?? null,
+            status: o.status,
+            wanted: o.wanted,
+            changes: o.changes,
+            written: o.written,
+            needsRestart: o.needsRestart,
+            reloaded: o.reloaded,
+          },
+    ),
   };
 }

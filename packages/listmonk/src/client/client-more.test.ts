@@ -78,8 +78,12 @@ describe('settings: safe partial update', () => {
       needsRestart: true,
     });
     expect(standIn.state.appliedSettings['app.message_rate']).toBe(10);
+    // The info detected before the save is cached; refreshServerInfo() reads the state now.
+    expect((await client.getServerInfo()).needsRestart).toBe(false);
+    expect((await client.refreshServerInfo()).needsRestart).toBe(true);
     await client.reloadListmonk();
     expect(standIn.state.appliedSettings['app.message_rate']).toBe(2);
+    expect((await client.getServerInfo()).needsRestart).toBe(false);
   });
 
   it('UNAVAILABLE when Listmonk does not come back after the restart', async () => {

@@ -18,6 +18,11 @@ export interface ListmonkClient
     BouncesApi {
   /** Version, features and restart state, from `GET /api/config` (detected once, then cached). */
   getServerInfo(): Promise<ServerInfo>;
+  /**
+   * Reads `GET /api/config` again and replaces the cached info: for a long-lived client that needs
+   * the current `needsRestart` (another save may have happened since the first detection).
+   */
+  refreshServerInfo(): Promise<ServerInfo>;
   /** The base URL without credentials, for messages. */
   readonly origin: string;
 }
@@ -37,6 +42,7 @@ export function createListmonkClient(options: ListmonkClientOptions): ListmonkCl
   return {
     origin: core.transport.origin,
     getServerInfo: () => core.server(),
+    refreshServerInfo: () => core.refreshServer(),
     ...createListsApi(core),
     ...imports,
     ...createSubscribersApi(core, imports),
