@@ -122,6 +122,30 @@ describe.each(testEngines())('mailramp ops rampcap hold/release on %s', (engine)
   });
 });
 
+describe('mailramp ops rampcap usage', () => {
+  it('prints help for the group and the daily run; refuses streams that feed no Listmonk (exit 2)', async () => {
+    const dir = workdir();
+    for (const argv of [
+      ['ops', 'rampcap', '--help'],
+      ['ops', 'rampcap', 'run', '--help'],
+    ]) {
+      const io = captureIo({ cwd: dir });
+      expect(await runCli(argv, io)).toBe(EXIT.OK);
+      expect(io.out()).toContain('Usage: mailramp ops rampcap');
+    }
+    const none = captureIo({ cwd: dir });
+    expect(await runCli(['ops', 'rampcap', '--apply'], none)).toBe(EXIT.USAGE);
+    expect(none.err()).toContain(
+      'none of the warm-up streams (trucking, healthcare) feeds a Listmonk instance, so there is no sliding window to set',
+    );
+    const one = captureIo({ cwd: dir });
+    expect(await runCli(['ops', 'rampcap', '--stream', 'healthcare'], one)).toBe(EXIT.USAGE);
+    expect(one.err()).toContain(
+      'stream healthcare feeds no Listmonk instance, so there is no sliding window to set; list the instance names in warmup.streams.healthcare.listmonk',
+    );
+  });
+});
+
 describe('mailramp ops hold-map', () => {
   it('prints transport lines for every enabled family, config adjustments included', async () => {
     const dir = workdir({

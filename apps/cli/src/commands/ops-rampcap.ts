@@ -185,9 +185,14 @@ async function runRampcapCommand(ctx: CliContext, opts: RampcapOptions): Promise
   const config = await ctx.config();
   const streams = selectStreams(config, opts.stream);
   if (streams.every((s) => s.listmonk.length === 0)) {
+    const one = streams.length === 1 ? streams[0]!.name : undefined;
+    const what =
+      one === undefined
+        ? `none of the warm-up streams (${streams.map((s) => s.name).join(', ')}) feeds a Listmonk instance`
+        : `stream ${one} feeds no Listmonk instance`;
     throw new CliError(
       EXIT.USAGE,
-      `${streams.length === 1 ? `stream ${streams[0]!.name} feeds` : 'no warm-up stream feeds'} no Listmonk instance, so there is no sliding window to set; list the instance names in warmup.streams.${streams.length === 1 ? streams[0]!.name : '<stream>'}.listmonk (instances are defined under listmonk.instances, or LISTMONK_URL as "default")`,
+      `${what}, so there is no sliding window to set; list the instance names in warmup.streams.${one ?? '<stream>'}.listmonk (instances are defined under listmonk.instances, or LISTMONK_URL as "default")`,
     );
   }
   const date = dateOption(opts.date, ctx.io.now);
@@ -240,7 +245,7 @@ function reportStream(ctx: CliContext, r: RampCapStreamResult, feeds: readonly s
   if (feeds.length === 0) {
     say(
       ctx.io,
-      `  note: ${r.stream} feeds no Listmonk instance; list it in warmup.streams.${r.stream}.listmonk`,
+      `  note: ${r.stream} feeds no Listmonk instance, so nothing is set for it; list its instances in warmup.streams.${r.stream}.listmonk`,
     );
   }
 }
