@@ -108,6 +108,21 @@ export async function planBuild(
   rules: BuildRules,
   request: BuildRequest,
 ): Promise<BuildPlan> {
+  if (db.isTransaction) return planIn(db, rules, request);
+  // One read-only snapshot, so every page and count sees the same audience. JIT off: each walk
+  // reads a few thousand rows, but the planner's estimates on a large table make PostgreSQL spend
+  // tens of milliseconds compiling every query.
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      await sql`set local jit = off`.execute(trx);
+      return planIn(trx, rules, request);
+    });
+}
+
+async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildRequest): Promise<BuildPlan> {
   const now = request.now();
   const date = request.date ?? now.toISOString().slice(0, 10);
   checkRequest(rules, request, date);
@@ -151,8 +166,14 @@ export async function planBuild(
   // The walk reads only rows some cap would still take: operators that are held, capped at 0 or
   // already full are left out in SQL, so plan time follows the recipients selected.
   const present = want === 0 ? { operators: [], unclassified: false } : await listOperators(db, vertical);
+  const roomLeft = (op: string | null, taken: ReadonlyMap<string, number>): number =>
+    Math.min(want, capOf(op) - (taken.get(operatorKeyOf(op)) ?? 0));
   const roomOf = (op: string | null, taken: ReadonlyMap<string, number>): boolean =>
-    (op === null || !held.has(op)) && capOf(op) - (taken.get(operatorKeyOf(op)) ?? 0) > 0;
+    (op === null || !held.has(op)) && roomLeft(op, taken) > 0;
+  const mailableOnly = {
+    verifyResults: [...rules.sendable, ...(catchAll.included ? rules.catchAll.results : [])],
+    blockedDomains: rules.families.domains(),
+  };
   let taken: Map<string, number> = new Map(Object.entries(today.byOperator));
   let selection: ReturnType<typeof planSelection<AudienceCandidate>>;
   let fetchIds = want === 0 ? [] : dated.map((s) => s.definition.id);
@@ -179,6 +200,13 @@ export async function planBuild(
               open: [...operators.open, ...[...held].filter((op) => present.operators.includes(op))],
             }
           : operators,
+        mailableOnly: first ? undefined : mailableOnly,
+        perOperator: first
+          ? undefined
+          : [
+              ...operators.open.map((op) => ({ operator: op, room: roomLeft(op, taken) })),
+              ...(operators.unclassified ? [{ operator: null, room: roomLeft(null, taken) }] : []),
+            ],
       });
       pool.rows.push(...page.rows);
       pool.complete = page.complete;

@@ -38,6 +38,20 @@ export interface SegmentPage {
    * never reads rows no cap would take — held operators, cap 0, caps already full.
    */
   operators?: { open: readonly string[]; unclassified: boolean } | undefined;
+  /**
+   * Walk each operator separately (its own index range, at most `room` rows each, `null` = rows
+   * with no operator) instead of one walk in key order filtered by operator. Later pages use it:
+   * once most operators are full, a key-order walk would read past every full operator's rows to
+   * find the few a rare operator still has room for.
+   */
+  perOperator?: ReadonlyArray<{ operator: string | null; room: number }> | undefined;
+  /**
+   * Leave out in SQL the rows the exclusion rules would drop anyway — a verification result outside
+   * `verifyResults`, a domain in `blockedDomains`, a suppressed address or domain — so a later page
+   * reads rows a cap can take instead of walking past excluded ones. The first page reads them all,
+   * so the plan still counts exclusions among the rows it examined.
+   */
+  mailableOnly?: { verifyResults: readonly string[]; blockedDomains: readonly string[] } | undefined;
 }
 
 interface CandidateRow {
@@ -95,6 +109,14 @@ export async function findSegmentCandidates(
           ? sql`c.mx_provider is null`
           : sql`false`
         : sql`(c.mx_provider = any(${sql.val([...ops.open])}::text[])${ops.unclassified ? sql` or c.mx_provider is null` : sql``})`;
+  const mailable = page.mailableOnly;
+  const mailableFilter =
+    mailable === undefined
+      ? sql`true`
+      : sql`c.email_verify_result = any(${sql.val([...mailable.verifyResults])}::text[])
+          and not (coalesce(c.email_domain, '') = any(${sql.val([...mailable.blockedDomains])}::text[]))
+          and not exists (select 1 from suppressions s where s.email = lower(c.email))
+          and not exists (select 1 from suppressed_domains d where d.domain = c.email_domain)`;
   const touch = segment.touch ?? null;
   const cycle = touch?.cycle ?? '';
   const windowDate =
@@ -111,8 +133,7 @@ export async function findSegmentCandidates(
     vertical === 'healthcare'
       ? sql`jsonb_build_object('clia', c.clia_number, 'clia_expires', c.clia_expires, 'revalidation_due', c.revalidation_due)`
       : sql`'{}'::jsonb`;
-  const result = await sql<CandidateRow>`
-    select ${key}::text as key, c.email, c.email_domain, c.mx_provider, c.email_verify_result,
+  const columns = sql`${key}::text as key, c.email, c.email_domain, c.mx_provider, c.email_verify_result,
       ${sql.ref(`c.${t.name}`)} as name, ${sql.ref(`c.${t.state}`)} as state, ${sql.ref(`c.${t.zip}`)} as zip,
       ${windowDate} as window_date, c.attributes, ${extra} as extra,
       exists (select 1 from suppressions s where s.email = lower(c.email)) as suppressed,
@@ -121,13 +142,35 @@ export async function findSegmentCandidates(
       exists (select 1 from segment_touches st where st.vertical = ${vertical} and st.segment = ${segmentId}
         and st.recipient_key = ${key}::text and st.filed_cycle = ${cycle}) as already_filed,
       exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.recipient_key = ${key}::text
-        and l.build_date = ${date}::date and l.state <> 'reset') as in_todays_build
+        and l.build_date = ${date}::date and l.state <> 'reset') as in_todays_build`;
+  const member = sql`${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${after} and ${mailableFilter}`;
+  // A per-operator walk orders by (mx_provider, key), the operator-walk index's own order, and names
+  // the operator as a range rather than `=`: with `=` the planner knows mx_provider is constant,
+  // and for an operator whose rows are all excluded (a consumer MX whose domains are a blocked
+  // family) it misjudges a key-order walk of the whole segment as cheaper than that operator's range.
+  const walk = (operator: RawBuilder<unknown>, limit: number, byOperator: boolean) => sql`
+    select ${columns}
     from ${sql.table(t.table)} as c
-    where ${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${after} and ${operatorFilter}
-    order by ${key}
-    limit ${page.limit}
-  `.execute(db);
-  const rows = result.rows.map(
+    where ${member} and ${operator}
+    order by ${byOperator ? sql`c.mx_provider, ` : sql``}${key}
+    limit ${limit}`;
+
+  let found: CandidateRow[];
+  let complete: boolean;
+  if (page.perOperator === undefined) {
+    const result = await sql<CandidateRow>`${walk(operatorFilter, page.limit, false)}`.execute(db);
+    found = result.rows;
+    complete = found.length < page.limit;
+  } else {
+    ({ rows: found, complete } = await walkPerOperator(db, page.perOperator, page.limit, t.key, (op, n) =>
+      walk(
+        op === null ? sql`c.mx_provider is null` : sql`c.mx_provider >= ${op} and c.mx_provider <= ${op}`,
+        n,
+        true,
+      ),
+    ));
+  }
+  const rows = found.map(
     (r): AudienceCandidate => ({
       key: r.key,
       email: r.email,
@@ -147,7 +190,48 @@ export async function findSegmentCandidates(
       extra: r.extra ?? {},
     }),
   );
-  return { rows, complete: rows.length < page.limit };
+  return { rows, complete };
+}
+
+/**
+ * One walk per operator, each reading at most min(limit, room) rows of its own index range, merged
+ * in key order. The merged page stops at the first key where some operator's walk was cut off, so
+ * the next page (after the last key returned) never skips a row of that operator.
+ */
+async function walkPerOperator(
+  db: Kysely<Database>,
+  operators: ReadonlyArray<{ operator: string | null; room: number }>,
+  limit: number,
+  keyColumn: AudienceTable['key'],
+  walk: (operator: string | null, limit: number) => RawBuilder<unknown>,
+): Promise<{ rows: CandidateRow[]; complete: boolean }> {
+  const parts = operators
+    .filter((o) => o.room > 0)
+    .map((o) => ({ operator: o.operator, limit: Math.min(limit, o.room) }));
+  if (parts.length === 0) return { rows: [], complete: true };
+  const result = await sql<CandidateRow & { part: number }>`${sql.join(
+    parts.map((p, i) => sql`(select ${sql.lit(i)} as part, w.* from (${walk(p.operator, p.limit)}) as w)`),
+    sql` union all `,
+  )}`.execute(db);
+  const order = (a: string, b: string): number =>
+    keyColumn === 'dot_number' ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0;
+  const seen = parts.map(() => ({ n: 0, last: undefined as string | undefined }));
+  for (const row of result.rows) {
+    const part = seen[row.part]!;
+    part.n += 1;
+    if (part.last === undefined || order(row.key, part.last) > 0) part.last = row.key;
+  }
+  let boundary: string | undefined;
+  parts.forEach((p, i) => {
+    const { n, last } = seen[i]!;
+    if (n >= p.limit && last !== undefined && (boundary === undefined || order(last, boundary) < 0))
+      boundary = last;
+  });
+  const rows = result.rows
+    .filter((r) => boundary === undefined || order(r.key, boundary) <= 0)
+    .sort((a, b) => order(a.key, b.key))
+    .map(({ part: _part, ...row }) => row as CandidateRow);
+  return { rows, complete: boundary === undefined };
 }
 
 /** Whether a row is in a segment: has an address, not yet mailed (cycle segments: not yet touched), matches the rule. */
