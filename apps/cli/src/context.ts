@@ -1,7 +1,6 @@
 import { type Config, type LoadedConfig, loadConfig } from '@mailramp/config';
-import { connect, type Database, DbError, describeConnection } from '@mailramp/db';
+import type { Database } from '@mailramp/db';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -66,6 +65,8 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
     async db() {
       if (database === undefined) {
         const { database: section } = await ctx.config();
+        // Loaded on first use: commands that never touch the database (ops report) start without it.
+        const { connect } = await import('@mailramp/db');
         const conn = connect({ url: section.url, dataDir: section.dataDir });
         database = conn;
         await probe(conn);
@@ -89,6 +90,10 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
 
 /** Fails early, with a message that says where and what to do, when the database is unreachable. */
 async function probe(db: Kysely<Database>): Promise<void> {
+  const [{ DbError, describeConnection }, { sql }] = await Promise.all([
+    import('@mailramp/db'),
+    import('kysely'),
+  ]);
   try {
     await sql`select 1`.execute(db);
   } catch (error) {

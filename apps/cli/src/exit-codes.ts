@@ -1,8 +1,8 @@
-import { BuilderError, type BuilderErrorCode } from '@mailramp/builder';
+import { BuilderError, type BuilderErrorCode } from '@mailramp/builder/errors';
 import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
-import { DbError, type DbErrorCode } from '@mailramp/db';
-import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk';
-import { OpsError, type OpsErrorCode } from '@mailramp/ops';
+import { DbError, type DbErrorCode } from '@mailramp/db/errors';
+import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk/errors';
+import { OpsError, type OpsErrorCode } from '@mailramp/ops/errors';
 import { CommanderError } from 'commander';
 
 /**

@@ -1,7 +1,7 @@
 import { resolveMx } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import type { ListmonkClientOptions } from '@mailramp/listmonk';
-import { type CommandRunner, createProcessRunner } from '@mailramp/ops';
+import { type CommandRunner, createProcessRunner } from '@mailramp/ops/exec';
 
 /** Where a CLI run reads and writes: the real process, or a capture in tests. */
 export interface CliIo {

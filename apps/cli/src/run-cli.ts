@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { COMMAND_GROUPS } from './commands/index.js';
+import { selectCommandGroups } from './commands/index.js';
 import { createContext, type GlobalOptions } from './context.js';
 import { EXIT, type ExitCode, exitCodeOf } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -28,7 +28,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       '--data-dir <dir>',
       'embedded database directory (env MAILRAMP_DATA_DIR; default .mailramp/data)',
     );
-  for (const register of COMMAND_GROUPS) register(program, ctx);
+  // Only the group the command line names is loaded: a command starts without the others' imports.
+  const groups = selectCommandGroups(argv);
+  for (const register of await Promise.all(groups.map((g) => g.load()))) register(program, ctx);
   const wire = (cmd: Command): void => {
     cmd
       .exitOverride()

@@ -31,27 +31,7 @@ export {
   dnsblQueryName,
 } from './dns/dnsbl-zones.js';
 export { OPS_ERROR_CODES, OpsError, type OpsErrorCode } from './errors.js';
-export {
-  type CommandCall,
-  type CommandResult,
-  type CommandRunner,
-  createProcessRunner,
-  createRecordingRunner,
-  type ProcessRunnerOptions,
-  type RecordingRunner,
-  type ScriptedResponse,
-} from './exec/command-runner.js';
-export {
-  assertSafeCommand,
-  cidrArg,
-  hostnameArg,
-  interfaceArg,
-  ipArg,
-  ipv4Arg,
-  pathArg,
-  prefixArg,
-  transportArg,
-} from './exec/safe-args.js';
+export * from './exec/index.js';
 export {
   type AddressHook,
   type InterfaceStanza,
@@ -82,80 +62,7 @@ export {
 } from './health/run-watchdog.js';
 export { BIND_FAILURE, type MailLogPosition, type MailLogScan, scanMailLog } from './health/scan-mail-log.js';
 export { readWatchdogState, type WatchdogState, writeWatchdogState } from './health/watchdog-state.js';
-export {
-  type BindFailure,
-  createReportBuilder,
-  type DayStats,
-  type DeliveryMix,
-  type DkimDomainStats,
-  type DkimStats,
-  type HourStats,
-  type IpAttribution,
-  type IpStats,
-  type MailLogReport,
-  type MailLogTotals,
-  type OperatorStats,
-  type OutcomeRow,
-  type ReasonCount,
-  type ReportBuilder,
-  type ReportOptions,
-  redactAddresses,
-  type SignalStats,
-} from './maillog/build-report.js';
-export {
-  classifyReply,
-  DELIVERY_OUTCOMES,
-  type DeliveryOutcome,
-  dsnOf,
-  isRecipientFailure,
-  listReplySignals,
-  normalizeReason,
-  RECIPIENT_FAILURE_DSNS,
-  REPLY_SIGNALS,
-  type ReplyClass,
-  type ReplyInput,
-  type ReplySignal,
-} from './maillog/classify-reply.js';
-export { createQidSet, type QidSet } from './maillog/create-qid-set.js';
-export {
-  ALARM_IDS,
-  type Alarm,
-  type AlarmEvidence,
-  type AlarmId,
-  type AlarmSeverity,
-  type AlarmThresholds,
-  DEFAULT_ALARM_THRESHOLDS,
-  listAlarms,
-} from './maillog/list-alarms.js';
-export {
-  createParseContext,
-  type DeliveryEvent,
-  type DeliveryStatus,
-  inferYear,
-  type LogEvent,
-  type LogLine,
-  type ParseContext,
-  parseDelivery,
-  parseLogLine,
-  type YearReference,
-} from './maillog/parse-log-line.js';
-export {
-  type LogFile,
-  listRotatedFiles,
-  orderRotatedFiles,
-  type ReadLogFilesOptions,
-  type ReadProgress,
-  readLogFiles,
-  rotationOf,
-  statLogFiles,
-} from './maillog/read-log-files.js';
-export { readLogLines } from './maillog/read-log-lines.js';
-export {
-  type MailLogSummary,
-  type SummarizeMailLogOptions,
-  summarizeMailLog,
-} from './maillog/summarize-mail-log.js';
-export { type QueueSummary, readQueue, summarizeQueue } from './maillog/summarize-queue.js';
+export * from './maillog/index.js';
 export {
   listTransportProblems,
   type TransportBinding,

@@ -10,7 +10,7 @@ import {
   rotationOf,
   statLogFiles,
   summarizeMailLog,
-} from '@mailramp/ops';
+} from '@mailramp/ops/maillog';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';

@@ -1,0 +1,111 @@
+/**
+ * Builds apps/cli/dist: the CLI and the workspace packages it imports, transpiled and bundled into
+ * plain JavaScript (one chunk per command group), so `mailramp` starts without compiling TypeScript.
+ * Third-party packages stay external, imported from where pnpm installed them. dist/manifest.json
+ * lists every input; bin/mailramp.js uses dist only while no input is newer than the build, and
+ * runs the sources through tsx otherwise. Runs on `pnpm install` (the root `prepare` script); a
+ * failure only warns, since the sources always work.
+ *
+ *   node apps/cli/scripts/build-dist.mjs
+ */
+
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const cli = fileURLToPath(new URL('../', import.meta.url));
+const root = resolve(cli, '../..');
+const dist = join(cli, 'dist');
+
+/** Third-party imports stay external, pinned to the file pnpm installed for the importing package. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'resolving' || args.path.startsWith('@mailramp/')) return undefined;
+      if (args.path.startsWith('node:')) return { path: args.path, external: true };
+      const found = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'resolving',
+      });
+      if (found.errors.length > 0 || !isAbsolute(found.path)) return { path: args.path, external: true };
+      return { path: pathToFileURL(found.path).href, external: true };
+    });
+    // import.meta.url keeps naming the source file, so paths built from it (migrations/) still resolve.
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      return {
+        contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+        loader: 'ts',
+      };
+    });
+  },
+};
+
+async function main() {
+  const builtAt = Date.now();
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    console.warn('mailramp: esbuild is not installed; the CLI runs from its TypeScript sources');
+    return;
+  }
+  rmSync(dist, { recursive: true, force: true });
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [join(cli, 'src/main.ts')],
+    outdir: dist,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Node's own conditions: no `module`, which esbuild would add.
+    conditions: [],
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [externalPackages],
+  });
+  const packageFiles = [root, ...['apps', 'packages'].flatMap((d) => listDirs(join(root, d)))]
+    .map((d) => join(d, 'package.json'))
+    .filter((f) => exists(f));
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).map((f) => resolve(root, f)),
+    ...packageFiles,
+    join(root, 'pnpm-lock.yaml'),
+    fileURLToPath(import.meta.url),
+  ];
+  writeFileSync(join(dist, 'manifest.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`);
+}
+
+function listDirs(dir) {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+function exists(path) {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  rmSync(dist, { recursive: true, force: true });
+  console.warn(
+    `mailramp: could not build ${dirname(dist)}/dist (${error.message}); the CLI runs from its TypeScript sources`,
+  );
+}

@@ -1,0 +1,74 @@
+export {
+  type BindFailure,
+  createReportBuilder,
+  type DayStats,
+  type DeliveryMix,
+  type DkimDomainStats,
+  type DkimStats,
+  type HourStats,
+  type IpAttribution,
+  type IpStats,
+  type MailLogReport,
+  type MailLogTotals,
+  type OperatorStats,
+  type OutcomeRow,
+  type ReasonCount,
+  type ReportBuilder,
+  type ReportOptions,
+  redactAddresses,
+  type SignalStats,
+} from './build-report.js';
+export {
+  classifyReply,
+  DELIVERY_OUTCOMES,
+  type DeliveryOutcome,
+  dsnOf,
+  isRecipientFailure,
+  listReplySignals,
+  normalizeReason,
+  RECIPIENT_FAILURE_DSNS,
+  REPLY_SIGNALS,
+  type ReplyClass,
+  type ReplyInput,
+  type ReplySignal,
+} from './classify-reply.js';
+export { createQidSet, type QidSet } from './create-qid-set.js';
+export {
+  ALARM_IDS,
+  type Alarm,
+  type AlarmEvidence,
+  type AlarmId,
+  type AlarmSeverity,
+  type AlarmThresholds,
+  DEFAULT_ALARM_THRESHOLDS,
+  listAlarms,
+} from './list-alarms.js';
+export {
+  createParseContext,
+  type DeliveryEvent,
+  type DeliveryStatus,
+  inferYear,
+  type LogEvent,
+  type LogLine,
+  type ParseContext,
+  parseDelivery,
+  parseLogLine,
+  type YearReference,
+} from './parse-log-line.js';
+export {
+  type LogFile,
+  listRotatedFiles,
+  orderRotatedFiles,
+  type ReadLogFilesOptions,
+  type ReadProgress,
+  readLogFiles,
+  rotationOf,
+  statLogFiles,
+} from './read-log-files.js';
+export { readLogLines } from './read-log-lines.js';
+export {
+  type MailLogSummary,
+  type SummarizeMailLogOptions,
+  summarizeMailLog,
+} from './summarize-mail-log.js';
+export { type QueueSummary, readQueue, summarizeQueue } from './summarize-queue.js';
