@@ -1,7 +1,14 @@
 import { OPERATOR_SUFFIXES, type OperatorTable, operatorOfHost } from '@mailramp/mailbox';
-import { classifyReply, type DeliveryOutcome, normalizeReason, type ReplySignal } from './classify-reply.js';
+import {
+  classifyReply,
+  type DeliveryOutcome,
+  listReplySignals,
+  normalizeReason,
+  type ReplySignal,
+} from './classify-reply.js';
 import { createQidSet } from './create-qid-set.js';
-import type { DeliveryEvent, LogLine } from './parse-log-line.js';
+import { ownCopy } from './own-copy.js';
+import type { DeliveryEvent, LineFacts } from './parse-log-line.js';
 
 /** Options for {@link createReportBuilder}: plain data, no config types. */
 export interface ReportOptions {
@@ -170,14 +177,19 @@ export interface MailLogReport {
 
 /** Collects a report line by line; `finish()` gives the result. */
 export interface ReportBuilder {
-  /** Adds one raw line (counted as malformed when `parsed` is undefined). */
-  add(raw: string, parsed: LogLine | undefined): void;
+  /**
+   * Adds one raw line (counted as malformed when `parsed` is undefined). `raw` is only quoted in
+   * samples: it may be empty for a line whose event is `other`.
+   */
+  add(raw: string, parsed: LineFacts | undefined): void;
   finish(): MailLogReport;
 }
 
 const MAX_REASONS = 5000;
 const MAX_OUTCOME_ROWS = 50_000;
 const MAX_PENDING = 100_000;
+const MAX_REPLIES = 4096;
+const ACCEPTED: { outcome: DeliveryOutcome; signals: ReplySignal[] } = { outcome: 'accepted', signals: [] };
 
 const emptyMix = (): DeliveryMix => ({ sent: 0, deferred: 0, bounced: 0, expired: 0 });
 
@@ -277,7 +289,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     if (op === undefined) {
       op = operatorOfHost(host, table) ?? 'other';
       if (operatorCache.size > 50_000) operatorCache.clear();
-      operatorCache.set(host, op);
+      operatorCache.set(ownCopy(host), op);
     }
     return op;
   };
@@ -289,7 +301,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
   };
 
   /** The sending IP of an egress delivery and how it was found. */
-  const attribute = (line: LogLine, ev: DeliveryEvent): { ip: string; via: keyof IpAttribution } => {
+  const attribute = (line: LineFacts, ev: DeliveryEvent): { ip: string; via: keyof IpAttribution } => {
     const failedBind = line.pid === undefined ? undefined : pendingBind.get(line.pid);
     if (failedBind !== undefined) pendingBind.delete(line.pid!);
     if (ev.status !== 'sent' && ev.reply !== '') {
@@ -305,11 +317,26 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       : { ip, via: 'transport' };
   };
 
-  const sample = (list: string[], raw: string): void => {
-    if (list.length < sampleMax) list.push(redactAddresses(raw));
+  // Replies repeat (timeouts, a receiver's fixed texts): their reason and signals are worked out once.
+  const replies = new Map<string, { reason: string; signals: ReplySignal[] }>();
+  const readReply = (reply: string) => {
+    let known = replies.get(reply);
+    if (known === undefined) {
+      known = {
+        reason: ownCopy(normalizeReason(reply)),
+        signals: reply === '' ? [] : listReplySignals(reply),
+      };
+      if (replies.size >= MAX_REPLIES) replies.clear();
+      replies.set(ownCopy(reply), known);
+    }
+    return known;
   };
 
-  const addDelivery = (raw: string, line: LogLine, ev: DeliveryEvent): void => {
+  const sample = (list: string[], raw: string): void => {
+    if (list.length < sampleMax) list.push(ownCopy(redactAddresses(raw)));
+  };
+
+  const addDelivery = (raw: string, line: LineFacts, ev: DeliveryEvent): void => {
     const status = ev.status;
     if (status === 'sent') {
       if (ev.forwarded) {
@@ -331,9 +358,15 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     const day = dayOf(line.date);
     count(day, status);
     count(hourOf(line.date, line.hour), status);
-    if (status !== 'sent' && day.samples.length < sampleMax) day.samples.push(redactAddresses(raw));
+    if (status !== 'sent' && day.samples.length < sampleMax) day.samples.push(ownCopy(redactAddresses(raw)));
 
-    const cls = classifyReply(ev);
+    let cls = ACCEPTED;
+    let reason = '';
+    if (status !== 'sent') {
+      const known = readReply(ev.reply);
+      cls = classifyReply(ev, known.signals);
+      reason = known.reason;
+    }
     for (const signal of cls.signals) {
       let s = signals.get(signal);
       if (s === undefined) {
@@ -344,10 +377,8 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       s.byDay[line.date] = (s.byDay[line.date] ?? 0) + 1;
       sample(s.samples, raw);
     }
-    let reason = '';
     let reasonId = 0;
     if (status !== 'sent') {
-      reason = normalizeReason(ev.reply);
       let byReason = reasons.get(status);
       if (byReason === undefined) {
         byReason = new Map();
@@ -379,13 +410,13 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     let ipStats = ips.get(ip);
     if (ipStats === undefined) {
       ipStats = {
-        ip,
+        ip: ownCopy(ip),
         transports: [],
         transportSet: new Set(),
         ...emptyMix(),
         via: { transport: 0, default: 0, bindFallback: 0, quoted: 0 },
       };
-      ips.set(ip, ipStats);
+      ips.set(ipStats.ip, ipStats);
     }
     count(ipStats, status);
     ipStats.via[via] += 1;
@@ -401,7 +432,14 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     const row = outcomeRows.get(rowKey);
     if (row !== undefined) row.count += 1;
     else if (outcomeRows.size < MAX_OUTCOME_ROWS) {
-      outcomeRows.set(rowKey, { date: line.date, ip, operator, outcome: cls.outcome, reason, count: 1 });
+      outcomeRows.set(rowKey, {
+        date: line.date,
+        ip: ipStats.ip,
+        operator,
+        outcome: cls.outcome,
+        reason,
+        count: 1,
+      });
     }
   };
 
@@ -410,7 +448,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     if (p === undefined) {
       if (pendingDkim.size >= MAX_PENDING) pendingDkim.clear();
       p = { cleaned: false, signed: false };
-      pendingDkim.set(qid, p);
+      pendingDkim.set(ownCopy(qid), p);
     }
     return p;
   };
@@ -420,7 +458,8 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       lines.total += 1;
       if (line === undefined) {
         lines.malformed += 1;
-        if (lines.malformedSamples.length < sampleMax) lines.malformedSamples.push(redactAddresses(raw));
+        if (lines.malformedSamples.length < sampleMax)
+          lines.malformedSamples.push(ownCopy(redactAddresses(raw)));
         return;
       }
       if (line.time < since || line.time >= until) {
@@ -443,7 +482,9 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
           return;
         case 'dkim-signed': {
           dkim.signed += 1;
-          signingDomains.set(ev.domain, (signingDomains.get(ev.domain) ?? 0) + 1);
+          const signedBefore = signingDomains.get(ev.domain);
+          if (signedBefore === undefined) signingDomains.set(ownCopy(ev.domain), 1);
+          else signingDomains.set(ev.domain, signedBefore + 1);
           pending(ev.qid).signed = true;
           return;
         }
@@ -463,7 +504,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
           let s = senderDomains.get(domain);
           if (s === undefined) {
             s = { messages: 0, signed: 0 };
-            senderDomains.set(domain, s);
+            senderDomains.set(ownCopy(domain), s);
           }
           s.messages += 1;
           if (p.signed) s.signed += 1;
@@ -478,11 +519,11 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
           return;
         }
         case 'bind-failure': {
-          if (line.pid !== undefined) pendingBind.set(line.pid, ev.ip);
+          if (line.pid !== undefined) pendingBind.set(line.pid, ownCopy(ev.ip));
           let b = binds.get(ev.ip);
           if (b === undefined) {
-            b = { ip: ev.ip, count: 0, firstSeen: stampOf(line), lastSeen: '', samples: [] };
-            binds.set(ev.ip, b);
+            b = { ip: ownCopy(ev.ip), count: 0, firstSeen: stampOf(line), lastSeen: '', samples: [] };
+            binds.set(b.ip, b);
           }
           b.count += 1;
           b.lastSeen = stampOf(line);
@@ -566,7 +607,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
   };
 }
 
-function stampOf(line: LogLine): string {
+function stampOf(line: LineFacts): string {
   const d = new Date(line.time);
   return `${line.date} ${d.toISOString().slice(11, 19)}`;
 }

@@ -104,15 +104,16 @@ export function listReplySignals(reply: string): ReplySignal[] {
 }
 
 /**
- * Classifies one delivery by outcome and reply signals.
+ * Classifies one delivery by outcome and reply signals (pass `signals` when already listed for
+ * this reply).
  *
  * @example
  * classifyReply({ status: 'bounced', dsn: '5.7.1', reply: 'host … said: 550-5.7.1 … likely unsolicited mail …' })
  * // { outcome: 'reputation_reject', signals: ['gmail_unsolicited'] }
  */
-export function classifyReply(input: ReplyInput): ReplyClass {
+export function classifyReply(input: ReplyInput, listed?: ReplySignal[]): ReplyClass {
   if (input.status === 'sent') return { outcome: 'accepted', signals: [] };
-  const signals = input.reply === '' ? [] : listReplySignals(input.reply);
+  const signals = listed ?? (input.reply === '' ? [] : listReplySignals(input.reply));
   const dsn = dsnOf(input);
   const reputation = signals.some((s) => REPUTATION_SIGNALS.has(s));
   const permanent = dsn !== undefined ? dsn.startsWith('5') : input.status === 'bounced';
@@ -127,6 +128,19 @@ export function classifyReply(input: ReplyInput): ReplyClass {
   if (CONTENT_TEXT.test(input.reply)) return { outcome: 'content_reject', signals };
   if (dsn?.startsWith('5.7.')) return { outcome: 'reputation_reject', signals };
   return { outcome: 'other_reject', signals };
+}
+
+/** A receiver's random token: digits and letters mixed (not a dotted number such as `1.2.3`). */
+function isRandomToken(token: string): boolean {
+  let digit = false;
+  let letter = false;
+  for (let i = 0; i < token.length && !(digit && letter); i++) {
+    const c = token.charCodeAt(i) | 32;
+    if (c >= 48 && c <= 57) digit = true;
+    else if (c >= 97 && c <= 122) letter = true;
+  }
+  // A token with a letter is never all digits and dots, so it is not `\d+.\d+.\d+`.
+  return digit && letter;
 }
 
 /**
@@ -152,9 +166,7 @@ export function normalizeReason(reply: string): string {
     .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>')
     .replace(/\b\d{1,2}:\d{2}:\d{2}\b/g, '<time>')
     .replace(/(?:queued as|id=|ID:?) ?[0-9A-Za-z._-]{6,}/g, (m) => m.replace(/[0-9A-Za-z._-]{6,}$/, '<id>'))
-    .replace(/[0-9A-Za-z._-]{12,}/g, (token) =>
-      /\d/.test(token) && /[A-Za-z]/.test(token) && !/^\d+\.\d+\.\d+$/.test(token) ? '<id>' : token,
-    )
+    .replace(/[0-9A-Za-z._-]{12,}/g, (token) => (isRandomToken(token) ? '<id>' : token))
     .replace(/\b\d{5,}\b/g, '<n>');
   // Multi-line replies repeat their code on every line: "550-5.7.1 a 550-5.7.1 b" → "550-5.7.1 a b".
   const lead = /^(\d{3})[- ](\d\.\d{1,3}\.\d{1,3} )?/.exec(text);

@@ -48,24 +48,29 @@ export {
   type DeliveryEvent,
   type DeliveryStatus,
   inferYear,
+  type LineFacts,
   type LogEvent,
   type LogLine,
   type ParseContext,
   parseDelivery,
   parseLogLine,
+  scanLogLine,
+  scanLogSpan,
   type YearReference,
 } from './parse-log-line.js';
 export {
+  forEachLine,
   type LogFile,
   listRotatedFiles,
   orderRotatedFiles,
   type ReadLogFilesOptions,
   type ReadProgress,
   readLogFiles,
+  readLogText,
   rotationOf,
   statLogFiles,
 } from './read-log-files.js';
-export { readLogLines } from './read-log-lines.js';
+export { readLogLines, scanLogLines } from './read-log-lines.js';
 export {
   type MailLogSummary,
   type SummarizeMailLogOptions,

@@ -1,3 +1,5 @@
+import { ownCopy } from './own-copy.js';
+
 /**
  * One mail-log line, split into its syslog prefix and a typed Postfix/OpenDKIM event.
  *
@@ -83,17 +85,50 @@ export interface YearReference {
 }
 
 /**
- * State carried between lines: the year reference and caches of the last timestamp (lines of one
- * second share it) and the last program tag (a log has a few dozen).
+ * What the report reads of a line: its clock, its process and its event. A {@link LogLine} has
+ * these; so has a {@link ParseContext} right after {@link scanLogLine}, without a line object.
  */
-export interface ParseContext {
+export interface LineFacts {
+  time: number;
+  date: string;
+  hour: number;
+  daemon: string;
+  service: string | undefined;
+  pid: number | undefined;
+  event: LogEvent;
+}
+
+/** A program tag seen before, with what its name says. */
+interface ProgramTag {
+  program: string;
+  daemon: string;
+  service: string | undefined;
+  postfix: boolean;
+  /** A Postfix daemon whose lines the report never reads. */
+  silent: boolean;
+}
+
+/** A calendar day seen before: `Date.UTC` of its midnight and its `YYYY-MM-DD`. */
+interface DayStamp {
+  midnight: number;
+  date: string;
+}
+
+/**
+ * State carried between lines: the year reference, caches of the days and program tags seen (a log
+ * has a few of each), and the facts of the last line scanned.
+ */
+export interface ParseContext extends LineFacts {
   reference: YearReference;
-  /** The cached stamp: the whole `Mon DD HH:MM:SS ` prefix, or an RFC 3339 stamp's first 19 characters. */
-  cacheStamp: string;
-  cacheTime: number;
-  cacheDate: string;
-  cacheHour: number;
-  programs: Map<string, { daemon: string; service: string | undefined; postfix: boolean }>;
+  /** Where the host, the program and the message of the last line scanned start and end. */
+  hostStart: number;
+  hostEnd: number;
+  programEnd: number;
+  messageStart: number;
+  program: string;
+  days: Map<number, DayStamp>;
+  /** Program tags by hash of the name, two slots a hash (a direct-mapped cache, checked on use). */
+  programs: Array<ProgramTag | undefined>;
 }
 
 /** Creates the context for parsing the lines of one file, with the year reference for year-less stamps. */
@@ -102,23 +137,35 @@ export function createParseContext(reference: YearReference | Date): ParseContex
     reference instanceof Date
       ? { year: reference.getFullYear(), month: reference.getMonth() + 1, day: reference.getDate() }
       : reference;
-  return { reference: ref, cacheStamp: '', cacheTime: 0, cacheDate: '', cacheHour: 0, programs: new Map() };
+  return {
+    reference: ref,
+    time: 0,
+    date: '',
+    hour: 0,
+    daemon: '',
+    service: undefined,
+    pid: undefined,
+    event: OTHER,
+    hostStart: 0,
+    hostEnd: 0,
+    programEnd: 0,
+    messageStart: 0,
+    program: '',
+    days: new Map(),
+    programs: new Array(PROGRAM_SLOTS).fill(undefined),
+  };
 }
 
-const MONTHS: Record<string, number> = {
-  Jan: 1,
-  Feb: 2,
-  Mar: 3,
-  Apr: 4,
-  May: 5,
-  Jun: 6,
-  Jul: 7,
-  Aug: 8,
-  Sep: 9,
-  Oct: 10,
-  Nov: 11,
-  Dec: 12,
-};
+const OTHER: LogEvent = { kind: 'other' };
+const PROGRAM_SLOTS = 512;
+
+/** `Jan` … `Dec` keyed by their three character codes. */
+const MONTHS = new Map(
+  ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((name, i) => [
+    (name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2),
+    i + 1,
+  ]),
+);
 
 /**
  * The year of a year-less `Mon DD` stamp: the reference year, unless that puts the line more than a
@@ -130,74 +177,218 @@ export function inferYear(month: number, day: number, reference: YearReference):
   return line > limit ? reference.year - 1 : reference.year;
 }
 
-const RFC3164 = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? /;
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) /;
-
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
-}
-
-/** Parses the timestamp at the start of a line into the context's cache; returns its length or -1. */
-function parseStamp(line: string, ctx: ParseContext): number {
-  const first = line.charCodeAt(0);
-  if (first >= 48 && first <= 57) {
-    // RFC 3339: the first 19 characters name the second; fraction and offset differ on every line.
-    if (ctx.cacheStamp.length === 19 && line.startsWith(ctx.cacheStamp)) return zoneEnd(line);
-    const m = RFC3339.exec(line);
-    if (m === null) return -1;
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    const hour = Number(m[4]);
-    if (!validClock(month, day, hour, Number(m[5]), Number(m[6]))) return -1;
-    ctx.cacheStamp = line.slice(0, 19);
-    ctx.cacheTime = Date.UTC(year, month - 1, day, hour, Number(m[5]), Number(m[6]));
-    ctx.cacheDate = `${m[1]}-${m[2]}-${m[3]}`;
-    ctx.cacheHour = hour;
-    return m[0].length;
-  }
-  // Classic syslog and Postfix's postlogd share the layout; only the day's padding differs.
-  if (ctx.cacheStamp.length === 16 && line.startsWith(ctx.cacheStamp)) return 16;
-  const m = RFC3164.exec(line);
-  if (m === null) return -1;
-  const month = MONTHS[m[1]!];
-  if (month === undefined) return -1;
-  const day = Number(m[2]);
-  const hour = Number(m[3]);
-  if (!validClock(month, day, hour, Number(m[4]), Number(m[5]))) return -1;
-  const year = inferYear(month, day, ctx.reference);
-  const stamp = m[0];
-  ctx.cacheStamp = stamp.length === 16 ? stamp : '';
-  ctx.cacheTime = Date.UTC(year, month - 1, day, hour, Number(m[4]), Number(m[5]));
-  ctx.cacheDate = `${year}-${pad2(month)}-${pad2(day)}`;
-  ctx.cacheHour = hour;
-  return stamp.length;
-}
-
-/** The end (after the space) of an RFC 3339 stamp whose first 19 characters are known good, or -1. */
-function zoneEnd(line: string): number {
-  let i = 19;
-  if (line.charCodeAt(i) === 46 /* . */) {
-    i += 1;
-    while (isDigit(line.charCodeAt(i))) i += 1;
-  }
-  const c = line.charCodeAt(i);
-  if (c === 90 /* Z */) i += 1;
-  else if (c === 43 || c === 45 /* + - */) {
-    if (!isDigit(line.charCodeAt(i + 1)) || !isDigit(line.charCodeAt(i + 2))) return -1;
-    i += line.charCodeAt(i + 3) === 58 /* : */ ? 4 : 3;
-    if (!isDigit(line.charCodeAt(i)) || !isDigit(line.charCodeAt(i + 1))) return -1;
-    i += 2;
-  } else return -1;
-  return line.charCodeAt(i) === 32 ? i + 1 : -1;
 }
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** The value of the two digits at `i`, or -1. */
+function twoDigits(line: string, i: number): number {
+  const a = line.charCodeAt(i) - 48;
+  const b = line.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 function validClock(month: number, day: number, hour: number, minute: number, second: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && minute < 60 && second < 61;
+}
+
+/** `HH:MM:SS` at `i`, as milliseconds into the day, with the hour in `ctx.hour`; -1 when malformed. */
+function clockAt(text: string, i: number, month: number, day: number, ctx: ParseContext): number {
+  const hour = twoDigits(text, i);
+  const minute = twoDigits(text, i + 3);
+  const second = twoDigits(text, i + 6);
+  if (hour < 0 || minute < 0 || second < 0 || text.charCodeAt(i + 2) !== 58 || text.charCodeAt(i + 5) !== 58)
+    return -1;
+  if (!validClock(month, day, hour, minute, second)) return -1;
+  ctx.hour = hour;
+  return hour * 3_600_000 + minute * 60_000 + second * 1000;
+}
+
+/**
+ * Parses the timestamp at `s` (`Mon DD HH:MM:SS[.frac] ` with the day space- or zero-padded, or
+ * RFC 3339 with fraction and offset) into `ctx.time`, `ctx.date` and `ctx.hour`; returns where it
+ * ends, or -1. Days are cached: a line costs a few character reads. Reads stop at the line's end by
+ * themselves: the character after a line is `\r`, `\n` or nothing, which no stamp field accepts.
+ */
+function parseStamp(text: string, s: number, end: number, ctx: ParseContext): number {
+  const first = text.charCodeAt(s);
+  if (isDigit(first)) {
+    // RFC 3339: YYYY-MM-DDTHH:MM:SS, then an optional fraction and the offset.
+    const century = twoDigits(text, s);
+    const yy = twoDigits(text, s + 2);
+    const month = twoDigits(text, s + 5);
+    const day = twoDigits(text, s + 8);
+    if (century < 0 || yy < 0 || month < 0 || day < 0) return -1;
+    if (text.charCodeAt(s + 4) !== 45 || text.charCodeAt(s + 7) !== 45 || text.charCodeAt(s + 10) !== 84)
+      return -1;
+    const clock = clockAt(text, s + 11, month, day, ctx);
+    if (clock < 0) return -1;
+    const stampEnd = zoneEnd(text, s + 19);
+    if (stampEnd < 0) return -1;
+    const year = century * 100 + yy;
+    const key = (year * 16 + month) * 32 + day;
+    let stamp = ctx.days.get(key);
+    if (stamp === undefined) {
+      stamp = { midnight: Date.UTC(year, month - 1, day), date: text.slice(s, s + 10) };
+      if (ctx.days.size > 4096) ctx.days.clear();
+      ctx.days.set(key, stamp);
+    }
+    ctx.time = stamp.midnight + clock;
+    ctx.date = stamp.date;
+    return stampEnd;
+  }
+  // Classic syslog and Postfix's postlogd share the layout; only the day's padding differs.
+  if (end - s < 16) return -1;
+  const month = MONTHS.get((first << 16) | (text.charCodeAt(s + 1) << 8) | text.charCodeAt(s + 2));
+  if (month === undefined || text.charCodeAt(s + 3) !== 32) return -1;
+  let i = s + 4;
+  if (text.charCodeAt(i) === 32) i += 1;
+  const d1 = text.charCodeAt(i) - 48;
+  if (d1 < 0 || d1 > 9) return -1;
+  let day = d1;
+  i += 1;
+  const d2 = text.charCodeAt(i) - 48;
+  if (d2 >= 0 && d2 <= 9) {
+    day = d1 * 10 + d2;
+    i += 1;
+  }
+  if (text.charCodeAt(i) !== 32) return -1;
+  const clock = clockAt(text, i + 1, month, day, ctx);
+  if (clock < 0) return -1;
+  i += 9;
+  if (text.charCodeAt(i) === 46 /* . */ && isDigit(text.charCodeAt(i + 1))) {
+    i += 2;
+    while (isDigit(text.charCodeAt(i))) i += 1;
+  }
+  if (text.charCodeAt(i) !== 32) return -1;
+  const key = month * 32 + day;
+  let stamp = ctx.days.get(key);
+  if (stamp === undefined) {
+    const year = inferYear(month, day, ctx.reference);
+    stamp = { midnight: Date.UTC(year, month - 1, day), date: `${year}-${pad2(month)}-${pad2(day)}` };
+    ctx.days.set(key, stamp);
+  }
+  ctx.time = stamp.midnight + clock;
+  ctx.date = stamp.date;
+  return i + 1;
+}
+
+/** The end (after the space) of an RFC 3339 stamp's fraction and offset, which start at `i`, or -1. */
+function zoneEnd(text: string, i: number): number {
+  if (text.charCodeAt(i) === 46 /* . */ && isDigit(text.charCodeAt(i + 1))) {
+    i += 2;
+    while (isDigit(text.charCodeAt(i))) i += 1;
+  }
+  const c = text.charCodeAt(i);
+  if (c === 90 /* Z */) i += 1;
+  else if (c === 43 || c === 45 /* + - */) {
+    if (!isDigit(text.charCodeAt(i + 1)) || !isDigit(text.charCodeAt(i + 2))) return -1;
+    i += text.charCodeAt(i + 3) === 58 /* : */ ? 4 : 3;
+    if (!isDigit(text.charCodeAt(i)) || !isDigit(text.charCodeAt(i + 1))) return -1;
+    i += 2;
+  } else return -1;
+  return text.charCodeAt(i) === 32 ? i + 1 : -1;
+}
+
+/**
+ * Scans one log line into the context (its clock, host and program positions, pid, daemon, service
+ * and event) without building a line object; returns false for a line that is not a syslog line
+ * with a timestamp, a host and a `program[pid]:` tag. Lines of daemons the report never reads get
+ * the `other` event after a few character reads. The fast path under {@link parseLogLine}.
+ *
+ * @example
+ * if (scanLogLine(line, ctx) && ctx.event.kind === 'delivery') count(ctx.date, ctx.event.status);
+ */
+export function scanLogLine(line: string, ctx: ParseContext): boolean {
+  return scanLogSpan(line, 0, line.length, ctx);
+}
+
+/**
+ * {@link scanLogLine} of the line at `[start, end)` of a longer text (a chunk of a file, each line
+ * followed by `\n` or `\r\n`): no string is cut out of the text unless the line's event needs one.
+ * Positions left in the context are relative to the text.
+ */
+export function scanLogSpan(text: string, start: number, end: number, ctx: ParseContext): boolean {
+  const stampEnd = parseStamp(text, start, end, ctx);
+  if (stampEnd < 0) return false;
+  const hostEnd = text.indexOf(' ', stampEnd);
+  if (hostEnd <= stampEnd || hostEnd >= end) return false;
+  const programStart = hostEnd + 1;
+  // The program runs to the first `[` or `: `, whichever comes first; hash it on the way.
+  let hash = 0x011c9dc5;
+  let i = programStart;
+  let bracket = -1;
+  let tagEnd = -1;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 /* [ */) {
+      bracket = i;
+      break;
+    }
+    if (c === 58 /* : */ && text.charCodeAt(i + 1) === 32) {
+      tagEnd = i;
+      break;
+    }
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  let programEnd = i;
+  let pid: number | undefined;
+  if (bracket >= 0) {
+    tagEnd = text.indexOf(': ', bracket + 1);
+    if (tagEnd < 0 || tagEnd >= end) return false;
+    if (text.charCodeAt(tagEnd - 1) !== 93 /* ] */ || tagEnd - 1 === bracket + 1) return false;
+    pid = 0;
+    for (let j = bracket + 1; j < tagEnd - 1; j++) {
+      const c = text.charCodeAt(j);
+      if (c < 48 || c > 57) return false;
+      pid = pid * 10 + (c - 48);
+    }
+    programEnd = bracket;
+  } else if (tagEnd < 0) return false;
+  if (programEnd === programStart) return false;
+  const length = programEnd - programStart;
+  const slot = (hash & (PROGRAM_SLOTS / 2 - 1)) * 2;
+  let tag = ctx.programs[slot];
+  if (tag === undefined || tag.program.length !== length || !text.startsWith(tag.program, programStart)) {
+    tag = ctx.programs[slot + 1];
+  }
+  if (tag === undefined || tag.program.length !== length || !text.startsWith(tag.program, programStart)) {
+    const program = ownCopy(text.slice(programStart, programEnd));
+    if (program.includes(' ')) return false;
+    const slash = program.lastIndexOf('/');
+    const daemon = slash < 0 ? program : program.slice(slash + 1);
+    const postfix = program.startsWith('postfix');
+    tag = {
+      program,
+      daemon,
+      service: slash < 0 ? undefined : serviceOf(program.slice(0, slash)),
+      postfix,
+      silent: postfix && SILENT_DAEMONS.has(daemon),
+    };
+    // The newest tag takes the first slot; the one it displaces moves to the second.
+    ctx.programs[slot + 1] = ctx.programs[slot];
+    ctx.programs[slot] = tag;
+  }
+  ctx.hostStart = stampEnd;
+  ctx.hostEnd = hostEnd;
+  ctx.programEnd = programEnd;
+  ctx.messageStart = tagEnd + 2;
+  ctx.program = tag.program;
+  ctx.daemon = tag.daemon;
+  ctx.service = tag.service;
+  ctx.pid = pid;
+  ctx.event = tag.silent
+    ? OTHER
+    : tag.postfix
+      ? parsePostfixMessage(tag.daemon, text, tagEnd + 2, end)
+      : tag.daemon === 'opendkim'
+        ? parseOpendkimMessage(text, tagEnd + 2, end)
+        : OTHER;
+  return true;
 }
 
 /**
@@ -209,57 +400,20 @@ function validClock(month: number, day: number, hour: number, minute: number, se
  * parseLogLine('Jun 24 04:04:01 mx postfix/out05/smtp[42]: 4F2A1C: to=<a@b.example>, relay=…', ctx);
  */
 export function parseLogLine(line: string, ctx: ParseContext): LogLine | undefined {
-  const stampEnd = parseStamp(line, ctx);
-  if (stampEnd < 0) return undefined;
-  const hostEnd = line.indexOf(' ', stampEnd);
-  if (hostEnd <= stampEnd) return undefined;
-  const tagEnd = line.indexOf(': ', hostEnd + 1);
-  if (tagEnd < 0) return undefined;
-  let programEnd = tagEnd;
-  let pid: number | undefined;
-  const bracket = line.indexOf('[', hostEnd + 1);
-  if (bracket > 0 && bracket < tagEnd) {
-    if (line.charCodeAt(tagEnd - 1) !== 93 /* ] */ || tagEnd - 1 === bracket + 1) return undefined;
-    pid = 0;
-    for (let i = bracket + 1; i < tagEnd - 1; i++) {
-      const c = line.charCodeAt(i);
-      if (c < 48 || c > 57) return undefined;
-      pid = pid * 10 + (c - 48);
-    }
-    programEnd = bracket;
-  }
-  if (programEnd === hostEnd + 1) return undefined;
-  const program = line.slice(hostEnd + 1, programEnd);
-  let tag = ctx.programs.get(program);
-  if (tag === undefined) {
-    if (program.includes(' ')) return undefined;
-    const slash = program.lastIndexOf('/');
-    tag = {
-      daemon: slash < 0 ? program : program.slice(slash + 1),
-      service: slash < 0 ? undefined : serviceOf(program.slice(0, slash)),
-      postfix: program.startsWith('postfix'),
-    };
-    if (ctx.programs.size < 1000) ctx.programs.set(program, tag);
-  }
-  const message = line.slice(tagEnd + 2);
-  let event: LogEvent = OTHER;
-  if (tag.postfix) event = parsePostfixMessage(tag.daemon, message);
-  else if (tag.daemon === 'opendkim') event = parseOpendkimMessage(message);
+  if (!scanLogLine(line, ctx)) return undefined;
   return {
-    time: ctx.cacheTime,
-    date: ctx.cacheDate,
-    hour: ctx.cacheHour,
-    host: line.slice(stampEnd, hostEnd),
-    program,
-    daemon: tag.daemon,
-    service: tag.service,
-    pid,
-    message,
-    event,
+    time: ctx.time,
+    date: ctx.date,
+    hour: ctx.hour,
+    host: line.slice(ctx.hostStart, ctx.hostEnd),
+    program: ctx.program,
+    daemon: ctx.daemon,
+    service: ctx.service,
+    pid: ctx.pid,
+    message: line.slice(ctx.messageStart),
+    event: ctx.event,
   };
 }
-
-const OTHER: LogEvent = { kind: 'other' };
 
 /** `postfix/out05` → `out05`, `postfix-out05` → `out05`, `postfix` → undefined. */
 function serviceOf(syslogName: string): string | undefined {
@@ -301,53 +455,74 @@ const SILENT_DAEMONS = new Set([
 
 const QUEUED = /, size=(\d+), nrcpt=(\d+)/y;
 
-function parsePostfixMessage(daemon: string, message: string): LogEvent {
-  if (SILENT_DAEMONS.has(daemon)) return OTHER;
-  const colon = message.indexOf(': ');
-  if (colon < 0) return OTHER;
-  if (!isQueueId(message, 0, colon)) {
-    if (colon === 7 && message.startsWith('warning')) return parseWarning(message);
+/** The event of the Postfix message at `[start, end)` of the text (after `program[pid]: `). */
+function parsePostfixMessage(daemon: string, text: string, start: number, end: number): LogEvent {
+  const colon = text.indexOf(': ', start);
+  if (colon < 0 || colon >= end) return OTHER;
+  if (!isQueueId(text, start, colon)) {
+    if (colon === start + 7 && text.startsWith('warning', start)) return parseWarning(text, start);
     return OTHER;
   }
   const at = colon + 2;
-  const c = message.charCodeAt(at);
-  if (c === 116 /* t */ && message.startsWith('to=<', at)) {
-    return parseDelivery(message.slice(0, colon), message.slice(at)) ?? OTHER;
+  const c = text.charCodeAt(at);
+  if (c === 116 /* t */ && text.startsWith('to=<', at)) {
+    return parseDeliveryAt(text.slice(start, colon), text, at, end) ?? OTHER;
   }
-  if (c === 102 /* f */ && message.startsWith('from=<', at)) {
-    const end = message.indexOf('>', at + 6);
-    if (end < 0) return OTHER;
-    const qid = message.slice(0, colon);
-    const sender = message.slice(at + 6, end);
-    if (message.startsWith(', size=', end + 1)) {
-      QUEUED.lastIndex = end + 1;
-      const m = QUEUED.exec(message);
+  if (c === 102 /* f */ && text.startsWith('from=<', at)) {
+    const close = text.indexOf('>', at + 6);
+    if (close < 0 || close >= end) return OTHER;
+    if (text.startsWith(', size=', close + 1)) {
+      QUEUED.lastIndex = close + 1;
+      const m = QUEUED.exec(text);
       if (m === null) return OTHER;
-      return { kind: 'queued', qid, sender, size: Number(m[1]), nrcpt: Number(m[2]) };
+      const qid = text.slice(start, colon);
+      return {
+        kind: 'queued',
+        qid,
+        sender: text.slice(at + 6, close),
+        size: Number(m[1]),
+        nrcpt: Number(m[2]),
+      };
     }
-    if (message.startsWith(', status=expired', end + 1)) return { kind: 'expired', qid, sender };
+    if (text.startsWith(', status=expired', close + 1))
+      return { kind: 'expired', qid: text.slice(start, colon), sender: text.slice(at + 6, close) };
     return OTHER;
   }
-  if (c === 114 /* r */ && daemon === 'qmgr' && message.startsWith('removed', at)) {
-    return { kind: 'removed', qid: message.slice(0, colon) };
+  if (c === 114 /* r */ && daemon === 'qmgr' && text.startsWith('removed', at)) {
+    return { kind: 'removed', qid: text.slice(start, colon) };
   }
-  if (c === 109 /* m */ && daemon === 'cleanup' && message.startsWith('message-id=', at)) {
+  if (c === 109 /* m */ && daemon === 'cleanup' && text.startsWith('message-id=', at)) {
+    // The id without its angle brackets (and a stray quote some milters leave after them).
+    let from = at + 11;
+    let to = end;
+    if (from < to && text.charCodeAt(from) === 60 /* < */) from += 1;
+    if (to - 2 >= at + 11 && text.charCodeAt(to - 1) === 34 /* " */ && text.charCodeAt(to - 2) === 62 /* > */)
+      to -= 2;
+    else if (to - 1 >= at + 11 && text.charCodeAt(to - 1) === 62 /* > */) to -= 1;
     return {
       kind: 'cleanup',
-      qid: message.slice(0, colon),
-      messageId: message.slice(at + 11).replace(/^<|>"?$/g, ''),
+      qid: text.slice(start, colon),
+      messageId: from < to ? text.slice(from, to) : '',
     };
   }
   return OTHER;
 }
 
+// Multi-line mode: `$` is the end of the line inside a chunk of text (checked against the line's end).
 const DELIVERY =
-  /^to=<([^>]*)>, (?:orig_to=<([^>]*)>, )?relay=([^,]+), (?:conn_use=\d+, )?delay=([\d.]+), (?:delays=[^,]+, )?(?:dsn=([^,]+), )?status=([^\s"]+) ?(.*)$/;
+  /to=<([^>]*)>, (?:orig_to=<([^>]*)>, )?relay=([^,]+), (?:conn_use=\d+, )?delay=([\d.]+), (?:delays=[^,]+, )?(?:dsn=([^,]+), )?status=([^\s"]+) ?(.*)$/my;
 
 /** Parses the `to=<…>` part of a delivery line; undefined when the line is cut short. */
 export function parseDelivery(qid: string, rest: string): DeliveryEvent | undefined {
-  const m = DELIVERY.exec(rest);
-  if (m === null) return undefined;
+  return parseDeliveryAt(qid, rest, 0, rest.length);
+}
+
+/** {@link parseDelivery} of the `to=<…>` part at `[at, end)` of the text. */
+function parseDeliveryAt(qid: string, text: string, at: number, end: number): DeliveryEvent | undefined {
+  DELIVERY.lastIndex = at;
+  const m = DELIVERY.exec(text);
+  // A match that stops before the line's end stopped at a line break inside the line: not a delivery.
+  if (m === null || DELIVERY.lastIndex !== end) return undefined;
   const relay = m[3]!;
   let reply = m[7]!;
   if (reply.startsWith('(')) {
@@ -384,17 +559,20 @@ export function parseDelivery(qid: string, rest: string): DeliveryEvent | undefi
   };
 }
 
-const BIND_FAILURE = /^warning: smtp_connect_addr: bind ([0-9a-fA-F.:]+): Cannot assign requested address/;
+const BIND_FAILURE = /warning: smtp_connect_addr: bind ([0-9a-fA-F.:]+): Cannot assign requested address/y;
 
-function parseWarning(message: string): LogEvent {
-  const m = BIND_FAILURE.exec(message);
+function parseWarning(text: string, start: number): LogEvent {
+  BIND_FAILURE.lastIndex = start;
+  const m = BIND_FAILURE.exec(text);
   return m === null ? OTHER : { kind: 'bind-failure', ip: m[1]! };
 }
 
-const DKIM_SIGNED = /^([0-9A-Za-z]+): DKIM-Signature (?:field|header) added \(s=([^,]+), d=([^)]+)\)/;
+const DKIM_SIGNED = /([0-9A-Za-z]+): DKIM-Signature (?:field|header) added \(s=([^,]+), d=([^)]+)\)/y;
 
-function parseOpendkimMessage(message: string): LogEvent {
-  const m = DKIM_SIGNED.exec(message);
+function parseOpendkimMessage(text: string, start: number, end: number): LogEvent {
+  DKIM_SIGNED.lastIndex = start;
+  const m = DKIM_SIGNED.exec(text);
+  if (m !== null && DKIM_SIGNED.lastIndex > end) return OTHER;
   if (m === null) return OTHER;
   return { kind: 'dkim-signed', qid: m[1]!, selector: m[2]!, domain: m[3]!.toLowerCase() };
 }

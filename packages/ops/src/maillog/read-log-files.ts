@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { OpsError } from '../errors.js';
 
@@ -44,39 +43,102 @@ export async function readLogFiles(
   onLine: (line: string) => void,
   options: ReadLogFilesOptions = {},
 ): Promise<void> {
+  await readLogText(
+    files,
+    (text) => forEachLine(text, (start, end) => onLine(text.slice(start, end))),
+    options,
+  );
+}
+
+/**
+ * Calls `onLine` with the bounds of each line of a text from {@link readLogText}: `[start, end)`
+ * without the `\n` and a `\r` before it.
+ */
+export function forEachLine(text: string, onLine: (start: number, end: number) => void): void {
+  let start = 0;
+  let nl = text.indexOf('\n');
+  while (nl >= 0) {
+    onLine(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+    start = nl + 1;
+    nl = text.indexOf('\n', start);
+  }
+}
+
+/**
+ * {@link readLogFiles} a megabyte at a time: `onText` gets whole lines, each ending in `\n` (one is
+ * added after a file's unterminated last line). Bytes are read into one reused buffer and decoded
+ * up to its last newline, so a line is never split and memory stays bounded.
+ */
+export async function readLogText(
+  files: readonly LogFile[],
+  onText: (text: string) => void,
+  options: ReadLogFilesOptions = {},
+): Promise<void> {
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesBefore = 0;
+  let buffer = Buffer.allocUnsafe(CHUNK);
   for (const file of files) {
     options.onFile?.(file);
     let fileBytes = 0;
     let reported = 0;
-    const raw = createReadStream(file.path, { highWaterMark: CHUNK });
-    raw.on('data', (chunk) => {
-      fileBytes += chunk.length;
+    const onRead = (n: number) => {
+      fileBytes += n;
       if (options.onProgress && fileBytes - reported >= 4 * CHUNK) {
         reported = fileBytes;
         options.onProgress({ bytesRead: bytesBefore + fileBytes, bytesTotal, file: file.path });
       }
-    });
-    const source = file.gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
-    if (file.gzip) raw.on('error', (error) => source.destroy(error));
-    const decoder = new StringDecoder('utf8');
-    let carry = '';
+    };
+    // Bytes of a line not finished yet, kept at the start of the buffer.
+    let carry = 0;
+    /** Gives the complete lines of buffer[0, filled) and keeps the rest. */
+    const flush = (filled: number) => {
+      const last = buffer.lastIndexOf(10, filled - 1);
+      if (last < 0) {
+        carry = filled;
+        if (carry === buffer.length) {
+          // One line longer than the buffer: grow it.
+          const bigger = Buffer.allocUnsafe(buffer.length * 2);
+          buffer.copy(bigger, 0, 0, carry);
+          buffer = bigger;
+        }
+        return;
+      }
+      onText(buffer.toString('utf8', 0, last + 1));
+      carry = filled - last - 1;
+      buffer.copyWithin(0, last + 1, filled);
+    };
     let inCallback = false;
     try {
-      for await (const chunk of source) {
-        inCallback = true;
-        const text = carry + decoder.write(chunk as Buffer);
-        let start = 0;
-        let nl = text.indexOf('\n', start);
-        while (nl >= 0) {
-          const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-          onLine(text.slice(start, end));
-          start = nl + 1;
-          nl = text.indexOf('\n', start);
+      if (file.gzip) {
+        const raw = createReadStream(file.path, { highWaterMark: CHUNK });
+        raw.on('data', (chunk) => onRead(chunk.length));
+        const source = raw.pipe(createGunzip({ chunkSize: CHUNK }));
+        raw.on('error', (error) => source.destroy(error));
+        for await (const chunk of source as AsyncIterable<Buffer>) {
+          let from = 0;
+          while (from < chunk.length) {
+            const n = Math.min(chunk.length - from, buffer.length - carry);
+            chunk.copy(buffer, carry, from, from + n);
+            from += n;
+            inCallback = true;
+            flush(carry + n);
+            inCallback = false;
+          }
         }
-        carry = text.slice(start);
-        inCallback = false;
+      } else {
+        const handle = await open(file.path, 'r');
+        try {
+          for (;;) {
+            const { bytesRead } = await handle.read(buffer, carry, buffer.length - carry, null);
+            if (bytesRead === 0) break;
+            onRead(bytesRead);
+            inCallback = true;
+            flush(carry + bytesRead);
+            inCallback = false;
+          }
+        } finally {
+          await handle.close();
+        }
       }
     } catch (error) {
       // A reader's own failure is not the file's fault.
@@ -87,8 +149,11 @@ export async function readLogFiles(
         { cause: error },
       );
     }
-    const last = carry + decoder.end();
-    if (last !== '') onLine(last.endsWith('\r') ? last.slice(0, -1) : last);
+    if (carry > 0) {
+      const last = buffer.toString('utf8', 0, carry);
+      carry = 0;
+      onText(`${last}\n`);
+    }
     bytesBefore += file.size;
     options.onProgress?.({ bytesRead: bytesBefore, bytesTotal, file: file.path });
   }

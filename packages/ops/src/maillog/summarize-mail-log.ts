@@ -1,7 +1,7 @@
 import { createReportBuilder, type MailLogReport, type ReportOptions } from './build-report.js';
 import { type Alarm, type AlarmThresholds, listAlarms } from './list-alarms.js';
 import type { LogFile, ReadProgress } from './read-log-files.js';
-import { readLogLines } from './read-log-lines.js';
+import { scanLogLines } from './read-log-lines.js';
 
 /** Options for {@link summarizeMailLog}. */
 export interface SummarizeMailLogOptions extends ReportOptions {
@@ -31,11 +31,12 @@ export async function summarizeMailLog(options: SummarizeMailLogOptions): Promis
   const builder = createReportBuilder(options);
   const files: MailLogSummary['files'] = [];
   let current = { path: '', lines: 0 };
-  await readLogLines(
+  await scanLogLines(
     options.files,
-    (line, raw) => {
+    (line, text, start, end) => {
       current.lines += 1;
-      builder.add(raw, line);
+      // Most lines are only counted: their text is cut out only when the report may quote it.
+      builder.add(line?.event.kind === 'other' ? '' : text.slice(start, end), line);
     },
     {
       onFile: (file) => {
