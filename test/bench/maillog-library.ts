@@ -6,7 +6,7 @@
  *   pnpm tsx test/bench/maillog-library.ts FILE…
  */
 
-import { orderRotatedFiles, statLogFiles, summarizeMailLog } from '../../packages/ops/src/index.js';
+import { orderRotatedFiles, statLogFiles, summarizeMailLog } from '../../packages/ops/src/maillog/index.js';
 
 const start = performance.now();
 const summary = await summarizeMailLog({

@@ -17,12 +17,19 @@ const cli = fileURLToPath(new URL('../', import.meta.url));
 const root = resolve(cli, '../..');
 const dist = join(cli, 'dist');
 
-/** Third-party imports stay external, pinned to the file pnpm installed for the importing package. */
+/**
+ * Pure-JavaScript packages every command loads at start-up: bundled, since resolving their many
+ * files through pnpm's symlinks costs more than running them.
+ */
+const BUNDLED = /^(?:zod|commander)(?:\/|$)/;
+
+/** Other third-party imports stay external, pinned to the file pnpm installed for the importing package. */
 const externalPackages = {
   name: 'external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData === 'resolving' || args.path.startsWith('@mailramp/')) return undefined;
+      if (args.pluginData === 'resolving' || args.path.startsWith('@mailramp/') || BUNDLED.test(args.path))
+        return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, external: true };
       const found = await b.resolve(args.path, {
         kind: args.kind,
@@ -66,6 +73,10 @@ async function main() {
     // Node's own conditions: no `module`, which esbuild would add.
     conditions: [],
     sourcemap: 'linked',
+    // Bundled CommonJS (commander) requires Node's built-ins.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     metafile: true,
     logLevel: 'warning',
     plugins: [externalPackages],
