@@ -101,6 +101,9 @@ export interface LineFacts {
 /** A program tag seen before, with what its name says. */
 interface ProgramTag {
   program: string;
+  /** Two independent 32-bit hashes of the name. */
+  hash: number;
+  check: number;
   daemon: string;
   service: string | undefined;
   postfix: boolean;
@@ -318,8 +321,9 @@ export function scanLogSpan(text: string, start: number, end: number, ctx: Parse
   const hostEnd = text.indexOf(' ', stampEnd);
   if (hostEnd <= stampEnd || hostEnd >= end) return false;
   const programStart = hostEnd + 1;
-  // The program runs to the first `[` or `: `, whichever comes first; hash it on the way.
+  // The program runs to the first `[` or `: `, whichever comes first; hash it on the way, twice.
   let hash = 0x011c9dc5;
+  let check = 0x5bd1e995;
   let i = programStart;
   let bracket = -1;
   let tagEnd = -1;
@@ -334,12 +338,20 @@ export function scanLogSpan(text: string, start: number, end: number, ctx: Parse
       break;
     }
     hash = Math.imul(hash ^ c, 0x01000193);
+    check = Math.imul(check ^ c, 0x5bd1e995) ^ (check >>> 15);
   }
   let programEnd = i;
   let pid: number | undefined;
   if (bracket >= 0) {
-    tagEnd = text.indexOf(': ', bracket + 1);
-    if (tagEnd < 0 || tagEnd >= end) return false;
+    // The pid is a few characters long: a loop finds the `: ` after it sooner than indexOf.
+    tagEnd = -1;
+    for (let j = bracket + 1; j < end; j++) {
+      if (text.charCodeAt(j) === 58 /* : */ && text.charCodeAt(j + 1) === 32) {
+        tagEnd = j;
+        break;
+      }
+    }
+    if (tagEnd < 0) return false;
     if (text.charCodeAt(tagEnd - 1) !== 93 /* ] */ || tagEnd - 1 === bracket + 1) return false;
     pid = 0;
     for (let j = bracket + 1; j < tagEnd - 1; j++) {
@@ -352,11 +364,12 @@ export function scanLogSpan(text: string, start: number, end: number, ctx: Parse
   if (programEnd === programStart) return false;
   const length = programEnd - programStart;
   const slot = (hash & (PROGRAM_SLOTS / 2 - 1)) * 2;
+  // Two 32-bit hashes and the length name a program: a wrong match needs a 64-bit collision among
+  // the few dozen names of a log (odds ~2^-54), and saves comparing the name on every line.
   let tag = ctx.programs[slot];
-  if (tag === undefined || tag.program.length !== length || !text.startsWith(tag.program, programStart)) {
+  if (tag === undefined || tag.hash !== hash || tag.check !== check || tag.program.length !== length)
     tag = ctx.programs[slot + 1];
-  }
-  if (tag === undefined || tag.program.length !== length || !text.startsWith(tag.program, programStart)) {
+  if (tag === undefined || tag.hash !== hash || tag.check !== check || tag.program.length !== length) {
     const program = ownCopy(text.slice(programStart, programEnd));
     if (program.includes(' ')) return false;
     const slash = program.lastIndexOf('/');
@@ -364,6 +377,8 @@ export function scanLogSpan(text: string, start: number, end: number, ctx: Parse
     const postfix = program.startsWith('postfix');
     tag = {
       program,
+      hash,
+      check,
       daemon,
       service: slash < 0 ? undefined : serviceOf(program.slice(0, slash)),
       postfix,

@@ -43,6 +43,17 @@ describe('readLogFiles', () => {
     expect(seen).toEqual([...many, 'crlf one', 'crlf two', 'no newline']);
   });
 
+  it('gives the same lines from a plain file of several megabytes, with long lines and CRLF', async () => {
+    const many = Array.from(
+      { length: 60_000 },
+      (_, i) => `line ${i} ${'y'.repeat(i % 7 === 0 ? 3000 : i % 90)}`,
+    );
+    writeFileSync(join(dir, 'big.log'), `${many.map((l, i) => (i % 3 === 0 ? `${l}\r` : l)).join('\n')}\n`);
+    const seen: string[] = [];
+    await readLogFiles(await statLogFiles([join(dir, 'big.log')]), (l) => seen.push(l));
+    expect(seen).toEqual(many);
+  });
+
   it('names a missing file and a broken .gz', async () => {
     await expect(statLogFiles([join(dir, 'missing.log')])).rejects.toThrow(/missing.log does not exist/);
     writeFileSync(join(dir, 'broken.log.2.gz'), Buffer.from('not gzip at all'));

@@ -30,6 +30,7 @@ export interface ReadLogFilesOptions {
 }
 
 const CHUNK = 1 << 20;
+const TEXT_PIECE = 1 << 16;
 
 /**
  * Reads log files in the given order, one line at a time, in one pass with bounded memory; `.gz`
@@ -103,7 +104,15 @@ export async function readLogText(
         }
         return;
       }
-      onText(buffer.toString('utf8', 0, last + 1));
+      // Decoded in pieces of about TEXT_PIECE bytes: strings that small die young, where a
+      // megabyte string would be promoted and wait for a full collection.
+      let from = 0;
+      while (from <= last) {
+        const cut = last - from < 2 * TEXT_PIECE ? last : buffer.indexOf(10, from + TEXT_PIECE);
+        const to = cut < 0 || cut > last ? last : cut;
+        onText(buffer.toString('utf8', from, to + 1));
+        from = to + 1;
+      }
       carry = filled - last - 1;
       buffer.copyWithin(0, last + 1, filled);
     };
