@@ -305,7 +305,7 @@ console.log(
     row('mailramp ops report', ours, `  sent/deferred/bounced ${Object.values(ourTotals).join('/')}`),
     row('  from sources (tsx)', fromSource),
     row(
-      '  library process (tsx)',
+      '  library process',
       libraryProcess,
       `  (in-process parse ${libraryRun.seconds.toFixed(2)} s = ${f(lines / libraryRun.seconds)} lines/s)`,
     ),
