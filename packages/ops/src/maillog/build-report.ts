@@ -248,6 +248,8 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
   const signingDomains = new Map<string, number>();
   const senderDomains = new Map<string, { messages: number; signed: number }>();
   const pendingDkim = new Map<string, { cleaned: boolean; signed: boolean }>();
+  let lastSender = '';
+  let lastSenderStats: { messages: number; signed: number } | undefined;
 
   let lastDay: DayStats | undefined;
   let lastHour: HourStats | undefined;
@@ -499,12 +501,18 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
             dkim.notifications += 1;
             return;
           }
-          const at = ev.sender.lastIndexOf('@');
-          const domain = at < 0 ? '(local)' : ev.sender.slice(at + 1).toLowerCase();
-          let s = senderDomains.get(domain);
+          // Most messages come from one sender: its domain's counters are looked up once per run of it.
+          let s = ev.sender === lastSender ? lastSenderStats : undefined;
           if (s === undefined) {
-            s = { messages: 0, signed: 0 };
-            senderDomains.set(ownCopy(domain), s);
+            const at = ev.sender.lastIndexOf('@');
+            const domain = at < 0 ? '(local)' : ev.sender.slice(at + 1).toLowerCase();
+            s = senderDomains.get(domain);
+            if (s === undefined) {
+              s = { messages: 0, signed: 0 };
+              senderDomains.set(ownCopy(domain), s);
+            }
+            lastSender = ownCopy(ev.sender);
+            lastSenderStats = s;
           }
           s.messages += 1;
           if (p.signed) s.signed += 1;
