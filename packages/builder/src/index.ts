@@ -19,7 +19,13 @@ export {
   type FmcsaShape,
 } from './audience/plan-carrier-row.js';
 export { isNpi } from './audience/plan-provider-row.js';
-export { type CsvOptions, type CsvRecord, readCsvRecords } from './audience/read-csv-records.js';
+export {
+  type CsvOptions,
+  type CsvRecord,
+  type CsvRecords,
+  isCsvRecords,
+  readCsvRecords,
+} from './audience/read-csv-records.js';
 export type { ImportOptions, ImportProgress } from './audience/run-audience-import.js';
 export { type TagMxOptions, type TagMxResult, tagMxProviders } from './audience/tag-mx-providers.js';
 export {

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { withCopySupport } from './copy-rows.js';
 import { DbError } from './errors.js';
 import type { Database } from './schema.js';
 import { TEXT_PARSERS } from './type-parsers.js';
@@ -64,7 +65,14 @@ function connectPostgres(url: string, poolSize: number): Kysely<Database> {
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: {
+        connect: async () => withCopySupport(await pool.connect()),
+        end: () => pool.end(),
+      },
+    }),
+  });
   handles.set(db, {
     engine: 'postgres',
     description: redactUrl(url),

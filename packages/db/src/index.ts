@@ -8,6 +8,7 @@ export {
   execScript,
   redactUrl,
 } from './connect.js';
+export { copyRows, formatCopyValue } from './copy-rows.js';
 export {
   DB_ERROR_CODES,
   DbError,

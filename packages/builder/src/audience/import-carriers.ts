@@ -1,15 +1,17 @@
 import type { Database } from '@mailramp/db';
 import type { Kysely } from 'kysely';
+import { createStagedWriter, defaultWriteMethod } from './create-staged-writer.js';
 import type { ImportSummary } from './import-summary.js';
 import {
   type CarrierColumn,
   type CarrierRow,
+  carrierLayoutColumns,
   detectCarrierLayout,
   planCarrierRow,
 } from './plan-carrier-row.js';
 import type { CsvRecord } from './read-csv-records.js';
 import { type ImportOptions, runAudienceImport } from './run-audience-import.js';
-import { type StagedColumn, upsertStagedRows } from './upsert-staged-rows.js';
+import type { StagedColumn, StagedResult } from './upsert-staged-rows.js';
 
 /** Options for {@link importCarriers}. */
 export interface ImportCarriersOptions extends ImportOptions {
@@ -59,9 +61,21 @@ export async function importCarriers(
         email: layout.columns.includes('email'),
         attributesKey: 'census',
       } as const;
+      const writer = createStagedWriter(spec, options.method ?? defaultWriteMethod(db));
+      const counts = (result: StagedResult) => ({
+        inserted: result.inserted,
+        updated: result.updated,
+        problems: result.suppressedLines.map((line) => ({
+          line,
+          reason: 'suppressed_email' as const,
+          detail: 'the address is suppressed; kept the stored one',
+        })),
+      });
       return {
         layout: layout.shape,
         keysOf: (row) => [row.dot_number],
+        columns: carrierLayoutColumns(layout),
+        batchSize: writer.batchSize,
         planRow: (record) => planCarrierRow(record, layout, options),
         async write(trx, rows) {
           const staged = rows.map((row) => {
@@ -73,17 +87,9 @@ export async function importCarriers(
             for (const c of layout.columns) out[c] = row[c];
             return out;
           });
-          const result = await upsertStagedRows(trx, spec, staged);
-          return {
-            inserted: result.inserted,
-            updated: result.updated,
-            problems: result.suppressedLines.map((line) => ({
-              line,
-              reason: 'suppressed_email' as const,
-              detail: 'the address is suppressed; kept the stored one',
-            })),
-          };
+          return counts(await writer.write(trx, staged));
         },
+        finish: async (trx) => counts(await writer.finish(trx)),
       };
     },
     options,

@@ -1,10 +1,11 @@
 import type { Database } from '@mailramp/db';
 import type { Kysely } from 'kysely';
+import { createStagedWriter, defaultWriteMethod } from './create-staged-writer.js';
 import type { ImportSummary } from './import-summary.js';
 import { detectProviderLayout, type ProviderRow, planProviderRow } from './plan-provider-row.js';
 import type { CsvRecord } from './read-csv-records.js';
 import { type ImportOptions, runAudienceImport } from './run-audience-import.js';
-import { type StagedUpsert, upsertStagedRows } from './upsert-staged-rows.js';
+import type { StagedUpsert } from './upsert-staged-rows.js';
 
 // NPPES blanks every field of a deactivated NPI: empty values keep what is stored ("fill"), while
 // deactivated_at follows the file so a reactivation clears it.
@@ -41,8 +42,10 @@ export async function importProviders(
     records,
     (header) => {
       const layout = detectProviderLayout(header);
+      const writer = createStagedWriter(PROVIDER_UPSERT, options.method ?? defaultWriteMethod(db));
       return {
         layout: 'nppes_main',
+        batchSize: writer.batchSize,
         keysOf: (row) => [row.npi],
         planRow: (record) => {
           const plan = planProviderRow(record, layout);
@@ -51,11 +54,14 @@ export async function importProviders(
             : plan;
         },
         async write(trx, rows) {
-          const result = await upsertStagedRows(
+          const result = await writer.write(
             trx,
-            PROVIDER_UPSERT,
             rows.map(({ nppes, ...row }) => ({ ...row, attrs: nppes })),
           );
+          return { inserted: result.inserted, updated: result.updated, problems: [] };
+        },
+        async finish(trx) {
+          const result = await writer.finish(trx);
           return { inserted: result.inserted, updated: result.updated, problems: [] };
         },
       };

@@ -107,6 +107,11 @@ export function detectCarrierLayout(header: readonly string[]): CarrierLayout {
   return { shape, width: cells.length, key: cells.indexOf(FMCSA_SHAPES[shape].key), columns, index, census };
 }
 
+/** The field indices {@link planCarrierRow} reads with `layout`. */
+export function carrierLayoutColumns(layout: CarrierLayout): number[] {
+  return [layout.key, ...Object.values(layout.index), ...layout.census.map(([, i]) => i)];
+}
+
 /** Options for {@link planCarrierRow}. */
 export interface CarrierRowOptions {
   /** Two-digit years up to this are 20YY (see parseCensusDate). */

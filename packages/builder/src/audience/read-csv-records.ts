@@ -27,6 +27,21 @@ interface Scan {
   unterminated: boolean;
 }
 
+/** The records of a CSV file, and a way to stop reading the fields nobody uses. */
+export type CsvRecords = AsyncGenerator<CsvRecord> & {
+  /**
+   * From the next record on, fields at other indices (below the highest index given) are returned
+   * as `''` without being copied out of the file: a 147-column census file is read for its ~20
+   * used columns. Field counts, quoting and line numbers are unchanged.
+   */
+  keepColumns(columns: Iterable<number>): void;
+};
+
+/** True when `records` came from {@link readCsvRecords} and can skip unused fields. */
+export function isCsvRecords(records: AsyncIterable<CsvRecord>): records is CsvRecords {
+  return typeof (records as Partial<CsvRecords>).keepColumns === 'function';
+}
+
 /**
  * Reads RFC 4180 CSV from a stream of chunks, one record at a time, in constant memory.
  * Quoted fields may hold delimiters, doubled quotes and line breaks; CRLF and LF both end records;
@@ -35,9 +50,25 @@ interface Scan {
  * @example
  * for await (const { line, fields } of readCsvRecords(createReadStream('census.csv'))) { … }
  */
-export async function* readCsvRecords(
+export function readCsvRecords(
   chunks: AsyncIterable<string | Uint8Array>,
   options: CsvOptions = {},
+): CsvRecords {
+  const projection: { keep: Uint8Array | undefined } = { keep: undefined };
+  return Object.assign(generateRecords(chunks, options, projection), {
+    keepColumns(columns: Iterable<number>) {
+      const list = [...columns];
+      const keep = new Uint8Array(Math.max(-1, ...list) + 1);
+      for (const c of list) keep[c] = 1;
+      projection.keep = keep;
+    },
+  });
+}
+
+async function* generateRecords(
+  chunks: AsyncIterable<string | Uint8Array>,
+  options: CsvOptions,
+  projection: { keep: Uint8Array | undefined },
 ): AsyncGenerator<CsvRecord> {
   const delimiter = options.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
@@ -55,7 +86,7 @@ export async function* readCsvRecords(
   const drain = function* (final: boolean): Generator<CsvRecord> {
     let pos = 0;
     while (pos < buf.length) {
-      const scan = scanRecord(buf, pos, delim, final);
+      const scan = scanRecord(buf, pos, delim, final, projection.keep);
       if (scan === undefined) break;
       const start = line;
       line += scan.newlines;
@@ -86,13 +117,24 @@ export async function* readCsvRecords(
   yield* drain(true);
 }
 
-/** Scans one record at `start`; undefined when the buffer ends before the record does (and more may come). */
-function scanRecord(buf: string, start: number, delim: number, final: boolean): Scan | undefined {
+/**
+ * Scans one record at `start`; undefined when the buffer ends before the record does (and more may
+ * come). Fields whose `keep` flag is 0 are skipped over and returned as `''`.
+ */
+function scanRecord(
+  buf: string,
+  start: number,
+  delim: number,
+  final: boolean,
+  keep: Uint8Array | undefined,
+): Scan | undefined {
   const len = buf.length;
   const fields: string[] = [];
   let newlines = 0;
   let i = start;
   for (;;) {
+    const n = fields.length;
+    const wanted = keep === undefined || n >= keep.length || keep[n] === 1;
     if (buf.charCodeAt(i) === QUOTE) {
       let value = '';
       let segment = i + 1;
@@ -101,19 +143,19 @@ function scanRecord(buf: string, start: number, delim: number, final: boolean): 
         const q = buf.indexOf('"', j);
         if (q === -1) {
           if (!final) return undefined;
-          value += buf.slice(segment);
+          if (wanted) value += buf.slice(segment);
           newlines += countNewlines(buf, i, len);
           fields.push(value);
           return { fields, end: len, newlines, unterminated: true };
         }
         if (q + 1 >= len && !final) return undefined;
         if (buf.charCodeAt(q + 1) === QUOTE) {
-          value += buf.slice(segment, q + 1);
+          if (wanted) value += buf.slice(segment, q + 1);
           j = q + 2;
           segment = j;
           continue;
         }
-        value += buf.slice(segment, q);
+        if (wanted) value += buf.slice(segment, q);
         newlines += countNewlines(buf, i, q);
         i = q + 1;
         break;
@@ -121,13 +163,13 @@ function scanRecord(buf: string, start: number, delim: number, final: boolean): 
       // Lenient like most readers: text after a closing quote is kept (`"a"b` → `ab`).
       const k = fieldEnd(buf, i, delim);
       if (k >= len && !final) return undefined;
-      value += buf.slice(i, k);
+      if (wanted) value += buf.slice(i, k);
       i = k;
       fields.push(value);
     } else {
       const k = fieldEnd(buf, i, delim);
       if (k >= len && !final) return undefined;
-      fields.push(buf.slice(i, k));
+      fields.push(wanted ? buf.slice(i, k) : '');
       i = k;
     }
     if (i >= len) return { fields, end: i, newlines, unterminated: false };

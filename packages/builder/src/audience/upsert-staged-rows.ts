@@ -1,5 +1,5 @@
 import type { Database } from '@mailramp/db';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 
 /**
  * A column an import writes: `replace` stores the file's value (even empty), `fill` keeps the stored
@@ -56,14 +56,37 @@ export async function upsertStagedRows(
   rows: ReadonlyArray<Record<string, unknown>>,
 ): Promise<StagedResult> {
   if (rows.length === 0) return { inserted: 0, updated: 0, suppressedLines: [], guardedLines: [] };
+  const recordDefs = stagedColumns(spec)
+    .map((c) => `${c.name} ${c.type}`)
+    .join(', ');
+  return await upsertFrom(
+    db,
+    spec,
+    sql`select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as x(${sql.raw(recordDefs)})`,
+  );
+}
+
+/** The staged row's columns, in order: line, key, the spec's columns, email, attrs. */
+export function stagedColumns(spec: StagedUpsert): Array<{ name: string; type: string }> {
+  return [
+    { name: 'line', type: 'integer' },
+    { name: spec.key.name, type: spec.key.type },
+    ...spec.columns.map((c) => ({ name: c.name, type: c.type })),
+    ...(spec.email ? [{ name: 'email', type: 'text' }] : []),
+    { name: 'attrs', type: 'jsonb' },
+  ];
+}
+
+/**
+ * The one upsert statement, reading staged rows from `source` (a select over a JSON batch, or over
+ * the whole file copied into a temporary table).
+ */
+export async function upsertFrom(
+  db: Kysely<Database>,
+  spec: StagedUpsert,
+  source: RawBuilder<unknown>,
+): Promise<StagedResult> {
   const { key, columns } = spec;
-  const recordDefs = [
-    'line integer',
-    `${key.name} ${key.type}`,
-    ...columns.map((c) => `${c.name} ${c.type}`),
-    ...(spec.email ? ['email text'] : []),
-    'attrs jsonb',
-  ].join(', ');
   const insertColumns = [
     key.name,
     ...columns.map((c) => c.name),
@@ -109,7 +132,7 @@ export async function upsertStagedRows(
     guarded_lines: number[];
   }>`
     with r as (
-      select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as x(${sql.raw(recordDefs)})
+      ${source}
     ), s as (
       select r.*, ${sql.raw(suppressed)} as suppressed, ${sql.raw(guarded)} as guarded from r
     ), up as (
