@@ -115,4 +115,26 @@ describe('readCsvRecords', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keepColumns: skipped fields come back empty with counts, quoting and line numbers unchanged', async () => {
+    const text = 'a,b,c,d\n1,"x, ""y""","multi\nline, ""q""",4\n2,"open\n"\n5,6,7,8,9\n3,"never closed\n';
+    const all: CsvRecord[] = [];
+    for await (const r of readCsvRecords(chunked(text, [3]))) all.push(r);
+    const records = readCsvRecords(chunked(text, [3]));
+    const kept: CsvRecord[] = [];
+    for await (const r of records) {
+      if (kept.length === 0) records.keepColumns([0, 3]);
+      kept.push(r);
+    }
+    expect(kept.map((r) => [r.line, r.fields.length, r.unterminatedQuote])).toEqual(
+      all.map((r) => [r.line, r.fields.length, r.unterminatedQuote]),
+    );
+    expect(kept.map((r) => r.fields)).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['1', '', '', '4'],
+      ['2', ''],
+      ['5', '', '', '8', '9'],
+      ['3', ''],
+    ]);
+  });
 });
