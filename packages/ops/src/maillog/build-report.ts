@@ -1,6 +1,7 @@
 import { OPERATOR_SUFFIXES, type OperatorTable, operatorOfHost } from '@mailramp/mailbox';
 import {
   classifyReply,
+  DELIVERY_OUTCOMES,
   type DeliveryOutcome,
   listReplySignals,
   normalizeReason,
@@ -233,9 +234,11 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
   const expiredQids = createQidSet(1 << 8);
   const days = new Map<string, DayStats>();
   const hours = new Map<string, HourStats>();
-  const ips = new Map<string, IpStats & { transportSet: Set<string> }>();
+  const ips = new Map<string, IpStats & { transportSet: Set<string>; id: number }>();
   const operators = new Map<string, OperatorStats>();
-  const outcomeRows = new Map<string, OutcomeRow>();
+  const operatorIds = new Map<string, number>();
+  const outcomeRows = new Map<number | string, OutcomeRow>();
+  const dayIds = new Map<string, number>();
   const reasons = new Map<string, Map<string, ReasonCount & { id: number }>>();
   let reasonCount = 0;
   let otherReasons = 0;
@@ -415,6 +418,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
         ip: ownCopy(ip),
         transports: [],
         transportSet: new Set(),
+        id: ips.size,
         ...emptyMix(),
         via: { transport: 0, default: 0, bindFallback: 0, quoted: 0 },
       };
@@ -427,10 +431,16 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     if (opStats === undefined) {
       opStats = { operator, ...emptyMix(), outcomes: {} };
       operators.set(operator, opStats);
+      operatorIds.set(operator, operatorIds.size);
     }
     count(opStats, status);
     opStats.outcomes[cls.outcome] = (opStats.outcomes[cls.outcome] ?? 0) + 1;
-    const rowKey = `${line.date} ${ip} ${operator} ${cls.outcome} ${reasonId}`;
+    let dayId = dayIds.get(line.date);
+    if (dayId === undefined) {
+      dayId = dayIds.size;
+      dayIds.set(line.date, dayId);
+    }
+    const rowKey = outcomeRowKey(dayId, ipStats.id, operatorIds.get(operator)!, cls.outcome, reasonId);
     const row = outcomeRows.get(rowKey);
     if (row !== undefined) row.count += 1;
     else if (outcomeRows.size < MAX_OUTCOME_ROWS) {
@@ -576,7 +586,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
         byDay,
         byHour: [...hours.values()].sort((a, b) => a.date.localeCompare(b.date) || a.hour - b.hour),
         byIp: [...ips.values()]
-          .map(({ transportSet, ...rest }) => ({ ...rest, transports: [...transportSet].sort() }))
+          .map(({ transportSet, id: _id, ...rest }) => ({ ...rest, transports: [...transportSet].sort() }))
           .sort((a, b) => a.ip.localeCompare(b.ip)),
         byOperator: [...operators.values()].sort(
           (a, b) => b.sent + b.deferred + b.bounced - (a.sent + a.deferred + a.bounced),
@@ -613,6 +623,23 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       };
     },
   };
+}
+
+/**
+ * The key of a day × IP × operator × outcome × reason row: one number from the parts' ids (no string
+ * built per delivery), or a string when an id is out of the number's range.
+ */
+function outcomeRowKey(
+  dayId: number,
+  ipId: number,
+  operatorId: number,
+  outcome: DeliveryOutcome,
+  reasonId: number,
+): number | string {
+  const outcomeId = DELIVERY_OUTCOMES.indexOf(outcome);
+  if (dayId >= 1 << 16 || ipId >= 1 << 12 || operatorId >= 1 << 8 || reasonId >= 1 << 13)
+    return `${dayId} ${ipId} ${operatorId} ${outcomeId} ${reasonId}`;
+  return (((dayId * 4096 + ipId) * 256 + operatorId) * 8 + outcomeId) * 8192 + reasonId;
 }
 
 function stampOf(line: LineFacts): string {

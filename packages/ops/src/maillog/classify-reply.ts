@@ -177,6 +177,7 @@ export function normalizeReason(reply: string): string {
       .replace(new RegExp(`\\s${code}[- ](?:\\d\\.\\d{1,3}\\.\\d{1,3} )?`, 'g'), ' ');
     text = `${lead[0]}${rest}`;
   }
-  text = text.replace(/\s+/g, ' ').trim();
+  // Every run of white space becomes one space; matching only the runs that change is cheaper.
+  text = text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
