@@ -178,11 +178,13 @@ export interface MailLogReport {
 
 /** Collects a report line by line; `finish()` gives the result. */
 export interface ReportBuilder {
-  /**
-   * Adds one raw line (counted as malformed when `parsed` is undefined). `raw` is only quoted in
-   * samples: it may be empty for a line whose event is `other`.
-   */
+  /** Adds one raw line (counted as malformed when `parsed` is undefined). */
   add(raw: string, parsed: LineFacts | undefined): void;
+  /**
+   * {@link add} of the line at `[start, end)` of a longer text: the line is only cut out of the
+   * text when the report quotes it in a sample.
+   */
+  addSpan(text: string, start: number, end: number, parsed: LineFacts | undefined): void;
   finish(): MailLogReport;
 }
 
@@ -337,11 +339,15 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     return known;
   };
 
-  const sample = (list: string[], raw: string): void => {
-    if (list.length < sampleMax) list.push(ownCopy(redactAddresses(raw)));
+  // The line being added, as a span of its text: cut out only for a sample.
+  let text = '';
+  let start = 0;
+  let end = 0;
+  const sample = (list: string[]): void => {
+    if (list.length < sampleMax) list.push(ownCopy(redactAddresses(text.slice(start, end))));
   };
 
-  const addDelivery = (raw: string, line: LineFacts, ev: DeliveryEvent): void => {
+  const addDelivery = (line: LineFacts, ev: DeliveryEvent): void => {
     const status = ev.status;
     if (status === 'sent') {
       if (ev.forwarded) {
@@ -363,7 +369,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     const day = dayOf(line.date);
     count(day, status);
     count(hourOf(line.date, line.hour), status);
-    if (status !== 'sent' && day.samples.length < sampleMax) day.samples.push(ownCopy(redactAddresses(raw)));
+    if (status !== 'sent') sample(day.samples);
 
     let cls = ACCEPTED;
     let reason = '';
@@ -380,7 +386,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       }
       s.count += 1;
       s.byDay[line.date] = (s.byDay[line.date] ?? 0) + 1;
-      sample(s.samples, raw);
+      sample(s.samples);
     }
     let reasonId = 0;
     if (status !== 'sent') {
@@ -465,13 +471,18 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     return p;
   };
 
-  return {
+  const builder: ReportBuilder = {
     add(raw, line) {
+      builder.addSpan(raw, 0, raw.length, line);
+    },
+    addSpan(lineText, lineStart, lineEnd, line) {
+      text = lineText;
+      start = lineStart;
+      end = lineEnd;
       lines.total += 1;
       if (line === undefined) {
         lines.malformed += 1;
-        if (lines.malformedSamples.length < sampleMax)
-          lines.malformedSamples.push(ownCopy(redactAddresses(raw)));
+        sample(lines.malformedSamples);
         return;
       }
       if (line.time < since || line.time >= until) {
@@ -486,7 +497,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
         case 'other':
           return;
         case 'delivery':
-          addDelivery(raw, line, ev);
+          addDelivery(line, ev);
           return;
         case 'cleanup':
           dkim.messages += 1;
@@ -545,7 +556,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
           }
           b.count += 1;
           b.lastSeen = stampOf(line);
-          sample(b.samples, raw);
+          sample(b.samples);
           return;
         }
         case 'removed':
@@ -623,6 +634,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       };
     },
   };
+  return builder;
 }
 
 /**

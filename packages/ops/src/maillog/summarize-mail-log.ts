@@ -35,8 +35,7 @@ export async function summarizeMailLog(options: SummarizeMailLogOptions): Promis
     options.files,
     (line, text, start, end) => {
       current.lines += 1;
-      // Most lines are only counted: their text is cut out only when the report may quote it.
-      builder.add(line?.event.kind === 'other' ? '' : text.slice(start, end), line);
+      builder.addSpan(text, start, end, line);
     },
     {
       onFile: (file) => {
