@@ -468,7 +468,11 @@ const SILENT_DAEMONS = new Set([
   'trivial-rewrite',
 ]);
 
-const QUEUED = /, size=(\d+), nrcpt=(\d+)/y;
+/** Where the run of digits at `i` ends (`i` when there is none). */
+function digitsEnd(text: string, i: number): number {
+  while (isDigit(text.charCodeAt(i))) i += 1;
+  return i;
+}
 
 /** The event of the Postfix message at `[start, end)` of the text (after `program[pid]: `). */
 function parsePostfixMessage(daemon: string, text: string, start: number, end: number): LogEvent {
@@ -487,16 +491,17 @@ function parsePostfixMessage(daemon: string, text: string, start: number, end: n
     const close = text.indexOf('>', at + 6);
     if (close < 0 || close >= end) return OTHER;
     if (text.startsWith(', size=', close + 1)) {
-      QUEUED.lastIndex = close + 1;
-      const m = QUEUED.exec(text);
-      if (m === null) return OTHER;
-      const qid = text.slice(start, colon);
+      // `, size=N, nrcpt=N`
+      const sizeEnd = digitsEnd(text, close + 8);
+      if (sizeEnd === close + 8 || !text.startsWith(', nrcpt=', sizeEnd)) return OTHER;
+      const nrcptEnd = digitsEnd(text, sizeEnd + 8);
+      if (nrcptEnd === sizeEnd + 8) return OTHER;
       return {
         kind: 'queued',
-        qid,
+        qid: text.slice(start, colon),
         sender: text.slice(at + 6, close),
-        size: Number(m[1]),
-        nrcpt: Number(m[2]),
+        size: Number(text.slice(close + 8, sizeEnd)),
+        nrcpt: Number(text.slice(sizeEnd + 8, nrcptEnd)),
       };
     }
     if (text.startsWith(', status=expired', close + 1))
@@ -582,12 +587,27 @@ function parseWarning(text: string, start: number): LogEvent {
   return m === null ? OTHER : { kind: 'bind-failure', ip: m[1]! };
 }
 
-const DKIM_SIGNED = /([0-9A-Za-z]+): DKIM-Signature (?:field|header) added \(s=([^,]+), d=([^)]+)\)/y;
-
+/** OpenDKIM: `QID: DKIM-Signature field added (s=SELECTOR, d=DOMAIN)` (or `header added`). */
 function parseOpendkimMessage(text: string, start: number, end: number): LogEvent {
-  DKIM_SIGNED.lastIndex = start;
-  const m = DKIM_SIGNED.exec(text);
-  if (m !== null && DKIM_SIGNED.lastIndex > end) return OTHER;
-  if (m === null) return OTHER;
-  return { kind: 'dkim-signed', qid: m[1]!, selector: m[2]!, domain: m[3]!.toLowerCase() };
+  let qidEnd = start;
+  while (isAlphanumeric(text.charCodeAt(qidEnd))) qidEnd += 1;
+  if (qidEnd === start || !text.startsWith(': DKIM-Signature ', qidEnd)) return OTHER;
+  let selector = qidEnd + 17;
+  if (text.startsWith('field added (s=', selector)) selector += 15;
+  else if (text.startsWith('header added (s=', selector)) selector += 16;
+  else return OTHER;
+  const comma = text.indexOf(',', selector);
+  if (comma <= selector || comma >= end || !text.startsWith(', d=', comma)) return OTHER;
+  const close = text.indexOf(')', comma + 4);
+  if (close <= comma + 4 || close >= end) return OTHER;
+  return {
+    kind: 'dkim-signed',
+    qid: text.slice(start, qidEnd),
+    selector: text.slice(selector, comma),
+    domain: text.slice(comma + 4, close).toLowerCase(),
+  };
+}
+
+function isAlphanumeric(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
