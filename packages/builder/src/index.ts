@@ -76,6 +76,7 @@ export {
   nextMcs150Due,
   planMcs150Cutoffs,
 } from './calendar/plan-mcs150-cutoffs.js';
+export { measureRecentBounces } from './caps/measure-recent-bounces.js';
 export {
   type CatchAllDecision,
   type CatchAllRules,

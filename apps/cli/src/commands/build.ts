@@ -17,6 +17,7 @@ import {
 import type { Config } from '@mailramp/config';
 import { createListmonkClient } from '@mailramp/listmonk';
 import { createDomainFamilies } from '@mailramp/mailbox';
+import { readWarmupStart, warmupDay } from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -51,11 +52,18 @@ function isoDate(value: string): string {
 }
 
 /**
- * The warm-up day of the vertical's stream: `--warmup-day`, else days since the start date of the
- * warm-up stream that feeds the vertical's Listmonk instance (or is named after the vertical),
- * else 0 — the most careful day — with a note.
+ * The warm-up day of the vertical's stream: `--warmup-day`, else ops' day count from the start of
+ * the warm-up stream that feeds the vertical's Listmonk instance (or is named after the vertical) —
+ * a configured date or the stamp file — else 0, the most careful day, with a note.
  */
-function warmupDayOf(config: Config, vertical: Vertical, instance: string, date: string, flag?: number) {
+async function warmupDayOf(
+  ctx: CliContext,
+  config: Config,
+  vertical: Vertical,
+  instance: string,
+  date: string,
+  flag?: number,
+): Promise<{ day: number; source: string }> {
   if (flag !== undefined) return { day: flag, source: '--warmup-day' };
   const streams = Object.entries(config.warmup.streams);
   const found =
@@ -63,13 +71,12 @@ function warmupDayOf(config: Config, vertical: Vertical, instance: string, date:
   if (found === undefined)
     return { day: 0, source: 'no warm-up stream configured: day 0 (the most careful caps)' };
   const [name, stream] = found;
-  if (typeof stream.start !== 'string') {
-    return { day: 0, source: `stream ${name} starts from a stamp file: pass --warmup-day; using day 0` };
-  }
-  const days = Math.floor(
-    (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${stream.start}T00:00:00Z`)) / 86_400_000,
-  );
-  return { day: Math.max(0, days), source: `stream ${name} started ${stream.start}` };
+  const start = await readWarmupStart(stream.start, ctx.io.readTextFile);
+  const from =
+    typeof stream.start === 'string'
+      ? stream.start
+      : `${stream.start.stampFile} (${start instanceof Date ? start.toISOString() : start})`;
+  return { day: Math.max(0, warmupDay(start, date)), source: `stream ${name} started ${from}` };
 }
 
 /** `mailramp build`: the daily build (plan with --dry-run). */
@@ -116,7 +123,14 @@ Examples:
         const rules = resolveBuildRules(flags.vertical, config.build, families);
         const now = ctx.io.now();
         const date = flags.date ?? now.toISOString().slice(0, 10);
-        const warmup = warmupDayOf(config, flags.vertical, rules.listmonkInstance, date, flags.warmupDay);
+        const warmup = await warmupDayOf(
+          ctx,
+          config,
+          flags.vertical,
+          rules.listmonkInstance,
+          date,
+          flags.warmupDay,
+        );
         const request: BuildRequest = {
           vertical: flags.vertical,
           date,

@@ -201,3 +201,91 @@ describe.each(testEngines())('planBuild paging on %s', (engine) => {
     expect(new Set(plan.recipients.map((r) => r.recipientKey)).size).toBe(86);
   });
 });
+
+describe.each(testEngines())('planBuild catch-all measurement on %s', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ engine });
+    await t.db
+      .insertInto('fmcsa_carriers')
+      .values([
+        carrier(23, { mcs150_date: null, email_verify_result: 'catch_all_domain' }),
+        carrier(24, { mcs150_date: null }),
+      ])
+      .execute();
+    const run = await t.db
+      .insertInto('build_runs')
+      .values({ vertical: 'trucking', build_date: '2026-11-21', status: 'succeeded' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // 300 recipients sent three days ago, and one sent a month ago that bounced (outside the window).
+    const sent = (i: number, at: string) => ({
+      vertical: 'trucking',
+      recipient_key: String(5000 + i),
+      email: `r${i}@sent.example`,
+      segment: 'mcs150',
+      build_date: at.slice(0, 10),
+      build_run_id: run.id,
+      listmonk_instance: 'default',
+      list_name: 'l',
+      campaign_name: 'c',
+      send_at: at,
+      state: 'scheduled' as const,
+    });
+    await t.db
+      .insertInto('send_ledger')
+      .values([
+        ...Array.from({ length: 300 }, (_, i) => sent(i, '2026-11-21T15:00:00Z')),
+        sent(999, '2026-10-21T15:00:00Z'),
+      ])
+      .execute();
+  });
+  afterAll(() => t.destroy());
+
+  const failures = async (from: number, to: number, policy: boolean) => {
+    const rows = [];
+    for (let i = from; i < to; i += 1) {
+      rows.push({
+        key: `${policy ? 'p' : 'r'}${i}`,
+        email: `r${i}@sent.example`,
+        dsn: policy ? '5.7.1' : '5.1.1',
+        policy,
+        source: 'test',
+        at: '2026-11-22T10:00:00Z',
+      });
+    }
+    await t.db.insertInto('recipient_failures').values(rows).execute();
+  };
+  const plan = () =>
+    planBuild(t.db, resolveBuildRules('trucking', {}, createDomainFamilies()), {
+      vertical: 'trucking',
+      date: DATE,
+      warmupDay: 25,
+      now,
+    });
+
+  it('lets catch-all results in from day 21 while recipient bounces stay under 8 % of 300+ recent sends', async () => {
+    await failures(0, 20, false); // 6.7 %
+    await failures(20, 200, true); // a reputation blast: never counts against recipients
+    await failures(999, 1000, false); // bounced, but sent outside the 5-day window
+    const first = await plan();
+    expect(first.catchAll).toMatchObject({ included: true });
+    expect(first.catchAll.why).toContain('6.7 % over 300 sends');
+    expect(first.recipients.map((r) => r.recipientKey)).toContain('23');
+
+    await failures(200, 210, false); // 30 of 300: 10 %
+    const second = await plan();
+    expect(second.catchAll).toMatchObject({ included: false });
+    expect(second.catchAll.why).toContain('10.0 %');
+    expect(second.recipients.map((r) => r.recipientKey)).not.toContain('23');
+    expect(second.excluded.catch_all).toBe(1);
+
+    const early = await planBuild(t.db, resolveBuildRules('trucking', {}, createDomainFamilies()), {
+      vertical: 'trucking',
+      date: DATE,
+      warmupDay: 20,
+      now,
+    });
+    expect(early.catchAll.why).toBe('warm-up day 20 < 21');
+  });
+});

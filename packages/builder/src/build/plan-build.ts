@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { type IsoDate, isIsoDate } from '../calendar/calendar-date.js';
 import { planFilingTouch } from '../calendar/plan-filing-touch.js';
 import { mcs150DueDateOf, planMcs150Cutoffs } from '../calendar/plan-mcs150-cutoffs.js';
+import { measureRecentBounces } from '../caps/measure-recent-bounces.js';
 import { type CatchAllDecision, planCatchAll, type RecentBounces } from '../caps/plan-catch-all.js';
 import { planDailyCap } from '../caps/plan-daily-cap.js';
 import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
@@ -39,8 +40,14 @@ export interface BuildRequest {
   sendHour?: number | undefined;
   sendMinute?: number | undefined;
   nextSlot?: boolean | undefined;
-  /** Recent sends and bounces (5 days), for the catch-all rule; absent: catch-all stays out. */
+  /** Recent sends and bounces (5 days), for the catch-all rule; absent: measured from the ledger. */
   recentBounces?: RecentBounces | undefined;
+  /**
+   * Rows per segment on the first page (default: twice the day's remaining cap, at least 64).
+   * Paging never changes who is selected, only the queries it takes and how many excluded rows
+   * the plan examined (later pages skip rows the rules would exclude); tests set it to force paging.
+   */
+  pageSize?: number | undefined;
   now: () => Date;
 }
 
@@ -131,7 +138,15 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   const dailyCap = planDailyCap(rules.dailyCaps, warmupDay, rules.ceiling);
   const held = planHeldOperators(rules.heldOperators, warmupDay);
   const capOf = planOperatorCaps(rules.operatorCaps, warmupDay);
-  const catchAll = planCatchAll(rules.catchAll, warmupDay, request.recentBounces);
+  const measure =
+    rules.catchAll.mode === 'auto' &&
+    warmupDay >= rules.catchAll.fromDay &&
+    request.recentBounces === undefined;
+  const catchAll = planCatchAll(
+    rules.catchAll,
+    warmupDay,
+    measure ? await measureRecentBounces(db, vertical, now) : request.recentBounces,
+  );
   const exclusionRules: ExclusionRules = {
     familyOf: (domain) => rules.families.familyOf(domain),
     legalAddresses: rules.families.blockedAddresses,
@@ -159,9 +174,9 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   const remaining = Math.max(0, dailyCap - today.total);
   const perSegment = request.maxPerSegment;
   const want = Math.min(remaining, perSegment ?? remaining);
+  const firstLimit = request.pageSize ?? Math.max(64, want * 2);
   const pools = new Map<string, { rows: AudienceCandidate[]; complete: boolean; limit: number }>();
-  for (const s of dated)
-    pools.set(s.definition.id, { rows: [], complete: want === 0, limit: Math.max(64, want * 2) });
+  for (const s of dated) pools.set(s.definition.id, { rows: [], complete: want === 0, limit: firstLimit });
 
   // The walk reads only rows some cap would still take: operators that are held, capped at 0 or
   // already full are left out in SQL, so plan time follows the recipients selected.
@@ -184,13 +199,13 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
     };
     for (const id of fetchIds) {
       const pool = pools.get(id)!;
-      if (operators.open.length === 0 && !operators.unclassified && pool.limit !== Math.max(64, want * 2)) {
+      const first = pool.limit === firstLimit;
+      if (operators.open.length === 0 && !operators.unclassified && !first) {
         pool.complete = true;
         continue;
       }
       // The first page also reads held operators' rows, so the plan counts their exclusions
       // (Yahoo family, Google consumer…) among the rows it examined; later pages skip them.
-      const first = pool.limit === Math.max(64, want * 2);
       const page = await findSegmentCandidates(db, vertical, date, dated, id, {
         after: pool.rows.at(-1)?.key,
         limit: pool.limit,

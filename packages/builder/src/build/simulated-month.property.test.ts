@@ -51,9 +51,7 @@ const renderer: CampaignRenderer = {
 };
 
 const rules = resolveBuildRules('trucking', {}, createDomainFamilies());
-const CYCLE_SEGMENTS = new Set(
-  rules.segments.filter((s) => s.rule.kind === 'filing_cycle').map((s) => s.id),
-);
+const CYCLE_SEGMENTS = new Set(rules.segments.filter((s) => s.rule.kind === 'filing_cycle').map((s) => s.id));
 
 interface LedgerRow {
   recipient_key: string;
@@ -139,7 +137,9 @@ describe('a simulated month of daily trucking builds (PGlite)', () => {
           // The month stamped exactly the recipients it scheduled (the demo starts with some carriers
           // mailed before it; a cycle reminder stamps too, so once-segments leave that carrier alone).
           const newlyStamped = [...(await stampedKeys())].filter((k) => !stampedBefore.has(k)).sort();
-          const mailed = [...new Set(ledger.map((r) => r.recipient_key))].filter((k) => !stampedBefore.has(k));
+          const mailed = [...new Set(ledger.map((r) => r.recipient_key))].filter(
+            (k) => !stampedBefore.has(k),
+          );
           expect(newlyStamped).toEqual(mailed.sort());
           // Nobody stamped before the month was mailed by a once-segment during it.
           expect(once.filter((k) => stampedBefore.has(k))).toEqual([]);
