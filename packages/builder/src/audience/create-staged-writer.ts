@@ -80,6 +80,12 @@ export function createStagedWriter(spec: StagedUpsert, method: WriteMethod): Sta
               `create temp table ${stage} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')}) on commit drop`,
             )
             .execute(trx);
+          // Each batch is matched to the table by key: a hash or merge join would read the whole
+          // table once per batch. And a batch's statement costs enough to trigger JIT compilation,
+          // which takes longer than the statement saves. Both last until the import commits.
+          await sql.raw('set local enable_hashjoin = off').execute(trx);
+          await sql.raw('set local enable_mergejoin = off').execute(trx);
+          await sql.raw('set local jit = off').execute(trx);
           mode = { kind: 'stage' };
         }
       }
@@ -91,7 +97,9 @@ export function createStagedWriter(spec: StagedUpsert, method: WriteMethod): Sta
         text += `${line}\n`;
       }
       await copyRows(trx, `copy ${stage} (${names.join(', ')}) from stdin`, [text]);
-      const result = await upsertFrom(trx, spec, sql`select * from ${sql.raw(stage)}`);
+      const result = await upsertFrom(trx, spec, sql`select * from ${sql.raw(stage)}`, {
+        skipUnchanged: true,
+      });
       await sql.raw(`truncate ${stage}`).execute(trx);
       return result;
     },

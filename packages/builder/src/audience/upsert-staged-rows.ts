@@ -79,12 +79,15 @@ export function stagedColumns(spec: StagedUpsert): Array<{ name: string; type: s
 
 /**
  * The one upsert statement, reading staged rows from `source` (a select over a JSON batch, or over
- * the whole file copied into a temporary table).
+ * a batch copied into a temporary table). With `skipUnchanged`, rows stored exactly so are dropped by
+ * a join on the key before the insert: `on conflict … where` alone would still lock (and so write)
+ * every unchanged row, which is most of a daily re-import.
  */
 export async function upsertFrom(
   db: Kysely<Database>,
   spec: StagedUpsert,
   source: RawBuilder<unknown>,
+  options: { skipUnchanged?: boolean } = {},
 ): Promise<StagedResult> {
   const { key, columns } = spec;
   const insertColumns = [
@@ -125,6 +128,11 @@ export async function upsertFrom(
       ? 'false'
       : `(r.${spec.guard} is not null and exists (select 1 from ${spec.table} o
           where o.${spec.guard} = r.${spec.guard} and o.${key.name} <> r.${key.name}))`;
+  const fresh = `select ${selectColumns.map((c, i) => `${c} as ${insertColumns[i]}`).join(', ')} from s where not guarded`;
+  const rowsToInsert = options.skipUnchanged
+    ? `select n.* from (${fresh}) n left join ${spec.table} t on t.${key.name} = n.${key.name}
+       where t.${key.name} is null or ${changed.map((c) => `(${c.replaceAll('excluded.', 'n.')})`).join('\n or ')}`
+    : `select ${selectColumns.join(', ')} from s where not guarded`;
   const result = await sql<{
     inserted: number;
     updated: number;
@@ -137,7 +145,7 @@ export async function upsertFrom(
       select r.*, ${sql.raw(suppressed)} as suppressed, ${sql.raw(guarded)} as guarded from r
     ), up as (
       insert into ${sql.raw(spec.table)} as t (${sql.raw(insertColumns.join(', '))})
-      select ${sql.raw(selectColumns.join(', '))} from s where not guarded
+      ${sql.raw(rowsToInsert)}
       on conflict (${sql.raw(key.name)}) do update set ${sql.raw(sets.join(',\n'))}
       where ${sql.raw(changed.join('\n or '))}
       returning (xmax = 0) as inserted
