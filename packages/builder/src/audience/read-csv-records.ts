@@ -4,6 +4,11 @@ import { BuilderError } from '../errors.js';
 export interface CsvRecord {
   line: number;
   fields: string[];
+  /**
+   * How many fields the record has, when the reader was told to skip some (`keepColumns`): skipped
+   * fields are left out of `fields` (reading one gives undefined).
+   */
+  count?: number;
   /** Set when the file ended inside a quoted field: the record runs to the end of the file. */
   unterminatedQuote?: true;
 }
@@ -22,6 +27,7 @@ const CR = 0x0d;
 
 interface Scan {
   fields: string[];
+  count: number;
   end: number;
   newlines: number;
   unterminated: boolean;
@@ -30,11 +36,11 @@ interface Scan {
 /** The records of a CSV file, and a way to stop reading the fields nobody uses. */
 export type CsvRecords = AsyncGenerator<CsvRecord> & {
   /**
-   * From the next record on, fields at other indices (below the highest index given) are returned
-   * as `''` without being copied out of the file: a 147-column census file is read for its ~20
-   * used columns. Field counts, quoting and line numbers are unchanged.
+   * From the next record on, only the fields at `columns` (and at `alsoFrom` or later) are copied
+   * out of the file; the others are left out of `fields` and `count` says how many there were: a
+   * 147-column census file is read for its ~20 used columns. Quoting and line numbers are unchanged.
    */
-  keepColumns(columns: Iterable<number>): void;
+  keepColumns(columns: Iterable<number>, alsoFrom?: number): void;
 };
 
 /** True when `records` came from {@link readCsvRecords} and can skip unused fields. */
@@ -54,21 +60,28 @@ export function readCsvRecords(
   chunks: AsyncIterable<string | Uint8Array>,
   options: CsvOptions = {},
 ): CsvRecords {
-  const projection: { keep: Uint8Array | undefined } = { keep: undefined };
+  const projection: Projection = { keep: undefined, alsoFrom: Number.POSITIVE_INFINITY };
   return Object.assign(generateRecords(chunks, options, projection), {
-    keepColumns(columns: Iterable<number>) {
-      const list = [...columns];
-      const keep = new Uint8Array(Math.max(-1, ...list) + 1);
+    keepColumns(columns: Iterable<number>, alsoFrom = Number.POSITIVE_INFINITY) {
+      // The first field always: a blank line is told by it.
+      const list = [0, ...columns];
+      const keep = new Uint8Array(Math.max(...list) + 1);
       for (const c of list) keep[c] = 1;
       projection.keep = keep;
+      projection.alsoFrom = alsoFrom;
     },
   });
+}
+
+interface Projection {
+  keep: Uint8Array | undefined;
+  alsoFrom: number;
 }
 
 async function* generateRecords(
   chunks: AsyncIterable<string | Uint8Array>,
   options: CsvOptions,
-  projection: { keep: Uint8Array | undefined },
+  projection: Projection,
 ): AsyncGenerator<CsvRecord> {
   const delimiter = options.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
@@ -83,18 +96,21 @@ async function* generateRecords(
   let buf = '';
   let line = 1;
   let first = true;
+  let width = 8;
   const drain = function* (final: boolean): Generator<CsvRecord> {
     let pos = 0;
     while (pos < buf.length) {
-      const scan = scanRecord(buf, pos, delim, final, projection.keep);
+      const scan = scanRecord(buf, pos, delim, final, projection, width);
       if (scan === undefined) break;
+      width = scan.count;
       const start = line;
       line += scan.newlines;
       pos = scan.end;
-      if (scan.fields.length === 1 && scan.fields[0] === '' && !scan.unterminated) continue;
-      yield scan.unterminated
-        ? { line: start, fields: scan.fields, unterminatedQuote: true }
-        : { line: start, fields: scan.fields };
+      if (scan.count === 1 && scan.fields[0] === '' && !scan.unterminated) continue;
+      const record: CsvRecord = { line: start, fields: scan.fields };
+      if (projection.keep !== undefined) record.count = scan.count;
+      if (scan.unterminated) record.unterminatedQuote = true;
+      yield record;
     }
     buf = buf.slice(pos);
     if (buf.length > maxRecordChars) {
@@ -119,22 +135,25 @@ async function* generateRecords(
 
 /**
  * Scans one record at `start`; undefined when the buffer ends before the record does (and more may
- * come). Fields whose `keep` flag is 0 are skipped over and returned as `''`.
+ * come). Fields the projection does not keep are skipped over and left out of `fields`.
  */
 function scanRecord(
   buf: string,
   start: number,
   delim: number,
   final: boolean,
-  keep: Uint8Array | undefined,
+  projection: Projection,
+  width: number,
 ): Scan | undefined {
   const len = buf.length;
-  const fields: string[] = [];
+  const { keep, alsoFrom } = projection;
+  // Sized like the previous record (or the kept columns): a census row grows no array on the way.
+  const fields: string[] = new Array(keep === undefined ? width : keep.length);
+  let n = 0;
   let newlines = 0;
   let i = start;
   for (;;) {
-    const n = fields.length;
-    const wanted = keep === undefined || n >= keep.length || keep[n] === 1;
+    const wanted = keep === undefined || (n < keep.length ? keep[n] === 1 : n >= alsoFrom);
     if (buf.charCodeAt(i) === QUOTE) {
       let value = '';
       let segment = i + 1;
@@ -145,8 +164,9 @@ function scanRecord(
           if (!final) return undefined;
           if (wanted) value += buf.slice(segment);
           newlines += countNewlines(buf, i, len);
-          fields.push(value);
-          return { fields, end: len, newlines, unterminated: true };
+          if (wanted) fields[n] = value;
+          n++;
+          return { fields: fit(fields, n), count: n, end: len, newlines, unterminated: true };
         }
         if (q + 1 >= len && !final) return undefined;
         if (buf.charCodeAt(q + 1) === QUOTE) {
@@ -163,16 +183,20 @@ function scanRecord(
       // Lenient like most readers: text after a closing quote is kept (`"a"b` → `ab`).
       const k = fieldEnd(buf, i, delim);
       if (k >= len && !final) return undefined;
-      if (wanted) value += buf.slice(i, k);
+      if (wanted) {
+        value += buf.slice(i, k);
+        fields[n] = value;
+      }
+      n++;
       i = k;
-      fields.push(value);
     } else {
       const k = fieldEnd(buf, i, delim);
       if (k >= len && !final) return undefined;
-      fields.push(wanted ? buf.slice(i, k) : '');
+      if (wanted) fields[n] = buf.slice(i, k);
+      n++;
       i = k;
     }
-    if (i >= len) return { fields, end: i, newlines, unterminated: false };
+    if (i >= len) return { fields: fit(fields, n), count: n, end: i, newlines, unterminated: false };
     const c = buf.charCodeAt(i);
     if (c === delim) {
       i++;
@@ -184,8 +208,14 @@ function scanRecord(
     } else {
       i++;
     }
-    return { fields, end: i, newlines: newlines + 1, unterminated: false };
+    return { fields: fit(fields, n), count: n, end: i, newlines: newlines + 1, unterminated: false };
   }
+}
+
+/** `fields` cut to at most `count` entries (it was sized ahead for a longer record). */
+function fit(fields: string[], count: number): string[] {
+  if (fields.length > count) fields.length = count;
+  return fields;
 }
 
 /** The index of the delimiter or line break ending an unquoted field at `from`, or the buffer's length. */

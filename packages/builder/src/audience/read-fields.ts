@@ -41,7 +41,7 @@ export function shapeProblem(record: CsvRecord, width: number): ImportProblem | 
   const line = record.line;
   if (record.unterminatedQuote)
     return { line, reason: 'unterminated_quote', detail: 'a quoted field never closes' };
-  const n = record.fields.length;
+  const n = record.count ?? record.fields.length;
   if (n === width || (n === width + 1 && record.fields[width] === '')) return undefined;
   return { line, reason: 'field_count', detail: `${n} fields where the header has ${width}` };
 }

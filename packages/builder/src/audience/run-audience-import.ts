@@ -137,7 +137,7 @@ export async function runAudienceImport<T extends { line: number }>(
         batchSize = options.batchSize ?? plan.batchSize ?? batchSize;
         // Fields past the header's width stay readable: the field-count check looks at them.
         if (plan.columns !== undefined && isCsvRecords(records))
-          records.keepColumns([...plan.columns, record.fields.length]);
+          records.keepColumns(plan.columns, record.fields.length);
         continue;
       }
       summary.read += 1;
