@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Engine } from '@mailramp/db';
 import { createTestDatabase, testEngines } from '@mailramp/db/testing';
 import { createStandInKit } from '@mailramp/listmonk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,19 +12,26 @@ import { runCli } from '../run-cli.js';
 const log = new URL('./fixtures/suppress-mail.log', import.meta.url).pathname;
 const now = () => new Date('2026-06-10T12:00:00Z');
 
+/** A migrated database for CLI runs on `engine`: the flags that point at it, and its clean-up. */
+async function cliDatabase(
+  engine: Engine,
+  dir: string,
+): Promise<{ args: string[]; destroy(): Promise<void> }> {
+  if (engine === 'pglite') {
+    const args = ['--data-dir', join(dir, 'data')];
+    expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+    return { args, destroy: async () => undefined };
+  }
+  const t = await createTestDatabase({ engine });
+  return { args: ['--database-url', t.url!], destroy: () => t.destroy() };
+}
+
 describe.each(testEngines())('mailramp suppress on %s', (engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-suppress-'));
   let args: string[] = [];
   let destroy: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    if (engine === 'pglite') {
-      args = ['--data-dir', join(dir, 'data')];
-      expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
-    } else {
-      const t = await createTestDatabase({ engine });
-      destroy = () => t.destroy();
-      args = ['--database-url', t.url!];
-    }
+    ({ args, destroy } = await cliDatabase(engine, dir));
   });
   afterAll(async () => {
     await destroy?.();
@@ -115,14 +123,7 @@ describe.each(testEngines())('mailramp suppress sync with Listmonk on %s', (engi
   let args: string[] = [];
   let destroy: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    if (engine === 'pglite') {
-      args = ['--data-dir', join(dir, 'data')];
-      expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
-    } else {
-      const t = await createTestDatabase({ engine });
-      destroy = () => t.destroy();
-      args = ['--database-url', t.url!];
-    }
+    ({ args, destroy } = await cliDatabase(engine, dir));
   });
   afterAll(async () => {
     await kit.closeAll();

@@ -15,18 +15,15 @@ function row(fields: Record<string, string>): string {
   return names.map((n) => fields[n] ?? '').join(',');
 }
 
-// Names that COPY's text format must escape (tab, backslash, newline) or CSV must quote (commas,
-// quotes), NULLs (empty fields), and malformed rows among them.
-const FIRST = [
-  HEADER,
-  row({
-    DOT_NUMBER: '101',
-    LEGAL_NAME: '"HAUL, TOW & SONS"',
-    DBA_NAME: '"THE ""BIG"" ONE"',
-    EMAIL_ADDRESS: 'Ops@Haul.example',
-    MCS150_DATE: '15-JAN-19',
-    NBR_POWER_UNIT: '4',
-  }),
+const HAUL = {
+  DOT_NUMBER: '101',
+  LEGAL_NAME: '"HAUL, TOW & SONS"',
+  DBA_NAME: '"THE ""BIG"" ONE"',
+  EMAIL_ADDRESS: 'Ops@Haul.example',
+  MCS150_DATE: '15-JAN-19',
+  NBR_POWER_UNIT: '4',
+};
+const UNCHANGED = [
   row({
     DOT_NUMBER: '102',
     LEGAL_NAME: '"TAB\tAND\\BACKSLASH LLC"',
@@ -39,6 +36,14 @@ const FIRST = [
     EMAIL_ADDRESS: 'info@blocked-domain.example',
     DRIVER_TOTAL: '0',
   }),
+];
+
+// Names that COPY's text format must escape (tab, backslash, newline) or CSV must quote (commas,
+// quotes), NULLs (empty fields), and malformed rows among them.
+const FIRST = [
+  HEADER,
+  row(HAUL),
+  ...UNCHANGED,
   row({ DOT_NUMBER: '104', LEGAL_NAME: '\\N', HM_FLAG: 'Y' }),
   row({ DOT_NUMBER: '105', LEGAL_NAME: 'BAD DATE', MCS150_DATE: '31-APR-19' }),
   '106,TOO FEW,,A',
@@ -48,26 +53,8 @@ const FIRST = [
 
 const SECOND = [
   HEADER,
-  row({
-    DOT_NUMBER: '101',
-    LEGAL_NAME: '"HAUL, TOW & SONS"',
-    DBA_NAME: '"THE ""BIG"" ONE"',
-    EMAIL_ADDRESS: 'ops@haul.example',
-    MCS150_DATE: '15-JAN-19',
-    NBR_POWER_UNIT: '5',
-  }),
-  row({
-    DOT_NUMBER: '102',
-    LEGAL_NAME: '"TAB\tAND\\BACKSLASH LLC"',
-    PHY_CITY: '"NEW\nLINE"',
-    EMAIL_ADDRESS: 'gone@suppressed.example',
-  }),
-  row({
-    DOT_NUMBER: '103',
-    LEGAL_NAME: 'ÜBER FRACHT GMBH',
-    EMAIL_ADDRESS: 'info@blocked-domain.example',
-    DRIVER_TOTAL: '0',
-  }),
+  row({ ...HAUL, EMAIL_ADDRESS: 'ops@haul.example', NBR_POWER_UNIT: '5' }),
+  ...UNCHANGED,
   row({ DOT_NUMBER: '108', LEGAL_NAME: 'NEW ONE', EMAIL_ADDRESS: 'new@one.example', ADD_DATE: '2024-02-29' }),
 ].join('\r\n');
 
