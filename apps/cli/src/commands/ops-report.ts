@@ -77,6 +77,7 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
           thresholds: config.report.alarms,
           sampleLines: config.report.sampleLines,
           topReasons: config.report.topReasons,
+          ...(DIST_URL ? { workerUrl: new URL('./maillog-worker.js', DIST_URL) } : {}),
           onProgress: (p) => progress.update(Math.round(p.bytesRead / 1e6), Math.round(p.bytesTotal / 1e6)),
         });
         progress.done();
@@ -90,6 +91,12 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
       }),
     );
 }
+
+/**
+ * The URL of the bundled dist chunk this code runs from (the bundler defines it), undefined when run
+ * from the TypeScript sources: the mail-log worker entry is bundled beside it.
+ */
+const DIST_URL = (globalThis as { MAILRAMP_DIST_URL?: string }).MAILRAMP_DIST_URL;
 
 /** Transport → IP from the warm-up config: every stream's sending IPs, and the host's primary IP. */
 function ipsFromConfig(config: Config): {

@@ -1,0 +1,125 @@
+import { open } from 'node:fs/promises';
+import { OpsError } from '../errors.js';
+import { createReportBuilder, type ReportOptions, type ReportPart } from './build-report.js';
+import { createParseContext, scanLogSpan } from './parse-log-line.js';
+import { forEachLine, type LogFile, readLogText } from './read-log-files.js';
+
+/** One stretch of a log: a whole file, or bytes `[start, end)` of a plain one, cut at line starts. */
+export interface ReportPartTask {
+  file: LogFile;
+  range?: { start: number; end: number };
+  options: ReportOptions;
+}
+
+/** What {@link readReportPart} counted: the builder's part and the lines read. */
+export interface ReportPartResult {
+  part: ReportPart;
+  lines: number;
+}
+
+const CHUNK = 1 << 20;
+const TEXT_PIECE = 1 << 16;
+
+/** Counts one stretch of a log with a report builder in part mode (see `ReportBuilder.mergePart`). */
+export async function readReportPart(task: ReportPartTask): Promise<ReportPartResult> {
+  const builder = createReportBuilder(task.options, { part: true });
+  const ctx = createParseContext(task.file.mtime);
+  let lines = 0;
+  const onText = (text: string) =>
+    forEachLine(text, (start, end) => {
+      lines += 1;
+      builder.addSpan(text, start, end, scanLogSpan(text, start, end, ctx) ? ctx : undefined);
+    });
+  if (task.range === undefined) await readLogText([task.file], onText);
+  else await readRange(task.file.path, task.range.start, task.range.end, onText);
+  return { part: builder.exportPart(), lines };
+}
+
+/** Gives the text of bytes `[from, to)` of a file in pieces of whole lines (see `readLogText`). */
+async function readRange(
+  path: string,
+  from: number,
+  to: number,
+  onText: (text: string) => void,
+): Promise<void> {
+  let buffer = Buffer.allocUnsafe(CHUNK);
+  let carry = 0;
+  let position = from;
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw new OpsError('INPUT_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    while (position < to) {
+      if (carry === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, carry);
+        buffer = bigger;
+      }
+      const want = Math.min(buffer.length - carry, to - position);
+      const { bytesRead } = await handle.read(buffer, carry, want, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const filled = carry + bytesRead;
+      const last = buffer.lastIndexOf(10, filled - 1);
+      if (last < 0) {
+        carry = filled;
+        continue;
+      }
+      let at = 0;
+      while (at <= last) {
+        const cut = last - at < 2 * TEXT_PIECE ? last : buffer.indexOf(10, at + TEXT_PIECE);
+        const end = cut < 0 || cut > last ? last : cut;
+        onText(buffer.toString('utf8', at, end + 1));
+        at = end + 1;
+      }
+      carry = filled - last - 1;
+      buffer.copyWithin(0, last + 1, filled);
+    }
+  } finally {
+    await handle.close();
+  }
+  if (carry > 0) onText(`${buffer.toString('utf8', 0, carry)}\n`);
+}
+
+/**
+ * Cuts a plain file into up to `parts` byte ranges, each starting at a line start: a cut moves
+ * forward to just after the next newline.
+ */
+export async function splitAtLines(
+  file: LogFile,
+  parts: number,
+): Promise<Array<{ start: number; end: number }>> {
+  const cuts = [0];
+  const handle = await open(file.path, 'r');
+  try {
+    const probe = Buffer.allocUnsafe(1 << 16);
+    for (let i = 1; i < parts; i++) {
+      let at = Math.max(Math.floor((file.size * i) / parts), cuts[cuts.length - 1]!);
+      // The cut is at a line start when the byte before it is a newline.
+      let from = at - 1;
+      for (;;) {
+        const { bytesRead } = await handle.read(probe, 0, probe.length, from);
+        if (bytesRead === 0) {
+          at = file.size;
+          break;
+        }
+        const nl = probe.subarray(0, bytesRead).indexOf(10);
+        if (nl >= 0) {
+          at = from + nl + 1;
+          break;
+        }
+        from += bytesRead;
+      }
+      if (at >= file.size) break;
+      if (at > cuts[cuts.length - 1]!) cuts.push(at);
+    }
+  } finally {
+    await handle.close();
+  }
+  return cuts.map((start, i) => ({ start, end: cuts[i + 1] ?? file.size }));
+}
