@@ -21,8 +21,8 @@ export interface SummarizeMailLogOptions extends ReportOptions {
   thresholds?: Partial<AlarmThresholds>;
   onProgress?: (progress: ReadProgress) => void;
   /**
-   * Threads reading at once (default: the machine's available parallelism, at most 4); 1 reads in
-   * one pass on this thread.
+   * Threads reading at once (default: the machine's available parallelism, at most 2: each thread
+   * holds its own heap); 1 reads in one pass on this thread.
    */
   threads?: number;
   /** Plain-file bytes from which several threads read (default {@link PARALLEL_BYTES}). */
@@ -50,7 +50,7 @@ export interface MailLogSummary extends MailLogReport {
  * if (summary.alarms.some((a) => a.severity === 'critical')) hold();
  */
 export async function summarizeMailLog(options: SummarizeMailLogOptions): Promise<MailLogSummary> {
-  const threads = options.threads ?? Math.min(4, availableParallelism());
+  const threads = options.threads ?? Math.min(2, availableParallelism());
   const plainBytes = options.files.reduce((sum, f) => sum + (f.gzip ? 0 : f.size), 0);
   if (threads > 1 && plainBytes >= (options.parallelBytes ?? PARALLEL_BYTES)) {
     const summary = await summarizeInParallel(options, threads);
@@ -126,7 +126,12 @@ async function summarizeInParallel(
     : workerUrl;
   const run = (task: ReportPartTask) =>
     new Promise<ReportPartResult>((resolve, reject) => {
-      const worker = new Worker(entry, { workerData: task, eval: typeof entry === 'string' });
+      const worker = new Worker(entry, {
+        workerData: task,
+        eval: typeof entry === 'string',
+        // A small young generation: each thread's strings die young, and a gigabyte stays < 200 MB RSS.
+        resourceLimits: { maxYoungGenerationSizeMb: 2 },
+      });
       worker.once(
         'message',
         (message: { ok: boolean; result?: ReportPartResult; error?: { message: string } | string }) => {
