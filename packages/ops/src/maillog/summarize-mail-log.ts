@@ -124,13 +124,17 @@ async function summarizeInParallel(
         ).href,
       )})).register(); await import(${JSON.stringify(workerUrl.href)}); })();`
     : workerUrl;
-  const run = (task: ReportPartTask) =>
+  const run = (task: ReportPartTask & { bytes: number }) =>
     new Promise<ReportPartResult>((resolve, reject) => {
       const worker = new Worker(entry, {
         workerData: task,
         eval: typeof entry === 'string',
-        // A small young generation: each thread's strings die young, and a gigabyte stays < 200 MB RSS.
-        resourceLimits: { maxYoungGenerationSizeMb: 2 },
+        // Small heaps (each thread's strings die young; its counters grow slowly with the bytes it
+        // reads), so a gigabyte stays < 200 MB RSS; a thread that runs out falls back to one pass.
+        resourceLimits: {
+          maxYoungGenerationSizeMb: 2,
+          maxOldGenerationSizeMb: 48 + Math.ceil(task.bytes / (32 * 1024 * 1024)),
+        },
       });
       worker.once(
         'message',
@@ -165,7 +169,15 @@ async function summarizeInParallel(
   for (const r of results) r.catch(() => undefined);
   let exact = true;
   for (let i = 0; i < tasks.length; i++) {
-    const { part, lines } = await results[i]!;
+    let result: ReportPartResult;
+    try {
+      result = await results[i]!;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
+      exact = false;
+      continue;
+    }
+    const { part, lines } = result;
     const task = tasks[i]!;
     files[task.index]!.lines += lines;
     if (exact && !builder.mergePart(part)) exact = false;
