@@ -11,6 +11,10 @@ import { orderRotatedFiles, statLogFiles, summarizeMailLog } from '../../package
 const start = performance.now();
 const summary = await summarizeMailLog({
   files: await statLogFiles(orderRotatedFiles(process.argv.slice(2))),
+  // Bundled (test/bench/maillog.ts), the worker-thread entry is bundled beside this script.
+  ...(import.meta.url.endsWith('.mjs')
+    ? { workerUrl: new URL('./maillog-worker.mjs', import.meta.url) }
+    : {}),
 });
 const seconds = (performance.now() - start) / 1000;
 console.log(JSON.stringify({ seconds, lines: summary.lines.total, totals: summary.totals }));

@@ -155,15 +155,20 @@ if (
     .status !== 0
 )
   process.exit(5);
-await build({
-  entryPoints: [join(root, 'test/bench/maillog-library.ts')],
-  outfile: libraryScript,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-});
+for (const [entry, outfile] of [
+  ['test/bench/maillog-library.ts', libraryScript],
+  ['packages/ops/src/maillog/report-worker.ts', join(dir, 'maillog-worker.mjs')],
+] as const) {
+  await build({
+    entryPoints: [join(root, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+}
 if (!existsSync(join(root, 'apps/cli/dist/main.js'))) {
   console.error('apps/cli/dist was not built: the whole-command figures would be the sources through tsx');
   process.exit(5);
