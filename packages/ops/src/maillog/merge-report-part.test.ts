@@ -126,4 +126,21 @@ describe('summarizeMailLog on worker threads', () => {
     }
     expect(statSync(path).size).toBeGreaterThan(1_000_000);
   }, 120_000);
+
+  it('reads in order when a thread cannot start', async () => {
+    const files = await statLogFiles(
+      readdirSync(SAMPLES)
+        .filter((n) => n.endsWith('.log'))
+        .map((n) => join(SAMPLES, n)),
+    );
+    const missing = new URL('./no-such-worker.js', import.meta.url);
+    const parallel = await summarizeMailLog({
+      files,
+      ...OPTIONS,
+      threads: 2,
+      parallelBytes: 1,
+      workerUrl: missing,
+    });
+    expect(parallel).toStrictEqual(await summarizeMailLog({ files, ...OPTIONS, threads: 1 }));
+  });
 });

@@ -86,7 +86,7 @@ async function summarizeInOrder(options: SummarizeMailLogOptions): Promise<MailL
  * The parallel path: plain files cut into byte ranges at line starts (`.gz` files and small files
  * stay whole), each stretch counted by a worker thread in part mode, the parts merged in file order
  * as they arrive. Undefined when a merge cannot be exact (a cap reached, a process's bind failure
- * open across a cut): the caller reads in order then.
+ * open across a cut) or a thread failed: the caller reads in order then.
  */
 async function summarizeInParallel(
   options: SummarizeMailLogOptions,
@@ -108,8 +108,12 @@ async function summarizeInParallel(
       tasks.push({ file, options: reportOptions, bytes: file.size, index });
       continue;
     }
-    for (const range of await splitAtLines(file, threads))
-      tasks.push({ file, range, options: reportOptions, bytes: range.end - range.start, index });
+    const ranges = await splitAtLines(file, threads);
+    for (const [k, { start, end }] of ranges.entries()) {
+      // The last range reads to the end of the file as it is then, as one pass would: a live log grows.
+      const range = { start, end: k === ranges.length - 1 ? Number.POSITIVE_INFINITY : end };
+      tasks.push({ file, range, options: reportOptions, bytes: end - start, index });
+    }
   }
   const bytesTotal = options.files.reduce((sum, f) => sum + f.size, 0);
   let bytesRead = 0;
@@ -173,7 +177,9 @@ async function summarizeInParallel(
     try {
       result = await results[i]!;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
+      // The input's fault is reported; a thread that failed (out of memory, its entry missing from a
+      // bundle) leaves the log to one ordered pass.
+      if (error instanceof OpsError) throw error;
       exact = false;
       continue;
     }
