@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { OpsError } from '../errors.js';
@@ -21,8 +21,8 @@ export interface SummarizeMailLogOptions extends ReportOptions {
   thresholds?: Partial<AlarmThresholds>;
   onProgress?: (progress: ReadProgress) => void;
   /**
-   * Threads reading at once (default: the machine's available parallelism, at most 2: each thread
-   * holds its own heap); 1 reads in one pass on this thread.
+   * Threads reading at once (default: 2 when the load average leaves a core idle, else 1: each
+   * thread holds its own heap); 1 reads in one pass on this thread.
    */
   threads?: number;
   /** Plain-file bytes from which several threads read (default {@link PARALLEL_BYTES}). */
@@ -50,13 +50,22 @@ export interface MailLogSummary extends MailLogReport {
  * if (summary.alarms.some((a) => a.severity === 'critical')) hold();
  */
 export async function summarizeMailLog(options: SummarizeMailLogOptions): Promise<MailLogSummary> {
-  const threads = options.threads ?? Math.min(2, availableParallelism());
+  const threads = options.threads ?? defaultThreads();
   const plainBytes = options.files.reduce((sum, f) => sum + (f.gzip ? 0 : f.size), 0);
   if (threads > 1 && plainBytes >= (options.parallelBytes ?? PARALLEL_BYTES)) {
     const summary = await summarizeInParallel(options, threads);
     if (summary !== undefined) return summary;
   }
   return summarizeInOrder(options);
+}
+
+/**
+ * Two threads when the machine has a core to spare, else one: on a busy machine a second thread gets
+ * no core of its own, and a stretch counted in part mode costs more than one pass would.
+ */
+function defaultThreads(): number {
+  const cores = availableParallelism();
+  return cores > 1 && loadavg()[0]! < cores - 0.5 ? 2 : 1;
 }
 
 /** The one-pass path: every line on this thread, in order. */
