@@ -155,8 +155,9 @@ export const DEFAULT_SEGMENTS: Record<Vertical, Record<string, Shipped>> = {
       priority: 10,
       template: 'npi-reactivation',
       landingPage: 'npi-reactivation',
-      // No shipped template yet: switch on once templates/healthcare/npi-reactivation.html exists.
-      enabled: false,
+      data: {
+        preheader: 'Claims for services furnished while Medicare billing privileges are deactivated are not paid.',
+      },
     },
     revalidation_overdue: {
       rule: { kind: 'date_window', column: 'revalidation_due', fromDays: null, toDays: -1 },

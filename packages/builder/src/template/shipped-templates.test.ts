@@ -16,6 +16,7 @@ describe('shipped templates', () => {
     expect([...set.templates.keys()].sort()).toEqual([
       'healthcare/clia-renewal',
       'healthcare/medicare-revalidation',
+      'healthcare/npi-reactivation',
       'trucking/deficiency-order',
       'trucking/ifta-quarterly',
       'trucking/mcs150-biennial',
