@@ -156,7 +156,8 @@ export const DEFAULT_SEGMENTS: Record<Vertical, Record<string, Shipped>> = {
       template: 'npi-reactivation',
       landingPage: 'npi-reactivation',
       data: {
-        preheader: 'Claims for services furnished while Medicare billing privileges are deactivated are not paid.',
+        preheader:
+          'Claims for services furnished while Medicare billing privileges are deactivated are not paid.',
       },
     },
     revalidation_overdue: {
