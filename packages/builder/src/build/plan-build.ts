@@ -192,7 +192,11 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   let taken: Map<string, number> = new Map(Object.entries(today.byOperator));
   let selection: ReturnType<typeof planSelection<AudienceCandidate>>;
   let fetchIds = want === 0 ? [] : dated.map((s) => s.definition.id);
-  for (;;) {
+  for (let round = 1; ; round += 1) {
+    if (round > 200) {
+      // A guard, not a limit: every round reads at least one new row per starved segment.
+      throw new Error(`selection did not settle after 200 rounds (starved: ${fetchIds.join(', ')})`);
+    }
     const operators = {
       open: present.operators.filter((op) => roomOf(op, taken)),
       unclassified: present.unclassified && roomOf(null, taken),
