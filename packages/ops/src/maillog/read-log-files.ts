@@ -29,8 +29,24 @@ export interface ReadLogFilesOptions {
   onProgress?: (progress: ReadProgress) => void;
 }
 
-const CHUNK = 1 << 20;
+/** Bytes read from disk at a time (the buffer grows only for a longer line). */
+export const CHUNK = 1 << 20;
 const TEXT_PIECE = 1 << 16;
+
+/**
+ * Gives bytes `[0, last]` of `buffer` (`last` is the offset of a `\n`) to `onText` as UTF-8 text,
+ * in pieces of whole lines of about TEXT_PIECE bytes: strings that small die young, where a
+ * megabyte string would be promoted and wait for a full collection.
+ */
+export function decodeWholeLines(buffer: Buffer, last: number, onText: (text: string) => void): void {
+  let from = 0;
+  while (from <= last) {
+    const cut = last - from < 2 * TEXT_PIECE ? last : buffer.indexOf(10, from + TEXT_PIECE);
+    const to = cut < 0 || cut > last ? last : cut;
+    onText(buffer.toString('utf8', from, to + 1));
+    from = to + 1;
+  }
+}
 
 /**
  * Reads log files in the given order, one line at a time, in one pass with bounded memory; `.gz`
@@ -104,15 +120,7 @@ export async function readLogText(
         }
         return;
       }
-      // Decoded in pieces of about TEXT_PIECE bytes: strings that small die young, where a
-      // megabyte string would be promoted and wait for a full collection.
-      let from = 0;
-      while (from <= last) {
-        const cut = last - from < 2 * TEXT_PIECE ? last : buffer.indexOf(10, from + TEXT_PIECE);
-        const to = cut < 0 || cut > last ? last : cut;
-        onText(buffer.toString('utf8', from, to + 1));
-        from = to + 1;
-      }
+      decodeWholeLines(buffer, last, onText);
       carry = filled - last - 1;
       buffer.copyWithin(0, last + 1, filled);
     };

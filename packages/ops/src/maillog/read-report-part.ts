@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { OpsError } from '../errors.js';
 import { createReportBuilder, type ReportOptions, type ReportPart } from './build-report.js';
 import { createParseContext, scanLogSpan } from './parse-log-line.js';
-import { forEachLine, type LogFile, readLogText } from './read-log-files.js';
+import { CHUNK, decodeWholeLines, forEachLine, type LogFile, readLogText } from './read-log-files.js';
 
 /** One stretch of a log: a whole file, or bytes `[start, end)` of a plain one, cut at line starts. */
 export interface ReportPartTask {
@@ -16,9 +16,6 @@ export interface ReportPartResult {
   part: ReportPart;
   lines: number;
 }
-
-const CHUNK = 1 << 20;
-const TEXT_PIECE = 1 << 16;
 
 /** Counts one stretch of a log with a report builder in part mode (see `ReportBuilder.mergePart`). */
 export async function readReportPart(task: ReportPartTask): Promise<ReportPartResult> {
@@ -70,13 +67,7 @@ async function readRange(
         carry = filled;
         continue;
       }
-      let at = 0;
-      while (at <= last) {
-        const cut = last - at < 2 * TEXT_PIECE ? last : buffer.indexOf(10, at + TEXT_PIECE);
-        const end = cut < 0 || cut > last ? last : cut;
-        onText(buffer.toString('utf8', at, end + 1));
-        at = end + 1;
-      }
+      decodeWholeLines(buffer, last, onText);
       carry = filled - last - 1;
       buffer.copyWithin(0, last + 1, filled);
     }
