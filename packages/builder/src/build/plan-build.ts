@@ -8,7 +8,7 @@ import { type CatchAllDecision, planCatchAll, type RecentBounces } from '../caps
 import { planDailyCap } from '../caps/plan-daily-cap.js';
 import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
 import { BuilderError } from '../errors.js';
-import { planSendTimes } from '../schedule/plan-send-times.js';
+import { planSendTimes, type SendTimeRules } from '../schedule/plan-send-times.js';
 import { type ZoneGroup, zoneGroupOf } from '../schedule/time-zones.js';
 import type { Vertical } from '../segments/default-segments.js';
 import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
@@ -252,16 +252,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   const byId = new Map(dated.map((s) => [s.definition.id, s]));
   const zoneOf = (c: AudienceCandidate): ZoneGroup => zoneGroupOf(c.state, c.zip, rules.defaultZone);
   const zones = [...new Set(selection.selected.map((s) => zoneOf(s.candidate)))];
-  const slots = planSendTimes(zones, {
-    date,
-    morningHour: rules.morningHour,
-    morningMinute: rules.morningMinute,
-    marginMinutes: rules.sendAtMarginMinutes,
-    sendHour: request.sendHour,
-    sendMinute: request.sendMinute,
-    nextSlot: request.nextSlot,
-    now,
-  });
+  const slots = planSendTimes(zones, sendTimeRulesOf(rules, request, date, now));
   const batch = today.runs + 1;
   const table = AUDIENCE_TABLES[vertical];
   const campaigns = new Map<string, PlannedCampaign>();
@@ -339,6 +330,25 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
       recipients: selection.selected.filter((x) => x.segment === s.definition.id).length,
       ...(s.touch ? { cycle: s.touch.cycle, touch: s.touch.touch } : {}),
     })),
+  };
+}
+
+/** The send-time rules of a build: the vertical's local morning and margin, the request's overrides. */
+export function sendTimeRulesOf(
+  rules: BuildRules,
+  request: BuildRequest,
+  date: IsoDate,
+  now: Date,
+): SendTimeRules {
+  return {
+    date,
+    morningHour: rules.morningHour,
+    morningMinute: rules.morningMinute,
+    marginMinutes: rules.sendAtMarginMinutes,
+    sendHour: request.sendHour,
+    sendMinute: request.sendMinute,
+    nextSlot: request.nextSlot,
+    now,
   };
 }
 

@@ -21,7 +21,7 @@ import {
   stampScheduledCampaign,
   updateLedgerCampaign,
 } from './ledger-repository.js';
-import { type BuildPlan, type BuildRequest, planBuild } from './plan-build.js';
+import { type BuildPlan, type BuildRequest, planBuild, sendTimeRulesOf } from './plan-build.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
 /** The push steps, in order; a fault at any of them leaves the rows for a re-run to resume. */
@@ -201,16 +201,10 @@ async function push(
   const earliest = request.now().getTime() + rules.sendAtMarginMinutes * 60_000;
   const late = [...work.values()].filter((w) => w.sendAt.getTime() < earliest);
   if (late.length > 0) {
-    const slots = planSendTimes([...new Set(late.map((w) => w.zone))], {
-      date,
-      morningHour: rules.morningHour,
-      morningMinute: rules.morningMinute,
-      marginMinutes: rules.sendAtMarginMinutes,
-      sendHour: request.sendHour,
-      sendMinute: request.sendMinute,
-      nextSlot: request.nextSlot,
-      now: request.now(),
-    });
+    const slots = planSendTimes(
+      [...new Set(late.map((w) => w.zone))],
+      sendTimeRulesOf(rules, request, date, request.now()),
+    );
     for (const w of late) w.sendAt = slots.get(w.zone)!.sendAt;
   }
   for (const c of plan.campaigns) {
