@@ -11,6 +11,7 @@ import { orderRotatedFiles, statLogFiles, summarizeMailLog } from '../../package
 const start = performance.now();
 const summary = await summarizeMailLog({
   files: await statLogFiles(orderRotatedFiles(process.argv.slice(2))),
+  ...(process.env.BENCH_THREADS ? { threads: Number(process.env.BENCH_THREADS) } : {}),
   // Bundled (test/bench/maillog.ts), the worker-thread entry is bundled beside this script.
   ...(import.meta.url.endsWith('.mjs')
     ? { workerUrl: new URL('./maillog-worker.mjs', import.meta.url) }

@@ -1,5 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyReply, isRecipientFailure, normalizeReason } from './classify-reply.js';
+import { classifyReply, isRecipientFailure, normalizeReason, replaceRandomTokens } from './classify-reply.js';
+import { createParseContext, scanLogLine } from './parse-log-line.js';
+import { generateMailLog } from './testing/generate-mail-log.js';
 
 describe('classifyReply', () => {
   it.each([
@@ -179,4 +184,74 @@ describe('normalizeReason', () => {
     );
     expect(a).toBe(b);
   });
+
+  it('replaces random tokens as the regular expression does, in every reply of the samples and a generated log', () => {
+    const replies = new Set<string>();
+    const ctx = createParseContext(new Date('2026-11-24T12:00:00Z'));
+    const texts = [
+      ...readdirSync(SAMPLES)
+        .filter((n) => n.endsWith('.log'))
+        .map((n) => readFileSync(join(SAMPLES, n), 'utf8')),
+    ];
+    generateMailLog({ lines: 40_000, seed: 11, format: 'mixed' }, (chunk) => texts.push(chunk));
+    for (const text of texts)
+      for (const line of text.split('\n'))
+        if (scanLogLine(line, ctx) && ctx.event.kind === 'delivery') replies.add(ctx.event.reply);
+    expect(replies.size).toBeGreaterThan(1000);
+    for (const reply of replies) {
+      expect(replaceRandomTokens(reply)).toBe(referenceReplaceRandomTokens(reply));
+      expect(replaceRandomTokens(normalizeReason(reply))).toBe(normalizeReason(reply));
+    }
+  });
+
+  it('replaces random tokens as the regular expression does, in replies made of their pieces', () => {
+    const piece = fc.constantFrom(
+      'host mx.example.com[192.0.2.1] said: ',
+      'connect to mx.example.com[192.0.2.1]:25: ',
+      '550',
+      '550-5.7.1 ',
+      '421 4.7.0 ',
+      ' 550 5.7.1 ',
+      '[TSS04]',
+      '<x@a.example>',
+      'y@b.example',
+      '203.0.113.94',
+      '[2a01:4f8::1]',
+      '2026-06-24T04:10:11.222Z',
+      '04:10:11',
+      'queued as ',
+      'id=',
+      'ID: ',
+      'd2e1a72fcca58-7066a1b1a2esi1234567b3a.145',
+      'BN1NAM02FT049.eop-nam02',
+      'postmaster.yahooinc.com',
+      '123456789012',
+      'abcdefghijkl',
+      '12345',
+      ' (in reply to RCPT TO command)',
+      ' command)',
+      '  ',
+      '\t',
+      ' ',
+      '.',
+      '-',
+      '_',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 14 })), { maxLength: 24 }), (pieces) => {
+        const reply = pieces.join('');
+        expect(replaceRandomTokens(reply)).toBe(referenceReplaceRandomTokens(reply));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
+
+const SAMPLES = '/work/shared/samples/postfix';
+
+/** What replaceRandomTokens does in one pass, as one regular expression: the reference. */
+function referenceReplaceRandomTokens(text: string): string {
+  return text.replace(/[0-9A-Za-z._-]{12,}/g, (token) =>
+    /\d/.test(token) && /[A-Za-z]/.test(token) ? '<id>' : token,
+  );
+}

@@ -131,17 +131,50 @@ export function classifyReply(input: ReplyInput, listed?: ReplySignal[]): ReplyC
 }
 
 /** A receiver's random token: digits and letters mixed (not a dotted number such as `1.2.3`). */
-function isRandomToken(token: string): boolean {
+function isRandomToken(text: string, from: number, to: number): boolean {
   let digit = false;
   let letter = false;
-  for (let i = 0; i < token.length && !(digit && letter); i++) {
-    const c = token.charCodeAt(i) | 32;
+  for (let i = from; i < to && !(digit && letter); i++) {
+    const c = text.charCodeAt(i) | 32;
     if (c >= 48 && c <= 57) digit = true;
     else if (c >= 97 && c <= 122) letter = true;
   }
   // A token with a letter is never all digits and dots, so it is not `\d+.\d+.\d+`.
   return digit && letter;
 }
+
+/** `[0-9A-Za-z._-]` */
+function isTokenChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 45
+  );
+}
+
+/**
+ * Replaces each receiver's random token (a run of 12 or more `[0-9A-Za-z._-]` mixing digits and
+ * letters) by `<id>`: what `replace(/[0-9A-Za-z._-]{12,}/g, …)` does, in one pass over the text
+ * (the regular expression retries every start inside a shorter run). A step of {@link normalizeReason}.
+ */
+export function replaceRandomTokens(text: string): string {
+  let out = '';
+  let copied = 0;
+  let run = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && isTokenChar(text.charCodeAt(i))) {
+      if (run < 0) run = i;
+      continue;
+    }
+    if (run >= 0 && i - run >= 12 && isRandomToken(text, run, i)) {
+      out += `${text.slice(copied, run)}<id>`;
+      copied = i;
+    }
+    run = -1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** `\s550[- ](?:5.7.1 )?` for a reply code: the continuation prefix of a multi-line reply. */
+const continuations = new Map<string, RegExp>();
 
 /**
  * Normalises a reply for the reasons table: the receiver's words only (after `said:`), with
@@ -157,25 +190,30 @@ export function normalizeReason(reply: string): string {
   if (text.length > 400) text = text.slice(0, 400);
   if (text.startsWith('connect to '))
     text = text.replace(/^connect to [^\s[]+\[[^\]]*\](?::\d+)?: /, 'connect: ');
-  text = text.replace(/\s*\(in reply to ([A-Z][A-Z ]*?) command\)$/, ' (in reply to $1)');
+  if (text.endsWith(' command)'))
+    text = text.replace(/\s*\(in reply to ([A-Z][A-Z ]*?) command\)$/, ' (in reply to $1)');
   if (text.includes('@'))
     text = text.replace(/<[^<>\s]*@[^<>\s]*>|[^\s<>()[\]"',;:]+@[A-Za-z0-9.-]+/g, '<address>');
-  text = text
-    .replace(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '<ip>')
-    .replace(/\[[0-9a-fA-F]*:[0-9a-fA-F:.]+\]/g, '[<ip>]')
-    .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>')
-    .replace(/\b\d{1,2}:\d{2}:\d{2}\b/g, '<time>')
-    .replace(/(?:queued as|id=|ID:?) ?[0-9A-Za-z._-]{6,}/g, (m) => m.replace(/[0-9A-Za-z._-]{6,}$/, '<id>'))
-    .replace(/[0-9A-Za-z._-]{12,}/g, (token) => (isRandomToken(token) ? '<id>' : token))
-    .replace(/\b\d{5,}\b/g, '<n>');
+  text = replaceRandomTokens(
+    text
+      .replace(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '<ip>')
+      .replace(/\[[0-9a-fA-F]*:[0-9a-fA-F:.]+\]/g, '[<ip>]')
+      .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>')
+      .replace(/\b\d{1,2}:\d{2}:\d{2}\b/g, '<time>')
+      .replace(/(?:queued as|id=|ID:?) ?[0-9A-Za-z._-]{6,}/g, (m) =>
+        m.replace(/[0-9A-Za-z._-]{6,}$/, '<id>'),
+      ),
+  ).replace(/\b\d{5,}\b/g, '<n>');
   // Multi-line replies repeat their code on every line: "550-5.7.1 a 550-5.7.1 b" → "550-5.7.1 a b".
   const lead = /^(\d{3})[- ](\d\.\d{1,3}\.\d{1,3} )?/.exec(text);
   if (lead !== null) {
     const code = lead[1]!;
-    const rest = text
-      .slice(lead[0].length)
-      .replace(new RegExp(`\\s${code}[- ](?:\\d\\.\\d{1,3}\\.\\d{1,3} )?`, 'g'), ' ');
-    text = `${lead[0]}${rest}`;
+    let continuation = continuations.get(code);
+    if (continuation === undefined) {
+      continuation = new RegExp(`\\s${code}[- ](?:\\d\\.\\d{1,3}\\.\\d{1,3} )?`, 'g');
+      continuations.set(code, continuation);
+    }
+    text = `${lead[0]}${text.slice(lead[0].length).replace(continuation, ' ')}`;
   }
   // Every run of white space becomes one space; matching only the runs that change is cheaper.
   text = text.replace(/\s{2,}|[^\S ]/g, ' ').trim();

@@ -1,8 +1,13 @@
 import { open } from 'node:fs/promises';
 import { OpsError } from '../errors.js';
-import { createReportBuilder, type ReportOptions, type ReportPart } from './build-report.js';
-import { createParseContext, scanLogSpan } from './parse-log-line.js';
-import { CHUNK, decodeWholeLines, forEachLine, type LogFile, readLogText } from './read-log-files.js';
+import {
+  createReportBuilder,
+  type ReportBuilder,
+  type ReportOptions,
+  type ReportPart,
+} from './build-report.js';
+import { createParseContext, type ParseContext, scanLogSpan } from './parse-log-line.js';
+import { CHUNK, decodeWholeLines, type LogFile, readLogText } from './read-log-files.js';
 
 /** One stretch of a log: a whole file, or bytes `[start, end)` of a plain one, cut at line starts. */
 export interface ReportPartTask {
@@ -20,16 +25,45 @@ export interface ReportPartResult {
 /** Counts one stretch of a log with a report builder in part mode (see `ReportBuilder.mergePart`). */
 export async function readReportPart(task: ReportPartTask): Promise<ReportPartResult> {
   const builder = createReportBuilder(task.options, { part: true });
+  const lines = await readStretch(task, builder);
+  return { part: builder.exportPart(), lines };
+}
+
+/**
+ * Adds the lines of one stretch of a log to a builder (in part mode unless the stretch starts the
+ * log) and returns how many it read; `onRead` hears of the bytes read from disk.
+ */
+export async function readStretch(
+  task: Omit<ReportPartTask, 'options'>,
+  builder: ReportBuilder,
+  onRead?: (bytes: number) => void,
+): Promise<number> {
   const ctx = createParseContext(task.file.mtime);
   let lines = 0;
-  const onText = (text: string) =>
-    forEachLine(text, (start, end) => {
-      lines += 1;
-      builder.addSpan(text, start, end, scanLogSpan(text, start, end, ctx) ? ctx : undefined);
-    });
+  const onText = (text: string) => {
+    lines += addLines(text, ctx, builder);
+  };
   if (task.range === undefined) await readLogText([task.file], onText);
-  else await readRange(task.file.path, task.range.start, task.range.end, onText);
-  return { part: builder.exportPart(), lines };
+  else await readRange(task.file.path, task.range.start, task.range.end, onText, onRead);
+  return lines;
+}
+
+/**
+ * Scans each line of a text from `readLogText` (whole lines, each ending in `\n`) and adds it to the
+ * builder; returns the number of lines. One loop, no callback per line: the report's inner loop.
+ */
+export function addLines(text: string, ctx: ParseContext, builder: ReportBuilder): number {
+  let lines = 0;
+  let start = 0;
+  let nl = text.indexOf('\n');
+  while (nl >= 0) {
+    const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    builder.addSpan(text, start, end, scanLogSpan(text, start, end, ctx) ? ctx : undefined);
+    lines += 1;
+    start = nl + 1;
+    nl = text.indexOf('\n', start);
+  }
+  return lines;
 }
 
 /** Gives the text of bytes `[from, to)` of a file in pieces of whole lines (see `readLogText`). */
@@ -38,6 +72,7 @@ async function readRange(
   from: number,
   to: number,
   onText: (text: string) => void,
+  onRead?: (bytes: number) => void,
 ): Promise<void> {
   let buffer = Buffer.allocUnsafe(CHUNK);
   let carry = 0;
@@ -61,6 +96,7 @@ async function readRange(
       const { bytesRead } = await handle.read(buffer, carry, want, position);
       if (bytesRead === 0) break;
       position += bytesRead;
+      onRead?.(bytesRead);
       const filled = carry + bytesRead;
       const last = buffer.lastIndexOf(10, filled - 1);
       if (last < 0) {
@@ -79,18 +115,21 @@ async function readRange(
 
 /**
  * Cuts a plain file into up to `parts` byte ranges, each starting at a line start: a cut moves
- * forward to just after the next newline.
+ * forward to just after the next newline. The first range gets `firstShare` of the bytes (default
+ * an equal share), the others equal shares of the rest.
  */
 export async function splitAtLines(
   file: LogFile,
   parts: number,
+  firstShare = 1 / parts,
 ): Promise<Array<{ start: number; end: number }>> {
   const cuts = [0];
   const handle = await open(file.path, 'r');
   try {
     const probe = Buffer.allocUnsafe(1 << 16);
     for (let i = 1; i < parts; i++) {
-      let at = Math.max(Math.floor((file.size * i) / parts), cuts[cuts.length - 1]!);
+      const share = firstShare + ((1 - firstShare) * (i - 1)) / (parts - 1);
+      let at = Math.max(Math.floor(file.size * share), cuts[cuts.length - 1]!);
       // The cut is at a line start when the byte before it is a newline.
       let from = at - 1;
       for (;;) {

@@ -5,13 +5,22 @@ import { Worker } from 'node:worker_threads';
 import { OpsError } from '../errors.js';
 import { createReportBuilder, type MailLogReport, type ReportOptions } from './build-report.js';
 import { type Alarm, type AlarmThresholds, listAlarms } from './list-alarms.js';
-import type { LogFile, ReadProgress } from './read-log-files.js';
-import { scanLogLines } from './read-log-lines.js';
-import type { ReportPartResult, ReportPartTask } from './read-report-part.js';
-import { splitAtLines } from './read-report-part.js';
+import { createParseContext } from './parse-log-line.js';
+import { type LogFile, type ReadProgress, readLogText } from './read-log-files.js';
+import {
+  addLines,
+  type ReportPartResult,
+  type ReportPartTask,
+  readReportPart,
+  readStretch,
+  splitAtLines,
+} from './read-report-part.js';
 
 /** Plain log bytes from which the report is read by several threads. */
 export const PARALLEL_BYTES = 32 * 1024 * 1024;
+
+/** The first stretch of a split log against an equal share: this thread reads it while workers load. */
+const FIRST_SHARE = 1.1;
 
 /** Options for {@link summarizeMailLog}. */
 export interface SummarizeMailLogOptions extends ReportOptions {
@@ -73,14 +82,16 @@ async function summarizeInOrder(options: SummarizeMailLogOptions): Promise<MailL
   const builder = createReportBuilder(options);
   const files: MailLogSummary['files'] = [];
   let current = { path: '', lines: 0 };
-  await scanLogLines(
+  let ctx = createParseContext(new Date());
+  await readLogText(
     options.files,
-    (line, text, start, end) => {
-      current.lines += 1;
-      builder.addSpan(text, start, end, line);
+    (text) => {
+      current.lines += addLines(text, ctx, builder);
     },
     {
       onFile: (file) => {
+        // A year-less stamp belongs to the year that does not put it after the file's last write.
+        ctx = createParseContext(file.mtime);
         current = { path: file.path, lines: 0 };
         files.push(current);
       },
@@ -93,9 +104,11 @@ async function summarizeInOrder(options: SummarizeMailLogOptions): Promise<MailL
 
 /**
  * The parallel path: plain files cut into byte ranges at line starts (`.gz` files and small files
- * stay whole), each stretch counted by a worker thread in part mode, the parts merged in file order
- * as they arrive. Undefined when a merge cannot be exact (a cap reached, a process's bind failure
- * open across a cut) or a thread failed: the caller reads in order then.
+ * stay whole). This thread counts the first stretch straight into the report, as one pass would
+ * (nothing comes before it), while worker threads count the next stretches in part mode; this
+ * thread then takes stretches no worker has started, and merges the parts in file order. Undefined
+ * when a merge cannot be exact (a cap reached, a process's bind failure open across a cut) or a
+ * thread failed: the caller reads in order then.
  */
 async function summarizeInParallel(
   options: SummarizeMailLogOptions,
@@ -117,7 +130,9 @@ async function summarizeInParallel(
       tasks.push({ file, options: reportOptions, bytes: file.size, index });
       continue;
     }
-    const ranges = await splitAtLines(file, threads);
+    // This thread starts on the first stretch at once, a worker only once it has loaded: the
+    // first stretch is the larger.
+    const ranges = await splitAtLines(file, threads, index === 0 ? FIRST_SHARE / threads : undefined);
     for (const [k, { start, end }] of ranges.entries()) {
       // The last range reads to the end of the file as it is then, as one pass would: a live log grows.
       const range = { start, end: k === ranges.length - 1 ? Number.POSITIVE_INFINITY : end };
@@ -137,7 +152,7 @@ async function summarizeInParallel(
         ).href,
       )})).register(); await import(${JSON.stringify(workerUrl.href)}); })();`
     : workerUrl;
-  const run = (task: ReportPartTask & { bytes: number }) =>
+  const onWorker = (task: ReportPartTask & { bytes: number }) =>
     new Promise<ReportPartResult>((resolve, reject) => {
       const worker = new Worker(entry, {
         workerData: task,
@@ -166,22 +181,46 @@ async function summarizeInParallel(
 
   const builder = createReportBuilder(reportOptions);
   const files: MailLogSummary['files'] = options.files.map((f) => ({ path: f.path, lines: 0 }));
-  // At most `threads` workers at once, started in file order.
+  // Stretches after the first, each started once: by a worker while fewer than `threads - 1` run,
+  // else by this thread once the first stretch is counted.
+  const results: Array<Promise<ReportPartResult>> = [];
+  const started: boolean[] = tasks.map(() => false);
+  let next = 1;
   let active = 0;
-  const waiting: Array<() => void> = [];
-  const results = tasks.map(async (task) => {
-    if (active >= threads) await new Promise<void>((r) => waiting.push(r));
-    active += 1;
-    try {
-      return await run(task);
-    } finally {
-      active -= 1;
-      waiting.shift()?.();
+  const startOnWorker = (): void => {
+    while (active < threads - 1 && next < tasks.length) {
+      const i = next++;
+      started[i] = true;
+      active += 1;
+      results[i] = onWorker(tasks[i]!).finally(() => {
+        active -= 1;
+        startOnWorker();
+      });
+      results[i]!.catch(() => undefined);
+    }
+  };
+  startOnWorker();
+  const first = tasks[0]!;
+  let firstBytes = 0;
+  files[first.index]!.lines = await readStretch(first, builder, (n) => {
+    firstBytes += n;
+    if (firstBytes >= 4 * 1024 * 1024) {
+      bytesRead += firstBytes;
+      firstBytes = 0;
+      options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
     }
   });
-  for (const r of results) r.catch(() => undefined);
+  bytesRead = first.bytes;
+  options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
   let exact = true;
-  for (let i = 0; i < tasks.length; i++) {
+  for (let i = 1; i < tasks.length; i++) {
+    const task = tasks[i]!;
+    if (!started[i]) {
+      // No worker free: this thread counts the stretch itself, as a worker would.
+      started[i] = true;
+      next = Math.max(next, i + 1);
+      results[i] = readReportPart(task);
+    }
     let result: ReportPartResult;
     try {
       result = await results[i]!;
@@ -193,7 +232,6 @@ async function summarizeInParallel(
       continue;
     }
     const { part, lines } = result;
-    const task = tasks[i]!;
     files[task.index]!.lines += lines;
     if (exact && !builder.mergePart(part)) exact = false;
     bytesRead += task.bytes;
