@@ -1,6 +1,6 @@
 import { BuilderError, type BuilderErrorCode } from '@mailramp/builder/errors';
 import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
-import { DbError, type DbErrorCode } from '@mailramp/db/errors';
+import { DbError, type DbErrorCode, SQLSTATE, sqlStateOf } from '@mailramp/db/errors';
 import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk/errors';
 import { OpsError, type OpsErrorCode } from '@mailramp/ops/errors';
 import { CommanderError } from 'commander';
@@ -107,9 +107,22 @@ export function exitCodeOfListmonk(code: ListmonkErrorCode): ExitCode {
   return LISTMONK_EXIT[code];
 }
 
+/**
+ * What to print for an error: its message, with what to do where the driver's words don't say it
+ * (a table missing means the database was never migrated).
+ */
+export function messageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (sqlStateOf(error) === SQLSTATE.UNDEFINED_TABLE)
+    return `the database is not migrated (${message}): run \`mailramp db migrate\` first`;
+  return message;
+}
+
 /** The exit code an error means. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
+  // Not migrated: nothing was changed, and `db migrate` is the fix.
+  if (sqlStateOf(error) === SQLSTATE.UNDEFINED_TABLE) return EXIT.USAGE;
   if (error instanceof ConfigError) return CONFIG_EXIT[error.code];
   if (error instanceof DbError) return DB_EXIT[error.code];
   if (error instanceof OpsError) return OPS_EXIT[error.code];

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { selectCommandGroups } from './commands/index.js';
 import { createContext, type GlobalOptions } from './context.js';
-import { EXIT, type ExitCode, exitCodeOf } from './exit-codes.js';
+import { EXIT, type ExitCode, exitCodeOf, messageOf } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 const DESCRIPTION = `Build Listmonk campaigns for cold compliance outreach while protecting the sending IPs' reputation.
@@ -47,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       // --help, --version and a bare group name end with code 0 and have already printed.
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' ? EXIT.OK : EXIT.USAGE;
     }
-    io.stderr(`mailramp: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`mailramp: ${messageOf(error)}\n`);
     const code = exitCodeOf(error);
     if (io.env.MAILRAMP_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return code;

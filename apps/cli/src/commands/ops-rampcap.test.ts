@@ -122,6 +122,44 @@ describe.each(testEngines())('mailramp ops rampcap hold/release on %s', (engine)
   });
 });
 
+describe.each(testEngines())('mailramp ops rampcap on a database never migrated (%s)', (engine) => {
+  it('says to run `mailramp db migrate` and exits 2, creating nothing', async () => {
+    const dir = workdir();
+    let db: string[];
+    let destroy = async () => {};
+    if (engine === 'pglite') db = ['--data-dir', join(dir, 'data')];
+    else {
+      const t = await createTestDatabase({ engine, migrate: false });
+      destroy = () => t.destroy();
+      db = ['--database-url', t.url!];
+    }
+    try {
+      const hold = [
+        'ops',
+        'rampcap',
+        'hold',
+        '--stream',
+        'trucking',
+        '--rate',
+        '200',
+        '--until',
+        '2026-06-24',
+      ];
+      for (const argv of [hold, ['ops', 'rampcap', 'holds']]) {
+        const io = captureIo({ cwd: dir, now: () => new Date('2026-06-17T12:00:00Z') });
+        expect(await runCli([...db, ...argv], io)).toBe(EXIT.USAGE);
+        expect(io.err()).toMatch(/not migrated.*mailramp db migrate/);
+      }
+      // Still nothing there: the migrate that follows starts from an empty database.
+      const io = captureIo({ cwd: dir });
+      expect(await runCli([...db, 'db', 'status'], io)).toBe(EXIT.FINDINGS);
+    } finally {
+      await destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('mailramp ops rampcap usage', () => {
   it('prints help for the group and the daily run; refuses streams that feed no Listmonk (exit 2)', async () => {
     const dir = workdir();
