@@ -18,6 +18,9 @@ const ip = (n: number) => ({
   helo: `mta${n}.example.net`,
 });
 
+/** `rampcap hold` of trucking at 200/h through June 24. */
+const HOLD_200 = ['hold', '--stream', 'trucking', '--rate', '200', '--until', '2026-06-24'];
+
 function workdir(extra: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-rampcap-'));
   writeFileSync(
@@ -71,7 +74,7 @@ describe.each(testEngines())('mailramp ops rampcap hold/release on %s', (engine)
 
   it('holds a stream, is unchanged the second time, lists and releases it', async () => {
     const run = await setup();
-    const hold = ['ops', 'rampcap', 'hold', '--stream', 'trucking', '--rate', '200', '--until', '2026-06-24'];
+    const hold = ['ops', 'rampcap', ...HOLD_200];
     const first = await run(...hold, '--reason', 'bad day: 54% delivery', '--json');
     expect(first.code).toBe(EXIT.OK);
     expect(JSON.parse(first.out)).toMatchObject({
@@ -134,17 +137,7 @@ describe.each(testEngines())('mailramp ops rampcap on a database never migrated 
       db = ['--database-url', t.url!];
     }
     try {
-      const hold = [
-        'ops',
-        'rampcap',
-        'hold',
-        '--stream',
-        'trucking',
-        '--rate',
-        '200',
-        '--until',
-        '2026-06-24',
-      ];
+      const hold = ['ops', 'rampcap', ...HOLD_200];
       for (const argv of [hold, ['ops', 'rampcap', 'holds']]) {
         const io = captureIo({ cwd: dir, now: () => new Date('2026-06-17T12:00:00Z') });
         expect(await runCli([...db, ...argv], io)).toBe(EXIT.USAGE);
@@ -470,17 +463,7 @@ describe('mailramp ops rampcap (the daily run) against Listmonk stand-ins', () =
 
   it('an active hold lowers the cap and the daily run uses it; after release (or past --until) the table comes back', async () => {
     const { trucking, run } = await setup();
-    const hold = await run(
-      'hold',
-      '--stream',
-      'trucking',
-      '--rate',
-      '200',
-      '--until',
-      '2026-06-24',
-      '--reason',
-      'bad day',
-    );
+    const hold = await run(...HOLD_200, '--reason', 'bad day');
     expect(hold.code).toBe(EXIT.OK);
 
     const held = await run('--date', '2026-06-17', '--stream', 'trucking', '--apply', '--json');
