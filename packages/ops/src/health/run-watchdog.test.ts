@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { OpsError } from '../errors.js';
 import { type CommandCall, createRecordingRunner } from '../exec/command-runner.js';
@@ -268,6 +269,25 @@ describe('scanMailLog', () => {
     const scan = (await scanMailLog(path, first.position))!;
     expect(scan).toMatchObject({ rotation: 'rotated', bindFailures: 2 });
     expect(scan.position.offset).toBe(Buffer.byteLength(BIND_LINE + OTHER_LINE));
+  });
+
+  it('survives rotation with compress and no delaycompress: finishes mail.log.1.gz', async () => {
+    const path = await logWith(OTHER_LINE + BIND_LINE);
+    const first = (await scanMailLog(path, undefined))!;
+    await appendFile(path, OTHER_LINE + BIND_LINE + BIND_LINE);
+    // As logrotate does it: rename, create, compress the rotated file, remove it.
+    await rename(path, `${path}.1`);
+    await writeFile(path, BIND_LINE);
+    await writeFile(`${path}.1.gz`, gzipSync(await readFile(`${path}.1`)));
+    await rm(`${path}.1`);
+    const scan = (await scanMailLog(path, first.position))!;
+    // The two lines after the remembered offset and the new file's one; not the one before it.
+    expect(scan).toMatchObject({ rotation: 'rotated', bindFailures: 3 });
+    expect(scan.position.offset).toBe(Buffer.byteLength(BIND_LINE));
+    // Once a plain mail.log.1 exists (delaycompress), an older .1.gz is never read.
+    await rename(path, `${path}.1`);
+    await writeFile(path, OTHER_LINE);
+    expect(await scanMailLog(path, scan.position)).toMatchObject({ rotation: 'rotated', bindFailures: 0 });
   });
 
   it('says when there is no log', async () => {

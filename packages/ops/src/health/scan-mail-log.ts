@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { OpsError } from '../errors.js';
 
 /** Where the scanner stopped reading a log: the file's identity and the byte after the last whole line. */
@@ -28,7 +29,8 @@ export const BIND_FAILURE = 'Cannot assign requested address';
 
 /**
  * Counts new bind-failure lines in the mail log since `previous`. Survives rotation: when the inode
- * changed it first finishes the rotated file (`PATH.1`, when it is the remembered inode) and then reads
+ * changed it first finishes the rotated file (`PATH.1` when it is the remembered inode, else
+ * `PATH.1.gz` when there is no `PATH.1`: logrotate's `compress` without `delaycompress`) and then reads
  * the new file from the start; when the file shrank under the same inode (logrotate copytruncate, as
  * on the runbook's host) it reads from the start. Only whole lines are consumed; a half-written last
  * line is read next time. Returns undefined when the log does not exist.
@@ -58,8 +60,14 @@ export async function scanMailLog(
     rotation = 'rotated';
     start = 0;
     const old = await statOrUndefined(`${path}.1`);
-    if (old !== undefined && Number(old.ino) === previous.inode && old.size > previous.offset) {
-      const tail = await countBindFailures(`${path}.1`, previous.offset);
+    let tail: Awaited<ReturnType<typeof countBindFailures>> | undefined;
+    if (old !== undefined && Number(old.ino) === previous.inode) {
+      if (old.size > previous.offset) tail = await countBindFailures(`${path}.1`, previous.offset);
+    } else if (old === undefined && (await statOrUndefined(`${path}.1.gz`)) !== undefined) {
+      // logrotate's `compress` without `delaycompress`: the remembered file is PATH.1.gz now.
+      tail = await countBindFailures(`${path}.1.gz`, previous.offset, true);
+    }
+    if (tail !== undefined) {
       count += tail.count;
       last = tail.last ?? last;
       bytesRead += tail.consumed;
@@ -93,19 +101,34 @@ async function statOrUndefined(path: string) {
   }
 }
 
-/** Streams the file from `start`, counting whole lines that report a bind failure. */
+/**
+ * Streams the file from byte `start` (of its decompressed text when `gzip`), counting whole lines
+ * that report a bind failure.
+ */
 async function countBindFailures(
   path: string,
   start: number,
+  gzip = false,
 ): Promise<{ count: number; last?: string; consumed: number }> {
   const needle = Buffer.from(BIND_FAILURE);
   let count = 0;
   let last: string | undefined;
   let consumed = 0;
   let carry: Buffer = Buffer.alloc(0);
+  // A compressed file is read from its start: the bytes before `start` are skipped as they come.
+  let skip = gzip ? start : 0;
   try {
-    for await (const chunk of createReadStream(path, { start })) {
-      const data = carry.length === 0 ? (chunk as Buffer) : Buffer.concat([carry, chunk as Buffer]);
+    const raw = createReadStream(path, { start: gzip ? 0 : start });
+    const source = gzip ? raw.pipe(createGunzip()) : raw;
+    if (gzip) raw.on('error', (error) => source.destroy(error));
+    for await (let chunk of source as AsyncIterable<Buffer>) {
+      if (skip > 0) {
+        const n = Math.min(skip, chunk.length);
+        skip -= n;
+        chunk = chunk.subarray(n);
+        if (chunk.length === 0) continue;
+      }
+      const data = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
       let lineStart = 0;
       for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, lineStart)) {
         const line = data.subarray(lineStart, nl);
