@@ -42,3 +42,12 @@ export type { SubscribersApi } from './subscribers/create-subscribers-api.js';
 export { formatImportCsv, type ImportRow } from './subscribers/format-import-csv.js';
 export { CONTENT_PLACEHOLDER, countContentPlaceholders } from './templates/count-content-placeholders.js';
 export type { TemplateInput, TemplatesApi } from './templates/create-templates-api.js';
+export {
+  GO_BUILTIN_FUNCTIONS,
+  GO_CONSTANTS,
+  GO_KEYWORDS,
+  isTemplateFunction,
+  LISTMONK_FUNCTIONS,
+  SPRIG_FUNCTIONS,
+  TEMPLATE_FUNCTIONS,
+} from './templates/template-names.js';

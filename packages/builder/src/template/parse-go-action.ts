@@ -1,4 +1,4 @@
-import { GO_CONSTANTS, GO_KEYWORDS } from './go-template-names.js';
+import { GO_CONSTANTS, GO_KEYWORDS } from '@mailramp/listmonk';
 
 /** A lexical token of a Go-template action. */
 export interface GoToken {

@@ -2,6 +2,8 @@
 // (fields, map keys, string literals, pipelines, parentheses, if/else/range/with/end, template) to
 // check that a body parses, as Listmonk does on save, and to render previews.
 
+import { isTemplateFunction } from '../templates/template-names.js';
+
 type Token =
   | { kind: 'string'; value: string }
   | { kind: 'number'; value: number }
@@ -24,107 +26,6 @@ type Node =
 export class TemplateError extends Error {}
 
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'template', 'define', 'block', 'nil']);
-
-/** Functions a Listmonk template may call (Listmonk's own, Go built-ins, Sprig's generic ones). */
-export const TEMPLATE_FUNCTIONS = new Set([
-  'TrackLink',
-  'TrackView',
-  'UnsubscribeURL',
-  'ManageURL',
-  'OptinURL',
-  'MessageURL',
-  'ArchiveURL',
-  'RootURL',
-  'Date',
-  'L',
-  'Safe',
-  'and',
-  'or',
-  'not',
-  'len',
-  'index',
-  'slice',
-  'print',
-  'printf',
-  'println',
-  'html',
-  'js',
-  'urlquery',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'call',
-  'upper',
-  'lower',
-  'title',
-  'trim',
-  'trimPrefix',
-  'trimSuffix',
-  'trunc',
-  'replace',
-  'contains',
-  'hasPrefix',
-  'hasSuffix',
-  'default',
-  'empty',
-  'coalesce',
-  'ternary',
-  'quote',
-  'squote',
-  'cat',
-  'join',
-  'split',
-  'splitList',
-  'list',
-  'dict',
-  'get',
-  'set',
-  'hasKey',
-  'keys',
-  'now',
-  'date',
-  'dateModify',
-  'toString',
-  'toJson',
-  'fromJson',
-  'abbrev',
-  'repeat',
-  'substr',
-  'nospace',
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'mod',
-  'max',
-  'min',
-  'first',
-  'last',
-  'uniq',
-  'b64enc',
-  'b64dec',
-  'sha256sum',
-  'urlParse',
-  'urlJoin',
-  'regexMatch',
-  'regexReplaceAll',
-  'int',
-  'float64',
-  'atoi',
-  'kebabcase',
-  'snakecase',
-  'camelcase',
-  'wrap',
-  'indent',
-  'nindent',
-  'plural',
-  'until',
-  'seq',
-  'append',
-]);
 
 function lex(source: string, line: number): Token[] {
   const tokens: Token[] = [];
@@ -322,7 +223,7 @@ function checkFunctions(tokens: Token[], line: number): void {
     if (token.kind !== 'ident') continue;
     const name = token.name.split('.')[0]!;
     if (KEYWORDS.has(name)) continue;
-    if (!TEMPLATE_FUNCTIONS.has(name)) {
+    if (!isTemplateFunction(name)) {
       throw new TemplateError(`template: content:${line}: function "${name}" not defined`);
     }
   }

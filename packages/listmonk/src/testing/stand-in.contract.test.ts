@@ -194,6 +194,14 @@ describe('campaign validation (create, update): order and messages', () => {
     expect(bad.body.message).toBe(
       'Error compiling campaign body: template: content:1: function "Nope" not defined',
     );
+    // Every Sprig generic function compiles, as in Listmonk; the three it removes do not.
+    for (const body of ['{{ toDate "2006-01-02" "2026-11-24" }}', '{{ initials "Acme Trucking" }}']) {
+      expect((await api('POST', '/api/campaigns', campaignBody(list, { body }))).status).toBe(200);
+    }
+    const env = await api('POST', '/api/campaigns', campaignBody(list, { body: '{{ env "HOME" }}' }));
+    expect(env.body.message).toBe(
+      'Error compiling campaign body: template: content:1: function "env" not defined',
+    );
   });
 
   it("refuses send_at without an offset with Go's parse error", async () => {
