@@ -92,8 +92,14 @@ export async function revertBackfill(
     const restored = await sql`update ${table} c
       set listmonk_sent_at = b.old_listmonk_sent_at, updated_at = b.old_updated_at
       from ${backup} b where ${key} = b.key and b.restored_at = now()`.execute(trx);
+    // A same-date rebuild queued the recipient again: that row stands for the date (one live row per
+    // recipient and day), so the old one stays reset.
     await sql`update send_ledger s set state = b.old_ledger_state, updated_at = b.old_ledger_updated_at
-      from ${backup} b where s.id = b.ledger_id and b.restored_at = now() and s.state = 'reset'`.execute(trx);
+      from ${backup} b where s.id = b.ledger_id and b.restored_at = now() and s.state = 'reset'
+        and not exists (select 1 from send_ledger o where o.vertical = s.vertical
+          and o.recipient_key = s.recipient_key and o.build_date = s.build_date and o.state <> 'reset')`.execute(
+      trx,
+    );
     const count = Number(restored.numAffectedRows ?? 0);
     if (count !== restorable) {
       throw new BuilderError(

@@ -8,7 +8,10 @@ export interface LedgerDay {
   total: number;
   /** The same per operator key ('' = no operator yet). */
   byOperator: Record<string, number>;
-  /** Distinct runs that wrote rows for the date: a new batch of campaigns gets the next number. */
+  /**
+   * Distinct runs that wrote rows for the date, reset rows included (their campaigns are still in
+   * Listmonk): a new batch of campaigns gets the next number.
+   */
   runs: number;
 }
 
@@ -35,7 +38,6 @@ export async function summarizeLedgerDay(
     .select(sql<number>`count(distinct build_run_id)::int`.as('runs'))
     .where('vertical', '=', vertical)
     .where('build_date', '=', date)
-    .where('state', '<>', 'reset')
     .executeTakeFirst();
   const byOperator: Record<string, number> = {};
   let total = 0;
@@ -71,7 +73,10 @@ export interface LedgerRecord extends LedgerEntry {
   buildRunId: number;
 }
 
-/** Writes planned rows; rows already in the ledger for the date are left as they are. */
+/**
+ * Writes planned rows; rows already in the ledger for the date are left as they are. A recipient
+ * whose row of the date a backfill reset gets a new row beside it (migration 0501).
+ */
 export async function insertLedgerEntries(
   db: Kysely<Database>,
   run: { id: number; vertical: string; date: IsoDate; listmonkInstance: string },
@@ -102,7 +107,9 @@ export async function insertLedgerEntries(
           subscriber: JSON.stringify(e.subscriber),
         })),
       )
-      .onConflict((oc) => oc.columns(['vertical', 'recipient_key', 'build_date']).doNothing())
+      .onConflict((oc) =>
+        oc.columns(['vertical', 'recipient_key', 'build_date']).where('state', '<>', 'reset').doNothing(),
+      )
       .executeTakeFirst();
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
   }

@@ -8,6 +8,9 @@ import { createListmonkStandIn, type Fault, type ListmonkStandIn } from '@mailra
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { applyBackfill } from '../backfill/apply-backfill.js';
+import { parseBackfillFilter } from '../backfill/backfill-request.js';
+import { revertBackfill } from '../backfill/revert-backfill.js';
 import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import { createListmonkPort } from '../push/create-listmonk-port.js';
 import { createTemplateRenderer } from '../push/create-template-renderer.js';
@@ -139,6 +142,58 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
     const again = await runBuild(t.db, rules, request, deps());
     expect(again.campaigns).toHaveLength(0);
     await expectConsistent(result.plan.recipients.length);
+  });
+
+  it('a backfill reset of the date, then a same-date rebuild: the reset recipients are queued again in a new batch, imported and stamped once more', async () => {
+    await setUp();
+    const first = await runBuild(t.db, rules, { ...request, maxPerSegment: 3 }, deps());
+    const reset = first.plan.recipients.map((r) => r.recipientKey);
+    await applyBackfill(t.db, {
+      name: 'resend_same_day',
+      filter: parseBackfillFilter({ vertical: 'trucking', sentFrom: DATE, sentTo: '2026-06-23' }),
+      createdBy: 'test',
+    });
+
+    const second = await runBuild(t.db, rules, request, deps());
+    const selected = second.plan.recipients.map((r) => r.recipientKey);
+    expect(selected).toEqual(expect.arrayContaining(reset));
+    expect(selected.length).toBeGreaterThan(reset.length);
+    expect(second.status).toBe('succeeded');
+    expect(second.stamped).toBe(selected.length);
+    // Listmonk still has the first run's campaigns, scheduled: the rebuild must not reuse their names.
+    const firstNames = new Set(first.campaigns.map((c) => c.name));
+    expect(second.campaigns.filter((c) => firstNames.has(c.name) || !c.name.endsWith('-b2'))).toEqual([]);
+    const ledger = await t.db.selectFrom('send_ledger').selectAll().where('build_date', '=', DATE).execute();
+    expect(ledger.filter((r) => r.build_run_id === first.runId).every((r) => r.state === 'reset')).toBe(true);
+    const queued = ledger.filter((r) => r.build_run_id === second.runId);
+    expect(queued.map((r) => r.recipient_key).sort()).toEqual([...selected].sort());
+    // Stamped means imported into the list of a campaign Listmonk scheduled.
+    const listOf = new Map([...listmonk.state.campaigns.values()].map((c) => [c.name, c.listIds[0]!]));
+    const byEmail = new Map([...listmonk.state.subscribers.values()].map((s) => [s.email, s]));
+    for (const row of queued) {
+      expect(row.state).toBe('scheduled');
+      expect(byEmail.get(row.email)?.lists.has(listOf.get(row.campaign_name)!)).toBe(true);
+    }
+    const stamps = await sql<{ dot_number: number; n: number }>`
+      select dot_number::int, count(*)::int as n from stamp_log group by dot_number`.execute(t.db);
+    const resetKeys = new Set(reset);
+    // Stamped, reset and stamped again; everyone else stamped once.
+    for (const r of stamps.rows) expect(r.n).toBe(resetKeys.has(String(r.dot_number)) ? 3 : 1);
+    expect(stamps.rows).toHaveLength(selected.length);
+
+    // The re-sent rows are reported, not clobbered; a forced revert keeps the rebuild's row for the date.
+    const revert = await revertBackfill(t.db, { name: 'resend_same_day', revertedBy: 'test' });
+    expect(revert).toMatchObject({ restored: 0, state: 'partially_reverted' });
+    expect(revert.resent).toHaveLength(reset.length);
+    const forced = await revertBackfill(t.db, { name: 'resend_same_day', revertedBy: 'test', force: true });
+    expect(forced).toMatchObject({ restored: reset.length, state: 'reverted' });
+    const states = await t.db
+      .selectFrom('send_ledger')
+      .select(['build_run_id', 'state'])
+      .where('build_date', '=', DATE)
+      .execute();
+    expect(states.filter((r) => r.state === 'reset')).toHaveLength(reset.length);
+    expect(states.filter((r) => r.state === 'scheduled')).toHaveLength(selected.length);
   });
 
   const faults: Array<[string, Fault | 'import-batch' | 'stamp']> = [
