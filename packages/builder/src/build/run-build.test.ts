@@ -7,7 +7,7 @@ import { createListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type Fault, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyBackfill } from '../backfill/apply-backfill.js';
 import { parseBackfillFilter } from '../backfill/backfill-request.js';
 import { revertBackfill } from '../backfill/revert-backfill.js';

@@ -75,7 +75,7 @@ export function classifyFailure(
   replyText: string,
   rules: SuppressRules,
 ): FailureVerdict {
-  if ((dsn !== undefined && dsn.startsWith('5.7.')) || isPolicyReply(replyText)) return 'policy';
+  if (dsn?.startsWith('5.7.') || isPolicyReply(replyText)) return 'policy';
   if (dsn !== undefined && rules.recipientFailureCodes.includes(dsn)) return 'recipient';
   return 'other';
 }
