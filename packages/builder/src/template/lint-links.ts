@@ -1,5 +1,5 @@
-import type { TagVault } from './create-tag-vault.js';
 import { LISTMONK_FUNCTIONS } from '@mailramp/listmonk';
+import type { TagVault } from './create-tag-vault.js';
 import type { LintRuleId } from './lint-rules.js';
 import { parseGoAction } from './parse-go-action.js';
 import type { TemplateTag } from './scan-template-tags.js';

@@ -1,7 +1,7 @@
+import { isTemplateFunction } from '@mailramp/listmonk';
 import Handlebars from 'handlebars';
 import { BuilderError } from '../errors.js';
 import { createTagVault } from './create-tag-vault.js';
-import { isTemplateFunction } from '@mailramp/listmonk';
 import { suggestFunction } from './go-template-names.js';
 import { lintLinks } from './lint-links.js';
 import { LINT_RULES, type LintFinding, type LintRuleId } from './lint-rules.js';

@@ -1,6 +1,6 @@
+import { LISTMONK_FUNCTIONS } from '@mailramp/listmonk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LISTMONK_FUNCTIONS } from '@mailramp/listmonk';
 import { parseTemplateFile } from './parse-template-file.js';
 import { renderAltbody } from './render-altbody.js';
 import { renderTemplate } from './render-template.js';
