@@ -4,6 +4,7 @@ import { createDomainFamilies } from '@mailramp/mailbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planBuild } from '../build/plan-build.js';
 import { resolveBuildRules } from '../build/resolve-build-rules.js';
+import { carrierRow } from '../testing/carrier-row.js';
 import { applyBackfill } from './apply-backfill.js';
 import { parseBackfillFilter } from './backfill-request.js';
 import { revertBackfill } from './revert-backfill.js';
@@ -11,22 +12,9 @@ import { revertBackfill } from './revert-backfill.js';
 const DATE = '2026-11-24';
 const now = () => new Date('2026-11-24T06:00:00Z');
 
-function carrier(dot: number, extra: Partial<NewFmcsaCarrier>): NewFmcsaCarrier {
-  return {
-    dot_number: dot,
-    legal_name: `CARRIER ${dot}`,
-    email: `dispatch${dot}@carrier${dot}.com`,
-    phy_state: 'TX',
-    phy_zip: '75001',
-    carrier_operation: 'C',
-    status_code: 'A',
-    mcs150_date: null,
-    email_verify_result: 'smtp_valid',
-    mx_provider: 'godaddy',
-    attributes: {},
-    ...extra,
-  };
-}
+/** Carriers with no MCS-150 on file: overdue, so the daily build picks them. */
+const carrier = (dot: number, extra: Partial<NewFmcsaCarrier>) =>
+  carrierRow(dot, { mcs150_date: null, ...extra });
 
 describe.each(testEngines())('a backfill and the daily build on %s', (engine) => {
   let t: TestDatabase;

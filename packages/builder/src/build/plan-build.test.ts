@@ -1,29 +1,12 @@
-import type { NewFmcsaCarrier } from '@mailramp/db';
 import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carrierRow } from '../testing/carrier-row.js';
 import { planBuild } from './plan-build.js';
 import { type BuildSettings, resolveBuildRules } from './resolve-build-rules.js';
 
 const DATE = '2026-11-24'; // UCR touch 1 is open (30 business days before Dec 31)
 const now = () => new Date('2026-11-24T06:00:00Z');
-
-function carrier(dot: number, extra: Partial<NewFmcsaCarrier> = {}): NewFmcsaCarrier {
-  return {
-    dot_number: dot,
-    legal_name: `CARRIER ${dot}`,
-    email: `dispatch${dot}@carrier${dot}.com`,
-    phy_state: 'TX',
-    phy_zip: '75001',
-    carrier_operation: 'C',
-    status_code: 'A',
-    mcs150_date: '2026-01-15',
-    email_verify_result: 'smtp_valid',
-    mx_provider: 'godaddy',
-    attributes: {},
-    ...extra,
-  };
-}
 
 describe.each(testEngines())('planBuild on %s', (engine) => {
   let t: TestDatabase;
@@ -32,26 +15,26 @@ describe.each(testEngines())('planBuild on %s', (engine) => {
     await t.db
       .insertInto('fmcsa_carriers')
       .values([
-        carrier(11, { email: 'a@gmail.com', mcs150_date: null, mx_provider: 'google' }),
-        carrier(12, { email: 'b@yahoo.com', mcs150_date: null, mx_provider: 'yahoo' }),
-        carrier(13, { status_code: 'I' }),
-        carrier(14, { mcs150_date: null, email: 'Gone@Carrier14.com' }),
-        carrier(15, { mcs150_date: null, email_verify_result: 'mx_unreachable' }),
-        carrier(16, { mcs150_date: null, phy_state: 'CA', phy_zip: '90001' }),
-        carrier(17, { mcs150_date: null, status_code: 'I' }),
-        carrier(18, { mcs150_date: null, listmonk_sent_at: '2026-10-01T15:00:00Z' }),
-        carrier(19, { mcs150_date: null, mx_provider: 'google' }),
-        carrier(20, { mcs150_date: null, email: 'x@deadtenant.com' }),
-        carrier(21, { attributes: { deficiency_flags: ['hazmat'] } }),
-        carrier(22, {
+        carrierRow(11, { email: 'a@gmail.com', mcs150_date: null, mx_provider: 'google' }),
+        carrierRow(12, { email: 'b@yahoo.com', mcs150_date: null, mx_provider: 'yahoo' }),
+        carrierRow(13, { status_code: 'I' }),
+        carrierRow(14, { mcs150_date: null, email: 'Gone@Carrier14.com' }),
+        carrierRow(15, { mcs150_date: null, email_verify_result: 'mx_unreachable' }),
+        carrierRow(16, { mcs150_date: null, phy_state: 'CA', phy_zip: '90001' }),
+        carrierRow(17, { mcs150_date: null, status_code: 'I' }),
+        carrierRow(18, { mcs150_date: null, listmonk_sent_at: '2026-10-01T15:00:00Z' }),
+        carrierRow(19, { mcs150_date: null, mx_provider: 'google' }),
+        carrierRow(20, { mcs150_date: null, email: 'x@deadtenant.com' }),
+        carrierRow(21, { attributes: { deficiency_flags: ['hazmat'] } }),
+        carrierRow(22, {
           carrier_operation: 'A',
           listmonk_sent_at: '2026-10-01T15:00:00Z',
           email: 'ops@interstate22.com',
         }),
-        carrier(23, { mcs150_date: null, email_verify_result: 'catch_all_domain' }),
-        carrier(24, { mcs150_date: null, email: 'not an address' }),
-        carrier(25, { mcs150_date: null, mx_provider: 'microsoft', email: 'it@bigco25.com' }),
-        carrier(26, { email: null, mcs150_date: null }),
+        carrierRow(23, { mcs150_date: null, email_verify_result: 'catch_all_domain' }),
+        carrierRow(24, { mcs150_date: null, email: 'not an address' }),
+        carrierRow(25, { mcs150_date: null, mx_provider: 'microsoft', email: 'it@bigco25.com' }),
+        carrierRow(26, { email: null, mcs150_date: null }),
       ])
       .execute();
     await t.db
@@ -179,7 +162,7 @@ describe.each(testEngines())('planBuild paging on %s', (engine) => {
     t = await createTestDatabase({ engine });
     // 600 overdue carriers where only every 7th is sendable: the walk must page past the rest.
     const rows = Array.from({ length: 600 }, (_, i) =>
-      carrier(1000 + i, {
+      carrierRow(1000 + i, {
         mcs150_date: null,
         email_verify_result: i % 7 === 0 ? 'smtp_valid' : 'mx_unreachable',
         mx_provider: `mx:host${i % 40}.net`,
@@ -209,8 +192,8 @@ describe.each(testEngines())('planBuild catch-all measurement on %s', (engine) =
     await t.db
       .insertInto('fmcsa_carriers')
       .values([
-        carrier(23, { mcs150_date: null, email_verify_result: 'catch_all_domain' }),
-        carrier(24, { mcs150_date: null }),
+        carrierRow(23, { mcs150_date: null, email_verify_result: 'catch_all_domain' }),
+        carrierRow(24, { mcs150_date: null }),
       ])
       .execute();
     const run = await t.db
