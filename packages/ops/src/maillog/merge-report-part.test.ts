@@ -123,6 +123,15 @@ describe('summarizeMailLog on worker threads', () => {
       const sequential = await summarizeMailLog({ files, ...OPTIONS, threads: 1 });
       const parallel = await summarizeMailLog({ files, ...OPTIONS, threads: 3, parallelBytes: 1 });
       expect(parallel).toStrictEqual(sequential);
+      // Past mainThreadBytes only workers count (this thread merges), here two at a time.
+      const workers = await summarizeMailLog({
+        files,
+        ...OPTIONS,
+        threads: 2,
+        parallelBytes: 1,
+        mainThreadBytes: 0,
+      });
+      expect(workers).toStrictEqual(sequential);
     }
     expect(statSync(path).size).toBeGreaterThan(1_000_000);
   }, 120_000);

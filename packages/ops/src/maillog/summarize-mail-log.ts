@@ -22,6 +22,9 @@ export const PARALLEL_BYTES = 32 * 1024 * 1024;
 /** The first stretch of a split log against an equal share: this thread reads it while workers load. */
 const FIRST_SHARE = 1.1;
 
+/** Plain log bytes up to which this thread counts the first stretch itself (see {@link summarizeMailLog}). */
+export const MAIN_THREAD_BYTES = 256 * 1024 * 1024;
+
 /** Options for {@link summarizeMailLog}. */
 export interface SummarizeMailLogOptions extends ReportOptions {
   /** The files to read, oldest first (see `orderRotatedFiles`, `statLogFiles`). */
@@ -36,6 +39,11 @@ export interface SummarizeMailLogOptions extends ReportOptions {
   threads?: number;
   /** Plain-file bytes from which several threads read (default {@link PARALLEL_BYTES}). */
   parallelBytes?: number;
+  /**
+   * Plain-file bytes up to which this thread counts the first stretch itself while workers count the
+   * rest (default {@link MAIN_THREAD_BYTES}); above, only workers count and this thread merges.
+   */
+  mainThreadBytes?: number;
   /**
    * The worker-thread entry (`report-worker`): by default the one next to this module, run through
    * tsx when it is TypeScript. A bundle passes its own.
@@ -104,9 +112,10 @@ async function summarizeInOrder(options: SummarizeMailLogOptions): Promise<MailL
 
 /**
  * The parallel path: plain files cut into byte ranges at line starts (`.gz` files and small files
- * stay whole). This thread counts the first stretch straight into the report, as one pass would
- * (nothing comes before it), while worker threads count the next stretches in part mode; this
- * thread then takes stretches no worker has started, and merges the parts in file order. Undefined
+ * stay whole). Up to `mainThreadBytes` this thread counts the first stretch straight into the report,
+ * as one pass would (nothing comes before it), while worker threads count the next stretches in part
+ * mode, and then takes stretches no worker has started; above it, workers count every stretch. This
+ * thread merges the parts in file order. Undefined
  * when a merge cannot be exact (a cap reached, a process's bind failure open across a cut) or a
  * thread failed: the caller reads in order then.
  */
@@ -124,6 +133,10 @@ async function summarizeInParallel(
     ...(options.topReasons !== undefined ? { topReasons: options.topReasons } : {}),
   };
   const minBytes = options.parallelBytes ?? PARALLEL_BYTES;
+  const plainBytes = options.files.reduce((sum, f) => sum + (f.gzip ? 0 : f.size), 0);
+  // This thread's default heap grows larger than a worker's small one: past `mainThreadBytes` it only
+  // merges, so that a gigabyte stays under 200 MB RSS.
+  const onThisThread = plainBytes <= (options.mainThreadBytes ?? MAIN_THREAD_BYTES);
   const tasks: Array<ReportPartTask & { bytes: number; index: number }> = [];
   for (const [index, file] of options.files.entries()) {
     if (file.gzip || file.size < minBytes) {
@@ -132,7 +145,11 @@ async function summarizeInParallel(
     }
     // This thread starts on the first stretch at once, a worker only once it has loaded: the
     // first stretch is the larger.
-    const ranges = await splitAtLines(file, threads, index === 0 ? FIRST_SHARE / threads : undefined);
+    const ranges = await splitAtLines(
+      file,
+      threads,
+      onThisThread && index === 0 ? FIRST_SHARE / threads : undefined,
+    );
     for (const [k, { start, end }] of ranges.entries()) {
       // The last range reads to the end of the file as it is then, as one pass would: a live log grows.
       const range = { start, end: k === ranges.length - 1 ? Number.POSITIVE_INFINITY : end };
@@ -181,45 +198,50 @@ async function summarizeInParallel(
 
   const builder = createReportBuilder(reportOptions);
   const files: MailLogSummary['files'] = options.files.map((f) => ({ path: f.path, lines: 0 }));
-  // Stretches after the first, each started once: by a worker while fewer than `threads - 1` run,
-  // else by this thread once the first stretch is counted.
-  const results: Array<Promise<ReportPartResult>> = [];
-  const started: boolean[] = tasks.map(() => false);
-  let next = 1;
+  // Stretches are claimed in order, each once: by a worker while fewer than `slots` run, else (when
+  // this thread counts too) by this thread once it is done with the one before.
+  const slots = onThisThread ? threads - 1 : threads;
+  const results: Array<Promise<ReportPartResult> | undefined> = [];
+  let next = onThisThread ? 1 : 0;
   let active = 0;
-  const startOnWorker = (): void => {
-    while (active < threads - 1 && next < tasks.length) {
+  let workerDone: () => void = () => undefined;
+  const pump = (): void => {
+    while (active < slots && next < tasks.length) {
       const i = next++;
-      started[i] = true;
       active += 1;
-      results[i] = onWorker(tasks[i]!).finally(() => {
+      const result = onWorker(tasks[i]!).finally(() => {
         active -= 1;
-        startOnWorker();
+        pump();
+        workerDone();
       });
-      results[i]!.catch(() => undefined);
+      result.catch(() => undefined);
+      results[i] = result;
     }
   };
-  startOnWorker();
-  const first = tasks[0]!;
-  let firstBytes = 0;
-  files[first.index]!.lines = await readStretch(first, builder, (n) => {
-    firstBytes += n;
-    if (firstBytes >= 4 * 1024 * 1024) {
-      bytesRead += firstBytes;
-      firstBytes = 0;
-      options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
-    }
-  });
-  bytesRead = first.bytes;
-  options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
+  pump();
+  if (onThisThread) {
+    const first = tasks[0]!;
+    let firstBytes = 0;
+    files[first.index]!.lines = await readStretch(first, builder, (n) => {
+      firstBytes += n;
+      if (firstBytes >= 4 * 1024 * 1024) {
+        bytesRead += firstBytes;
+        firstBytes = 0;
+        options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
+      }
+    });
+    bytesRead = first.bytes;
+    options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
+  }
   let exact = true;
-  for (let i = 1; i < tasks.length; i++) {
+  for (let i = onThisThread ? 1 : 0; i < tasks.length; i++) {
     const task = tasks[i]!;
-    if (!started[i]) {
-      // No worker free: this thread counts the stretch itself, as a worker would.
-      started[i] = true;
-      next = Math.max(next, i + 1);
-      results[i] = readReportPart(task);
+    while (results[i] === undefined) {
+      if (onThisThread && next === i) {
+        // No worker free: this thread counts the stretch itself, as a worker would.
+        next += 1;
+        results[i] = readReportPart(task);
+      } else await new Promise<void>((resolve) => (workerDone = resolve));
     }
     let result: ReportPartResult;
     try {
