@@ -3,7 +3,9 @@
  * reads the logs named on the command line and prints the totals and the in-process time as JSON.
  * Used by test/bench/maillog.ts to separate start-up from throughput.
  *
- *   pnpm tsx test/bench/maillog-library.ts FILE…
+ *   [BENCH_THREADS=N] pnpm tsx test/bench/maillog-library.ts FILE…
+ *
+ * BENCH_THREADS fixes the thread count (1 = one ordered pass) instead of the load-average default.
  */
 
 import { orderRotatedFiles, statLogFiles, summarizeMailLog } from '../../packages/ops/src/maillog/index.js';
