@@ -386,7 +386,8 @@ export function createReportBuilder(
       let reason: string | undefined;
       if (said < 0) reason = ownCopy(normalizeReason(reply));
       else {
-        const words = reply.slice(said + 7);
+        // normalizeReason reads no further than 400 characters of them.
+        const words = reply.slice(said + 7, said + 407);
         reason = reasonsBySaid.get(words);
         if (reason === undefined) {
           reason = ownCopy(normalizeReason(reply));

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createReportBuilder, type ReportOptions } from './build-report.js';
 import { createParseContext, scanLogLine } from './parse-log-line.js';
@@ -135,6 +136,22 @@ describe('summarizeMailLog on worker threads', () => {
     }
     expect(statSync(path).size).toBeGreaterThan(1_000_000);
   }, 120_000);
+
+  it('gives the report read in order for a rotated .gz before a live plain log, and for no files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-parallel-'));
+    const lines = generated(12_000, 9);
+    const cut = 3_000;
+    writeFileSync(join(dir, 'mail.log.1.gz'), gzipSync(`${lines.slice(0, cut).join('\n')}\n`));
+    writeFileSync(join(dir, 'mail.log'), `${lines.slice(cut).join('\n')}\n`);
+    const files = await statLogFiles([join(dir, 'mail.log.1.gz'), join(dir, 'mail.log')]);
+    const sequential = await summarizeMailLog({ files, ...OPTIONS, threads: 1 });
+    for (const threads of [2, 3]) {
+      const parallel = await summarizeMailLog({ files, ...OPTIONS, threads, parallelBytes: 1 });
+      expect(parallel).toStrictEqual(sequential);
+    }
+    const none = await summarizeMailLog({ files: [], ...OPTIONS, threads: 2, parallelBytes: 0 });
+    expect(none).toStrictEqual(await summarizeMailLog({ files: [], ...OPTIONS, threads: 1 }));
+  }, 60_000);
 
   it('reads in order when a thread cannot start', async () => {
     const files = await statLogFiles(

@@ -69,7 +69,7 @@ export interface MailLogSummary extends MailLogReport {
 export async function summarizeMailLog(options: SummarizeMailLogOptions): Promise<MailLogSummary> {
   const threads = options.threads ?? defaultThreads();
   const plainBytes = options.files.reduce((sum, f) => sum + (f.gzip ? 0 : f.size), 0);
-  if (threads > 1 && plainBytes >= (options.parallelBytes ?? PARALLEL_BYTES)) {
+  if (threads > 1 && options.files.length > 0 && plainBytes >= (options.parallelBytes ?? PARALLEL_BYTES)) {
     const summary = await summarizeInParallel(options, threads);
     if (summary !== undefined) return summary;
   }
@@ -169,8 +169,14 @@ async function summarizeInParallel(
         ).href,
       )})).register(); await import(${JSON.stringify(workerUrl.href)}); })();`
     : workerUrl;
+  const running = new Set<Worker>();
+  let stopped = false;
   const onWorker = (task: ReportPartTask & { bytes: number }) =>
     new Promise<ReportPartResult>((resolve, reject) => {
+      if (stopped) {
+        reject(new Error('mail-log report already decided'));
+        return;
+      }
       const worker = new Worker(entry, {
         workerData: task,
         eval: typeof entry === 'string',
@@ -192,8 +198,12 @@ async function summarizeInParallel(
           void worker.terminate();
         },
       );
+      running.add(worker);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`mail-log worker exited with code ${code}`)));
+      worker.once('exit', (code) => {
+        running.delete(worker);
+        reject(new Error(`mail-log worker exited with code ${code}`));
+      });
     });
 
   const builder = createReportBuilder(reportOptions);
@@ -206,7 +216,7 @@ async function summarizeInParallel(
   let active = 0;
   let workerDone: () => void = () => undefined;
   const pump = (): void => {
-    while (active < slots && next < tasks.length) {
+    while (!stopped && active < slots && next < tasks.length) {
       const i = next++;
       active += 1;
       const result = onWorker(tasks[i]!).finally(() => {
@@ -218,46 +228,54 @@ async function summarizeInParallel(
       results[i] = result;
     }
   };
-  pump();
-  if (onThisThread) {
-    const first = tasks[0]!;
-    let firstBytes = 0;
-    files[first.index]!.lines = await readStretch(first, builder, (n) => {
-      firstBytes += n;
-      if (firstBytes >= 4 * 1024 * 1024) {
-        bytesRead += firstBytes;
-        firstBytes = 0;
-        options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
-      }
-    });
-    bytesRead = first.bytes;
-    options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
-  }
   let exact = true;
-  for (let i = onThisThread ? 1 : 0; i < tasks.length; i++) {
-    const task = tasks[i]!;
-    while (results[i] === undefined) {
-      if (onThisThread && next === i) {
-        // No worker free: this thread counts the stretch itself, as a worker would.
-        next += 1;
-        results[i] = readReportPart(task);
-      } else await new Promise<void>((resolve) => (workerDone = resolve));
+  try {
+    pump();
+    if (onThisThread) {
+      const first = tasks[0]!;
+      let firstBytes = 0;
+      files[first.index]!.lines = await readStretch(first, builder, (n) => {
+        firstBytes += n;
+        if (firstBytes >= 4 * 1024 * 1024) {
+          bytesRead += firstBytes;
+          firstBytes = 0;
+          options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
+        }
+      });
+      bytesRead += firstBytes;
+      options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
+      // Then stretches no worker has claimed yet, as a worker would count them.
+      while (next < tasks.length) {
+        const j = next++;
+        const result = readReportPart(tasks[j]!);
+        results[j] = result;
+        await result.catch(() => undefined);
+      }
     }
-    let result: ReportPartResult;
-    try {
-      result = await results[i]!;
-    } catch (error) {
-      // The input's fault is reported; a thread that failed (out of memory, its entry missing from a
-      // bundle) leaves the log to one ordered pass.
-      if (error instanceof OpsError) throw error;
-      exact = false;
-      continue;
+    for (let i = onThisThread ? 1 : 0; i < tasks.length && exact; i++) {
+      const task = tasks[i]!;
+      // Claimed in order: a stretch not claimed yet waits for a worker to come free.
+      while (results[i] === undefined) await new Promise<void>((resolve) => (workerDone = resolve));
+      let result: ReportPartResult;
+      try {
+        result = await results[i]!;
+      } catch (error) {
+        // The input's fault is reported; a thread that failed (out of memory, its entry missing
+        // from a bundle) leaves the log to one ordered pass.
+        if (error instanceof OpsError) throw error;
+        exact = false;
+        continue;
+      }
+      const { part, lines } = result;
+      files[task.index]!.lines += lines;
+      if (!builder.mergePart(part)) exact = false;
+      bytesRead += task.bytes;
+      options.onProgress?.({ bytesRead, bytesTotal, file: task.file.path });
     }
-    const { part, lines } = result;
-    files[task.index]!.lines += lines;
-    if (exact && !builder.mergePart(part)) exact = false;
-    bytesRead += task.bytes;
-    options.onProgress?.({ bytesRead, bytesTotal, file: task.file.path });
+  } finally {
+    // Decided (merged, inexact, or an input error): no further worker starts, and the running ones stop.
+    stopped = true;
+    for (const worker of running) void worker.terminate();
   }
   if (!exact) return undefined;
   const report = builder.finish();
