@@ -6,7 +6,7 @@
  * peak RSS < 200 MB. Installs pflogsumm with apt-get when it is missing (never in CI: benchmarks are
  * not part of the suite).
  *
- * `mailramp` runs as installed: apps/cli/bin/mailramp.js from the dist/ that `pnpm install` builds
+ * `mailramp` runs as installed (with its default threads, and with `--threads 1`): apps/cli/bin/mailramp.js from the dist/ that `pnpm install` builds
  * (the bench rebuilds it first, so it matches the sources). For comparison it also runs from the
  * TypeScript sources through tsx, and the library alone (test/bench/maillog-library.ts bundled to
  * plain JavaScript; its in-process time is the parse without any start-up). pflogsumm and mailramp alternate `--runs`
@@ -138,7 +138,8 @@ const reportArgs = (log: string) => [
   '--json',
 ];
 /** `mailramp ops report` as installed: the bin runs the built dist/. */
-const mailramp = (log: string) => measure(process.execPath, reportArgs(log));
+const mailramp = (log: string, extra: string[] = []) =>
+  measure(process.execPath, [...reportArgs(log), ...extra]);
 /** The same command from the TypeScript sources, compiled by tsx at start-up. */
 const mailrampFromSource = (log: string) =>
   measure(process.execPath, ['--import', 'tsx', ...reportArgs(log)], {
@@ -204,12 +205,15 @@ console.error(
 );
 const peerRuns: Measured[] = [];
 const ourRuns: Measured[] = [];
+const oneThreadRuns: Measured[] = [];
 for (let i = 0; i < RUNS; i++) {
   peerRuns.push(measure(pflogsumm, [corpus.path]));
   ourRuns.push(mailramp(corpus.path));
+  oneThreadRuns.push(mailramp(corpus.path, ['--threads', '1']));
 }
 const peer = median(peerRuns);
 const ours = median(ourRuns);
+const oneThread = median(oneThreadRuns);
 const fromSource = mailrampFromSource(corpus.path);
 const libraryProcess = library(corpus.path);
 const libraryRun = JSON.parse(libraryProcess.stdout) as {
@@ -281,6 +285,7 @@ const result = {
   runs: RUNS,
   pflogsumm: { ...figures(peer), totals: peerTotals },
   mailramp: { ...figures(ours), totals: ourTotals },
+  mailrampOneThread: figures(oneThread),
   mailrampFromSource: figures(fromSource),
   generatorTotals: generated,
   library: {
@@ -292,6 +297,8 @@ const result = {
   speedRatio: peer.seconds / ours.seconds,
   /** The same by CPU seconds, steadier on a shared machine. */
   cpuRatio: peer.cpuSeconds / ours.cpuSeconds,
+  /** `--threads 1`: one ordered pass, whatever the load average. */
+  oneThreadRatio: peer.seconds / oneThread.seconds,
   fromSourceRatio: peer.seconds / fromSource.seconds,
   libraryProcessRatio: peer.seconds / libraryProcess.seconds,
   /** pflogsumm's whole run against the library's parse alone: the ceiling without any start-up. */
@@ -308,13 +315,14 @@ console.log(
     `lines: ${f(lines)} (median of ${RUNS} alternating runs of pflogsumm and mailramp)`,
     row('pflogsumm', peer, `  sent/deferred/bounced ${Object.values(peerTotals).join('/')}`),
     row('mailramp ops report', ours, `  sent/deferred/bounced ${Object.values(ourTotals).join('/')}`),
+    row('  --threads 1', oneThread),
     row('  from sources (tsx)', fromSource),
     row(
       '  library process',
       libraryProcess,
       `  (in-process parse ${libraryRun.seconds.toFixed(2)} s = ${f(lines / libraryRun.seconds)} lines/s)`,
     ),
-    `speed ratio (target ≥ 10×): ${result.speedRatio.toFixed(2)}× whole CLI (${result.cpuRatio.toFixed(2)}× by CPU), ${result.fromSourceRatio.toFixed(2)}× from sources, ${result.libraryProcessRatio.toFixed(2)}× library process, ${result.libraryInProcessRatio.toFixed(2)}× library in-process parse`,
+    `speed ratio (target ≥ 10×): ${result.speedRatio.toFixed(2)}× whole CLI (${result.cpuRatio.toFixed(2)}× by CPU, ${result.oneThreadRatio.toFixed(2)}× with --threads 1), ${result.fromSourceRatio.toFixed(2)}× from sources, ${result.libraryProcessRatio.toFixed(2)}× library process, ${result.libraryInProcessRatio.toFixed(2)}× library in-process parse`,
     `totals identical (pflogsumm, mailramp, generator): ${identical ? 'yes' : 'NO'}`,
     big
       ? `1 GB log: ${f(big.bytes / 1e6)} MB, ${f(big.lines)} lines in ${big.seconds.toFixed(1)} s (${f(big.linesPerSecond)} lines/s, ${big.cpuSeconds.toFixed(1)} s CPU), peak RSS ${f(big.maxRssMb)} MB whole CLI, ${f(big.libraryMaxRssMb)} MB library process (target < 200 MB); totals match the generator: ${big.totalsMatchGenerator ? 'yes' : 'NO'}`
