@@ -75,6 +75,30 @@ describe.each(testEngines())('planBuild on %s', (engine) => {
     expect(plan.segments.find((s) => s.id === 'ucr')).toMatchObject({ cycle: 'ucr:2026', touch: 1 });
   });
 
+  it('puts each recipient in a coupon arm by e-mail: its code on lp_link, the arm kept as coupon_arm', async () => {
+    const coupon = {
+      arms: [
+        { name: '20', code: 'SAVE20-{yyyymmdd}' },
+        { name: '30', code: 'SAVE30-{yyyymmdd}' },
+      ],
+    };
+    const plan = await planBuild(t.db, rulesOf({ verticals: { trucking: { coupon } } }), {
+      vertical: 'trucking',
+      date: DATE,
+      warmupDay: 3,
+      now,
+    });
+    expect(plan.recipients.length).toBeGreaterThan(1);
+    for (const r of plan.recipients) {
+      const attribs = (r.subscriber as { attribs: Record<string, string> }).attribs;
+      expect(['20', '30']).toContain(attribs.coupon_arm);
+      expect(attribs.coupon).toBe(`SAVE${attribs.coupon_arm}-20261124`);
+      expect(attribs.lp_link).toMatch(new RegExp(`[?&]code=SAVE${attribs.coupon_arm}-20261124$`));
+    }
+    const r16 = plan.recipients.find((r) => r.recipientKey === '16');
+    expect(r16?.subscriber).toMatchObject({ attribs: { coupon: 'SAVE30-20261124', coupon_arm: '30' } });
+  });
+
   it('groups campaigns per segment × zone at the local morning, with dated names and lp_link owning the query', async () => {
     const plan = await planBuild(
       t.db,

@@ -26,6 +26,7 @@ import {
   type SegmentCandidates,
 } from '../selection/plan-selection.js';
 import { type LedgerEntry, summarizeLedgerDay } from './ledger-repository.js';
+import { planCoupon } from './plan-coupon.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
 /** What a build is asked to do (the CLI flags, as a library call). */
@@ -398,7 +399,8 @@ function subscriberOf(
 ): JsonObject {
   const d = segment.definition;
   const query = new URLSearchParams({ [linkParam]: c.key });
-  if (rules.coupon !== undefined) query.set('code', rules.coupon);
+  const coupon = rules.coupon === undefined ? undefined : planCoupon(rules.coupon, c.email, date);
+  if (coupon !== undefined) query.set('code', coupon.code);
   const rule = d.rule;
   const dueDate =
     rule.kind === 'mcs150'
@@ -430,7 +432,10 @@ function subscriberOf(
     attribs.touch = segment.touch.touch;
     attribs.cycle = segment.touch.cycle;
   }
-  if (rules.coupon !== undefined) attribs.coupon = rules.coupon;
+  if (coupon !== undefined) {
+    attribs.coupon = coupon.code;
+    if (coupon.arm !== undefined) attribs.coupon_arm = coupon.arm;
+  }
   return { name: name || c.email.split('@')[0]!, attribs };
 }
 

@@ -29,12 +29,18 @@ export interface SegmentSettings {
   enabled?: boolean | undefined;
 }
 
+/**
+ * A coupon as written in config: one code, or arms each recipient is put in by a stable hash of the
+ * e-mail; `{yyyymmdd}` in a code is the build date (see `planCoupon`).
+ */
+export type CouponSetting = string | { arms: ReadonlyArray<{ name: string; code: string }> };
+
 /** A vertical's settings as written in config (`build.verticals.<vertical>`). */
 export interface VerticalSettings {
   listmonkInstance?: string | undefined;
   fromEmail?: string | undefined;
   siteUrl?: string | undefined;
-  coupon?: string | undefined;
+  coupon?: CouponSetting | undefined;
   morningHour?: number | undefined;
   morningMinute?: number | undefined;
   defaultTimeZone?: string | undefined;
@@ -79,7 +85,7 @@ export interface BuildRules {
   listmonkInstance: string;
   fromEmail: string | undefined;
   siteUrl: string;
-  coupon: string | undefined;
+  coupon: CouponSetting | undefined;
   morningHour: number;
   morningMinute: number;
   defaultZone: ZoneGroup;

@@ -69,6 +69,11 @@ export const SegmentSection = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+/** A coupon code: letters, digits, `_` and `-`, and `{yyyymmdd}` for the build date. */
+const CouponCode = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9_-]|\{yyyymmdd\})+$/, 'letters, digits, _ and - (and {yyyymmdd} for the build date)');
+
 /** A vertical's sending setup: Listmonk instance, sender, morning hour, segments. */
 export const VerticalSection = z.strictObject({
   listmonkInstance: z
@@ -79,10 +84,19 @@ export const VerticalSection = z.strictObject({
   fromEmail: z.string().min(3).optional().describe('"Name <address>" the campaigns are sent from'),
   siteUrl: z.url().optional().describe('Landing-page site, e.g. https://example.com'),
   coupon: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
+    .union([
+      CouponCode,
+      z.strictObject({
+        arms: z
+          .array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_-]+$/), code: CouponCode }))
+          .min(2, 'give at least 2 arms (a single code needs no arms)')
+          .refine((arms) => new Set(arms.map((a) => a.name)).size === arms.length, 'arm names must differ'),
+      }),
+    ])
     .optional()
-    .describe('Coupon code appended to lp_link as &code='),
+    .describe(
+      'Coupon appended to lp_link as &code= and kept as the coupon attribute: one code, or { arms: [{ name, code }, …] } with each recipient in one arm by a stable hash of the e-mail (coupon_arm). "{yyyymmdd}" in a code becomes the build date: one code per day per arm',
+    ),
   morningHour: z.number().int().min(0).max(23).optional().describe('Local hour campaigns start (default 9)'),
   morningMinute: z.number().int().min(0).max(59).optional(),
   defaultTimeZone: z
