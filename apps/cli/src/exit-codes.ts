@@ -91,6 +91,7 @@ const BUILDER_EXIT: Record<BuilderErrorCode, ExitCode> = {
   BUILD_LOCKED: EXIT.REFUSED,
   LISTMONK_FAILED: EXIT.UNAVAILABLE,
   DEMO_REFUSED: EXIT.REFUSED,
+  FILED_LINK_INVALID: EXIT.USAGE,
 };
 
 const LISTMONK_EXIT: Record<ListmonkErrorCode, ExitCode> = {

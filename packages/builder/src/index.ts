@@ -110,6 +110,7 @@ export {
 } from './demo/generate-demo-audience.js';
 export { type SeedDemoOptions, type SeedDemoResult, seedDemoAudience } from './demo/seed-demo-audience.js';
 export * from './errors.js';
+export * from './filed/index.js';
 export { createListmonkPort } from './push/create-listmonk-port.js';
 export { createTemplateRenderer } from './push/create-template-renderer.js';
 export type {

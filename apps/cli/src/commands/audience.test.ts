@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFiledLink } from '@mailramp/builder';
 import { createTestDatabase, testEngines } from '@mailramp/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
@@ -57,6 +58,41 @@ describe.each(testEngines())('mailramp audience on %s', (engine) => {
       ),
     ).toBe(EXIT.FINDINGS);
     expect(JSON.parse(again.out())).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 });
+  });
+
+  it('mark-filed checks the link against the configured secret, records it once, and refuses an edited one', async () => {
+    const secret = 'a-secret-of-at-least-thirty-two-characters';
+    const config = join(dir, 'filed.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ build: { verticals: { trucking: { filedLinkSecret: secret } } } }),
+    );
+    const link = createFiledLink(secret, 'https://example.net', {
+      vertical: 'trucking',
+      segment: 'ucr',
+      recipientKey: '77',
+      cycle: 'ucr:2026',
+    });
+    const run = async (...argv: string[]) => {
+      const io = captureIo();
+      const code = await runCli([...args, '--config', config, 'audience', 'mark-filed', ...argv], io);
+      return { code, out: io.out(), err: io.err() };
+    };
+    expect(await run(link, '--dry-run')).toMatchObject({
+      code: EXIT.OK,
+      err: expect.stringContaining('dry run'),
+    });
+    const first = await run(link, '--json');
+    expect(first.code).toBe(EXIT.OK);
+    expect(JSON.parse(first.out)).toMatchObject({ recipientKey: '77', cycle: 'ucr:2026', outcome: 'marked' });
+    expect((await run(link)).err).toContain('ucr 77: filed for ucr:2026; skipped until the next cycle');
+    const edited = await run(link.replace('k=77', 'k=78'));
+    expect(edited).toMatchObject({ code: EXIT.USAGE, err: expect.stringContaining('does not match') });
+    const other = await run(link.replace('v=trucking', 'v=healthcare'));
+    expect(other).toMatchObject({
+      code: EXIT.USAGE,
+      err: expect.stringContaining('build.verticals.healthcare.filedLinkSecret is not set'),
+    });
   });
 
   it('exits 0 on a clean file and 2 on a missing file or an unknown header', async () => {

@@ -7,6 +7,8 @@ import {
   importLabs,
   importProviders,
   importVerification,
+  markFiled,
+  readFiledLink,
   tagMxProviders,
   VERTICALS,
   type Vertical,
@@ -140,6 +142,47 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       runImport('verification', file, flags, importVerification),
     ),
   );
+
+  audience
+    .command('mark-filed <link>')
+    .description(
+      'record an "I already filed" link (the filed_link of an IFTA or UCR reminder, whole URL or its query): the token is checked against build.verticals.<vertical>.filedLinkSecret, then the build skips that recipient in that segment until the next cycle. Marking twice changes nothing; a link of a cycle already past is reported as stale.',
+    )
+    .option('--dry-run', 'check the link only, write nothing')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(
+      ctx.action(async (link: string, opts: { dryRun?: boolean; json?: boolean }) => {
+        const config = await ctx.config();
+        const vertical = new URLSearchParams(link.slice(link.indexOf('?') + 1)).get('v') ?? '';
+        const secret = (config.build.verticals as Record<string, { filedLinkSecret?: string } | undefined>)[
+          vertical
+        ]?.filedLinkSecret;
+        if (secret === undefined) {
+          throw new CliError(
+            EXIT.USAGE,
+            vertical === ''
+              ? 'not an "I already filed" link: it needs v, s, k, c and t in its query'
+              : `build.verticals.${vertical}.filedLinkSecret is not set: no link of that vertical can be checked`,
+          );
+        }
+        const target = readFiledLink(secret, link);
+        const result =
+          opts.dryRun === true
+            ? { ...target, outcome: 'valid' as const }
+            : await markFiled(await ctx.db(), target);
+        if (opts.json) printJson(ctx.io, result);
+        else
+          say(
+            ctx.io,
+            result.outcome === 'marked'
+              ? `${target.segment} ${target.recipientKey}: filed for ${target.cycle}; skipped until the next cycle`
+              : result.outcome === 'stale'
+                ? `${target.segment} ${target.recipientKey}: the link is for ${target.cycle}, a cycle already past; nothing changed`
+                : `${target.segment} ${target.recipientKey}: a valid link for ${target.cycle} (dry run: nothing written)`,
+          );
+        return EXIT.OK;
+      }),
+    );
 
   audience
     .command('classify-mx')

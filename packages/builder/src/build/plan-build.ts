@@ -8,6 +8,7 @@ import { type CatchAllDecision, planCatchAll, type RecentBounces } from '../caps
 import { planDailyCap } from '../caps/plan-daily-cap.js';
 import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
 import { BuilderError } from '../errors.js';
+import { createFiledLink } from '../filed/filed-link.js';
 import { planSendTimes, type SendTimeRules } from '../schedule/plan-send-times.js';
 import { type ZoneGroup, zoneGroupOf } from '../schedule/time-zones.js';
 import type { Vertical } from '../segments/default-segments.js';
@@ -431,6 +432,14 @@ function subscriberOf(
   if (segment.touch) {
     attribs.touch = segment.touch.touch;
     attribs.cycle = segment.touch.cycle;
+    if (rules.filedLinkSecret !== undefined) {
+      attribs.filed_link = createFiledLink(rules.filedLinkSecret, rules.siteUrl, {
+        vertical: rules.vertical,
+        segment: d.id,
+        recipientKey: c.key,
+        cycle: segment.touch.cycle,
+      });
+    }
   }
   if (coupon !== undefined) {
     attribs.coupon = coupon.code;

@@ -41,6 +41,7 @@ export interface VerticalSettings {
   fromEmail?: string | undefined;
   siteUrl?: string | undefined;
   coupon?: CouponSetting | undefined;
+  filedLinkSecret?: string | undefined;
   morningHour?: number | undefined;
   morningMinute?: number | undefined;
   defaultTimeZone?: string | undefined;
@@ -86,6 +87,8 @@ export interface BuildRules {
   fromEmail: string | undefined;
   siteUrl: string;
   coupon: CouponSetting | undefined;
+  /** Signs the "I already filed" link of cycle segments; undefined: no link. */
+  filedLinkSecret: string | undefined;
   morningHour: number;
   morningMinute: number;
   defaultZone: ZoneGroup;
@@ -183,6 +186,7 @@ export function resolveBuildRules(
     fromEmail: v.fromEmail,
     siteUrl: (v.siteUrl ?? 'https://example.com').replace(/\/+$/, ''),
     coupon: v.coupon,
+    filedLinkSecret: v.filedLinkSecret,
     morningHour: v.morningHour ?? 9,
     morningMinute: v.morningMinute ?? 0,
     defaultZone: zone as ZoneGroup,

@@ -97,6 +97,13 @@ export const VerticalSection = z.strictObject({
     .describe(
       'Coupon appended to lp_link as &code= and kept as the coupon attribute: one code, or { arms: [{ name, code }, …] } with each recipient in one arm by a stable hash of the e-mail (coupon_arm). "{yyyymmdd}" in a code becomes the build date: one code per day per arm',
     ),
+  filedLinkSecret: z
+    .string()
+    .min(32)
+    .optional()
+    .describe(
+      'Secret (32+ characters) signing the "I already filed" link of cycle reminders (IFTA, UCR): with it each recipient of a cycle segment gets a filed_link attribute; `mailramp audience mark-filed LINK` records the filing so the build skips them until the next cycle',
+    ),
   morningHour: z.number().int().min(0).max(23).optional().describe('Local hour campaigns start (default 9)'),
   morningMinute: z.number().int().min(0).max(59).optional(),
   defaultTimeZone: z
