@@ -1,3 +1,5 @@
+import { allForYear } from '@18f/us-federal-holidays';
+
 /** A calendar date as 'YYYY-MM-DD' (no time zone), the way @mailramp/db returns date columns. */
 export type IsoDate = string;
 
@@ -46,10 +48,33 @@ export function weekdayOf(date: IsoDate): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
 
-/** True on Monday–Friday. Federal holidays are not modelled: a touch lands a day early at worst. */
+/** US federal holidays of each year asked for, as observed. */
+const federalHolidays = new Map<number, ReadonlySet<IsoDate>>();
+
+/**
+ * True on a US federal holiday as OPM observes it (one on a Saturday is off the Friday before, one on
+ * a Sunday the Monday after; New Year's Day 2022 was observed on 2021-12-31). From
+ * `@18f/us-federal-holidays`.
+ */
+export function isFederalHoliday(date: IsoDate): boolean {
+  const year = Number(date.slice(0, 4));
+  let observed = federalHolidays.get(year);
+  if (observed === undefined) {
+    // Next year's New Year's Day may be observed on this year's December 31.
+    observed = new Set(
+      [...allForYear(year), ...allForYear(year + 1)]
+        .map((h) => h.dateString)
+        .filter((d) => d.startsWith(`${year}-`)),
+    );
+    federalHolidays.set(year, observed);
+  }
+  return observed.has(date);
+}
+
+/** True on Monday–Friday except US federal holidays: the days filing offices count. */
 export function isBusinessDay(date: IsoDate): boolean {
   const w = weekdayOf(date);
-  return w !== 0 && w !== 6;
+  return w !== 0 && w !== 6 && !isFederalHoliday(date);
 }
 
 /** The business day `n` business days before `date` (n ≥ 1). */

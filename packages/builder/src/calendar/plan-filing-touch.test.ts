@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessDaysBefore } from './calendar-date.js';
+import { businessDaysBefore, isBusinessDay, isFederalHoliday } from './calendar-date.js';
 import { planFilingTouch } from './plan-filing-touch.js';
 
 describe('planFilingTouch', () => {
@@ -36,5 +36,22 @@ describe('planFilingTouch', () => {
     expect(planFilingTouch('2026-12-31', 'ucr', [30, 12, 4])).toMatchObject({ touch: 3 });
     expect(planFilingTouch('2026-10-01', 'ucr', [30, 12, 4])).toBeUndefined();
     expect(planFilingTouch('2027-01-02', 'ucr', [30, 12, 4])).toBeUndefined();
+  });
+
+  it('counts business days without US federal holidays, as observed', () => {
+    expect(isFederalHoliday('2026-11-26')).toBe(true); // Thanksgiving
+    expect(isFederalHoliday('2026-07-03')).toBe(true); // July 4 is a Saturday: observed Friday
+    expect(isFederalHoliday('2026-07-04')).toBe(false);
+    expect(isFederalHoliday('2021-12-31')).toBe(true); // New Year's Day 2022, a Saturday
+    expect(isFederalHoliday('2026-11-24')).toBe(false);
+    expect(isBusinessDay('2026-12-25')).toBe(false); // Christmas, a Friday
+    // Dec 30, 29, 28, (25 off), 24: the last UCR touch opens on Christmas Eve, not Christmas Day.
+    expect(businessDaysBefore('2026-12-31', 4)).toBe('2026-12-24');
+    expect(planFilingTouch('2026-12-24', 'ucr', [30, 12, 4])).toMatchObject({
+      touch: 3,
+      touchDate: '2026-12-24',
+    });
+    // Thirty business days before Dec 31, 2026 skip Christmas and Thanksgiving (weekdays only: Nov 19).
+    expect(businessDaysBefore('2026-12-31', 30)).toBe('2026-11-17');
   });
 });
