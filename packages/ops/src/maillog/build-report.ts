@@ -377,25 +377,13 @@ export function createReportBuilder(
 
   // Replies repeat (timeouts, a receiver's fixed texts): their reason and signals are worked out once.
   const replies = new Map<string, { reason: string; signals: ReplySignal[] }>();
-  // A reason reads only the receiver's words (after `said: `): hosts that say the same share it.
-  const reasonsBySaid = new Map<string, string>();
   const readReply = (reply: string) => {
     let known = replies.get(reply);
     if (known === undefined) {
-      const said = reply.indexOf(' said: ');
-      let reason: string | undefined;
-      if (said < 0) reason = ownCopy(normalizeReason(reply));
-      else {
-        // normalizeReason reads no further than 400 characters of them.
-        const words = reply.slice(said + 7, said + 407);
-        reason = reasonsBySaid.get(words);
-        if (reason === undefined) {
-          reason = ownCopy(normalizeReason(reply));
-          if (reasonsBySaid.size >= MAX_REPLIES) reasonsBySaid.clear();
-          reasonsBySaid.set(ownCopy(words), reason);
-        }
-      }
-      known = { reason, signals: reply === '' ? [] : listReplySignals(reply) };
+      known = {
+        reason: ownCopy(normalizeReason(reply)),
+        signals: reply === '' ? [] : listReplySignals(reply),
+      };
       if (replies.size >= MAX_REPLIES) replies.clear();
       replies.set(ownCopy(reply), known);
     }

@@ -7,7 +7,7 @@ import {
   type ReportPart,
 } from './build-report.js';
 import { createParseContext, type ParseContext, scanLogSpan } from './parse-log-line.js';
-import { CHUNK, decodeWholeLines, type LogFile, readLogText } from './read-log-files.js';
+import { CHUNK, decodeWholeLines, forEachLine, type LogFile, readLogText } from './read-log-files.js';
 
 /** One stretch of a log: a whole file, or bytes `[start, end)` of a plain one, cut at line starts. */
 export interface ReportPartTask {
@@ -50,19 +50,14 @@ export async function readStretch(
 
 /**
  * Scans each line of a text from `readLogText` (whole lines, each ending in `\n`) and adds it to the
- * builder; returns the number of lines. One loop, no callback per line: the report's inner loop.
+ * builder; returns the number of lines: the report's inner loop.
  */
 export function addLines(text: string, ctx: ParseContext, builder: ReportBuilder): number {
   let lines = 0;
-  let start = 0;
-  let nl = text.indexOf('\n');
-  while (nl >= 0) {
-    const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+  forEachLine(text, (start, end) => {
     builder.addSpan(text, start, end, scanLogSpan(text, start, end, ctx) ? ctx : undefined);
     lines += 1;
-    start = nl + 1;
-    nl = text.indexOf('\n', start);
-  }
+  });
   return lines;
 }
 

@@ -70,7 +70,7 @@ export async function summarizeMailLog(options: SummarizeMailLogOptions): Promis
   const threads = options.threads ?? defaultThreads();
   const plainBytes = options.files.reduce((sum, f) => sum + (f.gzip ? 0 : f.size), 0);
   if (threads > 1 && options.files.length > 0 && plainBytes >= (options.parallelBytes ?? PARALLEL_BYTES)) {
-    const summary = await summarizeInParallel(options, threads);
+    const summary = await summarizeInParallel(options, threads, plainBytes);
     if (summary !== undefined) return summary;
   }
   return summarizeInOrder(options);
@@ -122,6 +122,7 @@ async function summarizeInOrder(options: SummarizeMailLogOptions): Promise<MailL
 async function summarizeInParallel(
   options: SummarizeMailLogOptions,
   threads: number,
+  plainBytes: number,
 ): Promise<MailLogSummary | undefined> {
   const reportOptions: ReportOptions = {
     ...(options.transportIps ? { transportIps: options.transportIps } : {}),
@@ -133,7 +134,6 @@ async function summarizeInParallel(
     ...(options.topReasons !== undefined ? { topReasons: options.topReasons } : {}),
   };
   const minBytes = options.parallelBytes ?? PARALLEL_BYTES;
-  const plainBytes = options.files.reduce((sum, f) => sum + (f.gzip ? 0 : f.size), 0);
   // This thread's default heap grows larger than a worker's small one: past `mainThreadBytes` it only
   // merges, so that a gigabyte stays under 200 MB RSS.
   const onThisThread = plainBytes <= (options.mainThreadBytes ?? MAIN_THREAD_BYTES);
@@ -173,10 +173,6 @@ async function summarizeInParallel(
   let stopped = false;
   const onWorker = (task: ReportPartTask & { bytes: number }) =>
     new Promise<ReportPartResult>((resolve, reject) => {
-      if (stopped) {
-        reject(new Error('mail-log report already decided'));
-        return;
-      }
       const worker = new Worker(entry, {
         workerData: task,
         eval: typeof entry === 'string',
@@ -214,7 +210,6 @@ async function summarizeInParallel(
   const results: Array<Promise<ReportPartResult> | undefined> = [];
   let next = onThisThread ? 1 : 0;
   let active = 0;
-  let workerDone: () => void = () => undefined;
   const pump = (): void => {
     while (!stopped && active < slots && next < tasks.length) {
       const i = next++;
@@ -222,7 +217,6 @@ async function summarizeInParallel(
       const result = onWorker(tasks[i]!).finally(() => {
         active -= 1;
         pump();
-        workerDone();
       });
       result.catch(() => undefined);
       results[i] = result;
@@ -254,8 +248,8 @@ async function summarizeInParallel(
     }
     for (let i = onThisThread ? 1 : 0; i < tasks.length && exact; i++) {
       const task = tasks[i]!;
-      // Claimed in order: a stretch not claimed yet waits for a worker to come free.
-      while (results[i] === undefined) await new Promise<void>((resolve) => (workerDone = resolve));
+      // Claimed already: stretches are claimed in order, and awaiting the one before let its worker's
+      // `finally` claim the next (this thread, when it counts, claimed every one left).
       let result: ReportPartResult;
       try {
         result = await results[i]!;
