@@ -152,20 +152,9 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print the result as JSON on stdout')
     .action(
       ctx.action(async (link: string, opts: { dryRun?: boolean; json?: boolean }) => {
-        const config = await ctx.config();
-        const vertical = new URLSearchParams(link.slice(link.indexOf('?') + 1)).get('v') ?? '';
-        const secret = (config.build.verticals as Record<string, { filedLinkSecret?: string } | undefined>)[
-          vertical
-        ]?.filedLinkSecret;
-        if (secret === undefined) {
-          throw new CliError(
-            EXIT.USAGE,
-            vertical === ''
-              ? 'not an "I already filed" link: it needs v, s, k, c and t in its query'
-              : `build.verticals.${vertical}.filedLinkSecret is not set: no link of that vertical can be checked`,
-          );
-        }
-        const target = readFiledLink(secret, link);
+        const verticals: Partial<Record<string, { filedLinkSecret?: string | undefined }>> =
+          (await ctx.config()).build.verticals ?? {};
+        const target = readFiledLink((vertical) => verticals[vertical]?.filedLinkSecret, link);
         const result =
           opts.dryRun === true
             ? { ...target, outcome: 'valid' as const }

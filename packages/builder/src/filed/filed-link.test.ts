@@ -30,4 +30,13 @@ describe('the "I already filed" link', () => {
       expect(error).toMatchObject({ code: 'FILED_LINK_INVALID' });
     }
   });
+
+  it('checks a link with the secret of the vertical it names', () => {
+    const link = createFiledLink(SECRET, 'https://example.com', TARGET);
+    const secrets: Record<string, string> = { trucking: SECRET };
+    expect(readFiledLink((v) => secrets[v], link)).toEqual(TARGET);
+    expect(() => readFiledLink((v) => secrets[v], link.replace('v=trucking', 'v=healthcare'))).toThrow(
+      'build.verticals.healthcare.filedLinkSecret is not set',
+    );
+  });
 });

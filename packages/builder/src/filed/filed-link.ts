@@ -42,11 +42,15 @@ export function createFiledLink(secret: string, siteUrl: string, target: FiledLi
 }
 
 /**
- * Reads an "I already filed" link (the whole URL or its query) back into its target; throws
- * `FILED_LINK_INVALID` when a field is missing or the token does not match (not made with this
- * secret, or edited).
+ * Reads an "I already filed" link (the whole URL or its query) back into its target, checking its
+ * token with the secret of the vertical it names (`secretOf`, e.g. from
+ * `build.verticals.<v>.filedLinkSecret`); throws `FILED_LINK_INVALID` when a field is missing, the
+ * vertical has no secret, or the token does not match (not made with that secret, or edited).
  */
-export function readFiledLink(secret: string, link: string): FiledLinkTarget {
+export function readFiledLink(
+  secretOf: string | ((vertical: string) => string | undefined),
+  link: string,
+): FiledLinkTarget {
   const at = link.indexOf('?');
   const query = new URLSearchParams(at >= 0 ? link.slice(at + 1) : link);
   const target = {
@@ -60,6 +64,13 @@ export function readFiledLink(secret: string, link: string): FiledLinkTarget {
     throw new BuilderError(
       'FILED_LINK_INVALID',
       'not an "I already filed" link: it needs v, s, k, c and t in its query',
+    );
+  }
+  const secret = typeof secretOf === 'string' ? secretOf : secretOf(target.vertical);
+  if (secret === undefined) {
+    throw new BuilderError(
+      'FILED_LINK_INVALID',
+      `build.verticals.${target.vertical}.filedLinkSecret is not set: no link of that vertical can be checked`,
     );
   }
   const expected = Buffer.from(tokenOf(secret, target));
