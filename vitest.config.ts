@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Rebuilds the mail-log scanner (WebAssembly) when its source changed since `pnpm install`.
+    globalSetup: ['./test/build-kernel.setup.ts'],
     reporters: ['default'],
   },
 });

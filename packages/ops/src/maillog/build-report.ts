@@ -182,9 +182,30 @@ export interface ReportBuilder {
   add(raw: string, parsed: LineFacts | undefined): void;
   /**
    * {@link add} of the line at `[start, end)` of a longer text: the line is only cut out of the
-   * text when the report quotes it in a sample.
+   * text when the report quotes it in a sample. Returns true when the line counted as parsed (well
+   * formed and inside the window).
    */
-  addSpan(text: string, start: number, end: number, parsed: LineFacts | undefined): void;
+  addSpan(text: string, start: number, end: number, parsed: LineFacts | undefined): boolean;
+  /**
+   * Adds what the WebAssembly scanner counted without this builder (see `scan-kernel.ts`): the lines
+   * it did not hand over, the DKIM correlation, and the first and last dates of all parsed lines.
+   */
+  addScanned(scanned: ScannedCounts): void;
+  /**
+   * {@link addSpan} for the WebAssembly scanner: with `wantGroup`, a sent delivery also names the
+   * group of counters it added to (its day, hour, sending IP, operator and outcome row), so that the
+   * scanner counts identical later lines itself ({@link ScannedCounts.groupLines}). Returns bit 0:
+   * parsed; bit 1: a bind failure is pending; bits 2 and up: 1 + the group's id, or 0.
+   */
+  addScannerSpan(
+    text: string,
+    start: number,
+    end: number,
+    parsed: LineFacts | undefined,
+    wantGroup: boolean,
+  ): number;
+  /** Whether smtp process `pid` has a bind failure pending: its next egress delivery leaves from the primary IP. */
+  hasPendingBind(pid: number): boolean;
   finish(): MailLogReport;
   /**
    * The state of a builder made with `{ part: true }`: what it counted over one stretch of the log,
@@ -204,6 +225,37 @@ export interface ReportBuilder {
 export interface ReportPart {
   readonly kind: 'report-part';
   [key: string]: unknown;
+}
+
+/**
+ * What the WebAssembly scanner counted itself over a whole log read in order: the lines it did not
+ * hand to {@link ReportBuilder.addSpan} and their DKIM events. Domains are as written (not lowercased),
+ * each listed once, in the order first counted.
+ */
+export interface ScannedCounts {
+  lines: { total: number; parsed: number; outsideWindow: number };
+  /** Dates of the first and last parsed line of the log, handed-over ones included. */
+  firstLine: string | undefined;
+  lastLine: string | undefined;
+  dkim: { signed: number; messages: number; notifications: number };
+  signingDomains: Array<[domain: string, signed: number]>;
+  senderDomains: Array<[domain: string, counts: { messages: number; signed: number }]>;
+  /** Sent deliveries the scanner counted, by the group id `addScannerSpan` gave. */
+  groupLines: ArrayLike<number>;
+}
+
+/** The counters a sent delivery adds to: see {@link ReportBuilder.addScannerSpan}. */
+interface SentGroup {
+  day: DayStats;
+  hour: HourStats;
+  egress?: {
+    ip: IpStats;
+    via: keyof IpAttribution;
+    operator: OperatorStats;
+    row: OutcomeRow | undefined;
+    primary: boolean;
+    microsoft: boolean;
+  };
 }
 
 /** How a builder collects: `part` for one stretch of a log whose earlier state is not known yet. */
@@ -390,6 +442,11 @@ export function createReportBuilder(
     return known;
   };
 
+  // The scanner's groups of sent deliveries, and the group of the line being added.
+  const groups: SentGroup[] = [];
+  let wantGroup = false;
+  let sentGroup = -1;
+
   // The line being added, as a span of its text: cut out only for a sample.
   let text = '';
   let start = 0;
@@ -421,8 +478,9 @@ export function createReportBuilder(
       return;
     }
     const day = dayOf(line.date);
+    const hour = hourOf(line.date, line.hour);
     count(day, status);
-    count(hourOf(line.date, line.hour), status);
+    count(hour, status);
     if (status !== 'sent') sample(day.samples);
 
     let cls = ACCEPTED;
@@ -461,7 +519,10 @@ export function createReportBuilder(
     }
 
     // Egress: what left the host by SMTP. Local, virtual, pipe and content-filter hops are not egress.
-    if (line.daemon !== 'smtp' || isLoopback(ev.relayIp)) return;
+    if (line.daemon !== 'smtp' || isLoopback(ev.relayIp)) {
+      if (wantGroup && status === 'sent') sentGroup = groups.push({ day, hour }) - 1;
+      return;
+    }
     const operator = operatorOf(ev.relayHost);
     const { ip, via } = attribute(line, ev);
     day.egress += 1;
@@ -501,17 +562,34 @@ export function createReportBuilder(
       dayIds.set(line.date, dayId);
     }
     const rowKey = outcomeRowKey(dayId, ipStats.id, operatorIds.get(operator)!, cls.outcome, reasonId);
-    const row = outcomeRows.get(rowKey);
+    let row = outcomeRows.get(rowKey);
     if (row !== undefined) row.count += 1;
     else if (outcomeRows.size < MAX_OUTCOME_ROWS) {
-      outcomeRows.set(rowKey, {
+      row = {
         date: line.date,
         ip: ipStats.ip,
         operator,
         outcome: cls.outcome,
         reason,
         count: 1,
-      });
+      };
+      outcomeRows.set(rowKey, row);
+    }
+    // After a bind failure the next delivery's IP is not its transport's: no group for it.
+    if (wantGroup && status === 'sent' && via !== 'bindFallback') {
+      sentGroup =
+        groups.push({
+          day,
+          hour,
+          egress: {
+            ip: ipStats,
+            via,
+            operator: opStats,
+            row,
+            primary: primaryIp !== undefined && ip === primaryIp,
+            microsoft: operator === 'microsoft',
+          },
+        }) - 1;
     }
   };
 
@@ -564,6 +642,87 @@ export function createReportBuilder(
     closeCount += 1;
   };
 
+  /** What a parsed line inside the window adds, by its event. */
+  const addEvent = (line: LineFacts): void => {
+    const ev = line.event;
+    switch (ev.kind) {
+      case 'other':
+        return;
+      case 'delivery':
+        addDelivery(line, ev);
+        return;
+      case 'cleanup':
+        dkim.messages += 1;
+        pending(ev.qid).cleaned = true;
+        return;
+      case 'dkim-signed': {
+        dkim.signed += 1;
+        const signedBefore = signingDomains.get(ev.domain);
+        if (signedBefore === undefined) signingDomains.set(ownCopy(ev.domain), 1);
+        else signingDomains.set(ev.domain, signedBefore + 1);
+        pending(ev.qid).signed = true;
+        return;
+      }
+      case 'queued': {
+        // qmgr logs from= on every retry; only the first one after cleanup counts the message.
+        const p = pendingDkim.get(ev.qid);
+        if (partMode) recordClose(ev.qid, ev.sender, p);
+        if (p === undefined) return;
+        pendingDkim.delete(ev.qid);
+        if (!p.cleaned) return;
+        // Bounce notifications (null sender) are made by Postfix itself and never signed.
+        if (ev.sender === '') {
+          dkim.notifications += 1;
+          return;
+        }
+        // Most messages come from one sender: its domain's counters are looked up once per run of it.
+        let s = ev.sender === lastSender ? lastSenderStats : undefined;
+        if (s === undefined) {
+          const domain = domainOf(ev.sender);
+          s = senderDomains.get(domain);
+          if (s === undefined) {
+            s = { messages: 0, signed: 0 };
+            senderDomains.set(ownCopy(domain), s);
+            if (partMode) domainSeq.set(ownCopy(domain), lines.total);
+          }
+          lastSender = ownCopy(ev.sender);
+          lastSenderStats = s;
+        }
+        s.messages += 1;
+        if (p.signed) s.signed += 1;
+        return;
+      }
+      case 'expired': {
+        if (expiredQids.add(ev.qid)) {
+          totals.expired += 1;
+          if (partMode) expiredAdds.push([ownCopy(ev.qid), line.date, line.hour, true]);
+          dayOf(line.date).expired += 1;
+          hourOf(line.date, line.hour).expired += 1;
+        }
+        return;
+      }
+      case 'bind-failure': {
+        if (line.pid !== undefined) {
+          pendingBind.set(line.pid, ownCopy(ev.ip));
+          if (partMode) touchedPids.add(line.pid);
+        }
+        let b = binds.get(ev.ip);
+        if (b === undefined) {
+          b = { ip: ownCopy(ev.ip), count: 0, firstSeen: stampOf(line), lastSeen: '', samples: [] };
+          binds.set(b.ip, b);
+        }
+        b.count += 1;
+        b.lastSeen = stampOf(line);
+        sample(b.samples);
+        return;
+      }
+      case 'removed':
+        if (partMode) recordClose(ev.qid, null, pendingDkim.get(ev.qid));
+        pendingDkim.delete(ev.qid);
+        return;
+    }
+  };
+
   const builder: ReportBuilder = {
     add(raw, line) {
       builder.addSpan(raw, 0, raw.length, line);
@@ -576,91 +735,66 @@ export function createReportBuilder(
       if (line === undefined) {
         lines.malformed += 1;
         sample(lines.malformedSamples);
-        return;
+        return false;
       }
       if (line.time < since || line.time >= until) {
         lines.outsideWindow += 1;
-        return;
+        return false;
       }
       lines.parsed += 1;
       if (firstLine === undefined) firstLine = line.date;
       lastLine = line.date;
-      const ev = line.event;
-      switch (ev.kind) {
-        case 'other':
-          return;
-        case 'delivery':
-          addDelivery(line, ev);
-          return;
-        case 'cleanup':
-          dkim.messages += 1;
-          pending(ev.qid).cleaned = true;
-          return;
-        case 'dkim-signed': {
-          dkim.signed += 1;
-          const signedBefore = signingDomains.get(ev.domain);
-          if (signedBefore === undefined) signingDomains.set(ownCopy(ev.domain), 1);
-          else signingDomains.set(ev.domain, signedBefore + 1);
-          pending(ev.qid).signed = true;
-          return;
+      addEvent(line);
+      return true;
+    },
+    addScannerSpan(lineText, lineStart, lineEnd, line, want) {
+      wantGroup = want;
+      sentGroup = -1;
+      const parsed = builder.addSpan(lineText, lineStart, lineEnd, line);
+      wantGroup = false;
+      return (parsed ? 1 : 0) | (pendingBind.size > 0 ? 2 : 0) | ((sentGroup + 1) << 2);
+    },
+    hasPendingBind(pid) {
+      return pendingBind.has(pid);
+    },
+    addScanned(scanned) {
+      for (const [id, group] of groups.entries()) {
+        const n = scanned.groupLines[id] ?? 0;
+        if (n === 0) continue;
+        totals.sent += n;
+        group.day.sent += n;
+        group.hour.sent += n;
+        const egress = group.egress;
+        if (egress === undefined) continue;
+        group.day.egress += n;
+        if (egress.primary) group.day.primaryEgress += n;
+        if (egress.microsoft) group.day.microsoftAttempts += n;
+        egress.ip.sent += n;
+        egress.ip.via[egress.via] += n;
+        egress.operator.sent += n;
+        egress.operator.outcomes.accepted = (egress.operator.outcomes.accepted ?? 0) + n;
+        if (egress.row !== undefined) egress.row.count += n;
+      }
+      lines.total += scanned.lines.total;
+      lines.parsed += scanned.lines.parsed;
+      lines.outsideWindow += scanned.lines.outsideWindow;
+      firstLine = scanned.firstLine;
+      lastLine = scanned.lastLine;
+      dkim.signed += scanned.dkim.signed;
+      dkim.messages += scanned.dkim.messages;
+      dkim.notifications += scanned.dkim.notifications;
+      for (const [written, n] of scanned.signingDomains) {
+        const domain = written.toLowerCase();
+        signingDomains.set(domain, (signingDomains.get(domain) ?? 0) + n);
+      }
+      for (const [written, counts] of scanned.senderDomains) {
+        const domain = written.toLowerCase();
+        const s = senderDomains.get(domain);
+        if (s === undefined) senderDomains.set(domain, { ...counts });
+        else {
+          s.messages += counts.messages;
+          s.signed += counts.signed;
         }
-        case 'queued': {
-          // qmgr logs from= on every retry; only the first one after cleanup counts the message.
-          const p = pendingDkim.get(ev.qid);
-          if (partMode) recordClose(ev.qid, ev.sender, p);
-          if (p === undefined) return;
-          pendingDkim.delete(ev.qid);
-          if (!p.cleaned) return;
-          // Bounce notifications (null sender) are made by Postfix itself and never signed.
-          if (ev.sender === '') {
-            dkim.notifications += 1;
-            return;
-          }
-          // Most messages come from one sender: its domain's counters are looked up once per run of it.
-          let s = ev.sender === lastSender ? lastSenderStats : undefined;
-          if (s === undefined) {
-            const domain = domainOf(ev.sender);
-            s = senderDomains.get(domain);
-            if (s === undefined) {
-              s = { messages: 0, signed: 0 };
-              senderDomains.set(ownCopy(domain), s);
-              if (partMode) domainSeq.set(ownCopy(domain), lines.total);
-            }
-            lastSender = ownCopy(ev.sender);
-            lastSenderStats = s;
-          }
-          s.messages += 1;
-          if (p.signed) s.signed += 1;
-          return;
-        }
-        case 'expired': {
-          if (expiredQids.add(ev.qid)) {
-            totals.expired += 1;
-            if (partMode) expiredAdds.push([ownCopy(ev.qid), line.date, line.hour, true]);
-            dayOf(line.date).expired += 1;
-            hourOf(line.date, line.hour).expired += 1;
-          }
-          return;
-        }
-        case 'bind-failure': {
-          if (line.pid !== undefined) {
-            pendingBind.set(line.pid, ownCopy(ev.ip));
-            if (partMode) touchedPids.add(line.pid);
-          }
-          let b = binds.get(ev.ip);
-          if (b === undefined) {
-            b = { ip: ownCopy(ev.ip), count: 0, firstSeen: stampOf(line), lastSeen: '', samples: [] };
-            binds.set(b.ip, b);
-          }
-          b.count += 1;
-          b.lastSeen = stampOf(line);
-          sample(b.samples);
-          return;
-        }
-        case 'removed':
-          if (partMode) recordClose(ev.qid, null, pendingDkim.get(ev.qid));
-          pendingDkim.delete(ev.qid);
-          return;
       }
     },
     exportPart() {

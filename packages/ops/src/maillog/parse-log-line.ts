@@ -233,7 +233,8 @@ function parseStamp(text: string, s: number, end: number, ctx: ParseContext): nu
     const stampEnd = zoneEnd(text, s + 19);
     if (stampEnd < 0) return -1;
     const year = century * 100 + yy;
-    const key = (year * 16 + month) * 32 + day;
+    // Above the keys of year-less days (month * 32 + day < 512): a year-0000 day is not a `Mon DD` one.
+    const key = 512 + (year * 16 + month) * 32 + day;
     let stamp = ctx.days.get(key);
     if (stamp === undefined) {
       stamp = { midnight: Date.UTC(year, month - 1, day), date: text.slice(s, s + 10) };
@@ -453,7 +454,7 @@ function isQueueId(text: string, start: number, end: number): boolean {
 }
 
 /** Daemons whose lines the report never reads: skip them before looking at the message. */
-const SILENT_DAEMONS = new Set([
+export const SILENT_DAEMONS: ReadonlySet<string> = new Set([
   'smtpd',
   'postscreen',
   'anvil',

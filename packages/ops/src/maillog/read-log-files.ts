@@ -91,6 +91,19 @@ export async function readLogText(
   onText: (text: string) => void,
   options: ReadLogFilesOptions = {},
 ): Promise<void> {
+  await readLogBytes(files, (buffer, last) => decodeWholeLines(buffer, last, onText), options);
+}
+
+/**
+ * {@link readLogText} without decoding: `onBytes` gets `buffer[0, last]`, whole lines, `last` the
+ * offset of the last one's `\n` (one is added after a file's unterminated last line). The buffer is
+ * reused: its bytes are only valid during the call.
+ */
+export async function readLogBytes(
+  files: readonly LogFile[],
+  onBytes: (buffer: Buffer, last: number) => void,
+  options: ReadLogFilesOptions = {},
+): Promise<void> {
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesBefore = 0;
   let buffer = Buffer.allocUnsafe(CHUNK);
@@ -107,20 +120,21 @@ export async function readLogText(
     };
     // Bytes of a line not finished yet, kept at the start of the buffer.
     let carry = 0;
+    const grow = () => {
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, carry);
+      buffer = bigger;
+    };
     /** Gives the complete lines of buffer[0, filled) and keeps the rest. */
     const flush = (filled: number) => {
       const last = buffer.lastIndexOf(10, filled - 1);
       if (last < 0) {
         carry = filled;
-        if (carry === buffer.length) {
-          // One line longer than the buffer: grow it.
-          const bigger = Buffer.allocUnsafe(buffer.length * 2);
-          buffer.copy(bigger, 0, 0, carry);
-          buffer = bigger;
-        }
+        // One line longer than the buffer: grow it.
+        if (carry === buffer.length) grow();
         return;
       }
-      decodeWholeLines(buffer, last, onText);
+      onBytes(buffer, last);
       carry = filled - last - 1;
       buffer.copyWithin(0, last + 1, filled);
     };
@@ -167,9 +181,11 @@ export async function readLogText(
       );
     }
     if (carry > 0) {
-      const last = buffer.toString('utf8', 0, carry);
+      if (carry === buffer.length) grow();
+      buffer[carry] = 10;
+      const last = carry;
       carry = 0;
-      onText(`${last}\n`);
+      onBytes(buffer, last);
     }
     bytesBefore += file.size;
     options.onProgress?.({ bytesRead: bytesBefore, bytesTotal, file: file.path });

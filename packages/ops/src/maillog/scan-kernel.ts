@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import type { ReportBuilder, ScannedCounts } from './build-report.js';
+import {
+  createParseContext,
+  inferYear,
+  type ParseContext,
+  SILENT_DAEMONS,
+  scanLogSpan,
+} from './parse-log-line.js';
+import { type LogFile, type ReadLogFilesOptions, readLogBytes } from './read-log-files.js';
+
+/**
+ * The WebAssembly mail-log scanner (packages/ops/assembly/maillog-kernel.ts, built by
+ * packages/ops/scripts/build-kernel.mjs on `pnpm install`): most lines are counted in it without a
+ * string being made, the rest come back here in order and go through `scanLogSpan` and the builder.
+ */
+interface KernelExports {
+  memory: { buffer: ArrayBuffer };
+  reset(since: number, until: number): void;
+  beginFile(): void;
+  reserveInput(size: number): number;
+  scan(ptr: number, len: number): number;
+  countOf(what: number): number;
+  domainCount(which: number): number;
+  domainPtr(which: number, id: number): number;
+  domainLength(which: number, id: number): number;
+  domainValue(which: number, id: number, field: number): number;
+  groupLines(id: number): number;
+}
+
+/** A compiled WebAssembly module (this project's Node types do not declare WebAssembly). */
+export type KernelModule = { readonly kind: 'maillog-kernel' };
+
+/** The part of the WebAssembly global this file uses. */
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: new (bytes: Uint8Array) => KernelModule;
+      Instance: new (module: KernelModule, imports: object) => { exports: unknown };
+    };
+  }
+).WebAssembly;
+
+/** Where `pnpm install` puts the compiled scanner. */
+export const KERNEL_URL = new URL('../../dist/maillog-kernel.wasm', import.meta.url);
+
+// Program tag classes the kernel asks for (TAG_ constants in maillog-kernel.ts).
+const TAG_MALFORMED = -1;
+const TAG_OTHER = 0;
+const TAG_QMGR = 1;
+const TAG_CLEANUP = 2;
+const TAG_POSTFIX = 3;
+const TAG_OPENDKIM = 4;
+const TAG_SMTP = 5;
+
+/** The class of a program tag, as `scanLogSpan` treats it. */
+export function classifyProgramTag(program: string): number {
+  if (program.includes(' ')) return TAG_MALFORMED;
+  const daemon = program.slice(program.lastIndexOf('/') + 1);
+  if (!program.startsWith('postfix')) return daemon === 'opendkim' ? TAG_OPENDKIM : TAG_OTHER;
+  if (SILENT_DAEMONS.has(daemon)) return TAG_OTHER;
+  if (daemon === 'smtp') return TAG_SMTP;
+  return daemon === 'qmgr' ? TAG_QMGR : daemon === 'cleanup' ? TAG_CLEANUP : TAG_POSTFIX;
+}
+
+let compiled: KernelModule | null | undefined;
+
+/** The compiled scanner, or undefined when it was not built (the report then reads in TypeScript). */
+export function loadScanKernel(): KernelModule | undefined {
+  if (compiled === undefined) {
+    try {
+      compiled = new wasm.Module(readFileSync(KERNEL_URL));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled ?? undefined;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** One run of the scanner into a builder: bytes in, the builder's report out. */
+export interface KernelScan {
+  /** A new file: year-less stamps are read against its last write. */
+  beginFile(mtime: Date): void;
+  /** Scans `buffer[0, last]`, whole lines (`last` is the offset of a `\n`); returns how many. */
+  scanBytes(buffer: Uint8Array, last: number): number;
+  /** Gives the builder what the scanner counted itself; call once, after the last bytes. */
+  finish(): void;
+}
+
+/**
+ * Starts a scan into `builder` (made for the whole log, not in part mode): the same result as
+ * scanning every line with `scanLogSpan` into `builder.addSpan`, in order.
+ *
+ * @example
+ * const scan = createKernelScan(loadScanKernel()!, builder, {});
+ * scan.beginFile(file.mtime);
+ * scan.scanBytes(bytes, bytes.lastIndexOf(10));
+ * scan.finish();
+ * const report = builder.finish();
+ */
+export function createKernelScan(
+  module: KernelModule,
+  builder: ReportBuilder,
+  window: { since?: number | undefined; until?: number | undefined },
+): KernelScan {
+  let ctx: ParseContext = createParseContext(new Date());
+  const dates: string[] = [];
+  let bytes: Buffer | undefined;
+  let kernel: KernelExports | undefined;
+  /** The kernel's memory as a Buffer, made anew when the memory grew. */
+  const view = (): Buffer => {
+    if (bytes === undefined || bytes.buffer !== kernel!.memory.buffer)
+      bytes = Buffer.from(kernel!.memory.buffer);
+    return bytes;
+  };
+  // As `readLogText` decodes: a line's bytes give the same string cut from their chunk's text.
+  const decode = (ptr: number, len: number) => view().toString('utf8', ptr, ptr + len);
+  const instance = new wasm.Instance(module, {
+    env: {
+      programClass: (ptr: number, len: number) => classifyProgramTag(decode(ptr, len)),
+      newDay: (rfc: number, year: number, month: number, day: number) => {
+        if (rfc === 0) year = inferYear(month, day, ctx.reference);
+        dates.push(`${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`);
+        return Date.UTC(year, month - 1, day);
+      },
+      handoff: (start: number, end: number, wantGroup: number) => {
+        const line = decode(start, end - start);
+        const facts = scanLogSpan(line, 0, line.length, ctx) ? ctx : undefined;
+        return builder.addScannerSpan(line, 0, line.length, facts, wantGroup === 1);
+      },
+      hasPendingBind: (pid: number) => (builder.hasPendingBind(pid) ? 1 : 0),
+    },
+  });
+  kernel = instance.exports as unknown as KernelExports;
+  const k = kernel;
+  k.reset(window.since ?? Number.NEGATIVE_INFINITY, window.until ?? Number.POSITIVE_INFINITY);
+  return {
+    beginFile(mtime) {
+      // A year-less stamp belongs to the year that does not put it after the file's last write.
+      ctx = createParseContext(mtime);
+      k.beginFile();
+    },
+    scanBytes(buffer, last) {
+      const ptr = k.reserveInput(last + 1);
+      view().set(buffer.subarray(0, last + 1), ptr);
+      return k.scan(ptr, last + 1);
+    },
+    finish() {
+      builder.addScanned(readScanned(k, dates, decode));
+    },
+  };
+}
+
+/**
+ * Reads log files oldest first, in one pass, into `builder` with the scanner (see
+ * {@link createKernelScan}); returns the lines of each file.
+ */
+export async function readWithKernel(
+  module: KernelModule,
+  files: readonly LogFile[],
+  builder: ReportBuilder,
+  window: { since?: number | undefined; until?: number | undefined },
+  options: ReadLogFilesOptions = {},
+): Promise<number[]> {
+  const scan = createKernelScan(module, builder, window);
+  const lines: number[] = [];
+  await readLogBytes(
+    files,
+    (buffer, last) => {
+      lines[lines.length - 1]! += scan.scanBytes(buffer, last);
+    },
+    {
+      ...options,
+      onFile: (file) => {
+        scan.beginFile(file.mtime);
+        lines.push(0);
+        options.onFile?.(file);
+      },
+    },
+  );
+  scan.finish();
+  return lines;
+}
+
+/** What the kernel counted, in the builder's terms. */
+function readScanned(
+  kernel: KernelExports,
+  dates: readonly string[],
+  decode: (ptr: number, len: number) => string,
+): ScannedCounts {
+  const domains = (which: number) =>
+    Array.from({ length: kernel.domainCount(which) }, (_, id) => ({
+      domain: decode(kernel.domainPtr(which, id), kernel.domainLength(which, id)),
+      first: kernel.domainValue(which, id, 0),
+      second: kernel.domainValue(which, id, 1),
+    }));
+  const firstDay = kernel.countOf(6);
+  const lastDay = kernel.countOf(7);
+  return {
+    lines: { total: kernel.countOf(0), parsed: kernel.countOf(1), outsideWindow: kernel.countOf(2) },
+    firstLine: firstDay < 0 ? undefined : dates[firstDay],
+    lastLine: lastDay < 0 ? undefined : dates[lastDay],
+    dkim: { signed: kernel.countOf(3), messages: kernel.countOf(4), notifications: kernel.countOf(5) },
+    signingDomains: domains(0).map((d) => [d.domain, d.first]),
+    senderDomains: domains(1).map((d) => [d.domain, { messages: d.first, signed: d.second }]),
+    groupLines: Array.from({ length: kernel.countOf(8) }, (_, id) => kernel.groupLines(id)),
+  };
+}
