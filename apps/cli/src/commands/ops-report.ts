@@ -56,7 +56,7 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
     .option('--queue', 'add the queue from `postqueue -j` (size per queue, oldest message, delay reasons)')
     .option(
       '--threads <n>',
-      'threads reading a log of 32 MB or more (default: 1, with the built-in WebAssembly scanner; without it, 2 when the load average leaves a core idle); more than 1 reads in TypeScript on worker threads',
+      'threads reading a log of 32 MB or more (default: 1, with the built-in WebAssembly scanner; without it, 2 when the load average leaves a core idle); with more, this thread scans the first stretch and TypeScript workers the rest',
     )
     .option(
       '--json',

@@ -242,6 +242,11 @@ export interface ScannedCounts {
   senderDomains: Array<[domain: string, counts: { messages: number; signed: number }]>;
   /** Sent deliveries the scanner counted, by the group id `addScannerSpan` gave. */
   groupLines: ArrayLike<number>;
+  /**
+   * Messages left between cleanup and their first qmgr line: three numbers each, the queue id's two
+   * hashes (`hashQid`) and flags (1 cleaned, 2 signed), for the parts merged after this stretch.
+   */
+  pending: ArrayLike<number>;
 }
 
 /** The counters a sent delivery adds to: see {@link ReportBuilder.addScannerSpan}. */
@@ -332,6 +337,8 @@ export function createReportBuilder(
   const signingDomains = new Map<string, number>();
   const senderDomains = new Map<string, { messages: number; signed: number }>();
   const pendingDkim = new Map<string, PendingDkim>();
+  /** Messages the scanner left pending, by their queue id's hashes (`"h1 h2"` as signed 32-bit numbers). */
+  const scannedPending = new Map<string, PendingDkim>();
   // Part mode: what this stretch cannot decide without the state before it.
   /** Queue ids whose pending entry was closed (queued or removed) in this stretch. */
   const closedQids = createQidSet();
@@ -451,6 +458,11 @@ export function createReportBuilder(
   let text = '';
   let start = 0;
   let end = 0;
+  /** A queue id's two hashes as the key of {@link scannedPending}. */
+  const hashKey = (qid: string): string => {
+    hashQid(qid, qidHash);
+    return `${qidHash[0]! | 0} ${qidHash[1]! | 0}`;
+  };
   const sample = (list: string[]): void => {
     if (list.length < sampleMax) list.push(ownCopy(redactAddresses(text.slice(start, end))));
   };
@@ -758,6 +770,13 @@ export function createReportBuilder(
       return pendingBind.has(pid);
     },
     addScanned(scanned) {
+      for (let at = 0; at < scanned.pending.length; at += 3) {
+        const flags = scanned.pending[at + 2]!;
+        scannedPending.set(`${scanned.pending[at]! | 0} ${scanned.pending[at + 1]! | 0}`, {
+          cleaned: (flags & 1) !== 0,
+          signed: (flags & 2) !== 0,
+        });
+      }
       for (const [id, group] of groups.entries()) {
         const n = scanned.groupLines[id] ?? 0;
         if (n === 0) continue;
@@ -838,7 +857,8 @@ export function createReportBuilder(
     },
     mergePart(rawPart) {
       const part = rawPart as unknown as PartState;
-      if (part.otherReasons > 0 || part.maxPending + pendingDkim.size > MAX_PENDING) return false;
+      const pendingBefore = pendingDkim.size + scannedPending.size;
+      if (part.otherReasons > 0 || part.maxPending + pendingBefore > MAX_PENDING) return false;
       for (const pid of part.lookupFirstPids) if (pendingBind.has(pid)) return false;
       lines.total += part.lines.total;
       lines.parsed += part.lines.parsed;
@@ -979,22 +999,20 @@ export function createReportBuilder(
         senders.set(domain, { ...s, seq: part.domainSeq.get(domain) ?? 0 });
       // The part counted each queue id it closed as if nothing was pending for it before: where
       // something was, the message counts with both sides' flags.
-      if (pendingDkim.size > 0) {
-        const before = new Map<number, Array<[number, string]>>();
-        for (const qid of pendingDkim.keys()) {
-          hashQid(qid, qidHash);
-          const h1 = qidHash[0]! | 0;
-          const list = before.get(h1);
-          if (list === undefined) before.set(h1, [[qidHash[1]! | 0, qid]]);
-          else list.push([qidHash[1]! | 0, qid]);
-        }
+      if (pendingBefore > 0) {
+        // By hashes: the queue id of a message pending here, or '' for one the scanner left pending.
+        const before = new Map<string, string>();
+        for (const qid of pendingDkim.keys()) before.set(hashKey(qid), qid);
+        for (const key of scannedPending.keys()) before.set(key, '');
         const c = part.closes;
         for (let at = 0; at < c.length; at += 5) {
-          const qid = before.get(c[at]!)?.find(([h2]) => h2 === c[at + 1])?.[1];
+          const key = `${c[at]} ${c[at + 1]}`;
+          const qid = before.get(key);
           if (qid === undefined) continue;
-          const x = pendingDkim.get(qid);
+          const x = qid === '' ? scannedPending.get(key) : pendingDkim.get(qid);
           if (x === undefined) continue;
-          pendingDkim.delete(qid);
+          if (qid === '') scannedPending.delete(key);
+          else pendingDkim.delete(qid);
           const what = c[at + 2]!;
           if (what === CLOSED_BY_REMOVE) continue;
           const flags = c[at + 3]!;
@@ -1030,7 +1048,12 @@ export function createReportBuilder(
       lastSender = '';
       lastSenderStats = undefined;
       for (const [qid, p] of part.pendingDkim) {
-        const before = p.open === true ? pendingDkim.get(qid) : undefined;
+        let before = p.open === true ? pendingDkim.get(qid) : undefined;
+        if (p.open === true && before === undefined && scannedPending.size > 0) {
+          const key = hashKey(qid);
+          before = scannedPending.get(key);
+          scannedPending.delete(key);
+        }
         pendingDkim.set(qid, {
           cleaned: (before?.cleaned ?? false) || p.cleaned,
           signed: (before?.signed ?? false) || p.signed,

@@ -8,6 +8,7 @@ import {
 } from './build-report.js';
 import { createParseContext, type ParseContext, scanLogSpan } from './parse-log-line.js';
 import { CHUNK, decodeWholeLines, forEachLine, type LogFile, readLogText } from './read-log-files.js';
+import { createKernelScan, type KernelModule, readWithKernel } from './scan-kernel.js';
 
 /** One stretch of a log: a whole file, or bytes `[start, end)` of a plain one, cut at line starts. */
 export interface ReportPartTask {
@@ -69,6 +70,17 @@ async function readRange(
   onText: (text: string) => void,
   onRead?: (bytes: number) => void,
 ): Promise<void> {
+  await readRangeBytes(path, from, to, (buffer, last) => decodeWholeLines(buffer, last, onText), onRead);
+}
+
+/** Gives bytes `[from, to)` of a file as whole lines (see `readLogBytes`). */
+async function readRangeBytes(
+  path: string,
+  from: number,
+  to: number,
+  onBytes: (buffer: Buffer, last: number) => void,
+  onRead?: (bytes: number) => void,
+): Promise<void> {
   let buffer = Buffer.allocUnsafe(CHUNK);
   let carry = 0;
   let position = from;
@@ -98,14 +110,59 @@ async function readRange(
         carry = filled;
         continue;
       }
-      decodeWholeLines(buffer, last, onText);
+      onBytes(buffer, last);
       carry = filled - last - 1;
       buffer.copyWithin(0, last + 1, filled);
     }
   } finally {
     await handle.close();
   }
-  if (carry > 0) onText(`${buffer.toString('utf8', 0, carry)}\n`);
+  if (carry > 0) {
+    if (carry === buffer.length) {
+      const bigger = Buffer.allocUnsafe(carry + 1);
+      buffer.copy(bigger, 0, 0, carry);
+      buffer = bigger;
+    }
+    buffer[carry] = 10;
+    onBytes(buffer, carry);
+  }
+}
+
+/**
+ * {@link readStretch} of the first stretch of a log (nothing before it: `builder` is not in part
+ * mode) with the WebAssembly scanner (see `scan-kernel.ts`).
+ */
+export async function readFirstStretchWithKernel(
+  kernel: KernelModule,
+  task: Omit<ReportPartTask, 'options'>,
+  builder: ReportBuilder,
+  window: { since?: number | undefined; until?: number | undefined },
+  onRead?: (bytes: number) => void,
+): Promise<number> {
+  if (task.range === undefined) {
+    let reported = 0;
+    const [lines] = await readWithKernel(kernel, [task.file], builder, window, {
+      onProgress: ({ bytesRead }) => {
+        onRead?.(bytesRead - reported);
+        reported = bytesRead;
+      },
+    });
+    return lines ?? 0;
+  }
+  const scan = createKernelScan(kernel, builder, window);
+  scan.beginFile(task.file.mtime);
+  let lines = 0;
+  await readRangeBytes(
+    task.file.path,
+    task.range.start,
+    task.range.end,
+    (buffer, last) => {
+      lines += scan.scanBytes(buffer, last);
+    },
+    onRead,
+  );
+  scan.finish();
+  return lines;
 }
 
 /**

@@ -26,6 +26,8 @@ interface KernelExports {
   domainLength(which: number, id: number): number;
   domainValue(which: number, id: number, field: number): number;
   groupLines(id: number): number;
+  pendingTable(): number;
+  pendingCapacity(): number;
 }
 
 /** A compiled WebAssembly module (this project's Node types do not declare WebAssembly). */
@@ -148,7 +150,7 @@ export function createKernelScan(
       return k.scan(ptr, last + 1);
     },
     finish() {
-      builder.addScanned(readScanned(k, dates, decode));
+      builder.addScanned(readScanned(k, dates, decode, view));
     },
   };
 }
@@ -189,7 +191,15 @@ function readScanned(
   kernel: KernelExports,
   dates: readonly string[],
   decode: (ptr: number, len: number) => string,
+  view: () => Buffer,
 ): ScannedCounts {
+  // Messages still pending: [hash, hash, flags] of each used slot.
+  const table = new Uint32Array(view().buffer, kernel.pendingTable(), kernel.pendingCapacity() * 4);
+  const pending: number[] = [];
+  for (let at = 0; at < table.length; at += 4) {
+    const flags = table[at + 3]!;
+    if (flags !== 0) pending.push(table[at]!, table[at + 1]!, flags & 3);
+  }
   const domains = (which: number) =>
     Array.from({ length: kernel.domainCount(which) }, (_, id) => ({
       domain: decode(kernel.domainPtr(which, id), kernel.domainLength(which, id)),
@@ -206,5 +216,6 @@ function readScanned(
     signingDomains: domains(0).map((d) => [d.domain, d.first]),
     senderDomains: domains(1).map((d) => [d.domain, { messages: d.first, signed: d.second }]),
     groupLines: Array.from({ length: kernel.countOf(8) }, (_, id) => kernel.groupLines(id)),
+    pending,
   };
 }

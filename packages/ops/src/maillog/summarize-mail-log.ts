@@ -11,6 +11,7 @@ import {
   addLines,
   type ReportPartResult,
   type ReportPartTask,
+  readFirstStretchWithKernel,
   readReportPart,
   readStretch,
   splitAtLines,
@@ -23,6 +24,9 @@ export const PARALLEL_BYTES = 32 * 1024 * 1024;
 /** The first stretch of a split log against an equal share: this thread reads it while workers load. */
 const FIRST_SHARE = 1.1;
 
+/** With the scanner, this thread counts about as much as this many TypeScript workers. */
+const KERNEL_SHARE = 2;
+
 /** Plain log bytes up to which this thread counts the first stretch itself (see {@link summarizeMailLog}). */
 export const MAIN_THREAD_BYTES = 256 * 1024 * 1024;
 
@@ -34,8 +38,9 @@ export interface SummarizeMailLogOptions extends ReportOptions {
   thresholds?: Partial<AlarmThresholds>;
   onProgress?: (progress: ReadProgress) => void;
   /**
-   * Threads reading at once (default: 2 when the load average leaves a core idle, else 1: each
-   * thread holds its own heap); 1 reads in one pass on this thread.
+   * Threads reading at once (default: 1 with the scanner; without it, 2 when the load average
+   * leaves a core idle, else 1: each thread holds its own heap); 1 reads in one pass on this thread.
+   * With more, this thread scans the first stretch of a big log and TypeScript workers the rest.
    */
   threads?: number;
   /**
@@ -74,11 +79,12 @@ export interface MailLogSummary extends MailLogReport {
  */
 export async function summarizeMailLog(options: SummarizeMailLogOptions): Promise<MailLogSummary> {
   const kernel = options.kernel === false ? undefined : loadScanKernel();
-  // The scanner on one thread outruns TypeScript on two; more threads only when asked for.
+  // The scanner on one thread outruns it beside TypeScript workers on this project's 2-core machines
+  // (two busy threads slow each other by a third); more threads only when asked for.
   const threads = options.threads ?? (kernel !== undefined ? 1 : defaultThreads());
   const plainBytes = options.files.reduce((sum, f) => sum + (f.gzip ? 0 : f.size), 0);
   if (threads > 1 && options.files.length > 0 && plainBytes >= (options.parallelBytes ?? PARALLEL_BYTES)) {
-    const summary = await summarizeInParallel(options, threads, plainBytes);
+    const summary = await summarizeInParallel(options, threads, plainBytes, kernel);
     if (summary !== undefined) return summary;
   }
   return summarizeInOrder(options, kernel);
@@ -146,6 +152,7 @@ async function summarizeInParallel(
   options: SummarizeMailLogOptions,
   threads: number,
   plainBytes: number,
+  kernel: KernelModule | undefined,
 ): Promise<MailLogSummary | undefined> {
   const reportOptions: ReportOptions = {
     ...(options.transportIps ? { transportIps: options.transportIps } : {}),
@@ -171,7 +178,11 @@ async function summarizeInParallel(
     const ranges = await splitAtLines(
       file,
       threads,
-      onThisThread && index === 0 ? FIRST_SHARE / threads : undefined,
+      onThisThread && index === 0
+        ? kernel !== undefined
+          ? KERNEL_SHARE / (threads + KERNEL_SHARE - 1)
+          : FIRST_SHARE / threads
+        : undefined,
     );
     for (const [k, { start, end }] of ranges.entries()) {
       // The last range reads to the end of the file as it is then, as one pass would: a live log grows.
@@ -251,14 +262,18 @@ async function summarizeInParallel(
     if (onThisThread) {
       const first = tasks[0]!;
       let firstBytes = 0;
-      files[first.index]!.lines = await readStretch(first, builder, (n) => {
+      const onRead = (n: number) => {
         firstBytes += n;
         if (firstBytes >= 4 * 1024 * 1024) {
           bytesRead += firstBytes;
           firstBytes = 0;
           options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
         }
-      });
+      };
+      files[first.index]!.lines =
+        kernel !== undefined
+          ? await readFirstStretchWithKernel(kernel, first, builder, reportOptions, onRead)
+          : await readStretch(first, builder, onRead);
       bytesRead += firstBytes;
       options.onProgress?.({ bytesRead, bytesTotal, file: first.file.path });
       // Then stretches no worker has claimed yet, as a worker would count them.
