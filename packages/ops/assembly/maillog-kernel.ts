@@ -287,24 +287,34 @@ function classify(start: usize, end: usize): i32 {
   while (hostEnd < end && load<u8>(hostEnd) != 32) hostEnd++;
   if (hostEnd <= stampEnd || hostEnd >= end) return EV_HANDOFF;
   const programStart = hostEnd + 1;
-  let hash: u32 = 0x811c9dc5;
+  // The program runs to the first `[` or `: `.
   let i = programStart;
   let bracket: usize = 0;
   let tagEnd: usize = 0;
-  for (; i < end; i++) {
-    const c = <u32>load<u8>(i);
-    if (c == 91 /* [ */) {
+  for (;;) {
+    i = findEither(i, end, 0x5b /* [ */, 0x3a /* : */);
+    if (i >= end) break;
+    if (load<u8>(i) == 91) {
       bracket = i;
       break;
     }
-    if (c == 58 /* : */ && load<u8>(i + 1) == 32) {
+    if (load<u8>(i + 1) == 32) {
       tagEnd = i;
       break;
     }
-    hash = (hash ^ c) * 0x01000193;
+    i++;
   }
   let programEnd = i;
-  if (bracket != 0) {
+  // Most lines: `[digits]: ` right after the program.
+  let digits = bracket + 1;
+  while (bracket != 0 && isDigit(load<u8>(digits)) && digits - bracket <= 9) digits++;
+  if (bracket != 0 && digits > bracket + 1 && bytesAre(digits, 0x203a5d, 3) /* ]:  */) {
+    let pid: i32 = 0;
+    for (let j = bracket + 1; j < digits; j++) pid = pid * 10 + (<i32>load<u8>(j) - 48);
+    linePid = pid;
+    tagEnd = digits + 1;
+    programEnd = bracket;
+  } else if (bracket != 0) {
     tagEnd = 0;
     for (let j = bracket + 1; j < end; j++) {
       if (load<u8>(j) == 58 && load<u8>(j + 1) == 32) {
@@ -327,12 +337,57 @@ function classify(start: usize, end: usize): i32 {
   } else if (tagEnd == 0) return EV_HANDOFF;
   else linePid = -1;
   if (programEnd == programStart) return EV_HANDOFF;
-  const tag = programTag(programStart, programEnd, hash);
+  const tag = programTag(programStart, programEnd, wordHash(programStart, programEnd));
   const message = tagEnd + 2;
   if (tag == TAG_MALFORMED) return EV_HANDOFF;
   if (tag == TAG_OTHER) return EV_OTHER;
   if (tag == TAG_OPENDKIM) return classifyOpendkim(message, end);
   return classifyPostfix(tag, message, end);
+}
+
+/**
+ * The zero bytes of `x` flagged by their top bit: exact up to the first zero byte (the lowest flag
+ * is the first zero), which is all its callers read.
+ */
+// @ts-ignore: decorator
+@inline
+function zeroBytes(x: u64): u64 {
+  return (x - 0x0101010101010101) & ~x & 0x8080808080808080;
+}
+
+/** Where the first byte that is `a` or `b` at or after `i` is (`end` when there is none). */
+function findEither(i: usize, end: usize, a: u32, b: u32): usize {
+  const pa = <u64>a * 0x0101010101010101;
+  const pb = <u64>b * 0x0101010101010101;
+  while (i + 8 <= end) {
+    const w = load<u64>(i);
+    const zero = zeroBytes(w ^ pa) | zeroBytes(w ^ pb);
+    if (zero != 0) {
+      // The lowest flag of either is a true first match of that byte; the lower of the two wins.
+      const za = zeroBytes(w ^ pa);
+      const zb = zeroBytes(w ^ pb);
+      const ia = za == 0 ? 8 : ctz(za) >> 3;
+      const ib = zb == 0 ? 8 : ctz(zb) >> 3;
+      return i + <usize>(ia < ib ? ia : ib);
+    }
+    i += 8;
+  }
+  while (i < end) {
+    const c = <u32>load<u8>(i);
+    if (c == a || c == b) break;
+    i++;
+  }
+  return i;
+}
+
+/** A hash of bytes `[start, end)`, eight at a time (names are compared in full on a hit). */
+function wordHash(start: usize, end: usize): u32 {
+  let h: u64 = <u64>(end - start) * 0x9e3779b97f4a7c15;
+  let i = start;
+  for (; i + 8 <= end; i += 8) h = (h ^ load<u64>(i)) * 0xbf58476d1ce4e5b9;
+  const rest = <u64>(end - i);
+  if (rest > 0) h = (h ^ (load<u64>(i) & ((<u64>1 << (rest << 3)) - 1))) * 0x94d049bb133111eb;
+  return <u32>(h >> 32);
 }
 
 function isDigit(c: u32): bool {
@@ -482,9 +537,20 @@ let dayCount: i32 = 0;
 function clearDays(): void {
   memory.fill(dayKeys, 0xff, DAY_SLOTS * 4);
   daysInFile = 0;
+  lastKey = -1;
 }
 
+// The day of the line before: most lines share it.
+let lastKey: i32 = -1;
+let lastId: i32 = 0;
+let lastMidnight: f64 = 0;
+
 function setDay(key: i32, rfc: i32, year: i32, month: i32, day: i32, clock: i32): void {
+  if (key == lastKey) {
+    lineDay = lastId;
+    lineTime = lastMidnight + <f64>clock;
+    return;
+  }
   let slot = (<u32>key * 0x9e3779b1) >> 19;
   for (;;) {
     const k = load<i32>(dayKeys + (<usize>slot << 2));
@@ -504,7 +570,10 @@ function setDay(key: i32, rfc: i32, year: i32, month: i32, day: i32, clock: i32)
     slot = (slot + 1) & (DAY_SLOTS - 1);
   }
   lineDay = load<i32>(dayIds + (<usize>slot << 2));
-  lineTime = load<f64>(dayMidnights + (<usize>slot << 3)) + <f64>clock;
+  lastKey = key;
+  lastId = lineDay;
+  lastMidnight = load<f64>(dayMidnights + (<usize>slot << 3));
+  lineTime = lastMidnight + <f64>clock;
 }
 
 // Program tags: the name's bytes, compared on every hit (a log has a few dozen).
@@ -638,6 +707,12 @@ function classifyOpendkim(start: usize, end: usize): i32 {
 
 /** Where the run of bytes other than `stop` starting at `i` ends (the line's end when there is no `stop`). */
 function find(i: usize, end: usize, stop: u32): usize {
+  const pattern = <u64>stop * 0x0101010101010101;
+  while (i + 8 <= end) {
+    const zero = zeroBytes(load<u64>(i) ^ pattern);
+    if (zero != 0) return i + <usize>(ctz(zero) >> 3);
+    i += 8;
+  }
   while (i < end && <u32>load<u8>(i) != stop) i++;
   return i;
 }
@@ -901,9 +976,7 @@ class Domains {
 
   intern(start: usize, end: usize): i32 {
     const length = <i32>(end - start);
-    let hash: u32 = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = (hash ^ <u32>load<u8>(i)) * 0x01000193;
-    let slot = <i32>(hash & <u32>(this.capacity - 1));
+    let slot = <i32>(wordHash(start, end) & <u32>(this.capacity - 1));
     for (;;) {
       const id = load<i32>(this.slots + (<usize>slot << 2));
       if (id < 0) break;
@@ -956,9 +1029,7 @@ class Domains {
       const entry = this.entries + (<usize>id << 4);
       const start = <usize>load<u32>(entry);
       const end = start + <usize>load<i32>(entry, 4);
-      let hash: u32 = 0x811c9dc5;
-      for (let i = start; i < end; i++) hash = (hash ^ <u32>load<u8>(i)) * 0x01000193;
-      let slot = <i32>(hash & <u32>(this.capacity - 1));
+      let slot = <i32>(wordHash(start, end) & <u32>(this.capacity - 1));
       while (load<i32>(this.slots + (<usize>slot << 2)) >= 0) slot = (slot + 1) & (this.capacity - 1);
       store<i32>(this.slots + (<usize>slot << 2), id);
     }
