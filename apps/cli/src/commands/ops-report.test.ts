@@ -54,6 +54,15 @@ async function report(args: string[], runner = createRecordingRunner()) {
 }
 
 describe('mailramp ops report', () => {
+  it('prints the same report with --no-scanner (every line in TypeScript)', async () => {
+    const { path } = writeLog('scanner.log', { lines: 6000, seed: 23, format: 'mixed' });
+    const scanned = await report(['--log', path, '--no-rotated', '--json']);
+    const typescript = await report(['--log', path, '--no-rotated', '--json', '--no-scanner']);
+    expect(scanned.code).toBe(typescript.code);
+    expect(scanned.json().totals.sent).toBeGreaterThan(100);
+    expect(scanned.json()).toStrictEqual(typescript.json());
+  });
+
   it('reports the June 17 incident: unsigned campaign mail raises the DKIM STOP alarm and exits 1', async () => {
     const { path, totals } = writeLog('unsigned.log', {
       lines: 8000,

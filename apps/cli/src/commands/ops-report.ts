@@ -25,6 +25,7 @@ interface ReportOptions {
   rotated?: boolean;
   queue?: boolean;
   threads?: string;
+  scanner: boolean;
   json?: boolean;
 }
 
@@ -59,6 +60,10 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
       'threads reading a log of 32 MB or more (default: 1, with the built-in WebAssembly scanner; without it, 2 when the load average leaves a core idle); with more, this thread scans the first stretch and TypeScript workers the rest',
     )
     .option(
+      '--no-scanner',
+      'read every line in TypeScript instead of the WebAssembly scanner `pnpm install` builds (same report, slower)',
+    )
+    .option(
       '--json',
       'print the report as JSON on stdout: totals, byDay, byHour, byIp, byOperator, outcomes, reasons, bindFailures, dkim, alarms',
     )
@@ -87,6 +92,7 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
           sampleLines: config.report.sampleLines,
           topReasons: config.report.topReasons,
           ...(threads === undefined ? {} : { threads }),
+          kernel: opts.scanner,
           ...(DIST_URL ? { workerUrl: new URL('./maillog-worker.js', DIST_URL) } : {}),
           onProgress: (p) => progress.update(Math.round(p.bytesRead / 1e6), Math.round(p.bytesTotal / 1e6)),
         });
