@@ -42,7 +42,7 @@ declare function newDay(rfc: i32, year: i32, month: i32, day: i32): f64;
 declare function handoff(start: usize, end: usize, wantGroup: i32): i32;
 /** Whether the smtp process `pid` has a bind failure pending (its next egress delivery leaves from the primary IP). */
 @external('env', 'hasPendingBind')
-declare function hasPendingBind(pid: i32): i32;
+declare function hasPendingBind(pid: f64): i32;
 
 const MAX_PENDING: i32 = 100_000;
 
@@ -63,9 +63,12 @@ let lastDay: i32 = -1;
 let lineDay: i32 = 0;
 let lineTime: f64 = 0;
 let lineHour: i32 = 0;
-/** The slot of the line's program tag (-1 when not cached) and its pid (-1 without one). */
+/**
+ * The slot of the line's program tag (-1 when not cached) and its pid (-1 without one), a double as
+ * parse-log-line.ts computes it (any number of digits).
+ */
 let lineTagSlot: i32 = -1;
-let linePid: i32 = -1;
+let linePid: f64 = -1;
 /** Whether a bind failure is pending in the TypeScript builder (from the last handoff). */
 let bindsPending: bool = false;
 
@@ -307,10 +310,10 @@ function classify(start: usize, end: usize): i32 {
   let programEnd = i;
   // Most lines: `[digits]: ` right after the program.
   let digits = bracket + 1;
-  while (bracket != 0 && isDigit(load<u8>(digits)) && digits - bracket <= 9) digits++;
+  while (bracket != 0 && isDigit(load<u8>(digits))) digits++;
   if (bracket != 0 && digits > bracket + 1 && bytesAre(digits, 0x203a5d, 3) /* ]:  */) {
-    let pid: i32 = 0;
-    for (let j = bracket + 1; j < digits; j++) pid = pid * 10 + (<i32>load<u8>(j) - 48);
+    let pid: f64 = 0;
+    for (let j = bracket + 1; j < digits; j++) pid = pid * 10 + <f64>(<i32>load<u8>(j) - 48);
     linePid = pid;
     tagEnd = digits + 1;
     programEnd = bracket;
@@ -324,13 +327,11 @@ function classify(start: usize, end: usize): i32 {
     }
     if (tagEnd == 0) return EV_HANDOFF;
     if (load<u8>(tagEnd - 1) != 93 /* ] */ || tagEnd - 1 == bracket + 1) return EV_HANDOFF;
-    let pid: i32 = 0;
+    let pid: f64 = 0;
     for (let j = bracket + 1; j < tagEnd - 1; j++) {
       const c = <i32>load<u8>(j);
       if (c < 48 || c > 57) return EV_HANDOFF;
-      // A pid past 2^31 is not one Linux gives: such a line goes to the TypeScript path.
-      if (pid > 200_000_000) return EV_HANDOFF;
-      pid = pid * 10 + (c - 48);
+      pid = pid * 10 + <f64>(c - 48);
     }
     linePid = pid;
     programEnd = bracket;
@@ -786,21 +787,28 @@ function classifyDelivery(tag: i32, p: usize, end: usize): i32 {
       host = relayHosts.intern(relayStart, open);
     }
   }
+  // Keys that would not fit their bits go to the TypeScript path as they are.
+  if (lineDay >= 1 << 23 || host >= (1 << 25) - 1) return EV_HANDOFF;
   const key = groupKey(host);
   const group = findGroup(key);
   if (group >= 0) {
     lineGroup = group;
     return EV_SENT;
   }
-  newGroupKey = key;
+  // A full table takes no more groups: the TypeScript builder is not asked to name one (each would
+  // stay in its memory unused).
+  if (groupKeysUsed < MAX_GROUP_SLOTS / 2) newGroupKey = key;
   return EV_HANDOFF;
 }
 
-// Groups by key: day, hour, program tag slot and relay host, packed in one i64 (day < 2^24, hour <
-// 2^5, slot < 2^10, host + 1 < 2^24).
-const GROUP_SLOTS: i32 = 1 << 16;
-const groupKeys = heap.alloc(<usize>GROUP_SLOTS * 8);
-const groupIds = heap.alloc(<usize>GROUP_SLOTS * 4);
+// Groups by key: day, hour, program tag slot and relay host, packed in one i64 (day < 2^23, hour <
+// 2^5, slot < 2^10, host + 1 < 2^25). A log of a month from a few programs to a few thousand relay
+// hosts has tens of thousands; past 2^19 the rest go to the TypeScript path one line at a time.
+const MAX_GROUP_SLOTS: i32 = 1 << 20;
+let groupBits: i32 = 12;
+let GROUP_SLOTS: i32 = 1 << 12;
+let groupKeys: usize = 0;
+let groupIds: usize = 0;
 let groupLineCounts: usize = 0;
 let groupCapacity: i32 = 0;
 let groupCount: i32 = 0;
@@ -808,8 +816,17 @@ let groupKeysUsed: i32 = 0;
 let lineGroup: i32 = 0;
 let newGroupKey: i64 = -1;
 
-function clearGroups(): void {
+/** A new, empty key table of 2^bits slots. */
+function allocGroupSlots(bits: i32): void {
+  groupBits = bits;
+  GROUP_SLOTS = 1 << bits;
+  groupKeys = heap.alloc(<usize>GROUP_SLOTS * 8);
+  groupIds = heap.alloc(<usize>GROUP_SLOTS * 4);
   memory.fill(groupKeys, 0xff, <usize>GROUP_SLOTS * 8);
+}
+
+function clearGroups(): void {
+  allocGroupSlots(12);
   groupKeysUsed = 0;
   groupCount = 0;
   groupCapacity = 1024;
@@ -824,7 +841,15 @@ function groupKey(host: i32): i64 {
 }
 
 function groupSlotOf(key: i64): i32 {
-  return <i32>((<u64>key * 0x9e3779b97f4a7c15) >> 48);
+  return <i32>((<u64>key * 0x9e3779b97f4a7c15) >> (64 - <u64>groupBits));
+}
+
+/** Puts a key in the table (which has room for it). */
+function placeGroup(key: i64, id: i32): void {
+  let slot = groupSlotOf(key);
+  while (load<i64>(groupKeys + (<usize>slot << 3)) != -1) slot = (slot + 1) & (GROUP_SLOTS - 1);
+  store<i64>(groupKeys + (<usize>slot << 3), key);
+  store<i32>(groupIds + (<usize>slot << 2), id);
 }
 
 function findGroup(key: i64): i32 {
@@ -842,7 +867,17 @@ function findGroup(key: i64): i32 {
 function addGroup(key: i64, id: i32): void {
   // A log with more groups than this (days × hours × programs × relay hosts) sends the rest to the
   // TypeScript path.
-  if (groupKeysUsed >= GROUP_SLOTS / 2) return;
+  if (groupKeysUsed >= MAX_GROUP_SLOTS / 2) return;
+  if ((groupKeysUsed + 1) * 2 > GROUP_SLOTS) {
+    const oldKeys = groupKeys;
+    const oldIds = groupIds;
+    const oldSlots = GROUP_SLOTS;
+    allocGroupSlots(groupBits + 1);
+    for (let k = 0; k < oldSlots; k++) {
+      const old = load<i64>(oldKeys + (<usize>k << 3));
+      if (old != -1) placeGroup(old, load<i32>(oldIds + (<usize>k << 2)));
+    }
+  }
   if (id >= groupCapacity) {
     let capacity = groupCapacity;
     while (id >= capacity) capacity *= 2;
@@ -853,10 +888,7 @@ function addGroup(key: i64, id: i32): void {
     groupCapacity = capacity;
   }
   if (id >= groupCount) groupCount = id + 1;
-  let slot = groupSlotOf(key);
-  while (load<i64>(groupKeys + (<usize>slot << 3)) != -1) slot = (slot + 1) & (GROUP_SLOTS - 1);
-  store<i64>(groupKeys + (<usize>slot << 3), key);
-  store<i32>(groupIds + (<usize>slot << 2), id);
+  placeGroup(key, id);
   groupKeysUsed++;
 }
 

@@ -428,7 +428,8 @@ export function createReportBuilder(
     }
     if (failedBind !== undefined) return { ip: primaryIp ?? 'primary', via: 'bindFallback' };
     if (line.service === undefined) return { ip: primaryIp ?? 'primary', via: 'default' };
-    const ip = transportIps[line.service];
+    // Own keys only: a service named `__proto__` or `toString` is not an IP.
+    const ip = Object.hasOwn(transportIps, line.service) ? transportIps[line.service] : undefined;
     return ip === undefined
       ? { ip: `transport:${line.service}`, via: 'transport' }
       : { ip, via: 'transport' };

@@ -252,6 +252,47 @@ describe('the WebAssembly scanner', () => {
     );
   });
 
+  it('gives the TypeScript report of the review’s cases: huge pids, prototype names, years before 1000, many groups', () => {
+    const sent = (program: string, qid: string, host = 'gmail-smtp-in.l.google.com') =>
+      `Jun 20 00:01:00 mail ${program}: ${qid}: to=<a@gmail.com>, relay=${host}[142.250.27.26]:25, delay=1, dsn=2.0.0, status=sent (250 ok)`;
+    const cases: string[][] = [
+      // A pid past 2^31 on the DKIM correlation's lines (and one past 2^53).
+      [
+        'Jun 20 00:00:01 mail postfix/cleanup[1]: 09E3779B1: message-id=<a@x>',
+        'Jun 20 00:00:01 mail opendkim[99999999999999999999]: 09E3779B1: DKIM-Signature field added (s=mail, d=example.net)',
+        'Jun 20 00:00:01 mail postfix/qmgr[3000000000]: 09E3779B1: from=<c@example.net>, size=1, nrcpt=1',
+        'Jun 20 00:00:01 mail postfix/cleanup[3000000000]: 19E3779B1: message-id=<b@x>',
+        'Jun 20 00:00:01 mail opendkim[880]: 19E3779B1: DKIM-Signature field added (s=mail, d=example.net)',
+        'Jun 20 00:00:01 mail postfix/qmgr[2]: 19E3779B1: from=<c@example.net>, size=1, nrcpt=1',
+        'Jun 20 00:00:02 mail postfix/out05/smtp[3000000001]: warning: smtp_connect_addr: bind 203.0.113.94: Cannot assign requested address',
+        sent('postfix/out05/smtp[3000000001]', 'D0E3779B1'),
+        sent('postfix/out05/smtp[3000000001]', 'D0E3779B2'),
+      ],
+      // Services named like Object.prototype's keys.
+      [
+        sent('postfix/out05/smtp[6]', 'D0E3779B1'),
+        sent('postfix/__proto__/smtp[6]', 'D0E3779B2'),
+        sent('postfix/__proto__/smtp[6]', 'D0E3779B3'),
+        sent('postfix/toString/smtp[6]', 'D0E3779B4'),
+        sent('postfix/constructor/smtp[6]', 'D0E3779B5'),
+      ],
+      // More groups than the scanner's first key table holds (it grows).
+      Array.from({ length: 6000 }, (_, i) =>
+        sent('postfix/out06/smtp[7]', `E${i}E3779B1`, `mx${i % 3000}.example`),
+      ),
+    ];
+    for (const lines of cases) {
+      const files = [{ bytes: Buffer.from(lines.join('\n')), mtime: MTIME }];
+      expect(inKernel(files)).toStrictEqual(inTypeScript(files));
+    }
+    const ancient = [{ bytes: Buffer.from(cases[0]!.join('\n')), mtime: new Date('0999-07-01T00:00:00Z') }];
+    expect(inTypeScript(ancient).firstLine).toBe('999-06-20');
+    expect(inKernel(ancient)).toStrictEqual(inTypeScript(ancient));
+    expect(
+      inTypeScript([{ bytes: Buffer.from(cases[1]!.join('\n')), mtime: MTIME }]).byIp.map((ip) => ip.ip),
+    ).toEqual(['203.0.113.94', 'transport:__proto__', 'transport:constructor', 'transport:toString']);
+  });
+
   it('forgets pending messages past 100,000 as the TypeScript builder does', () => {
     const qid = (i: number) => (0x100000 + i).toString(16).toUpperCase();
     const lines: string[] = [];

@@ -123,8 +123,9 @@ export function createKernelScan(
     env: {
       programClass: (ptr: number, len: number) => classifyProgramTag(decode(ptr, len)),
       newDay: (rfc: number, year: number, month: number, day: number) => {
+        // As parse-log-line.ts writes them: an RFC 3339 date as written, an inferred year as a number.
         if (rfc === 0) year = inferYear(month, day, ctx.reference);
-        dates.push(`${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`);
+        dates.push(`${rfc === 1 ? String(year).padStart(4, '0') : year}-${pad2(month)}-${pad2(day)}`);
         return Date.UTC(year, month - 1, day);
       },
       handoff: (start: number, end: number, wantGroup: number) => {
