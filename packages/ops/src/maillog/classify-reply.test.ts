@@ -2,9 +2,41 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyReply, isRecipientFailure, normalizeReason, replaceRandomTokens } from './classify-reply.js';
+import {
+  classifyReply,
+  isRecipientFailure,
+  listReplySignals,
+  normalizeReason,
+  replaceRandomTokens,
+} from './classify-reply.js';
 import { createParseContext, scanLogLine } from './parse-log-line.js';
 import { generateMailLog } from './testing/generate-mail-log.js';
+
+describe('listReplySignals', () => {
+  it.each([
+    // A relay or sender address that looks like a code is not one.
+    ['host mx.example[4.4.4.8] said: 451 4.7.0 Try again later', []],
+    ['connect to mx.example[4.4.4.4]:25: Connection timed out', []],
+    ['host mx.example[192.0.2.1] said: 421 4.7.0 Messages from 203.4.7.28 deferred', []],
+    ['host mx.example[5.7.1.9] said: 550 5.1.1 unsolicited mail? no: user unknown', []],
+    ['host mx.example[192.0.2.1] said: 451 4.7.650.1 x', []],
+    // The codes themselves, wherever they stand in the text.
+    [
+      'host t.mail.protection.outlook.com[52.101.42.2] said: 451 4.4.4 Mail received as unauthenticated',
+      ['dead_tenant'],
+    ],
+    ['said: 451 4.4.4.', ['dead_tenant']],
+    ['said: 421-4.7.28 [203.0.113.94 15] Gmail has detected', ['gmail_rate']],
+    ['said: 550-5.7.1 [203.0.113.94 12] this message is likely unsolicited mail', ['gmail_unsolicited']],
+    [
+      'said: 451 4.7.650 The mail server [203.0.113.94] has been temporarily rate limited (S775)',
+      ['microsoft_reputation'],
+    ],
+    ['said: 550 5.7.515 Access denied', ['microsoft_auth']],
+  ])('%s', (reply, signals) => {
+    expect(listReplySignals(reply)).toEqual(signals);
+  });
+});
 
 describe('classifyReply', () => {
   it.each([

@@ -49,15 +49,21 @@ export interface ReplyClass {
   signals: ReplySignal[];
 }
 
+/**
+ * An enhanced status code as a pattern: not a piece of a longer dotted number, so that an IP such as
+ * 4.4.4.8 or 203.4.7.28 in the reply (a relay's address, "Messages from …") is not read as a code.
+ */
+const code = (dotted: string) => `(?<![\\d.])${dotted.replaceAll('.', '\\.')}(?!\\.?\\d)`;
+
 const SIGNAL_PATTERNS: ReadonlyArray<[ReplySignal, RegExp]> = [
-  ['gmail_unsolicited', /5\.7\.1\b.*\bunsolicited mail/is],
-  ['gmail_rate', /\b4\.7\.28\b|unusual rate of unsolicited mail/i],
+  ['gmail_unsolicited', new RegExp(`${code('5.7.1')}.*\\bunsolicited mail`, 'is')],
+  ['gmail_rate', new RegExp(`${code('4.7.28')}|unusual rate of unsolicited mail`, 'i')],
   ['yahoo_tss', /\[(?:TSS0[45]|TS0[23]|BL21)\]/],
   ['microsoft_block', /\bS3150\b/],
-  ['microsoft_reputation', /\bS775\b|\b4\.7\.650\b/],
-  ['microsoft_auth', /\b5\.7\.515\b/],
+  ['microsoft_reputation', new RegExp(`\\bS775\\b|${code('4.7.650')}`)],
+  ['microsoft_auth', new RegExp(code('5.7.515'))],
   ['rbl', /spamhaus|\bRLR621\b|\bERS-QIL\b|spamcop|barracudacentral|sorbs\.net|blocked using /i],
-  ['dead_tenant', /\b4\.4\.4\b/],
+  ['dead_tenant', new RegExp(code('4.4.4'))],
 ];
 
 // Every signal but a dead tenant says the receiver distrusts the sender.
