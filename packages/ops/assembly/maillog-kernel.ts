@@ -121,19 +121,7 @@ export function scan(ptr: usize, len: usize): i32 {
   let start = ptr;
   let lines: i32 = 0;
   while (start < stop) {
-    let nl = start;
-    // Eight bytes at a time: a `\n` is a zero byte of the word XOR 0x0a…, and the lowest flagged
-    // byte is the first zero.
-    while (nl + 8 <= stop) {
-      const x = load<u64>(nl) ^ 0x0a0a0a0a0a0a0a0a;
-      const zero = (x - 0x0101010101010101) & ~x & 0x8080808080808080;
-      if (zero != 0) {
-        nl += <usize>(ctz(zero) >> 3);
-        break;
-      }
-      nl += 8;
-    }
-    while (nl < stop && load<u8>(nl) != 10) nl++;
+    const nl = find(start, stop, 10 /* \n */);
     if (nl == stop) break;
     const end = nl > start && load<u8>(nl - 1) == 13 ? nl - 1 : nl;
     scanLine(start, end);
@@ -308,24 +296,9 @@ function classify(start: usize, end: usize): i32 {
     i++;
   }
   let programEnd = i;
-  // Most lines: `[digits]: ` right after the program.
-  let digits = bracket + 1;
-  while (bracket != 0 && isDigit(load<u8>(digits))) digits++;
-  if (bracket != 0 && digits > bracket + 1 && bytesAre(digits, 0x203a5d, 3) /* ]:  */) {
-    let pid: f64 = 0;
-    for (let j = bracket + 1; j < digits; j++) pid = pid * 10 + <f64>(<i32>load<u8>(j) - 48);
-    linePid = pid;
-    tagEnd = digits + 1;
-    programEnd = bracket;
-  } else if (bracket != 0) {
-    tagEnd = 0;
-    for (let j = bracket + 1; j < end; j++) {
-      if (load<u8>(j) == 58 && load<u8>(j + 1) == 32) {
-        tagEnd = j;
-        break;
-      }
-    }
-    if (tagEnd == 0) return EV_HANDOFF;
+  if (bracket != 0) {
+    tagEnd = findColonSpace(bracket + 1, end);
+    if (tagEnd >= end) return EV_HANDOFF;
     if (load<u8>(tagEnd - 1) != 93 /* ] */ || tagEnd - 1 == bracket + 1) return EV_HANDOFF;
     let pid: f64 = 0;
     for (let j = bracket + 1; j < tagEnd - 1; j++) {
@@ -354,6 +327,16 @@ function classify(start: usize, end: usize): i32 {
 @inline
 function zeroBytes(x: u64): u64 {
   return (x - 0x0101010101010101) & ~x & 0x8080808080808080;
+}
+
+/** Where the first `: ` at or after `i` starts (`end` when there is none before it). */
+function findColonSpace(i: usize, end: usize): usize {
+  for (;;) {
+    i = find(i, end, 58 /* : */);
+    if (i >= end || load<u8>(i + 1) == 32) return i;
+    i++;
+  }
+  return unreachable();
 }
 
 /** Where the first byte that is `a` or `b` at or after `i` is (`end` when there is none). */
@@ -644,8 +627,7 @@ function digitsEnd(i: usize): usize {
 
 /** A Postfix message at `[start, end)`: as `parsePostfixMessage` in parse-log-line.ts. */
 function classifyPostfix(tag: i32, start: usize, end: usize): i32 {
-  let colon = start;
-  while (colon < end && !(load<u8>(colon) == 58 && load<u8>(colon + 1) == 32)) colon++;
+  const colon = findColonSpace(start, end);
   if (colon >= end) return EV_OTHER;
   if (!isQueueId(start, colon)) {
     // `warning: …` may be a bind failure.

@@ -276,6 +276,9 @@ const ACCEPTED: { outcome: DeliveryOutcome; signals: ReplySignal[] } = { outcome
 
 const emptyMix = (): DeliveryMix => ({ sent: 0, deferred: 0, bounced: 0, expired: 0 });
 
+/** The key of a queue id's two hashes (as signed 32-bit numbers, as part closes keep them). */
+const pendingKey = (h1: number, h2: number): string => `${h1 | 0} ${h2 | 0}`;
+
 /** Replaces the local part of e-mail addresses in a sample line: evidence names domains, not people. */
 export function redactAddresses(line: string): string {
   return line.replace(/([<\s=])[^\s<>@,;()]+@/g, '$1***@');
@@ -462,7 +465,7 @@ export function createReportBuilder(
   /** A queue id's two hashes as the key of {@link scannedPending}. */
   const hashKey = (qid: string): string => {
     hashQid(qid, qidHash);
-    return `${qidHash[0]! | 0} ${qidHash[1]! | 0}`;
+    return pendingKey(qidHash[0]!, qidHash[1]!);
   };
   const sample = (list: string[]): void => {
     if (list.length < sampleMax) list.push(ownCopy(redactAddresses(text.slice(start, end))));
@@ -773,7 +776,7 @@ export function createReportBuilder(
     addScanned(scanned) {
       for (let at = 0; at < scanned.pending.length; at += 3) {
         const flags = scanned.pending[at + 2]!;
-        scannedPending.set(`${scanned.pending[at]! | 0} ${scanned.pending[at + 1]! | 0}`, {
+        scannedPending.set(pendingKey(scanned.pending[at]!, scanned.pending[at + 1]!), {
           cleaned: (flags & 1) !== 0,
           signed: (flags & 2) !== 0,
         });
@@ -1007,7 +1010,7 @@ export function createReportBuilder(
         for (const key of scannedPending.keys()) before.set(key, '');
         const c = part.closes;
         for (let at = 0; at < c.length; at += 5) {
-          const key = `${c[at]} ${c[at + 1]}`;
+          const key = pendingKey(c[at]!, c[at + 1]!);
           const qid = before.get(key);
           if (qid === undefined) continue;
           const x = qid === '' ? scannedPending.get(key) : pendingDkim.get(qid);

@@ -99,16 +99,11 @@ export interface LineFacts {
 }
 
 /** A program tag seen before, with what its name says. */
-interface ProgramTag {
+interface ProgramTag extends ProgramName {
   program: string;
   /** Two independent 32-bit hashes of the name. */
   hash: number;
   check: number;
-  daemon: string;
-  service: string | undefined;
-  postfix: boolean;
-  /** A Postfix daemon whose lines the report never reads. */
-  silent: boolean;
 }
 
 /** A calendar day seen before: `Date.UTC` of its midnight and its `YYYY-MM-DD`. */
@@ -372,19 +367,9 @@ export function scanLogSpan(text: string, start: number, end: number, ctx: Parse
     tag = ctx.programs[slot + 1];
   if (tag === undefined || tag.hash !== hash || tag.check !== check || tag.program.length !== length) {
     const program = ownCopy(text.slice(programStart, programEnd));
-    if (program.includes(' ')) return false;
-    const slash = program.lastIndexOf('/');
-    const daemon = slash < 0 ? program : program.slice(slash + 1);
-    const postfix = program.startsWith('postfix');
-    tag = {
-      program,
-      hash,
-      check,
-      daemon,
-      service: slash < 0 ? undefined : serviceOf(program.slice(0, slash)),
-      postfix,
-      silent: postfix && SILENT_DAEMONS.has(daemon),
-    };
+    const name = describeProgram(program);
+    if (name === undefined) return false;
+    tag = { program, hash, check, ...name };
     // The newest tag takes the first slot; the one it displaces moves to the second.
     ctx.programs[slot + 1] = ctx.programs[slot];
     ctx.programs[slot] = tag;
@@ -431,6 +416,38 @@ export function parseLogLine(line: string, ctx: ParseContext): LogLine | undefin
   };
 }
 
+/** What a program tag's name says: see {@link describeProgram}. */
+export interface ProgramName {
+  /** The part after the last `/`: `smtp`, `qmgr`, `opendkim`. */
+  daemon: string;
+  /** The Postfix service: see {@link LogLine.service}. */
+  service: string | undefined;
+  /** Logged by Postfix (`postfix/…`, `postfix-…/…`). */
+  postfix: boolean;
+  /** A Postfix daemon whose lines the report never reads. */
+  silent: boolean;
+}
+
+/**
+ * What a program tag's name says, as {@link scanLogSpan} reads it; undefined for a name with a
+ * space, which makes the line malformed.
+ *
+ * @example
+ * describeProgram('postfix/out05/smtp'); // { daemon: 'smtp', service: 'out05', postfix: true, silent: false }
+ */
+export function describeProgram(program: string): ProgramName | undefined {
+  if (program.includes(' ')) return undefined;
+  const slash = program.lastIndexOf('/');
+  const daemon = slash < 0 ? program : program.slice(slash + 1);
+  const postfix = program.startsWith('postfix');
+  return {
+    daemon,
+    service: slash < 0 ? undefined : serviceOf(program.slice(0, slash)),
+    postfix,
+    silent: postfix && SILENT_DAEMONS.has(daemon),
+  };
+}
+
 /** `postfix/out05` → `out05`, `postfix-out05` → `out05`, `postfix` → undefined. */
 function serviceOf(syslogName: string): string | undefined {
   if (syslogName === 'postfix') return undefined;
@@ -454,7 +471,7 @@ function isQueueId(text: string, start: number, end: number): boolean {
 }
 
 /** Daemons whose lines the report never reads: skip them before looking at the message. */
-export const SILENT_DAEMONS: ReadonlySet<string> = new Set([
+const SILENT_DAEMONS: ReadonlySet<string> = new Set([
   'smtpd',
   'postscreen',
   'anvil',

@@ -30,7 +30,7 @@ export interface ReadLogFilesOptions {
 }
 
 /** Bytes read from disk at a time (the buffer grows only for a longer line). */
-export const CHUNK = 1 << 20;
+const CHUNK = 1 << 20;
 const TEXT_PIECE = 1 << 16;
 
 /**
@@ -46,6 +46,66 @@ export function decodeWholeLines(buffer: Buffer, last: number, onText: (text: st
     onText(buffer.toString('utf8', from, to + 1));
     from = to + 1;
   }
+}
+
+/**
+ * A reused buffer that bytes are read into and that gives whole lines: see {@link createLineBuffer}.
+ */
+export interface LineBuffer {
+  /** Where the next bytes go: into `buffer` from `offset`, at most `room` of them. */
+  readonly buffer: Buffer;
+  readonly offset: number;
+  readonly room: number;
+  /** `n` bytes were written at `offset`: gives the complete lines and keeps the unfinished one. */
+  filled(n: number): void;
+  /** The input ended: gives its unterminated last line, with a `\n` added. */
+  end(): void;
+}
+
+/**
+ * Creates a {@link LineBuffer} that gives `onBytes` `buffer[0, last]`, whole lines, `last` the offset
+ * of the last one's `\n`. The buffer grows only for a line longer than it.
+ */
+export function createLineBuffer(onBytes: (buffer: Buffer, last: number) => void): LineBuffer {
+  let buffer = Buffer.allocUnsafe(CHUNK);
+  // Bytes of a line not finished yet, kept at the start of the buffer.
+  let carry = 0;
+  const grow = () => {
+    const bigger = Buffer.allocUnsafe(buffer.length * 2);
+    buffer.copy(bigger, 0, 0, carry);
+    buffer = bigger;
+  };
+  return {
+    get buffer() {
+      return buffer;
+    },
+    get offset() {
+      return carry;
+    },
+    get room() {
+      return buffer.length - carry;
+    },
+    filled(n) {
+      const filled = carry + n;
+      const last = buffer.lastIndexOf(10, filled - 1);
+      if (last < 0) {
+        carry = filled;
+        // One line longer than the buffer: grow it.
+        if (carry === buffer.length) grow();
+        return;
+      }
+      onBytes(buffer, last);
+      carry = filled - last - 1;
+      buffer.copyWithin(0, last + 1, filled);
+    },
+    end() {
+      if (carry === 0) return;
+      buffer[carry] = 10;
+      const last = carry;
+      carry = 0;
+      onBytes(buffer, last);
+    },
+  };
 }
 
 /**
@@ -106,7 +166,6 @@ export async function readLogBytes(
 ): Promise<void> {
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesBefore = 0;
-  let buffer = Buffer.allocUnsafe(CHUNK);
   for (const file of files) {
     options.onFile?.(file);
     let fileBytes = 0;
@@ -118,27 +177,13 @@ export async function readLogBytes(
         options.onProgress({ bytesRead: bytesBefore + fileBytes, bytesTotal, file: file.path });
       }
     };
-    // Bytes of a line not finished yet, kept at the start of the buffer.
-    let carry = 0;
-    const grow = () => {
-      const bigger = Buffer.allocUnsafe(buffer.length * 2);
-      buffer.copy(bigger, 0, 0, carry);
-      buffer = bigger;
-    };
-    /** Gives the complete lines of buffer[0, filled) and keeps the rest. */
-    const flush = (filled: number) => {
-      const last = buffer.lastIndexOf(10, filled - 1);
-      if (last < 0) {
-        carry = filled;
-        // One line longer than the buffer: grow it.
-        if (carry === buffer.length) grow();
-        return;
-      }
-      onBytes(buffer, last);
-      carry = filled - last - 1;
-      buffer.copyWithin(0, last + 1, filled);
-    };
+    const lines = createLineBuffer(onBytes);
     let inCallback = false;
+    const filled = (n: number) => {
+      inCallback = true;
+      lines.filled(n);
+      inCallback = false;
+    };
     try {
       if (file.gzip) {
         const raw = createReadStream(file.path, { highWaterMark: CHUNK });
@@ -148,24 +193,20 @@ export async function readLogBytes(
         for await (const chunk of source as AsyncIterable<Buffer>) {
           let from = 0;
           while (from < chunk.length) {
-            const n = Math.min(chunk.length - from, buffer.length - carry);
-            chunk.copy(buffer, carry, from, from + n);
+            const n = Math.min(chunk.length - from, lines.room);
+            chunk.copy(lines.buffer, lines.offset, from, from + n);
             from += n;
-            inCallback = true;
-            flush(carry + n);
-            inCallback = false;
+            filled(n);
           }
         }
       } else {
         const handle = await open(file.path, 'r');
         try {
           for (;;) {
-            const { bytesRead } = await handle.read(buffer, carry, buffer.length - carry, null);
+            const { bytesRead } = await handle.read(lines.buffer, lines.offset, lines.room, null);
             if (bytesRead === 0) break;
             onRead(bytesRead);
-            inCallback = true;
-            flush(carry + bytesRead);
-            inCallback = false;
+            filled(bytesRead);
           }
         } finally {
           await handle.close();
@@ -180,13 +221,7 @@ export async function readLogBytes(
         { cause: error },
       );
     }
-    if (carry > 0) {
-      if (carry === buffer.length) grow();
-      buffer[carry] = 10;
-      const last = carry;
-      carry = 0;
-      onBytes(buffer, last);
-    }
+    lines.end();
     bytesBefore += file.size;
     options.onProgress?.({ bytesRead: bytesBefore, bytesTotal, file: file.path });
   }

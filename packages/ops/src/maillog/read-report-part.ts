@@ -7,7 +7,13 @@ import {
   type ReportPart,
 } from './build-report.js';
 import { createParseContext, type ParseContext, scanLogSpan } from './parse-log-line.js';
-import { CHUNK, decodeWholeLines, forEachLine, type LogFile, readLogText } from './read-log-files.js';
+import {
+  createLineBuffer,
+  decodeWholeLines,
+  forEachLine,
+  type LogFile,
+  readLogText,
+} from './read-log-files.js';
 import { createKernelScan, type KernelModule, readWithKernel } from './scan-kernel.js';
 
 /** One stretch of a log: a whole file, or bytes `[start, end)` of a plain one, cut at line starts. */
@@ -81,8 +87,7 @@ async function readRangeBytes(
   onBytes: (buffer: Buffer, last: number) => void,
   onRead?: (bytes: number) => void,
 ): Promise<void> {
-  let buffer = Buffer.allocUnsafe(CHUNK);
-  let carry = 0;
+  const lines = createLineBuffer(onBytes);
   let position = from;
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -94,38 +99,17 @@ async function readRangeBytes(
   }
   try {
     while (position < to) {
-      if (carry === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, carry);
-        buffer = bigger;
-      }
-      const want = Math.min(buffer.length - carry, to - position);
-      const { bytesRead } = await handle.read(buffer, carry, want, position);
+      const want = Math.min(lines.room, to - position);
+      const { bytesRead } = await handle.read(lines.buffer, lines.offset, want, position);
       if (bytesRead === 0) break;
       position += bytesRead;
       onRead?.(bytesRead);
-      const filled = carry + bytesRead;
-      const last = buffer.lastIndexOf(10, filled - 1);
-      if (last < 0) {
-        carry = filled;
-        continue;
-      }
-      onBytes(buffer, last);
-      carry = filled - last - 1;
-      buffer.copyWithin(0, last + 1, filled);
+      lines.filled(bytesRead);
     }
   } finally {
     await handle.close();
   }
-  if (carry > 0) {
-    if (carry === buffer.length) {
-      const bigger = Buffer.allocUnsafe(carry + 1);
-      buffer.copy(bigger, 0, 0, carry);
-      buffer = bigger;
-    }
-    buffer[carry] = 10;
-    onBytes(buffer, carry);
-  }
+  lines.end();
 }
 
 /**

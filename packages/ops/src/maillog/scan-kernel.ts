@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { ReportBuilder, ScannedCounts } from './build-report.js';
 import {
   createParseContext,
+  describeProgram,
   inferYear,
   type ParseContext,
-  SILENT_DAEMONS,
   scanLogSpan,
 } from './parse-log-line.js';
 import { type LogFile, type ReadLogFilesOptions, readLogBytes } from './read-log-files.js';
@@ -57,10 +57,11 @@ const TAG_SMTP = 5;
 
 /** The class of a program tag, as `scanLogSpan` treats it. */
 export function classifyProgramTag(program: string): number {
-  if (program.includes(' ')) return TAG_MALFORMED;
-  const daemon = program.slice(program.lastIndexOf('/') + 1);
-  if (!program.startsWith('postfix')) return daemon === 'opendkim' ? TAG_OPENDKIM : TAG_OTHER;
-  if (SILENT_DAEMONS.has(daemon)) return TAG_OTHER;
+  const name = describeProgram(program);
+  if (name === undefined) return TAG_MALFORMED;
+  const { daemon } = name;
+  if (!name.postfix) return daemon === 'opendkim' ? TAG_OPENDKIM : TAG_OTHER;
+  if (name.silent) return TAG_OTHER;
   if (daemon === 'smtp') return TAG_SMTP;
   return daemon === 'qmgr' ? TAG_QMGR : daemon === 'cleanup' ? TAG_CLEANUP : TAG_POSTFIX;
 }

@@ -105,36 +105,29 @@ async function summarizeInOrder(
   kernel: KernelModule | undefined,
 ): Promise<MailLogSummary> {
   const builder = createReportBuilder(options);
+  const files: MailLogSummary['files'] = options.files.map((f) => ({ path: f.path, lines: 0 }));
+  const progress = options.onProgress ? { onProgress: options.onProgress } : {};
   if (kernel !== undefined) {
-    const lines = await readWithKernel(
-      kernel,
+    const lines = await readWithKernel(kernel, options.files, builder, options, progress);
+    for (const [i, n] of lines.entries()) files[i]!.lines = n;
+  } else {
+    let index = -1;
+    let ctx = createParseContext(new Date());
+    await readLogText(
       options.files,
-      builder,
-      options,
-      options.onProgress ? { onProgress: options.onProgress } : {},
-    );
-    const report = builder.finish();
-    const files = options.files.map((f, i) => ({ path: f.path, lines: lines[i] ?? 0 }));
-    return { ...report, files, alarms: listAlarms(report, options.thresholds) };
-  }
-  const files: MailLogSummary['files'] = [];
-  let current = { path: '', lines: 0 };
-  let ctx = createParseContext(new Date());
-  await readLogText(
-    options.files,
-    (text) => {
-      current.lines += addLines(text, ctx, builder);
-    },
-    {
-      onFile: (file) => {
-        // A year-less stamp belongs to the year that does not put it after the file's last write.
-        ctx = createParseContext(file.mtime);
-        current = { path: file.path, lines: 0 };
-        files.push(current);
+      (text) => {
+        files[index]!.lines += addLines(text, ctx, builder);
       },
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    },
-  );
+      {
+        onFile: (file) => {
+          // A year-less stamp belongs to the year that does not put it after the file's last write.
+          ctx = createParseContext(file.mtime);
+          index += 1;
+        },
+        ...progress,
+      },
+    );
+  }
   const report = builder.finish();
   return { ...report, files, alarms: listAlarms(report, options.thresholds) };
 }
