@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { OpsError } from '../errors.js';
-import { orderRotatedFiles, readLogFiles, statLogFiles } from './read-log-files.js';
+import { orderRotatedFiles, readLogBytes, readLogFiles, statLogFiles } from './read-log-files.js';
 import { summarizeQueue } from './summarize-queue.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mailramp-read-log-'));
@@ -52,6 +52,31 @@ describe('readLogFiles', () => {
     const seen: string[] = [];
     await readLogFiles(await statLogFiles([join(dir, 'big.log')]), (l) => seen.push(l));
     expect(seen).toEqual(many);
+  });
+
+  it('lets the event loop run while it reads a big file on this thread', async () => {
+    const line = `${'z'.repeat(99)}\n`;
+    writeFileSync(join(dir, 'long.log'), line.repeat(400_000));
+    let turns = 0;
+    let reading = true;
+    const tick = (): void => {
+      if (!reading) return;
+      turns += 1;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    let bytes = 0;
+    let turnsAtFirst = -1;
+    let turnsAtLast = -1;
+    await readLogBytes(await statLogFiles([join(dir, 'long.log')]), (_buffer, last) => {
+      if (turnsAtFirst < 0) turnsAtFirst = turns;
+      turnsAtLast = turns;
+      bytes += last + 1;
+    });
+    reading = false;
+    expect(bytes).toBe(40_000_000);
+    // 40 MB: at least one turn per 16 MB read, between the first megabyte and the last.
+    expect(turnsAtLast - turnsAtFirst).toBeGreaterThanOrEqual(2);
   });
 
   it('names a missing file and a broken .gz', async () => {

@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { createReadStream, readSync } from 'node:fs';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { OpsError } from '../errors.js';
 
@@ -32,6 +33,29 @@ export interface ReadLogFilesOptions {
 /** Bytes read from disk at a time (the buffer grows only for a longer line). */
 const CHUNK = 1 << 20;
 const TEXT_PIECE = 1 << 16;
+/** Bytes read without letting the event loop run (signals, timers, the service's requests). */
+const YIELD_BYTES = 16 * CHUNK;
+
+/**
+ * Reads from an open file at `position` (`null`: where the last read ended), like `handle.read`
+ * but on this thread: a megabyte from the page cache takes a fraction of a millisecond, where
+ * awaiting libuv's thread pool left this thread idle for longer (measured: 75 ms of a 0.7 s report
+ * on a 127 MB log). Every {@link YIELD_BYTES} it lets the event loop run once.
+ */
+export function createFileReader(
+  handle: FileHandle,
+): (buffer: Buffer, offset: number, length: number, position: number | null) => Promise<number> {
+  let sinceYield = 0;
+  return async (buffer, offset, length, position) => {
+    if (sinceYield >= YIELD_BYTES) {
+      sinceYield = 0;
+      await nextTurn();
+    }
+    const n = readSync(handle.fd, buffer, offset, length, position);
+    sinceYield += n;
+    return n;
+  };
+}
 
 /**
  * Gives bytes `[0, last]` of `buffer` (`last` is the offset of a `\n`) to `onText` as UTF-8 text,
@@ -201,9 +225,10 @@ export async function readLogBytes(
         }
       } else {
         const handle = await open(file.path, 'r');
+        const read = createFileReader(handle);
         try {
           for (;;) {
-            const { bytesRead } = await handle.read(lines.buffer, lines.offset, lines.room, null);
+            const bytesRead = await read(lines.buffer, lines.offset, lines.room, null);
             if (bytesRead === 0) break;
             onRead(bytesRead);
             filled(bytesRead);

@@ -8,6 +8,7 @@ import {
 } from './build-report.js';
 import { createParseContext, type ParseContext, scanLogSpan } from './parse-log-line.js';
 import {
+  createFileReader,
   createLineBuffer,
   decodeWholeLines,
   forEachLine,
@@ -97,10 +98,11 @@ async function readRangeBytes(
       cause: error,
     });
   }
+  const read = createFileReader(handle);
   try {
     while (position < to) {
       const want = Math.min(lines.room, to - position);
-      const { bytesRead } = await handle.read(lines.buffer, lines.offset, want, position);
+      const bytesRead = await read(lines.buffer, lines.offset, want, position);
       if (bytesRead === 0) break;
       position += bytesRead;
       onRead?.(bytesRead);
