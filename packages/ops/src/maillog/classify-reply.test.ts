@@ -152,6 +152,26 @@ describe('classifyReply', () => {
       [],
     ],
     ['bounced', '5.2.2', 'host mx[192.0.2.1] said: 552 5.2.2 Mailbox full', 'other_reject', []],
+    // An address with what looks like a code in it is neither a throttle nor a content reject.
+    [
+      'deferred',
+      '4.4.1',
+      'connect to mx.example[203.4.7.28]:25: Connection timed out',
+      'temporary_failure',
+      [],
+    ],
+    [
+      'deferred',
+      '4.4.2',
+      'host mx[192.0.2.1] said: 421 4.4.2 mx 4.7.28.9 lost connection',
+      'temporary_failure',
+      [],
+    ],
+    ['bounced', '5.0.0', 'host mx[10.5.6.7] said: 550 Requested action not taken', 'other_reject', []],
+    ['bounced', '5.0.0', 'host mx[192.0.5.7.13] said: 550 Requested action not taken', 'other_reject', []],
+    ['bounced', '5.0.0', 'host mx[192.0.2.1] said: 550 5.6.0 Malformed message', 'content_reject', []],
+    ['bounced', '5.0.0', 'host mx[192.0.2.1] said: 550 5.7.13 Disabled', 'content_reject', []],
+    ['deferred', '4.0.0', 'host mx[192.0.2.1] said: 421 4.7.0 closing', 'throttled', []],
   ])('%s %s %s → %s %j', (status, dsn, reply, outcome, signals) => {
     expect(classifyReply({ status, dsn, reply })).toEqual({ outcome, signals });
   });

@@ -50,10 +50,13 @@ export interface ReplyClass {
 }
 
 /**
- * An enhanced status code as a pattern: not a piece of a longer dotted number, so that an IP such as
- * 4.4.4.8 or 203.4.7.28 in the reply (a relay's address, "Messages from …") is not read as a code.
+ * An enhanced status code as a pattern (`pattern` a regular expression such as `4\\.7\\.\\d+`): not a
+ * piece of a longer dotted number, so that an IP such as 4.4.4.8 or 203.4.7.28 in the reply (a
+ * relay's address, "Messages from …") is not read as a code.
  */
-const code = (dotted: string) => `(?<![\\d.])${dotted.replaceAll('.', '\\.')}(?!\\.?\\d)`;
+const codePattern = (pattern: string) => `(?<![\\d.])${pattern}(?!\\.?\\d)`;
+/** {@link codePattern} of one code as written, `4.7.28`. */
+const code = (dotted: string) => codePattern(dotted.replaceAll('.', '\\.'));
 
 const SIGNAL_PATTERNS: ReadonlyArray<[ReplySignal, RegExp]> = [
   ['gmail_unsolicited', new RegExp(`${code('5.7.1')}.*\\bunsolicited mail`, 'is')],
@@ -71,10 +74,14 @@ const REPUTATION_SIGNALS: ReadonlySet<ReplySignal> = new Set(
   REPLY_SIGNALS.filter((s) => s !== 'dead_tenant'),
 );
 
-const THROTTLE_TEXT =
-  /rate limit|throttl|too many|unexpected volume|temporarily deferred|try again later|exceeded|slow down|reduce your send rate|4\.7\.\d+/i;
-const CONTENT_TEXT =
-  /content|virus|malware|attachment|\burl\b|phish|message (?:was )?rejected due to|blocked because it contains|spam message|looks like spam|5\.6\.\d+|5\.7\.(?:7|13)\b/i;
+const THROTTLE_TEXT = new RegExp(
+  `rate limit|throttl|too many|unexpected volume|temporarily deferred|try again later|exceeded|slow down|reduce your send rate|${codePattern('4\\.7\\.\\d+')}`,
+  'i',
+);
+const CONTENT_TEXT = new RegExp(
+  `content|virus|malware|attachment|\\burl\\b|phish|message (?:was )?rejected due to|blocked because it contains|spam message|looks like spam|${codePattern('5\\.6\\.\\d+')}|${codePattern('5\\.7\\.(?:7|13)\\b')}`,
+  'i',
+);
 
 /** The seed's bounce-sync rule: only these recipient-failure codes count towards suppressing an address. */
 export const RECIPIENT_FAILURE_DSNS: readonly string[] = [
