@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   classifyReply,
+  dsnOf,
   isRecipientFailure,
   listReplySignals,
   normalizeReason,
@@ -180,6 +181,10 @@ describe('classifyReply', () => {
     expect(
       classifyReply({ status: 'bounced', dsn: undefined, reply: 'said: 550 5.1.1 no such user' }).outcome,
     ).toBe('recipient_reject');
+    // Not from the relay's address.
+    const reply = 'host mx[203.4.7.28] said: 550 5.1.1 no such user';
+    expect(dsnOf({ status: 'bounced', dsn: undefined, reply })).toBe('5.1.1');
+    expect(classifyReply({ status: 'bounced', dsn: undefined, reply }).outcome).toBe('recipient_reject');
   });
 });
 

@@ -83,6 +83,9 @@ const CONTENT_TEXT = new RegExp(
   'i',
 );
 
+/** The first status code in a reply, not one inside an address. */
+const DSN_IN_REPLY = new RegExp(codePattern('([245]\\.\\d{1,3}\\.\\d{1,3})\\b'));
+
 /** The seed's bounce-sync rule: only these recipient-failure codes count towards suppressing an address. */
 export const RECIPIENT_FAILURE_DSNS: readonly string[] = [
   '5.1.1',
@@ -105,7 +108,7 @@ export function isRecipientFailure(dsn: string | undefined): boolean {
 /** The enhanced status code of a delivery: the logged `dsn=`, else the first `X.Y.Z` in the reply. */
 export function dsnOf(input: ReplyInput): string | undefined {
   if (input.dsn !== undefined) return input.dsn;
-  const m = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(input.reply);
+  const m = DSN_IN_REPLY.exec(input.reply);
   return m?.[1];
 }
 
