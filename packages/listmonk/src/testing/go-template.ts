@@ -1,5 +1,6 @@
 // A small Go text/template: enough of the language for Listmonk campaign bodies and templates
-// (fields, map keys, string literals, pipelines, parentheses, if/else/range/with/end, template) to
+// (fields, map keys, string literals, pipelines, parentheses, if/else/range/with/end, break and
+// continue in a range, template) to
 // check that a body parses, as Listmonk does on save, and to render previews.
 
 import { isTemplateFunction } from '../templates/template-names.js';
@@ -20,7 +21,8 @@ type Node =
   | { kind: 'text'; text: string }
   | { kind: 'action'; tokens: Token[]; line: number }
   | { kind: 'if' | 'with' | 'range'; tokens: Token[]; line: number; body: Node[]; elseBody: Node[] }
-  | { kind: 'template'; name: string; tokens: Token[]; line: number };
+  | { kind: 'template'; name: string; tokens: Token[]; line: number }
+  | { kind: 'break' | 'continue'; line: number };
 
 /** A parse or execution error, worded like Go's. */
 export class TemplateError extends Error {}
@@ -178,6 +180,24 @@ export function parseTemplate(source: string): Node[] {
       if (frame === undefined) throw new TemplateError(`template: content:${actionLine}: unexpected {{end}}`);
       while ((frame as { chained?: unknown }).chained)
         frame = (frame as unknown as { chained: typeof frame }).chained;
+    } else if (word === 'break' || word === 'continue') {
+      // As Go's parser: nothing after the keyword, and only in a range's body (not its else) of this
+      // template (a {{define}} starts a new one).
+      if (tokens.length > 1)
+        throw new TemplateError(
+          `template: content:${actionLine}: unexpected ${describe(tokens[1]!)} in {{${word}}}`,
+        );
+      let inRange = false;
+      for (let k = stack.length - 1; k >= 0; k--) {
+        const frame = stack[k]!;
+        if ('define' in frame) break;
+        if (frame.node.kind === 'range' && !frame.inElse) {
+          inRange = true;
+          break;
+        }
+      }
+      if (!inRange) throw new TemplateError(`template: content:${actionLine}: {{${word}}} outside {{range}}`);
+      target().push({ kind: word, line: actionLine });
     } else if (word === 'define' || word === 'block') {
       stack.push({ define: true });
     } else if (word === 'template') {
@@ -193,6 +213,38 @@ export function parseTemplate(source: string): Node[] {
   if (stack.length > 0) throw new TemplateError(`template: content:${line}: unexpected EOF`);
   return root;
 }
+
+/** A token as Go's parser names it in an "unexpected" error: `<.>` for a keyword, else quoted. */
+function describe(token: Token): string {
+  // Go's item.String(): %q, cut to 10 characters and "..." when longer.
+  const quote = (raw: string) =>
+    raw.length > 10 ? `${JSON.stringify(raw.slice(0, 10))}...` : JSON.stringify(raw);
+  switch (token.kind) {
+    case 'string':
+      return quote(JSON.stringify(token.value));
+    case 'number':
+      return quote(String(token.value));
+    case 'field':
+      return quote(`.${token.path.join('.')}`);
+    case 'dot':
+      return '<.>';
+    case 'var':
+      return quote([token.name, ...token.path].join('.'));
+    case 'ident':
+      return GO_KEYWORD_ITEMS.has(token.name) ? `<${token.name}>` : quote(token.name);
+    case 'lparen':
+      return quote('(');
+    case 'rparen':
+      return quote(')');
+    case 'pipe':
+      return quote('|');
+    case 'assign':
+      return quote(':=');
+  }
+}
+
+/** Words Go's lexer gives as keyword items (named `<word>` in errors). */
+const GO_KEYWORD_ITEMS = new Set([...KEYWORDS, 'break', 'continue']);
 
 function findClose(source: string, from: number): number {
   let inString: string | undefined;
@@ -239,6 +291,16 @@ export interface RenderEnv {
 
 /** Renders parsed nodes; throws TemplateError on an execution error (e.g. wrong arg count). */
 export function renderNodes(nodes: Node[], env: RenderEnv, dot: unknown = env.data): string {
+  return renderList(nodes, env, dot).out;
+}
+
+/** What a list of nodes rendered, and the {{break}} or {{continue}} that ended it early. */
+interface Rendered {
+  out: string;
+  control?: 'break' | 'continue';
+}
+
+function renderList(nodes: Node[], env: RenderEnv, dot: unknown): Rendered {
   let out = '';
   for (const node of nodes) {
     switch (node.kind) {
@@ -253,8 +315,12 @@ export function renderNodes(nodes: Node[], env: RenderEnv, dot: unknown = env.da
       case 'if':
       case 'with': {
         const value = evalPipeline(node.tokens, env, dot, node.line);
-        if (truthy(value)) out += renderNodes(node.body, env, node.kind === 'with' ? value : dot);
-        else out += renderNodes(node.elseBody, env, dot);
+        const inner = truthy(value)
+          ? renderList(node.body, env, node.kind === 'with' ? value : dot)
+          : renderList(node.elseBody, env, dot);
+        out += inner.out;
+        // A {{break}} or {{continue}} inside ends the range around this {{if}} or {{with}}'s turn.
+        if (inner.control !== undefined) return { out, control: inner.control };
         break;
       }
       case 'range': {
@@ -264,10 +330,22 @@ export function renderNodes(nodes: Node[], env: RenderEnv, dot: unknown = env.da
           : value && typeof value === 'object'
             ? Object.values(value)
             : [];
-        if (items.length === 0) out += renderNodes(node.elseBody, env, dot);
-        for (const item of items) out += renderNodes(node.body, env, item);
+        if (items.length === 0) {
+          // Its {{else}} belongs to the range around it: a {{break}} there ends that one.
+          const otherwise = renderList(node.elseBody, env, dot);
+          out += otherwise.out;
+          if (otherwise.control !== undefined) return { out, control: otherwise.control };
+        }
+        for (const item of items) {
+          const turn = renderList(node.body, env, item);
+          out += turn.out;
+          if (turn.control === 'break') break;
+        }
         break;
       }
+      case 'break':
+      case 'continue':
+        return { out, control: node.kind };
       case 'template': {
         const named = env.templates?.[node.name];
         if (named === undefined)
@@ -278,7 +356,7 @@ export function renderNodes(nodes: Node[], env: RenderEnv, dot: unknown = env.da
       }
     }
   }
-  return out;
+  return { out };
 }
 
 function printValue(value: unknown): string {
