@@ -3,7 +3,7 @@
 // continue in a range, template) to
 // check that a body parses, as Listmonk does on save, and to render previews.
 
-import { isTemplateFunction } from '../templates/template-names.js';
+import { GO_KEYWORDS, isTemplateFunction } from '../templates/template-names.js';
 
 type Token =
   | { kind: 'string'; value: string }
@@ -243,8 +243,8 @@ function describe(token: Token): string {
   }
 }
 
-/** Words Go's lexer gives as keyword items (named `<word>` in errors). */
-const GO_KEYWORD_ITEMS = new Set([...KEYWORDS, 'break', 'continue']);
+/** Words Go's lexer gives as keyword items (named `<word>` in errors): the keywords and `nil`. */
+const GO_KEYWORD_ITEMS = new Set<string>([...GO_KEYWORDS, 'nil']);
 
 function findClose(source: string, from: number): number {
   let inString: string | undefined;

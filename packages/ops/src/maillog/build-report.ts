@@ -513,15 +513,14 @@ export function createReportBuilder(
         r.count += 1;
         reasonId = r.id;
         reason = r.reason;
-      } else if (reasonCount < MAX_REASONS) {
-        reasonCount += 1;
-        reasonId = reasonCount;
+      } else {
         // A reason can be a piece of the reply, itself a view of the log's text: kept, it is copied.
         reason = ownCopy(reason);
-        byReason.set(reason, { status: status as ReasonCount['status'], reason, count: 1, id: reasonId });
-      } else {
-        otherReasons += 1;
-        reason = ownCopy(reason);
+        if (reasonCount < MAX_REASONS) {
+          reasonCount += 1;
+          reasonId = reasonCount;
+          byReason.set(reason, { status: status as ReasonCount['status'], reason, count: 1, id: reasonId });
+        } else otherReasons += 1;
       }
     }
 

@@ -1,3 +1,5 @@
+import { isDigit } from './parse-log-line.js';
+
 /**
  * How a delivery ended, in the reputation monitor's vocabulary (../shared/SEED-SYSTEM.md): accepted,
  * throttled, reputation reject (5.7.x), recipient reject (5.1.x / 5.4.1), content reject; plus the
@@ -154,17 +156,17 @@ for (let c = 97; c <= 122; c++) TOKEN_CLASS[c] = 2;
 for (const c of '._-') TOKEN_CLASS[c.charCodeAt(0)] = 4;
 
 /**
- * What {@link scrubTokens} saw in its input, for the steps after it: whether a run of 5 or more
- * digits and white space other than single spaces are there (the steps that look for them are
- * skipped when not).
+ * {@link replaceRandomTokens}'s text, with what the pass saw in its input for the later steps of
+ * {@link normalizeReason}: a run of 5 or more digits, white space other than single spaces (the
+ * steps that look for them are skipped when not).
  */
-const seen = { longNumber: false, spacing: false };
+interface Scrubbed {
+  text: string;
+  longNumber: boolean;
+  spacing: boolean;
+}
 
-/**
- * {@link replaceRandomTokens}, noting in {@link seen} what the later steps of
- * {@link normalizeReason} need to know.
- */
-function scrubTokens(text: string): string {
+function scrubTokens(text: string): Scrubbed {
   let out = '';
   let copied = 0;
   let run = 0;
@@ -204,9 +206,7 @@ function scrubTokens(text: string): string {
       space = false;
     }
   }
-  seen.longNumber = longNumber;
-  seen.spacing = spacing;
-  return copied === 0 ? text : out + text.slice(copied);
+  return { text: copied === 0 ? text : out + text.slice(copied), longNumber, spacing };
 }
 
 /**
@@ -215,13 +215,8 @@ function scrubTokens(text: string): string {
  * (the regular expression retries every start inside a shorter run). A step of {@link normalizeReason}.
  */
 export function replaceRandomTokens(text: string): string {
-  return scrubTokens(text);
+  return scrubTokens(text).text;
 }
-
-const isDigit = (text: string, i: number): boolean => {
-  const c = text.charCodeAt(i);
-  return c >= 48 && c <= 57;
-};
 
 /**
  * True when `text` has `d<sep>d` at `i - 1 … i + 1` and `sep` again at `i + 3`: where a clock time
@@ -230,7 +225,8 @@ const isDigit = (text: string, i: number): boolean => {
  */
 function hasSeparatedDigits(text: string, sep: string): boolean {
   for (let i = text.indexOf(sep, 1); i >= 0; i = text.indexOf(sep, i + 1))
-    if (text[i + 3] === sep && isDigit(text, i - 1) && isDigit(text, i + 1)) return true;
+    if (text[i + 3] === sep && isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1)))
+      return true;
   return false;
 }
 
@@ -238,7 +234,7 @@ function hasSeparatedDigits(text: string, sep: string): boolean {
 function mayHoldIpv4(text: string): boolean {
   let dots = 0;
   for (let i = text.indexOf('.', 1); i >= 0; i = text.indexOf('.', i + 1))
-    if (isDigit(text, i - 1) && isDigit(text, i + 1) && ++dots === 3) return true;
+    if (isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1)) && ++dots === 3) return true;
   return false;
 }
 
@@ -297,9 +293,9 @@ export function normalizeReason(reply: string): string {
   if (hasSeparatedDigits(text, ':')) text = text.replace(CLOCK_TIME, '<time>');
   if (text.includes('queued as') || text.includes('id=') || text.includes('ID'))
     text = text.replace(QUEUE_ID, (m) => m.replace(/[0-9A-Za-z._-]{6,}$/, '<id>'));
-  text = scrubTokens(text);
-  if (seen.longNumber) text = text.replace(LONG_NUMBER, '<n>');
-  let spacing = seen.spacing;
+  const scrubbed = scrubTokens(text);
+  text = scrubbed.longNumber ? scrubbed.text.replace(LONG_NUMBER, '<n>') : scrubbed.text;
+  let spacing = scrubbed.spacing;
   // Multi-line replies repeat their code on every line: "550-5.7.1 a 550-5.7.1 b" → "550-5.7.1 a b".
   const lead = LEAD_CODE.exec(text);
   if (lead !== null && text.indexOf(lead[1]!, lead[0].length) >= 0) {

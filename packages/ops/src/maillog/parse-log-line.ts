@@ -179,7 +179,8 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-function isDigit(c: number): boolean {
+/** True for the character code of `0`–`9`. */
+export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
