@@ -42,6 +42,7 @@ export {
 export { type BoundAddress, parseIpAddrJson } from './health/parse-ip-addr-json.js';
 export {
   type BootFinding,
+  type BootFix,
   type MasterCfView,
   type PoolIp,
   planBootFindings,
@@ -65,7 +66,10 @@ export { readWatchdogState, type WatchdogState, writeWatchdogState } from './hea
 export * from './maillog/index.js';
 export {
   listTransportProblems,
+  type MasterCfFix,
+  renderTransportEntry,
   type TransportBinding,
+  type TransportCheckOptions,
   type TransportProblem,
 } from './postfix/list-transport-problems.js';
 export {

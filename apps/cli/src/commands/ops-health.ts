@@ -11,6 +11,7 @@ import {
   OpsError,
   type PoolIp,
   parseMasterCf,
+  pathArg,
   planBootFindings,
   readInterfaces,
   renderWatchdogUnits,
@@ -53,8 +54,19 @@ function requireIps(config: Config): ConfiguredIp[] {
 
 /** The Postfix config directories of the configured streams (a second instance has its own queue). */
 function listPostfixDirs(config: Config): string[] {
-  const dirs = Object.values(config.warmup.streams).map((s) => s.postfix.configDir);
-  return dirs.length === 0 ? ['/etc/postfix'] : [...new Set(dirs)];
+  return listInstances(config).map((i) => i.dir);
+}
+
+/** Each Postfix instance (config directory) and the streams whose transports it runs. */
+function listInstances(config: Config): Array<{ dir: string; streams: string[] }> {
+  const instances = new Map<string, string[]>();
+  for (const [name, stream] of Object.entries(config.warmup.streams)) {
+    // The directory becomes a `postconf -c` / `postqueue -c` argument: refuse anything but a plain path.
+    const dir = pathArg(stream.postfix.configDir);
+    instances.set(dir, [...(instances.get(dir) ?? []), name]);
+  }
+  if (instances.size === 0) return [{ dir: '/etc/postfix', streams: [] }];
+  return [...instances].map(([dir, streams]) => ({ dir, streams }));
 }
 
 /** Watchdog exit codes: what cron, systemd and scripts branch on. */
@@ -124,8 +136,20 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
         const config = await ctx.config();
         const ips = listConfiguredIps(config);
         const { files, stanzas } = await readInterfaces(config.health.interfacesFile);
-        const masterCfs = await Promise.all(listPostfixDirs(config).map((dir) => readMasterCf(ctx, dir)));
-        const findings = planBootFindings({ stanzas, ips, masterCfs });
+        const instances = listInstances(config);
+        const masterCfs = await Promise.all(
+          instances.map(async ({ dir, streams }) => ({
+            ...(await readMasterCf(ctx, dir)),
+            ...(streams.length === 0 ? {} : { streams }),
+          })),
+        );
+        const findings = planBootFindings({
+          stanzas,
+          ips,
+          masterCfs,
+          primaryIp: config.warmup.primaryIp,
+          retired: Object.values(config.warmup.streams).flatMap((s) => s.retired),
+        });
         if (opts.json) printJson(ctx.io, { files, masterCf: masterCfs.map((m) => m.path), findings });
         else reportBoot(ctx, files, masterCfs, findings);
         return findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
@@ -260,6 +284,14 @@ function reportBoot(
   for (const f of findings) {
     const where = f.file === undefined ? '' : ` ${f.file}${f.line === undefined ? '' : `:${f.line}`}`;
     say(ctx.io, `${f.severity}${where} ${f.subject}: ${f.message}`);
+    if (f.fix !== undefined) {
+      const at =
+        f.fix.afterLine === undefined
+          ? `at the end of ${f.fix.file}`
+          : `after line ${f.fix.afterLine} of ${f.fix.file}`;
+      say(ctx.io, `  fix: add ${at}:`);
+      for (const line of f.fix.lines) say(ctx.io, `    ${line.replace(/^\t/, '')}`);
+    }
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   say(

@@ -137,7 +137,8 @@ function host(options: { enforce?: boolean; stamp?: string } = {}) {
   // A Postfix that remembers what postconf -e wrote.
   const state = { transportMaps: 'hash:/etc/postfix/transport, randmap:{out02:,out03:,out04:}' };
   const runner = createRecordingRunner(({ command, args }) => {
-    if (command === 'postconf' && args.includes('-h')) return { stdout: `${state.transportMaps}\n` };
+    if (command === 'postconf' && args.includes('transport_maps'))
+      return { stdout: `${state.transportMaps}\n` };
     if (command === 'postconf' && args.includes('-e'))
       state.transportMaps = args.at(-1)!.replace('transport_maps=', '');
     return undefined;
@@ -180,7 +181,10 @@ describe('mailramp ops warmup', () => {
       '207.174.124.97',
       '207.174.124.98',
     ]);
-    expect(h.runner.calls).toEqual([{ command: 'postconf', args: ['-c', h.dir, '-h', 'transport_maps'] }]);
+    expect(h.runner.calls).toEqual([
+      { command: 'postconf', args: ['-c', h.dir, '-h', 'transport_maps'] },
+      { command: 'postconf', args: ['-c', h.dir, '-h', 'smtp_bind_address_enforce'] },
+    ]);
   });
 
   it('--apply runs exactly postconf -e and postfix reload, prints what changed, and a second run changes nothing', async () => {
@@ -191,9 +195,14 @@ describe('mailramp ops warmup', () => {
       'hash:/etc/postfix/transport, randmap:{out05:,out06:,out07:,out08:,out09:,out10:,out11:,out12:}';
     expect(h.runner.calls).toEqual([
       { command: 'postconf', args: ['-c', h.dir, '-h', 'transport_maps'] },
+      { command: 'postconf', args: ['-c', h.dir, '-h', 'smtp_bind_address_enforce'] },
       { command: 'postconf', args: ['-c', h.dir, '-e', `transport_maps=${value}`] },
       { command: 'postfix', args: ['-c', h.dir, 'reload'] },
+      // read back and checked
+      { command: 'postconf', args: ['-c', h.dir, '-h', 'transport_maps'] },
+      { command: 'postconf', args: ['-c', h.dir, '-h', 'smtp_bind_address_enforce'] },
     ]);
+    expect(first.err).toContain('checked: Postfix now reads');
     expect(first.err).toContain(
       `changed transport_maps: hash:/etc/postfix/transport, randmap:{out02:,out03:,out04:} -> ${value}`,
     );
@@ -207,7 +216,7 @@ describe('mailramp ops warmup', () => {
       commands: [],
       reloaded: false,
     });
-    expect(h.runner.calls).toHaveLength(1);
+    expect(h.runner.calls).toHaveLength(2);
     expect(second.err).toContain('nothing to do');
 
     // A date in the past (a wrong --date, a clock reset) never takes a warmed IP out of rotation.
@@ -221,12 +230,12 @@ describe('mailramp ops warmup', () => {
     });
   });
 
-  it('warns (exit 1) when a pool transport lacks smtp_bind_address_enforce=yes', async () => {
+  it('errors (exit 1) when a pool transport lacks smtp_bind_address_enforce=yes', async () => {
     const h = host({ enforce: false });
     const { code, err } = await h.run('ops', 'warmup', '--date', '2026-06-02');
     expect(code).toBe(EXIT.FINDINGS);
     expect(err).toMatch(
-      /warning: out05: no -o smtp_bind_address_enforce=yes .* silently sends from the primary IP/,
+      /error: out05: no -o smtp_bind_address_enforce=yes .* silently sends from the primary IP/,
     );
   });
 

@@ -18,37 +18,82 @@ export function registerOpsWarmupCommands(program: Command, ctx: CliContext): vo
   opsCommand(program)
     .command('warmup')
     .description(
-      'the warm-up day, the rotation pool and the exact transport_maps for each stream; checks master.cf (bind address, smtp_bind_address_enforce=yes, own syslog_name). --apply sets transport_maps with postconf and reloads Postfix, only when it differs (safe from cron and after a reboot). Exit 1 when master.cf needs attention or the reload failed.',
+      'the warm-up day, the rotation pool and the exact transport_maps for each stream; checks master.cf (bind address, smtp_bind_address_enforce=yes, own syslog_name). --apply sets transport_maps with postconf and reloads Postfix, only when it differs (safe from cron and after a reboot), then reads it back and checks it again; it plans every stream first and changes nothing while any plan has an error (a pool transport missing from its instance’s master.cf, binding the primary or a retired IP or another address, or without smtp_bind_address_enforce=yes). Exit codes: 0 ok (warnings may be printed) · 1 master.cf errors, a failed reload or a failed check after applying · 2 bad config, date or stamp file · 4 --apply refused.',
     )
     .option('--date <YYYY-MM-DD>', 'plan for this date (default: today, UTC)')
     .option('--stream <name>', 'only this stream (--json then prints that stream alone)')
     .option('--json', 'print the plan as JSON on stdout (day, pool, transportMaps, …)')
-    .option('--apply', 'run postconf + postfix reload when transport_maps differs from the plan')
+    .option(
+      '--apply',
+      'run postconf + postfix reload when transport_maps differs from the plan; refused (exit 4, nothing changed) while the plan has a master.cf error',
+    )
     .action(
       ctx.action(async (opts: WarmupOptions) => {
         const config = await ctx.config();
         const date = dateOption(opts.date, ctx.io.now);
         const host = { runner: ctx.io.runner, readFile: ctx.io.readTextFile };
-        const results: { plan: WarmupPlan; applied?: WarmupApplied }[] = [];
-        for (const stream of selectStreams(config, opts.stream)) {
-          const plan = planWarmup(stream, await readWarmupState(stream, host), date);
-          const applied = opts.apply ? await applyWarmup(plan, stream.postfix, ctx.io.runner) : undefined;
-          results.push(applied === undefined ? { plan } : { plan, applied });
-          report(ctx, plan, applied, opts.apply === true);
+        const streams = selectStreams(config, opts.stream);
+        // Plan every stream before touching any: an error anywhere refuses the whole --apply.
+        const plans: WarmupPlan[] = [];
+        for (const stream of streams)
+          plans.push(planWarmup(stream, await readWarmupState(stream, host), date));
+        const blocked = plans.filter((p) => planErrors(p).length > 0);
+        const refused = opts.apply === true && blocked.length > 0;
+        const results: { plan: WarmupPlan; applied?: WarmupApplied; verified?: WarmupPlan }[] = [];
+        for (const [i, stream] of streams.entries()) {
+          const plan = plans[i]!;
+          if (opts.apply !== true || refused) {
+            results.push({ plan });
+            report(ctx, plan, undefined, opts.apply === true);
+            continue;
+          }
+          const applied = await applyWarmup(plan, stream.postfix, ctx.io.runner);
+          // Read back what Postfix now has and check it the way a plain run would.
+          const verified = applied.changed
+            ? planWarmup(stream, await readWarmupState(stream, host), date)
+            : undefined;
+          results.push({ plan, applied, ...(verified === undefined ? {} : { verified }) });
+          report(ctx, plan, applied, true, verified);
+        }
+        if (refused) {
+          say(
+            ctx.io,
+            `--apply refused: the plan of ${blocked.map((p) => p.stream).join(', ')} has ${blocked.flatMap(planErrors).length} error(s) above, so no transport enters rotation and Postfix was neither changed nor reloaded. Fix master.cf (or the config), check with \`mailramp ops warmup\`, then re-run with --apply.`,
+          );
         }
         if (opts.json) {
-          const rows = results.map(({ plan, applied }) => toJson(plan, applied));
-          printJson(ctx.io, opts.stream !== undefined ? rows[0] : { date, streams: rows });
+          const rows = results.map(({ plan, applied, verified }) => toJson(plan, applied, verified));
+          printJson(
+            ctx.io,
+            opts.stream !== undefined ? { ...rows[0], refused } : { date, refused, streams: rows },
+          );
         }
+        if (refused) return EXIT.REFUSED;
         const findings = results.some(
-          ({ plan, applied }) => plan.problems.length > 0 || (applied?.changed === true && !applied.reloaded),
+          ({ plan, applied, verified }) =>
+            planErrors(plan).length > 0 ||
+            (applied?.changed === true && !applied.reloaded) ||
+            (verified !== undefined && !healthy(verified)),
         );
         return findings ? EXIT.FINDINGS : EXIT.OK;
       }),
     );
 }
 
-function toJson(plan: WarmupPlan, applied: WarmupApplied | undefined) {
+/** What stops --apply: master.cf errors for a pool transport, or a master.cf that could not be checked. */
+function planErrors(plan: WarmupPlan): string[] {
+  return [
+    ...plan.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+    ...plan.notes.filter((n) => n.startsWith('master.cf not checked')),
+  ];
+}
+
+/** The state a plain `ops warmup` calls healthy: nothing to change, no error. */
+function healthy(plan: WarmupPlan): boolean {
+  return !plan.changed && planErrors(plan).length === 0;
+}
+
+function toJson(plan: WarmupPlan, applied: WarmupApplied | undefined, verified: WarmupPlan | undefined) {
   const ip = (p: WarmupPlan['pool'][number]) => ({
     address: p.address,
     transport: p.transport,
@@ -78,15 +123,41 @@ function toJson(plan: WarmupPlan, applied: WarmupApplied | undefined) {
             commands: applied.commands.map((c) => [c.command, ...c.args]),
             reloaded: applied.reloaded,
             ...(applied.reloadError === undefined ? {} : { reloadError: applied.reloadError }),
+            ...(verified === undefined
+              ? {}
+              : {
+                  verified: {
+                    healthy: healthy(verified),
+                    transportMaps: verified.currentTransportMaps,
+                    problems: verified.problems,
+                  },
+                }),
           },
         }),
   };
 }
 
-function report(ctx: CliContext, plan: WarmupPlan, applied: WarmupApplied | undefined, apply: boolean): void {
+function report(
+  ctx: CliContext,
+  plan: WarmupPlan,
+  applied: WarmupApplied | undefined,
+  apply: boolean,
+  verified?: WarmupPlan,
+): void {
   const io = ctx.io;
-  const when = plan.started ? `day ${plan.day}` : `not started (starts ${plan.start}; day-0 pool planned)`;
-  say(io, `${plan.stream}: ${when} since ${plan.start}; pool ${plan.pool.length} of ${plan.target} wanted`);
+  const kept = plan.pool.length - plan.target;
+  if (plan.started) {
+    say(
+      io,
+      `${plan.stream}: day ${plan.day} since ${plan.start}; pool ${plan.pool.length}${kept > 0 ? ` (the table wants ${plan.target}; ${kept} more already in rotation stay: the pool only grows)` : ` of ${plan.target} wanted`}`,
+    );
+  } else {
+    const inDays = -plan.day;
+    say(
+      io,
+      `${plan.stream}: not started: day 0 is ${plan.start}, in ${inDays} day${inDays === 1 ? '' : 's'}; ${kept > 0 ? `${plan.pool.length} transports are already in rotation and stay (the pool only grows; the table's day-0 pool is ${plan.target}): if the warm-up was restarted on purpose, retire the IPs that must leave` : `the day-0 pool (${plan.target} IPs) applies until then`}`,
+    );
+  }
   for (const p of plan.pool) {
     say(
       io,
@@ -100,7 +171,12 @@ function report(ctx: CliContext, plan: WarmupPlan, applied: WarmupApplied | unde
     say(io, '  Postfix already has this transport_maps: nothing to do');
   } else if (!apply) {
     say(io, `  Postfix has: ${plan.currentTransportMaps || '(unset)'}`);
-    say(io, '  run with --apply to set it and reload Postfix');
+    say(
+      io,
+      planErrors(plan).length > 0
+        ? '  fix the errors above first: --apply refuses a plan with errors'
+        : '  run with --apply to set it and reload Postfix',
+    );
   } else if (applied?.changed) {
     say(io, `  changed transport_maps: ${plan.currentTransportMaps || '(unset)'} -> ${plan.transportMaps}`);
     for (const c of applied.commands) say(io, `  ran: ${c.command} ${c.args.join(' ')}`);
@@ -108,6 +184,14 @@ function report(ctx: CliContext, plan: WarmupPlan, applied: WarmupApplied | unde
       say(
         io,
         `  postfix reload failed (${applied.reloadError}); the new value applies when Postfix next starts`,
+      );
+    }
+    if (verified !== undefined) {
+      say(
+        io,
+        healthy(verified)
+          ? `  checked: Postfix now reads ${verified.currentTransportMaps}; every pool transport binds its own IP with smtp_bind_address_enforce=yes (the check \`mailramp ops warmup\` runs passes)`
+          : `  CHECK FAILED after applying: Postfix reads ${verified.currentTransportMaps || '(unset)'}${verified.changed ? ', not the planned value' : ''}; ${planErrors(verified).join('; ') || 'run `mailramp ops warmup` to see why'}`,
       );
     }
   }

@@ -7,6 +7,7 @@ export function selectStreams(config: Config, name: string | undefined): WarmupS
   const all = Object.entries(config.warmup.streams).map(([streamName, stream]) => ({
     ...stream,
     name: streamName,
+    primaryIp: config.warmup.primaryIp,
   }));
   if (all.length === 0) {
     throw new CliError(

@@ -1,4 +1,4 @@
-import { listTransportProblems } from '../postfix/list-transport-problems.js';
+import { listTransportProblems, type MasterCfFix } from '../postfix/list-transport-problems.js';
 import type { MasterCfService } from '../postfix/parse-master-cf.js';
 import type { InterfaceStanza } from './parse-interfaces.js';
 
@@ -21,6 +21,16 @@ export interface MasterCfView {
   services: readonly MasterCfService[];
   /** main.cf's smtp_bind_address_enforce for this instance (`postconf -h`), when it could be read. */
   bindEnforceDefault?: string;
+  /**
+   * The streams whose transports this instance runs (their `postfix.configDir`). Absent: every
+   * configured IP's transport is looked for here (a single-instance host).
+   */
+  streams?: readonly string[];
+}
+
+/** Lines that fix a finding: inserted into `file` after line `afterLine`, or appended when absent. */
+export interface BootFix extends MasterCfFix {
+  file: string;
 }
 
 /** Something that will break at the next reboot (error) or on the next ifdown/ifup (warning). */
@@ -31,6 +41,8 @@ export interface BootFinding {
   message: string;
   file?: string;
   line?: number;
+  /** The lines that fix it (they pass this check once in place), when lines can. */
+  fix?: BootFix;
 }
 
 const baseName = (iface: string): string => iface.split(':')[0]!;
@@ -46,6 +58,9 @@ export function planBootFindings(input: {
   stanzas: readonly InterfaceStanza[];
   ips: readonly PoolIp[];
   masterCfs: readonly MasterCfView[];
+  /** The host's primary IP and burned IPs: no sending transport may bind them. */
+  primaryIp?: string | undefined;
+  retired?: readonly string[];
 }): BootFinding[] {
   const findings: BootFinding[] = [];
   const inet = input.stanzas.filter((s) => s.family === 'inet');
@@ -68,6 +83,8 @@ export function planBootFindings(input: {
       );
       const cidr = `${extra.address}/${extra.prefix ?? '?'}`;
       const where = { file: stanza.file, line: extra.line, subject: `${stanza.name} ${extra.address}` };
+      const upLine = `\tup ip addr add ${cidr} dev ${stanza.name}`;
+      const downLine = `\tdown ip addr del ${cidr} dev ${stanza.name} || true`;
       if (!up) {
         flagged.add(extra.address);
         findings.push({
@@ -75,6 +92,7 @@ export function planBootFindings(input: {
           check: 'interfaces',
           ...where,
           message: `second and later \`address\` lines are ignored by classic ifupdown and no \`up ip addr add ${cidr} dev ${stanza.name}\` hook brings ${extra.address} up: it will be missing after the next reboot`,
+          fix: { file: stanza.file, afterLine: extra.line, lines: down ? [upLine] : [upLine, downLine] },
         });
       } else if (!down) {
         findings.push({
@@ -82,6 +100,7 @@ export function planBootFindings(input: {
           check: 'interfaces',
           ...where,
           message: `no \`down ip addr del ${cidr} dev ${stanza.name}\` hook: after ifdown the address stays bound and the next ifup fails on "File exists"`,
+          fix: { file: stanza.file, afterLine: extra.line, lines: [downLine] },
         });
       }
     }
@@ -112,6 +131,14 @@ export function planBootFindings(input: {
         file: stanzas[0]!.file,
         line: stanzas[0]!.line,
         message: `nothing brings ${ip.address}/${ip.prefix} up at boot: add \`up ip addr add ${ip.address}/${ip.prefix} dev ${ip.interface}\` and \`down ip addr del ${ip.address}/${ip.prefix} dev ${ip.interface}\``,
+        fix: {
+          file: stanzas[0]!.file,
+          afterLine: stanzas[0]!.line,
+          lines: [
+            `\tup ip addr add ${ip.address}/${ip.prefix} dev ${ip.interface}`,
+            `\tdown ip addr del ${ip.address}/${ip.prefix} dev ${ip.interface} || true`,
+          ],
+        },
       });
     } else if (hook?.prefix !== undefined && hook.prefix !== ip.prefix) {
       findings.push({
@@ -125,37 +152,48 @@ export function planBootFindings(input: {
     }
   }
 
-  for (const master of input.masterCfs) findings.push(...planMasterCfFindings(master, input.ips));
+  for (const master of input.masterCfs) {
+    const ips =
+      master.streams === undefined
+        ? input.ips
+        : input.ips.filter((ip) => ip.stream !== undefined && master.streams!.includes(ip.stream));
+    findings.push(...planMasterCfFindings(master, ips, input));
+  }
   return findings;
 }
 
 /**
- * master.cf through the warm-up's transport checks (listTransportProblems), with enforcement an error
- * here (it is what turns a dropped IP into silent primary-IP sending), main.cf's default honoured, and
- * every other smtp service that binds an address held to the same rule.
+ * master.cf through the warm-up's transport checks (listTransportProblems: enforcement an error, main.cf's
+ * default honoured, the primary and retired IPs never bound), for the IPs whose stream this instance
+ * runs, and every other smtp service that binds an address held to the enforcement rule.
  */
-function planMasterCfFindings(master: MasterCfView, ips: readonly PoolIp[]): BootFinding[] {
+function planMasterCfFindings(
+  master: MasterCfView,
+  ips: readonly PoolIp[],
+  host: { primaryIp?: string | undefined; retired?: readonly string[] },
+): BootFinding[] {
   const enforcedByDefault = master.bindEnforceDefault?.toLowerCase() === 'yes';
   const bindings = ips.flatMap((ip) =>
     ip.transport === undefined ? [] : [{ address: ip.address, transport: ip.transport, helo: ip.helo }],
   );
   const lineOf = (transport: string) =>
     master.services.find((s) => s.service === transport && s.type === 'unix')?.line;
-  const findings: BootFinding[] = listTransportProblems(master.services, bindings)
-    .filter((p) => !(p.code === 'bind_enforce_off' && enforcedByDefault))
-    .map((p) => {
-      const line = lineOf(p.transport);
-      return {
-        severity: p.code === 'bind_enforce_off' ? 'error' : p.severity,
-        check: 'master_cf',
-        subject: p.transport,
-        file: master.path,
-        ...(line === undefined ? {} : { line }),
-        message: p.message.startsWith(`${p.transport}: `)
-          ? p.message.slice(p.transport.length + 2)
-          : p.message,
-      };
-    });
+  const findings: BootFinding[] = listTransportProblems(master.services, bindings, {
+    primaryIp: host.primaryIp,
+    retired: host.retired,
+    bindEnforceDefault: master.bindEnforceDefault,
+  }).map((p) => {
+    const line = lineOf(p.transport);
+    return {
+      severity: p.severity,
+      check: 'master_cf',
+      subject: p.transport,
+      file: master.path,
+      ...(line === undefined ? {} : { line }),
+      message: p.message.startsWith(`${p.transport}: `) ? p.message.slice(p.transport.length + 2) : p.message,
+      ...(p.fix === undefined ? {} : { fix: { file: master.path, ...p.fix } }),
+    };
+  });
   const configured = new Set(bindings.map((b) => b.transport));
   for (const service of master.services) {
     if (configured.has(service.service) || service.command !== 'smtp') continue;
@@ -168,6 +206,7 @@ function planMasterCfFindings(master: MasterCfView, ips: readonly PoolIp[]): Boo
       file: master.path,
       line: service.line,
       message: `binds ${service.options.smtp_bind_address} without -o smtp_bind_address_enforce=yes; if that IP goes missing Postfix silently sends from the primary IP (Postfix 3.7+ defers instead)`,
+      fix: { file: master.path, afterLine: service.lastLine, lines: ['  -o smtp_bind_address_enforce=yes'] },
     });
   }
   return findings;

@@ -81,7 +81,7 @@ describe('listTransportProblems', () => {
     ).toEqual([]);
   });
 
-  it('warns about a missing enforce and a shared syslog_name, and errors on a wrong or missing bind', () => {
+  it('errors on a missing enforce and a wrong or missing bind, and warns about a shared syslog_name', () => {
     expect(
       codes([
         { address: '207.174.124.94', transport: 'out05', helo: 'mta99.example.net' },
@@ -93,15 +93,15 @@ describe('listTransportProblems', () => {
     ).toEqual([
       'out05 warning syslog_name_shared',
       'out05 warning helo_mismatch',
-      'out06 warning bind_enforce_off',
+      'out06 error bind_enforce_off',
       'out06 warning syslog_name_shared',
       'out07 error bind_address_wrong',
-      'out07 warning bind_enforce_off',
+      'out07 error bind_enforce_off',
       'out07 warning syslog_name_missing',
       'out08 error missing_transport',
       'hold error not_smtp',
       'hold error bind_address_missing',
-      'hold warning bind_enforce_off',
+      'hold error bind_enforce_off',
       'hold warning syslog_name_missing',
     ]);
   });

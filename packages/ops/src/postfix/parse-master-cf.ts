@@ -17,6 +17,8 @@ export interface MasterCfService {
   options: Record<string, string>;
   /** 1-based line where the service starts. */
   line: number;
+  /** 1-based line where it ends (its last continuation line): an `-o` added after it wins. */
+  lastLine: number;
 }
 
 /** A line master.cf cannot contain; the rest of the file is still parsed. */
@@ -43,7 +45,7 @@ export interface ParsedMasterCf {
 export function parseMasterCf(text: string): ParsedMasterCf {
   const services: MasterCfService[] = [];
   const problems: MasterCfProblem[] = [];
-  const logical: { line: number; text: string }[] = [];
+  const logical: { line: number; lastLine: number; text: string }[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (/^\s*(#|$)/.test(raw)) return;
     const last = logical[logical.length - 1];
@@ -52,13 +54,14 @@ export function parseMasterCf(text: string): ParsedMasterCf {
         problems.push({ line: i + 1, message: 'continuation line without a service before it' });
       } else {
         last.text += ` ${raw.trim()}`;
+        last.lastLine = i + 1;
       }
       return;
     }
-    logical.push({ line: i + 1, text: raw.trim() });
+    logical.push({ line: i + 1, lastLine: i + 1, text: raw.trim() });
   });
 
-  for (const { line, text: entry } of logical) {
+  for (const { line, lastLine, text: entry } of logical) {
     const words = splitWords(entry);
     if (words === undefined) {
       problems.push({ line, message: 'unbalanced { } in arguments' });
@@ -105,6 +108,7 @@ export function parseMasterCf(text: string): ParsedMasterCf {
       args,
       options,
       line,
+      lastLine,
     });
   }
   return { services, problems };

@@ -9,3 +9,8 @@ export {
   type FixtureRecord,
   startFixtureDnsServer,
 } from './start-fixture-dns-server.js';
+export {
+  openTwoInstanceHost,
+  TWO_INSTANCE_HOST_FIXTURE,
+  type TwoInstanceHost,
+} from './two-instance-host.js';

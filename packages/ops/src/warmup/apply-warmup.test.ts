@@ -58,7 +58,7 @@ describe('warm-up against a scripted Postfix', () => {
   it('builds exactly postconf -e then postfix reload, and a second run runs nothing', async () => {
     let transportMaps = 'hash:/etc/postfix/transport, randmap:{out05:,out06:,out07:}';
     const runner = createRecordingRunner(({ command, args }) => {
-      if (command === 'postconf' && args.includes('-h')) return { stdout: `${transportMaps}\n` };
+      if (command === 'postconf' && args.includes('transport_maps')) return { stdout: `${transportMaps}\n` };
       if (command === 'postconf' && args[2] === '-e')
         transportMaps = args[3]!.replace(/^transport_maps=/, '');
       return undefined;
@@ -96,6 +96,7 @@ describe('warm-up against a scripted Postfix', () => {
     });
     expect(runner.calls).toEqual([
       { command: 'postconf', args: ['-c', '/etc/postfix', '-h', 'transport_maps'] },
+      { command: 'postconf', args: ['-c', '/etc/postfix', '-h', 'smtp_bind_address_enforce'] },
       ...applied.commands,
     ]);
 
@@ -109,6 +110,7 @@ describe('warm-up against a scripted Postfix', () => {
     });
     expect(runner.calls).toEqual([
       { command: 'postconf', args: ['-c', '/etc/postfix', '-h', 'transport_maps'] },
+      { command: 'postconf', args: ['-c', '/etc/postfix', '-h', 'smtp_bind_address_enforce'] },
     ]);
   });
 
@@ -127,6 +129,7 @@ describe('warm-up against a scripted Postfix', () => {
     const applied = await applyWarmup(planWarmup(s, state, '2026-06-02'), s.postfix, runner);
     expect(runner.calls).toEqual([
       { command: 'postconf', args: ['-c', '/etc/postfix-hc', '-P', '-h', 'hcrewrite/unix/transport_maps'] },
+      { command: 'postconf', args: ['-c', '/etc/postfix-hc', '-h', 'smtp_bind_address_enforce'] },
       {
         command: 'postconf',
         args: [

@@ -15,6 +15,8 @@ export interface WarmupState {
   masterCf?: ParsedMasterCf | undefined;
   /** Why master.cf could not be read, when it could not. */
   masterCfError?: string | undefined;
+  /** main.cf's smtp_bind_address_enforce (`yes` there enforces every transport), when it could be read. */
+  bindEnforceDefault?: string | undefined;
 }
 
 /** One stream's warm-up for a date: day, pool, the transport_maps value and what is wrong around it. */
@@ -69,6 +71,11 @@ export function planWarmup(stream: WarmupStream, state: WarmupState, date: DateL
       : listTransportProblems(
           state.masterCf.services,
           pool.pool.map((ip) => ({ address: ip.address, transport: ip.transport, helo: ip.helo })),
+          {
+            primaryIp: stream.primaryIp,
+            retired: stream.retired,
+            bindEnforceDefault: state.bindEnforceDefault,
+          },
         );
   if (state.masterCfError !== undefined) notes.push(`master.cf not checked: ${state.masterCfError}`);
   return {

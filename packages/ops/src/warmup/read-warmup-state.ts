@@ -43,15 +43,19 @@ export async function readWarmupState(stream: WarmupStream, host: WarmupHost): P
       `${read.command} ${read.args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || 'no output'}`,
     );
   }
+  // main.cf may turn enforcement on for every transport at once.
+  const enforce = await host.runner.run('postconf', [
+    '-c',
+    stream.postfix.configDir,
+    '-h',
+    'smtp_bind_address_enforce',
+  ]);
+  const bindEnforceDefault = enforce.code === 0 ? enforce.stdout.trim() || undefined : undefined;
   const path = join(stream.postfix.configDir, 'master.cf');
+  const base = { start, transportMaps: result.stdout.trim(), bindEnforceDefault };
   try {
-    const masterCf = parseMasterCf(await host.readFile(path));
-    return { start, transportMaps: result.stdout.trim(), masterCf };
+    return { ...base, masterCf: parseMasterCf(await host.readFile(path)) };
   } catch (error) {
-    return {
-      start,
-      transportMaps: result.stdout.trim(),
-      masterCfError: `${path}: ${(error as Error).message}`,
-    };
+    return { ...base, masterCfError: `${path}: ${(error as Error).message}` };
   }
 }

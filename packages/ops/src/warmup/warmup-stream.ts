@@ -19,6 +19,8 @@ export interface WarmupStream {
   name: string;
   ips: readonly SendingIp[];
   retired: readonly string[];
+  /** The host's primary IP (the config's `warmup.primaryIp`): no pool transport may bind it. */
+  primaryIp?: string | undefined;
   start: WarmupStart;
   pool: readonly DayRange[];
   hourlyCap: readonly DayRange[];

@@ -1,0 +1,247 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { BootFinding } from '@mailramp/ops';
+import { openTwoInstanceHost, type TwoInstanceHost } from '@mailramp/ops/testing';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../exit-codes.js';
+import { captureIo } from '../io.js';
+import { runCli } from '../run-cli.js';
+
+// Issue 21: the ops commands on the runbook's host laid out for two streams, one Postfix instance each
+// (test/fixtures/two-instance-host), through stand-in postconf/postfix/postmap/postqueue/ip.
+const NOW = new Date('2026-06-11T07:17:00Z'); // trucking day 9 (pool 8), healthcare day 1 (pool 3)
+
+async function run(host: TwoInstanceHost, ...argv: string[]) {
+  const io = captureIo({ cwd: host.root, runner: host.runner, now: () => NOW });
+  const code = await runCli(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+/** Replaces one service's entry in a master.cf with other lines (none: removes it). */
+function setService(host: TwoInstanceHost, file: string, service: string, lines: string[]): void {
+  host.edit(file, (text) => {
+    const entry = new RegExp(`^${service} .*\\n(?:[ \\t]+.*\\n)*`, 'm');
+    expect(text).toMatch(entry);
+    return text.replace(entry, lines.map((l) => `${l}\n`).join(''));
+  });
+}
+
+const entry = (service: string, ...options: string[]) => [
+  `${service}     unix  -       -       y       -       -       smtp`,
+  ...options.map((o) => `  -o ${o}`),
+];
+
+describe('the two-instance host as found', () => {
+  it('check-boot passes: each stream is checked against its own instance', async () => {
+    const host = openTwoInstanceHost();
+    const result = await run(host, 'ops', 'check-boot');
+    expect(result.err).toMatch(/^reboot-safe$/m);
+    expect(result.code).toBe(EXIT.OK);
+  });
+
+  it('warmup finds no master.cf error for either stream', async () => {
+    const host = openTwoInstanceHost();
+    const result = await run(host, 'ops', 'warmup', '--json');
+    expect(result.code).toBe(EXIT.OK);
+    const plan = JSON.parse(result.out);
+    expect(plan.streams.map((s: { stream: string; problems: unknown[] }) => [s.stream, s.problems])).toEqual([
+      ['trucking', []],
+      ['healthcare', []],
+    ]);
+  });
+});
+
+describe('ops warmup --apply plans first and never puts a broken transport into rotation', () => {
+  const mainCfs = (host: TwoInstanceHost) => [
+    host.read('/etc/postfix/main.cf'),
+    host.read('/etc/postfix-hc/main.cf'),
+  ];
+  const writes = (host: TwoInstanceHost) => host.callsOf('postconf').filter((c) => c.includes(' -e '));
+
+  it.each([
+    [
+      'binds the primary IP',
+      (h: TwoInstanceHost) =>
+        setService(
+          h,
+          '/etc/postfix/master.cf',
+          'out09',
+          entry(
+            'out09',
+            'smtp_bind_address=207.174.124.71',
+            'smtp_bind_address_enforce=yes',
+            'syslog_name=postfix/out09',
+          ),
+        ),
+      /error: out09: binds 207\.174\.124\.71, the host's primary IP/,
+    ],
+    [
+      'binds a retired IP',
+      (h: TwoInstanceHost) =>
+        setService(
+          h,
+          '/etc/postfix/master.cf',
+          'out11',
+          entry(
+            'out11',
+            'smtp_bind_address=207.174.124.92',
+            'smtp_bind_address_enforce=yes',
+            'syslog_name=postfix/out11',
+          ),
+        ),
+      /error: out11: binds 207\.174\.124\.92, a retired IP/,
+    ],
+    [
+      "is missing from its instance's master.cf",
+      (h: TwoInstanceHost) => setService(h, '/etc/postfix/master.cf', 'out10', []),
+      /error: out10: no "unix" service in master\.cf/,
+    ],
+    [
+      'lacks smtp_bind_address_enforce=yes',
+      (h: TwoInstanceHost) =>
+        setService(
+          h,
+          '/etc/postfix/master.cf',
+          'out08',
+          entry('out08', 'smtp_bind_address=207.174.124.97', 'syslog_name=postfix/out08'),
+        ),
+      /error: out08: no -o smtp_bind_address_enforce=yes/,
+    ],
+  ])(
+    'a joining transport that %s: exit 4, nothing written, nothing reloaded, for either instance',
+    async (_, breakIt, message) => {
+      const host = openTwoInstanceHost();
+      breakIt(host);
+      const before = mainCfs(host);
+      const result = await run(host, 'ops', 'warmup', '--apply');
+      expect(result.err).toMatch(message);
+      expect(result.err).toContain('--apply refused: the plan of trucking has 1 error(s)');
+      expect(result.code).toBe(EXIT.REFUSED);
+      expect(writes(host)).toEqual([]);
+      expect(host.callsOf('postfix')).toEqual([]);
+      expect(mainCfs(host)).toEqual(before);
+
+      // Without --apply it is a finding (exit 1) and says --apply would refuse.
+      const dry = await run(host, 'ops', 'warmup', '--stream', 'trucking');
+      expect(dry.code).toBe(EXIT.FINDINGS);
+      expect(dry.err).toContain('--apply refuses a plan with errors');
+    },
+  );
+
+  it('applies a healthy plan to each instance, reads it back and says it passes its own check', async () => {
+    const host = openTwoInstanceHost();
+    const result = await run(host, 'ops', 'warmup', '--apply');
+    expect(result.code).toBe(EXIT.OK);
+    expect(writes(host)).toEqual([
+      `postconf -c ${host.root}/etc/postfix -e transport_maps=hash:${host.root}/etc/postfix/mailramp-hold, hash:${host.root}/etc/postfix/transport, randmap:{out05:,out06:,out07:,out08:,out09:,out10:,out11:,out12:}`,
+      `postconf -c ${host.root}/etc/postfix-hc -e transport_maps=hash:${host.root}/etc/postfix-hc/mailramp-hold, randmap:{hcout1:,hcout2:,hcout3:}`,
+    ]);
+    expect(host.callsOf('postfix')).toEqual([
+      `postfix -c ${host.root}/etc/postfix reload`,
+      `postfix -c ${host.root}/etc/postfix-hc reload`,
+    ]);
+    expect(
+      result.err.match(/checked: Postfix now reads .*the check `mailramp ops warmup` runs passes/g),
+    ).toHaveLength(2);
+    expect((await run(host, 'ops', 'warmup')).err).not.toContain('run with --apply');
+  });
+
+  it('--stream applies a healthy stream while another one is broken', async () => {
+    const host = openTwoInstanceHost();
+    setService(host, '/etc/postfix/master.cf', 'out10', []);
+    const result = await run(host, 'ops', 'warmup', '--stream', 'healthcare', '--apply');
+    expect(result.code).toBe(EXIT.OK);
+    expect(writes(host)).toHaveLength(1);
+    expect(host.read('/etc/postfix-hc/main.cf')).toContain('randmap:{hcout1:,hcout2:,hcout3:}');
+  });
+});
+
+/** Puts each finding's fix lines in place, as a person following check-boot's output would. */
+function applyFixes(findings: BootFinding[]): void {
+  const byFile = new Map<string, NonNullable<BootFinding['fix']>[]>();
+  for (const f of findings) {
+    expect(f.fix, `${f.subject}: ${f.message}`).toBeDefined();
+    byFile.set(f.fix!.file, [...(byFile.get(f.fix!.file) ?? []), f.fix!]);
+  }
+  for (const [file, fixes] of byFile) {
+    const lines = readFileSync(file, 'utf8').replace(/\n$/, '').split('\n');
+    const inserts = fixes
+      .filter((x) => x.afterLine !== undefined)
+      .sort((a, b) => b.afterLine! - a.afterLine!);
+    for (const fix of inserts) lines.splice(fix.afterLine!, 0, ...fix.lines);
+    for (const fix of fixes.filter((x) => x.afterLine === undefined)) lines.push(...fix.lines);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+  }
+}
+
+describe('ops check-boot fix lines', () => {
+  it('are complete (HELO name included) and pass check-boot once applied', async () => {
+    const host = openTwoInstanceHost();
+    setService(host, '/etc/postfix/master.cf', 'out06', []);
+    setService(
+      host,
+      '/etc/postfix/master.cf',
+      'out07',
+      entry('out07', 'smtp_helo_name=mta07.performancewest.net', 'syslog_name=postfix/out07'),
+    );
+    setService(
+      host,
+      '/etc/postfix-hc/master.cf',
+      'hcout2',
+      entry(
+        'hcout2',
+        'smtp_bind_address=207.174.124.71',
+        'smtp_helo_name=mta19.performancewest.net',
+        'syslog_name=postfix-hc/hcout2',
+      ),
+    );
+    host.edit('/etc/network/interfaces', (text) =>
+      text
+        .replace(/\tup ip addr add 207\.174\.124\.99\/23 dev ens18\n\tdown .*\n/, '')
+        .replace(/\tup ip addr add 207\.174\.124\.100\/23 dev ens18\n/, '')
+        .replace('\tgateway 207.174.124.1\n', '\tgateway 207.174.124.1\n\taddress 207.174.124.100/23\n'),
+    );
+    const broken = await run(host, 'ops', 'check-boot', '--json');
+    expect(broken.code).toBe(EXIT.FINDINGS);
+    const { findings } = JSON.parse(broken.out) as { findings: BootFinding[] };
+    expect(findings.map((f) => `${f.severity} ${f.check} ${f.subject}`).sort()).toEqual([
+      'error interfaces ens18 207.174.124.100',
+      'error interfaces ens18 207.174.124.99 (trucking)',
+      'error master_cf hcout2',
+      'error master_cf hcout2',
+      'error master_cf out06',
+      'error master_cf out07',
+      'error master_cf out07',
+    ]);
+    expect(findings.find((f) => f.subject === 'out06')!.fix!.lines).toEqual([
+      'out06 unix - - n - - smtp',
+      '  -o smtp_bind_address=207.174.124.95',
+      '  -o smtp_bind_address_enforce=yes',
+      '  -o smtp_helo_name=mta06.performancewest.net',
+      '  -o syslog_name=postfix/out06',
+    ]);
+    expect(findings.find((f) => f.subject === 'hcout2')!.message).toContain(
+      "binds 207.174.124.71, the host's primary IP",
+    );
+    // The text output prints the same lines.
+    expect((await run(host, 'ops', 'check-boot')).err).toContain(
+      '    -o smtp_helo_name=mta06.performancewest.net',
+    );
+
+    applyFixes(findings);
+    const fixed = await run(host, 'ops', 'check-boot', '--json');
+    expect(JSON.parse(fixed.out).findings).toEqual([]);
+    expect(fixed.code).toBe(EXIT.OK);
+  });
+
+  it('refuses a Postfix config directory that is not a plain absolute path (exit 2)', async () => {
+    const host = openTwoInstanceHost();
+    const config = host.config();
+    (config.warmup.streams.healthcare!.postfix as { configDir: string }).configDir =
+      `${host.root}/etc/../etc/postfix-hc`;
+    host.writeConfig(config);
+    const result = await run(host, 'ops', 'check-boot');
+    expect(result.code).toBe(EXIT.USAGE);
+    expect(result.err).toContain('refusing path');
+    expect(host.runner.calls).toEqual([]);
+  });
+});
