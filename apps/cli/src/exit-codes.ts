@@ -51,6 +51,7 @@ const DB_EXIT: Record<DbErrorCode, ExitCode> = {
   MIGRATION_MISSING: EXIT.REFUSED,
   MIGRATION_FAILED: EXIT.INTERNAL,
   LOCKED: EXIT.REFUSED,
+  DATA_DIR_UNUSABLE: EXIT.USAGE,
 };
 
 const OPS_EXIT: Record<OpsErrorCode, ExitCode> = {

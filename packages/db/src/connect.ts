@@ -1,11 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { type Dialect, Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { withCopySupport } from './copy-rows.js';
 import { DbError } from './errors.js';
+import { type DataDirLock, lockDataDir } from './lock-data-dir.js';
 import type { Database } from './schema.js';
 import { TEXT_PARSERS } from './type-parsers.js';
 
@@ -87,10 +88,16 @@ function connectPostgres(url: string, poolSize: number): Kysely<Database> {
 function connectPglite(dataDir: string): Kysely<Database> {
   const inMemory = dataDir === 'memory://';
   const dir = inMemory ? undefined : resolve(dataDir);
-  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  const lock = dir === undefined ? undefined : openDataDir(dir);
   const parsers = Object.fromEntries(Object.entries(TEXT_PARSERS).map(([oid, fn]) => [Number(oid), fn]));
-  const pglite = new PGlite({ ...(dir === undefined ? {} : { dataDir: dir }), parsers });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite({ ...(dir === undefined ? {} : { dataDir: dir }), parsers });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: releasingOnDestroy(new PGliteDialect(pglite), lock) });
   handles.set(db, {
     engine: 'pglite',
     description: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite at ${dir}`,
@@ -101,6 +108,49 @@ function connectPglite(dataDir: string): Kysely<Database> {
     },
   });
   return db;
+}
+
+/**
+ * Creates the data directory owner-only (it holds addresses) and takes its one-process lock. A
+ * directory this user owns that an earlier version created 0755 is tightened to 0700.
+ */
+function openDataDir(dir: string): DataDirLock {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = statSync(dir);
+    if (!stat.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    if ((stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) chmodSync(dir, 0o700);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new DbError(
+      'DATA_DIR_UNUSABLE',
+      `cannot use ${dir} as the embedded database directory (${code}); pass --data-dir with a directory this user can create and write, or --database-url`,
+      { cause: error },
+    );
+  }
+  return lockDataDir(dir);
+}
+
+/** The dialect, with the data-directory lock released once PGlite has closed. */
+function releasingOnDestroy(dialect: PGliteDialect, lock: DataDirLock | undefined): Dialect {
+  if (lock === undefined) return dialect;
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createDriver: () => {
+      const driver = dialect.createDriver();
+      const destroy = driver.destroy.bind(driver);
+      driver.destroy = async () => {
+        try {
+          await destroy();
+        } finally {
+          lock.release();
+        }
+      };
+      return driver;
+    },
+  };
 }
 
 function handleOf(db: Kysely<Database>): EngineHandle {

@@ -6,6 +6,7 @@ export const DB_ERROR_CODES = [
   'MIGRATION_MISSING',
   'MIGRATION_FAILED',
   'LOCKED',
+  'DATA_DIR_UNUSABLE',
 ] as const;
 
 export type DbErrorCode = (typeof DB_ERROR_CODES)[number];

@@ -1,0 +1,92 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, runMigrations } from '@mailramp/db';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const bin = join(root, 'apps/cli/bin/mailramp.js');
+const census = readFileSync(join(root, 'packages/builder/src/audience/fixtures/fmcsa-sms-census.csv'));
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+const children: ChildProcess[] = [];
+
+function start(args: string[]): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DATABASE_URL: '' },
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdout?.resume();
+  const done = new Promise<Finished>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+  });
+  return { child, done };
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('the embedded database: one process per data directory (issue #20)', () => {
+  it('refuses a second process with exit 4 while the first holds it, and takes over after kill -9', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'mailramp-lock-'));
+    const dir = join(work, 'data');
+    const lockFile = join(dir, 'mailramp.lock');
+    const db = connect({ dataDir: dir });
+    await runMigrations(db);
+    await db.destroy();
+    // Owner-only: the directory holds addresses.
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(existsSync(lockFile)).toBe(false);
+
+    // The first import blocks reading a FIFO while it holds the database open.
+    const fifo = join(work, 'census.csv');
+    execFileSync('mkfifo', [fifo]);
+    const first = start(['--data-dir', dir, 'audience', 'import', 'fmcsa', fifo, '--quiet']);
+    await waitFor(() => existsSync(lockFile), 'the first import to open the database');
+    expect(statSync(lockFile).mode & 0o777).toBe(0o600);
+
+    const other = join(work, 'other.csv');
+    writeFileSync(other, census);
+    const second = await start(['--data-dir', dir, 'audience', 'import', 'fmcsa', other, '--quiet']).done;
+    expect(second.code, second.stderr).toBe(4);
+    expect(second.stderr).toContain('in use by another mailramp process');
+    expect(second.stderr).toContain(`process ${first.child.pid}`);
+    expect(second.stderr).not.toContain('    at ');
+
+    writeFileSync(fifo, census);
+    const firstDone = await first.done;
+    expect(firstDone.code, firstDone.stderr).toBeLessThanOrEqual(1);
+    expect(existsSync(lockFile)).toBe(false);
+
+    // kill -9 leaves the lock file behind; the next run sees its holder is gone and takes it.
+    const killed = start(['--data-dir', dir, 'audience', 'import', 'fmcsa', fifo, '--quiet']);
+    await waitFor(() => existsSync(lockFile), 'the import to open the database');
+    killed.child.kill('SIGKILL');
+    expect((await killed.done).signal).toBe('SIGKILL');
+    expect(existsSync(lockFile)).toBe(true);
+    const after = await start(['--data-dir', dir, 'db', 'status', '--json']).done;
+    expect(after.code, after.stderr).toBe(0);
+    expect(existsSync(lockFile)).toBe(false);
+  }, 300_000);
+});
