@@ -1,7 +1,24 @@
+export {
+  createFlagStage,
+  FLAG_SOURCES,
+  type FlagMode,
+  type FlagShare,
+  type FlagSource,
+  type FlagSourceResult,
+  flagVocabulary,
+} from './audience/apply-flag-source.js';
 export { type ImportCarriersOptions, importCarriers } from './audience/import-carriers.js';
 export { type ImportEmailsOptions, importEmails } from './audience/import-emails.js';
+export {
+  type FlagImportOptions,
+  type ImportFlagsOptions,
+  importDeactivations,
+  importFlags,
+  importLeie,
+} from './audience/import-flags.js';
 export { importLabs } from './audience/import-labs.js';
 export { importProviders } from './audience/import-providers.js';
+export { importRevalidation } from './audience/import-revalidation.js';
 export {
   type ImportProblem,
   type ImportSummary,

@@ -21,6 +21,7 @@ import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { createProgress, printJson, say } from '../output.js';
 import { type ImportFlags, importProgress, openImportFile, reportImport } from './audience-files.js';
+import { registerListImports } from './audience-lists.js';
 
 interface PivotFlags extends ImportFlags {
   yearPivot?: number;
@@ -142,6 +143,8 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       runImport('verification', file, flags, importVerification),
     ),
   );
+
+  registerListImports(imports, ctx, common, runImport);
 
   audience
     .command('mark-filed <link>')

@@ -11,6 +11,7 @@ export const REJECT_REASONS = [
   'unknown_key',
   'suppressed',
   'clia_conflict',
+  'unknown_flag',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

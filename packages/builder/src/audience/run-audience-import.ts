@@ -21,7 +21,21 @@ export interface ImportPlan<T> {
     rows: T[],
   ): Promise<{ inserted: number; updated: number; problems: ImportProblem[] }>;
   /** Called once after the last batch (a staged writer applies the whole file here). */
-  finish?(db: Kysely<Database>): Promise<{ inserted: number; updated: number; problems: ImportProblem[] }>;
+  finish?(db: Kysely<Database>): Promise<FinishResult>;
+}
+
+/**
+ * What the last step did. An import that applies the whole file at the end may also say which valid
+ * rows it left out (`skipped`, e.g. keys not in the audience), what it marked (`flagged`, e.g. flags
+ * cleared) and how many recipients were already so (`unchanged`, when that is not one per row).
+ */
+export interface FinishResult {
+  inserted: number;
+  updated: number;
+  problems: ImportProblem[];
+  skipped?: Record<string, number> | undefined;
+  flagged?: Record<string, number> | undefined;
+  unchanged?: number | undefined;
 }
 
 /** Progress of a running import. */
@@ -79,6 +93,7 @@ export async function runAudienceImport<T extends { line: number }>(
   };
   let valid = 0;
   let refusedByWrite = 0;
+  let unchangedOverride: number | undefined;
   const note = (problem: ImportProblem, rejected: boolean) => {
     if (rejected) {
       const reason = problem.reason as RejectReason;
@@ -171,7 +186,17 @@ export async function runAudienceImport<T extends { line: number }>(
       throw new BuilderError('AUDIENCE_INPUT_INVALID', 'the file is empty: no header line');
     await flush();
     await settle();
-    if (plan.finish !== undefined) count(await plan.finish(trx));
+    if (plan.finish !== undefined) {
+      const finished = await plan.finish(trx);
+      count(finished);
+      for (const [reason, n] of Object.entries(finished.skipped ?? {})) {
+        summary.skipped[reason] = (summary.skipped[reason] ?? 0) + n;
+        valid -= n;
+      }
+      for (const [mark, n] of Object.entries(finished.flagged ?? {}))
+        summary.flagged[mark] = (summary.flagged[mark] ?? 0) + n;
+      unchangedOverride = finished.unchanged;
+    }
     if (options.dryRun) throw new DryRunRollback();
   };
 
@@ -180,7 +205,7 @@ export async function runAudienceImport<T extends { line: number }>(
   } catch (error) {
     if (!(error instanceof DryRunRollback)) throw error;
   }
-  summary.unchanged = valid - refusedByWrite - summary.inserted - summary.updated;
+  summary.unchanged = unchangedOverride ?? valid - refusedByWrite - summary.inserted - summary.updated;
   summary.problems.sort((a, b) => a.line - b.line);
   return summary;
 }

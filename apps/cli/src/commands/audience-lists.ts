@@ -1,0 +1,133 @@
+import {
+  type CsvRecord,
+  DEFAULT_SEGMENTS,
+  flagVocabulary,
+  type ImportOptions,
+  type ImportSummary,
+  importDeactivations,
+  importFlags,
+  importLeie,
+  importRevalidation,
+  resolveBuildRules,
+  VERTICALS,
+  type Vertical,
+} from '@mailramp/builder';
+import type { Database } from '@mailramp/db';
+import { createDomainFamilies } from '@mailramp/mailbox';
+import { type Command, Option } from 'commander';
+import type { Kysely } from 'kysely';
+import type { CliContext } from '../context.js';
+import type { ExitCode } from '../exit-codes.js';
+import type { ImportFlags } from './audience-files.js';
+
+type Importer = (
+  db: Kysely<Database>,
+  records: AsyncIterable<CsvRecord>,
+  options: ImportOptions,
+) => Promise<ImportSummary>;
+
+/** The shipped flag vocabulary of each vertical, from the segment definitions: `attribute: flag (segment) …`. */
+export function flagVocabularyHelp(): string {
+  const lines: string[] = [];
+  for (const vertical of VERTICALS) {
+    const segments = Object.entries(DEFAULT_SEGMENTS[vertical]).map(([id, s]) => ({ id, rule: s.rule }));
+    for (const [attribute, flags] of flagVocabulary(segments)) {
+      lines.push(`  ${vertical} (attributes.${attribute}):`);
+      for (const [flag, ids] of [...flags].sort((a, b) => a[0].localeCompare(b[0])))
+        lines.push(`    ${flag.padEnd(22)} → ${ids.join(', ')}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The enabled segments of a vertical as configured (config may add, replace or disable segments). */
+async function configuredSegments(ctx: CliContext, vertical: Vertical) {
+  const config = await ctx.config();
+  return resolveBuildRules(vertical, config.build, createDomainFamilies(config.mailbox.families)).segments;
+}
+
+/**
+ * `audience import revalidation|leie|deactivated|flags`: the public lists and the user's own
+ * enrichment that feed the flag and date segments.
+ */
+export function registerListImports(
+  imports: Command,
+  ctx: CliContext,
+  common: (cmd: Command) => Command,
+  runImport: (label: string, file: string, flags: ImportFlags, importer: Importer) => Promise<ExitCode>,
+): void {
+  common(
+    imports
+      .command('revalidation <file>')
+      .description(
+        "CMS Revalidation Due Date List (data.cms.gov) → hc_providers.revalidation_due by NPI: Adjusted Due Date when it holds a date, else Revalidation Due Date; TBD is no date; the earliest of an NPI's enrollments counts. The list is the whole list: a provider it no longer lists has its date cleared",
+      ),
+  ).action(
+    ctx.action((file: string, flags: ImportFlags) =>
+      runImport('revalidation', file, flags, importRevalidation),
+    ),
+  );
+
+  common(
+    imports
+      .command('leie <file>')
+      .description(
+        'OIG LEIE exclusion list (UPDATED.csv) → flag oig_exclusion (segment npi_reactivation) by NPI. Rows with NPI 0000000000 are counted as no_npi and never matched by name; reinstated rows are skipped. The file is the whole list: a provider it no longer lists loses the flag',
+      ),
+  ).action(
+    ctx.action(async (file: string, flags: ImportFlags) => {
+      const segments = await configuredSegments(ctx, 'healthcare');
+      const today = ctx.io.now().toISOString().slice(0, 10);
+      return runImport('leie', file, flags, (db, records, options) =>
+        importLeie(db, records, { ...options, today, segments }),
+      );
+    }),
+  );
+
+  common(
+    imports
+      .command('deactivated <file>')
+      .description(
+        'NPPES Deactivated NPI Report (the monthly spreadsheet saved as CSV: NPI, NPPES Deactivation Date; caption lines above the header are skipped) → flag npi_reactivation by NPI. The report is the whole list: an NPI it no longer lists (reactivated) loses the flag',
+      ),
+  ).action(
+    ctx.action(async (file: string, flags: ImportFlags) => {
+      const segments = await configuredSegments(ctx, 'healthcare');
+      return runImport('nppes_deactivated', file, flags, (db, records, options) =>
+        importDeactivations(db, records, { ...options, segments }),
+      );
+    }),
+  );
+
+  common(
+    imports
+      .command('flags <file>')
+      .description(
+        "your enrichment flags: recipient key (dot_number or npi column) → flags column (separated by ; | , or spaces). Each import keeps its own share of a recipient's flags: this one never removes a flag the LEIE, deactivation or authority imports set, nor they one of yours",
+      )
+      .addOption(
+        new Option('--vertical <vertical>', 'which audience the keys belong to')
+          .choices(VERTICALS)
+          .makeOptionMandatory(),
+      )
+      .addOption(
+        new Option(
+          '--mode <mode>',
+          "replace: each listed recipient's enrichment flags become the listed ones (an empty list clears them); add: the listed flags join them",
+        )
+          .choices(['replace', 'add'])
+          .default('replace'),
+      )
+      .addHelpText(
+        'after',
+        `\nFlags each shipped segment reads (a flag no enabled segment reads is refused, by line):\n${flagVocabularyHelp()}\n`,
+      ),
+  ).action(
+    ctx.action(async (file: string, flags: ImportFlags & { vertical: Vertical; mode: 'replace' | 'add' }) => {
+      const segments = await configuredSegments(ctx, flags.vertical);
+      return runImport('flags', file, flags, (db, records, options) =>
+        importFlags(db, records, { ...options, vertical: flags.vertical, mode: flags.mode, segments }),
+      );
+    }),
+  );
+}
