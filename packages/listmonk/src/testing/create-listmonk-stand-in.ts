@@ -7,7 +7,7 @@ import { importRow } from './routes/import-routes.js';
 import { STAND_IN_ROUTES } from './routes/index.js';
 import {
   HttpFailure,
-  type ImportParams,
+  type ImportJob,
   type StandInContext,
   type StandInReply,
   type StandInRequest,
@@ -37,6 +37,9 @@ export interface StandInOptions {
   /** How long HTTP is down while Listmonk restarts after a settings save, ms. Default 300. */
   restartMs?: number;
 }
+
+/** Where an injected database error hits an import batch. */
+export type ImportErrorAt = 'first-row' | 'mid-batch';
 
 /** A recorded request, for assertions. */
 export interface RecordedRequest {
@@ -87,12 +90,14 @@ export interface ListmonkStandIn {
   /** Changes import speed (slow imports). */
   setImportSpeed(speed: { batchSize?: number; batchDelayMs?: number }): void;
   /**
-   * Makes an import fail as a database error would, after `committedBatches` batches of it are
-   * committed (counted from the running import, or from the next one when none runs).
+   * A database error in an import after `committedBatches` more batches are committed (counted from
+   * the running import, or from the next one when none runs). `where: 'mid-batch'` (default): the
+   * import ends `failed`; `'first-row'`: on the first row of the batch, and Listmonk ends the import
+   * `finished` with only the earlier batches imported (LISTMONK.md, Bulk import).
    */
-  failImportAfterBatches(committedBatches: number): void;
-  /** Fails the running import at its next batch (same as `failImportAfterBatches(0)`). */
-  failImportAtNextBatch(): void;
+  failImportAfterBatches(committedBatches: number, where?: ImportErrorAt): void;
+  /** A database error in the next batch (same as `failImportAfterBatches(0, where)`). */
+  failImportAtNextBatch(where?: ImportErrorAt): void;
   /**
    * Records a bounce for an existing subscriber, as Listmonk's bounce processing would (the
    * `POST /webhooks/bounce` route does the same over HTTP).
@@ -145,7 +150,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
   const restartMs = options.restartMs ?? 300;
   let batchSize = options.importBatchSize ?? 10_000;
   let batchDelayMs = options.importBatchDelayMs ?? 5;
-  let failAfterBatches: number | undefined;
+  let dbFault: { batchesLeft: number; where: ImportErrorAt } | undefined;
   const state = createStandInState(now());
   const requests: RecordedRequest[] = [];
   const faults: Array<Fault & { left: number }> = [];
@@ -184,32 +189,65 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
     },
   };
 
-  function runImport(rows: string[][], header: string[], params: ImportParams): void {
+  /**
+   * Listmonk's importer session (`Start`): rows go to the database in transactions of `batchSize`;
+   * `imported` grows at each commit. A database error on a row rolls its batch back and stops the
+   * import: on the first row of a batch nothing is pending, so Listmonk ends it `finished`;
+   * later in the batch the commit of the aborted transaction fails and it ends `failed`. An
+   * unknown list id (subscribe mode) is a foreign-key error on every row, so on row 1.
+   */
+  function runImport(job: ImportJob): void {
     const epoch = restartEpoch;
+    const { rows, params } = job;
+    const unknownList = params.mode === 'subscribe' && params.lists.some((id) => !state.lists.has(id));
     let index = 0;
+    const end = (status: 'finished' | 'failed', message: string): void => {
+      state.import.status = status;
+      state.import.log.push(message);
+    };
     const step = (): void => {
       if (epoch !== restartEpoch || closed) return;
       if (state.import.status === 'stopping') {
-        state.import.status = 'finished';
-        state.import.log.push('import stopped');
+        end('finished', 'stop request received');
         return;
       }
-      if (failAfterBatches !== undefined && failAfterBatches <= 0) {
-        failAfterBatches = undefined;
-        state.import.status = 'failed';
-        state.import.log.push('error importing batch: pq: connection reset');
+      const batch = rows.slice(index, index + batchSize);
+      // Reading stopped on an error: the queue is never closed, so a partial batch never commits.
+      if (job.readError !== undefined && batch.length < batchSize) {
+        end('failed', `error reading CSV: ${job.readError}`);
         return;
       }
-      const end = Math.min(rows.length, index + batchSize);
-      let committed = 0;
-      for (; index < end; index += 1) {
-        if (importRow(ctx, rows[index]!, header, params, index + 2)) committed += 1;
+      if (batch.length === 0) {
+        end('finished', 'imported finished');
+        return;
       }
-      state.import.imported += committed;
-      if (failAfterBatches !== undefined) failAfterBatches -= 1;
-      if (index >= rows.length) {
-        state.import.status = 'finished';
-        state.import.log.push(`imported finished: ${state.import.imported} of ${rows.length}`);
+      let errorAt: number | 'commit' | undefined;
+      if (unknownList) errorAt = 0;
+      else if (dbFault !== undefined && dbFault.batchesLeft === 0) {
+        errorAt = dbFault.where === 'first-row' ? 0 : batch.length > 1 ? 1 : 'commit';
+        dbFault = undefined;
+      }
+      if (errorAt === 0) {
+        const message = unknownList
+          ? 'error executing insert: pq: insert or update on table "subscriber_lists" violates foreign key constraint "subscriber_lists_list_id_fkey"'
+          : 'error executing insert: pq: could not serialize access';
+        end('finished', `${message}\nimported finished`);
+        return;
+      }
+      if (errorAt !== undefined) {
+        end(
+          'failed',
+          'error executing insert: pq: connection reset\nerror committing to DB: sql: transaction has already been committed or rolled back',
+        );
+        return;
+      }
+      for (const row of batch) importRow(ctx, row, params);
+      state.import.imported += batch.length;
+      index += batch.length;
+      if (dbFault !== undefined) dbFault.batchesLeft -= 1;
+      state.import.log.push(`imported ${state.import.imported}`);
+      if (index >= rows.length && job.readError === undefined) {
+        end('finished', 'imported finished');
         return;
       }
       later(batchDelayMs, step);
@@ -460,11 +498,11 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
       batchSize = speed.batchSize ?? batchSize;
       batchDelayMs = speed.batchDelayMs ?? batchDelayMs;
     },
-    failImportAtNextBatch() {
-      failAfterBatches = 0;
+    failImportAtNextBatch(where = 'mid-batch') {
+      dbFault = { batchesLeft: 0, where };
     },
-    failImportAfterBatches(committedBatches) {
-      failAfterBatches = committedBatches;
+    failImportAfterBatches(committedBatches, where = 'mid-batch') {
+      dbFault = { batchesLeft: committedBatches, where };
     },
     addBounce(input) {
       const wanted = input.email.toLowerCase();

@@ -1,6 +1,7 @@
 export {
   createListmonkStandIn,
   type Fault,
+  type ImportErrorAt,
   type ListmonkStandIn,
   type RecordedRequest,
   type StandInOptions,
@@ -14,7 +15,7 @@ export {
 } from './create-stand-in-kit.js';
 export { parseTemplate, renderNodes, TemplateError } from './go-template.js';
 export { MSG as LISTMONK_MESSAGES } from './messages.js';
-export { parseCsv } from './parse-csv.js';
+export { type GoCsvResult, readGoCsv } from './read-go-csv.js';
 export { DUMMY_SUBSCRIBER, renderMessage } from './render-message.js';
 export { rewriteTrackLinks } from './rewrite-track-links.js';
 export { createRawApi, type RawReply } from './stand-in-fetch.js';

@@ -27,8 +27,8 @@ export interface StandInContext {
   version: ListmonkVersion;
   now(): Date;
   rootUrl(): string;
-  /** Starts processing an accepted import in the background. */
-  runImport(rows: string[][], header: string[], params: ImportParams): void;
+  /** Starts processing an accepted import in the background (Listmonk's importer session). */
+  runImport(job: ImportJob): void;
   /** Restarts the "server" after a settings save: HTTP goes down, state that lives in memory is lost. */
   scheduleRestart(): void;
   /** True when the API user holds the permission (all, unless the stand-in was given a list). */
@@ -45,6 +45,29 @@ export interface ImportParams {
   subscriptionStatus: 'unconfirmed' | 'confirmed' | 'unsubscribed';
   overwriteUserinfo: boolean;
   overwriteSubscriptionStatus: boolean;
+}
+
+/** A row that passed Listmonk's checks, queued for the database. */
+export interface QueuedImportRow {
+  /** CSV record number (the header is 0), for the log. */
+  line: number;
+  /** Sanitized: trimmed and lower-cased. */
+  email: string;
+  /** Trimmed; derived from the address when it was empty (v3+). */
+  name: string;
+  attribs: Record<string, unknown>;
+}
+
+/** An accepted import: what Listmonk's CSV reader queued, and how reading ended. */
+export interface ImportJob {
+  params: ImportParams;
+  rows: QueuedImportRow[];
+  /**
+   * Set when reading stopped on an error (a bare quote, an unclosed quote, no `email` column, an
+   * empty file): Listmonk never closes its queue then, so the rows of full batches are committed,
+   * the rest are not, and the import ends `failed`.
+   */
+  readError?: string;
 }
 
 /** A route: method, path pattern with `:id`, the permission it needs, and its handler. */

@@ -1,74 +1,157 @@
+import { isAtLeast } from '../../client/listmonk-version.js';
 import { MSG } from '../messages.js';
-import { parseCsv } from '../parse-csv.js';
-import { bad, type ImportParams, ok, type StandInContext, type StandInRoute } from '../stand-in-http.js';
-import { findByEmail, insertSubscriber, isBlockedDomain, isEmail } from '../subscriber-rules.js';
+import { readGoCsv } from '../read-go-csv.js';
+import {
+  bad,
+  HttpFailure,
+  type ImportJob,
+  type ImportParams,
+  ok,
+  type QueuedImportRow,
+  type StandInContext,
+  type StandInRoute,
+} from '../stand-in-http.js';
+import {
+  deriveName,
+  findByEmail,
+  goTrimSpace,
+  insertSubscriber,
+  isBlockedDomain,
+  sanitizeEmail,
+} from '../subscriber-rules.js';
 
 const BUSY = new Set(['importing', 'stopping']);
 
 /**
- * Imports one CSV row (returns false when skipped): invalid e-mail, blocked domain or too few
- * columns skip the row; bad attribute JSON imports it without attributes.
+ * Writes one queued row as Listmonk's upsert queries do (`upsert-subscriber`,
+ * `upsert-blocklist-subscriber`). The caller has checked the list ids: an unknown one is a
+ * foreign-key error in Listmonk, which ends the batch.
  */
-export function importRow(
-  ctx: StandInContext,
-  row: string[],
-  header: string[],
-  params: ImportParams,
-  line: number,
-): boolean {
-  const log = (msg: string): void => {
-    ctx.state.import.log.push(`line ${line}: ${msg}`);
-  };
-  if (row.length < header.length) {
-    log('too few columns');
-    return false;
-  }
-  const col = (name: string): string | undefined => {
-    const i = header.indexOf(name);
-    return i < 0 ? undefined : row[i];
-  };
-  const email = (col('email') ?? '').trim();
-  if (!isEmail(email)) {
-    log(`invalid email: ${JSON.stringify(email)}`);
-    return false;
-  }
-  if (isBlockedDomain(email, ctx)) {
-    log('domain blocklisted');
-    return false;
-  }
-  let attribs: Record<string, unknown> = {};
-  const rawAttributes = col('attributes');
-  if (rawAttributes !== undefined && rawAttributes.trim() !== '') {
-    try {
-      const parsed: unknown = JSON.parse(rawAttributes);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-        attribs = parsed as Record<string, unknown>;
-      else log('attributes are not a JSON object; imported without attributes');
-    } catch {
-      log('invalid attributes JSON; imported without attributes');
-    }
-  }
-  const name = col('name') ?? '';
-  let subscriber = findByEmail(email, ctx);
-  if (subscriber === undefined) {
-    subscriber = insertSubscriber(ctx, { email, name, attribs });
-  } else if (params.overwriteUserinfo && params.mode === 'subscribe') {
-    if (name.trim() !== '') subscriber.name = name.trim();
-    subscriber.attribs = attribs;
-    subscriber.updatedAt = ctx.now();
-  }
+export function importRow(ctx: StandInContext, row: QueuedImportRow, params: ImportParams): void {
+  let subscriber = findByEmail(row.email, ctx);
   if (params.mode === 'blocklist') {
+    if (subscriber === undefined) {
+      insertSubscriber(ctx, {
+        email: row.email,
+        name: row.name,
+        attribs: row.attribs,
+        status: 'blocklisted',
+      });
+      return;
+    }
     subscriber.status = 'blocklisted';
     for (const id of subscriber.lists.keys()) subscriber.lists.set(id, 'unsubscribed');
-    return true;
+    subscriber.updatedAt = ctx.now();
+    return;
   }
+  if (subscriber === undefined) {
+    subscriber = insertSubscriber(ctx, { email: row.email, name: row.name, attribs: row.attribs });
+  } else {
+    // ON CONFLICT (email): name and attribs are replaced only with overwrite (the derived name too).
+    if (params.overwriteUserinfo) {
+      subscriber.name = row.name;
+      subscriber.attribs = row.attribs;
+    }
+    subscriber.updatedAt = ctx.now();
+  }
+  // v4+: a blocklisted subscriber joins every list `unsubscribed`; before, with the asked status.
+  const status =
+    ctx.version.major >= 4 && subscriber.status === 'blocklisted'
+      ? 'unsubscribed'
+      : params.subscriptionStatus;
   for (const listId of params.lists) {
-    if (!ctx.state.lists.has(listId)) continue;
-    const current = subscriber.lists.get(listId);
-    if (current === undefined || params.overwriteSubscriptionStatus)
-      subscriber.lists.set(listId, params.subscriptionStatus);
+    if (!subscriber.lists.has(listId) || params.overwriteSubscriptionStatus)
+      subscriber.lists.set(listId, status);
   }
-  return true;
+}
+
+/** Number of `\n` in the file, plus one when it does not end with one (Listmonk's countLines). */
+function countLines(bytes: Buffer): number {
+  let count = 0;
+  for (const byte of bytes) if (byte === 0x0a) count += 1;
+  if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) count += 1;
+  return count;
+}
+
+/**
+ * Listmonk's `LoadCSV`: reads the header (names trimmed, non-ASCII such as a BOM removed; `email`
+ * required, v2 also `name`), then each record: another field count than the header's, an invalid
+ * address, a blocked domain (or, v2, an empty name) skip the row; bad attribute JSON keeps the row
+ * without attributes; a CSV syntax error stops reading.
+ */
+export function readImportCsv(ctx: StandInContext, bytes: Buffer, delim: string): Omit<ImportJob, 'params'> {
+  const log = (msg: string): void => {
+    ctx.state.import.log.push(msg);
+  };
+  if (countLines(bytes) === 0) return { rows: [], readError: 'empty file' };
+  const { records, error } = readGoCsv(bytes.toString('utf8'), delim);
+  const [head, ...rest] = records;
+  if (head === undefined) {
+    const message = error ?? 'EOF';
+    log(`error reading header: '${message}'`);
+    return { rows: [], readError: message };
+  }
+  const columns = new Map<string, number>();
+  head.fields.forEach((raw, i) => {
+    const name = goTrimSpace(raw).replace(/[^\x00-\x7f]/g, '');
+    if (name === 'email' || name === 'name' || name === 'attributes') columns.set(name, i);
+    else log(`ignoring unknown header '${name}'`);
+  });
+  const required = ctx.version.major < 3 ? ['email', 'name'] : ['email'];
+  for (const column of required) {
+    if (!columns.has(column)) {
+      log(`'${column}' column not found`);
+      return { rows: [], readError: `'${column}' column not found` };
+    }
+  }
+  const rows: QueuedImportRow[] = [];
+  rest.forEach((record, index) => {
+    const line = index + 1;
+    if (record.fields.length !== head.fields.length) {
+      log(`skipping line ${line}. record on line ${record.line}: wrong number of fields`);
+      return;
+    }
+    const field = (name: string): string => {
+      const i = columns.get(name);
+      return i === undefined ? '' : (record.fields[i] ?? '');
+    };
+    const email = sanitizeEmail(field('email'));
+    if (email === undefined) {
+      log(`skipping line ${line}: ${MSG.invalidEmail}`);
+      return;
+    }
+    if (isBlockedDomain(email, ctx)) {
+      log(`skipping line ${line}: ${MSG.blockedDomain}`);
+      return;
+    }
+    let name = goTrimSpace(field('name'));
+    if (name === '') {
+      const derived = deriveName(email, ctx.version);
+      if (derived === undefined) {
+        log(`skipping line ${line}: ${email}: Invalid name.`);
+        return;
+      }
+      name = derived;
+    }
+    let attribs: Record<string, unknown> = {};
+    const rawAttributes = field('attributes');
+    if (rawAttributes !== '') {
+      try {
+        const parsed: unknown = JSON.parse(rawAttributes);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new Error('not an object');
+        attribs = parsed as Record<string, unknown>;
+      } catch (e) {
+        log(`skipping invalid attributes JSON on line ${line} for '${email}': ${(e as Error).message}`);
+      }
+    }
+    rows.push({ line, email, name, attribs });
+  });
+  if (error !== undefined) {
+    log(`error reading CSV '${error}'`);
+    return { rows, readError: error };
+  }
+  return { rows };
 }
 
 function parseParams(raw: unknown, ctx: StandInContext): ImportParams {
@@ -80,20 +163,29 @@ function parseParams(raw: unknown, ctx: StandInContext): ImportParams {
   } catch (error) {
     bad(MSG.invalidParams((error as Error).message));
   }
-  const mode = p.mode;
-  if (mode !== 'subscribe' && mode !== 'blocklist') bad(MSG.invalidMode);
-  if (typeof p.delim !== 'string' || [...p.delim].length !== 1) bad(MSG.invalidDelim);
-  const status = p.subscription_status ?? 'unconfirmed';
   const lists = Array.isArray(p.lists) ? p.lists.filter((x): x is number => Number.isInteger(x)) : [];
+  const mode = p.mode;
+  // v6.1+: lists are filtered by the user's list permissions; none left is a 403 in subscribe mode.
+  if (isAtLeast(ctx.version, 6, 1) && lists.length === 0 && mode !== 'blocklist') {
+    throw new HttpFailure(403, MSG.permissionDeniedName('lists'));
+  }
+  if (mode !== 'subscribe' && mode !== 'blocklist') bad(MSG.invalidMode);
+  const rawStatus = p.subscription_status ?? '';
+  const status = rawStatus === '' ? (mode === 'subscribe' ? 'unconfirmed' : 'unsubscribed') : rawStatus;
+  if (status !== 'unconfirmed' && status !== 'confirmed' && status !== 'unsubscribed')
+    bad(MSG.invalidSubStatus);
+  // Go's len() counts bytes: a one-character but multi-byte delimiter is refused.
+  if (typeof p.delim !== 'string' || Buffer.byteLength(p.delim) !== 1) bad(MSG.invalidDelim);
   const split = ctx.version.major >= 6;
   const overwrite = p.overwrite === true;
   return {
     mode,
     delim: p.delim,
     lists,
-    subscriptionStatus: status === 'confirmed' || status === 'unsubscribed' ? status : 'unconfirmed',
-    overwriteUserinfo: split ? p.overwrite_userinfo === true : overwrite,
-    overwriteSubscriptionStatus: split ? p.overwrite_subscription_status === true : overwrite,
+    subscriptionStatus: status,
+    // v6 keeps `overwrite` for compatibility: true sets both.
+    overwriteUserinfo: split ? overwrite || p.overwrite_userinfo === true : overwrite,
+    overwriteSubscriptionStatus: split ? overwrite || p.overwrite_subscription_status === true : overwrite,
   };
 }
 
@@ -105,25 +197,37 @@ export const IMPORT_ROUTES: StandInRoute[] = [
     perm: 'subscribers:import',
     handle: async (req, ctx) => {
       const current = ctx.state.import.status;
-      const legacy = ctx.version.major === 2 && ctx.version.minor <= 4;
-      // v2.0–v2.4 keep a finished import's state until DELETE clears it.
-      if (BUSY.has(current) || (legacy && (current === 'finished' || current === 'failed')))
-        bad(MSG.importRunning);
+      if (current === 'importing') bad(MSG.importRunning);
       let form: FormData;
       try {
         form = await req.form();
       } catch {
-        bad(MSG.invalidFile);
+        // No form: FormValue("params") is "", which Go's JSON decoder refuses.
+        bad(MSG.invalidParams('unexpected end of JSON input'));
       }
       const params = parseParams(form.get('params'), ctx);
       const file = form.get('file');
-      if (file === null || typeof file === 'string') bad(MSG.invalidFile);
-      const text = await file.text();
-      const rows = parseCsv(text, params.delim);
-      const header = (rows.shift() ?? []).map((h) => h.trim());
-      if (!header.includes('email')) bad(MSG.invalidFile);
-      ctx.state.import = { name: file.name, total: rows.length, imported: 0, status: 'importing', log: [] };
-      ctx.runImport(rows, header, params);
+      if (file === null || typeof file === 'string') bad(MSG.invalidFile('http: no such file'));
+      // The session: v2.0–v2.4 start one only from `none` (a finished import must be cleared with
+      // DELETE), later versions from anything but importing/stopping; else 500.
+      const legacy = ctx.version.major === 2 && ctx.version.minor <= 4;
+      if (BUSY.has(current) || (legacy && current !== 'none')) {
+        throw new HttpFailure(500, MSG.importErrorStarting('an import is already running'));
+      }
+      // A name without .csv is taken for a ZIP; the stand-in reads no ZIPs.
+      if (!file.name.toLowerCase().endsWith('.csv')) {
+        throw new HttpFailure(500, MSG.importErrorZip('zip: not a valid zip file'));
+      }
+      const bytes = Buffer.from(await file.arrayBuffer());
+      ctx.state.import = {
+        name: file.name,
+        total: Math.max(0, countLines(bytes) - 1),
+        imported: 0,
+        status: 'importing',
+        log: [],
+      };
+      ctx.state.import.log.push(`processing '${file.name}'`);
+      ctx.runImport({ params, ...readImportCsv(ctx, bytes, params.delim) });
       return ok(statusOut(ctx));
     },
   },

@@ -13,7 +13,7 @@ import {
   findByEmail,
   insertSubscriber,
   isBlockedDomain,
-  isEmail,
+  sanitizeEmail,
   subscriberOut,
 } from '../subscriber-rules.js';
 
@@ -84,8 +84,8 @@ export const SUBSCRIBERS_ROUTES: StandInRoute[] = [
     perm: 'subscribers:manage',
     handle: (req, ctx) => {
       const body = req.json();
-      const email = typeof body.email === 'string' ? body.email.trim() : '';
-      if (!isEmail(email)) bad(MSG.invalidEmail);
+      const email = sanitizeEmail(typeof body.email === 'string' ? body.email : '');
+      if (email === undefined) bad(MSG.invalidEmail);
       if (isBlockedDomain(email, ctx)) bad(MSG.blockedDomain);
       if (findByEmail(email, ctx) !== undefined) throw new HttpFailure(409, MSG.emailExists);
       const status = body.status === 'blocklisted' || body.status === 'disabled' ? body.status : 'enabled';
