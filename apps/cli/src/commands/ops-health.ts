@@ -69,10 +69,13 @@ function listInstances(config: Config): Array<{ dir: string; streams: string[] }
   return [...instances].map(([dir, streams]) => ({ dir, streams }));
 }
 
-/** Watchdog exit codes: what cron, systemd and scripts branch on. */
+/**
+ * Watchdog exit codes: what cron, systemd and scripts branch on. A repair is what --apply was asked
+ * to do (0; it prints what it did, so cron still mails it); 1 is left for a repair someone must run.
+ */
 const WATCHDOG_EXIT: Record<WatchdogResult['status'], ExitCode> = {
   healthy: EXIT.OK,
-  repaired: EXIT.FINDINGS,
+  repaired: EXIT.OK,
   needs_repair: EXIT.FINDINGS,
   failed: EXIT.UNAVAILABLE,
 };
@@ -84,7 +87,7 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
   ops
     .command('watchdog')
     .description(
-      `re-bind sending IPs missing from their interface (ip -j -4 addr show) and flush the Postfix queue when it re-bound one or when new "Cannot assign requested address" lines appeared in the mail log since the last run. Without --apply it only reports. Silent when healthy (unless --verbose or a terminal), so cron mails only repairs and failures. Exit codes: 0 healthy · 1 repaired (--apply) or repair needed (without) · 3 repair failed (an ip/postqueue command failed or is missing) · 2 configuration error.`,
+      `re-bind sending IPs missing from their interface (ip -j -4 addr show) and flush the Postfix queue of every instance when it re-bound one or when new "Cannot assign requested address" lines appeared in the mail log since the last run — only once every sending IP is confirmed bound: after a failed re-bind the queue is left alone (a transport without smtp_bind_address_enforce=yes would send the backlog from the primary IP) and the flush waits for the next run. Without --apply it only reports. Silent when healthy (unless --verbose or a terminal), so cron mails only repairs and failures. Exit codes: 0 healthy or repaired (--apply) · 1 repair needed (without --apply) · 2 configuration error · 3 repair failed (an ip/postqueue command failed or is missing; queue left alone).`,
     )
     .option('--apply', 'add the missing addresses (ip addr add IP/PREFIX dev IFACE) and run postqueue -f')
     .option('--json', 'print the result as JSON on stdout')
@@ -268,7 +271,12 @@ function reportWatchdog(ctx: CliContext, result: WatchdogResult, verbose: boolea
   }
   for (const problem of result.problems) say(ctx.io, `${stamp} problem: ${problem}`);
   if (result.status === 'needs_repair') say(ctx.io, 'run `mailramp ops watchdog --apply` to repair');
-  if (result.status === 'repaired') say(ctx.io, `repaired; now bound: ${bound}`);
+  if (result.status === 'repaired') {
+    say(
+      ctx.io,
+      `repaired; now bound: ${bound}${result.missing.length > 0 ? ' (`mailramp ops check-boot` says whether they come back after the next reboot)' : ''}`,
+    );
+  }
   if (result.status === 'failed') {
     say(ctx.io, 'repair FAILED: fix the problems above by hand (the watchdog needs root for ip addr add)');
   }

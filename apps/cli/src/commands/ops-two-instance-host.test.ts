@@ -245,3 +245,37 @@ describe('ops check-boot fix lines', () => {
     expect(host.runner.calls).toEqual([]);
   });
 });
+
+describe('ops watchdog --apply on the two-instance host', () => {
+  it('leaves both queues alone when a re-bind fails (exit 3), flushes both once every IP is bound (exit 0)', async () => {
+    const host = openTwoInstanceHost();
+    host.write('/var/log/mail.log', '');
+    host.bound.delete('207.174.124.95');
+    host.bound.delete('207.174.124.108');
+    host.refuseAdd.add('207.174.124.108');
+    const failed = await run(host, 'ops', 'watchdog', '--apply');
+    expect(failed.code).toBe(EXIT.UNAVAILABLE);
+    expect(host.callsOf('ip')).toEqual([
+      'ip -j -4 addr show dev ens18',
+      'ip addr add 207.174.124.95/23 dev ens18',
+      'ip addr add 207.174.124.108/23 dev ens18',
+      'ip -j -4 addr show dev ens18',
+    ]);
+    expect(host.callsOf('postqueue')).toEqual([]);
+    expect(failed.err).toContain('queue left alone (207.174.124.108 not bound)');
+    expect(JSON.parse(host.read('/var/lib/mailramp/watchdog-state.json'))).toMatchObject({
+      pendingFlush: true,
+    });
+
+    host.refuseAdd.clear();
+    const repaired = await run(host, 'ops', 'watchdog', '--apply');
+    expect(repaired.err).toContain('repaired; now bound');
+    expect(repaired.code).toBe(EXIT.OK);
+    expect(host.callsOf('postqueue')).toEqual([
+      `postqueue -c ${host.root}/etc/postfix -f`,
+      `postqueue -c ${host.root}/etc/postfix-hc -f`,
+    ]);
+    expect((await run(host, 'ops', 'watchdog', '--apply')).code).toBe(EXIT.OK);
+    expect(host.callsOf('postqueue')).toHaveLength(2);
+  });
+});

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandRunner, createProcessRunner, createRecordingRunner } from '../exec/command-runner.js';
 import { parseIpAddrJson } from './parse-ip-addr-json.js';
@@ -89,6 +92,43 @@ describe.skipIf(unavailable !== undefined)(
       const again = await runWatchdog({ runner, pool: POOL, apply: true, now });
       expect(again.status).toBe('healthy');
       expect(postfix.calls).toHaveLength(1);
+    });
+
+    it('leaves the queue alone when the re-bind fails (no privilege), and flushes once it is bound', async () => {
+      ip('-n', NS, 'addr', 'del', '203.0.113.107/23', 'dev', 'ens18');
+      const stateDir = mkdtempSync(join(tmpdir(), 'mailramp-wd-netns-'));
+      const mailLog = { path: join(stateDir, 'mail.log'), stateFile: join(stateDir, 'state.json') };
+      writeFileSync(mailLog.path, '');
+      const postfix = createRecordingRunner();
+      // The same real ip(8), in the namespace, as an unprivileged user: `ip addr add` gets EPERM.
+      const unprivileged = createProcessRunner({
+        prefix: ['ip', 'netns', 'exec', NS, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+      });
+      const runner: CommandRunner = {
+        run: (command, args) =>
+          command === 'postqueue' ? postfix.run(command, args) : unprivileged.run(command, args),
+      };
+      const now = () => new Date();
+      const failed = await runWatchdog({ runner, pool: POOL, apply: true, mailLog, now });
+      expect(failed.status).toBe('failed');
+      expect(failed.actions).toEqual([
+        expect.objectContaining({ command: 'ip addr add 203.0.113.107/23 dev ens18', ok: false }),
+      ]);
+      expect(failed.problems).toContain('203.0.113.107 is still not bound on ens18 after ip addr add');
+      expect(failed.queueLeftAlone).toMatch(/^queue left alone \(203\.0\.113\.107 not bound\)/);
+      expect(bound()).not.toContain('203.0.113.107');
+      expect(postfix.calls).toEqual([]);
+
+      // Root re-binds it on the next run, which then flushes the backlog it had left alone.
+      const inNamespace = createProcessRunner({ prefix: ['ip', 'netns', 'exec', NS] });
+      const root: CommandRunner = {
+        run: (command, args) =>
+          command === 'postqueue' ? postfix.run(command, args) : inNamespace.run(command, args),
+      };
+      const repaired = await runWatchdog({ runner: root, pool: POOL, apply: true, mailLog, now });
+      expect(repaired.status, repaired.problems.join('; ')).toBe('repaired');
+      expect(bound()).toContain('203.0.113.107');
+      expect(postfix.calls).toEqual([{ command: 'postqueue', args: ['-f'] }]);
     });
 
     it('fails, and says why, when the interface is gone', async () => {

@@ -129,6 +129,11 @@ describe('runWatchdog with a recorded host', () => {
       'ip addr add 207.174.124.72/23 dev ens18 exited 2: RTNETLINK answers: Operation not permitted',
     );
     expect(result.problems).toContain('207.174.124.107 is still not bound on ens18 after ip addr add');
+    // Two IPs are missing: the queue is left alone, not flushed out of the primary IP.
+    expect(commands(runner).filter((c) => c.startsWith('postqueue'))).toEqual([]);
+    expect(result.queueLeftAlone).toMatch(
+      /^queue left alone \(207\.174\.124\.72, 207\.174\.124\.107 not bound\)/,
+    );
   });
 
   it('fails when the interface does not exist', async () => {
@@ -216,7 +221,7 @@ describe('runWatchdog and the mail log', () => {
       mailLog,
       now,
     });
-    expect(retry).toMatchObject({ status: 'repaired', flushReasons: ['the last flush failed'] });
+    expect(retry).toMatchObject({ status: 'repaired', flushReasons: ['the last run could not flush'] });
   });
 
   it('reports a corrupt state file instead of forgetting', async () => {

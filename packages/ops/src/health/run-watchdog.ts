@@ -48,6 +48,8 @@ export interface WatchdogResult {
   mailLog?: { path: string; found: boolean; scan?: Omit<MailLogScan, 'position'> };
   /** Why the queue must be flushed, empty when it need not be. */
   flushReasons: string[];
+  /** Why a needed flush was not run: some sending IP is not confirmed bound (it is retried next run). */
+  queueLeftAlone?: string;
   actions: WatchdogAction[];
   problems: string[];
 }
@@ -59,7 +61,8 @@ const fail = (command: string, answer: { code: number; stderr: string; stdout: s
  * The IP watchdog (the runbook's pw-mail-ip-watchdog, run at boot and every 5 minutes): re-binds
  * configured sending IPs missing from their interface and flushes the Postfix queue when it re-bound
  * something or when new `Cannot assign requested address` lines appeared in the mail log since the last
- * run. Every command goes through the runner with validated arguments. Without `apply` it changes
+ * run — but only once every configured IP is confirmed bound: after a failed re-bind the queue is left
+ * alone (status `failed`) and the flush stays pending for the next run. Every command goes through the runner with validated arguments. Without `apply` it changes
  * nothing, not even the remembered log position.
  *
  * @example
@@ -111,10 +114,11 @@ export async function runWatchdog(options: WatchdogOptions): Promise<WatchdogRes
   if (scan !== undefined && scan.bindFailures > 0) {
     flushReasons.push(`${scan.bindFailures} new "Cannot assign requested address" line(s) in the mail log`);
   }
-  if (state?.pendingFlush === true) flushReasons.push('the last flush failed');
+  if (state?.pendingFlush === true) flushReasons.push('the last run could not flush');
 
   let after = before;
   let flushed = true;
+  let queueLeftAlone: string | undefined;
   if (apply) {
     for (const ip of plan.missing) {
       const args = ['addr', 'add', cidrArg(ip.address, ip.prefix), 'dev', interfaceArg(ip.interface)];
@@ -129,13 +133,21 @@ export async function runWatchdog(options: WatchdogOptions): Promise<WatchdogRes
       });
       if (!ok) problems.push(fail(`ip ${args.join(' ')}`, answer));
     }
+    // Flush only what is confirmed bound now: a transport without smtp_bind_address_enforce=yes
+    // whose IP is missing sends its backlog from the primary IP (the Jun 24 failure).
+    let unbound = unreadable.size > 0 ? [`${[...unreadable].join(', ')} could not be read`] : [];
     if (plan.missing.length > 0) {
       after = await readBound();
       const still = planRebind(plan.missing, after).missing;
       for (const ip of still)
         problems.push(`${ip.address} is still not bound on ${ip.interface} after ip addr add`);
+      if (still.length > 0) unbound = [...unbound, `${still.map((ip) => ip.address).join(', ')} not bound`];
     }
-    if (flushReasons.length > 0) {
+    if (flushReasons.length > 0 && unbound.length > 0) {
+      flushed = false;
+      queueLeftAlone = `queue left alone (${unbound.join('; ')}): flushing now would send mail bound to a missing IP from the primary IP, or defer it again; the next run flushes once every sending IP is bound`;
+      problems.push(queueLeftAlone);
+    } else if (flushReasons.length > 0) {
       for (const dir of options.postfixDirs ?? [DEFAULT_POSTFIX_DIR]) {
         const args = dir === DEFAULT_POSTFIX_DIR ? ['-f'] : ['-c', pathArg(dir), '-f'];
         let ok: boolean;
@@ -204,6 +216,7 @@ export async function runWatchdog(options: WatchdogOptions): Promise<WatchdogRes
           },
         }),
     flushReasons,
+    ...(queueLeftAlone === undefined ? {} : { queueLeftAlone }),
     actions,
     problems,
   };
