@@ -30,6 +30,11 @@ export interface CliContext {
   ): (...args: A) => Promise<void>;
   /** The exit code the last action returned. */
   exitCode(): ExitCode;
+  /**
+   * The credentials this run knows of (database URL passwords, Listmonk tokens), to scrub from any
+   * message before it is printed.
+   */
+  secrets(): Promise<string[]>;
   /** Registers cleanup to run when the command finishes, success or not. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -72,6 +77,24 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
         await probe(conn);
       }
       return database;
+    },
+    async secrets() {
+      const { secretsOfUrl } = await import('@mailramp/db');
+      const urls = [globals().databaseUrl, io.env.DATABASE_URL];
+      const found: string[] = [];
+      if (loaded !== undefined) {
+        const config = await loaded.then((l) => l.config).catch(() => undefined);
+        if (config !== undefined) {
+          urls.push(config.database.url);
+          for (const instance of Object.values(config.listmonk.instances)) {
+            urls.push(instance.url);
+            if (instance.token !== undefined) found.push(instance.token);
+          }
+        }
+      }
+      if (io.env.LISTMONK_TOKEN !== undefined) found.push(io.env.LISTMONK_TOKEN);
+      for (const url of urls) if (url !== undefined && url !== '') found.push(...secretsOfUrl(url));
+      return found;
     },
     onClose(fn) {
       closers.push(fn);

@@ -47,9 +47,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       // --help, --version and a bare group name end with code 0 and have already printed.
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' ? EXIT.OK : EXIT.USAGE;
     }
-    io.stderr(`mailramp: ${messageOf(error)}\n`);
+    // A driver's message can quote what it was given (a host made of a password's tail): scrub
+    // every credential this run knows of, whatever the message.
+    const secrets = await ctx.secrets().catch(() => []);
+    const { scrubSecrets } = await import('@mailramp/db');
+    io.stderr(`mailramp: ${scrubSecrets(messageOf(error), secrets)}\n`);
     const code = exitCodeOf(error);
-    if (io.env.MAILRAMP_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    if (io.env.MAILRAMP_DEBUG && error instanceof Error && error.stack)
+      io.stderr(`${scrubSecrets(error.stack, secrets)}\n`);
     return code;
   } finally {
     await ctx.close();

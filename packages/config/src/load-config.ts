@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { type Config, ConfigSchema } from './schema.js';
@@ -83,18 +84,68 @@ async function readJson(
       cause: error,
     });
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError('INVALID', `${path} is not valid JSON: ${(error as Error).message}`, [], {
-      cause: error,
-    });
-  }
+  const value = parseJson(text, path);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError('INVALID', `${path} must hold a JSON object`);
   }
   return { value: value as Record<string, unknown>, found: true };
+}
+
+/** What each jsonc-parser error code means, in words. */
+const JSON_PROBLEMS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'malformed number',
+  PropertyNameExpected: 'a quoted key was expected',
+  ValueExpected: 'a value was expected',
+  ColonExpected: "':' was expected",
+  CommaExpected: "',' was expected",
+  CloseBraceExpected: "'}' was expected",
+  CloseBracketExpected: "']' was expected",
+  EndOfFileExpected: 'text after the end of the JSON',
+  InvalidCommentToken: 'comments are not allowed',
+  UnexpectedEndOfComment: 'comments are not allowed',
+  UnexpectedEndOfString: 'a string is not closed',
+  UnexpectedEndOfNumber: 'malformed number',
+  InvalidUnicode: 'malformed \\u escape',
+  InvalidEscapeCharacter: 'malformed escape',
+  InvalidCharacter: 'a control character inside a string',
+};
+
+/**
+ * JSON.parse, with a UTF-8 byte-order mark accepted and a syntax error reported by line and column
+ * only: the engine's own message quotes the text around the error, which in a config file can be
+ * the start of a token or password.
+ */
+function parseJson(text: string, path: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch {
+    const errors: ParseError[] = [];
+    parseTree(body, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    const where =
+      first === undefined
+        ? ''
+        : ` at ${lineColumnOf(body, first.offset)}: ${JSON_PROBLEMS[printParseErrorCode(first.error)] ?? 'syntax error'}`;
+    // The engine's error is not kept as the cause: its message quotes the file.
+    throw new ConfigError(
+      'INVALID',
+      `${path} is not valid JSON${where}; fix the file (its content is not shown here: it may hold secrets)`,
+    );
+  }
+}
+
+function lineColumnOf(text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
 function section(root: Record<string, unknown>, key: string): Record<string, unknown> {

@@ -1,8 +1,12 @@
+import { redactUrl } from '@mailramp/db';
 import type { Config } from './schema.js';
 
 const SECRET_KEYS = /^(token|password|secret|apiKey|.*Token|.*Password|.*Secret)$/;
 
-/** A copy of the config safe to print: secrets become `***`, URL passwords too. */
+/**
+ * A copy of the config safe to print: secrets become `***`, and so do URL passwords (an unencoded
+ * `@` in one included) and secret-named URL parameters (`?password=`).
+ */
 export function redactConfig(config: Config): unknown {
   return redactValue(config, '');
 }
@@ -10,16 +14,11 @@ export function redactConfig(config: Config): unknown {
 function redactValue(value: unknown, key: string): unknown {
   if (typeof value === 'string') {
     if (SECRET_KEYS.test(key)) return '***';
-    return redactUrlPassword(value);
+    return redactUrl(value);
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, ''));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
   }
   return value;
-}
-
-function redactUrlPassword(value: string): string {
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*:[^/]*@/i.test(value)) return value;
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }

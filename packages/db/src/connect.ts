@@ -7,6 +7,7 @@ import pg from 'pg';
 import { withCopySupport } from './copy-rows.js';
 import { DbError } from './errors.js';
 import { type DataDirLock, lockDataDir } from './lock-data-dir.js';
+import { redactUrl } from './redact-url.js';
 import type { Database } from './schema.js';
 import { TEXT_PARSERS } from './type-parsers.js';
 
@@ -179,15 +180,4 @@ export async function execScript(
   script: string,
 ): Promise<void> {
   await handleOf(db).execScript(conn, script);
-}
-
-/** A URL with any password replaced by `***`. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  }
 }

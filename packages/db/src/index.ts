@@ -6,7 +6,6 @@ export {
   type Engine,
   engineOf,
   execScript,
-  redactUrl,
 } from './connect.js';
 export { copyRows, formatCopyValue } from './copy-rows.js';
 export {
@@ -17,6 +16,7 @@ export {
   SQLSTATE,
   sqlStateOf,
 } from './errors.js';
+export { DATA_DIR_LOCK_FILE } from './lock-data-dir.js';
 export {
   checksumOf,
   listMigrationFiles,
@@ -30,4 +30,5 @@ export {
   type MigrationState,
   runMigrations,
 } from './migrate/run-migrations.js';
+export { redactUrl, scrubSecrets, secretsOfUrl } from './redact-url.js';
 export * from './schema.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DbError } from './errors.js';
 
 /** The lock file a process holds inside an embedded data directory for as long as it has it open. */
-export const LOCK_FILE = 'mailramp.lock';
+export const DATA_DIR_LOCK_FILE = 'mailramp.lock';
 
 /** A held data-directory lock. */
 export interface DataDirLock {
@@ -40,7 +40,7 @@ const BREAKER_STALE_MS = 10_000;
  * try { ... } finally { lock.release(); }
  */
 export function lockDataDir(dir: string): DataDirLock {
-  const path = join(dir, LOCK_FILE);
+  const path = join(dir, DATA_DIR_LOCK_FILE);
   const shared = held.get(path);
   if (shared !== undefined) {
     shared.count += 1;
