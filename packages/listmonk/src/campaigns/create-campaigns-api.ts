@@ -60,6 +60,11 @@ export interface CampaignsApi {
     id: number,
     override?: { body?: string; contentType?: string; templateId?: number },
   ): Promise<string>;
+  /**
+   * Renders a text part as Listmonk renders a campaign's altbody (`POST /api/campaigns/:id/text`:
+   * html/template, the campaign's template around it).
+   */
+  previewCampaignText(id: number, text: string): Promise<string>;
   /** `GET /api/campaigns/running/stats` for the given campaigns (all running ones when none). */
   getRunningStats(ids?: number[]): Promise<RunningStats[]>;
 }
@@ -228,6 +233,19 @@ export function createCampaignsApi(core: ClientCore): CampaignsApi {
       return core.transport.send({
         method: 'POST',
         path: `/api/campaigns/${id}/preview`,
+        form,
+        text: true,
+        schema: z.string(),
+        idempotent: true,
+      });
+    },
+
+    async previewCampaignText(id, text) {
+      await core.server();
+      const form = new URLSearchParams({ body: text, content_type: 'plain' });
+      return core.transport.send({
+        method: 'POST',
+        path: `/api/campaigns/${id}/text`,
         form,
         text: true,
         schema: z.string(),

@@ -17,6 +17,20 @@ export interface SubscribersApi {
   blocklistEmails(emails: ReadonlyArray<string>): Promise<ImportResult>;
   /** Blocklists subscribers by id (`PUT /api/subscribers/blocklist`). */
   blocklistSubscriberIds(ids: ReadonlyArray<number>): Promise<void>;
+  /**
+   * Every subscriber on a list, with status, attributes and subscriptions, in one request
+   * (`GET /api/subscribers?list_id=…&per_page=all`; pages are at most 50 otherwise).
+   */
+  listSubscribersOfList(listId: number): Promise<Subscriber[]>;
+  /**
+   * Subscribes subscribers to lists in one request (`PUT /api/subscribers/lists`, action `add`);
+   * an existing subscription gets `status` (v4+; v2/v3 keep it and add new ones `unconfirmed`).
+   */
+  addSubscriptions(
+    subscriberIds: ReadonlyArray<number>,
+    listIds: ReadonlyArray<number>,
+    status?: 'unconfirmed' | 'confirmed',
+  ): Promise<void>;
 }
 
 const CHUNK = 50;
@@ -59,6 +73,27 @@ export function createSubscribersApi(core: ClientCore, imports: ImportApi): Subs
         rows: emails.map((email) => ({ email })),
         listIds: [],
         mode: 'blocklist',
+      });
+    },
+    async listSubscribersOfList(listId) {
+      await core.server();
+      const page = await core.transport.send({
+        method: 'GET',
+        path: '/api/subscribers',
+        query: { list_id: String(listId), per_page: 'all' },
+        schema: SubscriberPage,
+      });
+      return page.results;
+    },
+    async addSubscriptions(subscriberIds, listIds, status = 'confirmed') {
+      if (subscriberIds.length === 0 || listIds.length === 0) return;
+      await core.server();
+      await core.transport.send({
+        method: 'PUT',
+        path: '/api/subscribers/lists',
+        json: { ids: subscriberIds, action: 'add', target_list_ids: listIds, status },
+        schema: z.unknown(),
+        idempotent: true,
       });
     },
     async blocklistSubscriberIds(ids) {

@@ -49,5 +49,8 @@ export const MSG = {
   renderMessage: (error: string) => `Error rendering message: ${error}`,
   invalidTemplateType: 'Invalid template type.',
   cantDeleteDefault: 'Cannot delete the default template.',
+  noIds: 'No IDs given.',
+  noListsGiven: 'No lists given.',
+  invalidAction: 'Invalid action.',
   invalidQuery: (error: string) => `Error querying subscribers: ${error}`,
 } as const;

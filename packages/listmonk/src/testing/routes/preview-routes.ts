@@ -57,4 +57,7 @@ async function preview(req: StandInRequest, ctx: StandInContext) {
 export const PREVIEW_ROUTES: StandInRoute[] = [
   { method: 'GET', pattern: '/api/campaigns/:id/preview', perm: 'campaigns:get_all', handle: preview },
   { method: 'POST', pattern: '/api/campaigns/:id/preview', perm: 'campaigns:get_all', handle: preview },
+  // Listmonk routes /text to the same handler as the preview (cmd/handlers.go): the posted text is
+  // rendered like a body, around the campaign's template.
+  { method: 'POST', pattern: '/api/campaigns/:id/text', perm: 'campaigns:get', handle: preview },
 ];

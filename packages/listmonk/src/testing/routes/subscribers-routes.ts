@@ -17,6 +17,9 @@ import {
   subscriberOut,
 } from '../subscriber-rules.js';
 
+type SubscriptionStatus = 'unconfirmed' | 'confirmed' | 'unsubscribed';
+const SUBSCRIPTION_STATUSES = new Set<string>(['unconfirmed', 'confirmed', 'unsubscribed']);
+
 const EMAIL_EXPR = String.raw`(?:LOWER\(\s*)?(?:subscribers\.)?email(?:\s*\))?`;
 const LITERAL = String.raw`(?:LOWER\(\s*)?'((?:[^']|'')*)'(?:\s*\))?`;
 
@@ -119,6 +122,44 @@ export const SUBSCRIBERS_ROUTES: StandInRoute[] = [
       for (const id of ids) {
         const s = ctx.state.subscribers.get(Number(id));
         if (s !== undefined) blocklist(s, ctx);
+      }
+      return ok(true);
+    },
+  },
+  {
+    // ManageSubscriberLists: `add` inserts subscriptions (v2.5+: with `status`, which also updates
+    // an existing one; v2.0–v2.4: `unconfirmed`, existing ones untouched). A list id that does not
+    // exist is a foreign-key violation: 500, nothing changed.
+    method: 'PUT',
+    pattern: '/api/subscribers/lists',
+    perm: 'subscribers:manage',
+    handle: (req, ctx) => {
+      const body = req.json();
+      const ids = Array.isArray(body.ids) ? body.ids.map(Number) : [];
+      if (ids.length === 0) bad(MSG.noIds);
+      const listIds = Array.isArray(body.target_list_ids) ? body.target_list_ids.map(Number) : [];
+      if (listIds.length === 0) bad(MSG.noListsGiven);
+      if (body.action !== 'add' && body.action !== 'remove' && body.action !== 'unsubscribe')
+        bad(MSG.invalidAction);
+      const legacy = ctx.version.major === 2 && ctx.version.minor <= 4;
+      const given = legacy || typeof body.status !== 'string' ? '' : body.status;
+      if (body.action === 'add') {
+        // Both are database errors in Listmonk (foreign key, enum cast): 500.
+        if (listIds.some((id: number) => !ctx.state.lists.has(id))) throw new HttpFailure(500, MSG.internal);
+        if (given !== '' && !SUBSCRIPTION_STATUSES.has(given)) throw new HttpFailure(500, MSG.internal);
+      }
+      const status = given === '' ? undefined : (given as SubscriptionStatus);
+      for (const id of ids) {
+        const s = ctx.state.subscribers.get(id);
+        if (s === undefined) continue;
+        for (const listId of listIds) {
+          if (body.action === 'remove') s.lists.delete(listId);
+          else if (body.action === 'unsubscribe') {
+            if (s.lists.has(listId)) s.lists.set(listId, 'unsubscribed');
+          } else if (status !== undefined) s.lists.set(listId, status);
+          else if (!s.lists.has(listId)) s.lists.set(listId, 'unconfirmed');
+        }
+        s.updatedAt = ctx.now();
       }
       return ok(true);
     },
