@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,8 +8,8 @@ import { createParseContext, scanLogLine } from './parse-log-line.js';
 import { statLogFiles } from './read-log-files.js';
 import { summarizeMailLog } from './summarize-mail-log.js';
 import { generateMailLog } from './testing/generate-mail-log.js';
+import { listSampleLogs } from './testing/sample-logs.js';
 
-const SAMPLES = '/work/shared/samples/postfix';
 const OPTIONS: ReportOptions = {
   transportIps: { out05: '203.0.113.94', out06: '203.0.113.95', out07: '203.0.113.96' },
   primaryIp: '203.0.113.71',
@@ -84,8 +84,8 @@ describe('ReportBuilder.mergePart', () => {
   });
 
   it('gives the in-order report of every sample cut before every line', () => {
-    for (const name of readdirSync(SAMPLES).filter((n) => n.endsWith('.log'))) {
-      const lines = readFileSync(join(SAMPLES, name), 'utf8')
+    for (const { name, path } of listSampleLogs()) {
+      const lines = readFileSync(path, 'utf8')
         .split('\n')
         .filter((l) => l !== '');
       const whole = inOrder(lines);
@@ -116,9 +116,7 @@ describe('summarizeMailLog on worker threads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-parallel-'));
     const path = join(dir, 'mail.log');
     writeFileSync(path, `${generated(20_000, 3).join('\n')}\n`);
-    const samples = readdirSync(SAMPLES)
-      .filter((n) => n.endsWith('.log'))
-      .map((n) => join(SAMPLES, n));
+    const samples = listSampleLogs().map((s) => s.path);
     for (const paths of [[path], samples]) {
       const files = await statLogFiles(paths);
       const sequential = await summarizeMailLog({ files, ...OPTIONS, threads: 1 });
@@ -154,11 +152,7 @@ describe('summarizeMailLog on worker threads', () => {
   }, 60_000);
 
   it('reads in order when a thread cannot start', async () => {
-    const files = await statLogFiles(
-      readdirSync(SAMPLES)
-        .filter((n) => n.endsWith('.log'))
-        .map((n) => join(SAMPLES, n)),
-    );
+    const files = await statLogFiles(listSampleLogs().map((s) => s.path));
     const missing = new URL('./no-such-worker.js', import.meta.url);
     const parallel = await summarizeMailLog({
       files,

@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +12,8 @@ import { forEachLine, orderRotatedFiles, statLogFiles } from './read-log-files.j
 import { createKernelScan, loadScanKernel } from './scan-kernel.js';
 import { summarizeMailLog } from './summarize-mail-log.js';
 import { generateMailLog } from './testing/generate-mail-log.js';
+import { listSampleLogs } from './testing/sample-logs.js';
 
-const SAMPLES = fileURLToPath(new URL('../../../../../shared/samples/postfix/', import.meta.url));
 const OPTIONS: ReportOptions = {
   transportIps: { out05: '203.0.113.94', out06: '203.0.113.95', out07: '203.0.113.96' },
   primaryIp: '203.0.113.71',
@@ -364,9 +363,9 @@ describe('the WebAssembly scanner', () => {
     }
   });
 
-  it.skipIf(!existsSync(SAMPLES))('gives the TypeScript report of every real sample log', () => {
-    for (const name of readdirSync(SAMPLES).filter((f) => f.endsWith('.log'))) {
-      const files = [{ bytes: readFileSync(`${SAMPLES}${name}`), mtime: MTIME }];
+  it('gives the TypeScript report of every real sample log', () => {
+    for (const { name, path } of listSampleLogs()) {
+      const files = [{ bytes: readFileSync(path), mtime: MTIME }];
       expect(inKernel(files), name).toStrictEqual(inTypeScript(files));
     }
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,11 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { statLogFiles } from './read-log-files.js';
 import { summarizeMailLog } from './summarize-mail-log.js';
 import { generateMailLog } from './testing/generate-mail-log.js';
-
-const SAMPLES = '/work/shared/samples/postfix';
+import { listSampleLogs, SAMPLE_DIR } from './testing/sample-logs.js';
 
 /**
- * pflogsumm 1.1.5's Grand Totals for each sample (../shared/samples/postfix/SOURCES.md): delivered
+ * pflogsumm 1.1.5's Grand Totals for each sample (test/fixtures/postfix/SOURCES.md): delivered
  * counts `status=sent` lines, deferred counts messages with at least one deferral, bounced counts
  * `status=bounced` lines.
  */
@@ -48,15 +47,15 @@ async function pflogsumm(path: string) {
   };
 }
 
-describe.skipIf(!existsSync(SAMPLES))('summarizeMailLog on the real sample logs', () => {
-  const files = existsSync(SAMPLES) ? readdirSync(SAMPLES).filter((f) => f.endsWith('.log')) : [];
+describe('summarizeMailLog on the real sample logs', () => {
+  const files = listSampleLogs().map((s) => s.name);
 
   it('knows pflogsumm’s totals for every sample file', () => {
     expect(files.sort()).toEqual(Object.keys(PFLOGSUMM_TOTALS).sort());
   });
 
   it.each(files)('%s: survives every line and counts what pflogsumm counts', async (name) => {
-    const summary = await summarizeMailLog({ files: await statLogFiles([join(SAMPLES, name)]) });
+    const summary = await summarizeMailLog({ files: await statLogFiles([join(SAMPLE_DIR, name)]) });
     const { sent, deferred, deferrals, bounced } = summary.totals;
     expect({ sent, deferred, deferrals, bounced }).toEqual(PFLOGSUMM_TOTALS[name]);
     expect(summary.lines.total).toBe(summary.lines.parsed + summary.lines.malformed);
@@ -64,7 +63,7 @@ describe.skipIf(!existsSync(SAMPLES))('summarizeMailLog on the real sample logs'
 
   it('counts lines without a syslog prefix as malformed and goes on', async () => {
     const summary = await summarizeMailLog({
-      files: await statLogFiles([join(SAMPLES, 'whyscream-postfix-grok-patterns-test-data.log')]),
+      files: await statLogFiles([join(SAMPLE_DIR, 'whyscream-postfix-grok-patterns-test-data.log')]),
     });
     expect(summary.lines.malformed).toBe(summary.lines.total);
     expect(summary.lines.malformedSamples).toHaveLength(3);
@@ -102,7 +101,10 @@ describe('summarizeMailLog on a generated corpus', () => {
     },
   );
 
-  it.skipIf(PFLOGSUMM === undefined)('totals equal pflogsumm’s Grand Totals on the same file', async () => {
+  const pflogsummName = `totals equal pflogsumm’s Grand Totals on the same file${
+    PFLOGSUMM === undefined ? ' (skipped: pflogsumm is not installed; apt-get install pflogsumm)' : ''
+  }`;
+  it.skipIf(PFLOGSUMM === undefined)(pflogsummName, async () => {
     const path = join(dir, 'pflogsumm.log');
     const chunks: string[] = [];
     generateMailLog({ lines: 40_000, seed: 5, format: 'mixed', messagesPerMinute: 90 }, (c) =>

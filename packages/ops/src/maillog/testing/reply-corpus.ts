@@ -3,15 +3,11 @@
  * pieces of replies for property tests.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { createParseContext, scanLogLine } from '../parse-log-line.js';
 import { generateMailLog } from './generate-mail-log.js';
-
-/** ../shared/samples/postfix beside the repository. */
-const SAMPLES = fileURLToPath(new URL('../../../../../../shared/samples/postfix/', import.meta.url));
+import { listSampleLogs } from './sample-logs.js';
 
 /** The replies of every sample log and of a generated log, each once. */
 export const listCorpusReplies = (() => {
@@ -20,11 +16,7 @@ export const listCorpusReplies = (() => {
     if (replies !== undefined) return replies;
     replies = new Set<string>();
     const ctx = createParseContext(new Date('2026-11-24T12:00:00Z'));
-    const texts = [
-      ...readdirSync(SAMPLES)
-        .filter((n) => n.endsWith('.log'))
-        .map((n) => readFileSync(join(SAMPLES, n), 'utf8')),
-    ];
+    const texts = [...listSampleLogs().map((s) => readFileSync(s.path, 'utf8'))];
     generateMailLog({ lines: 40_000, seed: 11, format: 'mixed' }, (chunk) => texts.push(chunk));
     for (const text of texts)
       for (const line of text.split('\n'))
