@@ -67,6 +67,7 @@ const OPS_EXIT: Record<OpsErrorCode, ExitCode> = {
   INVALID_STAMP: EXIT.USAGE,
   UNKNOWN_STREAM: EXIT.USAGE,
   BAD_QUEUE_OUTPUT: EXIT.INTERNAL,
+  TABLE_NOT_OWN: EXIT.REFUSED,
 };
 
 const BUILDER_EXIT: Record<BuilderErrorCode, ExitCode> = {

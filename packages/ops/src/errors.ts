@@ -24,6 +24,8 @@ export const OPS_ERROR_CODES = [
   'UNKNOWN_STREAM',
   /** `postqueue -j` printed something that is not one JSON object per line. */
   'BAD_QUEUE_OUTPUT',
+  /** A transport table routes other mail too: hold-map writes only a table of its own. */
+  'TABLE_NOT_OWN',
 ] as const;
 
 export type OpsErrorCode = (typeof OPS_ERROR_CODES)[number];

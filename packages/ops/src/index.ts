@@ -78,7 +78,7 @@ export {
   type ParsedMasterCf,
   parseMasterCf,
 } from './postfix/parse-master-cf.js';
-export { applyHoldMap, type HoldMapApplied } from './warmup/apply-hold-map.js';
+export { applyHoldMap, type HoldMapApplied, notOwnTable } from './warmup/apply-hold-map.js';
 export { applyRampCap, type RampCapApplied, type RampSettingsClient } from './warmup/apply-ramp-cap.js';
 export { applyWarmup, type WarmupApplied } from './warmup/apply-warmup.js';
 export { createRampSettingsClient, type RampListmonkClient } from './warmup/create-ramp-settings-client.js';
@@ -90,6 +90,7 @@ export {
   type RampHold,
 } from './warmup/holds-repository.js';
 export {
+  DEFAULT_HOLD_FAMILIES,
   HOLD_MAP_BEGIN,
   HOLD_MAP_END,
   type HoldMapConflict,

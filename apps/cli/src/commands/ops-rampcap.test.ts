@@ -178,7 +178,7 @@ describe('mailramp ops rampcap usage', () => {
 });
 
 describe('mailramp ops hold-map', () => {
-  it('prints transport lines for every enabled family, config adjustments included', async () => {
+  it('prints transport lines for the Yahoo family by default, config adjustments included', async () => {
     const dir = workdir({
       mailbox: { families: { disabled: ['google_consumer'], extra: { yahoo: ['cox.net'] } } },
     });
@@ -192,24 +192,38 @@ describe('mailramp ops hold-map', () => {
       ]),
     );
     expect(io.out()).not.toContain('gmail.com');
+    expect(io.out()).not.toContain('hotmail.com');
     expect(lines.every((l) => /^[a-z0-9.-]+ +hold:$/.test(l))).toBe(true);
   });
 
-  it('--write updates the stream table file, runs postmap once, then does nothing; warns about a second route', async () => {
+  it('--write refuses a table that routes other mail, then fills its own table, runs postmap once, then does nothing', async () => {
     const dir = workdir();
+    const table = `hash:${join(dir, 'transport')}`;
     writeFileSync(join(dir, 'transport'), 'aol.com yahooslow:\n');
-    const runner = createRecordingRunner();
+    const runner = createRecordingRunner(({ command, args }) =>
+      command === 'postconf' && args.includes('transport_maps')
+        ? { stdout: `${table}, randmap:{out05:}\n` }
+        : undefined,
+    );
     const io = captureIo({ cwd: dir, runner });
-    expect(await runCli(['ops', 'hold-map', '--write', '--family', 'yahoo'], io)).toBe(EXIT.FINDINGS);
-    expect(runner.calls).toEqual([{ command: 'postmap', args: [`hash:${join(dir, 'transport')}`] }]);
-    expect(io.err()).toContain('line 1 routes aol.com too');
+    expect(await runCli(['ops', 'hold-map', '--write'], io)).toBe(EXIT.REFUSED);
+    expect(io.err()).toContain('it also routes 1 other key(s) (line 1: "aol.com yahooslow:")');
+    expect(runner.calls).toEqual([]);
+    expect(readFileSync(join(dir, 'transport'), 'utf8')).toBe('aol.com yahooslow:\n');
+
+    writeFileSync(join(dir, 'transport'), '# mailramp hold: table\n');
+    const written = captureIo({ cwd: dir, runner });
+    expect(await runCli(['ops', 'hold-map', '--write'], written)).toBe(EXIT.OK);
+    expect(runner.calls.filter((c) => c.command === 'postmap')).toEqual([
+      { command: 'postmap', args: [table] },
+    ]);
     expect(readFileSync(join(dir, 'transport'), 'utf8')).toMatch(
-      /^aol\.com yahooslow:\n\n# BEGIN mailramp hold-map/,
+      /^# mailramp hold: table\n\n# BEGIN mailramp hold-map/,
     );
 
     const again = captureIo({ cwd: dir, runner });
     await runCli(['ops', 'hold-map', '--write', '--family', 'yahoo'], again);
-    expect(runner.calls).toHaveLength(1);
+    expect(runner.calls.filter((c) => c.command === 'postmap')).toHaveLength(1);
     expect(again.err()).toContain('nothing to do');
     expect((await runCli(['ops', 'hold-map', '--family', 'nope'], captureIo({ cwd: dir }))).valueOf()).toBe(
       EXIT.USAGE,

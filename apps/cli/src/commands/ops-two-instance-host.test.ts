@@ -279,3 +279,72 @@ describe('ops watchdog --apply on the two-instance host', () => {
     expect(host.callsOf('postqueue')).toHaveLength(2);
   });
 });
+
+describe('ops hold-map --write on the two-instance host', () => {
+  const heldIn = (host: TwoInstanceHost, file: string) =>
+    host
+      .read(file)
+      .split('\n')
+      .filter((l) => / hold:$/.test(l))
+      .map((l) => l.split(/\s+/)[0]);
+
+  it("holds the Yahoo family only, in each instance's own table that transport_maps looks up first", async () => {
+    const host = openTwoInstanceHost();
+    const transport = host.read('/etc/postfix/transport');
+    const result = await run(host, 'ops', 'hold-map', '--write');
+    expect(result.code).toBe(EXIT.OK);
+    for (const file of ['/etc/postfix/mailramp-hold', '/etc/postfix-hc/mailramp-hold']) {
+      const held = heldIn(host, file);
+      expect(held).toEqual(expect.arrayContaining(['yahoo.com', 'aol.com', 'att.net', 'sbcglobal.net']));
+      for (const other of ['gmail.com', 'hotmail.com', 'outlook.com', 'icloud.com'])
+        expect(held).not.toContain(other);
+    }
+    expect(host.callsOf('postmap')).toEqual([
+      `postmap hash:${host.root}/etc/postfix/mailramp-hold`,
+      `postmap hash:${host.root}/etc/postfix-hc/mailramp-hold`,
+    ]);
+    // The host-wide table (transactional routes) is never touched.
+    expect(host.read('/etc/postfix/transport')).toBe(transport);
+
+    const icloud = await run(host, 'ops', 'hold-map', '--write', '--family', 'yahoo', 'apple_consumer');
+    expect(icloud.code).toBe(EXIT.OK);
+    expect(heldIn(host, '/etc/postfix-hc/mailramp-hold')).toContain('icloud.com');
+  });
+
+  it('refuses (exit 4, nothing written) when a stream looks up the host-wide transport table first', async () => {
+    const host = openTwoInstanceHost();
+    const config = host.config();
+    (config.warmup.streams.trucking!.postfix as { lookupTables: string[] }).lookupTables = [
+      `hash:${host.root}/etc/postfix/transport`,
+    ];
+    host.writeConfig(config);
+    const transport = host.read('/etc/postfix/transport');
+    const result = await run(host, 'ops', 'hold-map', '--write');
+    expect(result.code).toBe(EXIT.REFUSED);
+    expect(result.err).toContain(
+      `refusing to write hash:${host.root}/etc/postfix/transport: it also routes 3 other key(s)`,
+    );
+    expect(host.read('/etc/postfix/transport')).toBe(transport);
+    expect(() => host.read('/etc/postfix-hc/mailramp-hold')).toThrow(/ENOENT/);
+    expect(host.runner.calls).toEqual([]);
+  });
+
+  it('refuses a named table no stream looks up first', async () => {
+    const host = openTwoInstanceHost();
+    const result = await run(host, 'ops', 'hold-map', '--write', `hash:${host.root}/etc/postfix/transport`);
+    expect(result.code).toBe(EXIT.REFUSED);
+    expect(result.err).toContain('no warm-up stream looks');
+    expect(host.runner.calls).toEqual([]);
+  });
+
+  it('says when Postfix does not look the table up first yet (exit 1)', async () => {
+    const host = openTwoInstanceHost();
+    host.edit('/etc/postfix-hc/main.cf', (t) =>
+      t.replace(/^transport_maps = .*$/m, 'transport_maps = randmap:{hcout1:}'),
+    );
+    const result = await run(host, 'ops', 'hold-map', '--write');
+    expect(result.code).toBe(EXIT.FINDINGS);
+    expect(result.err).toContain('but Postfix does not look');
+    expect(result.err).toContain('for healthcare yet: run `mailramp ops warmup --apply`');
+  });
+});

@@ -16,8 +16,9 @@ export interface HoldMapApplied {
 
 /**
  * Writes the hold block into a Postfix transport table's source file and rebuilds it with `postmap`,
- * only when the block changed. The file is replaced atomically (temp file + rename); lines outside the
- * block are kept as they are.
+ * only when the block changed. The table must be mailramp's own (missing, or nothing but the block and
+ * comments): a table that routes other mail too is refused (TABLE_NOT_OWN) and left untouched, so a
+ * hold never reaches mail nobody asked to hold. The file is replaced atomically (temp file + rename).
  */
 export async function applyHoldMap(
   table: string,
@@ -43,6 +44,7 @@ export async function applyHoldMap(
     }
   }
   const plan = planHoldMapFile(existing, entries);
+  if (plan.otherRoutes.length > 0) throw notOwnTable(table, plan.otherRoutes);
   if (!plan.changed) return { table, changed: false, conflicts: plan.conflicts, commands: [] };
   const temp = `${path}.mailramp-${randomBytes(4).toString('hex')}`;
   try {
@@ -67,4 +69,14 @@ export async function applyHoldMap(
     );
   }
   return { table, changed: true, conflicts: plan.conflicts, commands: [postmap] };
+}
+
+/** The refusal for a table that routes other mail: what it routes, and how to give mailramp its own. */
+export function notOwnTable(table: string, routes: readonly HoldMapConflict[]): OpsError {
+  const dir = table.replace(/^[a-z]+:/, '').replace(/\/[^/]*$/, '');
+  const first = routes[0]!;
+  return new OpsError(
+    'TABLE_NOT_OWN',
+    `refusing to write ${table}: it also routes ${routes.length} other key(s) (line ${first.line}: "${first.text}"), so a hold there would reach mail nobody asked to hold. hold-map writes only a table of its own: put e.g. hash:${dir}/mailramp-hold first in the stream's postfix.lookupTables, run \`mailramp ops warmup --apply\` so transport_maps looks it up first, then \`mailramp ops hold-map --write\`; nothing was written`,
+  );
 }

@@ -19,9 +19,12 @@ const families = createDomainFamilies({ extra: { yahoo: ['cox.net'] }, disabled:
 describe('planHoldMap', () => {
   const entries = planHoldMap(families);
 
-  it('parks every domain of every enabled family on hold:, from the builder’s family data', () => {
+  it('parks the Yahoo family on hold: by default (the runbook’s backstop), from the builder’s family data', () => {
     const domains = entries.map((e) => e.domain);
-    expect(domains).toEqual(families.domains());
+    expect(domains).toEqual(families.domains(['yahoo']));
+    expect(entries.every((e) => e.family === 'yahoo')).toBe(true);
+    expect(domains).not.toContain('hotmail.com');
+    expect(domains).not.toContain('icloud.com');
     expect(domains).toEqual(
       expect.arrayContaining(['yahoo.com', 'aol.com', 'att.net', 'frontier.com', 'cox.net']),
     );
@@ -30,8 +33,10 @@ describe('planHoldMap', () => {
     expect(entries.find((e) => e.domain === 'sbcglobal.net')?.family).toBe('yahoo');
   });
 
-  it('can be limited to some families', () => {
-    expect(planHoldMap(families, ['yahoo']).every((e) => e.family === 'yahoo')).toBe(true);
+  it('holds other families only when they are named', () => {
+    const named = planHoldMap(families, ['yahoo', 'apple_consumer']);
+    expect(named.map((e) => e.domain)).toEqual(expect.arrayContaining(['icloud.com', 'yahoo.com']));
+    expect(named.map((e) => e.domain)).not.toContain('hotmail.com');
   });
 
   it('renders transport(5) lines', () => {
@@ -57,13 +62,18 @@ describe('planHoldMapFile', () => {
     expect(plan.text).toBe(`${existing}\n${block}`);
     expect(plan.changed).toBe(true);
     expect(plan.conflicts).toEqual([{ domain: 'yahoo.com', line: 3, text: 'yahoo.com yahooslow:' }]);
+    expect(plan.otherRoutes.map((r) => r.line)).toEqual([2, 3]);
   });
 
   it('replaces its own block in place and is unchanged the second time', () => {
     const existing = `a.org smtp:\n${HOLD_MAP_BEGIN}\nold.com hold:\n${HOLD_MAP_END}\nz.org smtp:\n`;
     const first = planHoldMapFile(existing, entries);
     expect(first.text).toBe(`a.org smtp:\n${block}z.org smtp:\n`);
-    expect(planHoldMapFile(first.text, entries)).toEqual({ text: first.text, changed: false, conflicts: [] });
+    expect(planHoldMapFile(first.text, entries)).toMatchObject({
+      text: first.text,
+      changed: false,
+      conflicts: [],
+    });
   });
 });
 
@@ -91,6 +101,20 @@ describe('applyHoldMap', () => {
     expect(runner.calls).toHaveLength(1);
   });
 
+  it('refuses a table that routes other mail too, and leaves it untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-holdmap-'));
+    const path = join(dir, 'transport');
+    const existing = '# transactional\nexample.org smtp:[relay.example.org]\n';
+    writeFileSync(path, existing);
+    const runner = createRecordingRunner();
+    await expect(applyHoldMap(`hash:${path}`, planHoldMap(families), runner)).rejects.toMatchObject({
+      code: 'TABLE_NOT_OWN',
+      message: expect.stringContaining(`put e.g. hash:${dir}/mailramp-hold first`),
+    });
+    expect(readFileSync(path, 'utf8')).toBe(existing);
+    expect(runner.calls).toEqual([]);
+  });
+
   it('refuses a table that is not type:/absolute/path', async () => {
     await expect(applyHoldMap('hash:relative/transport', [], createRecordingRunner())).rejects.toMatchObject({
       code: 'UNSAFE_ARGUMENT',
@@ -100,7 +124,7 @@ describe('applyHoldMap', () => {
   it.skipIf(!hasPostmap)('builds a table the real postmap and postmap -q agree with', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-holdmap-'));
     const path = join(dir, 'transport');
-    writeFileSync(path, 'example.org smtp:[relay.example.org]\n');
+    writeFileSync(path, '# mailramp-hold: the hold: backstop only\n');
     await applyHoldMap(`hash:${path}`, planHoldMap(families), createProcessRunner());
     expect(existsSync(`${path}.db`)).toBe(true);
     const q = (key: string) => {
@@ -112,7 +136,6 @@ describe('applyHoldMap', () => {
     };
     expect(q('yahoo.com')).toBe('hold:');
     expect(q('cox.net')).toBe('hold:');
-    expect(q('example.org')).toBe('smtp:[relay.example.org]');
     expect(q('gmail.com')).toBeUndefined();
   });
 });

@@ -12,10 +12,21 @@ export interface HoldMapEntry {
 }
 
 /**
- * The `transport` entries that park every domain of the blocked families on `hold:` — the backstop
- * behind the builder's exclusion, from the same family data. Sorted, one per domain.
+ * The families the runbook holds at the MTA: the Yahoo family only ("/etc/postfix/transport maps every
+ * Yahoo-family domain to hold:"). Gmail, Microsoft and the rest are kept out by the build's exclusion;
+ * parking them in Postfix would also park the host's transactional mail to them.
  */
-export function planHoldMap(families: DomainFamilies, ids?: readonly string[]): HoldMapEntry[] {
+export const DEFAULT_HOLD_FAMILIES: readonly string[] = ['yahoo'];
+
+/**
+ * The `transport` entries that park every domain of the given families (default: the Yahoo family,
+ * {@link DEFAULT_HOLD_FAMILIES}) on `hold:` — the backstop behind the builder's exclusion, from the
+ * same family data. Sorted, one per domain.
+ */
+export function planHoldMap(
+  families: DomainFamilies,
+  ids: readonly string[] = DEFAULT_HOLD_FAMILIES,
+): HoldMapEntry[] {
   return families.domains(ids).map((domain) => ({ domain, family: families.familyOf(domain) ?? 'unknown' }));
 }
 
@@ -33,13 +44,14 @@ export interface HoldMapConflict {
 }
 
 /**
- * The transport file with the mailramp block replaced (or appended), and the keys outside the block
- * that collide with it — the runbook's "buggy duplicate keys routing to yahooslow".
+ * The transport file with the mailramp block replaced (or appended), the keys outside the block that
+ * collide with it (the runbook's "buggy duplicate keys routing to yahooslow") and every other route
+ * outside the block: a table with any is not mailramp's own, and {@link applyHoldMap} refuses it.
  */
 export function planHoldMapFile(
   existing: string,
   entries: readonly HoldMapEntry[],
-): { text: string; changed: boolean; conflicts: HoldMapConflict[] } {
+): { text: string; changed: boolean; conflicts: HoldMapConflict[]; otherRoutes: HoldMapConflict[] } {
   const lines = existing === '' ? [] : existing.replace(/\n$/, '').split('\n');
   const begin = lines.indexOf(HOLD_MAP_BEGIN);
   const end = begin < 0 ? -1 : lines.indexOf(HOLD_MAP_END, begin);
@@ -55,10 +67,14 @@ export function planHoldMapFile(
   const text = `${next.join('\n')}\n`;
   const held = new Set(entries.map((e) => e.domain));
   const conflicts: HoldMapConflict[] = [];
+  const otherRoutes: HoldMapConflict[] = [];
   lines.forEach((line, i) => {
     if (begin >= 0 && end >= 0 && i >= begin && i <= end) return;
-    const key = /^([^\s#]\S*)\s/.exec(line)?.[1]?.toLowerCase();
-    if (key !== undefined && held.has(key)) conflicts.push({ domain: key, line: i + 1, text: line.trim() });
+    const key = /^([^\s#]\S*)(\s|$)/.exec(line)?.[1]?.toLowerCase();
+    if (key === undefined) return;
+    const route = { domain: key, line: i + 1, text: line.trim() };
+    otherRoutes.push(route);
+    if (held.has(key)) conflicts.push(route);
   });
-  return { text, changed: text !== existing, conflicts };
+  return { text, changed: text !== existing, conflicts, otherRoutes };
 }
