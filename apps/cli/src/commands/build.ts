@@ -302,6 +302,14 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
     bit.push(`operator cap ${op === '' ? '(unclassified)' : op} (${n(turned)} turned away)`);
   }
   say(io, `\ncaps that bit: ${bit.length === 0 ? 'none' : bit.join('; ')}`);
+  say(io, '\nsegments (by priority)');
+  say(
+    io,
+    formatTable([
+      ['segment', 'priority', 'recipients', 'taken by a higher segment'],
+      ...plan.segments.map((s) => [s.id, String(s.priority), n(s.recipients), n(s.takenByHigher)]),
+    ]),
+  );
   const idle = plan.segments.filter((s) => s.recipients === 0).map((s) => s.id);
   if (idle.length > 0) say(io, `segments with no recipients today: ${idle.join(', ')}`);
 }

@@ -16,6 +16,7 @@ import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 import type { ExclusionReason, ExclusionRules } from '../selection/classify-exclusion.js';
 import {
   type AudienceCandidate,
+  countTakenByHigher,
   type DatedSegment,
   findSegmentCandidates,
   listOperators,
@@ -88,7 +89,18 @@ export interface BuildPlan {
   /** Rows of the vertical with an address whose listmonk_sent_at is set (never re-selected). */
   alreadyMailed: number;
   capsHit: CapsHit;
-  segments: Array<{ id: string; priority: number; recipients: number; cycle?: string; touch?: number }>;
+  segments: Array<{
+    id: string;
+    priority: number;
+    recipients: number;
+    /**
+     * Rows this segment's rule accepts that a higher-priority segment took (among the keys its walk
+     * covered): each recipient is in one campaign a day, the highest segment that matches it.
+     */
+    takenByHigher: number;
+    cycle?: string;
+    touch?: number;
+  }>;
 }
 
 const UNCLASSIFIED = '(unclassified)';
@@ -177,8 +189,12 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   const perSegment = request.maxPerSegment;
   const want = Math.min(remaining, perSegment ?? remaining);
   const firstLimit = request.pageSize ?? Math.max(64, want * 2);
-  const pools = new Map<string, { rows: AudienceCandidate[]; complete: boolean; limit: number }>();
-  for (const s of dated) pools.set(s.definition.id, { rows: [], complete: want === 0, limit: firstLimit });
+  const pools = new Map<
+    string,
+    { rows: AudienceCandidate[]; complete: boolean; limit: number; walked: boolean }
+  >();
+  for (const s of dated)
+    pools.set(s.definition.id, { rows: [], complete: want === 0, limit: firstLimit, walked: false });
 
   // The walk reads only rows some cap would still take: operators that are held, capped at 0 or
   // already full are left out in SQL, so plan time follows the recipients selected.
@@ -231,6 +247,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
       });
       pool.rows.push(...page.rows);
       pool.complete = page.complete;
+      pool.walked = true;
       pool.limit *= 2;
     }
     const segments: SegmentCandidates<AudienceCandidate>[] = dated.map((s) => {
@@ -302,6 +319,18 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   }
 
   const alreadyMailed = await countAlreadyMailed(db, vertical);
+  const takenByHigher = new Map<string, number>();
+  for (const s of dated) {
+    const pool = pools.get(s.definition.id)!;
+    // A segment whose walk never ran (the day's cap already full) examined nothing.
+    if (!pool.walked) continue;
+    const upTo = pool.complete ? undefined : pool.rows.at(-1)?.key;
+    if (!pool.complete && upTo === undefined) continue;
+    takenByHigher.set(
+      s.definition.id,
+      await countTakenByHigher(db, vertical, date, dated, s.definition.id, upTo),
+    );
+  }
   return {
     vertical,
     date,
@@ -330,6 +359,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
       id: s.definition.id,
       priority: s.definition.priority,
       recipients: selection.selected.filter((x) => x.segment === s.definition.id).length,
+      takenByHigher: takenByHigher.get(s.definition.id) ?? 0,
       ...(s.touch ? { cycle: s.touch.cycle, touch: s.touch.touch } : {}),
     })),
   };

@@ -91,8 +91,8 @@ export async function findSegmentCandidates(
   const segment = segments[index];
   if (segment === undefined) throw new BuilderError('BUILD_INPUT', `unknown segment ${segmentId}`);
   const higher = segments.filter((s) => s.definition.priority < segment.definition.priority);
-  const own = memberPredicate(t, vertical, date, segment);
-  const notHigher = higher.map((h) => sql`not (${memberPredicate(t, vertical, date, h)})`);
+  const own = inSegment(memberPredicate(t, vertical, date, segment));
+  const notHigher = higher.map((h) => notInSegment(memberPredicate(t, vertical, date, h)));
   const key = sql.ref(`c.${t.key}`);
   const after =
     page.after === undefined
@@ -232,6 +232,58 @@ async function walkPerOperator(
     .sort((a, b) => order(a.key, b.key))
     .map(({ part: _part, ...row }) => row as CandidateRow);
   return { rows, complete: boundary === undefined };
+}
+
+/**
+ * A segment's membership is two-valued: a row is in the segment only when its predicate is TRUE;
+ * unknown (a NULL column such as the SMS census's absent status_code, an absent attribute key) means
+ * "not in this segment". Every use of a predicate goes through these two, so a row a higher segment
+ * does not take stays available to the lower ones — `not (NULL)` would drop it from all of them.
+ */
+function inSegment(predicate: RawBuilder<boolean>): RawBuilder<boolean> {
+  // In a WHERE clause an unknown condition already rejects the row; kept bare so indexes apply.
+  return sql<boolean>`${predicate}`;
+}
+
+function notInSegment(predicate: RawBuilder<boolean>): RawBuilder<boolean> {
+  return sql<boolean>`(${predicate}) is not true`;
+}
+
+/**
+ * How many rows of a segment a higher-priority segment took: rows the segment's own predicate
+ * accepts that a higher segment claims, among the keys the segment's walk covered (up to and
+ * including `upTo`, or every key when the walk reached the end). The plan names them, so a segment
+ * that selects nobody says why.
+ */
+export async function countTakenByHigher(
+  db: Kysely<Database>,
+  vertical: Vertical,
+  date: IsoDate,
+  segments: readonly DatedSegment[],
+  segmentId: string,
+  upTo: string | undefined,
+): Promise<number> {
+  const t = AUDIENCE_TABLES[vertical];
+  const segment = segments.find((s) => s.definition.id === segmentId);
+  if (segment === undefined) throw new BuilderError('BUILD_INPUT', `unknown segment ${segmentId}`);
+  const higher = segments.filter((s) => s.definition.priority < segment.definition.priority);
+  if (higher.length === 0) return 0;
+  const key = sql.ref(`c.${t.key}`);
+  const range =
+    upTo === undefined
+      ? sql`true`
+      : t.key === 'dot_number'
+        ? sql`${key} <= ${Number(upTo)}`
+        : sql`${key} <= ${upTo}`;
+  const anyHigher = sql.join(
+    higher.map((h) => inSegment(memberPredicate(t, vertical, date, h))),
+    sql` or `,
+  );
+  const result = await sql<{ n: number }>`
+    select count(*)::int as n from ${sql.table(t.table)} as c
+    where ${inSegment(memberPredicate(t, vertical, date, segment))} and (${anyHigher}) and ${range}
+  `.execute(db);
+  return result.rows[0]?.n ?? 0;
 }
 
 /** Whether a row is in a segment: has an address, not yet mailed (cycle segments: not yet touched), matches the rule. */

@@ -1,0 +1,300 @@
+import type { JsonObject } from '@mailramp/db';
+import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createDomainFamilies } from '@mailramp/mailbox';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../calendar/calendar-date.js';
+import { planFilingTouch } from '../calendar/plan-filing-touch.js';
+import { planMcs150Cutoffs } from '../calendar/plan-mcs150-cutoffs.js';
+import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
+import type { SegmentDefinition, Vertical } from '../segments/default-segments.js';
+import { classifyExclusion, type ExclusionRules } from '../selection/classify-exclusion.js';
+import { operatorKeyOf } from '../selection/plan-selection.js';
+import { type BuildPlan, planBuild } from './plan-build.js';
+import { type BuildRules, type BuildSettings, resolveBuildRules } from './resolve-build-rules.js';
+
+// Random audiences where every nullable column and every attribute key may be absent, as the real
+// files leave them. The segment model below is plain TypeScript (absent = false), not the SQL under
+// test: a three-valued `not (NULL)` in the SQL shows up as a recipient the plan cannot account for.
+
+const DATES = ['2026-06-22', '2026-11-24', '2026-07-20', '2026-04-15'] as const;
+const OPERATORS = [null, 'godaddy', 'google', 'zoho'] as const;
+const DOMAINS = ['carrier.com', 'fleet.net', 'yahoo.com', 'gmail.com'];
+const VERIFY = [null, 'smtp_valid', 'send_confirmed', 'mx_unreachable', 'catch_all_domain'] as const;
+const FLAGS = ['hazmat', 'irp_ifta', 'for_hire_authority', 'npi_reactivation', 'oig_exclusion'];
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 3 });
+const day = fc.integer({ min: -2000, max: 400 });
+
+const attributes = fc.oneof(
+  fc.constant({}),
+  fc.record(
+    {
+      deficiency_flags: fc.subarray(FLAGS),
+      flags: fc.subarray(FLAGS),
+      reactivated_at: fc.constantFrom('2026-01-01', '2027-01-01'),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+const facts = fc.record({
+  email: maybe(fc.constantFrom(...DOMAINS)),
+  operator: fc.constantFrom(...OPERATORS),
+  verify: fc.constantFrom(...VERIFY),
+  mailed: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
+  status: maybe(fc.constantFrom('A', 'I')),
+  operation: maybe(fc.constantFrom('A', 'B', 'C')),
+  dateA: maybe(day),
+  dateB: maybe(day),
+  dateC: maybe(day),
+  attributes,
+});
+type Facts = typeof facts extends fc.Arbitrary<infer T> ? T : never;
+
+const caps = fc.record({
+  daily: fc.integer({ min: 1, max: 30 }),
+  operators: fc.record({
+    godaddy: fc.integer({ min: 0, max: 8 }),
+    google: fc.integer({ min: 0, max: 8 }),
+    zoho: fc.integer({ min: 0, max: 8 }),
+  }),
+  unclassified: fc.integer({ min: 0, max: 8 }),
+  held: fc.subarray(['google', 'zoho']),
+  maxPerSegment: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+});
+
+interface Row {
+  key: string;
+  email: string | null;
+  domain: string | null;
+  operator: string | null;
+  verify: string | null;
+  mailed: boolean;
+  status: string | null;
+  operation: string | null;
+  /** trucking: mcs150_date, add_date; healthcare: revalidation_due, clia_expires, deactivated_at */
+  dates: Record<string, string | null>;
+  attributes: JsonObject;
+}
+
+function rowsOf(vertical: Vertical, date: string, keys: number[], all: Facts[]): Row[] {
+  return keys.map((k, i) => {
+    const f = all[i]!;
+    const at = (d: number | null) => (d === null ? null : addDays(date, d));
+    const key = vertical === 'trucking' ? String(k) : String(1_000_000_000 + k);
+    const email = f.email === null ? null : `r${k}@${f.email}`;
+    return {
+      key,
+      email,
+      domain: f.email,
+      operator: f.operator,
+      verify: f.verify,
+      mailed: f.mailed,
+      status: f.status,
+      operation: f.operation,
+      dates: (vertical === 'trucking'
+        ? { mcs150_date: at(f.dateA), add_date: at(f.dateB) }
+        : {
+            revalidation_due: at(f.dateA),
+            clia_expires: at(f.dateB),
+            deactivated_at: at(f.dateC),
+          }) as Record<string, string | null>,
+      attributes: f.attributes as JsonObject,
+    };
+  });
+}
+
+/** Whether a segment's rule accepts a row, in plain TypeScript: anything absent means no. */
+function accepts(s: SegmentDefinition, r: Row, date: string): boolean {
+  const rule = s.rule;
+  if (rule.kind === 'filing_cycle') {
+    return (
+      r.email !== null &&
+      r.operation === 'A' &&
+      planFilingTouch(date, rule.calendar, rule.touchBusinessDays) !== undefined
+    );
+  }
+  if (r.email === null || r.mailed) return false;
+  switch (rule.kind) {
+    case 'all':
+      return true;
+    case 'equals':
+      return (rule.column === 'status_code' ? r.status : undefined) === rule.value;
+    case 'flag': {
+      const list = r.attributes[rule.attribute];
+      return Array.isArray(list) && list.some((f) => rule.anyOf.includes(String(f)));
+    }
+    case 'date_window': {
+      const d = r.dates[rule.column] ?? null;
+      if (d === null) return false;
+      const from = rule.fromDays === null ? true : d >= addDays(date, rule.fromDays);
+      const to = rule.toDays === null ? true : d <= addDays(date, rule.toDays);
+      return from && to;
+    }
+    case 'mcs150': {
+      const cutoff = planMcs150Cutoffs(date, rule.dueSoonDays)[Number(r.key) % 20]!;
+      return (r.dates.mcs150_date ?? '0001-01-01') <= cutoff;
+    }
+  }
+}
+
+function exclusionRulesOf(rules: BuildRules, warmupDay: number): ExclusionRules {
+  return {
+    familyOf: (d) => rules.families.familyOf(d),
+    legalAddresses: rules.families.blockedAddresses,
+    sendable: new Set(rules.sendable),
+    catchAllResults: new Set(rules.catchAll.results),
+    catchAllIncluded: false,
+    heldOperators: planHeldOperators(rules.heldOperators, warmupDay),
+    operatorCapOf: planOperatorCaps(rules.operatorCaps, warmupDay),
+  };
+}
+
+function excluded(r: Row, rules: ExclusionRules, date: string): boolean {
+  const reactivated = r.attributes.reactivated_at;
+  const deactivatedAt = r.dates.deactivated_at ?? null;
+  const deactivated =
+    deactivatedAt !== null &&
+    deactivatedAt <= date &&
+    (typeof reactivated === 'string' ? reactivated : '') < deactivatedAt;
+  const reason = classifyExclusion(
+    {
+      email: r.email!,
+      domain: r.domain,
+      operator: r.operator,
+      verifyResult: r.verify,
+      suppressed: false,
+      domainSuppressed: false,
+      deactivated,
+      alreadyFiled: false,
+      inTodaysBuild: false,
+    },
+    rules,
+  );
+  return reason !== undefined;
+}
+
+async function load(t: TestDatabase, vertical: Vertical, rows: Row[]): Promise<void> {
+  await sql`truncate fmcsa_carriers, hc_providers, send_ledger, segment_touches`.execute(t.db);
+  if (rows.length === 0) return;
+  if (vertical === 'trucking') {
+    await t.db
+      .insertInto('fmcsa_carriers')
+      .values(
+        rows.map((r) => ({
+          dot_number: Number(r.key),
+          email: r.email,
+          phy_state: null,
+          phy_zip: null,
+          carrier_operation: r.operation,
+          status_code: r.status,
+          mcs150_date: r.dates.mcs150_date ?? null,
+          add_date: r.dates.add_date ?? null,
+          email_verify_result: r.verify,
+          mx_provider: r.operator,
+          listmonk_sent_at: r.mailed ? '2026-01-05T15:00:00Z' : null,
+          attributes: r.attributes,
+        })),
+      )
+      .execute();
+  } else {
+    await t.db
+      .insertInto('hc_providers')
+      .values(
+        rows.map((r) => ({
+          npi: r.key,
+          email: r.email,
+          state: null,
+          zip: null,
+          revalidation_due: r.dates.revalidation_due ?? null,
+          clia_expires: r.dates.clia_expires ?? null,
+          deactivated_at: r.dates.deactivated_at ?? null,
+          email_verify_result: r.verify,
+          mx_provider: r.operator,
+          listmonk_sent_at: r.mailed ? '2026-01-05T15:00:00Z' : null,
+          attributes: r.attributes,
+        })),
+      )
+      .execute();
+  }
+}
+
+const RUNS = Number(process.env.ACCOUNTING_RUNS ?? 6);
+
+describe.each(testEngines())('the plan accounts for every candidate on %s (property)', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ engine });
+  });
+  afterAll(() => t.destroy());
+
+  it.each(['trucking', 'healthcare'] as const)(
+    '%s: (a) the full build never selects fewer than one --only-segment build; (b) every accepted, unexcluded row is selected, capped or taken by a higher segment',
+    async (vertical) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(fc.integer({ min: 1, max: 99_999 }), { minLength: 4, maxLength: 24 }),
+          fc.array(facts, { minLength: 24, maxLength: 24 }),
+          fc.constantFrom(...DATES),
+          fc.integer({ min: 0, max: 40 }),
+          caps,
+          async (keys, all, date, warmupDay, c) => {
+            const rows = rowsOf(vertical, date, keys, all);
+            await load(t, vertical, rows);
+            const settings: BuildSettings = {
+              dailyCaps: [{ fromDay: 0, cap: c.daily }],
+              operatorCaps: { operators: c.operators, unclassified: c.unclassified },
+              excludeOperators: c.held,
+              catchAll: { mode: 'exclude' },
+            };
+            const rules = resolveBuildRules(vertical, settings, createDomainFamilies());
+            const now = () => new Date(`${date}T04:00:00Z`);
+            const request = { vertical, date, warmupDay, maxPerSegment: c.maxPerSegment, now };
+            const full = await planBuild(t.db, rules, request);
+
+            // (a)
+            for (const s of rules.segments) {
+              const only: BuildPlan = await planBuild(t.db, rules, { ...request, onlySegment: s.id });
+              expect(full.recipients.length, `full build vs --only-segment ${s.id}`).toBeGreaterThanOrEqual(
+                only.recipients.length,
+              );
+            }
+
+            // (b)
+            const exclusion = exclusionRulesOf(rules, warmupDay);
+            const selected = new Map(full.recipients.map((r) => [r.recipientKey, r.segment]));
+            const homeOf = (r: Row) => rules.segments.find((s) => accepts(s, r, date));
+            for (const s of rules.segments) {
+              const higherTook = rows.filter(
+                (r) => accepts(s, r, date) && homeOf(r)!.priority < s.priority,
+              ).length;
+              const planned = full.segments.find((p) => p.id === s.id)!;
+              expect(planned.takenByHigher, `${s.id}: candidates a higher segment took`).toBe(higherTook);
+            }
+            for (const r of rows) {
+              const home = homeOf(r);
+              if (home === undefined || excluded(r, exclusion, date)) {
+                expect(selected.has(r.key), `${r.key} is in no segment or excluded`).toBe(false);
+                continue;
+              }
+              if (selected.has(r.key)) {
+                expect(selected.get(r.key)).toBe(home.id);
+                continue;
+              }
+              const capped =
+                full.capsHit.daily ||
+                full.capsHit.segments.includes(home.id) ||
+                (full.capsHit.operators[operatorKeyOf(r.operator)] ?? 0) > 0;
+              expect(capped, `${r.key} (${home.id}) accepted, not excluded, not selected, no cap bit`).toBe(
+                true,
+              );
+            }
+          },
+        ),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+    },
+    300_000,
+  );
+});
