@@ -75,10 +75,35 @@ describe('loadConfig', () => {
     expect(flagged.config.database.url).toBe('postgres://flag/db');
   });
 
-  it('an empty MAIN_EXCLUDE_OPERATORS replaces the default set with nothing', async () => {
+  it('an empty MAIN_EXCLUDE_OPERATORS is unset: the file or the default set still holds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-'));
-    const { config } = await loadConfig({ cwd: dir, env: { MAIN_EXCLUDE_OPERATORS: '' } });
-    expect(config.build.excludeOperators).toEqual([]);
+    const unset = await loadConfig({ cwd: dir, env: { MAIN_EXCLUDE_OPERATORS: '' } });
+    expect(unset.config.build.excludeOperators).toBeUndefined();
+    expect(unset.envOverrides).toEqual([]);
+    const file = dirWith({ build: { excludeOperators: ['google', 'yahoo'] } });
+    const kept = await loadConfig({ cwd: file, env: { MAIN_EXCLUDE_OPERATORS: ' , ' } });
+    expect(kept.config.build.excludeOperators).toEqual(['google', 'yahoo']);
+    const none = await loadConfig({ cwd: file, env: { MAIN_EXCLUDE_OPERATORS: 'none' } });
+    expect(none.config.build.excludeOperators).toEqual([]);
+  });
+
+  it('refuses an unknown operator id, listing the known ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-'));
+    const error = await loadConfig({ cwd: dir, env: { MAIN_EXCLUDE_OPERATORS: 'google,msft' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(
+      /build\.excludeOperators\.1: unknown operator "msft" .*known operators: google, microsoft, yahoo/,
+    );
+    const own = dirWith({
+      mailbox: { operators: { cox: ['.cox.net'] } },
+      build: { excludeOperators: ['cox'] },
+    });
+    expect((await loadConfig({ cwd: own, env: {} })).config.build.excludeOperators).toEqual(['cox']);
+    expect(() =>
+      parseConfig({ build: { excludeOperators: ['mx:secureserver.net', 'no_mx'] } }),
+    ).not.toThrow();
   });
 });
 

@@ -186,14 +186,16 @@ function applyEnv(root: Record<string, unknown>, env: LoadConfigOptions['env']):
     if (lmToken !== undefined) instance.token = lmToken;
   }
 
-  // As in the runbook's builder: when present, MAIN_EXCLUDE_OPERATORS REPLACES the default set.
-  const exclude = env.MAIN_EXCLUDE_OPERATORS;
-  if (exclude !== undefined) {
+  // As in the runbook's builder: when set, MAIN_EXCLUDE_OPERATORS REPLACES the default set. Set
+  // but empty is unset, like every other variable (a compose file passes the variable empty when the
+  // host does not set it): releasing every held operator takes the explicit word `none`.
+  const ids = (env.MAIN_EXCLUDE_OPERATORS ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
+  if (ids.length > 0) {
     used.push('MAIN_EXCLUDE_OPERATORS');
-    section(root, 'build').excludeOperators = exclude
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter((s) => s !== '');
+    section(root, 'build').excludeOperators = ids.length === 1 && ids[0] === 'none' ? [] : ids;
   }
   return used;
 }

@@ -1,3 +1,4 @@
+import { extendOperatorTable, MIXED_MX, NO_MX } from '@mailramp/mailbox';
 import { z } from 'zod';
 import { AudienceSection } from './sections/audience.js';
 import { BuildSection } from './sections/build.js';
@@ -32,6 +33,21 @@ export const ConfigSchema = z
     templates: TemplatesSection.prefault({}),
   })
   .superRefine((config, ctx) => {
+    // A held operator nobody's MX is tagged with holds nobody: `msft` for `microsoft` would release
+    // Microsoft silently. Known: the shipped table, mailbox.operators, and classify-mx's own tags.
+    const held: unknown = config.build?.excludeOperators;
+    if (Array.isArray(held)) {
+      const known = Object.keys(extendOperatorTable(config.mailbox?.operators ?? {}));
+      held.forEach((id, i) => {
+        if (typeof id !== 'string' || known.includes(id) || id === NO_MX || id === MIXED_MX) return;
+        if (/^mx:[a-z0-9.-]+$/.test(id)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['build', 'excludeOperators', i],
+          message: `unknown operator "${id}" (build.excludeOperators / MAIN_EXCLUDE_OPERATORS); known operators: ${known.join(', ')} (also ${NO_MX}, ${MIXED_MX}, mx:<suffix>; add your own under mailbox.operators)`,
+        });
+      });
+    }
     // Cross-section: a warm-up stream may only feed a Listmonk instance that is configured. Zod runs
     // this even when a section failed (to list every problem), so read defensively.
     const instances: Record<string, unknown> = config.listmonk?.instances ?? {};

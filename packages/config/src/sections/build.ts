@@ -143,7 +143,7 @@ export const BuildSection = z
       .array(OPERATOR)
       .optional()
       .describe(
-        'Operators held out of cold sends. Absent: the warm-up default set. Env MAIN_EXCLUDE_OPERATORS (comma list) replaces it.',
+        'Operators held out of cold sends (ids of the operator table). Absent: the warm-up default set. Env MAIN_EXCLUDE_OPERATORS (comma list) replaces it; set but empty is unset; `none` holds nobody.',
       ),
     excludeOperatorsUntilDay: z
       .number()
