@@ -7,6 +7,12 @@ export {
   type FlagSourceResult,
   flagVocabulary,
 } from './audience/apply-flag-source.js';
+export {
+  AUTHORITY_PARTS,
+  AUTHORITY_RULES,
+  type AuthorityPart,
+  importAuthority,
+} from './audience/import-authority.js';
 export { type ImportCarriersOptions, importCarriers } from './audience/import-carriers.js';
 export { type ImportEmailsOptions, importEmails } from './audience/import-emails.js';
 export {

@@ -45,6 +45,14 @@ describe.each(testEngines())('mailramp audience import (lists) on %s', (engine) 
     expect(help).toMatch(/hazmat\s+→ deficiency_hazmat/);
   });
 
+  it('authority --help states each derivation rule', async () => {
+    const io = captureIo();
+    await runCli(['audience', 'import', 'authority', '--help'], io).catch(() => undefined);
+    const help = io.out() + io.err();
+    expect(help).toContain('for_hire_authority: census says authorized for hire');
+    expect(help).toContain('new_carrier_startup: a common or contract authority pending');
+  });
+
   it('leie --dry-run --json reports bad lines by number and exits 1; flags refuses an unknown flag by line', async () => {
     const file = join(fixtures, 'oig-leie-updated.csv');
     const dry = captureIo({ now: () => new Date('2026-12-07T12:00:00Z') });

@@ -1,9 +1,11 @@
 import {
+  AUTHORITY_RULES,
   type CsvRecord,
   DEFAULT_SEGMENTS,
   flagVocabulary,
   type ImportOptions,
   type ImportSummary,
+  importAuthority,
   importDeactivations,
   importFlags,
   importLeie,
@@ -95,6 +97,25 @@ export function registerListImports(
       const segments = await configuredSegments(ctx, 'healthcare');
       return runImport('nppes_deactivated', file, flags, (db, records, options) =>
         importDeactivations(db, records, { ...options, segments }),
+      );
+    }),
+  );
+
+  common(
+    imports
+      .command('authority <file>')
+      .description(
+        'one FMCSA authority or BOC-3 file, legacy L&I or Motus, told apart by the header (L&I carrier: dot_number, common_stat, contract_stat, common_app_pend …; Motus: usdot_number, op_auth_type, op_auth_status …; BOC-3: dot_number or USDOT Number, company_name …). Import each file you have (both systems: Motus covers only carriers that transacted since May 2026); each is the whole dataset, so a carrier a later file no longer lists loses what that file said. Zero-padded USDOT numbers are read as numbers. Then the deficiency flags below are derived for every carrier; the other deficiency flags come from `audience import flags`',
+      )
+      .addHelpText(
+        'after',
+        `\nDerived flags (attributes.deficiency_flags, source fmcsa_authority):\n${AUTHORITY_RULES.map((r) => `  ${r}`).join('\n')}\n  for_hire_authority needs a carrier-authority file imported; new_carrier_startup a BOC-3 file as well.\n`,
+      ),
+  ).action(
+    ctx.action(async (file: string, flags: ImportFlags) => {
+      const segments = await configuredSegments(ctx, 'trucking');
+      return runImport('authority', file, flags, (db, records, options) =>
+        importAuthority(db, records, { ...options, segments }),
       );
     }),
   );

@@ -63,6 +63,8 @@ let nextStage = 1;
 /** A staging table for one source's rows, filled batch by batch and applied once (one transaction). */
 export interface FlagStage {
   add(trx: Kysely<Database>, rows: ReadonlyArray<{ key: string; share: FlagShare }>): Promise<void>;
+  /** Stages the rows of a query with the columns `key` and `share` (derived flags). */
+  addFrom(trx: Kysely<Database>, query: RawBuilder<unknown>): Promise<void>;
   apply(trx: Kysely<Database>): Promise<FlagSourceResult>;
 }
 
@@ -95,6 +97,12 @@ export function createFlagStage(
       await sql`insert into ${sql.table(stage)} (key, share)
         select key, share from json_to_recordset(cast(${JSON.stringify(rows)} as json))
           as x(key ${sql.raw(keyType)}, share jsonb)`.execute(trx);
+    },
+    async addFrom(trx, query) {
+      await ensure(trx);
+      await sql`insert into ${sql.table(stage)} (key, share) select q.key, q.share from (${query}) q`.execute(
+        trx,
+      );
     },
     async apply(trx) {
       await ensure(trx);

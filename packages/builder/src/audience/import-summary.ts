@@ -12,6 +12,7 @@ export const REJECT_REASONS = [
   'suppressed',
   'clia_conflict',
   'unknown_flag',
+  'bad_value',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -59,6 +59,9 @@ const CENSUS_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   telephone: ['telephone', 'phone'],
   hm_flag: ['hm_flag', 'hm_ind'],
   pc_flag: ['pc_flag'],
+  // What the census says of the carrier's operation: the for-hire authority derivation reads them.
+  authorized_for_hire: ['authorized_for_hire'],
+  classdef: ['classdef'],
 };
 
 const DATE_FORMATS: readonly DateFormat[] = ['DD-MON-YY', 'YYYYMMDD', 'ISO'];

@@ -224,7 +224,8 @@ export function generateDemoCarriers(count: number, options: DemoOptions): DemoC
     const business = `${word}${kind}${n % 5000}.com`;
     const { email, operator } = mailboxOf(random, n, business);
     const state = pick(random, STATES);
-    const flags = random() < 0.15 ? [DEFICIENCIES[Math.floor(random() * DEFICIENCIES.length)]!] : [];
+    const flags: string[] =
+      random() < 0.15 ? [DEFICIENCIES[Math.floor(random() * DEFICIENCIES.length)]!] : [];
     carriers.push({
       dot_number: dot,
       legal_name: `${word.toUpperCase()} ${kind.toUpperCase()} LLC`,
@@ -253,6 +254,10 @@ export function generateDemoCarriers(count: number, options: DemoOptions): DemoC
         random() < 0.1 ? `${addDays(options.today, -1 - Math.floor(random() * 60))}T15:00:00Z` : null,
       attributes: { demo: true, deficiency_flags: flags },
     });
+    // A carrier that registered in the last 90 days is in the start-up window (pending authority, no
+    // BOC-3 yet), which `audience import authority` derives from the FMCSA files.
+    const added = carriers[carriers.length - 1]!;
+    if (added.add_date >= addDays(options.today, -90)) flags.push('new_carrier_startup');
   }
   return carriers;
 }

@@ -132,8 +132,10 @@ export const DEFAULT_SEGMENTS: Record<Vertical, Record<string, Shipped>> = {
       service: 'we file the PHMSA registration and the hazmat permit',
       price: '$249',
     }),
+    // Derived by `audience import authority`: a pending authority with no BOC-3 on file. The census
+    // add_date alone (the old rule) mailed carriers that had filed long ago or never applied.
     new_carrier: {
-      rule: { kind: 'date_window', column: 'add_date', fromDays: -90, toDays: 0 },
+      rule: { kind: 'flag', attribute: 'deficiency_flags', anyOf: ['new_carrier_startup'] },
       priority: 40,
       template: 'new-carrier-startup',
       landingPage: 'new-carrier-startup',
