@@ -68,10 +68,10 @@ describe.each(testEngines())('healthcare list imports on %s', (engine) => {
     expect(summary).toMatchObject({
       kind: 'revalidation',
       layout: 'cms_revalidation',
-      read: 9,
+      read: 10,
       updated: 4,
       rejected: { bad_key: 1, bad_date: 1 },
-      skipped: { not_in_audience: 1 },
+      skipped: { not_in_audience: 2 },
     });
     expect(summary.problems.map((p) => [p.line, p.reason])).toEqual([
       [8, 'bad_key'],
