@@ -19,7 +19,11 @@ const fixture = (path: string) =>
 /** Recipient keys by segment. */
 const bySegment = (plan: BuildPlan) => {
   const out: Record<string, string[]> = {};
-  for (const r of plan.recipients) (out[r.segment] ??= []).push(r.recipientKey);
+  for (const r of plan.recipients) {
+    const list = out[r.segment] ?? [];
+    list.push(r.recipientKey);
+    out[r.segment] = list;
+  }
   for (const list of Object.values(out)) list.sort();
   return out;
 };
