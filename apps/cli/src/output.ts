@@ -5,9 +5,26 @@ export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Prints a line on stderr (the human channel). */
+/** Prints a line on stderr (the human channel), control characters shown escaped. */
 export function say(io: CliIo, text: string): void {
-  io.stderr(`${text}\n`);
+  io.stderr(`${printable(text)}\n`);
+}
+
+// C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that can make
+// a terminal show text other than what is there.
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text safe for a terminal: a control character from a file or a server (an escape sequence in a
+ * CSV header, a NUL) is shown as `\xNN` / `\uNNNN` instead of being sent to the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** Formats rows as aligned columns; the first row is the header. */

@@ -3,6 +3,7 @@ import { selectCommandGroups } from './commands/index.js';
 import { createContext, type GlobalOptions } from './context.js';
 import { EXIT, type ExitCode, exitCodeOf, messageOf } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { printable } from './output.js';
 
 const DESCRIPTION = `Build Listmonk campaigns for cold compliance outreach while protecting the sending IPs' reputation.
 
@@ -51,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     // every credential this run knows of, whatever the message.
     const secrets = await ctx.secrets().catch(() => []);
     const { scrubSecrets } = await import('@mailramp/db');
-    io.stderr(`mailramp: ${scrubSecrets(messageOf(error), secrets)}\n`);
+    io.stderr(`mailramp: ${printable(scrubSecrets(messageOf(error), secrets))}\n`);
     const code = exitCodeOf(error);
     if (io.env.MAILRAMP_DEBUG && error instanceof Error && error.stack)
       io.stderr(`${scrubSecrets(error.stack, secrets)}\n`);

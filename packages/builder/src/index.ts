@@ -43,13 +43,19 @@ export {
 } from './audience/plan-carrier-row.js';
 export { isNpi } from './audience/plan-provider-row.js';
 export {
+  CSV_ENCODINGS,
+  type CsvEncoding,
   type CsvOptions,
   type CsvRecord,
   type CsvRecords,
   isCsvRecords,
   readCsvRecords,
 } from './audience/read-csv-records.js';
-export type { ImportOptions, ImportProgress } from './audience/run-audience-import.js';
+export {
+  type ImportOptions,
+  type ImportProgress,
+  MAX_FIELD_CHARS,
+} from './audience/run-audience-import.js';
 export { type TagMxOptions, type TagMxResult, tagMxProviders } from './audience/tag-mx-providers.js';
 export {
   CONFIRMING_RESULTS,

@@ -2,8 +2,16 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { type CsvRecord, type ImportSummary, readCsvRecords } from '@mailramp/builder';
+import {
+  CSV_ENCODINGS,
+  type CsvEncoding,
+  type CsvRecord,
+  type ImportSummary,
+  readCsvRecords,
+} from '@mailramp/builder';
+import { InvalidArgumentError } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { createProgress, printJson, say } from '../output.js';
@@ -13,6 +21,7 @@ export interface ImportFlags {
   dryRun?: boolean;
   json?: boolean;
   delimiter?: string;
+  encoding?: CsvEncoding;
   quiet?: boolean;
 }
 
@@ -23,8 +32,16 @@ export interface OpenedFile {
   size: number;
 }
 
-/** Opens a CSV (or .gz) file for streaming; a missing file is a usage error that names the path. */
-export async function openImportFile(ctx: CliContext, file: string, delimiter?: string): Promise<OpenedFile> {
+/**
+ * Opens a CSV (or .gz) file for streaming; a missing file is a usage error that names the path, and
+ * so is a .gz that is corrupt or cut short (nothing is imported: the import is one transaction).
+ */
+export async function openImportFile(
+  ctx: CliContext,
+  file: string,
+  delimiter?: string,
+  encoding?: CsvEncoding,
+): Promise<OpenedFile> {
   const path = resolve(ctx.io.cwd, file);
   let size: number;
   try {
@@ -40,15 +57,45 @@ export async function openImportFile(ctx: CliContext, file: string, delimiter?: 
       yield chunk as Buffer;
     }
   }
-  const stream = path.endsWith('.gz') ? Readable.from(counted()).pipe(createGunzip()) : counted();
+  const stream = path.endsWith('.gz') ? gunzipped(path, counted()) : counted();
   return {
-    records: readCsvRecords(
-      stream,
-      delimiter === undefined ? {} : { delimiter: unescapeDelimiter(delimiter) },
-    ),
+    records: readCsvRecords(stream, {
+      ...(delimiter === undefined ? {} : { delimiter: unescapeDelimiter(delimiter) }),
+      ...(encoding === undefined ? {} : { encoding }),
+    }),
     bytesRead: () => bytes,
     size,
   };
+}
+
+/** The inflated bytes of a gzip file; a corrupt or truncated one is a usage error naming the file. */
+async function* gunzipped(path: string, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip();
+  // pipeline() carries an error of either side to the reader below, and destroys both.
+  const done = pipeline(Readable.from(source), gunzip).catch(() => undefined);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'Z_NEED_DICT') {
+      throw new CliError(
+        EXIT.USAGE,
+        `${path} is not a valid gzip file (${code === 'Z_BUF_ERROR' ? 'it ends early' : 'corrupt data'}); nothing was imported: download it again, or pass the uncompressed file`,
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    await done;
+  }
+}
+
+/** Parses --encoding. */
+export function parseEncoding(value: string): CsvEncoding {
+  const name = value.toLowerCase() === 'utf8' ? 'utf-8' : value.toLowerCase();
+  if (!(CSV_ENCODINGS as readonly string[]).includes(name))
+    throw new InvalidArgumentError(`one of ${CSV_ENCODINGS.join(', ')}`);
+  return name as CsvEncoding;
 }
 
 function unescapeDelimiter(text: string): string {

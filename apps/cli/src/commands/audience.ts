@@ -20,7 +20,13 @@ import type { Kysely } from 'kysely';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { createProgress, printJson, say } from '../output.js';
-import { type ImportFlags, importProgress, openImportFile, reportImport } from './audience-files.js';
+import {
+  type ImportFlags,
+  importProgress,
+  openImportFile,
+  parseEncoding,
+  reportImport,
+} from './audience-files.js';
 import { registerListImports } from './audience-lists.js';
 
 interface PivotFlags extends ImportFlags {
@@ -59,11 +65,16 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       .option('--dry-run', 'validate and count inside a transaction that is rolled back')
       .option('--json', 'print the summary as JSON on stdout')
       .option('--delimiter <char>', 'field delimiter (default ",", "tab" for tab)')
+      .option(
+        '--encoding <name>',
+        'character encoding: utf-8 (default, checked strictly), latin1 or windows-1252',
+        parseEncoding,
+      )
       .option('--quiet', 'no progress output');
 
   const runImport = async (label: string, file: string, flags: ImportFlags, importer: Importer) => {
     const config = await ctx.config();
-    const opened = await openImportFile(ctx, file, flags.delimiter);
+    const opened = await openImportFile(ctx, file, flags.delimiter, flags.encoding);
     const db = await ctx.db();
     const progress = importProgress(ctx, label, opened, flags);
     const summary = await importer(db, opened.records, {

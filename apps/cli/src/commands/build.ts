@@ -47,7 +47,10 @@ function wholeNumber(min: number, max: number) {
 }
 
 function isoDate(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  if (!isIsoDate(value)) throw new InvalidArgumentError('expected a date YYYY-MM-DD that exists');
+  // Send times and warm-up days are computed from it: a year like 9999 overflows JavaScript dates.
+  const year = Number(value.slice(0, 4));
+  if (year < 2000 || year > 2199) throw new InvalidArgumentError('expected a date in the years 2000–2199');
   return value;
 }
 

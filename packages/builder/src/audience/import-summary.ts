@@ -13,6 +13,8 @@ export const REJECT_REASONS = [
   'clia_conflict',
   'unknown_flag',
   'bad_value',
+  'nul_byte',
+  'field_too_long',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -138,3 +138,42 @@ describe('readCsvRecords', () => {
     ]);
   });
 });
+
+describe('readCsvRecords encodings (issue #20)', () => {
+  async function* bytesIn(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+    for (let pos = 0; pos < bytes.length; pos += size) yield bytes.subarray(pos, pos + size);
+  }
+  async function read(bytes: Uint8Array, size: number, encoding?: 'latin1' | 'windows-1252') {
+    const out: CsvRecord[] = [];
+    for await (const r of readCsvRecords(bytesIn(bytes, size), encoding ? { encoding } : {})) out.push(r);
+    return out;
+  }
+
+  it.each([1, 2, 3, 7, 1000])('UTF-8 split across chunks of %i bytes reads whole', async (size) => {
+    const text = 'name\nPEÑA 🚚\n"日本",€\n';
+    const records = await read(new TextEncoder().encode(text), size);
+    expect(records.map((r) => r.fields)).toEqual([['name'], ['PEÑA 🚚'], ['日本', '€']]);
+  });
+
+  it.each([1, 3, 16, 1000])(
+    'a byte that is not UTF-8 fails the read naming its line (chunks of %i bytes)',
+    async (size) => {
+      const bytes = Buffer.concat([
+        Buffer.from('name\nok\n"two\nlines"\n'),
+        Buffer.from('CAF\xc9\n', 'latin1'),
+        Buffer.from('after\n'),
+      ]);
+      const error = await read(bytes, size).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BuilderError);
+      expect((error as BuilderError).message).toMatch(/^line 5: the file is not UTF-8/);
+    },
+  );
+
+  it('reads Latin-1 and Windows-1252 when told', async () => {
+    const latin1 = Buffer.from('name\nCAFÉ PEÑA\n', 'latin1');
+    expect((await read(latin1, 4, 'latin1'))[1]?.fields).toEqual(['CAFÉ PEÑA']);
+    // 0x80 is the euro sign in Windows-1252, a C1 control in ISO-8859-1.
+    const cp1252 = Buffer.from([0x6e, 0x0a, 0x80, 0x35, 0x0a]);
+    expect((await read(cp1252, 1, 'windows-1252'))[1]?.fields).toEqual(['€5']);
+  });
+});

@@ -19,6 +19,89 @@ export interface CsvOptions {
   delimiter?: string;
   /** A record longer than this fails the read (an unbalanced quote swallowing the file); default 1 MiB. */
   maxRecordChars?: number;
+  /**
+   * The file's character encoding (default `utf-8`). UTF-8 is decoded strictly: a byte that is not
+   * UTF-8 (a Latin-1 census) fails the read by line instead of being stored as U+FFFD.
+   */
+  encoding?: CsvEncoding;
+}
+
+/** The encodings an import file may be read in. */
+export const CSV_ENCODINGS = ['utf-8', 'latin1', 'windows-1252'] as const;
+export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
+
+/** Decodes a byte stream chunk by chunk; throws a BuilderError naming the line of a bad byte. */
+interface ChunkDecoder {
+  decode(chunk: Uint8Array, linesBefore: () => number): string;
+  end(linesBefore: () => number): string;
+}
+
+function createChunkDecoder(encoding: CsvEncoding): ChunkDecoder {
+  if (encoding === 'latin1') {
+    // ISO-8859-1 maps every byte to the code point of its value; a chunk boundary splits nothing.
+    return {
+      decode: (chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'),
+      end: () => '',
+    };
+  }
+  if (encoding === 'windows-1252') {
+    const decoder = new TextDecoder('windows-1252');
+    return { decode: (chunk) => decoder.decode(chunk, { stream: true }), end: () => decoder.decode() };
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending: Uint8Array = new Uint8Array(0);
+  const fail = (bytes: Uint8Array, linesBefore: () => number, cause: unknown): never => {
+    // Where the bad byte is: the longest prefix that decodes, and the line breaks in it.
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const at = lenient.indexOf('\uFFFD');
+    const before = at < 0 ? lenient : lenient.slice(0, at);
+    let line = linesBefore();
+    for (let p = before.indexOf('\n'); p !== -1; p = before.indexOf('\n', p + 1)) line++;
+    throw new BuilderError(
+      'AUDIENCE_INPUT_INVALID',
+      `line ${line}: the file is not UTF-8 (nothing was imported); if it was saved in Latin-1 or Windows-1252 (Excel), re-run with --encoding latin1 or --encoding windows-1252`,
+      { cause },
+    );
+  };
+  return {
+    decode(chunk, linesBefore) {
+      const bytes = pending.length === 0 ? chunk : concat(pending, chunk);
+      try {
+        const text = decoder.decode(chunk, { stream: true });
+        pending = trailingIncomplete(bytes);
+        return text;
+      } catch (error) {
+        return fail(bytes, linesBefore, error);
+      }
+    },
+    end(linesBefore) {
+      try {
+        return decoder.decode();
+      } catch (error) {
+        return fail(pending, linesBefore, error);
+      }
+    },
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The bytes of a UTF-8 sequence cut by the end of the chunk (kept to locate an error in the next). */
+function trailingIncomplete(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = bytes[n - back] as number;
+    if ((b & 0xc0) !== 0x80) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      return need > back ? bytes.subarray(n - back) : new Uint8Array(0);
+    }
+  }
+  return new Uint8Array(0);
 }
 
 const QUOTE = 0x22;
@@ -92,11 +175,13 @@ async function* generateRecords(
   }
   const delim = delimiter.charCodeAt(0);
   const maxRecordChars = options.maxRecordChars ?? 1 << 20;
-  const decoder = new TextDecoder('utf-8');
+  const decoder = createChunkDecoder(options.encoding ?? 'utf-8');
   let buf = '';
   let line = 1;
   let first = true;
   let width = 8;
+  // The line the next undecoded byte is on: the lines read, and those waiting in the buffer.
+  const linesBefore = () => line + countNewlines(buf, 0, buf.length);
   const drain = function* (final: boolean): Generator<CsvRecord> {
     let pos = 0;
     while (pos < buf.length) {
@@ -121,7 +206,7 @@ async function* generateRecords(
     }
   };
   for await (const chunk of chunks) {
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, linesBefore);
     if (first && text.length > 0) {
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -129,7 +214,7 @@ async function* generateRecords(
     buf += text;
     yield* drain(false);
   }
-  buf += decoder.decode();
+  buf += decoder.end(linesBefore);
   yield* drain(true);
 }
 

@@ -63,6 +63,35 @@ export interface ImportOptions {
 class DryRunRollback extends Error {}
 
 /**
+ * No field of a public audience file is near this long (a legal name, an address line); a longer
+ * one is a broken file or an attack, and it would reach a campaign (Listmonk attributes) as is.
+ */
+export const MAX_FIELD_CHARS = 1000;
+
+/**
+ * A row holding a NUL (PostgreSQL text cannot store one: the whole import failed) or a field over
+ * MAX_FIELD_CHARS is refused by line, like any other bad row.
+ */
+function checkFields(record: CsvRecord): ImportProblem | undefined {
+  const { fields } = record;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    if (field === undefined) continue;
+    if (field.length > MAX_FIELD_CHARS) {
+      return {
+        line: record.line,
+        reason: 'field_too_long',
+        detail: `column ${i + 1} has ${field.length} characters (at most ${MAX_FIELD_CHARS})`,
+      };
+    }
+    if (field.includes('\0')) {
+      return { line: record.line, reason: 'nul_byte', detail: `column ${i + 1} holds a NUL byte` };
+    }
+  }
+  return undefined;
+}
+
+/**
  * Streams records through a plan in batches inside one transaction: either the whole file is applied
  * or none of it. Bad rows are reported with their line numbers and skipped, never fatal; a bad header
  * fails before anything is written.
@@ -156,6 +185,11 @@ export async function runAudienceImport<T extends { line: number }>(
         continue;
       }
       summary.read += 1;
+      const unfit = checkFields(record);
+      if (unfit !== undefined) {
+        note(unfit, true);
+        continue;
+      }
       const planned = plan.planRow(record);
       if (planned.ok === 'skip') {
         summary.skipped[planned.reason] = (summary.skipped[planned.reason] ?? 0) + 1;

@@ -29,6 +29,11 @@ describe('parseBackfillFilter', () => {
     [{ ...base, sentFrom: '2026-06-18', sentTo: '2026-06-01' }, 'sentTo: must be after sentFrom'],
     [{ ...base, sentTo: '2026-06-18T00:31' }, 'sentTo: must be an ISO date'],
     [{ ...base, sentTo: 'yesterday' }, 'sentTo: must be an ISO date'],
+    // Issue #20: Date rolled these over to another day instead of refusing them.
+    [{ ...base, sentFrom: '2026-11-31' }, 'sentFrom: must be an ISO date that exists'],
+    [{ ...base, sentFrom: '2026-02-29T08:00Z' }, 'sentFrom: must be an ISO date that exists'],
+    [{ ...base, sentTo: '2026-06-18T24:00Z' }, 'sentTo: must be an ISO date that exists'],
+    [{ ...base, sentTo: '9999-12-31' }, 'sentTo: must be an ISO date that exists'],
     [{ ...base, excludeOperators: 'google', includeOperators: 'microsoft' }, 'not both'],
     [{ ...base, verify: "smtp_valid') or true --" }, 'verify'],
     [{ ...base, limit: 0 }, 'limit'],

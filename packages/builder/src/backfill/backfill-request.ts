@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDate } from '../calendar/calendar-date.js';
 import { BuilderError } from '../errors.js';
 import { VERTICALS, type Vertical } from '../segments/default-segments.js';
 import { AUDIENCE_TABLES, type AudienceTable } from '../selection/audience-tables.js';
@@ -48,7 +49,8 @@ const instant = z.union([z.date(), z.string().min(1)]).transform((value, ctx) =>
   if (date === undefined || Number.isNaN(date.getTime())) {
     ctx.addIssue({
       code: 'custom',
-      message: 'must be an ISO date (2026-06-01) or date-time with offset (2026-06-18T00:31Z)',
+      message:
+        'must be an ISO date that exists (2026-06-01) or date-time with offset (2026-06-18T00:31Z), years 2000–2199',
     });
     return z.NEVER;
   }
@@ -90,11 +92,30 @@ const FilterSchema = z
     }
   });
 
-/** A date-only value means midnight UTC; a date-time must carry an offset or Z. */
+/**
+ * A date-only value means midnight UTC; a date-time must carry an offset or Z. A date or time that
+ * does not exist (2026-11-31, 24:00) is refused: JavaScript's Date would roll it over to another day.
+ */
 function parseInstant(text: string): Date | undefined {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Date(`${text}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/i.test(text)) return undefined;
-  return new Date(text);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    return isIsoDate(text) && inSupportedYears(text) ? new Date(`${text}T00:00:00Z`) : undefined;
+  }
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))$/i.exec(
+    text,
+  );
+  if (m === null) return undefined;
+  const [, date, hh, mm, ss, , oh, om] = m;
+  if (!isIsoDate(date as string) || !inSupportedYears(date as string)) return undefined;
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss ?? 0) > 59) return undefined;
+  if (oh !== undefined && (Number(oh) > 14 || Number(om) > 59)) return undefined;
+  const parsed = new Date(text);
+  return Number.isNaN(parsed.getTime()) ? undefined : parsed;
+}
+
+/** Mail was not sent before 2000, and a date past 2199 is a typo (and overflows date arithmetic). */
+function inSupportedYears(date: string): boolean {
+  const year = Number(date.slice(0, 4));
+  return year >= 2000 && year <= 2199;
 }
 
 /**
