@@ -22,7 +22,7 @@ export const ConfigSchema = z
     listmonk: ListmonkSection.default({ instances: {} }),
     build: BuildSection.default({}),
     mailbox: MailboxSection.default({
-      families: { disabled: [], extra: {}, legalAddresses: [] },
+      families: { disabled: [], extra: {}, legalAddresses: [], byMxOperator: true },
       operators: {},
     }),
     warmup: WarmupSection.default({ streams: {} }),

@@ -4,7 +4,7 @@ export {
   type DomainFamilies,
   type DomainFamiliesOptions,
 } from './families/create-domain-families.js';
-export { DOMAIN_FAMILIES, FAMILY_IDS, type FamilyId } from './families/domain-families.js';
+export { DOMAIN_FAMILIES, FAMILY_IDS, FAMILY_OPERATORS, type FamilyId } from './families/domain-families.js';
 export { domainOf, normalizeEmail } from './families/domain-of.js';
 export { classifyMxHosts, mxSuffixOf, operatorOfHost } from './operators/classify-mx-hosts.js';
 export {

@@ -163,6 +163,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   );
   const exclusionRules: ExclusionRules = {
     familyOf: (domain) => rules.families.familyOf(domain),
+    familyOfOperator: (operator) => rules.families.familyOfOperator(operator),
     legalAddresses: rules.families.blockedAddresses,
     sendable: new Set(rules.sendable),
     catchAllResults: new Set(rules.catchAll.results),
@@ -201,8 +202,11 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   const present = want === 0 ? { operators: [], unclassified: false } : await listOperators(db, vertical);
   const roomLeft = (op: string | null, taken: ReadonlyMap<string, number>): number =>
     Math.min(want, capOf(op) - (taken.get(operatorKeyOf(op)) ?? 0));
+  // Operators whose rows are a blocked family (Yahoo-hosted domains) are read like held ones: on
+  // the first page only, so their exclusions are counted but later pages do not walk them.
+  const familyOps = new Set(rules.families.operators());
   const roomOf = (op: string | null, taken: ReadonlyMap<string, number>): boolean =>
-    (op === null || !held.has(op)) && roomLeft(op, taken) > 0;
+    (op === null || (!held.has(op) && !familyOps.has(op))) && roomLeft(op, taken) > 0;
   const mailableOnly = {
     verifyResults: [...rules.sendable, ...(catchAll.included ? rules.catchAll.results : [])],
     blockedDomains: rules.families.domains(),
@@ -234,7 +238,10 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
         operators: first
           ? {
               ...operators,
-              open: [...operators.open, ...[...held].filter((op) => present.operators.includes(op))],
+              open: [
+                ...operators.open,
+                ...[...new Set([...held, ...familyOps])].filter((op) => present.operators.includes(op)),
+              ],
             }
           : operators,
         mailableOnly: first ? undefined : mailableOnly,

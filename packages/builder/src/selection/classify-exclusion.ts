@@ -38,6 +38,8 @@ export interface ExclusionFacts {
 export interface ExclusionRules {
   /** Family id of a recipient domain (exact match), or undefined. Families switched off return undefined. */
   familyOf(domain: string): string | undefined;
+  /** Family id of a receiving operator (Yahoo-hosted business domains are the yahoo family), or undefined. */
+  familyOfOperator?(operator: string): string | undefined;
   legalAddresses: ReadonlySet<string>;
   /** email_verify_result values that may be mailed. */
   sendable: ReadonlySet<string>;
@@ -67,7 +69,8 @@ export function classifyExclusion(row: ExclusionFacts, rules: ExclusionRules): E
   const email = row.email.toLowerCase();
   const domain = row.domain ?? email.slice(email.lastIndexOf('@') + 1);
   if (rules.legalAddresses.has(email)) return 'family:legal_dnc';
-  const family = rules.familyOf(domain);
+  const family =
+    rules.familyOf(domain) ?? (row.operator === null ? undefined : rules.familyOfOperator?.(row.operator));
   if (family !== undefined) return `family:${family}`;
   if (row.suppressed) return 'suppressed';
   if (row.domainSuppressed) return 'suppressed_domain';

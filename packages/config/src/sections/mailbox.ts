@@ -29,8 +29,14 @@ export const MailboxSection = z
           .array(z.email())
           .default([])
           .describe('Single addresses never mailed (legal do-not-contact)'),
+        byMxOperator: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Families also apply by MX operator: a business domain whose MX is Yahoo (yahoodns.net) is the yahoo family, as the runbook says "we do not mail Yahoo at all". false: by recipient domain only',
+          ),
       })
-      .default({ disabled: [], extra: {}, legalAddresses: [] }),
+      .default({ disabled: [], extra: {}, legalAddresses: [], byMxOperator: true }),
     operators: z
       .record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.array(z.string().min(2)))
       .default({})

@@ -112,4 +112,16 @@ describe('createDomainFamilies', () => {
       ),
     );
   });
+
+  it('applies the yahoo family by MX operator too, unless switched off or the family is disabled', () => {
+    expect(families.familyOfOperator('yahoo')).toBe('yahoo');
+    expect(families.operators()).toEqual(['yahoo']);
+    expect(families.familyOfOperator('google')).toBeUndefined();
+    const domainOnly = createDomainFamilies({ byMxOperator: false });
+    expect(domainOnly.familyOfOperator('yahoo')).toBeUndefined();
+    expect(domainOnly.operators()).toEqual([]);
+    expect(domainOnly.familyOf('yahoo.com')).toBe('yahoo');
+    const noYahoo = createDomainFamilies({ disabled: ['yahoo'] });
+    expect(noYahoo.familyOfOperator('yahoo')).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import { DOMAIN_FAMILIES } from './domain-families.js';
+import { DOMAIN_FAMILIES, FAMILY_OPERATORS } from './domain-families.js';
 import { domainOf, normalizeEmail } from './domain-of.js';
 
 /** How a deployment adjusts the shipped families. */
@@ -9,6 +9,11 @@ export interface DomainFamiliesOptions {
   extra?: Readonly<Record<string, readonly string[]>>;
   /** Single addresses never mailed (legal do-not-contact); reported under family `legal_dnc`. */
   legalAddresses?: readonly string[];
+  /**
+   * Families also apply by MX operator (default true): a domain whose MX is Yahoo's is the yahoo
+   * family. False: by recipient domain only.
+   */
+  byMxOperator?: boolean;
 }
 
 /** Why an address is blocked. */
@@ -24,6 +29,10 @@ export interface DomainFamilies {
   readonly families: Readonly<Record<string, readonly string[]>>;
   /** The enabled family a domain belongs to, if any (exact match, lower-cased). */
   familyOf(domain: string): string | undefined;
+  /** The enabled family a receiving operator (mx_provider) belongs to, if any; none when byMxOperator is off. */
+  familyOfOperator(operator: string): string | undefined;
+  /** Operators whose MX puts a recipient in an enabled family (empty when byMxOperator is off). */
+  operators(): string[];
   /** Why an address must not be mailed, or undefined. */
   isBlockedEmail(email: string): BlockedReason | undefined;
   /** Domains of the given (default: all enabled) families, sorted, without duplicates. */
@@ -59,6 +68,13 @@ export function createDomainFamilies(options: DomainFamiliesOptions = {}): Domai
   for (const [id, domains] of Object.entries(families)) {
     for (const domain of domains) if (!byDomain.has(domain)) byDomain.set(domain, id);
   }
+  const byOperator = new Map<string, string>();
+  if (options.byMxOperator !== false) {
+    for (const [id, operators] of Object.entries(FAMILY_OPERATORS)) {
+      if (families[id] === undefined) continue;
+      for (const op of operators) if (!byOperator.has(op)) byOperator.set(op, id);
+    }
+  }
   const blockedAddresses = new Set(
     disabled.has('legal_dnc') ? [] : (options.legalAddresses ?? []).map(normalizeEmail),
   );
@@ -67,6 +83,8 @@ export function createDomainFamilies(options: DomainFamiliesOptions = {}): Domai
     families,
     blockedAddresses,
     familyOf: (domain) => byDomain.get(domain.trim().toLowerCase()),
+    familyOfOperator: (operator) => byOperator.get(operator),
+    operators: () => [...byOperator.keys()].sort(),
     isBlockedEmail(email) {
       const address = normalizeEmail(email);
       if (blockedAddresses.has(address)) return { family: 'legal_dnc', match: address };

@@ -144,6 +144,15 @@ export const DOMAIN_FAMILIES = {
   legal_dnc: [],
 } as const satisfies Record<string, readonly string[]>;
 
+/**
+ * Families that also apply by receiving operator: a business domain whose MX is Yahoo's
+ * (`*.yahoodns.net`) lands at the same receiver as yahoo.com, with the same [TSS04] deferrals, so
+ * the runbook's "we do not mail Yahoo at all" covers it too.
+ */
+export const FAMILY_OPERATORS = {
+  yahoo: ['yahoo'],
+} as const satisfies Partial<Record<keyof typeof DOMAIN_FAMILIES, readonly string[]>>;
+
 /** The id of a shipped family. */
 export type FamilyId = keyof typeof DOMAIN_FAMILIES;
 
