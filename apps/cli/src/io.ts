@@ -1,4 +1,3 @@
-import { resolveMx } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import type { ListmonkClientOptions } from '@mailramp/listmonk';
 import { type CommandRunner, createProcessRunner } from '@mailramp/ops/exec';
@@ -16,7 +15,10 @@ export interface CliIo {
   runner: CommandRunner;
   /** Reads a host file (master.cf, stamp files) as UTF-8. */
   readTextFile: (path: string) => Promise<string>;
-  /** MX look-ups (node:dns); tests pass a resolver of their own. */
+  /**
+   * MX look-ups in place of the configured resolver (health.dns): tests only. The real process has
+   * none, so classify-mx asks the resolver the config names, never the system's.
+   */
   resolveMx?: (domain: string) => Promise<Array<{ exchange: string; priority: number }>>;
   /** Options for every Listmonk client `listmonkClientFor()` builds; tests pass fast polling and retries. */
   listmonk?: Partial<ListmonkClientOptions>;
@@ -33,7 +35,6 @@ export function processIo(): CliIo {
     now: () => new Date(),
     runner: createProcessRunner(),
     readTextFile: (path) => readFile(path, 'utf8'),
-    resolveMx: (domain) => resolveMx(domain),
   };
 }
 

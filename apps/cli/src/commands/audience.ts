@@ -14,11 +14,12 @@ import {
   type Vertical,
 } from '@mailramp/builder';
 import type { Database } from '@mailramp/db';
-import { createMxClassifier, extendOperatorTable } from '@mailramp/mailbox';
+import { createMxClassifier, extendOperatorTable, type MxRecord } from '@mailramp/mailbox';
+import { createDnsResolver } from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Kysely } from 'kysely';
 import type { CliContext } from '../context.js';
-import { CliError, EXIT } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { createProgress, printJson, say } from '../output.js';
 import {
   type ImportFlags,
@@ -208,9 +209,18 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
           json?: boolean;
           quiet?: boolean;
         }) => {
-          const resolve = ctx.io.resolveMx;
-          if (resolve === undefined) throw new CliError(EXIT.INTERNAL, 'no MX resolver available');
           const config = await ctx.config();
+          // The configured resolver (health.dns), as every DNS check: the system's may answer
+          // NXDOMAIN for what it cannot reach, which would tag a live domain no_mx (mailable).
+          const dns = config.health.dns.resolver;
+          const resolver = createDnsResolver({
+            servers: dns.servers,
+            port: dns.port,
+            timeoutMs: dns.timeoutMs,
+          });
+          const resolve =
+            ctx.io.resolveMx ?? ((domain: string) => resolver.resolve(domain, 'MX') as Promise<MxRecord[]>);
+          const via = ctx.io.resolveMx === undefined ? resolver.description : 'an injected resolver';
           const classifier = createMxClassifier({
             resolveMx: resolve,
             table: extendOperatorTable(config.mailbox.operators),
@@ -226,15 +236,16 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
             dryRun: opts.dryRun === true,
             onProgress: (done, total) => progress.update(done, total),
           }).finally(() => progress.done());
-          if (opts.json) printJson(ctx.io, result);
+          if (opts.json) printJson(ctx.io, { ...result, resolver: via });
           const ops = Object.entries(result.byOperator)
             .sort((a, b) => b[1] - a[1])
             .map(([op, n]) => `${op} ${n}`)
             .join(', ');
           say(
             ctx.io,
-            `${result.dryRun ? 'dry run (nothing stored): ' : ''}${result.domains} domains, ${result.lookups} look-ups, ${result.rowsTagged} rows tagged${ops === '' ? '' : ` (${ops})`}; ${result.failed.length} look-ups failed (left untagged)`,
+            `${result.dryRun ? 'dry run (nothing stored): ' : ''}${result.domains} domains, ${result.lookups} look-ups via ${via}, ${result.rowsTagged} rows tagged${ops === '' ? '' : ` (${ops})`}; ${result.failed.length} look-ups failed (left untagged; the next run asks again)`,
           );
+          for (const f of result.failed.slice(0, 20)) say(ctx.io, `  ${f.domain}: ${f.error}`);
           return result.failed.length > 0 ? EXIT.FINDINGS : EXIT.OK;
         },
       ),

@@ -8,6 +8,7 @@ export type FixtureRecord =
   | { name: string; type: 'A'; address: string }
   | { name: string; type: 'TXT'; data: string | string[] }
   | { name: string; type: 'PTR'; domain: string }
+  | { name: string; type: 'MX'; exchange: string; priority: number }
   | { name: string; type: 'SERVFAIL' };
 
 /** A running fixture DNS server. */
@@ -22,7 +23,12 @@ export interface FixtureDnsServer {
 // RFC 1035 response codes (dns2's typings omit Packet.RCODE).
 const RCODE = { SERVFAIL: 2, NXDOMAIN: 3 } as const;
 
-const TYPES: Record<string, number> = { A: Packet.TYPE.A, TXT: Packet.TYPE.TXT, PTR: Packet.TYPE.PTR };
+const TYPES: Record<string, number> = {
+  A: Packet.TYPE.A,
+  TXT: Packet.TYPE.TXT,
+  PTR: Packet.TYPE.PTR,
+  MX: Packet.TYPE.MX,
+};
 
 /**
  * Starts a real DNS server (UDP, 127.0.0.1, random port) answering from fixture records: NXDOMAIN for
@@ -65,6 +71,8 @@ export async function startFixtureDnsServer(records: readonly FixtureRecord[]): 
         const base = { name: question.name, type: question.type, class: Packet.CLASS.IN, ttl: 60 };
         if (record.type === 'A') answers.push({ ...base, address: record.address });
         if (record.type === 'PTR') answers.push({ ...base, domain: record.domain });
+        if (record.type === 'MX')
+          answers.push({ ...base, exchange: record.exchange, priority: record.priority });
         if (record.type === 'TXT') {
           const parts = Array.isArray(record.data) ? record.data : splitCharacterStrings(record.data);
           answers.push({ ...base, data: parts });

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type Database } from '@mailramp/db';
+import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
+import { type FixtureDnsServer, type FixtureRecord, startFixtureDnsServer } from '@mailramp/ops/testing';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../exit-codes.js';
+import { captureIo } from '../io.js';
+import { runCli } from '../run-cli.js';
+
+// classify-mx asks the resolver health.dns names — here a DNS server on 127.0.0.1 — never the
+// system's: no resolver is injected, and the made-up domains exist only on the fixture server.
+describe('mailramp audience classify-mx with the configured resolver', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailramp-classify-mx-'));
+  let t: TestDatabase | undefined;
+  let server: FixtureDnsServer;
+  const records: FixtureRecord[] = [
+    { name: 'acme-hauling.example', type: 'MX', exchange: 'aspmx.l.google.com', priority: 1 },
+    { name: 'smallfleet.example', type: 'MX', exchange: 'mx-biz.mail.am0.yahoodns.net', priority: 1 },
+    { name: 'flaky.example', type: 'SERVFAIL' },
+  ];
+  let args: string[];
+  // The CLI's own database: PGlite in a data directory (opened here only between runs), or the
+  // PostgreSQL test database.
+  const withDb = async <T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> => {
+    if (t !== undefined) return fn(t.db);
+    const db = connect({ dataDir: join(dir, 'data') });
+    try {
+      return await fn(db);
+    } finally {
+      await db.destroy();
+    }
+  };
+  beforeAll(async () => {
+    server = await startFixtureDnsServer(records);
+    t = process.env.TEST_DATABASE_URL ? await createTestDatabase({ engine: 'postgres' }) : undefined;
+    const config = join(dir, 'mailramp.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        health: { dns: { resolver: { servers: [server.address], port: server.port, timeoutMs: 500 } } },
+      }),
+    );
+    args =
+      t === undefined
+        ? ['--config', config, '--data-dir', join(dir, 'data')]
+        : ['--config', config, '--database-url', t.url!];
+    if (t === undefined) expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+    await withDb((db) =>
+      db
+        .insertInto('fmcsa_carriers')
+        .values([
+          { dot_number: 1, email: 'a@acme-hauling.example' },
+          { dot_number: 2, email: 'b@smallfleet.example' },
+          { dot_number: 3, email: 'c@flaky.example' },
+          { dot_number: 4, email: 'd@gone.example' },
+        ])
+        .execute(),
+    );
+  });
+  afterAll(async () => {
+    await server.close();
+    await t?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const tags = () =>
+    withDb(async (db) =>
+      Object.fromEntries(
+        (await db.selectFrom('fmcsa_carriers').select(['dot_number', 'mx_provider']).execute()).map((r) => [
+          r.dot_number,
+          r.mx_provider,
+        ]),
+      ),
+    );
+
+  it('tags by the configured resolver, leaves a failed look-up untagged and counted, and asks again next run', async () => {
+    const io = captureIo();
+    // A failed look-up is a finding (exit 1), not no_mx.
+    expect(await runCli([...args, 'audience', 'classify-mx', '--json'], io)).toBe(EXIT.FINDINGS);
+    const result = JSON.parse(io.out()) as {
+      failed: Array<{ domain: string }>;
+      resolver: string;
+      byOperator: Record<string, number>;
+    };
+    expect(result.resolver).toBe(`127.0.0.1:${server.port}`);
+    expect(result.failed.map((f) => f.domain)).toEqual(['flaky.example']);
+    expect(result.byOperator).toEqual({ google: 1, yahoo: 1, no_mx: 1 });
+    expect(io.err()).toContain('1 look-ups failed (left untagged; the next run asks again)');
+    expect(server.queries).toContain('MX acme-hauling.example');
+    expect(await tags()).toEqual({ 1: 'google', 2: 'yahoo', 3: null, 4: 'no_mx' });
+
+    // The resolver recovers: the next run asks only for the domain left untagged.
+    records.splice(2, 1, {
+      name: 'flaky.example',
+      type: 'MX',
+      exchange: 'mx1.flaky-mail.example',
+      priority: 10,
+    });
+    const before = server.queries.length;
+    const again = captureIo();
+    expect(await runCli([...args, 'audience', 'classify-mx', '--json'], again)).toBe(EXIT.OK);
+    expect(JSON.parse(again.out())).toMatchObject({
+      domains: 1,
+      failed: [],
+      byOperator: { 'mx:flaky-mail.example': 1 },
+    });
+    expect(server.queries.slice(before)).toEqual(['MX flaky.example']);
+    expect((await tags())[3]).toBe('mx:flaky-mail.example');
+  });
+});
