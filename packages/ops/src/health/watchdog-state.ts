@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { OpsError } from '../errors.js';
+import { writeFileAtomic } from '../files/write-file-atomic.js';
 
 const WatchdogStateSchema = z.object({
   version: z.literal(1),
@@ -42,13 +43,15 @@ export async function readWatchdogState(path: string): Promise<WatchdogState | u
   }
 }
 
-/** Writes the state file atomically (temp file + rename), creating its directory. */
+/**
+ * Writes the state file atomically (a random-named O_EXCL temp file, then rename), creating its
+ * directory: the watchdog runs as root from cron, and a predictable temp name let anyone who can
+ * write the directory plant a symlink it would write through.
+ */
 export async function writeWatchdogState(path: string, state: WatchdogState): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
-    await rename(temp, path);
+    await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
   } catch (error) {
     throw new OpsError(
       'STATE_UNWRITABLE',

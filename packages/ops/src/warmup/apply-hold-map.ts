@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { OpsError } from '../errors.js';
 import type { CommandCall, CommandRunner } from '../exec/command-runner.js';
+import { writeFileAtomic } from '../files/write-file-atomic.js';
 import { type HoldMapConflict, type HoldMapEntry, planHoldMapFile } from './plan-hold-map.js';
 
 /** What {@link applyHoldMap} did. */
@@ -46,12 +46,9 @@ export async function applyHoldMap(
   const plan = planHoldMapFile(existing, entries);
   if (plan.otherRoutes.length > 0) throw notOwnTable(table, plan.otherRoutes);
   if (!plan.changed) return { table, changed: false, conflicts: plan.conflicts, commands: [] };
-  const temp = `${path}.mailramp-${randomBytes(4).toString('hex')}`;
   try {
-    await writeFile(temp, plan.text, { mode: 0o644 });
-    await rename(temp, path);
+    await writeFileAtomic(path, plan.text, { mode: 0o644 });
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
     throw new OpsError(
       'STATE_UNWRITABLE',
       `cannot write ${path}: ${(error as Error).message}; nothing was changed`,
