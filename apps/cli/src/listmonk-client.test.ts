@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createListmonkStandIn } from '@mailramp/listmonk/testing';
 import { describe, expect, it } from 'vitest';
 import { createContext } from './context.js';
@@ -24,6 +27,37 @@ describe('listmonkClientFor', () => {
       expect(io.err()).not.toContain('tok-secret-1');
     } finally {
       await standIn.close();
+    }
+  });
+
+  it("honours the instance's auth and sendAtMarginMs (build and ops rampcap both build clients here)", async () => {
+    const standIn = await createListmonkStandIn({ version: 6 });
+    const dir = await mkdtemp(join(tmpdir(), 'mailramp-client-'));
+    try {
+      const instance = {
+        url: standIn.url,
+        username: standIn.username,
+        token: standIn.token,
+        auth: 'basic',
+        sendAtMarginMs: 3_600_000,
+      };
+      await writeFile(
+        join(dir, 'mailramp.config.json'),
+        JSON.stringify({ listmonk: { instances: { trucking: instance } } }),
+      );
+      const now = new Date('2026-06-22T12:00:00Z');
+      const ctx = createContext(captureIo({ cwd: dir, env: {}, now: () => now }), () => ({}));
+      const client = await listmonkClientFor(ctx, 'trucking');
+      const { list } = await client.findOrCreateList({ name: 'l' });
+      // 30 minutes ahead is inside the configured 1 h margin (default 2 min): refused locally.
+      const campaign = { name: 'c', subject: 's', listIds: [list.id], body: 'x' };
+      const sendAt = new Date(now.getTime() + 30 * 60_000);
+      await expect(client.createCampaign({ ...campaign, sendAt })).rejects.toThrow(/margin is 60min/);
+      expect(standIn.requestsTo('POST', '/api/campaigns')).toHaveLength(0);
+      expect(standIn.requests.every((r) => String(r.headers.authorization).startsWith('Basic '))).toBe(true);
+    } finally {
+      await standIn.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

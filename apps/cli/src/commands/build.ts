@@ -15,13 +15,13 @@ import {
   type Vertical,
 } from '@mailramp/builder';
 import type { Config } from '@mailramp/config';
-import { createListmonkClient } from '@mailramp/listmonk';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { readWarmupStart, warmupDay } from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { listmonkClientFor } from '../listmonk-client.js';
 import { formatTable, printJson, say } from '../output.js';
 
 interface BuildFlags {
@@ -158,14 +158,8 @@ Examples:
             `no Listmonk instance "${rules.listmonkInstance}" for the ${flags.vertical} build; add listmonk.instances.${rules.listmonkInstance} (or LISTMONK_URL), or set build.verticals.${flags.vertical}.listmonkInstance`,
           );
         }
-        const client = createListmonkClient({
-          url: instance.url,
-          username: instance.username,
-          token: instance.token,
-          timeoutMs: instance.timeoutMs,
-          concurrency: instance.concurrency,
-          now: () => ctx.io.now(),
-        });
+        // The one place a client is built from an instance's config (auth, sendAtMarginMs, …).
+        const client = await listmonkClientFor(ctx, rules.listmonkInstance);
         const templates = await loadTemplateSet(resolve(ctx.io.cwd, config.templates.dir));
         const db = await ctx.db();
         const result = await runBuild(db, rules, request, {

@@ -232,7 +232,8 @@ describe('mailramp ops hold-map', () => {
 });
 
 describe('mailramp ops rampcap (the daily run) against Listmonk stand-ins', () => {
-  const kit = createStandInKit({ restartMs: 50 });
+  // The manager never runs: a campaign set running stays running, as during a long send.
+  const kit = createStandInKit({ restartMs: 50, scanIntervalMs: Number.POSITIVE_INFINITY });
   const dirs: string[] = [];
   let template: string;
   beforeAll(async () => {

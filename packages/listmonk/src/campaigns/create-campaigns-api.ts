@@ -197,7 +197,8 @@ export function createCampaignsApi(core: ClientCore): CampaignsApi {
 
     async listCampaigns(filter = {}) {
       await core.server();
-      const query = { tags: filter.tags, status: filter.status, query: filter.query };
+      // Listmonk reads `tag=` (repeatable); `tags=` would be ignored and every campaign returned.
+      const query = { tag: filter.tags, status: filter.status, query: filter.query };
       return readAllPages(core, pageReader(core, '/api/campaigns', query, CampaignSchema));
     },
 
@@ -226,9 +227,21 @@ export function createCampaignsApi(core: ClientCore): CampaignsApi {
 
     async previewCampaign(id, override = {}) {
       await core.server();
+      const template = override.templateId === undefined ? {} : { template_id: override.templateId };
+      // A POST previews exactly the posted body and content type (none: an empty body, as HTML);
+      // the stored campaign is what GET renders.
+      if (override.body === undefined) {
+        return core.transport.send({
+          method: 'GET',
+          path: `/api/campaigns/${id}/preview`,
+          query: template,
+          text: true,
+          schema: z.string(),
+        });
+      }
       const form = new URLSearchParams();
-      if (override.body !== undefined) form.set('body', override.body);
-      if (override.contentType !== undefined) form.set('content_type', override.contentType);
+      form.set('body', override.body);
+      form.set('content_type', override.contentType ?? (await getCampaign(id)).content_type);
       if (override.templateId !== undefined) form.set('template_id', String(override.templateId));
       return core.transport.send({
         method: 'POST',

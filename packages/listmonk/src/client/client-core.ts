@@ -131,7 +131,19 @@ export function createClientCore(options: ListmonkClientOptions): ClientCore {
   }
 
   const core: ClientCore = {
-    transport,
+    // Every call but the version probe waits for detection first, so that a v2/v3 server (HTTP
+    // Basic only) is always spoken to with the scheme detection settled on — not only by the methods
+    // that happen to ask for the server's features.
+    transport: {
+      ...transport,
+      setScheme: transport.setScheme,
+      scheme: transport.scheme,
+      origin: transport.origin,
+      async send(call) {
+        if (!(call.method === 'GET' && call.path === '/api/config')) await core.server();
+        return transport.send(call);
+      },
+    },
     now: options.now ?? (() => new Date()),
     sleep,
     emit,

@@ -3,7 +3,8 @@ import { catchListmonkError, createStandInKit } from '../testing/create-stand-in
 
 // Settings, templates, subscribers, bounces and preview through the real client over real HTTP.
 
-const kit = createStandInKit({ restartMs: 150 });
+// The manager never runs: a campaign set running stays running, as during a long send.
+const kit = createStandInKit({ restartMs: 150, scanIntervalMs: Number.POSITIVE_INFINITY });
 afterEach(() => kit.closeAll());
 const setup = kit.connect;
 
@@ -66,6 +67,24 @@ describe('settings: safe partial update', () => {
     expect(standIn.requestsTo('PUT', '/api/settings')).toHaveLength(0);
     expect(standIn.state.appliedSettings).toMatchObject({ 'app.message_rate': 3, 'app.concurrency': 2 });
   });
+
+  it('v6: a change carrying a masked secret goes through the full PUT, so the secret is kept', async () => {
+    const { client, standIn } = await setup({ version: '6.2.0' });
+    const smtp = (await client.getSettings()).smtp as Array<Record<string, unknown>>;
+    await client.updateSettings({ smtp: [{ ...smtp[0], max_conns: 5 }] });
+    expect(standIn.requestsTo('PUT', /^\/api\/settings\/./)).toHaveLength(0);
+    const stored = (standIn.state.settings.smtp as Array<Record<string, unknown>>)[0]!;
+    expect(stored).toMatchObject({ max_conns: 5, password: 'smtp-password-value' });
+  });
+
+  it.each([2, 3])(
+    'v%i: auth "auto" falls back to Basic even when the first call is a settings read',
+    async (version) => {
+      const { client, standIn } = await setup({ version });
+      expect((await client.getSettings())['app.message_rate']).toBe(10);
+      expect(standIn.requestsTo('GET', '/api/settings').map((r) => r.status)).toEqual([200]);
+    },
+  );
 
   it('reports needs_restart while a campaign runs, and reloadListmonk() applies it', async () => {
     const { client, standIn } = await setup();
@@ -184,7 +203,9 @@ describe('preview', () => {
       body: '<p>Hi {{ .Subscriber.FirstName }}, <a href="https://fmcsa.example/mcs150@TrackLink">file</a></p>',
     });
     const html = await client.previewCampaign(c.id);
+    // The stored body, not an empty form (which Listmonk previews as an empty body).
     expect(html).toContain('Hi Demo,');
+    expect(standIn.requestsTo('GET', `/api/campaigns/${c.id}/preview`)).toHaveLength(1);
     expect(html).toContain('/subscription/');
     expect([...standIn.state.links.keys()]).toEqual(['https://fmcsa.example/mcs150']);
     const other = await client.previewCampaign(c.id, { body: '{{ TrackLink "https://other.example" . }}' });

@@ -373,8 +373,10 @@ describe('campaigns', () => {
     expect(updated.lists?.map((l) => l.id)).toEqual([list.id]);
   });
 
-  it('lists campaigns by tag across pages and reads running stats', async () => {
-    const { client, api } = await setup();
+  it('lists campaigns by tag (tag=) across pages and reads running stats', async () => {
+    // A stopped clock: the running campaign (no audience) would otherwise finish at once.
+    const t = new Date('2026-06-22T12:00:00Z');
+    const { client, api, standIn } = await setup({ now: () => t });
     const { list } = await client.findOrCreateList({ name: 'x' });
     for (let i = 0; i < 60; i += 1) {
       await api('POST', '/api/campaigns', {
@@ -387,6 +389,7 @@ describe('campaigns', () => {
     }
     const odd = await client.listCampaigns({ tags: ['odd'] });
     expect(odd).toHaveLength(30);
+    expect(standIn.requestsTo('GET', '/api/campaigns')[0]!.query).toMatchObject({ tag: 'odd' });
     expect(await client.listCampaigns()).toHaveLength(60);
     await client.changeCampaignStatus(1, 'running');
     const stats = await client.getRunningStats();

@@ -100,12 +100,18 @@ export function createSettingsApi(core: ClientCore): SettingsApi {
       const changed = Object.keys(changes).filter((key) => !isDeepStrictEqual(current[key], changes[key]));
       if (changed.length === 0) return { changed, applied: true, needsRestart: false };
       let needsRestart = false;
-      if (features.perKeySettings) {
+      // The v6 per-key path stores a value as sent: "" there blanks the secret instead of keeping
+      // it. A change carrying a masked secret (e.g. an SMTP block read from GET) goes through the
+      // full PUT, where "" means "keep".
+      const carriesSecret = changed.some(
+        (key) => !isDeepStrictEqual(blankMaskedSecrets(changes[key]), changes[key]),
+      );
+      if (features.perKeySettings && !carriesSecret) {
         for (const key of changed) {
           const reply = await core.transport.send({
             method: 'PUT',
             path: `/api/settings/${encodeURIComponent(key)}`,
-            rawJson: JSON.stringify(blankMaskedSecrets(changes[key])),
+            rawJson: JSON.stringify(changes[key]),
             schema: SaveReply,
           });
           needsRestart = (await afterSave(reply)) || needsRestart;

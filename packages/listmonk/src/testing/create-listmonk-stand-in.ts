@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ListmonkVersion, parseListmonkVersion } from '../client/listmonk-version.js';
+import { advanceCampaigns } from './campaign-life.js';
 import { MSG } from './messages.js';
 import { importRow } from './routes/import-routes.js';
 import { STAND_IN_ROUTES } from './routes/index.js';
@@ -30,6 +31,13 @@ export interface StandInOptions {
   host?: string;
   /** The app server's clock (send_at checks, the scheduler). Default: the system clock. */
   now?: () => Date;
+  /**
+   * How often the campaign manager scans for work, ms, on the stand-in's clock: a campaign is picked
+   * up (started, or finished when it has no audience) this long after it became due or was set
+   * running. Default 5 000 (Listmonk's). `Infinity`: the manager never runs, so a campaign set
+   * running stays running (as during a long send), for tests that need one.
+   */
+  scanIntervalMs?: number;
   /** Rows per committed import batch. Default 10 000 (Listmonk's). */
   importBatchSize?: number;
   /** Pause between import batches, ms (a slow import). Default 5. */
@@ -180,6 +188,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
     state,
     version,
     now,
+    scanIntervalMs: options.scanIntervalMs ?? 5_000,
     rootUrl: () =>
       String(state.appliedSettings['app.root_url'] ?? 'http://localhost:9000').replace(/\/+$/, ''),
     runImport,
@@ -262,17 +271,6 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
       later(batchDelayMs + rowCost(index), step);
     };
     later(batchDelayMs + rowCost(0), step);
-  }
-
-  function tickScheduler(): void {
-    // Listmonk's manager starts a scheduled campaign once its send_at has passed (within ~5 s).
-    for (const campaign of state.campaigns.values()) {
-      if (campaign.status === 'scheduled' && campaign.sendAt !== null && campaign.sendAt <= now()) {
-        campaign.status = 'running';
-        campaign.startedAt = now();
-        campaign.updatedAt = now();
-      }
-    }
   }
 
   function authorize(req: IncomingMessage, route: StandInRoute): StandInReply | undefined {
@@ -372,7 +370,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
       await new Promise<void>((resolve) => later(fault.delayMs ?? 1000, resolve));
     }
 
-    tickScheduler();
+    advanceCampaigns(ctx);
     const match = routes
       .filter((r) => r.route.method === record.method && (r.route.minMajor ?? 0) <= version.major)
       .map((r) => ({ route: r.route, m: r.regex.exec(url.pathname) }))
@@ -465,6 +463,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
             state.import = { name: '', total: 0, imported: 0, status: 'none', log: [] };
           }
           state.appliedSettings = structuredClone(state.settings);
+          state.window = null;
           state.needsRestart = false;
           later(restartMs, () => {
             if (closed) return resolve();

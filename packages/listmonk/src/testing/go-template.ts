@@ -449,9 +449,32 @@ function evalCommand(
   return head === undefined ? piped?.value : value(head);
 }
 
+/**
+ * Functions whose parameters are Go strings: a missing key (or nil) passed to one fails the render
+ * ("invalid value; expected string"), where Go would otherwise print `<no value>`.
+ */
+const STRING_PARAMS = new Set([
+  'TrackLink',
+  'L.T',
+  'Safe',
+  'upper',
+  'lower',
+  'trim',
+  'replace',
+  'contains',
+  'hasPrefix',
+]);
+
 function call(name: string, args: unknown[], env: RenderEnv, line: number): unknown {
   const fn = env.funcs[name] ?? BUILTINS[name];
   if (fn === undefined) throw new TemplateError(`template: content:${line}: function "${name}" not defined`);
+  // TrackLink's second parameter is the template data (the trailing dot), not a string.
+  const strings = name === 'TrackLink' ? args.slice(0, 1) : args;
+  if (STRING_PARAMS.has(name) && strings.some((a) => a === undefined || a === null)) {
+    throw new TemplateError(
+      `template: content:${line}: executing "content" at <${name}>: invalid value; expected string`,
+    );
+  }
   try {
     return fn(...args);
   } catch (error) {

@@ -42,7 +42,6 @@ export const MSG = {
   invalidListType: 'Invalid list type.',
   invalidListOptin: 'Invalid list optin.',
   noSmtp: 'At least one SMTP block should be enabled.',
-  invalidSettingValue: (key: string) => `Invalid value for ${key}.`,
   templatePlaceholder:
     'The placeholder {{ template "content" . }} should appear exactly once in the template.',
   compileTemplate: (error: string) => `Error compiling template: ${error}`,

@@ -1,7 +1,8 @@
+import { isAtLeast } from '../client/listmonk-version.js';
 import { parseTemplate, renderNodes } from './go-template.js';
 import { rewriteTrackLinks } from './rewrite-track-links.js';
 import type { StandInContext } from './stand-in-http.js';
-import type { StoredCampaign, StoredSubscriber } from './stand-in-state.js';
+import type { SentMessage, StoredCampaign, StoredSubscriber } from './stand-in-state.js';
 
 /** Listmonk's preview subscriber (used when no subscriber is given). */
 export const DUMMY_SUBSCRIBER = {
@@ -49,7 +50,9 @@ export function renderMessage(
   const funcs: Record<string, (...args: unknown[]) => unknown> = {
     TrackLink: (...args) => {
       if (args.length !== 2) throw new Error(`wrong number of args for TrackLink: want 2 got ${args.length}`);
-      const uuid = ctx.registerLink(String(args[0]));
+      // v2.2+: `&amp;` (what an HTML editor writes) is decoded before the link is registered.
+      const url = String(args[0]);
+      const uuid = ctx.registerLink(isAtLeast(ctx.version, 2, 2) ? url.replaceAll('&amp;', '&') : url);
       return `${root}/link/${uuid}/${camp}/${sub}`;
     },
     TrackView: () => `<img src="${root}/campaign/${camp}/${sub}/px.png" alt="" />`,
@@ -72,4 +75,33 @@ export function renderMessage(
   if (templateSource === null) return renderNodes(body, { data, funcs });
   const wrapper = parseTemplate(rewriteTrackLinks(templateSource, ctx.version));
   return renderNodes(wrapper, { data, funcs, templates: { content: body } });
+}
+
+/**
+ * The message the campaign manager sends to one subscriber: subject, HTML and altbody rendered for
+ * them. A render error skips the message (recorded in `skippedMessages`), as Listmonk logs it and
+ * goes on; undefined then.
+ */
+export function renderCampaignMessage(
+  ctx: StandInContext,
+  campaign: StoredCampaign,
+  subscriber: StoredSubscriber,
+): SentMessage | undefined {
+  try {
+    return {
+      campaignId: campaign.id,
+      subscriberId: subscriber.id,
+      to: subscriber.email,
+      subject: campaign.subject,
+      html: renderMessage(ctx, campaign, subscriber),
+      text: campaign.altbody,
+    };
+  } catch (error) {
+    ctx.state.skippedMessages.push({
+      campaignId: campaign.id,
+      subscriberId: subscriber.id,
+      error: (error as Error).message,
+    });
+    return undefined;
+  }
 }

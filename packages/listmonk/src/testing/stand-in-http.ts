@@ -26,6 +26,8 @@ export interface StandInContext {
   state: StandInState;
   version: ListmonkVersion;
   now(): Date;
+  /** How often Listmonk's campaign manager looks for work, ms (5 000). */
+  scanIntervalMs: number;
   rootUrl(): string;
   /** Starts processing an accepted import in the background (Listmonk's importer session). */
   runImport(job: ImportJob): void;

@@ -4,7 +4,8 @@ import { MSG } from './messages.js';
 
 // Settings, templates, subscribers, bounces and the TrackLink rewrite, as ../shared/LISTMONK.md says.
 
-const kit = createStandInKit({ restartMs: 100 });
+// The manager never runs: a campaign set running stays running, as during a long send.
+const kit = createStandInKit({ restartMs: 100, scanIntervalMs: Number.POSITIVE_INFINITY });
 afterEach(() => kit.closeAll());
 const boot = kit.start;
 
@@ -211,7 +212,7 @@ describe('TrackLink rewrite and link registration (preview)', () => {
     await api('POST', '/api/subscribers', { email: 'a@x.org', lists: [1], attribs });
     await api('POST', '/api/campaigns', { name: 'c', subject: 's', lists: [1], body, template_id: null });
     standIn.state.campaigns.get(1)!.templateId = null;
-    const res = await api('POST', '/api/campaigns/1/preview?subscriber_id=1');
+    const res = await api('GET', '/api/campaigns/1/preview?subscriber_id=1');
     return { res, links: [...standIn.state.links.keys()], standIn };
   }
 

@@ -56,8 +56,32 @@ export interface StoredCampaign {
   clicks: number;
   bounces: number;
   startedAt: Date | null;
+  /** When it became due or was set running (ms): the manager picks it up one scan later. */
+  queuedAt: number | null;
+  /** The manager's send position (ms) since it picked the campaign up; null until then. */
+  sendClock: number | null;
+  /** The last subscriber id processed (Listmonk's `last_subscriber_id`). */
+  lastSubscriberId: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A message the campaign manager sent (rendered for one subscriber). */
+export interface SentMessage {
+  campaignId: number;
+  subscriberId: number;
+  to: string;
+  subject: string;
+  html: string;
+  /** The rendered altbody; null when the campaign has none (then the mail is single-part HTML). */
+  text: string | null;
+}
+
+/** A message the manager skipped because it failed to render (Listmonk logs and goes on). */
+export interface SkippedMessage {
+  campaignId: number;
+  subscriberId: number;
+  error: string;
 }
 
 /** A template. */
@@ -108,11 +132,17 @@ export interface StandInState {
   templates: Map<number, StoredTemplate>;
   bounces: Map<number, StoredBounce>;
   links: Map<string, StoredLink>;
+  /** Messages sent by running campaigns, in order. */
+  messages: SentMessage[];
+  /** Messages skipped because they failed to render. */
+  skippedMessages: SkippedMessage[];
   /** Settings as stored (what GET /api/settings reads). */
   settings: Record<string, unknown>;
   /** Settings the running app uses (applied at start and after each restart). */
   appliedSettings: Record<string, unknown>;
   needsRestart: boolean;
+  /** The sliding window's counter: one per server, shared by all campaigns, lost on restart. */
+  window: { start: number; count: number } | null;
   import: ImportState;
   nextId: Record<'list' | 'subscriber' | 'campaign' | 'template' | 'bounce' | 'link', number>;
 }
@@ -188,9 +218,12 @@ export function createStandInState(now: Date): StandInState {
     templates: new Map(),
     bounces: new Map(),
     links: new Map(),
+    messages: [],
+    skippedMessages: [],
     settings,
     appliedSettings: structuredClone(settings),
     needsRestart: false,
+    window: null,
     import: { name: '', total: 0, imported: 0, status: 'none', log: [] },
     nextId: { list: 1, subscriber: 1, campaign: 1, template: 1, bounce: 1, link: 1 },
   };

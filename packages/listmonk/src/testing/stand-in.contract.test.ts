@@ -316,6 +316,8 @@ describe('campaign status machine', () => {
   it('does not re-check send_at on a status change, and starts a past-dated scheduled campaign', async () => {
     const c = clock();
     const { api, status } = await draft({ now: c.now }, { send_at: inHours(1) });
+    // It needs an audience to start (LISTMONK.md:110).
+    await api('POST', '/api/subscribers', { email: 'a@x.org', lists: [1] });
     c.advance(2 * 3_600_000);
     expect((await status('scheduled')).status).toBe(200);
     c.advance(5_000);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { audienceOf } from '../campaign-life.js';
 import { parseTemplate, TemplateError } from '../go-template.js';
 import { MSG } from '../messages.js';
 import {
@@ -39,7 +40,7 @@ export function campaignOut(
     template_id: c.templateId,
     messenger: c.messenger,
     lists: c.listIds.map((id) => ({ id, name: ctx.state.lists.get(id)?.name ?? '' })),
-    to_send: c.status === 'draft' ? audienceSize(c, ctx) : c.toSend,
+    to_send: c.toSend,
     sent: c.sent,
     views: c.views,
     clicks: c.clicks,
@@ -55,15 +56,6 @@ export function campaignOut(
   };
   if (ctx.version.major >= 6) out.attribs = c.attribs;
   return out;
-}
-
-function audienceSize(c: StoredCampaign, ctx: StandInContext): number {
-  let n = 0;
-  for (const s of ctx.state.subscribers.values()) {
-    if (s.status === 'blocklisted') continue;
-    if (c.listIds.some((id) => s.lists.has(id) && s.lists.get(id) !== 'unsubscribed')) n += 1;
-  }
-  return n;
 }
 
 /** Go's time.Parse of RFC 3339 inside JSON binding: a missing offset is a 400 with Go's error. */
@@ -99,7 +91,6 @@ function validate(c: StoredCampaign, ctx: StandInContext): void {
   if (byteLength(c.name) < 1 || byteLength(c.name) > 2000) bad(MSG.invalidLength('name'));
   if (byteLength(c.subject) < 1 || byteLength(c.subject) > 5000) bad(MSG.invalidLength('subject'));
   if (c.sendAt !== null && c.sendAt.getTime() < ctx.now().getTime()) bad(MSG.sendAtPast);
-  c.listIds = c.listIds.filter((id) => ctx.state.lists.has(id));
   if (c.listIds.length === 0) bad(MSG.invalidListIds);
   const messengers = new Set([
     'email',
@@ -153,9 +144,21 @@ function applyBody(
   }
   const sendAt = parseSendAt(body.send_at);
   if (sendAt !== undefined) c.sendAt = sendAt;
-  // v2–v4: send_at only counts with send_later: true.
-  if (ctx.version.major < 5 && 'send_later' in body && body.send_later !== true) c.sendAt = null;
-  if (ctx.version.major < 5 && creating && body.send_later !== true) c.sendAt = null;
+}
+
+/**
+ * What the update query does to the status (LISTMONK.md, Campaigns): v5+ turn a scheduled
+ * campaign whose send_at is now null back into a draft; v2–v4 store send_at as sent and make the
+ * campaign a draft unless the update says `send_later: true`.
+ */
+function statusAfterUpdate(c: StoredCampaign, body: Record<string, unknown>, ctx: StandInContext) {
+  if (ctx.version.major >= 5) return c.status === 'scheduled' && c.sendAt === null ? 'draft' : c.status;
+  return body.send_later === true ? c.status : 'draft';
+}
+
+/** The lists the campaign is stored with: ids that do not exist are dropped silently. */
+function existingLists(c: StoredCampaign, ctx: StandInContext): number[] {
+  return c.listIds.filter((id) => ctx.state.lists.has(id));
 }
 
 function getCampaign(ctx: StandInContext, id: number): StoredCampaign {
@@ -199,7 +202,8 @@ export const CAMPAIGNS_ROUTES: StandInRoute[] = [
     pattern: '/api/campaigns',
     perm: 'campaigns:get_all',
     handle: (req, ctx) => {
-      const tags = [...req.query.getAll('tags'), ...req.query.getAll('tag')];
+      // `tag=` (repeatable); `tags=` is not a parameter Listmonk reads.
+      const tags = req.query.getAll('tag');
       const statuses = req.query.getAll('status');
       const query = (req.query.get('query') ?? '').toLowerCase();
       const items = [...ctx.state.campaigns.values()]
@@ -277,11 +281,17 @@ export const CAMPAIGNS_ROUTES: StandInRoute[] = [
         clicks: 0,
         bounces: 0,
         startedAt: null,
+        queuedAt: null,
+        sendClock: null,
+        lastSubscriberId: 0,
         createdAt: now,
         updatedAt: now,
       };
       applyBody(c, body, ctx, true);
       validate(c, ctx);
+      c.listIds = existingLists(c, ctx);
+      // to_send: counted at creation up to v5, 0 from v6 (counted when the campaign starts).
+      c.toSend = ctx.version.major >= 6 ? 0 : audienceOf(c, ctx).length;
       if (c.templateId === null)
         c.templateId = [...ctx.state.templates.values()].find((t) => t.isDefault)?.id ?? null;
       c.id = ctx.state.nextId.campaign++;
@@ -299,8 +309,11 @@ export const CAMPAIGNS_ROUTES: StandInRoute[] = [
         bad(MSG.cantUpdate);
       }
       const draft: StoredCampaign = structuredClone(stored);
-      applyBody(draft, req.json(), ctx, false);
+      const body = req.json();
+      applyBody(draft, body, ctx, false);
       validate(draft, ctx);
+      draft.listIds = existingLists(draft, ctx);
+      draft.status = statusAfterUpdate(draft, body, ctx);
       draft.updatedAt = ctx.now();
       ctx.state.campaigns.set(draft.id, draft);
       return ok(campaignOut(draft, ctx));
@@ -314,10 +327,12 @@ export const CAMPAIGNS_ROUTES: StandInRoute[] = [
       const c = getCampaign(ctx, idParam(req));
       const asked = req.json().status;
       const next = changeStatus(c, asked, ctx);
-      if (next === 'running' || (next === 'scheduled' && asked === 'running')) {
-        c.toSend = audienceSize(c, ctx);
+      // Picked up by the manager's next scan; a resumed one sends from then, not for its pause.
+      if (next === 'scheduled') c.queuedAt = ctx.now().getTime();
+      if (next === 'running') {
+        c.queuedAt = ctx.now().getTime();
+        c.sendClock = null;
       }
-      if (next === 'running') c.startedAt = ctx.now();
       c.status = next;
       c.updatedAt = ctx.now();
       // v5+: the reply echoes the status asked for even when `scheduled` was stored.

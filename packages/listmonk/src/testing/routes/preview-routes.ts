@@ -28,14 +28,22 @@ async function preview(req: StandInRequest, ctx: StandInContext) {
   const subscriber = subscriberId > 0 ? ctx.state.subscribers.get(subscriberId) : undefined;
   if (subscriberId > 0 && subscriber === undefined) bad(MSG.notFound('Subscriber'));
   let templateBody: string | null | undefined;
-  if (params.template_id !== undefined) {
+  // GET reads template_id from the query string (echo's FormValue), POST from the form.
+  const fromQuery = req.query.get('template_id');
+  if (params.template_id === undefined && fromQuery !== null) params.template_id = fromQuery;
+  if (params.template_id !== undefined && Number(params.template_id) > 0) {
     const template = ctx.state.templates.get(Number(params.template_id));
     if (template === undefined) bad(MSG.notFound('Template'));
     templateBody = template.body;
   }
   try {
-    const html = renderMessage(ctx, campaign, subscriber, { body: params.body, templateBody });
-    const plain = (params.content_type ?? campaign.contentType) === 'plain';
+    // A POST previews the posted body and content type: none posted is an empty body.
+    const post = req.method === 'POST';
+    const html = renderMessage(ctx, campaign, subscriber, {
+      body: post ? (params.body ?? '') : undefined,
+      templateBody,
+    });
+    const plain = (post ? (params.content_type ?? '') : campaign.contentType) === 'plain';
     return {
       status: 200,
       text: html,

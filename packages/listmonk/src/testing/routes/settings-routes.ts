@@ -32,7 +32,42 @@ function zeroOf(value: unknown): unknown {
   return null;
 }
 
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const GO_DURATION = /^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 3.6e6,
+};
+
+/** Go's time.ParseDuration in ms, or undefined when Go would refuse it ("0" is valid). */
+export function parseGoDuration(value: string): number | undefined {
+  if (value === '0' || value === '+0' || value === '-0') return 0;
+  if (!GO_DURATION.test(value)) return undefined;
+  const sign = value.startsWith('-') ? -1 : 1;
+  let ms = 0;
+  for (const m of value.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g))
+    ms += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return sign * ms;
+}
+
+/**
+ * The sliding window Listmonk's manager applies, or undefined when it is off: on only with
+ * `app.message_sliding_window`, a rate above 0 and a duration over one second. A duration Go cannot
+ * parse, or a JSON number (read as nanoseconds), leaves it silently off.
+ */
+export function slidingWindowOf(settings: Record<string, unknown>): { rate: number; ms: number } | undefined {
+  if (settings['app.message_sliding_window'] !== true) return undefined;
+  const rate = Number(settings['app.message_sliding_window_rate']);
+  const raw = settings['app.message_sliding_window_duration'];
+  const ms = typeof raw === 'string' ? parseGoDuration(raw) : typeof raw === 'number' ? raw / 1e6 : undefined;
+  if (!(rate > 0) || ms === undefined || ms <= 1000) return undefined;
+  return { rate, ms };
+}
 
 /** Applies a save: restart now, or needs_restart when a campaign is running. */
 function saved(ctx: StandInContext): StandInReply {
@@ -77,16 +112,8 @@ export const SETTINGS_ROUTES: StandInRoute[] = [
       }
       const smtp = Array.isArray(next.smtp) ? (next.smtp as Block[]) : [];
       if (!smtp.some((b) => b?.enabled === true)) bad(MSG.noSmtp);
-      const duration = next['app.message_sliding_window_duration'];
-      if (
-        next['app.message_sliding_window'] === true &&
-        !(typeof duration === 'string' && GO_DURATION.test(duration))
-      ) {
-        bad(MSG.invalidSettingValue('app.message_sliding_window_duration'));
-      }
-      for (const key of ['app.concurrency', 'app.message_rate', 'app.batch_size']) {
-        if (typeof next[key] !== 'number' || (next[key] as number) < 1) bad(MSG.invalidSettingValue(key));
-      }
+      // No rate key is validated: a bad sliding window is stored and silently switches the window
+      // off when applied (see slidingWindowOf); a rate below 1 is clamped at start-up.
       ctx.state.settings = next;
       return saved(ctx);
     },
