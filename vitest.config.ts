@@ -7,8 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Rebuilds the mail-log scanner (WebAssembly) when its source changed since `pnpm install`.
-    globalSetup: ['./test/build-kernel.setup.ts'],
+    // Rebuilds the mail-log scanner (WebAssembly) when its source changed since `pnpm install`;
+    // makes the PGlite dumps test databases start from when the migrations changed.
+    globalSetup: ['./test/build-kernel.setup.ts', './test/pglite-snapshot.setup.ts'],
     reporters: ['default'],
   },
 });

@@ -29,6 +29,8 @@ export interface ConnectOptions {
 
 interface EngineHandle {
   engine: Engine;
+  /** The embedded database behind a PGlite connection. */
+  pglite?: PGlite;
   /** Runs a multi-statement SQL script on the connection Kysely currently holds. */
   execScript(db: Kysely<Database>, script: string): Promise<void>;
   description: string;
@@ -86,14 +88,18 @@ function connectPostgres(url: string, poolSize: number): Kysely<Database> {
   return db;
 }
 
-function connectPglite(dataDir: string): Kysely<Database> {
+function connectPglite(dataDir: string, snapshot?: Blob): Kysely<Database> {
   const inMemory = dataDir === 'memory://';
   const dir = inMemory ? undefined : resolve(dataDir);
   const lock = dir === undefined ? undefined : openDataDir(dir);
   const parsers = Object.fromEntries(Object.entries(TEXT_PARSERS).map(([oid, fn]) => [Number(oid), fn]));
   let pglite: PGlite;
   try {
-    pglite = new PGlite({ ...(dir === undefined ? {} : { dataDir: dir }), parsers });
+    pglite = new PGlite({
+      ...(dir === undefined ? {} : { dataDir: dir }),
+      ...(snapshot === undefined ? {} : { loadDataDir: snapshot }),
+      parsers,
+    });
   } catch (error) {
     lock?.release();
     throw error;
@@ -101,6 +107,7 @@ function connectPglite(dataDir: string): Kysely<Database> {
   const db = new Kysely<Database>({ dialect: releasingOnDestroy(new PGliteDialect(pglite), lock) });
   handles.set(db, {
     engine: 'pglite',
+    pglite,
     description: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite at ${dir}`,
     // PGlite is one session: while Kysely holds its only connection, exec() runs inside that
     // connection's open transaction.
@@ -152,6 +159,22 @@ function releasingOnDestroy(dialect: PGliteDialect, lock: DataDirLock | undefine
       return driver;
     },
   };
+}
+
+/**
+ * An in-memory PGlite started from a data directory that {@link dumpPglite} wrote. Starting from a
+ * dump skips initdb (several CPU-seconds in PGlite) and any migrations the dump already holds; the
+ * test databases use it (testing/create-test-database.ts).
+ */
+export function connectPgliteSnapshot(snapshot: Blob): Kysely<Database> {
+  return connectPglite('memory://', snapshot);
+}
+
+/** The data directory of a PGlite connection as an uncompressed tarball, for {@link connectPgliteSnapshot}. */
+export async function dumpPglite(db: Kysely<Database>): Promise<Blob> {
+  const { pglite } = handleOf(db);
+  if (pglite === undefined) throw new Error('dumpPglite needs a PGlite connection');
+  return pglite.dumpDataDir('none');
 }
 
 function handleOf(db: Kysely<Database>): EngineHandle {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFiledLink } from '@mailramp/builder';
-import { createTestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
@@ -17,7 +17,7 @@ describe.each(testEngines())('mailramp audience on %s', (engine) => {
   beforeAll(async () => {
     if (engine === 'pglite') {
       args = ['--data-dir', join(dir, 'data')];
-      expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+      await createTestDataDir(join(dir, 'data'));
     } else {
       const t = await createTestDatabase({ engine });
       destroy = () => t.destroy();

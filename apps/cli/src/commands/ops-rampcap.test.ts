@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
 import { createRawApi, createStandInKit, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createRecordingRunner, RAMP_SETTING_KEYS } from '@mailramp/ops';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,7 @@ describe.each(testEngines())('mailramp ops rampcap hold/release on %s', (engine)
     let db: string[];
     if (engine === 'pglite') {
       db = ['--data-dir', join(dir, 'data')];
-      expect(await runCli([...db, 'db', 'migrate'], captureIo({ cwd: dir }))).toBe(EXIT.OK);
+      await createTestDataDir(join(dir, 'data'));
     } else {
       const t = await createTestDatabase({ engine });
       cleanups.push(() => t.destroy());
@@ -239,8 +239,7 @@ describe('mailramp ops rampcap (the daily run) against Listmonk stand-ins', () =
   beforeAll(async () => {
     template = mkdtempSync(join(tmpdir(), 'mailramp-rampcap-db-'));
     dirs.push(template);
-    const migrate = captureIo({ cwd: template });
-    expect(await runCli(['--data-dir', join(template, 'data'), 'db', 'migrate'], migrate)).toBe(EXIT.OK);
+    await createTestDataDir(join(template, 'data'));
   });
   afterEach(() => kit.closeAll());
   afterAll(() => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '@mailramp/db';
-import { createTestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
 import { createStandInKit } from '@mailramp/listmonk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
@@ -19,7 +19,7 @@ async function cliDatabase(
 ): Promise<{ args: string[]; destroy(): Promise<void> }> {
   if (engine === 'pglite') {
     const args = ['--data-dir', join(dir, 'data')];
-    expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+    await createTestDataDir(join(dir, 'data'));
     return { args, destroy: async () => undefined };
   }
   const t = await createTestDatabase({ engine });

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { connect, type Engine } from '../connect.js';
+import { connect, connectPgliteSnapshot, dumpPglite, type Engine } from '../connect.js';
 import { checksumOf, listMigrationFiles, MIGRATIONS_DIR } from '../migrate/list-migration-files.js';
 import { runMigrations } from '../migrate/run-migrations.js';
 import type { Database } from '../schema.js';
@@ -31,7 +33,8 @@ export function testEngines(): Engine[] {
 
 /**
  * Creates a private, migrated database: a clone of a migrated template database on the server at
- * TEST_DATABASE_URL, or an in-memory PGlite. Test files get one each, so they run in parallel.
+ * TEST_DATABASE_URL, or an in-memory PGlite started from a dump of a migrated one (see
+ * {@link PGLITE_SNAPSHOTS_ENV}). Test files get one each, so they run in parallel.
  *
  * @example
  * let t: TestDatabase;
@@ -43,8 +46,8 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const adminUrl = process.env.TEST_DATABASE_URL;
   const engine = options.engine ?? (adminUrl ? 'postgres' : 'pglite');
   if (engine === 'pglite') {
-    const db = connect({ dataDir: 'memory://' });
-    if (migrate) await runMigrations(db);
+    const snapshots = await pgliteSnapshots();
+    const db = connectPgliteSnapshot(migrate ? snapshots.migrated : snapshots.empty);
     return { db, engine, url: undefined, destroy: () => db.destroy() };
   }
   if (!adminUrl) throw new Error('engine postgres needs TEST_DATABASE_URL');
@@ -76,12 +79,82 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   };
 }
 
+/** Dumps of an in-memory PGlite data directory: just after initdb, and after the migrations. */
+export interface PgliteSnapshots {
+  /** The migrations they hold ({@link migrationsKey}). */
+  key: string;
+  empty: Blob;
+  migrated: Blob;
+}
+
+/**
+ * Names a JSON file `{ key, empty, migrated }` (paths to the two dumps) that the test run's global
+ * setup (test/pglite-snapshot.setup.ts) wrote once for the whole run. Without it, or when its key
+ * is not the current migrations', each test process makes its own dumps once.
+ */
+export const PGLITE_SNAPSHOTS_ENV = 'MAILRAMP_TEST_PGLITE_SNAPSHOTS';
+
+/** A short checksum of the migration files, naming what a snapshot or template database holds. */
+export async function migrationsKey(): Promise<string> {
+  const files = await listMigrationFiles(MIGRATIONS_DIR);
+  return checksumOf(files.map((f) => `${f.name}:${f.checksum}`).join('\n')).slice(0, 16);
+}
+
+/**
+ * Makes the two PGlite dumps: initdb costs PGlite several CPU-seconds and the migrations about one
+ * more, so test databases load these instead of paying both in every file.
+ */
+export async function createPgliteSnapshots(): Promise<PgliteSnapshots> {
+  const key = await migrationsKey();
+  const db = connect({ dataDir: 'memory://' });
+  try {
+    const empty = await dumpPglite(db);
+    await runMigrations(db);
+    return { key, empty, migrated: await dumpPglite(db) };
+  } finally {
+    await db.destroy();
+  }
+}
+
+let snapshots: Promise<PgliteSnapshots> | undefined;
+
+/** The run's snapshots when the global setup made them for the current migrations, else this process's. */
+function pgliteSnapshots(): Promise<PgliteSnapshots> {
+  snapshots ??= (async () => {
+    const file = process.env[PGLITE_SNAPSHOTS_ENV];
+    if (file !== undefined && file !== '') {
+      const paths = JSON.parse(await readFile(file, 'utf8')) as {
+        key: string;
+        empty: string;
+        migrated: string;
+      };
+      if (paths.key === (await migrationsKey())) {
+        const [empty, migrated] = await Promise.all([readFile(paths.empty), readFile(paths.migrated)]);
+        return { key: paths.key, empty: new Blob([empty]), migrated: new Blob([migrated]) };
+      }
+    }
+    return createPgliteSnapshots();
+  })();
+  return snapshots;
+}
+
+/**
+ * Writes a migrated PGlite data directory at `dir` (absent or empty), as `mailramp db migrate`
+ * leaves it, from the migrated snapshot: for tests of commands that open `--data-dir`.
+ */
+export async function createTestDataDir(dir: string): Promise<void> {
+  const { migrated } = await pgliteSnapshots();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const pglite = new PGlite({ dataDir: dir, loadDataDir: migrated });
+  await pglite.waitReady;
+  await pglite.close();
+}
+
 const TEMPLATE_LOCK_KEY = 7_323_002;
 
 /** Creates (once per set of migration files) a migrated template database and returns its name. */
 async function ensureTemplate(adminUrl: string): Promise<string> {
-  const files = await listMigrationFiles(MIGRATIONS_DIR);
-  const template = `mailramp_tpl_${checksumOf(files.map((f) => `${f.name}:${f.checksum}`).join('\n')).slice(0, 16)}`;
+  const template = `mailramp_tpl_${await migrationsKey()}`;
   await withAdmin(adminUrl, async (admin) => {
     await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
     try {

@@ -1,5 +1,6 @@
 export {
   createTestDatabase,
+  createTestDataDir,
   type TestDatabase,
   type TestDatabaseOptions,
   testEngines,
