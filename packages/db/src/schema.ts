@@ -61,6 +61,8 @@ export const SUPPRESSION_REASONS = [
   'unsubscribe',
   'dead_tenant',
   'manual',
+  /** Blocklisted in Listmonk (an unsubscribe or complaint there), seen by a push (0600). */
+  'listmonk_blocklist',
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
@@ -97,7 +99,8 @@ export interface BuildRunsTable {
   error: string | null;
 }
 
-export const LEDGER_STATES = ['planned', 'imported', 'scheduled', 'failed', 'reset'] as const;
+/** `refused`: Listmonk kept the recipient out of the campaign; `refusal` says why (0600). */
+export const LEDGER_STATES = ['planned', 'imported', 'scheduled', 'failed', 'reset', 'refused'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
 
 /** send_ledger: one row per recipient per Listmonk campaign. */
@@ -124,6 +127,8 @@ export interface SendLedgerTable {
   touch: number | null;
   /** The subscriber as imported: `{ name, attribs }` (0100). */
   subscriber: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  /** Why Listmonk kept a `refused` row out of its campaign (0600). */
+  refusal: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -4,6 +4,7 @@ import {
   type BuildPlan,
   type BuildRequest,
   type BuildResult,
+  type CampaignOutcome,
   createListmonkPort,
   createTemplateRenderer,
   isIsoDate,
@@ -173,10 +174,7 @@ Examples:
               return;
             }
             const o = event.outcome;
-            say(
-              ctx.io,
-              `[${event.done}/${event.total}] ${o.name}: ${o.state === 'scheduled' ? `scheduled at ${o.sendAt.toISOString()} for ${o.recipients} recipients` : `FAILED at ${o.failedAt}: ${o.error}`}`,
-            );
+            say(ctx.io, `[${event.done}/${event.total}] ${o.name}: ${describeOutcome(o)}`);
           },
         });
         if (flags.json) printJson(ctx.io, resultToJson(result));
@@ -309,4 +307,13 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
   );
   const idle = plan.segments.filter((s) => s.recipients === 0).map((s) => s.id);
   if (idle.length > 0) say(io, `segments with no recipients today: ${idle.join(', ')}`);
+}
+
+/** One campaign's line of progress: what Listmonk got, and who it kept out. */
+function describeOutcome(o: CampaignOutcome): string {
+  const refused = o.refused ? `, ${o.refused} refused by Listmonk (see send_ledger.refusal)` : '';
+  if (o.state === 'scheduled')
+    return `scheduled at ${o.sendAt.toISOString()} for ${o.stamped ?? o.recipients} recipients${refused}`;
+  if (o.state === 'refused') return `not made: Listmonk refused all ${o.recipients} recipients${refused}`;
+  return `FAILED at ${o.failedAt}: ${o.error}${refused}`;
 }

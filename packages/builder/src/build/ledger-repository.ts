@@ -175,7 +175,28 @@ export async function updateLedgerCampaign(
 }
 
 /**
- * Marks a campaign's rows scheduled and stamps exactly those recipients, in one transaction:
+ * Records rows Listmonk kept out of their campaign: state `refused` and the reason; they are never
+ * stamped and a re-run of the date does not push them again.
+ */
+export async function refuseLedgerRows(
+  db: Kysely<Database>,
+  refused: ReadonlyArray<{ id: number; reason: string }>,
+  at: Date,
+): Promise<void> {
+  const byReason = new Map<string, number[]>();
+  for (const r of refused) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.id]);
+  for (const [reason, ids] of byReason) {
+    await db
+      .updateTable('send_ledger')
+      .set({ state: 'refused', refusal: reason, updated_at: at })
+      .where('id', 'in', ids)
+      .where('state', 'in', ['planned', 'imported', 'failed'])
+      .execute();
+  }
+}
+
+/**
+ * Marks a campaign's verified rows scheduled and stamps exactly those recipients, in one transaction:
  * listmonk_sent_at is set only for recipients whose campaign Listmonk accepted as scheduled, and
  * only once (rows already scheduled are not touched again). Cycle segments record the touch.
  */
@@ -184,7 +205,10 @@ export async function stampScheduledCampaign(
   where: { vertical: string; date: IsoDate; campaignName: string },
   audience: { table: 'fmcsa_carriers' | 'hc_providers'; key: 'dot_number' | 'npi' },
   at: Date,
+  /** Only these ledger rows (the recipients the push saw arrive in Listmonk). */
+  verifiedRowIds: readonly number[],
 ): Promise<number> {
+  if (verifiedRowIds.length === 0) return 0;
   return db.transaction().execute(async (tx) => {
     const rows = await tx
       .updateTable('send_ledger')
@@ -193,6 +217,7 @@ export async function stampScheduledCampaign(
       .where('build_date', '=', where.date)
       .where('campaign_name', '=', where.campaignName)
       .where('state', 'in', ['planned', 'imported', 'failed'])
+      .where('id', 'in', [...verifiedRowIds])
       .returning(['recipient_key', 'segment', 'cycle', 'touch'])
       .execute();
     if (rows.length === 0) return 0;

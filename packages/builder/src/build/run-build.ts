@@ -2,48 +2,18 @@ import type { Database, JsonObject } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
 import { planFilingTouch } from '../calendar/plan-filing-touch.js';
 import { BuilderError } from '../errors.js';
-import type {
-  CampaignRenderer,
-  ImportSubscriber,
-  ListmonkPort,
-  RenderedCampaign,
-} from '../push/listmonk-port.js';
+import type { CampaignRenderer, ListmonkPort, RenderedCampaign } from '../push/listmonk-port.js';
 import { planCampaignData } from '../push/plan-campaign-data.js';
 import { planSendTimes } from '../schedule/plan-send-times.js';
-import { isZoneGroup, type ZoneGroup } from '../schedule/time-zones.js';
+import { isZoneGroup } from '../schedule/time-zones.js';
 import { VERTICALS } from '../segments/default-segments.js';
-import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 import { createBuildRun, finishBuildRun } from './build-runs-repository.js';
-import {
-  insertLedgerEntries,
-  type LedgerRecord,
-  listUnfinishedLedger,
-  stampScheduledCampaign,
-  updateLedgerCampaign,
-} from './ledger-repository.js';
+import { insertLedgerEntries, listUnfinishedLedger, updateLedgerCampaign } from './ledger-repository.js';
 import { type BuildPlan, type BuildRequest, planBuild, sendTimeRulesOf } from './plan-build.js';
+import { type CampaignOutcome, type CampaignWork, pushCampaigns } from './push-campaigns.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
-/** The push steps, in order; a fault at any of them leaves the rows for a re-run to resume. */
-export const PUSH_STEPS = ['list', 'import', 'create', 'schedule', 'stamp'] as const;
-export type PushStep = (typeof PUSH_STEPS)[number];
-
-/** What happened to one campaign. */
-export interface CampaignOutcome {
-  name: string;
-  segment: string;
-  zone: string;
-  sendAt: Date;
-  recipients: number;
-  listId?: number | undefined;
-  campaignId?: number | undefined;
-  state: 'scheduled' | 'failed';
-  /** The step that failed, and why. */
-  failedAt?: PushStep | undefined;
-  error?: string | undefined;
-  /** Rows resumed from an earlier run of the date. */
-  resumed: boolean;
-}
+export { type CampaignOutcome, PUSH_STEPS, type PushStep } from './push-campaigns.js';
 
 /** Progress and per-campaign outcomes, for the app to print (libraries do not print). */
 export type BuildEvent =
@@ -153,20 +123,11 @@ function countsOf(result: BuildResult): JsonObject {
     campaigns: result.campaigns.length,
     scheduledCampaigns: result.campaigns.filter((c) => c.state === 'scheduled').length,
     failedCampaigns: result.campaigns.filter((c) => c.state === 'failed').length,
+    refused: result.campaigns.reduce((n, c) => n + (c.refused ?? 0), 0),
     stamped: result.stamped,
     excluded: result.plan.excluded,
     capsHit: result.plan.capsHit as unknown as JsonObject,
   };
-}
-
-interface CampaignWork {
-  name: string;
-  segment: string;
-  zone: ZoneGroup;
-  sendAt: Date;
-  rows: LedgerRecord[];
-  rendered?: RenderedCampaign;
-  resumed: boolean;
 }
 
 async function push(
@@ -220,6 +181,7 @@ async function push(
 
   const segments = new Map(rules.segments.map((s) => [s.id, s]));
   const lintProblems: string[] = [];
+  const renderedBySegment = new Map<string, RenderedCampaign>();
   for (const w of work.values()) {
     const segment = segments.get(w.segment);
     if (segment === undefined) {
@@ -232,14 +194,20 @@ async function push(
       segment.rule.kind === 'filing_cycle'
         ? planFilingTouch(date, segment.rule.calendar, segment.rule.touchBusinessDays)
         : undefined;
-    w.rendered = await deps.renderer.renderCampaign({
-      vertical,
-      segment: w.segment,
-      template: segment.template,
-      subject: segment.subject,
-      data: planCampaignData(segment, { date, touch }, rules.templateData),
-    });
-    for (const e of w.rendered.lintErrors) lintProblems.push(`${w.name} (${segment.template}): ${e}`);
+    // A segment's campaigns differ by zone only: render (and lint) each segment's content once.
+    let rendered = renderedBySegment.get(w.segment);
+    if (rendered === undefined) {
+      rendered = await deps.renderer.renderCampaign({
+        vertical,
+        segment: w.segment,
+        template: segment.template,
+        subject: segment.subject,
+        data: planCampaignData(segment, { date, touch }, rules.templateData),
+      });
+      renderedBySegment.set(w.segment, rendered);
+      for (const e of rendered.lintErrors) lintProblems.push(`${w.segment} (${segment.template}): ${e}`);
+    }
+    w.rendered = rendered;
   }
   if (lintProblems.length > 0) {
     throw new BuilderError(
@@ -262,139 +230,22 @@ async function push(
     }
   }
 
-  const audience = AUDIENCE_TABLES[vertical];
-  const outcomes: CampaignOutcome[] = [];
-  let stamped = 0;
   const list = [...work.values()]
     .filter((w) => w.rows.length > 0)
     .sort((a, b) => a.name.localeCompare(b.name));
-  for (const w of list) {
-    const outcome = await pushCampaign(db, rules, request, deps.listmonk, w, date);
-    if (outcome.state === 'scheduled') {
-      try {
-        stamped += await stampScheduledCampaign(
-          db,
-          { vertical, date, campaignName: w.name },
-          audience,
-          request.now(),
-        );
-      } catch (error) {
-        outcome.state = 'failed';
-        outcome.failedAt = 'stamp';
-        outcome.error = `${(error as Error).message}; the campaign is scheduled in Listmonk: re-run the date to stamp it`;
-      }
-    }
-    if (outcome.state === 'failed') {
-      await updateLedgerCampaign(db, { vertical, date, campaignName: w.name }, { state: 'failed' }).catch(
-        () => undefined,
-      );
-    }
-    outcomes.push(outcome);
-    deps.onEvent?.({ type: 'campaign', outcome, done: outcomes.length, total: list.length });
-  }
+  let done = 0;
+  const outcomes = await pushCampaigns(db, rules, request, deps.listmonk, list, date, (outcome) => {
+    done += 1;
+    deps.onEvent?.({ type: 'campaign', outcome, done, total: list.length });
+  });
+  const stamped = outcomes.reduce((n, o) => n + (o.stamped ?? 0), 0);
   return {
     runId,
     plan,
     resumed: earlier.length,
     campaigns: outcomes,
-    scheduled: outcomes.filter((o) => o.state === 'scheduled').reduce((s, o) => s + o.recipients, 0),
+    scheduled: outcomes.filter((o) => o.state === 'scheduled').reduce((s, o) => s + (o.stamped ?? 0), 0),
     stamped,
-    status: outcomes.every((o) => o.state === 'scheduled') ? 'succeeded' : 'failed',
+    status: outcomes.every((o) => o.state !== 'failed') ? 'succeeded' : 'failed',
   };
-}
-
-async function pushCampaign(
-  db: Kysely<Database>,
-  rules: BuildRules,
-  request: BuildRequest,
-  listmonk: ListmonkPort,
-  w: CampaignWork,
-  date: string,
-): Promise<CampaignOutcome> {
-  const where = { vertical: request.vertical, date, campaignName: w.name };
-  const outcome: CampaignOutcome = {
-    name: w.name,
-    segment: w.segment,
-    zone: w.zone,
-    sendAt: w.sendAt,
-    recipients: w.rows.length,
-    state: 'failed',
-    resumed: w.resumed,
-  };
-  let step: PushStep = 'list';
-  try {
-    const tags = ['mailramp', request.vertical, w.segment, date];
-    const existing = await listmonk.findListByName(w.name);
-    const listId = existing?.id ?? (await listmonk.createList(w.name, tags)).id;
-    outcome.listId = listId;
-    await updateLedgerCampaign(db, where, { listId });
-
-    step = 'import';
-    const subscribers: ImportSubscriber[] = w.rows.map((r) => {
-      const s = r.subscriber as { name?: unknown; attribs?: unknown };
-      return {
-        email: r.email,
-        name: typeof s.name === 'string' && s.name !== '' ? s.name : r.email.split('@')[0]!,
-        attribs: (typeof s.attribs === 'object' && s.attribs !== null ? s.attribs : {}) as Record<
-          string,
-          unknown
-        >,
-      };
-    });
-    let campaign = await listmonk.findCampaignByName(w.name);
-    // A campaign already past draft has its recipients: never import into its list again.
-    if (campaign === undefined || campaign.status === 'draft' || campaign.status === 'paused') {
-      await listmonk.importSubscribers(listId, subscribers);
-      await updateLedgerCampaign(db, where, { state: 'imported' });
-    }
-
-    step = 'create';
-    if (campaign?.status === 'cancelled') {
-      throw new Error(
-        `campaign ${w.name} (id ${campaign.id}) was cancelled in Listmonk; its recipients stay unstamped`,
-      );
-    }
-    if (campaign === undefined) {
-      campaign = await listmonk.createCampaign({
-        name: w.name,
-        subject: w.rendered!.subject,
-        listIds: [listId],
-        fromEmail: rules.fromEmail,
-        body: w.rendered!.body,
-        altbody: w.rendered!.altbody,
-        sendAt: w.sendAt,
-        tags,
-      });
-    }
-    outcome.campaignId = campaign.id;
-    await updateLedgerCampaign(db, where, { campaignId: campaign.id });
-
-    step = 'schedule';
-    if (campaign.status === 'draft' || campaign.status === 'paused') {
-      // Listmonk does not re-check send_at on a status change: check it here, right before.
-      const earliest = request.now().getTime() + rules.sendAtMarginMinutes * 60_000;
-      if (w.sendAt.getTime() < earliest) {
-        throw new BuilderError(
-          'SLOT_PASSED',
-          `send_at ${w.sendAt.toISOString()} is no longer ${rules.sendAtMarginMinutes} min ahead; re-run with --next-slot or --send-hour`,
-        );
-      }
-      if (campaign.sendAt === null || campaign.sendAt.getTime() !== w.sendAt.getTime()) {
-        await listmonk.updateCampaignSendAt(campaign.id, [listId], w.sendAt);
-      }
-      campaign = await listmonk.scheduleCampaign(campaign.id);
-    }
-    if (campaign.status !== 'scheduled' && campaign.status !== 'running' && campaign.status !== 'finished') {
-      throw new Error(
-        `Listmonk left campaign ${w.name} (id ${campaign.id}) ${campaign.status}, not scheduled`,
-      );
-    }
-    outcome.state = 'scheduled';
-    outcome.failedAt = undefined;
-    return outcome;
-  } catch (error) {
-    outcome.failedAt = step;
-    outcome.error = error instanceof Error ? error.message : String(error);
-    return outcome;
-  }
 }

@@ -16,14 +16,42 @@ import { runBuild } from './run-build.js';
 function acceptingListmonk(): ListmonkPort {
   const lists = new Map<string, number>();
   const campaigns = new Map<string, ListmonkCampaignState>();
+  const subscribers = new Map<string, { id: number; attribs: Record<string, unknown>; lists: Set<number> }>();
   let nextId = 1;
+  const members = (listId: number) =>
+    [...subscribers.entries()]
+      .filter(([, s]) => s.lists.has(listId))
+      .map(([email, s]) => ({
+        id: s.id,
+        email,
+        status: 'enabled' as const,
+        attribs: s.attribs,
+        subscription: 'confirmed',
+      }));
   return {
     findListByName: async (name) => (lists.has(name) ? { id: lists.get(name)! } : undefined),
     createList: async (name) => {
       lists.set(name, nextId);
       return { id: nextId++ };
     },
-    importSubscribers: async () => undefined,
+    importSubscribers: async (listId, rows) => {
+      for (const r of rows) {
+        const email = r.email.toLowerCase();
+        const s = subscribers.get(email) ?? { id: nextId++, attribs: {}, lists: new Set<number>() };
+        s.attribs = r.attribs;
+        s.lists.add(listId);
+        subscribers.set(email, s);
+      }
+      return { submitted: rows.length, imported: rows.length };
+    },
+    listMembers: async (listId) => members(listId),
+    subscribeToList: async (ids, listId) => {
+      for (const s of subscribers.values()) if (ids.includes(s.id)) s.lists.add(listId);
+    },
+    readDomainBlocklist: async () => [],
+    ensureCampaignTemplate: async () => ({ id: 1 }),
+    previewCampaign: async () => '<p>ok</p>',
+    previewCampaignText: async () => 'ok',
     findCampaignByName: async (name) => campaigns.get(name),
     createCampaign: async (c) => {
       const state: ListmonkCampaignState = { id: nextId++, status: 'draft', sendAt: c.sendAt };

@@ -1,5 +1,16 @@
-import type { Campaign, ListmonkClient } from '@mailramp/listmonk';
+import type { Campaign, ListmonkClient, Subscriber } from '@mailramp/listmonk';
 import type { ListmonkCampaignState, ListmonkPort } from './listmonk-port.js';
+import type { ListmonkMember } from './verify-campaign-audience.js';
+
+function memberOf(s: Subscriber, listId: number): ListmonkMember {
+  return {
+    id: s.id,
+    email: s.email.toLowerCase(),
+    status: s.status,
+    attribs: s.attribs ?? {},
+    subscription: s.lists?.find((l) => l.id === listId)?.subscription_status,
+  };
+}
 
 function stateOf(c: Campaign): ListmonkCampaignState {
   return { id: c.id, status: c.status, sendAt: c.send_at ? new Date(c.send_at) : null };
@@ -21,12 +32,40 @@ export function createListmonkPort(client: ListmonkClient): ListmonkPort {
       return { id: list.id };
     },
     async importSubscribers(listId, subscribers) {
-      await client.importSubscribers({
+      const result = await client.importSubscribers({
         listIds: [listId],
         rows: subscribers.map((s) => ({ email: s.email, name: s.name, attributes: s.attribs })),
         overwrite: true,
         subscriptionStatus: 'confirmed',
       });
+      return { submitted: result.submitted, imported: result.imported };
+    },
+    async listMembers(listId) {
+      return (await client.listSubscribersOfList(listId)).map((s) => memberOf(s, listId));
+    },
+    async subscribeToList(subscriberIds, listId) {
+      await client.addSubscriptions(subscriberIds, [listId], 'confirmed');
+    },
+    async readDomainBlocklist() {
+      try {
+        const value = (await client.getSettings())['privacy.domain_blocklist'];
+        return Array.isArray(value) ? value.filter((d): d is string => typeof d === 'string') : [];
+      } catch {
+        return undefined;
+      }
+    },
+    async ensureCampaignTemplate(name, body) {
+      const found = await client.findTemplate(name);
+      if (found === undefined)
+        return { id: (await client.createTemplate({ name, type: 'campaign', body })).id };
+      if (found.body !== body) await client.updateTemplate(found.id, { body });
+      return { id: found.id };
+    },
+    async previewCampaign(id, body) {
+      return client.previewCampaign(id, { body, contentType: 'html' });
+    },
+    async previewCampaignText(id, text) {
+      return client.previewCampaignText(id, text);
     },
     async findCampaignByName(name) {
       const found = (await client.listCampaigns({ query: name })).filter((c) => c.name === name);
@@ -48,6 +87,7 @@ export function createListmonkPort(client: ListmonkClient): ListmonkPort {
           altbody: c.altbody,
           sendAt: c.sendAt,
           tags: c.tags,
+          ...(c.templateId !== undefined ? { templateId: c.templateId } : {}),
         }),
       );
     },

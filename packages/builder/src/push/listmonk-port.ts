@@ -1,3 +1,5 @@
+import type { ListmonkMember } from './verify-campaign-audience.js';
+
 /** A subscriber as the build imports it: address, name and the attributes templates read. */
 export interface ImportSubscriber {
   email: string;
@@ -22,6 +24,8 @@ export interface NewCampaign {
   altbody: string;
   sendAt: Date;
   tags: string[];
+  /** The Listmonk campaign template around the body (mailramp's own: one document per mail). */
+  templateId?: number | undefined;
 }
 
 /**
@@ -31,9 +35,29 @@ export interface NewCampaign {
  */
 export interface ListmonkPort {
   findListByName(name: string): Promise<{ id: number } | undefined>;
+  /** The list named exactly `name`, created (private, single opt-in, tagged) when absent. */
   createList(name: string, tags: string[]): Promise<{ id: number }>;
-  /** Bulk-imports (upserts) subscribers into a list and waits until Listmonk has finished. */
-  importSubscribers(listId: number, subscribers: readonly ImportSubscriber[]): Promise<void>;
+  /**
+   * Bulk-imports (upserts: name and attributes overwritten) subscribers into a list and waits until
+   * Listmonk has finished. `imported` is Listmonk's own count, which proves nothing on its own: an
+   * import can end `finished` with rows missing.
+   */
+  importSubscribers(
+    listId: number,
+    subscribers: readonly ImportSubscriber[],
+  ): Promise<{ submitted: number; imported: number }>;
+  /** Every subscriber on a list, with status, attributes and their subscription to that list. */
+  listMembers(listId: number): Promise<ListmonkMember[]>;
+  /** Subscribes subscribers (by id) to a list, confirmed, in one request. */
+  subscribeToList(subscriberIds: readonly number[], listId: number): Promise<void>;
+  /** Listmonk's `privacy.domain_blocklist`, or undefined when the settings cannot be read. */
+  readDomainBlocklist(): Promise<string[] | undefined>;
+  /** The campaign template of that name, created or updated to `body`; returns its id. */
+  ensureCampaignTemplate(name: string, body: string): Promise<{ id: number }>;
+  /** Listmonk's render of a posted HTML body, around the campaign's template (its preview). */
+  previewCampaign(id: number, body: string): Promise<string>;
+  /** Listmonk's render of a posted text part, as it renders the altbody. */
+  previewCampaignText(id: number, text: string): Promise<string>;
   findCampaignByName(name: string): Promise<ListmonkCampaignState | undefined>;
   /** Creates a draft campaign. */
   createCampaign(campaign: NewCampaign): Promise<ListmonkCampaignState>;
@@ -48,6 +72,11 @@ export interface RenderedCampaign {
   subject: string;
   body: string;
   altbody: string;
+  /**
+   * The Listmonk campaign template mailramp keeps for the vertical (`templates/listmonk/<name>.html`),
+   * created or updated before the campaign; undefined: Listmonk's default template.
+   */
+  baseTemplate?: { name: string; body: string } | undefined;
   /** Lint errors: a campaign with any is never pushed. */
   lintErrors: string[];
 }

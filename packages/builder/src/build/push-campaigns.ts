@@ -1,0 +1,377 @@
+import type { Database } from '@mailramp/db';
+import type { Kysely } from 'kysely';
+import pLimit from 'p-limit';
+import { BuilderError } from '../errors.js';
+import { bindPreviewSubscriber, findBrokenRender } from '../push/check-listmonk-render.js';
+import type {
+  ImportSubscriber,
+  ListmonkCampaignState,
+  ListmonkPort,
+  RenderedCampaign,
+} from '../push/listmonk-port.js';
+import {
+  type AudienceCheck,
+  attributesRead,
+  describeMissing,
+  type ListmonkMember,
+  type PlannedRecipient,
+  verifyCampaignAudience,
+} from '../push/verify-campaign-audience.js';
+import type { ZoneGroup } from '../schedule/time-zones.js';
+import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
+import { addSuppressions } from '../suppression/suppression-repository.js';
+import {
+  type LedgerRecord,
+  refuseLedgerRows,
+  stampScheduledCampaign,
+  updateLedgerCampaign,
+} from './ledger-repository.js';
+import type { BuildRequest } from './plan-build.js';
+import type { BuildRules } from './resolve-build-rules.js';
+
+/** The push steps, in order; a fault at any of them leaves the rows for a re-run to resume. */
+export const PUSH_STEPS = ['list', 'import', 'verify', 'create', 'render', 'schedule', 'stamp'] as const;
+export type PushStep = (typeof PUSH_STEPS)[number];
+
+/** What happened to one campaign. */
+export interface CampaignOutcome {
+  name: string;
+  segment: string;
+  zone: string;
+  sendAt: Date;
+  /** Rows of the campaign the push worked on. */
+  recipients: number;
+  /** Recipients Listmonk kept out for a named reason (recorded as refused, never stamped). */
+  refused?: number | undefined;
+  /** Recipients stamped as sent: exactly those verified on the campaign's list. */
+  stamped?: number | undefined;
+  listId?: number | undefined;
+  campaignId?: number | undefined;
+  /** `refused`: Listmonk kept every recipient out for a named reason; no campaign was made. */
+  state: 'scheduled' | 'failed' | 'refused';
+  /** The step that failed, and why. */
+  failedAt?: PushStep | undefined;
+  error?: string | undefined;
+  /** Rows resumed from an earlier run of the date. */
+  resumed: boolean;
+}
+
+/** One campaign of the date with its rows and rendered content. */
+export interface CampaignWork {
+  name: string;
+  segment: string;
+  zone: ZoneGroup;
+  sendAt: Date;
+  rows: LedgerRecord[];
+  rendered?: RenderedCampaign;
+  resumed: boolean;
+}
+
+/** Campaigns pushed at once, per step. */
+const PUSH_CONCURRENCY = 4;
+
+/** The name of the list a build's one import goes to (its members are the date's recipients). */
+export function importListName(vertical: string, date: string): string {
+  return `mailramp-import-${vertical}-${date}`;
+}
+
+interface Pushing {
+  work: CampaignWork;
+  outcome: CampaignOutcome;
+  where: { vertical: string; date: string; campaignName: string };
+  tags: string[];
+  listId?: number;
+  campaign?: ListmonkCampaignState | undefined;
+  check?: AudienceCheck;
+}
+
+class StepFailure extends Error {}
+
+/**
+ * Pushes a date's campaigns with a fixed number of Listmonk requests per campaign and one import
+ * for the whole build: every campaign's list is found or made; every recipient whose campaign is
+ * not yet past draft goes into one import (onto the date's import list, attributes overwritten);
+ * each campaign's list then gets its recipients by id in one request. Nothing is stamped on
+ * Listmonk's word that an import `finished`: each campaign's list is read back, and only recipients
+ * on it, subscribed, not blocklisted and with the attributes the template reads are stamped.
+ * Recipients Listmonk kept out for a reason it has (blocklisted subscriber → suppression, domain
+ * blocklist, e-mail rules) are recorded as refused; any other shortfall fails the campaign naming
+ * the addresses. Before scheduling, Listmonk renders the campaign (HTML and text) with one verified
+ * recipient's values, and a failed render or one showing `#ZgotmplZ`, `<no value>` or
+ * `@TrackLink` is not scheduled.
+ */
+export async function pushCampaigns(
+  db: Kysely<Database>,
+  rules: BuildRules,
+  request: BuildRequest,
+  listmonk: ListmonkPort,
+  works: readonly CampaignWork[],
+  date: string,
+  onOutcome: (outcome: CampaignOutcome) => void = () => {},
+): Promise<CampaignOutcome[]> {
+  const vertical = request.vertical;
+  const pushing: Pushing[] = works.map((work) => ({
+    work,
+    where: { vertical, date, campaignName: work.name },
+    tags: ['mailramp', vertical, work.segment, date],
+    outcome: {
+      name: work.name,
+      segment: work.segment,
+      zone: work.zone,
+      sendAt: work.sendAt,
+      recipients: work.rows.length,
+      state: 'failed',
+      resumed: work.resumed,
+    },
+  }));
+  let live = pushing;
+  const fail = (p: Pushing, step: PushStep, error: unknown): void => {
+    p.outcome.failedAt = step;
+    p.outcome.error = error instanceof Error ? error.message : String(error);
+  };
+  /** Runs a step for every campaign still live; a campaign whose step throws drops out. */
+  // Campaigns are independent: a step runs for several at once (Listmonk answers one request in a
+  // few ms; the time goes in round trips, not in work).
+  const limit = pLimit(PUSH_CONCURRENCY);
+  const each = async (step: PushStep, fn: (p: Pushing) => Promise<void>): Promise<void> => {
+    await Promise.all(
+      live.map((p) =>
+        limit(async () => {
+          try {
+            await fn(p);
+          } catch (error) {
+            fail(p, step, error);
+          }
+        }),
+      ),
+    );
+    live = live.filter((p) => p.outcome.failedAt === undefined);
+  };
+
+  await each('list', async (p) => {
+    // Found by exact name, or created: a re-run finds what an interrupted run made.
+    p.listId = (await listmonk.createList(p.work.name, p.tags)).id;
+    p.outcome.listId = p.listId;
+    await updateLedgerCampaign(db, p.where, { listId: p.listId });
+    p.campaign = await listmonk.findCampaignByName(p.work.name);
+    if (p.campaign?.status === 'cancelled') {
+      throw new StepFailure(
+        `campaign ${p.work.name} (id ${p.campaign.id}) was cancelled in Listmonk; its recipients stay unstamped`,
+      );
+    }
+  });
+
+  // A campaign already past draft has its recipients: never import into its list again.
+  const importing = live.filter(
+    (p) => p.campaign === undefined || p.campaign.status === 'draft' || p.campaign.status === 'paused',
+  );
+  const known = new Map<string, ListmonkMember>();
+  if (importing.length > 0) {
+    try {
+      const members = await importOnce(listmonk, vertical, date, importing);
+      for (const m of members) known.set(m.email, m);
+    } catch (error) {
+      for (const p of importing) fail(p, 'import', error);
+      live = live.filter((p) => p.outcome.failedAt === undefined);
+    }
+    const imported = new Set(importing);
+    await each('import', async (p) => {
+      if (!imported.has(p)) return;
+      const ids = p.work.rows
+        .map((r) => known.get(r.email.trim().toLowerCase()))
+        .filter((m): m is ListmonkMember => m !== undefined && m.status !== 'blocklisted')
+        .map((m) => m.id);
+      await listmonk.subscribeToList([...new Set(ids)], p.listId!);
+      await updateLedgerCampaign(db, p.where, { state: 'imported' });
+    });
+  }
+
+  const domainBlocklist = live.length > 0 ? await listmonk.readDomainBlocklist() : undefined;
+  await each('verify', async (p) => {
+    const rendered = p.work.rendered!;
+    const members = await listmonk.listMembers(p.listId!);
+    const planned: PlannedRecipient[] = p.work.rows.map((r) => ({
+      rowId: r.id,
+      email: r.email,
+      attribs: importSubscriberOf(r).attribs,
+    }));
+    const keys = attributesRead(rendered.subject, rendered.body, rendered.altbody);
+    p.check = verifyCampaignAudience(planned, members, known, keys, domainBlocklist);
+    await recordRefusals(db, p.check, request.now());
+    p.outcome.refused = p.check.refused.length;
+    if (p.check.missing.length > 0) {
+      throw new StepFailure(
+        `${p.check.missing.length} of ${planned.length} recipients did not arrive on list ${p.work.name} (id ${p.listId}) in Listmonk although the import reported no error: ${describeMissing(p.check.missing)}; nothing of this campaign is scheduled or stamped. Check GET /api/import/subscribers/logs, fix, and re-run the date`,
+      );
+    }
+    if (p.check.verified.length === 0) {
+      p.outcome.state = 'refused';
+      p.outcome.stamped = 0;
+    }
+  });
+  // Nobody left to send to: nothing to make in Listmonk, and nothing failed.
+  live = live.filter((p) => p.outcome.state !== 'refused');
+
+  await each('create', async (p) => {
+    const rendered = p.work.rendered!;
+    if (p.campaign === undefined) {
+      const template =
+        rendered.baseTemplate === undefined
+          ? undefined
+          : await listmonk.ensureCampaignTemplate(rendered.baseTemplate.name, rendered.baseTemplate.body);
+      p.campaign = await listmonk.createCampaign({
+        name: p.work.name,
+        subject: rendered.subject,
+        listIds: [p.listId!],
+        fromEmail: rules.fromEmail,
+        body: rendered.body,
+        altbody: rendered.altbody,
+        sendAt: p.work.sendAt,
+        tags: p.tags,
+        templateId: template?.id,
+      });
+    }
+    p.outcome.campaignId = p.campaign.id;
+    await updateLedgerCampaign(db, p.where, { campaignId: p.campaign.id });
+  });
+
+  await each('render', async (p) => {
+    if (p.campaign!.status !== 'draft' && p.campaign!.status !== 'paused') return;
+    const rendered = p.work.rendered!;
+    const first = p.check!.verified[0]!;
+    const row = p.work.rows.find((r) => r.id === first.rowId)!;
+    const subscriber = { email: row.email, ...importSubscriberOf(row) };
+    const problems: string[] = [];
+    for (const [part, render] of [
+      [
+        'HTML',
+        () => listmonk.previewCampaign(p.campaign!.id, bindPreviewSubscriber(rendered.body, subscriber)),
+      ],
+      [
+        'text',
+        () =>
+          listmonk.previewCampaignText(p.campaign!.id, bindPreviewSubscriber(rendered.altbody, subscriber)),
+      ],
+    ] as const) {
+      try {
+        problems.push(...findBrokenRender(part, await render()));
+      } catch (error) {
+        problems.push(`Listmonk could not render the ${part} part: ${(error as Error).message}`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new StepFailure(
+        `Listmonk's render of ${p.work.name} for ${row.email} is broken, so it is not scheduled: ${problems.join('; ')}. Fix the template (mailramp lint, mailramp render) and re-run the date`,
+      );
+    }
+  });
+
+  await each('schedule', async (p) => {
+    let campaign = p.campaign!;
+    if (campaign.status === 'draft' || campaign.status === 'paused') {
+      // Listmonk does not re-check send_at on a status change: check it here, right before.
+      const earliest = request.now().getTime() + rules.sendAtMarginMinutes * 60_000;
+      if (p.work.sendAt.getTime() < earliest) {
+        throw new BuilderError(
+          'SLOT_PASSED',
+          `send_at ${p.work.sendAt.toISOString()} is no longer ${rules.sendAtMarginMinutes} min ahead; re-run with --next-slot or --send-hour`,
+        );
+      }
+      if (campaign.sendAt === null || campaign.sendAt.getTime() !== p.work.sendAt.getTime()) {
+        await listmonk.updateCampaignSendAt(campaign.id, [p.listId!], p.work.sendAt);
+      }
+      campaign = await listmonk.scheduleCampaign(campaign.id);
+    }
+    if (campaign.status !== 'scheduled' && campaign.status !== 'running' && campaign.status !== 'finished') {
+      throw new StepFailure(
+        `Listmonk left campaign ${p.work.name} (id ${campaign.id}) ${campaign.status}, not scheduled`,
+      );
+    }
+    p.outcome.state = 'scheduled';
+  });
+
+  await each('stamp', async (p) => {
+    try {
+      p.outcome.stamped = await stampScheduledCampaign(
+        db,
+        p.where,
+        AUDIENCE_TABLES[request.vertical],
+        request.now(),
+        p.check!.verified.map((r) => r.rowId),
+      );
+    } catch (error) {
+      p.outcome.state = 'failed';
+      throw new StepFailure(
+        `${(error as Error).message}; the campaign is scheduled in Listmonk: re-run the date to stamp it`,
+      );
+    }
+  });
+
+  for (const p of pushing) {
+    if (p.outcome.failedAt !== undefined) {
+      p.outcome.state = 'failed';
+      await updateLedgerCampaign(db, p.where, { state: 'failed' }).catch(() => undefined);
+    }
+    onOutcome(p.outcome);
+  }
+  return pushing.map((p) => p.outcome);
+}
+
+/** The subscriber a ledger row imports: its name (the local part when empty) and attributes. */
+function importSubscriberOf(row: LedgerRecord): Omit<ImportSubscriber, 'email'> {
+  const s = row.subscriber as { name?: unknown; attribs?: unknown };
+  return {
+    name: typeof s.name === 'string' && s.name !== '' ? s.name : row.email.split('@')[0]!,
+    attribs: (typeof s.attribs === 'object' && s.attribs !== null ? s.attribs : {}) as Record<
+      string,
+      unknown
+    >,
+  };
+}
+
+/**
+ * The build's one import: every recipient of the campaigns being imported, once per address (the
+ * first row's values win), onto the date's import list; returns that list's members as Listmonk
+ * reports them after the import.
+ */
+async function importOnce(
+  listmonk: ListmonkPort,
+  vertical: string,
+  date: string,
+  importing: readonly Pushing[],
+): Promise<ListmonkMember[]> {
+  const name = importListName(vertical, date);
+  const list =
+    (await listmonk.findListByName(name)) ??
+    (await listmonk.createList(name, ['mailramp', vertical, date, 'import']));
+  const byEmail = new Map<string, ImportSubscriber>();
+  for (const p of importing) {
+    for (const row of p.work.rows) {
+      const email = row.email.trim().toLowerCase();
+      if (!byEmail.has(email)) byEmail.set(email, { email: row.email, ...importSubscriberOf(row) });
+    }
+  }
+  await listmonk.importSubscribers(list.id, [...byEmail.values()]);
+  return listmonk.listMembers(list.id);
+}
+
+/** Records refused rows; a subscriber blocklisted in Listmonk also becomes a suppression. */
+async function recordRefusals(db: Kysely<Database>, check: AudienceCheck, at: Date): Promise<void> {
+  if (check.refused.length === 0) return;
+  await refuseLedgerRows(
+    db,
+    check.refused.map((r) => ({ id: r.recipient.rowId, reason: r.reason })),
+    at,
+  );
+  const blocklisted = check.refused.filter((r) => r.kind === 'listmonk_blocklist');
+  if (blocklisted.length > 0) {
+    await addSuppressions(
+      db,
+      blocklisted.map((r) => ({
+        value: r.recipient.email.trim().toLowerCase(),
+        reason: 'listmonk_blocklist' as const,
+        source: 'build: blocklisted in Listmonk',
+      })),
+    );
+  }
+}

@@ -1,0 +1,245 @@
+import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createListmonkClient, type ListmonkClient } from '@mailramp/listmonk';
+import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
+import { createDomainFamilies } from '@mailramp/mailbox';
+import { sql } from 'kysely';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoAudience } from '../demo/seed-demo-audience.js';
+import { createListmonkPort } from '../push/create-listmonk-port.js';
+import { createTemplateRenderer } from '../push/create-template-renderer.js';
+import { loadTemplateSet, type TemplateSet } from '../template/load-template-set.js';
+import { resolveBuildRules } from './resolve-build-rules.js';
+import { type BuildResult, runBuild } from './run-build.js';
+
+// Item 5 of issue 18: the push stamps exactly the recipients it saw arrive in Listmonk. Each test
+// makes Listmonk keep some recipients out the way it does in production (LISTMONK.md, Bulk import
+// and Subscribers) and checks the ledger, the stamps and the suppressions against Listmonk's state.
+
+const DATE = '2026-06-22';
+const now = () => new Date('2026-06-22T06:00:00Z');
+const REPO_TEMPLATES = new URL('../../../../templates', import.meta.url).pathname;
+const rules = resolveBuildRules(
+  'trucking',
+  {
+    verticals: {
+      trucking: {
+        fromEmail: 'Compliance <c@example.com>',
+        templateData: {
+          sender: {
+            name: 'Example Compliance',
+            street: '1200 Commerce Drive, Suite 300',
+            city: 'Denver',
+            state: 'CO',
+            zip: '80202',
+            reply_to: 'compliance@example.com',
+            disclaimer: 'Example Compliance is a private filing service.',
+          },
+        },
+      },
+    },
+  },
+  createDomainFamilies(),
+);
+const request = { vertical: 'trucking' as const, date: DATE, warmupDay: 12, now };
+
+let templates: TemplateSet;
+beforeAll(async () => {
+  templates = await loadTemplateSet(REPO_TEMPLATES);
+});
+
+describe.each(testEngines())('a push that verifies, against the Listmonk stand-in, on %s', (engine) => {
+  let t: TestDatabase;
+  let listmonk: ListmonkStandIn;
+  let client: ListmonkClient;
+  afterEach(async () => {
+    await listmonk?.close();
+    await t?.destroy();
+  });
+
+  async function setUp(): Promise<void> {
+    t = await createTestDatabase({ engine });
+    await seedDemoAudience(t.db, { carriers: 600, providers: 0, today: DATE });
+    listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
+    client = createListmonkClient({
+      url: listmonk.url,
+      username: listmonk.username,
+      token: listmonk.token,
+      now,
+      pollIntervalMs: 5,
+      timeoutMs: 2_000,
+      retry: { attempts: 1 },
+    });
+  }
+
+  const build = () =>
+    runBuild(t.db, rules, request, {
+      listmonk: createListmonkPort(client),
+      renderer: createTemplateRenderer(templates),
+    });
+
+  /** Some carriers' addresses (lower-cased): the build selects from all of them. */
+  async function someAddresses(n: number): Promise<string[]> {
+    const rows = await sql<{ email: string }>`
+      select lower(email) as email from fmcsa_carriers where email is not null order by dot_number limit ${n}`.execute(
+      t.db,
+    );
+    return rows.rows.map((r) => r.email);
+  }
+
+  interface Row {
+    email: string;
+    state: string;
+    refusal: string | null;
+    campaign_name: string;
+    sent: Date | null;
+  }
+  async function ledger(): Promise<Row[]> {
+    const rows = await sql<Row>`
+      select l.email, l.state, l.refusal, l.campaign_name, c.listmonk_sent_at as sent
+      from send_ledger l join fmcsa_carriers c on c.dot_number = l.recipient_key::bigint
+      where l.build_date = ${DATE}`.execute(t.db);
+    return rows.rows;
+  }
+
+  /** Stamped rows are exactly the scheduled ones, and each is on its campaign's list in Listmonk. */
+  async function expectStampedOnlyWhatArrived(result: BuildResult): Promise<Row[]> {
+    const rows = await ledger();
+    const listOf = new Map([...listmonk.state.lists.values()].map((l) => [l.name, l.id]));
+    const byEmail = new Map([...listmonk.state.subscribers.values()].map((s) => [s.email, s]));
+    for (const row of rows) {
+      if (row.state !== 'scheduled') {
+        expect(row.sent, `${row.email} (${row.state}) must not be stamped`).toBeNull();
+        continue;
+      }
+      expect(row.sent).not.toBeNull();
+      const sub = byEmail.get(row.email.toLowerCase());
+      expect(sub?.status).not.toBe('blocklisted');
+      expect(sub?.lists.get(listOf.get(row.campaign_name)!)).toBe('confirmed');
+    }
+    expect(rows.filter((r) => r.sent !== null)).toHaveLength(result.stamped);
+    return rows;
+  }
+
+  it("recipients on Listmonk's domain blocklist are refused with the reason, never stamped; the rest are scheduled", async () => {
+    await setUp();
+    const blocked = (await someAddresses(300)).map((e) => e.slice(e.indexOf('@') + 1));
+    listmonk.state.settings['privacy.domain_blocklist'] = blocked;
+    listmonk.state.appliedSettings['privacy.domain_blocklist'] = blocked;
+    const result = await build();
+    expect(result.status).toBe('succeeded');
+    const rows = await expectStampedOnlyWhatArrived(result);
+    const refused = rows.filter((r) => r.state === 'refused');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(blocked).toContain(r.email.slice(r.email.indexOf('@') + 1).toLowerCase());
+      expect(r.refusal).toMatch(/domain blocklist/);
+    }
+    expect(rows.filter((r) => r.state === 'scheduled').length).toBe(result.stamped);
+    expect(result.campaigns.reduce((n, c) => n + (c.refused ?? 0), 0)).toBe(refused.length);
+  });
+
+  it('subscribers already blocklisted in Listmonk become suppressions and are never stamped', async () => {
+    await setUp();
+    const addresses = await someAddresses(300);
+    await client.blocklistEmails(addresses);
+    const result = await build();
+    expect(result.status).toBe('succeeded');
+    const rows = await expectStampedOnlyWhatArrived(result);
+    const refused = rows.filter((r) => r.state === 'refused');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((r) => /blocklisted in Listmonk/.test(r.refusal ?? ''))).toBe(true);
+    const suppressed = await t.db
+      .selectFrom('suppressions')
+      .select('email')
+      .where('reason', '=', 'listmonk_blocklist')
+      .execute();
+    expect(suppressed.map((s) => s.email).sort()).toEqual(refused.map((r) => r.email.toLowerCase()).sort());
+  });
+
+  it("addresses Listmonk's e-mail rules reject are refused with the reason, never stamped", async () => {
+    await setUp();
+    // Go's net/mail refuses a double dot in the local part; Listmonk skips such a row.
+    await sql`update fmcsa_carriers set email = replace(email, '@', '..x@')
+      where dot_number in (select dot_number from fmcsa_carriers order by dot_number limit 300)`.execute(
+      t.db,
+    );
+    const result = await build();
+    const rows = await expectStampedOnlyWhatArrived(result);
+    const refused = rows.filter((r) => r.state === 'refused');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((r) => r.email.includes('..x@') && /e-mail rules/.test(r.refusal ?? ''))).toBe(true);
+    expect(rows.filter((r) => r.email.includes('..x@') && r.state !== 'refused')).toEqual([]);
+    expect(result.status).toBe('succeeded');
+  });
+
+  it('an import that ends "finished" with rows missing fails the campaigns that lack them, naming the addresses; a re-run completes them', async () => {
+    await setUp();
+    listmonk.setImportSpeed({ batchSize: 25 });
+    listmonk.failImportAtNextBatch('first-row');
+    const first = await build();
+    expect(first.status).toBe('failed');
+    const failed = first.campaigns.filter((c) => c.state === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((c) => c.failedAt === 'verify')).toBe(true);
+    const rows = await expectStampedOnlyWhatArrived(first);
+    const unstamped = rows.filter((r) => r.state === 'failed');
+    expect(unstamped.length).toBeGreaterThan(0);
+    // Each failed campaign names (up to ten of) its missing addresses.
+    for (const c of failed) {
+      const missing = unstamped.filter((r) => r.campaign_name === c.name).map((r) => r.email);
+      expect(c.error).toContain('did not arrive');
+      expect(missing.some((e) => c.error!.includes(e))).toBe(true);
+    }
+    // No campaign that lacks recipients was scheduled in Listmonk.
+    const failedNames = new Set(failed.map((c) => c.name));
+    for (const c of listmonk.state.campaigns.values()) {
+      if (failedNames.has(c.name)) expect(c.status).toBe('draft');
+    }
+
+    listmonk.setImportSpeed({ batchSize: 10_000 });
+    const second = await build();
+    expect(second.status).toBe('succeeded');
+    const after = await expectStampedOnlyWhatArrived(second);
+    expect(after.every((r) => r.state === 'scheduled')).toBe(true);
+  });
+
+  it('an import that ends "finished" with nothing imported (a database error on row 1, as an unknown list id gives) stamps nobody', async () => {
+    await setUp();
+    listmonk.failImportAtNextBatch('first-row');
+    const result = await build();
+    expect(result.status).toBe('failed');
+    expect(result.stamped).toBe(0);
+    const rows = await expectStampedOnlyWhatArrived(result);
+    expect(rows.every((r) => r.sent === null)).toBe(true);
+    expect([...listmonk.state.campaigns.values()].every((c) => c.status === 'draft')).toBe(true);
+  });
+
+  it('a broken Listmonk render (#ZgotmplZ, or a render error) is not scheduled and stamps nobody', async () => {
+    await setUp();
+    listmonk.injectFault({
+      method: 'POST',
+      path: /^\/api\/campaigns\/\d+\/preview$/,
+      kind: 'reply',
+      body: '<p>Hello</p><img src="#ZgotmplZ" alt="">',
+      times: 1,
+    });
+    listmonk.injectFault({
+      method: 'POST',
+      path: /^\/api\/campaigns\/\d+\/text$/,
+      kind: 'status',
+      status: 400,
+      times: 1,
+    });
+    const result = await build();
+    expect(result.status).toBe('failed');
+    // Both faults hit the first campaign's two renders: it alone is held back, with both reasons.
+    const failed = result.campaigns.filter((c) => c.state === 'failed');
+    expect(failed.map((c) => c.failedAt)).toEqual(['render']);
+    expect(failed[0]!.error).toContain('#ZgotmplZ');
+    expect(failed[0]!.error).toMatch(/could not render the text part/);
+    await expectStampedOnlyWhatArrived(result);
+    for (const c of listmonk.state.campaigns.values()) {
+      expect(c.status).toBe(failed.some((f) => f.name === c.name) ? 'draft' : 'scheduled');
+    }
+  });
+});
