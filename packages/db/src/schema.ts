@@ -175,6 +175,8 @@ export interface WarmupHoldsTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   released_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The hold that replaced this one (0401); null when released or expired. */
+  replaced_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** mailramp_migrations: which migration files were applied, with their checksum. */

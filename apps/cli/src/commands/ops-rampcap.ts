@@ -1,11 +1,14 @@
 import {
   createHoldsRepository,
   createRampSettingsClient,
+  getHourlyCap,
   type RampCapInstanceOutcome,
   type RampCapStreamResult,
   type RampHold,
+  readWarmupStart,
   runRampCap,
   toUtcDate,
+  warmupDay,
 } from '@mailramp/ops';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -28,6 +31,7 @@ interface HoldOptions {
   rate: string;
   until: string;
   reason?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -61,7 +65,7 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
   rampcap
     .command('hold')
     .description(
-      "freeze a stream's hourly cap at RATE through DATE after a bad day (the runbook held 200/h for a week); the daily rampcap run respects it. Setting the same hold again changes nothing.",
+      "freeze a stream's hourly cap at RATE through DATE after a bad day (the runbook held 200/h for a week); the daily rampcap run respects it (the cap is the lower of the hold and the table). Setting the same hold again changes nothing; a different one replaces the current hold, which stays in the history (`holds --all`). A rate above today's table cap slows nothing today and is refused (exit 4) without --force.",
     )
     .requiredOption('--stream <name>', 'the warm-up stream')
     .requiredOption(
@@ -70,6 +74,7 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
     )
     .requiredOption('--until <YYYY-MM-DD>', 'last day held (inclusive, UTC)')
     .option('--reason <text>', 'why (kept with the hold)')
+    .option('--force', "accept a rate above today's table cap (it then only bites once the table passes it)")
     .option('--json', 'print the hold as JSON')
     .action(
       ctx.action(async (opts: HoldOptions) => {
@@ -96,18 +101,46 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
             `--until ${until} is already past (today is ${today}); a hold needs a future end date`,
           );
         }
+        const day = warmupDay(await readWarmupStart(stream!.start, ctx.io.readTextFile), today);
+        const tableCap = getHourlyCap(stream!.hourlyCap, day);
+        if (rate > tableCap && opts.force !== true) {
+          throw new CliError(
+            EXIT.REFUSED,
+            `--rate ${rate}/h is above ${stream!.name}'s table cap today (${day < 0 ? 'not started, day 0' : `day ${day}`}: ${tableCap}/h): the cap is the lower of the two, so the hold would slow nothing now and only bite once the table passes ${rate}/h. Pick a rate below ${tableCap}/h, or add --force if that is what you want; nothing was stored`,
+          );
+        }
         const holds = createHoldsRepository(await ctx.db());
-        const { hold, change } = await holds.setHold(
+        const { hold, change, replaced } = await holds.setHold(
           { stream: stream!.name, rate, until, reason: opts.reason },
           ctx.io.now(),
         );
-        if (opts.json) printJson(ctx.io, { change, hold: holdJson(hold) });
-        say(
-          ctx.io,
-          change === 'unchanged'
-            ? `${hold.stream} is already held at ${hold.rate}/h through ${hold.until}: nothing to do`
-            : `${change === 'created' ? 'held' : 'changed hold:'} ${hold.stream} at ${hold.rate}/h through ${hold.until}; run \`mailramp ops rampcap --apply\` to push it to Listmonk now`,
-        );
+        if (opts.json) {
+          printJson(ctx.io, {
+            change,
+            hold: holdJson(hold),
+            ...(replaced === undefined ? {} : { replaced: holdJson(replaced) }),
+          });
+        }
+        const push = 'run `mailramp ops rampcap --apply` to push it to Listmonk now';
+        if (change === 'unchanged') {
+          say(
+            ctx.io,
+            `${hold.stream} is already held at ${hold.rate}/h through ${hold.until}: nothing to do`,
+          );
+        } else if (replaced !== undefined) {
+          say(
+            ctx.io,
+            `held ${hold.stream} at ${hold.rate}/h through ${hold.until}, replacing the hold at ${replaced.rate}/h through ${replaced.until} (kept in \`mailramp ops rampcap holds --all\`); ${push}`,
+          );
+        } else {
+          say(ctx.io, `held ${hold.stream} at ${hold.rate}/h through ${hold.until}; ${push}`);
+        }
+        if (rate > tableCap) {
+          say(
+            ctx.io,
+            `note: ${rate}/h is above today's table cap ${tableCap}/h (--force): it slows nothing today`,
+          );
+        }
         return EXIT.OK;
       }),
     );
@@ -152,12 +185,15 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
         }
         ctx.io.stdout(
           `${formatTable([
-            ['stream', 'rate/h', 'until', 'released', 'reason'],
+            ['id', 'stream', 'rate/h', 'until', 'ended', 'reason'],
             ...holds.map((h) => [
+              h.id,
               h.stream,
               h.rate,
               h.until,
-              h.releasedAt?.toISOString() ?? '-',
+              h.releasedAt === null
+                ? '-'
+                : `${h.releasedAt.toISOString()}${h.replacedBy === null ? '' : ` (replaced by ${h.replacedBy})`}`,
               h.reason ?? '',
             ]),
           ])}\n`,
@@ -169,12 +205,14 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
 
 function holdJson(hold: RampHold) {
   return {
+    id: hold.id,
     stream: hold.stream,
     rate: hold.rate,
     until: hold.until,
     reason: hold.reason,
     createdAt: hold.createdAt.toISOString(),
     releasedAt: hold.releasedAt?.toISOString() ?? null,
+    replacedBy: hold.replacedBy,
   };
 }
 

@@ -348,3 +348,62 @@ describe('ops hold-map --write on the two-instance host', () => {
     expect(result.err).toContain('for healthcare yet: run `mailramp ops warmup --apply`');
   });
 });
+
+describe('ops rampcap hold on the two-instance host (embedded database)', () => {
+  it('keeps every hold as history, and needs --force for a rate above the table', {
+    timeout: 300_000,
+  }, async () => {
+    const host = openTwoInstanceHost();
+    const db = ['--data-dir', host.path('/var/lib/mailramp/data')];
+    expect((await run(host, ...db, 'db', 'migrate')).code).toBe(EXIT.OK);
+    const hold = (...args: string[]) => run(host, ...db, 'ops', 'rampcap', 'hold', ...args);
+
+    expect(
+      (
+        await hold(
+          '--stream',
+          'trucking',
+          '--rate',
+          '200',
+          '--until',
+          '2026-06-24',
+          '--reason',
+          '54% delivery',
+        )
+      ).code,
+    ).toBe(EXIT.OK);
+    const second = await hold('--stream', 'trucking', '--rate', '150', '--until', '2026-06-30', '--json');
+    expect(second.code).toBe(EXIT.OK);
+    expect(second.err).toContain('replacing the hold at 200/h through 2026-06-24');
+    const { hold: now, replaced } = JSON.parse(second.out);
+    const all = JSON.parse((await run(host, ...db, 'ops', 'rampcap', 'holds', '--all', '--json')).out).holds;
+    expect(all).toEqual([
+      expect.objectContaining({
+        id: now.id,
+        rate: 150,
+        until: '2026-06-30',
+        reason: '54% delivery',
+        releasedAt: null,
+      }),
+      expect.objectContaining({
+        id: replaced.id,
+        rate: 200,
+        until: '2026-06-24',
+        replacedBy: now.id,
+        releasedAt: NOW.toISOString(),
+      }),
+    ]);
+
+    // healthcare is on day 1: its table allows 50/h, so a 400/h hold would slow nothing.
+    const above = await hold('--stream', 'healthcare', '--rate', '400', '--until', '2026-06-20');
+    expect(above.code).toBe(EXIT.REFUSED);
+    expect(above.err).toContain("above healthcare's table cap today (day 1: 50/h)");
+    const listed = await run(host, ...db, 'ops', 'rampcap', 'holds', '--all', '--json');
+    expect(JSON.parse(listed.out).holds.filter((h: { stream: string }) => h.stream === 'healthcare')).toEqual(
+      [],
+    );
+    const forced = await hold('--stream', 'healthcare', '--rate', '400', '--until', '2026-06-20', '--force');
+    expect(forced.code).toBe(EXIT.OK);
+    expect(forced.err).toContain('it slows nothing today');
+  });
+});

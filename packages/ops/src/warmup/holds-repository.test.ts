@@ -30,11 +30,16 @@ describe.each(testEngines())('warm-up holds on %s', (engine) => {
       hold: { id: created.hold.id, reason: '54% delivery, 202 Gmail blocks' },
     });
 
-    const longer = await holds.setHold({ stream: 'trucking', rate: 150, until: '2026-06-30' }, new Date());
+    const wednesday = new Date('2026-06-19T09:00:00Z');
+    const longer = await holds.setHold({ stream: 'trucking', rate: 150, until: '2026-06-30' }, wednesday);
+    // Holds are history: the first one is ended and points at its successor, never overwritten.
     expect(longer).toMatchObject({
-      change: 'updated',
-      hold: { id: created.hold.id, rate: 150, until: '2026-06-30' },
+      change: 'replaced',
+      hold: { rate: 150, until: '2026-06-30', reason: '54% delivery, 202 Gmail blocks', releasedAt: null },
+      replaced: { id: created.hold.id, rate: 200, until: '2026-06-24', releasedAt: wednesday },
     });
+    expect(longer.hold.id).not.toBe(created.hold.id);
+    expect(longer.replaced!.replacedBy).toBe(longer.hold.id);
 
     expect(await holds.findActiveHold('trucking', '2026-06-30')).toMatchObject({ rate: 150 });
     expect(await holds.findActiveHold('trucking', '2026-07-01')).toBeUndefined();
@@ -49,7 +54,7 @@ describe.each(testEngines())('warm-up holds on %s', (engine) => {
     expect(next.change).toBe('created');
     expect((await holds.listHolds()).map((h) => h.rate)).toEqual([100]);
     expect((await holds.listHolds({ stream: 'trucking', includeReleased: true })).map((h) => h.rate)).toEqual(
-      [100, 150],
+      [100, 150, 200],
     );
   });
 

@@ -11,10 +11,12 @@ export interface RampHold {
   createdAt: Date;
   updatedAt: Date;
   releasedAt: Date | null;
+  /** The id of the hold that replaced this one; null when it was released or expired. */
+  replacedBy: number | null;
 }
 
-/** What setting a hold did. */
-export type HoldChange = 'created' | 'updated' | 'unchanged';
+/** What setting a hold did: a new hold, a new hold replacing the stream's previous one, or nothing. */
+export type HoldChange = 'created' | 'replaced' | 'unchanged';
 
 /** Holds kept in `warmup_holds`, shared by the CLI and the service. */
 export interface HoldsRepository {
@@ -22,11 +24,14 @@ export interface HoldsRepository {
   findActiveHold(stream: string, date: string): Promise<RampHold | undefined>;
   /** Holds, newest first: unreleased only unless `includeReleased`. */
   listHolds(options?: { stream?: string; includeReleased?: boolean }): Promise<RampHold[]>;
-  /** Sets (or changes) the stream's hold; the same values twice change nothing. */
+  /**
+   * Sets the stream's hold; the same values twice change nothing. Holds are history: a different one
+   * ends the current hold (released now, `replacedBy` the new one) and starts a new row.
+   */
   setHold(
     input: { stream: string; rate: number; until: string; reason?: string | undefined },
     now: Date,
-  ): Promise<{ hold: RampHold; change: HoldChange }>;
+  ): Promise<{ hold: RampHold; change: HoldChange; replaced?: RampHold }>;
   /** Releases the stream's unreleased hold; undefined when there was none. */
   releaseHold(stream: string, now: Date): Promise<RampHold | undefined>;
 }
@@ -41,6 +46,7 @@ function toHold(row: Selectable<WarmupHoldsTable>): RampHold {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     releasedAt: row.released_at,
+    replacedBy: row.replaced_by === null ? null : Number(row.replaced_by),
   };
 }
 
@@ -64,31 +70,42 @@ export function createHoldsRepository(db: Kysely<Database>): HoldsRepository {
         .forUpdate()
         .executeTakeFirst();
       const reason = input.reason ?? current?.reason ?? null;
-      if (current === undefined) {
-        const row = await trx
-          .insertInto('warmup_holds')
-          .values({
-            stream: input.stream,
-            rate: input.rate,
-            until: input.until,
-            reason,
-            created_at: now,
-            updated_at: now,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { hold: toHold(row), change: 'created' as const };
-      }
-      if (current.rate === input.rate && current.until === input.until && current.reason === reason) {
+      if (
+        current !== undefined &&
+        current.rate === input.rate &&
+        current.until === input.until &&
+        current.reason === reason
+      ) {
         return { hold: toHold(current), change: 'unchanged' as const };
       }
+      // End the current hold first: the partial unique index allows one unreleased hold per stream.
+      if (current !== undefined) {
+        await trx
+          .updateTable('warmup_holds')
+          .set({ released_at: now, updated_at: now })
+          .where('id', '=', current.id)
+          .execute();
+      }
       const row = await trx
+        .insertInto('warmup_holds')
+        .values({
+          stream: input.stream,
+          rate: input.rate,
+          until: input.until,
+          reason,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (current === undefined) return { hold: toHold(row), change: 'created' as const };
+      const replaced = await trx
         .updateTable('warmup_holds')
-        .set({ rate: input.rate, until: input.until, reason, updated_at: now })
+        .set({ replaced_by: row.id })
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { hold: toHold(row), change: 'updated' as const };
+      return { hold: toHold(row), change: 'replaced' as const, replaced: toHold(replaced) };
     });
   return {
     async findActiveHold(stream, date) {
@@ -106,13 +123,13 @@ export function createHoldsRepository(db: Kysely<Database>): HoldsRepository {
       return (await query.execute()).map(toHold);
     },
     async setHold(input, now) {
-      // Two concurrent first holds both see none; the partial unique index lets one insert win and
-      // the other retries as an update.
+      // Concurrent sets can both see no unreleased hold (none yet, or one another set just ended):
+      // the partial unique index lets one insert win and the others retry against the winner.
       for (let attempt = 0; ; attempt++) {
         try {
           return await setOnce(input, now);
         } catch (error) {
-          if (attempt > 0 || sqlStateOf(error) !== SQLSTATE.UNIQUE_VIOLATION) throw error;
+          if (attempt >= 4 || sqlStateOf(error) !== SQLSTATE.UNIQUE_VIOLATION) throw error;
         }
       }
     },

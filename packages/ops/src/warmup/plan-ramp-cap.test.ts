@@ -17,6 +17,7 @@ const hold = (rate: number): RampHold => ({
   createdAt: new Date(),
   updatedAt: new Date(),
   releasedAt: null,
+  replacedBy: null,
 });
 
 describe('planRampCap', () => {
