@@ -23,7 +23,9 @@ https://site/order/boc3-filing&utm_source=… → 404) and rewrites the first '&
 Dry run by default (exit 1 when something needs repair). --apply backs the rows up into
 mailramp_links_repair_<name> in that database, rewrites and verifies in one transaction.
 A row whose repaired URL is already registered by another row (links.url is UNIQUE) is left alone and
-reported: merging rows would rewrite Listmonk's click history. --revert NAME restores from the backup.
+reported: merging rows would rewrite Listmonk's click history. --revert NAME restores from the backup
+(a row changed since is left alone and reported). --apply and --revert exit 0 once they did all they
+could; what they left alone is printed.
 
 Examples:
   mailramp listmonk links-repair --database-url postgres://listmonk@db/listmonk
@@ -73,7 +75,8 @@ export function registerListmonkCommands(program: Command, ctx: CliContext): voi
           );
           for (const s of result.skipped)
             say(ctx.io, `left alone: link ${s.id} (${s.reason.replaceAll('_', ' ')})`);
-          return result.skipped.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+          // It restored everything it could: a row changed since is newer than the backup, not a finding.
+          return EXIT.OK;
         }
         if (opts.apply) {
           const name = parseBackfillName(opts.name ?? defaultName(ctx.io));
@@ -86,7 +89,14 @@ export function registerListmonkCommands(program: Command, ctx: CliContext): voi
               ? 'nothing to repair; no backup table created'
               : `repaired ${result.repairs.length} links and verified them; old URLs in ${result.backupTable}; undo with --revert ${name}`,
           );
-          return result.collisions.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+          if (result.collisions.length > 0) {
+            say(
+              ctx.io,
+              `${result.collisions.length} link(s) left alone on purpose (merging rows would rewrite Listmonk's click history); nothing more to do`,
+            );
+          }
+          // It repaired everything it could: what it left alone is reported, not a finding.
+          return EXIT.OK;
         }
         const plan = await findMalformedLinks(db);
         const repairs = await listLinksRepairs(db);
