@@ -82,6 +82,14 @@ describe.each(testEngines())('mailramp suppress on %s', (engine) => {
       'domain:deadtenant.example:dead_tenant',
       'email:gone@acme.example:hard_bounce',
     ]);
+
+    // Already suppressed: a plain sync no longer advises --apply for it, nor exits 1.
+    const fourth = captureIo({ now });
+    expect(await runCli([...args, 'suppress', 'sync', '--log', log, '--json'], fourth)).toBe(EXIT.OK);
+    expect(JSON.parse(fourth.out())).toMatchObject({ deadTenantsAlreadySuppressed: ['deadtenant.example'] });
+    expect(fourth.err()).toContain('dead tenant: deadtenant.example');
+    expect(fourth.err()).toContain('(already suppressed)');
+    expect(fourth.err()).not.toContain('--apply');
   });
 
   it('add, import, list and remove by hand; bad input stores nothing', async () => {

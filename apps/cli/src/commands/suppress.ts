@@ -245,18 +245,24 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
             );
             exit = Math.max(exit, exitCodeOfListmonk(o.error.code)) as ExitCode;
           }
+          const already = new Set(result.deadTenantsAlreadySuppressed);
+          const pending = result.deadTenants.filter((d) => !already.has(d.domain.toLowerCase()));
           for (const d of result.deadTenants) {
             say(
               ctx.io,
-              `dead tenant: ${d.domain} — ${d.attempts} attempts over ${d.days} days, all ${rules.deadTenant.dsn}`,
+              `dead tenant: ${d.domain} — ${d.attempts} attempts over ${d.days} days, all ${rules.deadTenant.dsn}${already.has(d.domain.toLowerCase()) ? ' (already suppressed)' : ''}`,
             );
           }
-          if (result.deadTenants.length > 0 && !opts.apply)
-            say(ctx.io, 're-run with --apply to suppress these domains');
+          if (pending.length > 0 && !opts.apply) {
+            say(
+              ctx.io,
+              `re-run with --apply to suppress ${pending.length === 1 ? 'this domain' : `these ${pending.length} domains`}: ${pending.map((d) => d.domain).join(', ')}`,
+            );
+          }
           if (opts.apply)
             say(ctx.io, `suppressed ${result.deadTenantsSuppressed.length} dead-tenant domains`);
           if (exit !== EXIT.OK) return exit;
-          return result.deadTenants.length > 0 && !opts.apply ? EXIT.FINDINGS : EXIT.OK;
+          return pending.length > 0 && !opts.apply ? EXIT.FINDINGS : EXIT.OK;
         },
       ),
     );

@@ -41,6 +41,8 @@ export interface SyncResult {
   /** Addresses newly suppressed for a complaint. */
   complaints: string[];
   deadTenants: DeadTenant[];
+  /** Dead-tenant domains that were already suppressed (for any reason) before this sync: nothing to do. */
+  deadTenantsAlreadySuppressed: string[];
   /** Dead-tenant domains newly suppressed (with applyDeadTenants). */
   deadTenantsSuppressed: string[];
   /** Per Listmonk instance: what was read, or why it could not be (its bounces wait for the next sync). */
@@ -97,6 +99,7 @@ export async function syncSuppressions(db: Kysely<Database>, input: SyncInput): 
     suppressed: [],
     complaints: [],
     deadTenants: [],
+    deadTenantsAlreadySuppressed: [],
     deadTenantsSuppressed: [],
     listmonk: [],
   };
@@ -206,6 +209,19 @@ export async function syncSuppressions(db: Kysely<Database>, input: SyncInput): 
     }
 
     result.deadTenants = tracker.list();
+    if (result.deadTenants.length > 0) {
+      const stored = await trx
+        .selectFrom('suppressed_domains')
+        .select('domain')
+        .distinct()
+        .where(
+          'domain',
+          'in',
+          result.deadTenants.map((d) => d.domain.toLowerCase()),
+        )
+        .execute();
+      result.deadTenantsAlreadySuppressed = stored.map((r) => r.domain).sort();
+    }
     if (input.applyDeadTenants) {
       result.deadTenantsSuppressed = await addSuppressions(
         trx,
