@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createTestDataDir } from '@mailramp/db/testing';
 import type { BootFinding } from '@mailramp/ops';
 import { openTwoInstanceHost, type TwoInstanceHost } from '@mailramp/ops/testing';
 import { describe, expect, it } from 'vitest';
@@ -354,8 +355,8 @@ describe('ops rampcap hold on the two-instance host (embedded database)', () => 
     timeout: 300_000,
   }, async () => {
     const host = openTwoInstanceHost();
+    await createTestDataDir(host.path('/var/lib/mailramp/data'));
     const db = ['--data-dir', host.path('/var/lib/mailramp/data')];
-    expect((await run(host, ...db, 'db', 'migrate')).code).toBe(EXIT.OK);
     const hold = (...args: string[]) => run(host, ...db, 'ops', 'rampcap', 'hold', ...args);
 
     expect(
@@ -405,5 +406,52 @@ describe('ops rampcap hold on the two-instance host (embedded database)', () => 
     const forced = await hold('--stream', 'healthcare', '--rate', '400', '--until', '2026-06-20', '--force');
     expect(forced.code).toBe(EXIT.OK);
     expect(forced.err).toContain('it slows nothing today');
+  });
+});
+
+describe('ops warmup says what is true, and exits 1 only for what a person must fix', () => {
+  it('a start date in the future with a bigger rotation already in place', async () => {
+    const host = openTwoInstanceHost();
+    host.write('/etc/postfix/pw-warmup-start', '1782000000\n'); // 2026-06-21
+    host.edit('/etc/postfix/main.cf', (t) =>
+      t.replace(
+        'randmap:{out05:,out06:,out07:}',
+        'randmap:{out05:,out06:,out07:,out08:,out09:,out10:,out11:,out12:}',
+      ),
+    );
+    const result = await run(host, 'ops', 'warmup', '--stream', 'trucking');
+    expect(result.err).not.toContain('of 3 wanted');
+    expect(result.err).toContain(
+      "trucking: not started: day 0 is 2026-06-21, in 10 days; 8 transports are already in rotation and stay (the pool only grows; the table's day-0 pool is 3)",
+    );
+    expect(result.code).toBe(EXIT.OK);
+  });
+
+  it('a pool that is bigger than the table on a started day says why', async () => {
+    const host = openTwoInstanceHost();
+    host.edit('/etc/postfix-hc/main.cf', (t) =>
+      t.replace('randmap:{hcout1:}', 'randmap:{hcout1:,hcout2:,hcout3:}'),
+    );
+    const config = host.config();
+    config.warmup.streams.healthcare!.pool = [
+      { from: 0, to: 3, value: 1 },
+      { from: 4, value: 3 },
+    ];
+    host.writeConfig(config);
+    const result = await run(host, 'ops', 'warmup', '--stream', 'healthcare');
+    expect(result.err).toContain(
+      'healthcare: day 1 since 2026-06-10; pool 3 (the table wants 1; 2 more already in rotation stay: the pool only grows)',
+    );
+  });
+
+  it('warnings alone (a shared syslog_name) are printed but exit 0; --apply proceeds', async () => {
+    const host = openTwoInstanceHost();
+    host.edit('/etc/postfix-hc/master.cf', (t) =>
+      t.replace('syslog_name=postfix-hc/hcout2', 'syslog_name=postfix-hc/hcout1'),
+    );
+    const result = await run(host, 'ops', 'warmup', '--stream', 'healthcare', '--apply');
+    expect(result.err).toContain('warning: hcout1: syslog_name postfix-hc/hcout1 is shared with hcout2');
+    expect(result.code).toBe(EXIT.OK);
+    expect(host.callsOf('postfix')).toEqual([`postfix -c ${host.root}/etc/postfix-hc reload`]);
   });
 });
