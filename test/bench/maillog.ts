@@ -6,8 +6,7 @@
  * peak RSS < 200 MB. Installs pflogsumm with apt-get when it is missing (never in CI: benchmarks are
  * not part of the suite).
  *
- * `mailramp` runs as installed (its default: the WebAssembly scanner on one thread; `--threads 2`, the
- * scanner on the first stretch and a TypeScript worker on the rest; `--no-scanner`, every line in
+ * `mailramp` runs as installed (its default: the WebAssembly scanner; `--no-scanner`, every line in
  * TypeScript): apps/cli/bin/mailramp.js from the dist/ that `pnpm install` builds
  * (the bench rebuilds it first, so it matches the sources). For comparison it also runs from the
  * TypeScript sources through tsx, and the library alone (test/bench/maillog-library.ts bundled to
@@ -159,10 +158,7 @@ if (
     .status !== 0
 )
   process.exit(5);
-for (const [entry, outfile] of [
-  ['test/bench/maillog-library.ts', libraryScript],
-  ['packages/ops/src/maillog/report-worker.ts', join(dir, 'maillog-worker.mjs')],
-] as const) {
+for (const [entry, outfile] of [['test/bench/maillog-library.ts', libraryScript]] as const) {
   await build({
     entryPoints: [join(root, entry)],
     outfile,
@@ -223,17 +219,14 @@ console.error(
 );
 const peerRuns: Measured[] = [];
 const ourRuns: Measured[] = [];
-const twoThreadRuns: Measured[] = [];
 const typescriptRuns: Measured[] = [];
 for (let i = 0; i < RUNS; i++) {
   peerRuns.push(measure(pflogsumm, [corpus.path]));
   ourRuns.push(mailramp(corpus.path));
-  twoThreadRuns.push(mailramp(corpus.path, ['--threads', '2']));
   typescriptRuns.push(mailramp(corpus.path, ['--no-scanner']));
 }
 const peer = median(peerRuns);
 const ours = median(ourRuns);
-const twoThreads = median(twoThreadRuns);
 const typescript = median(typescriptRuns);
 const fromSource = mailrampFromSource(corpus.path);
 const libraryProcess = library(corpus.path);
@@ -306,7 +299,6 @@ const result = {
   runs: RUNS,
   pflogsumm: { ...figures(peer), totals: peerTotals },
   mailramp: { ...figures(ours), totals: ourTotals },
-  mailrampTwoThreads: figures(twoThreads),
   mailrampTypeScript: figures(typescript),
   mailrampFromSource: figures(fromSource),
   generatorTotals: generated,
@@ -319,9 +311,7 @@ const result = {
   speedRatio: peer.seconds / ours.seconds,
   /** The same by CPU seconds, steadier on a shared machine. */
   cpuRatio: peer.cpuSeconds / ours.cpuSeconds,
-  /** `--threads 2`: the scanner on the first stretch, a TypeScript worker on the rest. */
-  twoThreadsRatio: peer.seconds / twoThreads.seconds,
-  /** `--no-scanner`: every line in TypeScript (on two threads when a core is idle). */
+  /** `--no-scanner`: every line in TypeScript. */
   typescriptRatio: peer.seconds / typescript.seconds,
   fromSourceRatio: peer.seconds / fromSource.seconds,
   libraryProcessRatio: peer.seconds / libraryProcess.seconds,
@@ -339,7 +329,6 @@ console.log(
     `lines: ${f(lines)} (median of ${RUNS} alternating runs of pflogsumm and mailramp)`,
     row('pflogsumm', peer, `  sent/deferred/bounced ${Object.values(peerTotals).join('/')}`),
     row('mailramp ops report', ours, `  sent/deferred/bounced ${Object.values(ourTotals).join('/')}`),
-    row('  --threads 2', twoThreads),
     row('  --no-scanner', typescript),
     row('  from sources (tsx)', fromSource),
     row(
@@ -347,7 +336,7 @@ console.log(
       libraryProcess,
       `  (in-process parse ${libraryRun.seconds.toFixed(2)} s = ${f(lines / libraryRun.seconds)} lines/s)`,
     ),
-    `speed ratio (target ≥ 10×): ${result.speedRatio.toFixed(2)}× whole CLI (${result.cpuRatio.toFixed(2)}× by CPU, ${result.twoThreadsRatio.toFixed(2)}× with --threads 2, ${result.typescriptRatio.toFixed(2)}× with --no-scanner), ${result.fromSourceRatio.toFixed(2)}× from sources, ${result.libraryProcessRatio.toFixed(2)}× library process, ${result.libraryInProcessRatio.toFixed(2)}× library in-process parse`,
+    `speed ratio (target ≥ 10×): ${result.speedRatio.toFixed(2)}× whole CLI (${result.cpuRatio.toFixed(2)}× by CPU, ${result.typescriptRatio.toFixed(2)}× with --no-scanner), ${result.fromSourceRatio.toFixed(2)}× from sources, ${result.libraryProcessRatio.toFixed(2)}× library process, ${result.libraryInProcessRatio.toFixed(2)}× library in-process parse`,
     `totals identical (pflogsumm, mailramp, generator): ${identical ? 'yes' : 'NO'}`,
     big
       ? `1 GB log: ${f(big.bytes / 1e6)} MB, ${f(big.lines)} lines in ${big.seconds.toFixed(1)} s (${f(big.linesPerSecond)} lines/s, ${big.cpuSeconds.toFixed(1)} s CPU), peak RSS ${f(big.maxRssMb)} MB whole CLI, ${f(big.libraryMaxRssMb)} MB library process (target < 200 MB); totals match the generator: ${big.totalsMatchGenerator ? 'yes' : 'NO'}`

@@ -83,11 +83,7 @@ async function main() {
   rmSync(dist, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [
-      join(cli, 'src/main.ts'),
-      // `ops report` reads big logs on worker threads: their entry is a chunk of its own.
-      { in: join(root, 'packages/ops/src/maillog/report-worker.ts'), out: 'maillog-worker' },
-    ],
+    entryPoints: [join(cli, 'src/main.ts')],
     outdir: dist,
     bundle: true,
     splitting: true,
@@ -101,8 +97,6 @@ async function main() {
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
-    // Where the bundle is: bundled code finds the files beside it (the worker entry) from here.
-    define: { 'globalThis.MAILRAMP_DIST_URL': 'import.meta.url' },
     metafile: true,
     logLevel: 'warning',
     plugins: [englishZodLocales, externalPackages],

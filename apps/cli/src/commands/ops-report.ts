@@ -24,7 +24,6 @@ interface ReportOptions {
   until?: string;
   rotated?: boolean;
   queue?: boolean;
-  threads?: string;
   scanner: boolean;
   json?: boolean;
 }
@@ -56,10 +55,6 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
     .option('--no-rotated', 'read only the files named')
     .option('--queue', 'add the queue from `postqueue -j` (size per queue, oldest message, delay reasons)')
     .option(
-      '--threads <n>',
-      'threads reading a log of 32 MB or more (default: 1, with the built-in WebAssembly scanner; without it, 2 when the load average leaves a core idle); with more, this thread scans the first stretch and TypeScript workers the rest',
-    )
-    .option(
       '--no-scanner',
       'read every line in TypeScript instead of the WebAssembly scanner `pnpm install` builds (same report, slower)',
     )
@@ -69,10 +64,6 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
     )
     .action(
       ctx.action(async (opts: ReportOptions) => {
-        const threads = opts.threads === undefined ? undefined : Number(opts.threads);
-        if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 16)) {
-          throw new CliError(EXIT.USAGE, `--threads ${opts.threads} is not a whole number from 1 to 16`);
-        }
         const config = await ctx.config();
         const window = parseWindow(opts, ctx.io.now());
         const files = await selectFiles(
@@ -91,9 +82,7 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
           thresholds: config.report.alarms,
           sampleLines: config.report.sampleLines,
           topReasons: config.report.topReasons,
-          ...(threads === undefined ? {} : { threads }),
           kernel: opts.scanner,
-          ...(DIST_URL ? { workerUrl: new URL('./maillog-worker.js', DIST_URL) } : {}),
           onProgress: (p) => progress.update(Math.round(p.bytesRead / 1e6), Math.round(p.bytesTotal / 1e6)),
         });
         progress.done();
@@ -107,12 +96,6 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
       }),
     );
 }
-
-/**
- * The URL of the bundled dist chunk this code runs from (the bundler defines it), undefined when run
- * from the TypeScript sources: the mail-log worker entry is bundled beside it.
- */
-const DIST_URL = (globalThis as { MAILRAMP_DIST_URL?: string }).MAILRAMP_DIST_URL;
 
 /** Transport → IP from the warm-up config: every stream's sending IPs, and the host's primary IP. */
 function ipsFromConfig(config: Config): {
