@@ -4,6 +4,7 @@
 // check that a body parses, as Listmonk does on save, and to render previews.
 
 import { GO_KEYWORDS, isTemplateFunction } from '../templates/template-names.js';
+import { goNumber, type HtmlContext, SafeHtml } from './html-escape.js';
 
 type Token =
   | { kind: 'string'; value: string }
@@ -285,6 +286,11 @@ function checkFunctions(tokens: Token[], line: number): void {
 export interface RenderEnv {
   data: unknown;
   funcs: Record<string, (...args: unknown[]) => unknown>;
+  /**
+   * html/template: each printed value is escaped for where it lands (see HtmlContext); without it,
+   * text/template: printed as is, a missing key as `<no value>`.
+   */
+  html?: HtmlContext;
   /** Named templates (`{{ template "content" . }}`). */
   templates?: Record<string, Node[]>;
 }
@@ -305,11 +311,15 @@ function renderList(nodes: Node[], env: RenderEnv, dot: unknown): Rendered {
   for (const node of nodes) {
     switch (node.kind) {
       case 'text':
+        env.html?.feed(node.text);
         out += node.text;
         break;
       case 'action': {
         if (node.tokens.some((t) => t.kind === 'assign')) break;
-        out += printValue(evalPipeline(node.tokens, env, dot, node.line));
+        const value = evalPipeline(node.tokens, env, dot, node.line);
+        const printed = env.html ? env.html.escape(value) : printValue(value);
+        env.html?.feed(printed);
+        out += printed;
         break;
       }
       case 'if':
@@ -361,6 +371,8 @@ function renderList(nodes: Node[], env: RenderEnv, dot: unknown): Rendered {
 
 function printValue(value: unknown): string {
   if (value === undefined || value === null) return '<no value>';
+  if (value instanceof SafeHtml) return value.html;
+  if (typeof value === 'number') return goNumber(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -531,5 +543,5 @@ const BUILTINS: Record<string, (...args: unknown[]) => unknown> = {
   contains: (needle, s) => String(s).includes(String(needle)),
   hasPrefix: (prefix, s) => String(s).startsWith(String(prefix)),
   urlquery: (...a) => encodeURIComponent(goPrint(a)),
-  Safe: (s) => s,
+  Safe: (s) => new SafeHtml(String(s)),
 };

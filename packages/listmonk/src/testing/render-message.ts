@@ -1,5 +1,6 @@
 import { isAtLeast } from '../client/listmonk-version.js';
 import { parseTemplate, renderNodes } from './go-template.js';
+import { HtmlContext, SafeHtml } from './html-escape.js';
 import { rewriteTrackLinks } from './rewrite-track-links.js';
 import type { StandInContext } from './stand-in-http.js';
 import type { SentMessage, StoredCampaign, StoredSubscriber } from './stand-in-state.js';
@@ -22,9 +23,57 @@ export const DUMMY_SUBSCRIBER = {
 export function renderMessage(
   ctx: StandInContext,
   campaign: StoredCampaign,
-  subscriber: Pick<StoredSubscriber, 'uuid' | 'email' | 'name' | 'status' | 'attribs'> = DUMMY_SUBSCRIBER,
+  subscriber: MessageSubscriber = DUMMY_SUBSCRIBER,
   override: { body?: string; templateBody?: string | null } = {},
 ): string {
+  const { data, funcs } = messageEnv(ctx, campaign, subscriber);
+  const body = parseTemplate(rewriteTrackLinks(override.body ?? campaign.body, ctx.version));
+  const templateSource =
+    override.templateBody !== undefined
+      ? override.templateBody
+      : campaign.templateId === null
+        ? null
+        : (ctx.state.templates.get(campaign.templateId)?.body ?? null);
+  const html = new HtmlContext();
+  if (templateSource === null) return renderNodes(body, { data, funcs, html });
+  const wrapper = parseTemplate(rewriteTrackLinks(templateSource, ctx.version));
+  return renderNodes(wrapper, { data, funcs, html, templates: { content: body } });
+}
+
+type MessageSubscriber = Pick<StoredSubscriber, 'uuid' | 'email' | 'name' | 'status' | 'attribs'>;
+
+/** True when Listmonk treats the text as a template (it contains `{{`). */
+const hasTemplate = (s: string): boolean => s.includes('{{');
+
+/** The subject for a subscriber: text/template (no escaping; a missing key prints `<no value>`). */
+export function renderSubject(
+  ctx: StandInContext,
+  campaign: StoredCampaign,
+  subscriber: MessageSubscriber,
+): string {
+  if (!hasTemplate(campaign.subject)) return campaign.subject;
+  const { data, funcs } = messageEnv(ctx, campaign, subscriber);
+  return renderNodes(parseTemplate(rewriteTrackLinks(campaign.subject, ctx.version)), { data, funcs });
+}
+
+/**
+ * The text part for a subscriber: html/template when the altbody contains `{{` (so values are
+ * HTML-escaped, `J & J` reads `J &amp; J`), else verbatim (no `@TrackLink` rewrite); null without one.
+ */
+export function renderAltbody(
+  ctx: StandInContext,
+  campaign: StoredCampaign,
+  subscriber: MessageSubscriber,
+): string | null {
+  const altbody = campaign.altbody;
+  if (altbody === null || altbody === '') return null;
+  if (!hasTemplate(altbody)) return altbody;
+  const { data, funcs } = messageEnv(ctx, campaign, subscriber);
+  const nodes = parseTemplate(rewriteTrackLinks(altbody, ctx.version));
+  return renderNodes(nodes, { data, funcs, html: new HtmlContext() });
+}
+
+function messageEnv(ctx: StandInContext, campaign: StoredCampaign, subscriber: MessageSubscriber) {
   const root = ctx.rootUrl();
   const parts = subscriber.name.trim().split(/\s+/);
   const data = {
@@ -55,7 +104,8 @@ export function renderMessage(
       const uuid = ctx.registerLink(isAtLeast(ctx.version, 2, 2) ? url.replaceAll('&amp;', '&') : url);
       return `${root}/link/${uuid}/${camp}/${sub}`;
     },
-    TrackView: () => `<img src="${root}/campaign/${camp}/${sub}/px.png" alt="" />`,
+    // template.HTML: a whole tag, unescaped in text, `#ZgotmplZ` inside an attribute.
+    TrackView: () => new SafeHtml(`<img src="${root}/campaign/${camp}/${sub}/px.png" alt="" />`),
     UnsubscribeURL: () => `${root}/subscription/${camp}/${sub}`,
     ManageURL: () => `${root}/subscription/form/${camp}/${sub}`,
     OptinURL: () => `${root}/subscription/optin/${sub}`,
@@ -65,16 +115,7 @@ export function renderMessage(
     Date: () => ctx.now().toISOString(),
     'L.T': (key) => String(key),
   };
-  const body = parseTemplate(rewriteTrackLinks(override.body ?? campaign.body, ctx.version));
-  const templateSource =
-    override.templateBody !== undefined
-      ? override.templateBody
-      : campaign.templateId === null
-        ? null
-        : (ctx.state.templates.get(campaign.templateId)?.body ?? null);
-  if (templateSource === null) return renderNodes(body, { data, funcs });
-  const wrapper = parseTemplate(rewriteTrackLinks(templateSource, ctx.version));
-  return renderNodes(wrapper, { data, funcs, templates: { content: body } });
+  return { data, funcs };
 }
 
 /**
@@ -92,9 +133,9 @@ export function renderCampaignMessage(
       campaignId: campaign.id,
       subscriberId: subscriber.id,
       to: subscriber.email,
-      subject: campaign.subject,
+      subject: renderSubject(ctx, campaign, subscriber),
       html: renderMessage(ctx, campaign, subscriber),
-      text: campaign.altbody,
+      text: campaign.contentType === 'plain' ? null : renderAltbody(ctx, campaign, subscriber),
     };
   } catch (error) {
     ctx.state.skippedMessages.push({

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { isAtLeast } from '../../client/listmonk-version.js';
 import { audienceOf } from '../campaign-life.js';
 import { parseTemplate, TemplateError } from '../go-template.js';
 import { MSG } from '../messages.js';
+import { rewriteTrackLinks } from '../rewrite-track-links.js';
 import {
   bad,
   byteLength,
@@ -99,11 +101,27 @@ function validate(c: StoredCampaign, ctx: StandInContext): void {
       .map((m) => m.name),
   ]);
   if (!messengers.has(c.messenger)) bad(MSG.unknownMessenger(c.messenger));
-  try {
-    parseTemplate(c.body);
-  } catch (error) {
-    if (error instanceof TemplateError) bad(MSG.compileBody(error.message));
-    throw error;
+  // CompileTemplate: the subject (text/template), the body, the altbody (html/template; both only
+  // when they contain `{{`) and, v6.2+, templated header values. Parse only: execution errors
+  // (a nil argument, a wrong argument count) surface when a message is rendered.
+  const compile = (what: string, source: string): void => {
+    try {
+      parseTemplate(rewriteTrackLinks(source, ctx.version));
+    } catch (error) {
+      if (error instanceof TemplateError) bad(MSG.compileBody(`${what}${error.message}`));
+      throw error;
+    }
+  };
+  if (c.subject.includes('{{')) compile('error compiling subject: ', c.subject);
+  compile('', c.body);
+  if (c.altbody?.includes('{{')) compile('error compiling alt plaintext message: ', c.altbody);
+  if (isAtLeast(ctx.version, 6, 2)) {
+    for (const set of c.headers) {
+      for (const [name, value] of Object.entries(set)) {
+        if (typeof value === 'string' && value.includes('{{'))
+          compile(`error compiling header "${name}": `, value);
+      }
+    }
   }
 }
 
