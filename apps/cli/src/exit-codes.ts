@@ -1,6 +1,6 @@
 import { BuilderError, type BuilderErrorCode } from '@mailramp/builder/errors';
 import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
-import { DbError, type DbErrorCode, SQLSTATE, sqlStateOf } from '@mailramp/db/errors';
+import { DbError, type DbErrorCode, isConnectionLost, SQLSTATE, sqlStateOf } from '@mailramp/db/errors';
 import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk/errors';
 import { OpsError, type OpsErrorCode } from '@mailramp/ops/errors';
 import { CommanderError } from 'commander';
@@ -114,8 +114,12 @@ export function exitCodeOfListmonk(code: ListmonkErrorCode): ExitCode {
  * What to print for an error: its message, with what to do where the driver's words don't say it
  * (a table missing means the database was never migrated).
  */
-export function messageOf(error: unknown): string {
+export function messageOf(error: unknown, command?: string): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (isConnectionLost(error)) {
+    const what = command === undefined || command === '' ? 'the command' : `\`mailramp ${command}\``;
+    return `the database connection was lost during ${what} (${message}); what it had committed is kept and the rest was rolled back: when the database is reachable again, re-run the same command to resume`;
+  }
   if (sqlStateOf(error) === SQLSTATE.UNDEFINED_TABLE)
     return `the database is not migrated (${message}): run \`mailramp db migrate\` first`;
   return message;
@@ -124,6 +128,7 @@ export function messageOf(error: unknown): string {
 /** The exit code an error means. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
+  if (isConnectionLost(error)) return EXIT.UNAVAILABLE;
   // Not migrated: nothing was changed, and `db migrate` is the fix.
   if (sqlStateOf(error) === SQLSTATE.UNDEFINED_TABLE) return EXIT.USAGE;
   if (error instanceof ConfigError) return CONFIG_EXIT[error.code];

@@ -11,6 +11,23 @@ Data goes to stdout (--json); messages and progress go to stderr.
 Exit codes: 0 ok · 1 findings · 2 usage, config or input error · 3 database/Listmonk/DNS unavailable ·
 4 refused by a safety rule · 5 internal error.`;
 
+/** The command words of a command line (`build`, `audience import fmcsa`), for messages. */
+function commandOf(argv: readonly string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg.startsWith('-')) {
+      // The global options take a value: skip it.
+      if (['--config', '--database-url', '--data-dir'].includes(arg)) i++;
+      if (words.length > 0) break;
+      continue;
+    }
+    words.push(arg);
+    if (words.length === 3) break;
+  }
+  return words.join(' ');
+}
+
 /**
  * Runs mailramp with the given arguments and returns the exit code. The real binary and the tests
  * both come through here.
@@ -52,7 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     // every credential this run knows of, whatever the message.
     const secrets = await ctx.secrets().catch(() => []);
     const { scrubSecrets } = await import('@mailramp/db');
-    io.stderr(`mailramp: ${printable(scrubSecrets(messageOf(error), secrets))}\n`);
+    io.stderr(`mailramp: ${printable(scrubSecrets(messageOf(error, commandOf(argv)), secrets))}\n`);
     const code = exitCodeOf(error);
     if (io.env.MAILRAMP_DEBUG && error instanceof Error && error.stack)
       io.stderr(`${scrubSecrets(error.stack, secrets)}\n`);

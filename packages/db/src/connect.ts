@@ -69,10 +69,22 @@ function connectPostgres(url: string, poolSize: number): Kysely<Database> {
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Nor a checked-out one (a build pins one for its advisory lock): pg emits 'error' on the client
+  // when its server process ends (pg_terminate_backend, a restart), and with no listener Node
+  // throws it as an uncaught exception. The query in flight, or the next, fails with the reason.
+  const listened = new WeakSet<pg.PoolClient>();
+  const connectClient = async () => {
+    const client = await pool.connect();
+    if (!listened.has(client)) {
+      listened.add(client);
+      client.on('error', () => undefined);
+    }
+    return withCopySupport(client);
+  };
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool: {
-        connect: async () => withCopySupport(await pool.connect()),
+        connect: connectClient,
         end: () => pool.end(),
       },
     }),

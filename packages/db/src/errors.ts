@@ -62,3 +62,42 @@ export function isConnectionError(error: unknown): boolean {
     code === '28000'
   );
 }
+
+// Class 08 (connection exception) and the shutdown codes of class 57P.
+const LOST_CONNECTION_STATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
+
+/**
+ * True when the error means the database connection was lost while a command ran: the server ended
+ * the session (pg_terminate_backend, a restart) or the socket broke. pg reports a broken socket
+ * without a SQLSTATE, so its two fixed messages are matched too.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (typeof e !== 'object') return false;
+    const code = (e as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      (LOST_CONNECTION_STATES.has(code) || code === 'ECONNRESET' || code === 'EPIPE')
+    )
+      return true;
+    const message = (e as { message?: unknown }).message;
+    if (
+      typeof message === 'string' &&
+      /^(Connection terminated( unexpectedly)?|Client has encountered a connection error and is not queryable)$/.test(
+        message,
+      )
+    )
+      return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

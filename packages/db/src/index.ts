@@ -13,6 +13,7 @@ export {
   DbError,
   type DbErrorCode,
   isConnectionError,
+  isConnectionLost,
   SQLSTATE,
   sqlStateOf,
 } from './errors.js';

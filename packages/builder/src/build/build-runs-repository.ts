@@ -37,3 +37,23 @@ export async function finishBuildRun(
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * Closes as failed the vertical's build_runs rows still `running`: called by a build that holds the
+ * vertical's lock, so no other build of it runs — such a row is one whose process died (kill -9) or
+ * lost its database connection before it could close it. Returns their ids.
+ */
+export async function closeAbandonedBuildRuns(db: Kysely<Database>, vertical: string): Promise<number[]> {
+  const rows = await db
+    .updateTable('build_runs')
+    .set({
+      status: 'failed',
+      error: sql<string>`coalesce(error || E'\n', '') || 'abandoned: the build stopped before it could close this run (killed, or its database connection lost); found by the next build'`,
+      finished_at: sql`now()`,
+    })
+    .where('vertical', '=', vertical)
+    .where('status', '=', 'running')
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

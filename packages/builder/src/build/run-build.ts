@@ -1,4 +1,4 @@
-import type { Database, JsonObject } from '@mailramp/db';
+import { type Database, isConnectionLost, type JsonObject } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
 import { planFilingTouch } from '../calendar/plan-filing-touch.js';
 import { BuilderError } from '../errors.js';
@@ -7,7 +7,7 @@ import { planCampaignData } from '../push/plan-campaign-data.js';
 import { planSendTimes } from '../schedule/plan-send-times.js';
 import { isZoneGroup } from '../schedule/time-zones.js';
 import { VERTICALS } from '../segments/default-segments.js';
-import { createBuildRun, finishBuildRun } from './build-runs-repository.js';
+import { closeAbandonedBuildRuns, createBuildRun, finishBuildRun } from './build-runs-repository.js';
 import { insertLedgerEntries, listUnfinishedLedger, updateLedgerCampaign } from './ledger-repository.js';
 import { type BuildPlan, type BuildRequest, planBuild, sendTimeRulesOf } from './plan-build.js';
 import { type CampaignOutcome, type CampaignWork, pushCampaigns } from './push-campaigns.js';
@@ -70,9 +70,13 @@ export async function runBuild(
       );
     }
     try {
-      return await buildLocked(conn, rules, request, deps);
+      await closeAbandonedBuildRuns(conn, request.vertical);
+      return await buildLocked(conn, rules, request, deps, db);
     } finally {
-      await sql`select pg_advisory_unlock(${LOCK_SPACE}, ${lockId})`.execute(conn);
+      // A lost connection took the lock with it: nothing to unlock, and the build's error says why.
+      await sql`select pg_advisory_unlock(${LOCK_SPACE}, ${lockId})`.execute(conn).catch((error: unknown) => {
+        if (!isConnectionLost(error)) throw error;
+      });
     }
   });
 }
@@ -82,6 +86,7 @@ async function buildLocked(
   rules: BuildRules,
   request: BuildRequest,
   deps: BuildDeps,
+  pool: Kysely<Database>,
 ): Promise<BuildResult> {
   const date = request.date ?? request.now().toISOString().slice(0, 10);
   const options: JsonObject = {
@@ -107,11 +112,17 @@ async function buildLocked(
     });
     return result;
   } catch (error) {
-    await finishBuildRun(db, runId, {
-      status: 'failed',
+    const failed = {
+      status: 'failed' as const,
       counts: {},
       error: error instanceof Error ? error.message : String(error),
-    });
+    };
+    // With the pinned connection lost, a fresh one from the pool closes the row; when the database
+    // is gone altogether the next build closes it (closeAbandonedBuildRuns). The build's own error
+    // is the one reported either way.
+    await finishBuildRun(db, runId, failed)
+      .catch(() => finishBuildRun(pool, runId, failed))
+      .catch(() => undefined);
     throw error;
   }
 }

@@ -1,0 +1,173 @@
+import { connect, isConnectionLost } from '@mailramp/db';
+import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
+import { createListmonkClient } from '@mailramp/listmonk';
+import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
+import { createDomainFamilies } from '@mailramp/mailbox';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyBackfill } from '../backfill/apply-backfill.js';
+import { parseBackfillFilter } from '../backfill/backfill-request.js';
+import { seedDemoAudience } from '../demo/seed-demo-audience.js';
+import { createListmonkPort } from '../push/create-listmonk-port.js';
+import { createTemplateRenderer } from '../push/create-template-renderer.js';
+import type { ListmonkPort } from '../push/listmonk-port.js';
+import { loadTemplateSet } from '../template/load-template-set.js';
+import { resolveBuildRules } from './resolve-build-rules.js';
+import { runBuild } from './run-build.js';
+
+const DATE = '2026-06-22';
+const now = () => new Date('2026-06-22T06:00:00Z');
+const REPO_TEMPLATES = new URL('../../../../templates', import.meta.url).pathname;
+const SENDER = {
+  name: 'Example Compliance',
+  street: '1200 Commerce Drive, Suite 300',
+  city: 'Denver',
+  state: 'CO',
+  zip: '80202',
+  reply_to: 'compliance@example.com',
+  disclaimer: 'Example Compliance is a private filing service, not affiliated with FMCSA.',
+};
+const rules = resolveBuildRules(
+  'trucking',
+  { verticals: { trucking: { fromEmail: 'Compliance <c@example.com>', templateData: { sender: SENDER } } } },
+  createDomainFamilies(),
+);
+
+/** Ends every other session on the test's database, as `pg_terminate_backend` from an operator would. */
+async function terminateOthers(url: string): Promise<number> {
+  const admin = connect({ url, poolSize: 1 });
+  try {
+    const { rows } = await sql<{ n: number }>`
+      select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid()`.execute(admin);
+    return rows[0]?.n ?? 0;
+  } finally {
+    await admin.destroy();
+  }
+}
+
+// pg_terminate_backend needs a server: PGlite is one session in this process.
+describe.skipIf(!process.env.TEST_DATABASE_URL)('a lost database connection (issue #20)', () => {
+  let t: TestDatabase | undefined;
+  let listmonk: ListmonkStandIn | undefined;
+  afterEach(async () => {
+    await listmonk?.close();
+    await t?.destroy();
+  });
+
+  it('during a build: the build fails with a connection-lost error, its run row is closed, a re-run succeeds', async () => {
+    t = await createTestDatabase({ engine: 'postgres' });
+    const url = t.url as string;
+    await seedDemoAudience(t.db, { carriers: 300, providers: 0, today: DATE });
+    listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
+    const client = createListmonkClient({
+      url: listmonk.url,
+      username: listmonk.username,
+      token: listmonk.token,
+      now,
+      pollIntervalMs: 5,
+      timeoutMs: 2_000,
+      retry: { attempts: 1 },
+    });
+    const port = createListmonkPort(client);
+    let terminated = 0;
+    // The build's sessions end while it waits on Listmonk's first campaign create.
+    const faulty: ListmonkPort = {
+      ...port,
+      createCampaign: async (campaign) => {
+        if (terminated === 0) terminated = await terminateOthers(url);
+        return port.createCampaign(campaign);
+      },
+    };
+    const templates = await loadTemplateSet(REPO_TEMPLATES);
+    const renderer = createTemplateRenderer(templates);
+    const request = { vertical: 'trucking' as const, date: DATE, warmupDay: 12, now };
+
+    const error = await runBuild(t.db, rules, request, { listmonk: faulty, renderer }).catch(
+      (e: unknown) => e,
+    );
+    expect(terminated).toBeGreaterThan(0);
+    expect(isConnectionLost(error), String(error)).toBe(true);
+    const runs = await t.db.selectFrom('build_runs').selectAll().orderBy('id').execute();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.status).toBe('failed');
+
+    const again = await runBuild(t.db, rules, request, { listmonk: port, renderer });
+    expect(again.status).toBe('succeeded');
+    const after = await t.db.selectFrom('build_runs').select(['status']).orderBy('id').execute();
+    expect(after.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+  });
+
+  it('a run row left running by a killed build is closed as abandoned by the next build', async () => {
+    t = await createTestDatabase({ engine: 'postgres' });
+    await seedDemoAudience(t.db, { carriers: 50, providers: 0, today: DATE });
+    listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
+    await t.db
+      .insertInto('build_runs')
+      .values({ vertical: 'trucking', build_date: '2026-06-21', options: '{}', dry_run: false })
+      .execute();
+    const client = createListmonkClient({
+      url: listmonk.url,
+      username: listmonk.username,
+      token: listmonk.token,
+      now,
+      pollIntervalMs: 5,
+      retry: { attempts: 1 },
+    });
+    const templates = await loadTemplateSet(REPO_TEMPLATES);
+    await runBuild(
+      t.db,
+      rules,
+      { vertical: 'trucking', date: DATE, warmupDay: 12, now },
+      { listmonk: createListmonkPort(client), renderer: createTemplateRenderer(templates) },
+    );
+    const runs = await t.db.selectFrom('build_runs').select(['status', 'error']).orderBy('id').execute();
+    expect(runs[0]?.status).toBe('failed');
+    expect(runs[0]?.error).toContain('abandoned');
+    expect(runs.filter((r) => r.status === 'running')).toEqual([]);
+  });
+
+  it('during a backfill: it fails with a connection-lost error, nothing is applied, a re-run applies it', async () => {
+    t = await createTestDatabase({ engine: 'postgres' });
+    const url = t.url as string;
+    await seedDemoAudience(t.db, { carriers: 100, providers: 0, today: DATE });
+    await sql`update fmcsa_carriers set listmonk_sent_at = '2026-06-10T12:00Z'`.execute(t.db);
+    const options = {
+      name: 'resend_lost',
+      filter: parseBackfillFilter({ vertical: 'trucking', sentFrom: '2026-06-01', sentTo: '2026-06-18' }),
+      createdBy: 'test',
+    };
+    // The backfill waits on a lock held here, and its session is ended while it waits.
+    const holder = connect({ url, poolSize: 1 });
+    const applied = await holder.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await sql`lock table fmcsa_carriers in access exclusive mode`.execute(conn);
+      const pending = applyBackfill(t!.db, options).catch((e: unknown) => e);
+      for (let i = 0; i < 400; i++) {
+        const { rows } = await sql<{ pid: number }>`
+          select pid from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`.execute(
+          conn,
+        );
+        if (rows.length > 0) {
+          await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(conn);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await sql`rollback`.execute(conn);
+      return pending;
+    });
+    await holder.destroy();
+    expect(isConnectionLost(applied), String(applied)).toBe(true);
+    const stillSent = await sql<{ n: number }>`
+      select count(*)::int as n from fmcsa_carriers where listmonk_sent_at is not null`.execute(t.db);
+    expect(stillSent.rows[0]?.n).toBe(100);
+
+    const again = await applyBackfill(t.db, options);
+    expect(again).toBeDefined();
+    const reset = await sql<{ n: number }>`
+      select count(*)::int as n from fmcsa_carriers where listmonk_sent_at is null`.execute(t.db);
+    expect(reset.rows[0]?.n).toBe(100);
+  });
+});
