@@ -42,6 +42,7 @@ export type { SubscribersApi } from './subscribers/create-subscribers-api.js';
 export { formatImportCsv, type ImportRow } from './subscribers/format-import-csv.js';
 export { CONTENT_PLACEHOLDER, countContentPlaceholders } from './templates/count-content-placeholders.js';
 export type { TemplateInput, TemplatesApi } from './templates/create-templates-api.js';
+export { type GoToken, lexGoAction } from './templates/lex-go-action.js';
 export {
   GO_BUILTIN_FUNCTIONS,
   GO_CONSTANTS,

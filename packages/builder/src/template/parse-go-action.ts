@@ -1,24 +1,6 @@
-import { GO_CONSTANTS, GO_KEYWORDS } from '@mailramp/listmonk';
+import { GO_CONSTANTS, GO_KEYWORDS, type GoToken, lexGoAction } from '@mailramp/listmonk';
 
-/** A lexical token of a Go-template action. */
-export interface GoToken {
-  kind:
-    | 'ident'
-    | 'field'
-    | 'var'
-    | 'string'
-    | 'raw'
-    | 'char'
-    | 'number'
-    | 'dot'
-    | 'lparen'
-    | 'rparen'
-    | 'pipe'
-    | 'other';
-  text: string;
-  /** Offset in the action's inner text. */
-  offset: number;
-}
+export type { GoToken };
 
 /** A call of a function inside an action, with the operands it receives. */
 export interface GoCall {
@@ -40,9 +22,6 @@ export interface GoAction {
   functions: GoToken[];
   calls: GoCall[];
 }
-
-const TOKEN =
-  /\s+|(?<field>(?:\.[A-Za-z_]\w*)+)|(?<var>\$\w*(?:\.[A-Za-z_]\w*)*)|(?<ident>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)|(?<string>"(?:[^"\\]|\\.)*")|(?<raw>`[^`]*`)|(?<char>'(?:[^'\\]|\\.)*')|(?<number>-?\d[\w.+-]*)|(?<dot>\.)|(?<lparen>\()|(?<rparen>\))|(?<pipe>\|)|(?<other>:=|=|,|\S)/gy;
 
 const KEYWORDS = new Set<string>(GO_KEYWORDS);
 const CONSTANTS = new Set<string>(GO_CONSTANTS);
@@ -69,13 +48,7 @@ export function parseGoAction(inner: string): GoAction {
   const trimmed = inner.trim();
   if (trimmed.startsWith('/*'))
     return { keyword: undefined, comment: true, tokens: [], functions: [], calls: [] };
-  const tokens: GoToken[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(inner); m !== null && m[0] !== ''; m = TOKEN.exec(inner)) {
-    const groups = m.groups ?? {};
-    const kind = (Object.keys(groups) as GoToken['kind'][]).find((k) => groups[k] !== undefined);
-    if (kind !== undefined) tokens.push({ kind, text: m[0], offset: m.index });
-  }
+  const tokens = lexGoAction(inner);
   const first = tokens[0];
   const keyword =
     first?.kind === 'ident' && KEYWORDS.has(first.text) ? (first.text as GoAction['keyword']) : undefined;

@@ -3,6 +3,7 @@
 // continue in a range, template) to
 // check that a body parses, as Listmonk does on save, and to render previews.
 
+import { lexGoAction } from '../templates/lex-go-action.js';
 import { GO_KEYWORDS, isTemplateFunction } from '../templates/template-names.js';
 import { goNumber, type HtmlContext, SafeHtml } from './html-escape.js';
 
@@ -30,77 +31,56 @@ export class TemplateError extends Error {}
 
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'template', 'define', 'block', 'nil']);
 
+/** Go's unquoting of a "…" literal (\n, \t, \", \\, \xNN, \uNNNN …). */
+function unquote(text: string): string {
+  try {
+    return JSON.parse(text.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')) as string;
+  } catch {
+    return text.slice(1, -1);
+  }
+}
+
+/** The renderer's tokens, from the shared lexer (lexGoAction) that the template lint also uses. */
 function lex(source: string, line: number): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
   const fail = (msg: string): never => {
     throw new TemplateError(`template: content:${line}: ${msg}`);
   };
-  while (i < source.length) {
-    const ch = source[i]!;
-    if (/\s/.test(ch)) {
-      i += 1;
-    } else if (ch === '"') {
-      let j = i + 1;
-      let value = '';
-      while (j < source.length && source[j] !== '"') {
-        if (source[j] === '\\') {
-          const next = source[j + 1];
-          value += next === 'n' ? '\n' : next === 't' ? '\t' : (next ?? '');
-          j += 2;
-        } else {
-          value += source[j];
-          j += 1;
-        }
+  return lexGoAction(source).map((t): Token => {
+    switch (t.kind) {
+      case 'string':
+        return { kind: 'string', value: unquote(t.text) };
+      case 'raw':
+        return { kind: 'string', value: t.text.slice(1, -1) };
+      case 'char':
+        return { kind: 'number', value: unquote(`"${t.text.slice(1, -1)}"`).codePointAt(0) ?? 0 };
+      case 'number': {
+        const value = Number(t.text.replaceAll('_', ''));
+        if (Number.isNaN(value)) fail(`bad number syntax: ${JSON.stringify(t.text)}`);
+        return { kind: 'number', value };
       }
-      if (j >= source.length) fail('unterminated quoted string');
-      tokens.push({ kind: 'string', value });
-      i = j + 1;
-    } else if (ch === '`') {
-      const j = source.indexOf('`', i + 1);
-      if (j < 0) fail('unterminated raw quoted string');
-      tokens.push({ kind: 'string', value: source.slice(i + 1, j) });
-      i = j + 1;
-    } else if (ch === '(') {
-      tokens.push({ kind: 'lparen' });
-      i += 1;
-    } else if (ch === ')') {
-      tokens.push({ kind: 'rparen' });
-      i += 1;
-    } else if (ch === '|') {
-      tokens.push({ kind: 'pipe' });
-      i += 1;
-    } else if (source.startsWith(':=', i) || (ch === '=' && source[i + 1] !== '=')) {
-      tokens.push({ kind: 'assign' });
-      i += ch === ':' ? 2 : 1;
-    } else if (ch === '.') {
-      const m = /^(\.[A-Za-z_][A-Za-z0-9_]*)+/.exec(source.slice(i));
-      if (m) {
-        tokens.push({ kind: 'field', path: m[0].slice(1).split('.') });
-        i += m[0].length;
-      } else {
-        tokens.push({ kind: 'dot' });
-        i += 1;
+      case 'field':
+        return { kind: 'field', path: t.text.slice(1).split('.') };
+      case 'var': {
+        const [name, ...path] = t.text.split('.');
+        return { kind: 'var', name: name!, path };
       }
-    } else if (ch === '$') {
-      const m = /^\$[A-Za-z0-9_]*((\.[A-Za-z_][A-Za-z0-9_]*)*)/.exec(source.slice(i))!;
-      const name = m[0].split('.')[0]!;
-      tokens.push({ kind: 'var', name, path: m[1] ? m[1].slice(1).split('.') : [] });
-      i += m[0].length;
-    } else if (/[-0-9]/.test(ch)) {
-      const m = /^-?[0-9][0-9.]*/.exec(source.slice(i));
-      if (!m) fail(`bad character ${JSON.stringify(ch)}`);
-      tokens.push({ kind: 'number', value: Number(m![0]) });
-      i += m![0].length;
-    } else if (/[A-Za-z_]/.test(ch)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/.exec(source.slice(i))!;
-      tokens.push({ kind: 'ident', name: m[0] });
-      i += m[0].length;
-    } else {
-      fail(`unexpected ${JSON.stringify(ch)} in command`);
+      case 'ident':
+        return { kind: 'ident', name: t.text };
+      case 'dot':
+        return { kind: 'dot' };
+      case 'lparen':
+        return { kind: 'lparen' };
+      case 'rparen':
+        return { kind: 'rparen' };
+      case 'pipe':
+        return { kind: 'pipe' };
+      default:
+        if (t.text === ':=' || t.text === '=') return { kind: 'assign' };
+        if (t.text === '"') fail('unterminated quoted string');
+        if (t.text === '`') fail('unterminated raw quoted string');
+        return fail(`unexpected ${JSON.stringify(t.text)} in command`);
     }
-  }
-  return tokens;
+  });
 }
 
 /** Parses a template into nodes; throws TemplateError like Go's parser would. */
