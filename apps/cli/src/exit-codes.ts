@@ -7,8 +7,9 @@ import { CommanderError } from 'commander';
 
 /**
  * What a mailramp exit code means. Scripts and cron can branch on these.
- *   0 OK           the command did what was asked
- *   1 FINDINGS     it ran and found problems (lint errors, alarms, pending migrations, unhealthy)
+ *   0 OK           the command did what was asked (or all it could, and printed what it left alone)
+ *   1 FINDINGS     it ran and found problems a person must act on (lint errors, alarms, pending
+ *                  migrations, unhealthy, a dry run with something to apply); warnings alone are 0
  *   2 USAGE        bad flags, bad config, bad input file; nothing was changed
  *   3 UNAVAILABLE  a database, Listmonk or DNS server could not be reached; nothing was changed
  *                  (suppress sync: the sources it could read were stored, the others are read next time)

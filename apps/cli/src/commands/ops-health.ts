@@ -112,7 +112,7 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
   ops
     .command('check-boot')
     .description(
-      `check that the sending IPs survive a reboot: every extra \`address\` line of an ifupdown stanza needs \`up ip addr add\` / \`down ip addr del\` hooks (classic ifupdown applies only the first), every sending IP comes up at boot, and every pool transport in master.cf sets smtp_bind_address_enforce=yes. --print-units prints the systemd oneshot and the cron entry that run the watchdog instead. Exit codes: 0 reboot-safe (warnings may be printed) · 1 findings · 2 unreadable file or config.`,
+      `check that the sending IPs survive a reboot: every extra \`address\` line of an ifupdown stanza needs \`up ip addr add\` / \`down ip addr del\` hooks (classic ifupdown applies only the first), every sending IP comes up at boot, and each stream's transports in its own instance's master.cf (postfix.configDir) bind their own IP — never the primary or a retired one — with smtp_bind_address_enforce=yes. Each finding that lines can fix prints them (and --json carries them as fix: file, afterLine, lines). --print-units prints the systemd oneshot and the cron entry that run the watchdog instead. Exit codes: 0 reboot-safe (warnings may be printed) · 1 findings · 2 unreadable file or config.`,
     )
     .option(
       '--print-units',
