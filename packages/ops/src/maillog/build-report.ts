@@ -7,7 +7,7 @@ import {
   normalizeReason,
   type ReplySignal,
 } from './classify-reply.js';
-import { createQidSet, hashQid } from './create-qid-set.js';
+import { createQidSet } from './create-qid-set.js';
 import { ownCopy } from './own-copy.js';
 import type { DeliveryEvent, LineFacts } from './parse-log-line.js';
 
@@ -207,24 +207,6 @@ export interface ReportBuilder {
   /** Whether smtp process `pid` has a bind failure pending: its next egress delivery leaves from the primary IP. */
   hasPendingBind(pid: number): boolean;
   finish(): MailLogReport;
-  /**
-   * The state of a builder made with `{ part: true }`: what it counted over one stretch of the log,
-   * with what the stretch left open for the state before it (see {@link ReportBuilder.mergePart}).
-   * Structured-cloneable, for a worker thread to send back.
-   */
-  exportPart(): ReportPart;
-  /**
-   * Adds the part of the stretch right after what this builder has seen, as if its lines had been
-   * added here; false (and this builder unusable) when a cap or an open correlation would make the
-   * result differ from reading the lines in order: read them in order then.
-   */
-  mergePart(part: ReportPart): boolean;
-}
-
-/** What a builder in part mode counted over one stretch of the log: see {@link ReportBuilder.exportPart}. */
-export interface ReportPart {
-  readonly kind: 'report-part';
-  [key: string]: unknown;
 }
 
 /**
@@ -242,11 +224,6 @@ export interface ScannedCounts {
   senderDomains: Array<[domain: string, counts: { messages: number; signed: number }]>;
   /** Sent deliveries the scanner counted, by the group id `addScannerSpan` gave. */
   groupLines: ArrayLike<number>;
-  /**
-   * Messages left between cleanup and their first qmgr line: three numbers each, the queue id's two
-   * hashes (`hashQid`) and flags (1 cleaned, 2 signed), for the parts merged after this stretch.
-   */
-  pending: ArrayLike<number>;
 }
 
 /** The counters a sent delivery adds to: see {@link ReportBuilder.addScannerSpan}. */
@@ -263,20 +240,12 @@ interface SentGroup {
   };
 }
 
-/** How a builder collects: `part` for one stretch of a log whose earlier state is not known yet. */
-export interface ReportBuilderMode {
-  part?: boolean;
-}
-
 const MAX_REASONS = 5000;
 const MAX_OUTCOME_ROWS = 50_000;
 const MAX_PENDING = 100_000;
 const ACCEPTED: { outcome: DeliveryOutcome; signals: ReplySignal[] } = { outcome: 'accepted', signals: [] };
 
 const emptyMix = (): DeliveryMix => ({ sent: 0, deferred: 0, bounced: 0, expired: 0 });
-
-/** The key of a queue id's two hashes (as signed 32-bit numbers, as part closes keep them). */
-const pendingKey = (h1: number, h2: number): string => `${h1 | 0} ${h2 | 0}`;
 
 /** Replaces the local part of e-mail addresses in a sample line: evidence names domains, not people. */
 export function redactAddresses(line: string): string {
@@ -300,11 +269,7 @@ const QUOTED_IP =
  * for (const line of lines) builder.add(line, parseLogLine(line, ctx));
  * const report = builder.finish();
  */
-export function createReportBuilder(
-  options: ReportOptions = {},
-  mode: ReportBuilderMode = {},
-): ReportBuilder {
-  const partMode = mode.part === true;
+export function createReportBuilder(options: ReportOptions = {}): ReportBuilder {
   const transportIps = options.transportIps ?? {};
   const primaryIp = options.primaryIp;
   const table = options.operatorTable ?? OPERATOR_SUFFIXES;
@@ -339,28 +304,6 @@ export function createReportBuilder(
   const signingDomains = new Map<string, number>();
   const senderDomains = new Map<string, { messages: number; signed: number }>();
   const pendingDkim = new Map<string, PendingDkim>();
-  /** Messages the scanner left pending, by their queue id's hashes (`"h1 h2"` as signed 32-bit numbers). */
-  const scannedPending = new Map<string, PendingDkim>();
-  // Part mode: what this stretch cannot decide without the state before it.
-  /** Queue ids whose pending entry was closed (queued or removed) in this stretch. */
-  const closedQids = createQidSet();
-  /**
-   * The first close of each queue id here, counted as if nothing was pending for it before: five
-   * numbers each (the id's two hashes, what closed it, flags, the line's number) to put right
-   * against what was pending before (see `mergePart`).
-   */
-  let closes = new Int32Array(5 * 1024);
-  let closeCount = 0;
-  const closeDomains = new Map<string, number>();
-  const qidHash = new Uint32Array(2);
-  let closeSender = '';
-  let closeWhat = CLOSED_BY_REMOVE;
-  let maxPending = 0;
-  const touchedPids = new Set<number>();
-  const lookupFirstPids = new Set<number>();
-  /** First adds of an expired queue id here: [qid, date, hour, from an expired event]. */
-  const expiredAdds: Array<[string, string, number, boolean]> = [];
-  const domainSeq = new Map<string, number>();
   let lastSender = '';
   let lastSenderStats: { messages: number; signed: number } | undefined;
 
@@ -417,10 +360,6 @@ export function createReportBuilder(
 
   /** The sending IP of an egress delivery and how it was found. */
   const attribute = (line: LineFacts, ev: DeliveryEvent): { ip: string; via: keyof IpAttribution } => {
-    if (partMode && line.pid !== undefined && !touchedPids.has(line.pid)) {
-      touchedPids.add(line.pid);
-      lookupFirstPids.add(line.pid);
-    }
     const failedBind = line.pid === undefined ? undefined : pendingBind.get(line.pid);
     if (failedBind !== undefined) pendingBind.delete(line.pid!);
     if (ev.status !== 'sent' && ev.reply !== '') {
@@ -446,11 +385,6 @@ export function createReportBuilder(
   let text = '';
   let start = 0;
   let end = 0;
-  /** A queue id's two hashes as the key of {@link scannedPending}. */
-  const hashKey = (qid: string): string => {
-    hashQid(qid, qidHash);
-    return pendingKey(qidHash[0]!, qidHash[1]!);
-  };
   const sample = (list: string[]): void => {
     if (list.length < sampleMax) list.push(ownCopy(redactAddresses(text.slice(start, end))));
   };
@@ -471,7 +405,6 @@ export function createReportBuilder(
     } else if (status === 'expired') {
       if (expiredQids.add(ev.qid)) {
         totals.expired += 1;
-        if (partMode) expiredAdds.push([ownCopy(ev.qid), line.date, line.hour, false]);
       }
     } else {
       totals.otherStatus += 1;
@@ -602,12 +535,6 @@ export function createReportBuilder(
   const pending = (qid: string) => {
     let p = pendingDkim.get(qid);
     if (p === undefined) {
-      if (partMode) {
-        p = { cleaned: false, signed: false, open: !closedQids.has(qid) };
-        pendingDkim.set(ownCopy(qid), p);
-        if (pendingDkim.size > maxPending) maxPending = pendingDkim.size;
-        return p;
-      }
       if (pendingDkim.size >= MAX_PENDING) pendingDkim.clear();
       p = { cleaned: false, signed: false };
       pendingDkim.set(ownCopy(qid), p);
@@ -618,36 +545,6 @@ export function createReportBuilder(
     const at = sender.lastIndexOf('@');
     return at < 0 ? '(local)' : sender.slice(at + 1).toLowerCase();
   };
-  /** Part mode: records the first close of a queue id (`sender` null for a removal). */
-  const recordClose = (qid: string, sender: string | null, p: PendingDkim | undefined): void => {
-    if (!closedQids.add(qid)) return;
-    if (sender === null) closeWhat = CLOSED_BY_REMOVE;
-    else if (sender === '') closeWhat = CLOSED_BY_NOTIFICATION;
-    else if (sender !== closeSender || closeWhat < 0) {
-      const domain = domainOf(sender);
-      let id = closeDomains.get(domain);
-      if (id === undefined) {
-        id = closeDomains.size;
-        closeDomains.set(ownCopy(domain), id);
-      }
-      closeSender = ownCopy(sender);
-      closeWhat = id;
-    }
-    if (closeCount * 5 === closes.length) {
-      const bigger = new Int32Array(closes.length * 2);
-      bigger.set(closes);
-      closes = bigger;
-    }
-    hashQid(qid, qidHash);
-    const at = closeCount * 5;
-    closes[at] = qidHash[0]! | 0;
-    closes[at + 1] = qidHash[1]! | 0;
-    closes[at + 2] = closeWhat;
-    closes[at + 3] = p === undefined ? 0 : (p.cleaned ? 1 : 0) | (p.signed ? 2 : 0) | 4;
-    closes[at + 4] = lines.total;
-    closeCount += 1;
-  };
-
   /** What a parsed line inside the window adds, by its event. */
   const addEvent = (line: LineFacts): void => {
     const ev = line.event;
@@ -672,7 +569,6 @@ export function createReportBuilder(
       case 'queued': {
         // qmgr logs from= on every retry; only the first one after cleanup counts the message.
         const p = pendingDkim.get(ev.qid);
-        if (partMode) recordClose(ev.qid, ev.sender, p);
         if (p === undefined) return;
         pendingDkim.delete(ev.qid);
         if (!p.cleaned) return;
@@ -689,7 +585,6 @@ export function createReportBuilder(
           if (s === undefined) {
             s = { messages: 0, signed: 0 };
             senderDomains.set(ownCopy(domain), s);
-            if (partMode) domainSeq.set(ownCopy(domain), lines.total);
           }
           lastSender = ownCopy(ev.sender);
           lastSenderStats = s;
@@ -701,17 +596,13 @@ export function createReportBuilder(
       case 'expired': {
         if (expiredQids.add(ev.qid)) {
           totals.expired += 1;
-          if (partMode) expiredAdds.push([ownCopy(ev.qid), line.date, line.hour, true]);
           dayOf(line.date).expired += 1;
           hourOf(line.date, line.hour).expired += 1;
         }
         return;
       }
       case 'bind-failure': {
-        if (line.pid !== undefined) {
-          pendingBind.set(line.pid, ownCopy(ev.ip));
-          if (partMode) touchedPids.add(line.pid);
-        }
+        if (line.pid !== undefined) pendingBind.set(line.pid, ownCopy(ev.ip));
         let b = binds.get(ev.ip);
         if (b === undefined) {
           b = { ip: ownCopy(ev.ip), count: 0, firstSeen: stampOf(line), lastSeen: '', samples: [] };
@@ -723,7 +614,6 @@ export function createReportBuilder(
         return;
       }
       case 'removed':
-        if (partMode) recordClose(ev.qid, null, pendingDkim.get(ev.qid));
         pendingDkim.delete(ev.qid);
         return;
     }
@@ -764,13 +654,6 @@ export function createReportBuilder(
       return pendingBind.has(pid);
     },
     addScanned(scanned) {
-      for (let at = 0; at < scanned.pending.length; at += 3) {
-        const flags = scanned.pending[at + 2]!;
-        scannedPending.set(pendingKey(scanned.pending[at]!, scanned.pending[at + 1]!), {
-          cleaned: (flags & 1) !== 0,
-          signed: (flags & 2) !== 0,
-        });
-      }
       for (const [id, group] of groups.entries()) {
         const n = scanned.groupLines[id] ?? 0;
         if (n === 0) continue;
@@ -809,251 +692,6 @@ export function createReportBuilder(
           s.signed += counts.signed;
         }
       }
-    },
-    exportPart() {
-      const idStatus = new Map<number, string>();
-      for (const [status, byReason] of reasons) for (const r of byReason.values()) idStatus.set(r.id, status);
-      const rows: Array<[string, OutcomeRow]> = [];
-      for (const [key, row] of outcomeRows) {
-        const reasonId = typeof key === 'number' ? key % 8192 : Number(key.split(' ')[4]);
-        rows.push([reasonId === 0 ? '' : `${idStatus.get(reasonId)}\0${row.reason}`, row]);
-      }
-      return {
-        kind: 'report-part',
-        lines,
-        firstLine,
-        lastLine,
-        totals,
-        deferred: deferredQids.hashes(),
-        expired: expiredQids.hashes(),
-        expiredAdds,
-        days,
-        hours,
-        ips,
-        operators,
-        rows,
-        reasons,
-        otherReasons,
-        binds,
-        pendingBind,
-        touchedPids,
-        lookupFirstPids,
-        signals,
-        dkim,
-        signingDomains,
-        senderDomains,
-        domainSeq,
-        pendingDkim,
-        closes: closes.slice(0, closeCount * 5),
-        closeDomains: [...closeDomains.keys()],
-        maxPending,
-      };
-    },
-    mergePart(rawPart) {
-      const part = rawPart as unknown as PartState;
-      const pendingBefore = pendingDkim.size + scannedPending.size;
-      if (part.otherReasons > 0 || part.maxPending + pendingBefore > MAX_PENDING) return false;
-      for (const pid of part.lookupFirstPids) if (pendingBind.has(pid)) return false;
-      lines.total += part.lines.total;
-      lines.parsed += part.lines.parsed;
-      lines.malformed += part.lines.malformed;
-      lines.outsideWindow += part.lines.outsideWindow;
-      appendSamples(lines.malformedSamples, part.lines.malformedSamples, sampleMax);
-      firstLine ??= part.firstLine;
-      lastLine = part.lastLine ?? lastLine;
-      totals.sent += part.totals.sent;
-      totals.deferrals += part.totals.deferrals;
-      totals.bounced += part.totals.bounced;
-      totals.expired += part.totals.expired;
-      totals.forwarded += part.totals.forwarded;
-      totals.otherStatus += part.totals.otherStatus;
-      deferredQids.addHashes(part.deferred);
-      for (const d of part.days.values()) {
-        const day = dayOf(d.date);
-        addMix(day, d);
-        day.egress += d.egress;
-        day.primaryEgress += d.primaryEgress;
-        day.reputationRejects += d.reputationRejects;
-        day.gmailUnsolicited += d.gmailUnsolicited;
-        day.microsoftAttempts += d.microsoftAttempts;
-        day.microsoftThrottled += d.microsoftThrottled;
-        appendSamples(day.samples, d.samples, sampleMax);
-      }
-      for (const h of part.hours.values()) addMix(hourOf(h.date, h.hour), h);
-      // An expired queue id counted here and before is counted once.
-      for (const [qid, date, hour, fromEvent] of part.expiredAdds) {
-        if (!expiredQids.has(qid)) continue;
-        totals.expired -= 1;
-        if (fromEvent) {
-          days.get(date)!.expired -= 1;
-          hours.get(`${date} ${hour}`)!.expired -= 1;
-        }
-      }
-      for (const [key, d] of days) if (mixSize(d) === 0) days.delete(key);
-      for (const [key, h] of hours) if (mixSize(h) === 0) hours.delete(key);
-      lastDay = undefined;
-      lastHour = undefined;
-      expiredQids.addHashes(part.expired);
-      for (const p of part.ips.values()) {
-        let ipStats = ips.get(p.ip);
-        if (ipStats === undefined) {
-          ipStats = {
-            ip: p.ip,
-            transports: [],
-            transportSet: new Set(),
-            id: ips.size,
-            ...emptyMix(),
-            via: { transport: 0, default: 0, bindFallback: 0, quoted: 0 },
-          };
-          ips.set(p.ip, ipStats);
-        }
-        addMix(ipStats, p);
-        for (const k of Object.keys(p.via) as Array<keyof IpAttribution>) ipStats.via[k] += p.via[k];
-        for (const t of p.transportSet) ipStats.transportSet.add(t);
-      }
-      for (const o of part.operators.values()) {
-        let opStats = operators.get(o.operator);
-        if (opStats === undefined) {
-          opStats = { operator: o.operator, ...emptyMix(), outcomes: {} };
-          operators.set(o.operator, opStats);
-          operatorIds.set(o.operator, operatorIds.size);
-        }
-        addMix(opStats, o);
-        for (const [k, n] of Object.entries(o.outcomes) as Array<[DeliveryOutcome, number]>)
-          opStats.outcomes[k] = (opStats.outcomes[k] ?? 0) + n;
-      }
-      for (const [status, byPart] of part.reasons) {
-        let byReason = reasons.get(status);
-        if (byReason === undefined) {
-          byReason = new Map();
-          reasons.set(status, byReason);
-        }
-        for (const r of byPart.values()) {
-          const known = byReason.get(r.reason);
-          if (known !== undefined) known.count += r.count;
-          else if (reasonCount < MAX_REASONS) {
-            reasonCount += 1;
-            byReason.set(r.reason, { status: r.status, reason: r.reason, count: r.count, id: reasonCount });
-          } else return false;
-        }
-      }
-      for (const [reasonKey, row] of part.rows) {
-        let reasonId = 0;
-        if (reasonKey !== '') {
-          const cut = reasonKey.indexOf('\0');
-          reasonId = reasons.get(reasonKey.slice(0, cut))!.get(row.reason)!.id;
-        }
-        let dayId = dayIds.get(row.date);
-        if (dayId === undefined) {
-          dayId = dayIds.size;
-          dayIds.set(row.date, dayId);
-        }
-        const key = outcomeRowKey(
-          dayId,
-          ips.get(row.ip)!.id,
-          operatorIds.get(row.operator)!,
-          row.outcome,
-          reasonId,
-        );
-        const known = outcomeRows.get(key);
-        if (known !== undefined) known.count += row.count;
-        else if (outcomeRows.size < MAX_OUTCOME_ROWS) outcomeRows.set(key, { ...row });
-        else return false;
-      }
-      for (const b of part.binds.values()) {
-        const known = binds.get(b.ip);
-        if (known === undefined) binds.set(b.ip, { ...b, samples: [...b.samples] });
-        else {
-          known.count += b.count;
-          known.lastSeen = b.lastSeen;
-          appendSamples(known.samples, b.samples, sampleMax);
-        }
-      }
-      for (const pid of part.touchedPids) pendingBind.delete(pid);
-      for (const [pid, ip] of part.pendingBind) pendingBind.set(pid, ip);
-      for (const sig of part.signals.values()) {
-        let known = signals.get(sig.signal);
-        if (known === undefined) {
-          known = { signal: sig.signal, count: 0, byDay: {}, samples: [] };
-          signals.set(sig.signal, known);
-        }
-        known.count += sig.count;
-        for (const [date, n] of Object.entries(sig.byDay)) known.byDay[date] = (known.byDay[date] ?? 0) + n;
-        appendSamples(known.samples, sig.samples, sampleMax);
-      }
-      dkim.signed += part.dkim.signed;
-      dkim.messages += part.dkim.messages;
-      dkim.notifications += part.dkim.notifications;
-      for (const [domain, n] of part.signingDomains)
-        signingDomains.set(domain, (signingDomains.get(domain) ?? 0) + n);
-      // Sender domains: counts from this part and from its queue ids the state before decides,
-      // new domains in the order of their first counted message.
-      const senders = new Map<string, { messages: number; signed: number; seq: number }>();
-      for (const [domain, s] of part.senderDomains)
-        senders.set(domain, { ...s, seq: part.domainSeq.get(domain) ?? 0 });
-      // The part counted each queue id it closed as if nothing was pending for it before: where
-      // something was, the message counts with both sides' flags.
-      if (pendingBefore > 0) {
-        // By hashes: the queue id of a message pending here, or '' for one the scanner left pending.
-        const before = new Map<string, string>();
-        for (const qid of pendingDkim.keys()) before.set(hashKey(qid), qid);
-        for (const key of scannedPending.keys()) before.set(key, '');
-        const c = part.closes;
-        for (let at = 0; at < c.length; at += 5) {
-          const key = pendingKey(c[at]!, c[at + 1]!);
-          const qid = before.get(key);
-          if (qid === undefined) continue;
-          const x = qid === '' ? scannedPending.get(key) : pendingDkim.get(qid);
-          if (x === undefined) continue;
-          if (qid === '') scannedPending.delete(key);
-          else pendingDkim.delete(qid);
-          const what = c[at + 2]!;
-          if (what === CLOSED_BY_REMOVE) continue;
-          const flags = c[at + 3]!;
-          const counted = (flags & 5) === 5;
-          if (!(x.cleaned || (flags & 1) === 1)) continue;
-          if (what === CLOSED_BY_NOTIFICATION) {
-            if (!counted) dkim.notifications += 1;
-            continue;
-          }
-          const domain = part.closeDomains[what]!;
-          const seq = c[at + 4]!;
-          let s = senders.get(domain);
-          if (s === undefined) {
-            s = { messages: 0, signed: 0, seq };
-            senders.set(domain, s);
-          } else if (seq < s.seq) s.seq = seq;
-          const signed = x.signed || (flags & 2) === 2;
-          if (!counted) {
-            s.messages += 1;
-            if (signed) s.signed += 1;
-          } else if (signed && (flags & 2) === 0) s.signed += 1;
-        }
-      }
-      const added = [...senders]
-        .filter(([domain]) => !senderDomains.has(domain))
-        .sort((a, b) => a[1].seq - b[1].seq);
-      for (const [domain] of added) senderDomains.set(domain, { messages: 0, signed: 0 });
-      for (const [domain, s] of senders) {
-        const known = senderDomains.get(domain)!;
-        known.messages += s.messages;
-        known.signed += s.signed;
-      }
-      lastSender = '';
-      lastSenderStats = undefined;
-      for (const [qid, p] of part.pendingDkim) {
-        let before = p.open === true ? pendingDkim.get(qid) : undefined;
-        if (p.open === true && before === undefined && scannedPending.size > 0) {
-          const key = hashKey(qid);
-          before = scannedPending.get(key);
-          scannedPending.delete(key);
-        }
-        pendingDkim.set(qid, {
-          cleaned: (before?.cleaned ?? false) || p.cleaned,
-          signed: (before?.signed ?? false) || p.signed,
-        });
-      }
-      return true;
     },
     finish() {
       const rate = (m: DeliveryMix) => {
@@ -1131,64 +769,20 @@ export function createReportBuilder(
 interface PendingDkim {
   cleaned: boolean;
   signed: boolean;
-  /** Part mode: created before this stretch closed the queue id, so the state before may add to it. */
-  open?: boolean;
 }
 
-/** {@link ReportPart} as {@link createReportBuilder} makes it. */
-interface PartState {
-  lines: MailLogReport['lines'];
-  firstLine: string | undefined;
-  lastLine: string | undefined;
-  totals: {
-    sent: number;
-    deferrals: number;
-    bounced: number;
-    expired: number;
-    forwarded: number;
-    otherStatus: number;
-  };
-  deferred: Uint32Array;
-  expired: Uint32Array;
-  expiredAdds: Array<[string, string, number, boolean]>;
-  days: Map<string, DayStats>;
-  hours: Map<string, HourStats>;
-  ips: Map<string, IpStats & { transportSet: Set<string> }>;
-  operators: Map<string, OperatorStats>;
-  rows: Array<[string, OutcomeRow]>;
-  reasons: Map<string, Map<string, ReasonCount>>;
-  otherReasons: number;
-  binds: Map<string, BindFailure>;
-  pendingBind: Map<number, string>;
-  touchedPids: Set<number>;
-  lookupFirstPids: Set<number>;
-  signals: Map<ReplySignal, SignalStats>;
-  dkim: { signed: number; messages: number; notifications: number };
-  signingDomains: Map<string, number>;
-  senderDomains: Map<string, { messages: number; signed: number }>;
-  domainSeq: Map<string, number>;
-  pendingDkim: Map<string, PendingDkim>;
-  closes: Int32Array;
-  closeDomains: string[];
-  maxPending: number;
-}
-
-/** What closed a queue id in a part, when not a message from a sender domain (its index). */
-const CLOSED_BY_REMOVE = -1;
-const CLOSED_BY_NOTIFICATION = -2;
-
-function addMix(to: DeliveryMix, from: DeliveryMix): void {
+function _addMix(to: DeliveryMix, from: DeliveryMix): void {
   to.sent += from.sent;
   to.deferred += from.deferred;
   to.bounced += from.bounced;
   to.expired += from.expired;
 }
 
-function mixSize(m: DeliveryMix): number {
+function _mixSize(m: DeliveryMix): number {
   return m.sent + m.deferred + m.bounced + m.expired;
 }
 
-function appendSamples(to: string[], from: readonly string[], max: number): void {
+function _appendSamples(to: string[], from: readonly string[], max: number): void {
   for (const line of from) if (to.length < max) to.push(line);
 }
 

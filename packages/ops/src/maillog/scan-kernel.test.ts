@@ -59,35 +59,6 @@ function inKernel(files: LogBytes, options: ReportOptions = OPTIONS, piece = 1 <
   return builder.finish();
 }
 
-/** The first stretch of `lines` (up to the first cut) through the scanner (or not), the rest as merged parts. */
-function scannedThenParts(
-  lines: readonly string[],
-  cuts: readonly number[],
-  scanned = true,
-): MailLogReport | undefined {
-  const builder = createReportBuilder(OPTIONS);
-  const bounds = [0, ...cuts, lines.length];
-  if (scanned) {
-    const scan = createKernelScan(loadScanKernel()!, builder, OPTIONS);
-    scan.beginFile(MTIME);
-    const first = Buffer.from(lines.slice(0, bounds[1]).join('\n') + (bounds[1]! > 0 ? '\n' : ''));
-    if (first.length > 0) scan.scanBytes(first, first.length - 1);
-    scan.finish();
-  } else {
-    const ctx = createParseContext(MTIME);
-    for (const line of lines.slice(0, bounds[1]))
-      builder.add(line, scanLogSpan(line, 0, line.length, ctx) ? ctx : undefined);
-  }
-  for (let i = 1; i + 1 < bounds.length; i++) {
-    const part = createReportBuilder(OPTIONS, { part: true });
-    const ctx = createParseContext(MTIME);
-    for (const line of lines.slice(bounds[i], bounds[i + 1]))
-      part.add(line, scanLogSpan(line, 0, line.length, ctx) ? ctx : undefined);
-    if (!builder.mergePart(part.exportPart())) return undefined;
-  }
-  return builder.finish();
-}
-
 function generated(lines: number, seed: number, format: 'mixed' | 'rfc3339' = 'mixed'): Buffer {
   const chunks: string[] = [];
   generateMailLog(
@@ -305,43 +276,6 @@ describe('the WebAssembly scanner', () => {
     const expected = inTypeScript(files);
     expect(expected.dkim.bySenderDomain[0]!.messages).toBe(2);
     expect(inKernel(files)).toStrictEqual(expected);
-  });
-
-  it('gives the report of one pass when its first stretch is scanned and later ones merged as parts', () => {
-    const straddling = [
-      'Jun 20 00:00:01 mail postfix/cleanup[8425]: 09E3779B1: message-id=<a@mail.example.net>',
-      'Jun 20 00:00:01 mail opendkim[880]: 09E3779B1: DKIM-Signature field added (s=mail, d=mail.example.net)',
-      'Jun 20 00:00:01 mail postfix/cleanup[8425]: 19E3779B1: message-id=<b@mail.example.net>',
-      'Jun 20 00:00:01 mail postfix/qmgr[1201]: 09E3779B1: from=<compliance@mail.example.net>, size=20528, nrcpt=1 (queue active)',
-      'Jun 20 00:00:01 mail opendkim[880]: 19E3779B1: DKIM-Signature field added (s=mail, d=mail.example.net)',
-      'Jun 20 00:00:02 mail postfix/out06/smtp[20177]: warning: smtp_connect_addr: bind 203.0.113.95: Cannot assign requested address',
-      'Jun 20 00:00:02 mail postfix/out06/smtp[20177]: 09E3779B1: to=<j@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.27.26]:25, delay=1.92, delays=0.72/0.01/0.54/0.62, dsn=2.0.0, status=sent (250 ok)',
-      'Jun 20 00:00:02 mail postfix/qmgr[1201]: 09E3779B1: removed',
-      'Jun 20 00:00:03 mail postfix/qmgr[1201]: 19E3779B1: from=<Compliance@Mail.Example.net>, size=20528, nrcpt=1 (queue active)',
-      'Jun 20 00:00:03 mail postfix/out06/smtp[20178]: 19E3779B1: to=<k@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.27.26]:25, delay=1.92, delays=0.72/0.01/0.54/0.62, dsn=2.0.0, status=sent (250 ok)',
-      'Jun 20 00:00:03 mail postfix/qmgr[1201]: 19E3779B1: removed',
-    ];
-    const whole = inTypeScript([{ bytes: Buffer.from(straddling.join('\n')), mtime: MTIME }]);
-    let inexact = 0;
-    for (let a = 0; a <= straddling.length; a++) {
-      for (let b = a; b <= straddling.length; b++) {
-        // A bind failure open across a cut makes the merge give up (the caller reads in order then),
-        // with or without the scanner.
-        const exact = scannedThenParts(straddling, [a, b], false) !== undefined;
-        if (!exact) inexact += 1;
-        expect(scannedThenParts(straddling, [a, b]), `cut at ${a}, ${b}`).toStrictEqual(
-          exact ? whole : undefined,
-        );
-      }
-    }
-    expect(inexact).toBeGreaterThan(0);
-    const lines = generated(8000, 13)
-      .toString()
-      .split('\n')
-      .filter((l) => l !== '');
-    const expected = inTypeScript([{ bytes: Buffer.from(lines.join('\n')), mtime: MTIME }]);
-    for (const cuts of [[1], [2500], [4000, 4001], [100, 3000, 7000], [7999]])
-      expect(scannedThenParts(lines, cuts), `cuts ${cuts}`).toStrictEqual(expected);
   });
 
   it('gives summarizeMailLog the same summary with and without it, on rotated files', async () => {

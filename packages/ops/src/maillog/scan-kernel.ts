@@ -193,15 +193,8 @@ function readScanned(
   kernel: KernelExports,
   dates: readonly string[],
   decode: (ptr: number, len: number) => string,
-  view: () => Buffer,
+  _view: () => Buffer,
 ): ScannedCounts {
-  // Messages still pending: [hash, hash, flags] of each used slot.
-  const table = new Uint32Array(view().buffer, kernel.pendingTable(), kernel.pendingCapacity() * 4);
-  const pending: number[] = [];
-  for (let at = 0; at < table.length; at += 4) {
-    const flags = table[at + 3]!;
-    if (flags !== 0) pending.push(table[at]!, table[at + 1]!, flags & 3);
-  }
   const domains = (which: number) =>
     Array.from({ length: kernel.domainCount(which) }, (_, id) => ({
       domain: decode(kernel.domainPtr(which, id), kernel.domainLength(which, id)),
@@ -218,6 +211,5 @@ function readScanned(
     signingDomains: domains(0).map((d) => [d.domain, d.first]),
     senderDomains: domains(1).map((d) => [d.domain, { messages: d.first, signed: d.second }]),
     groupLines: Array.from({ length: kernel.countOf(8) }, (_, id) => kernel.groupLines(id)),
-    pending,
   };
 }
