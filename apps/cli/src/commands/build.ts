@@ -17,7 +17,7 @@ import {
 } from '@mailramp/builder';
 import type { Config } from '@mailramp/config';
 import { createDomainFamilies } from '@mailramp/mailbox';
-import { readWarmupStart, warmupDay } from '@mailramp/ops';
+import { getHourlyCap, readWarmupStart, warmupDay } from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -67,11 +67,20 @@ async function warmupDayOf(
   instance: string,
   date: string,
   flag?: number,
-): Promise<{ day: number; source: string }> {
-  if (flag !== undefined) return { day: flag, source: '--warmup-day' };
+): Promise<{ day: number; source: string; stream?: BuildRequest['stream'] }> {
   const streams = Object.entries(config.warmup.streams);
   const found =
     streams.find(([name]) => name === vertical) ?? streams.find(([, s]) => s.listmonk.includes(instance));
+  // The stream's hourly ramp cap × sending hours bounds the day (a hold lowers it: the build reads it).
+  const streamOf = (day: number): BuildRequest['stream'] =>
+    found === undefined
+      ? undefined
+      : {
+          name: found[0],
+          hourlyCap: getHourlyCap(found[1].hourlyCap, day),
+          sendingHours: found[1].sendingHours,
+        };
+  if (flag !== undefined) return { day: flag, source: '--warmup-day', stream: streamOf(flag) };
   if (found === undefined)
     return { day: 0, source: 'no warm-up stream configured: day 0 (the most careful caps)' };
   const [name, stream] = found;
@@ -80,7 +89,8 @@ async function warmupDayOf(
     typeof stream.start === 'string'
       ? stream.start
       : `${stream.start.stampFile} (${start instanceof Date ? start.toISOString() : start})`;
-  return { day: Math.max(0, warmupDay(start, date)), source: `stream ${name} started ${from}` };
+  const day = Math.max(0, warmupDay(start, date));
+  return { day, source: `stream ${name} started ${from}`, stream: streamOf(day) };
 }
 
 /** `mailramp build`: the daily build (plan with --dry-run). */
@@ -139,6 +149,7 @@ Examples:
           vertical: flags.vertical,
           date,
           warmupDay: warmup.day,
+          stream: warmup.stream,
           onlySegment: flags.onlySegment,
           maxPerSegment: flags.maxPerSegment,
           sendHour: flags.sendHour,
@@ -199,6 +210,7 @@ export function planToJson(plan: BuildPlan, dryRun: boolean): Record<string, unk
     dryRun,
     warmupDay: plan.warmupDay,
     dailyCap: plan.dailyCap,
+    ...(plan.streamCap ? { streamCap: plan.streamCap } : {}),
     alreadyToday: plan.alreadyToday,
     recipients: plan.recipients.length,
     campaigns: plan.campaigns.map((c) => ({
@@ -253,7 +265,11 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
   );
   say(
     io,
-    `warm-up day ${plan.warmupDay} (${warmupSource}); daily cap ${n(plan.dailyCap)}${plan.alreadyToday > 0 ? `, ${n(plan.alreadyToday)} already taken today` : ''}`,
+    `warm-up day ${plan.warmupDay} (${warmupSource}); daily cap ${n(plan.dailyCap)}${
+      plan.streamCap === undefined
+        ? ''
+        : ` (stream ${plan.streamCap.stream}: ${n(plan.streamCap.hourly)}/h × ${plan.streamCap.sendingHours} sending hours${plan.streamCap.hold ? `, held at ${n(plan.streamCap.hold.rate)}/h until ${plan.streamCap.hold.until}` : ''})`
+    }${plan.alreadyToday > 0 ? `, ${n(plan.alreadyToday)} already queued for the same sending day` : ''}`,
   );
   say(io, `held-out operators: ${plan.heldOperators.length === 0 ? 'none' : plan.heldOperators.join(', ')}`);
   say(io, `catch-all results: ${plan.catchAll.included ? 'included' : 'excluded'} (${plan.catchAll.why})`);

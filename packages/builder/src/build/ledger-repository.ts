@@ -2,36 +2,51 @@ import type { Database, JsonObject, LedgerState } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
 import type { IsoDate } from '../calendar/calendar-date.js';
 
-/** What earlier runs of a date already put in the ledger. */
+/** What earlier runs already put in the ledger for the day mail leaves. */
 export interface LedgerDay {
-  /** Rows of the date (any state but reset): they count against today's caps. */
+  /**
+   * Live rows (any state but reset) whose campaign sends on the build's sending day, whatever build
+   * date queued them: they count against the day's caps.
+   */
   total: number;
   /** The same per operator key ('' = no operator yet). */
   byOperator: Record<string, number>;
+  /** The same per segment (--max-per-segment holds per segment and sending day). */
+  bySegment: Record<string, number>;
   /**
-   * Distinct runs that wrote rows for the date, reset rows included (their campaigns are still in
-   * Listmonk): a new batch of campaigns gets the next number.
+   * Distinct runs that wrote rows for the build date, reset rows included (their campaigns are still
+   * in Listmonk): a new batch of campaigns gets the next number.
    */
   runs: number;
 }
 
-/** Today's ledger for a vertical, for caps and batch numbering. */
+/** The instants a sending day spans: [from, to) in UTC. */
+export interface SendWindow {
+  from: Date;
+  to: Date;
+}
+
+/** The UTC days of the given instants as one window, from the first day's start to the last day's end. */
+export function sendWindowOf(instants: readonly Date[]): SendWindow {
+  const days = instants.map((d) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  return { from: new Date(Math.min(...days)), to: new Date(Math.max(...days) + 86_400_000) };
+}
+
+/** The ledger of a sending day for a vertical (caps), and the build date's runs (batch numbering). */
 export async function summarizeLedgerDay(
   db: Kysely<Database>,
   vertical: string,
   date: IsoDate,
+  window: SendWindow,
 ): Promise<LedgerDay> {
   const rows = await db
     .selectFrom('send_ledger')
-    .select([
-      'operator',
-      sql<number>`count(*)::int`.as('n'),
-      sql<number>`count(distinct build_run_id)::int`.as('runs'),
-    ])
+    .select(['operator', 'segment', sql<number>`count(*)::int`.as('n')])
     .where('vertical', '=', vertical)
-    .where('build_date', '=', date)
+    .where('send_at', '>=', window.from)
+    .where('send_at', '<', window.to)
     .where('state', '<>', 'reset')
-    .groupBy('operator')
+    .groupBy(['operator', 'segment'])
     .execute();
   const runs = await db
     .selectFrom('send_ledger')
@@ -40,12 +55,14 @@ export async function summarizeLedgerDay(
     .where('build_date', '=', date)
     .executeTakeFirst();
   const byOperator: Record<string, number> = {};
+  const bySegment: Record<string, number> = {};
   let total = 0;
   for (const r of rows) {
     byOperator[r.operator ?? ''] = (byOperator[r.operator ?? ''] ?? 0) + r.n;
+    bySegment[r.segment] = (bySegment[r.segment] ?? 0) + r.n;
     total += r.n;
   }
-  return { total, byOperator, runs: runs?.runs ?? 0 };
+  return { total, byOperator, bySegment, runs: runs?.runs ?? 0 };
 }
 
 /** A ledger row to write: one recipient in one campaign of the day. */

@@ -124,7 +124,10 @@ describe.each(testEngines())('the full build on real-shaped audiences (%s)', (en
       yearPivot: 26,
     });
     expect(census.rejected).toEqual({});
-    // What a flags import would write: the key only where a flag applies (absent everywhere else).
+    // What the flags and authority imports write: the key only where a flag applies (absent
+    // everywhere else); 102 is a start-up (pending authority, no BOC-3).
+    await sql`update fmcsa_carriers set attributes = attributes || '{"deficiency_flags": ["new_carrier_startup"]}'::jsonb
+      where dot_number = 102`.execute(t.db);
     for (const [i, flag] of DEFICIENCIES.entries()) {
       await sql`update fmcsa_carriers set attributes = attributes || ${JSON.stringify({ deficiency_flags: [flag] })}::jsonb
         where dot_number = ${110 + i}`.execute(t.db);
@@ -212,7 +215,7 @@ describe.each(testEngines())('the full build on real-shaped audiences (%s)', (en
     expect(plan.segments.find((s) => s.id === 'usdot_reactivation')?.recipients).toBe(0);
   });
 
-  it('new_carrier: a carrier added within 90 days is selected though no deficiency flag is set', async () => {
+  it('new_carrier: a start-up carrier is selected though status_code is unknown', async () => {
     expect(segmentOf(await build('trucking', JUNE))['102']).toBe('new_carrier');
   });
 

@@ -10,7 +10,7 @@ import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.
 import { BuilderError } from '../errors.js';
 import { createFiledLink } from '../filed/filed-link.js';
 import { planSendTimes, type SendTimeRules } from '../schedule/plan-send-times.js';
-import { type ZoneGroup, zoneGroupOf } from '../schedule/time-zones.js';
+import { ZONE_GROUPS, type ZoneGroup, zoneGroupOf } from '../schedule/time-zones.js';
 import type { Vertical } from '../segments/default-segments.js';
 import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 import type { ExclusionReason, ExclusionRules } from '../selection/classify-exclusion.js';
@@ -27,7 +27,7 @@ import {
   planSelection,
   type SegmentCandidates,
 } from '../selection/plan-selection.js';
-import { type LedgerEntry, summarizeLedgerDay } from './ledger-repository.js';
+import { type LedgerEntry, sendWindowOf, summarizeLedgerDay } from './ledger-repository.js';
 import { planCoupon } from './plan-coupon.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
@@ -38,6 +38,12 @@ export interface BuildRequest {
   date?: IsoDate | undefined;
   /** Days since the stream's warm-up start (from ops' warmupDay(); the app computes it). */
   warmupDay: number;
+  /**
+   * The warm-up stream feeding the vertical's Listmonk: its hourly ramp cap for the day (ops'
+   * getHourlyCap; the app computes it) and its sending hours. The day's cap is at most hourly cap ×
+   * sending hours, lowered the same day by the stream's active hold (read from warmup_holds).
+   */
+  stream?: { name: string; hourlyCap: number; sendingHours: number } | undefined;
   onlySegment?: string | undefined;
   maxPerSegment?: number | undefined;
   sendHour?: number | undefined;
@@ -77,6 +83,13 @@ export interface BuildPlan {
   date: IsoDate;
   warmupDay: number;
   dailyCap: number;
+  /** What limited the daily cap when the stream did: its hourly cap (or hold) × sending hours. */
+  streamCap?: {
+    stream: string;
+    hourly: number;
+    sendingHours: number;
+    hold?: { rate: number; until: string };
+  };
   /** Recipients earlier runs of the date already took (they count against the caps). */
   alreadyToday: number;
   heldOperators: string[];
@@ -149,7 +162,11 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   checkRequest(rules, request, date);
   const { vertical, warmupDay } = request;
 
-  const dailyCap = planDailyCap(rules.dailyCaps, warmupDay, rules.ceiling);
+  const stream = request.stream === undefined ? undefined : await streamCapOf(db, request.stream, date);
+  const dailyCap = Math.min(
+    planDailyCap(rules.dailyCaps, warmupDay, rules.ceiling),
+    stream === undefined ? Number.POSITIVE_INFINITY : stream.hourly * stream.sendingHours,
+  );
   const held = planHeldOperators(rules.heldOperators, warmupDay);
   const capOf = planOperatorCaps(rules.operatorCaps, warmupDay);
   const measure =
@@ -185,7 +202,15 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
     return { definition };
   });
 
-  const today = await summarizeLedgerDay(db, vertical, date);
+  // Caps hold per day mail leaves: whatever build date queued a campaign sending that day (a
+  // `--date <yesterday> --next-slot` build sends today), it counts against today's caps.
+  const allZones = Object.keys(ZONE_GROUPS) as ZoneGroup[];
+  const sendWindow = sendWindowOf(
+    [
+      ...planSendTimes(allZones, { ...sendTimeRulesOf(rules, request, date, now), nextSlot: true }).values(),
+    ].map((slot) => slot.sendAt),
+  );
+  const today = await summarizeLedgerDay(db, vertical, date, sendWindow);
   const remaining = Math.max(0, dailyCap - today.total);
   const perSegment = request.maxPerSegment;
   const want = Math.min(remaining, perSegment ?? remaining);
@@ -245,6 +270,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
             }
           : operators,
         mailableOnly: first ? undefined : mailableOnly,
+        sendWindow,
         perOperator: first
           ? undefined
           : [
@@ -265,6 +291,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
       daily: remaining,
       perSegment,
       operatorUsed: today.byOperator,
+      segmentUsed: today.bySegment,
     });
     if (selection.starved.length === 0) break;
     fetchIds = selection.starved;
@@ -343,6 +370,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
     date,
     warmupDay,
     dailyCap,
+    ...(stream !== undefined && stream.hourly * stream.sendingHours <= dailyCap ? { streamCap: stream } : {}),
     alreadyToday: today.total,
     heldOperators: [...held].sort(),
     catchAll,
@@ -483,6 +511,27 @@ function subscriberOf(
     if (coupon.arm !== undefined) attribs.coupon_arm = coupon.arm;
   }
   return { name: name || c.email.split('@')[0]!, attribs };
+}
+
+/** The stream's hourly cap for the date, frozen at an active hold's rate (never raised by one). */
+async function streamCapOf(
+  db: Kysely<Database>,
+  stream: NonNullable<BuildRequest['stream']>,
+  date: IsoDate,
+): Promise<NonNullable<BuildPlan['streamCap']>> {
+  const hold = await db
+    .selectFrom('warmup_holds')
+    .select(['rate', 'until'])
+    .where('stream', '=', stream.name)
+    .where('released_at', 'is', null)
+    .where('until', '>=', date)
+    .executeTakeFirst();
+  return {
+    stream: stream.name,
+    hourly: hold === undefined ? stream.hourlyCap : Math.min(stream.hourlyCap, hold.rate),
+    sendingHours: stream.sendingHours,
+    ...(hold === undefined ? {} : { hold: { rate: hold.rate, until: String(hold.until) } }),
+  };
 }
 
 async function countAlreadyMailed(db: Kysely<Database>, vertical: Vertical): Promise<number> {

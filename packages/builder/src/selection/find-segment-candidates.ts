@@ -52,6 +52,11 @@ export interface SegmentPage {
    * so the plan still counts exclusions among the rows it examined.
    */
   mailableOnly?: { verifyResults: readonly string[]; blockedDomains: readonly string[] } | undefined;
+  /**
+   * The build's sending day: a recipient already in a live campaign sending then (whatever build date
+   * queued it) is in today's build, as is one already in a campaign of the build date.
+   */
+  sendWindow?: { from: Date; to: Date } | undefined;
 }
 
 interface CandidateRow {
@@ -142,7 +147,11 @@ export async function findSegmentCandidates(
       exists (select 1 from segment_touches st where st.vertical = ${vertical} and st.segment = ${segmentId}
         and st.recipient_key = ${key}::text and st.filed_cycle = ${cycle}) as already_filed,
       exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.recipient_key = ${key}::text
-        and l.build_date = ${date}::date and l.state <> 'reset') as in_todays_build`;
+        and l.state <> 'reset' and (l.build_date = ${date}::date${
+          page.sendWindow === undefined
+            ? sql``
+            : sql` or (l.send_at >= ${page.sendWindow.from} and l.send_at < ${page.sendWindow.to})`
+        })) as in_todays_build`;
   const member = sql`${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${after} and ${mailableFilter}`;
   // A per-operator walk orders by (mx_provider, key), the operator-walk index's own order, and names
   // the operator as a range rather than `=`: with `=` the planner knows mx_provider is constant,

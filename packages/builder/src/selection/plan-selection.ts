@@ -24,8 +24,10 @@ export interface SelectionCaps {
   daily: number;
   /** At most this many per segment (--max-per-segment). */
   perSegment?: number | undefined;
-  /** What earlier runs of the date already took per operator (key '' = no operator yet). */
+  /** What earlier runs of the sending day already took per operator (key '' = no operator yet). */
   operatorUsed?: Readonly<Record<string, number>>;
+  /** What earlier runs of the sending day already took per segment (counts against perSegment). */
+  segmentUsed?: Readonly<Record<string, number>>;
 }
 
 /** A selected recipient with the segment it is mailed for. */
@@ -79,7 +81,7 @@ export function planSelection<C extends Candidate>(
   const operatorTaken = new Map<string, number>(Object.entries(caps.operatorUsed ?? {}));
   const seen = new Set<string>();
   const cursor = segments.map(() => 0);
-  const taken = segments.map(() => 0);
+  const taken = segments.map((s) => caps.segmentUsed?.[s.segment] ?? 0);
   const done = segments.map(() => false);
   const perSegment = caps.perSegment ?? Number.POSITIVE_INFINITY;
 
