@@ -46,6 +46,7 @@ export interface VerticalSettings {
   morningMinute?: number | undefined;
   defaultTimeZone?: string | undefined;
   templateData?: Record<string, unknown> | undefined;
+  listmonkTemplate?: string | undefined;
   segments?: Record<string, SegmentSettings> | undefined;
   disabledSegments?: readonly string[] | undefined;
 }
@@ -94,7 +95,12 @@ export interface BuildRules {
   defaultZone: ZoneGroup;
   /** Build-time values every template of the vertical reads (sender, …). */
   templateData: Record<string, unknown>;
+  /** The Listmonk campaign template (templates/listmonk/<name>.html) the campaigns use. */
+  listmonkTemplate: string;
 }
+
+/** The Listmonk campaign template mailramp keeps by default: the body alone is the whole mail. */
+export const DEFAULT_LISTMONK_TEMPLATE = 'mailramp';
 
 /** Default send_at margin: Listmonk rejects a past send_at, and a cron may run late. */
 export const DEFAULT_SEND_AT_MARGIN_MINUTES = 10;
@@ -191,5 +197,6 @@ export function resolveBuildRules(
     morningMinute: v.morningMinute ?? 0,
     defaultZone: zone as ZoneGroup,
     templateData: v.templateData ?? {},
+    listmonkTemplate: v.listmonkTemplate ?? DEFAULT_LISTMONK_TEMPLATE,
   };
 }

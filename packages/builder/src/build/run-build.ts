@@ -213,6 +213,7 @@ async function push(
         segment: w.segment,
         template: segment.template,
         subject: segment.subject,
+        listmonkTemplate: rules.listmonkTemplate,
         data: planCampaignData(segment, { date, touch }, rules.templateData),
       });
       renderedBySegment.set(w.segment, rendered);

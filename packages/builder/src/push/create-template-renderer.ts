@@ -1,7 +1,25 @@
+import { DEFAULT_LISTMONK_TEMPLATE } from '../build/resolve-build-rules.js';
 import { BuilderError } from '../errors.js';
 import type { TemplateSet } from '../template/load-template-set.js';
+import { unescapeAltbodyValues } from '../template/render-altbody.js';
 import { renderCampaign } from '../template/render-campaign.js';
 import type { CampaignRenderer, CampaignToRender, RenderedCampaign } from './listmonk-port.js';
+
+/** The body of the Listmonk template mailramp keeps when templates/listmonk/mailramp.html is absent. */
+const CONTENT_ONLY = '{{ template "content" . }}\n';
+
+/** The Listmonk campaign template of that name: its name in Listmonk and its source. */
+function listmonkTemplateOf(set: TemplateSet, name: string): { name: string; body: string } {
+  const body =
+    set.listmonkTemplates.get(name) ?? (name === DEFAULT_LISTMONK_TEMPLATE ? CONTENT_ONLY : undefined);
+  if (body === undefined) {
+    throw new BuilderError(
+      'BUILD_CONFIG',
+      `listmonkTemplate "${name}" is not in ${set.dir}/listmonk/ (there are: ${[...set.listmonkTemplates.keys()].join(', ') || 'none'}); add listmonk/${name}.html or fix the vertical's listmonkTemplate`,
+    );
+  }
+  return { name: `mailramp-${name}`, body };
+}
 
 /**
  * Renders the build's campaigns from a loaded template set with the same render, altbody and lint
@@ -28,7 +46,11 @@ export function createTemplateRenderer(set: TemplateSet): CampaignRenderer {
       return {
         subject,
         body: rendered.html,
-        altbody: rendered.altbody,
+        altbody: unescapeAltbodyValues(rendered.altbody),
+        baseTemplate:
+          campaign.listmonkTemplate === undefined
+            ? undefined
+            : listmonkTemplateOf(set, campaign.listmonkTemplate),
         lintErrors: rendered.findings
           .filter((f) => f.severity === 'error')
           .map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}`),

@@ -87,6 +87,8 @@ export interface CampaignToRender {
   segment: string;
   template: string;
   subject?: string | undefined;
+  /** The Listmonk campaign template around the body (templates/listmonk/<name>.html). */
+  listmonkTemplate?: string | undefined;
   /** Campaign-level build data ({@link planCampaignData}); per-recipient values stay Listmonk tags. */
   data: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@ import { BuilderError } from '../errors.js';
 import type { LintFinding } from './lint-rules.js';
 import { lintTemplate } from './lint-template.js';
 import {
+  LISTMONK_TEMPLATES_DIR,
   listTemplateFiles,
   loadTemplateSet,
   PARTIALS_DIR,
@@ -41,9 +42,14 @@ export async function lintTemplateFiles(
 ): Promise<LintTemplateFilesResult> {
   const dir = resolve(options.cwd, options.templatesDir);
   const set = await loadOptionalSet(dir);
+  // Listmonk campaign templates (listmonk/) are Go source for Listmonk, not campaign bodies.
+  const isListmonkTemplate = (path: string): boolean => {
+    const inDir = relative(dir, path);
+    return !inDir.startsWith('..') && inDir.split(sep)[0] === LISTMONK_TEMPLATES_DIR;
+  };
   const files = [
     ...new Set((await Promise.all(paths.map((p) => listTemplateFiles(resolve(options.cwd, p))))).flat()),
-  ];
+  ].filter((path) => !isListmonkTemplate(path));
   const findings: LintFinding[] = [];
   const show = (path: string) => relative(options.cwd, path) || path;
   for (const path of files) {

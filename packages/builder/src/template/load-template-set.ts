@@ -14,12 +14,19 @@ export interface TemplateSet {
   partials: ReadonlyMap<string, TemplateFile>;
   /** Sample build data by template name (`<name>.sample.json`). */
   samples: ReadonlyMap<string, BuildData>;
+  /**
+   * Listmonk campaign templates mailramp keeps in Listmonk (`listmonk/<name>.html`, verbatim: Go
+   * template source holding `{{ template "content" . }}` once), by name.
+   */
+  listmonkTemplates: ReadonlyMap<string, string>;
   /** Files that could not be read as templates (bad front matter), as lint findings. */
   problems: LintFinding[];
 }
 
 /** The directory under the templates directory that holds partials. */
 export const PARTIALS_DIR = 'partials';
+/** The directory under the templates directory that holds Listmonk campaign templates. */
+export const LISTMONK_TEMPLATES_DIR = 'listmonk';
 
 /**
  * Reads a templates directory: `<vertical>/<name>.html` templates with `<name>.sample.json` beside
@@ -34,8 +41,16 @@ export async function loadTemplateSet(dir: string): Promise<TemplateSet> {
   const partials = new Map<string, TemplateFile>();
   const samples = new Map<string, BuildData>();
   const problems: LintFinding[] = [];
+  const listmonkTemplates = new Map<string, string>();
   for (const path of files) {
     const rel = relative(dir, path).split(sep).join('/');
+    if (rel.startsWith(`${LISTMONK_TEMPLATES_DIR}/`)) {
+      listmonkTemplates.set(
+        rel.slice(LISTMONK_TEMPLATES_DIR.length + 1).replace(/\.html$/, ''),
+        await readText(path),
+      );
+      continue;
+    }
     const partial = rel.startsWith(`${PARTIALS_DIR}/`);
     const name = (partial ? rel.slice(PARTIALS_DIR.length + 1) : rel).replace(/\.html$/, '');
     let file: TemplateFile;
@@ -59,7 +74,7 @@ export async function loadTemplateSet(dir: string): Promise<TemplateSet> {
       if (sample !== undefined) samples.set(name, sample);
     }
   }
-  return { dir, templates, partials, samples, problems };
+  return { dir, templates, partials, samples, problems, listmonkTemplates };
 }
 
 /** Every `.html` file under `dir`, sorted. */

@@ -78,6 +78,33 @@ export function renderAltbody(html: string): RenderedAltbody {
   return { text: `${text.trimEnd()}\n`, omitted: tags.filter((_, i) => !present.has(i)) };
 }
 
+/** A pipeline that only reads a value: `.Subscriber.Attribs.x`, `index .Subscriber.Attribs "x"`, `.`. */
+const PLAIN_VALUE =
+  /^(?:\.|(?:\.[A-Za-z_][A-Za-z0-9_]*)+|\$[A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|index\s+\.[A-Za-z_.]+\s+"[^"\\]+")$/;
+
+/**
+ * Listmonk renders the text part with html/template, which HTML-escapes every value it prints
+ * (`J & J O'NEIL` reaches a text reader as `J &amp; J O&#39;NEIL`). Each action that only prints a
+ * value becomes `{{ with VALUE }}{{ print . | Safe }}{{ end }}`: `Safe` marks the text as not to be
+ * escaped, `print` turns numbers into text as Listmonk prints them, and `with` skips a missing
+ * value (html/template prints nothing for it; passing it to `Safe` would fail the message).
+ * Applied to the altbody a campaign is pushed with (the preview keeps the tags as written).
+ */
+export function unescapeAltbodyValues(text: string): string {
+  const { tags } = scanTemplateTags(text, { mode: 'listmonk' });
+  let out = '';
+  let at = 0;
+  for (const tag of tags) {
+    const inner = tag.inner.trim();
+    if (!PLAIN_VALUE.test(inner)) continue;
+    const open = tag.text.startsWith('{{-') ? '{{- ' : '{{ ';
+    const close = tag.text.endsWith('-}}') ? ' -}}' : ' }}';
+    out += `${text.slice(at, tag.start)}${open}with ${inner} }}{{ print . | Safe }}{{ end${close}`;
+    at = tag.end;
+  }
+  return out + text.slice(at);
+}
+
 const CONTROL = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'block']);
 
 /**

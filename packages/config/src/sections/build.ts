@@ -113,6 +113,13 @@ export const VerticalSection = z.strictObject({
     .describe(
       'Zone group for recipients with no usable state (eastern, central, mountain, pacific, …; default central)',
     ),
+  listmonkTemplate: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional()
+    .describe(
+      'Listmonk campaign template the vertical\'s campaigns use, kept in Listmonk by mailramp from templates/listmonk/<name>.html (default "mailramp": {{ template "content" . }} alone, so the body is the whole mail — one document, one unsubscribe link, one open pixel)',
+    ),
   templateData: z
     .record(z.string(), z.unknown())
     .optional()
