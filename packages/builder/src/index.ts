@@ -73,6 +73,7 @@ export {
   type PlannedCampaign,
   planBuild,
 } from './build/plan-build.js';
+export { filedLinkProblem, preflightCampaigns } from './build/preflight-campaigns.js';
 export {
   type BuildRules,
   type BuildSettings,
@@ -152,6 +153,7 @@ export type {
   RenderedCampaign as RenderedBuildCampaign,
 } from './push/listmonk-port.js';
 export { planCampaignData } from './push/plan-campaign-data.js';
+export { UCR_FEE_BRACKETS, type UcrFeeBracket } from './push/ucr-fee-brackets.js';
 export { localTimeToUtc } from './schedule/local-time-to-utc.js';
 export { planSendTimes, type SendSlot, type SendTimeRules } from './schedule/plan-send-times.js';
 export { isZoneGroup, ZONE_GROUPS, type ZoneGroup, zoneGroupOf } from './schedule/time-zones.js';

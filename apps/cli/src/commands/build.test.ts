@@ -28,7 +28,28 @@ describe.each(testEngines())('mailramp build --dry-run on %s', (engine) => {
   }
 
   it('migrate + seed-demo + dry-run prints the plan as JSON (campaigns, excluded) and writes nothing', async () => {
-    const args = await target();
+    // The dry run renders every campaign: the footer's sender block is configuration (CAN-SPAM).
+    const configDir = mkdtempSync(join(tmpdir(), 'mailramp-build-config-'));
+    cleanups.push(() => rmSync(configDir, { recursive: true, force: true }));
+    const sender = {
+      name: 'Example Compliance',
+      street: '1 Main Street',
+      city: 'Denver',
+      state: 'CO',
+      zip: '80202',
+      reply_to: 'c@example.com',
+      disclaimer: 'Not affiliated with FMCSA or CMS.',
+    };
+    const configFile = join(configDir, 'mailramp.config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        build: {
+          verticals: { trucking: { templateData: { sender } }, healthcare: { templateData: { sender } } },
+        },
+      }),
+    );
+    const args = [...(await target()), '--config', configFile];
     expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
     const seed = captureIo({ now });
     expect(

@@ -10,6 +10,7 @@ import {
   isIsoDate,
   loadTemplateSet,
   planBuild,
+  preflightCampaigns,
   resolveBuildRules,
   runBuild,
   VERTICALS,
@@ -118,7 +119,10 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
       'warm-up day to cap by (default: from the warm-up stream)',
       wholeNumber(0, 10_000),
     )
-    .option('--dry-run', 'print the plan; write nothing, touch no Listmonk')
+    .option(
+      '--dry-run',
+      'print the plan and render and lint every campaign it plans, as the live run would; write nothing, touch no Listmonk; exit 1 naming what to fix when the live run would stop',
+    )
     .option('--json', 'print the plan/result as JSON on stdout')
     .addHelpText(
       'after',
@@ -159,9 +163,17 @@ Examples:
         };
         if (flags.dryRun) {
           const plan = await planBuild(await ctx.db(), rules, request);
-          if (flags.json) printJson(ctx.io, planToJson(plan, true));
+          // A real preflight: every planned campaign is rendered and linted as the live run would.
+          const templates = await loadTemplateSet(resolve(ctx.io.cwd, config.templates.dir));
+          const problems = await preflightCampaigns(rules, plan, createTemplateRenderer(templates));
+          if (flags.json) printJson(ctx.io, { ...planToJson(plan, true), problems });
           printPlan(ctx.io, plan, warmup.source, true);
-          return EXIT.OK;
+          if (problems.length === 0) return EXIT.OK;
+          say(
+            ctx.io,
+            `the live run would stop before Listmonk on ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`,
+          );
+          return EXIT.FINDINGS;
         }
         const instance = config.listmonk.instances[rules.listmonkInstance];
         if (instance === undefined) {

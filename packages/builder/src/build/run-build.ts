@@ -10,6 +10,7 @@ import { VERTICALS } from '../segments/default-segments.js';
 import { closeAbandonedBuildRuns, createBuildRun, finishBuildRun } from './build-runs-repository.js';
 import { insertLedgerEntries, listUnfinishedLedger, updateLedgerCampaign } from './ledger-repository.js';
 import { type BuildPlan, type BuildRequest, planBuild, sendTimeRulesOf } from './plan-build.js';
+import { filedLinkProblem } from './preflight-campaigns.js';
 import { type CampaignOutcome, type CampaignWork, pushCampaigns } from './push-campaigns.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
@@ -218,6 +219,8 @@ async function push(
       });
       renderedBySegment.set(w.segment, rendered);
       for (const e of rendered.lintErrors) lintProblems.push(`${w.segment} (${segment.template}): ${e}`);
+      const dead = filedLinkProblem(rules, { name: w.segment, template: segment.template }, rendered);
+      if (dead !== undefined) lintProblems.push(dead);
     }
     w.rendered = rendered;
   }

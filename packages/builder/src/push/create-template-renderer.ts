@@ -35,7 +35,19 @@ export function createTemplateRenderer(set: TemplateSet): CampaignRenderer {
       const name = campaign.template.includes('/')
         ? campaign.template
         : `${campaign.vertical}/${campaign.template}`;
-      const rendered = renderCampaign(set, name, campaign.data, { allowErrors: true });
+      let rendered: ReturnType<typeof renderCampaign>;
+      try {
+        rendered = renderCampaign(set, name, campaign.data, { allowErrors: true });
+      } catch (error) {
+        const missing = (error as BuilderError).details as { missingValue?: string } | undefined;
+        if (!(error instanceof BuilderError) || missing?.missingValue === undefined) throw error;
+        const key = missing.missingValue.split('.')[0];
+        throw new BuilderError(
+          'BUILD_CONFIG',
+          `campaign of segment ${campaign.segment} (template ${name}) needs the build-time value ${key}, which this configuration does not provide: set build.verticals.${campaign.vertical}.templateData.${key} (every campaign of the vertical) or build.verticals.${campaign.vertical}.segments.${campaign.segment}.data.${key}\n  ${error.message}`,
+          { cause: error, ...(error.location === undefined ? {} : { location: error.location }) },
+        );
+      }
       const subject = campaign.subject ?? rendered.subject?.trim();
       if (subject === undefined || subject === '') {
         throw new BuilderError(

@@ -1,6 +1,7 @@
 import { dayNumberOf, type IsoDate } from '../calendar/calendar-date.js';
 import type { FilingTouch } from '../calendar/plan-filing-touch.js';
 import type { SegmentDefinition } from '../segments/default-segments.js';
+import { UCR_FEE_BRACKETS } from './ucr-fee-brackets.js';
 
 const TOUCH_LABELS = ['Reminder', 'Second reminder', 'Last chance'] as const;
 const TONES = ['soft', 'urgent', 'last_chance'] as const;
@@ -53,6 +54,9 @@ export function planCampaignData(
     if (segment.rule.kind === 'filing_cycle' && segment.rule.calendar === 'ucr') {
       data.deadline = longDate(touch.dueDate);
       data.ucr_year = Number(touch.dueDate.slice(0, 4)) + 1;
+      // The shipped fee table of that registration year, unless config gives one.
+      const shipped = UCR_FEE_BRACKETS[data.ucr_year as number];
+      if (data.fee_brackets === undefined && shipped !== undefined) data.fee_brackets = shipped;
     }
   }
   return data;

@@ -192,7 +192,8 @@ function describeHandlebarsError(
       helperCall
         ? `${where}: "${path}" is neither a build-time value nor a helper; build-time values are written {{ @name }}`
         : `${where}: build-time value ${path} is not in the data; add "${path.replace(/^@/, '')}" to the build data (or to the template's sample data) — a missing value is never rendered as empty`,
-      { cause: error, location },
+      // The build names the config key to set from `missingValue`.
+      { cause: error, location, details: helperCall ? undefined : { missingValue: path.replace(/^@/, '') } },
     );
   }
   if (/^The partial (.+) could not be found/.test(message)) {
