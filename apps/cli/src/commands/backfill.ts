@@ -153,6 +153,7 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
         name,
         filter,
         createdBy: whoOf(ctx.io, opts.who),
+        now: ctx.io.now,
       });
       if (opts.json) printJson(ctx.io, applied);
       say(

@@ -24,6 +24,8 @@ export interface ApplyBackfillOptions {
   filter: BackfillFilter;
   /** Who ran it (kept in the registry). */
   createdBy: string;
+  /** The clock that tells a sent campaign from one still waiting for its send_at (default: now). */
+  now?: () => Date;
   /** Called after each step, inside the transaction; a throw rolls everything back. */
   onStep?: (step: ApplyBackfillStep) => void | Promise<void>;
 }
@@ -36,6 +38,29 @@ export interface AppliedBackfill {
   rows: number;
   ledgerRows: number;
   createdAt: Date;
+}
+
+/**
+ * Refuses a window holding recipients whose campaign Listmonk has not sent yet (scheduled, send_at
+ * ahead): reset, they would be picked again by the next build while still on the pending campaign's
+ * list, and mailed twice.
+ */
+async function refusePending(
+  trx: Kysely<Database>,
+  name: string,
+  backup: ReturnType<typeof sql.table>,
+  now: Date,
+): Promise<void> {
+  const { rows } = await sql<{ n: number; first: Date | null; campaigns: number }>`
+    select count(*)::int as n, min(s.send_at) as first, count(distinct s.campaign_name)::int as campaigns
+    from ${backup} b join send_ledger s on s.id = b.ledger_id
+    where s.state = 'scheduled' and s.send_at > ${now}`.execute(trx);
+  const pending = rows[0];
+  if (pending === undefined || pending.n === 0) return;
+  throw new BuilderError(
+    'BACKFILL_CONFLICT',
+    `backfill ${name}: ${pending.n} rows in the window are in ${pending.campaigns} campaign(s) Listmonk has not sent yet (scheduled, first send_at ${pending.first?.toISOString()}); reset now, the next build would mail them a second time. Nothing was changed: wait until those campaigns have sent, or end the window (--sent-to) before they were stamped`,
+  );
 }
 
 /**
@@ -106,6 +131,7 @@ export async function applyBackfill(
       }
       // A fresh table has no statistics; without them the reset and a later revert plan nested loops.
       await sql`analyze ${backup}`.execute(trx);
+      await refusePending(trx, name, backup, (options.now ?? (() => new Date()))());
       await step('rows-backed-up');
       const reset = await sql`update ${table} c set listmonk_sent_at = null, updated_at = now()
         from ${backup} b where ${key} = b.key`.execute(trx);
