@@ -33,6 +33,10 @@ export const LINT_RULES = {
     severity: 'error',
     summary: 'a URL whose query starts with `&` and has no `?` (the /order/boc3-filing&utm_source=… 404)',
   },
+  'trackview-in-attribute': {
+    severity: 'error',
+    summary: '{{ TrackView }} inside an attribute: it renders a whole <img> tag, shipped as #ZgotmplZ',
+  },
   'missing-unsubscribe': {
     severity: 'error',
     summary: 'the body has no {{ UnsubscribeURL }} link (CAN-SPAM)',

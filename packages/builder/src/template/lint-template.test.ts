@@ -49,6 +49,7 @@ describe('lintTemplate', () => {
     ['{{- TrackLink "https://a.example/x" -}}', 'tracklink-missing-dot'],
     ['{{ TrackLink "https://a.example/{{x" . }}', 'tracked-link-dynamic'],
     ['<a href="https://a.example/x?a=1&amp;b=2@TrackLink">x</a>', 'tracked-link-entity'],
+    ['<img src="{{ TrackView }}" alt="">', 'trackview-in-attribute'],
     ['<a href="{{ @landing }}/order&utm_source=x">x</a>', undefined],
     ['<a href="https://a.example/order&utm_source=x">x</a>', 'url-query-without-question'],
     ['{{ end }}', 'unbalanced-action'],

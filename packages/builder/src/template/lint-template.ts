@@ -84,8 +84,23 @@ export function lintTemplateSource(file: TemplateFile, options: LintTemplateOpti
   for (const section of [file.subject, file.body]) {
     if (section !== undefined) lintSection(file, section, options.partials, findings);
   }
+  // {{ TrackView }} renders a whole <img> tag: inside an attribute html/template's URL filter
+  // turns it into #ZgotmplZ (LISTMONK.md, Template language).
+  for (const m of file.body.text.matchAll(TRACKVIEW_IN_ATTRIBUTE)) {
+    findings.push(
+      finding(
+        file,
+        'trackview-in-attribute',
+        file.body.offset + m.index + m[0].indexOf('{{'),
+        '{{ TrackView }} renders a whole <img> tag, so inside an attribute Listmonk ships src="#ZgotmplZ" and open tracking is dead; write {{ TrackView }} bare, in text position (e.g. <div class="altbody-skip">{{ TrackView }}</div>)',
+      ),
+    );
+  }
   return findings;
 }
+
+/** `{{ TrackView }}` inside a quoted (or unquoted) attribute value of a tag. */
+const TRACKVIEW_IN_ATTRIBUTE = /<[A-Za-z][^<>]*=\s*(?:"[^"]*|'[^']*|)\{\{-?\s*TrackView\b/g;
 
 /**
  * Checks a rendered campaign: an unsubscribe link and a postal address in the body, a text part
