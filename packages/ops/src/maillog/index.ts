@@ -1,23 +1,4 @@
-export {
-  type BindFailure,
-  createReportBuilder,
-  type DayStats,
-  type DeliveryMix,
-  type DkimDomainStats,
-  type DkimStats,
-  type HourStats,
-  type IpAttribution,
-  type IpStats,
-  type MailLogReport,
-  type MailLogTotals,
-  type OperatorStats,
-  type OutcomeRow,
-  type ReasonCount,
-  type ReportBuilder,
-  type ReportOptions,
-  redactAddresses,
-  type SignalStats,
-} from './build-report.js';
+export { createReportBuilder } from './build-report.js';
 export {
   classifyReply,
   DELIVERY_OUTCOMES,
@@ -73,6 +54,25 @@ export {
   statLogFiles,
 } from './read-log-files.js';
 export { readLogLines, scanLogLines } from './read-log-lines.js';
+export { redactAddresses } from './redact-addresses.js';
+export type {
+  BindFailure,
+  DayStats,
+  DeliveryMix,
+  DkimDomainStats,
+  DkimStats,
+  HourStats,
+  IpAttribution,
+  IpStats,
+  MailLogReport,
+  MailLogTotals,
+  OperatorStats,
+  OutcomeRow,
+  ReasonCount,
+  ReportBuilder,
+  ReportOptions,
+  SignalStats,
+} from './report-types.js';
 export {
   type MailLogSummary,
   type SummarizeMailLogOptions,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createReportBuilder, type ReportOptions } from './build-report.js';
+import { createReportBuilder } from './build-report.js';
 import { type AlarmId, listAlarms } from './list-alarms.js';
 import { createParseContext, parseLogLine } from './parse-log-line.js';
+import type { ReportOptions } from './report-types.js';
 
 const IPS = { out05: '207.174.124.94', hcout1: '207.174.124.107' };
 const PRIMARY = '207.174.124.71';

@@ -1,5 +1,5 @@
-import type { DayStats, MailLogReport } from './build-report.js';
 import type { ReplySignal } from './classify-reply.js';
+import type { DayStats, MailLogReport } from './report-types.js';
 
 /** Alarm thresholds; the defaults are the runbook's and the original monitor's. */
 export interface AlarmThresholds {

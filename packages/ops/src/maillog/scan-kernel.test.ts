@@ -6,9 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error the build script is plain JavaScript without types
 import { isFresh } from '../../scripts/build-kernel.mjs';
-import { createReportBuilder, type MailLogReport, type ReportOptions } from './build-report.js';
+import { createReportBuilder } from './build-report.js';
 import { createParseContext, scanLogSpan } from './parse-log-line.js';
 import { forEachLine, orderRotatedFiles, statLogFiles } from './read-log-files.js';
+import type { MailLogReport, ReportOptions } from './report-types.js';
 import { createKernelScan, loadScanKernel } from './scan-kernel.js';
 import { summarizeMailLog } from './summarize-mail-log.js';
 import { generateMailLog } from './testing/generate-mail-log.js';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { ReportBuilder, ScannedCounts } from './build-report.js';
 import {
   createParseContext,
   describeProgram,
@@ -8,6 +7,7 @@ import {
   scanLogSpan,
 } from './parse-log-line.js';
 import { type LogFile, type ReadLogFilesOptions, readLogBytes } from './read-log-files.js';
+import type { ReportBuilder, ScannedCounts } from './report-types.js';
 
 /**
  * The WebAssembly mail-log scanner (packages/ops/assembly/maillog-kernel.ts, built by
@@ -26,8 +26,6 @@ interface KernelExports {
   domainLength(which: number, id: number): number;
   domainValue(which: number, id: number, field: number): number;
   groupLines(id: number): number;
-  pendingTable(): number;
-  pendingCapacity(): number;
 }
 
 /** A compiled WebAssembly module (this project's Node types do not declare WebAssembly). */
@@ -152,7 +150,7 @@ export function createKernelScan(
       return k.scan(ptr, last + 1);
     },
     finish() {
-      builder.addScanned(readScanned(k, dates, decode, view));
+      builder.addScanned(readScanned(k, dates, decode));
     },
   };
 }
@@ -193,7 +191,6 @@ function readScanned(
   kernel: KernelExports,
   dates: readonly string[],
   decode: (ptr: number, len: number) => string,
-  _view: () => Buffer,
 ): ScannedCounts {
   const domains = (which: number) =>
     Array.from({ length: kernel.domainCount(which) }, (_, id) => ({

@@ -1,12 +1,8 @@
-import {
-  createReportBuilder,
-  type MailLogReport,
-  type ReportBuilder,
-  type ReportOptions,
-} from './build-report.js';
+import { createReportBuilder } from './build-report.js';
 import { type Alarm, type AlarmThresholds, listAlarms } from './list-alarms.js';
 import { createParseContext, type ParseContext, scanLogSpan } from './parse-log-line.js';
 import { forEachLine, type LogFile, type ReadProgress, readLogText } from './read-log-files.js';
+import type { MailLogReport, ReportBuilder, ReportOptions } from './report-types.js';
 import { loadScanKernel, readWithKernel } from './scan-kernel.js';
 
 /** Options for {@link summarizeMailLog}. */
