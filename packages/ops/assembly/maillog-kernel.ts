@@ -157,17 +157,6 @@ export function countOf(what: i32): i32 {
   }
 }
 
-/**
- * The pending-message table: `pendingCapacity()` slots of 16 bytes from `pendingTable()` (two queue
- * id hashes, the id's length, flags: 1 cleaned, 2 signed, 4 used).
- */
-export function pendingTable(): usize {
-  return pending;
-}
-export function pendingCapacity(): i32 {
-  return PENDING_SLOTS;
-}
-
 /** Lines of the sent-delivery group `id` this scanner counted (see `handoff`). */
 export function groupLines(id: i32): i32 {
   return load<i32>(groupLineCounts + (<usize>id << 2));
@@ -908,7 +897,7 @@ function growPending(): void {
 
 /** The slot of a queue id; with `create`, a new one (flags 4) when absent, else 0 when absent. */
 function pendingSlot(start: usize, end: usize, create: bool): usize {
-  // The two hashes of `hashQid` (create-qid-set.ts), so that the builder can match them.
+  // The same two hashes as `hashQid` (create-qid-set.ts): FNV-1a and a murmur-mixed check.
   let hash: u32 = 0x811c9dc5;
   let check: u32 = 0x01000193 ^ 0x5bd1e995;
   for (let i = start; i < end; i++) {

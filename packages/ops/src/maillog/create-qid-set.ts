@@ -3,9 +3,6 @@ export interface QidSet {
   /** Adds the id; true when it was not there yet. */
   add(qid: string): boolean;
   has(qid: string): boolean;
-  /** The members' hashes, two 32-bit words each, for {@link QidSet.addHashes} of another set. */
-  hashes(): Uint32Array;
-  addHashes(hashes: Uint32Array): void;
   readonly size: number;
 }
 
@@ -89,20 +86,6 @@ export function createQidSet(initialCapacity = 1 << 14): QidSet {
     has(qid) {
       hashQid(qid, h);
       return find(h[0]!, h[1]!);
-    },
-    hashes() {
-      const out = new Uint32Array(size * 2);
-      let n = 0;
-      for (let j = 0; j < slots.length; j += 2) {
-        if (slots[j] !== 0 || slots[j + 1] !== 0) {
-          out[n++] = slots[j]!;
-          out[n++] = slots[j + 1]!;
-        }
-      }
-      return out;
-    },
-    addHashes(hashes) {
-      for (let j = 0; j < hashes.length; j += 2) addHash(hashes[j]!, hashes[j + 1]!);
     },
     add(qid) {
       hashQid(qid, h);
