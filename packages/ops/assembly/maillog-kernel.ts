@@ -1,3 +1,4 @@
+// Twin of packages/ops/src/maillog/parse-log-line.ts and build-report.ts: keep in step.
 /**
  * The mail-log report's byte scanner, in AssemblyScript (compiled to WebAssembly by
  * packages/ops/scripts/build-kernel.mjs). It reads whole lines of log bytes and does, for most lines,
@@ -13,30 +14,46 @@
  * src/maillog/scan-kernel.ts loads it and checks it against the TypeScript path.
  */
 
-/** The class of a program tag, from `programClass` (src/maillog/scan-kernel.ts). */
-const TAG_MALFORMED: i32 = -1;
-const TAG_OTHER: i32 = 0;
-const TAG_QMGR: i32 = 1;
-const TAG_CLEANUP: i32 = 2;
-const TAG_POSTFIX: i32 = 3;
-const TAG_OPENDKIM: i32 = 4;
-/** Postfix's `smtp` daemon: its deliveries to a remote host are egress. */
-const TAG_SMTP: i32 = 5;
+// The numbers both sides pass each other (scan-kernel.ts imports the same file).
+import {
+  COUNT_DKIM_MESSAGES,
+  COUNT_DKIM_NOTIFICATIONS,
+  COUNT_DKIM_SIGNED,
+  COUNT_FIRST_DAY,
+  COUNT_GROUPS,
+  COUNT_LAST_DAY,
+  COUNT_LINES_OUTSIDE,
+  COUNT_LINES_PARSED,
+  COUNT_LINES_TOTAL,
+  DATE_RFC3339,
+  DATE_SYSLOG,
+  DOMAINS_SIGNING,
+  HANDOFF_BIND_PENDING,
+  HANDOFF_GROUP_SHIFT,
+  HANDOFF_PARSED,
+  TAG_CLEANUP,
+  TAG_MALFORMED,
+  TAG_OPENDKIM,
+  TAG_OTHER,
+  TAG_QMGR,
+  TAG_SMTP,
+} from '../src/maillog/kernel-codes';
 
 /** Gives a new program tag's class (one of the TAG_ constants): the tag is bytes `[ptr, ptr + len)`. */
 @external('env', 'programClass')
 declare function programClass(ptr: usize, len: i32): i32;
 /**
- * A day not seen in this file: `rfc` 1 for an RFC 3339 date (`year` as written), 0 for a year-less
- * `Mon DD` (the caller infers the year). Returns the midnight in `Date.UTC` milliseconds; days get
- * ids 0, 1, 2, … in the order of these calls.
+ * A day not seen in this file: `rfc` DATE_RFC3339 for an RFC 3339 date (`year` as written),
+ * DATE_SYSLOG for a year-less `Mon DD` (the caller infers the year). Returns the midnight in
+ * `Date.UTC` milliseconds; days get ids 0, 1, 2, … in the order of these calls.
  */
 @external('env', 'newDay')
 declare function newDay(rfc: i32, year: i32, month: i32, day: i32): f64;
 /**
- * Gives the line `[start, end)` to the TypeScript path. Returns bit 0: it counted the line as parsed
- * and in the window; bit 1: some smtp process has a bind failure pending; bits 2 and up: with
- * `wantGroup`, 1 + the id of the group of counters the line (a sent delivery) added to, or 0.
+ * Gives the line `[start, end)` to the TypeScript path. Returns the flags HANDOFF_PARSED (it counted
+ * the line as parsed and in the window) and HANDOFF_BIND_PENDING (some smtp process has a bind
+ * failure pending), and from bit HANDOFF_GROUP_SHIFT up: with `wantGroup`, 1 + the id of the
+ * group of counters the line (a sent delivery) added to, or 0.
  */
 @external('env', 'handoff')
 declare function handoff(start: usize, end: usize, wantGroup: i32): i32;
@@ -134,23 +151,23 @@ export function scan(ptr: usize, len: usize): i32 {
 // Results, read by the caller after the scan.
 export function countOf(what: i32): i32 {
   switch (what) {
-    case 0:
+    case COUNT_LINES_TOTAL:
       return linesTotal;
-    case 1:
+    case COUNT_LINES_PARSED:
       return linesParsed;
-    case 2:
+    case COUNT_LINES_OUTSIDE:
       return linesOutside;
-    case 3:
+    case COUNT_DKIM_SIGNED:
       return dkimSigned;
-    case 4:
+    case COUNT_DKIM_MESSAGES:
       return dkimMessages;
-    case 5:
+    case COUNT_DKIM_NOTIFICATIONS:
       return dkimNotifications;
-    case 6:
+    case COUNT_FIRST_DAY:
       return firstDay;
-    case 7:
+    case COUNT_LAST_DAY:
       return lastDay;
-    case 8:
+    case COUNT_GROUPS:
       return groupCount;
     default:
       return -1;
@@ -164,17 +181,17 @@ export function groupLines(id: i32): i32 {
 
 /** Domains seen: `which` 0 for signing domains, 1 for sender domains. */
 export function domainCount(which: i32): i32 {
-  return (which == 0 ? signing : senders).count;
+  return (which == DOMAINS_SIGNING ? signing : senders).count;
 }
 export function domainPtr(which: i32, id: i32): usize {
-  return (which == 0 ? signing : senders).ptrOf(id);
+  return (which == DOMAINS_SIGNING ? signing : senders).ptrOf(id);
 }
 export function domainLength(which: i32, id: i32): i32 {
-  return (which == 0 ? signing : senders).lengthOf(id);
+  return (which == DOMAINS_SIGNING ? signing : senders).lengthOf(id);
 }
 /** Signing domains: signatures; sender domains: `field` 0 messages, 1 signed messages. */
 export function domainValue(which: i32, id: i32, field: i32): i32 {
-  return (which == 0 ? signing : senders).valueOf(id, field);
+  return (which == DOMAINS_SIGNING ? signing : senders).valueOf(id, field);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -200,12 +217,12 @@ function scanLine(start: usize, end: usize): void {
   if (event == EV_HANDOFF) {
     const key = newGroupKey;
     const result = handoff(start, end, key >= 0 ? 1 : 0);
-    if ((result & 1) != 0) {
+    if ((result & HANDOFF_PARSED) != 0) {
       if (firstDay < 0) firstDay = lineDay;
       lastDay = lineDay;
     }
-    bindsPending = (result & 2) != 0;
-    if (key >= 0 && result >> 2 != 0) addGroup(key, (result >> 2) - 1);
+    bindsPending = (result & HANDOFF_BIND_PENDING) != 0;
+    if (key >= 0 && result >> HANDOFF_GROUP_SHIFT != 0) addGroup(key, (result >> HANDOFF_GROUP_SHIFT) - 1);
     return;
   }
   linesTotal++;
@@ -450,7 +467,7 @@ function parseStamp(s: usize, end: usize): usize {
     const stampEnd = zoneEnd(s + 19);
     if (stampEnd == 0) return 0;
     const year = century * 100 + yy;
-    setDay(RFC_KEYS + (year * 16 + month) * 32 + day, 1, year, month, day, clock);
+    setDay(RFC_KEYS + (year * 16 + month) * 32 + day, DATE_RFC3339, year, month, day, clock);
     return stampEnd;
   }
   if (end - s < 16) return 0;
@@ -476,7 +493,7 @@ function parseStamp(s: usize, end: usize): usize {
     while (isDigit(load<u8>(i))) i++;
   }
   if (load<u8>(i) != 32) return 0;
-  setDay(month * 32 + day, 0, 0, month, day, clock);
+  setDay(month * 32 + day, DATE_SYSLOG, 0, month, day, clock);
   return i + 1;
 }
 
@@ -550,21 +567,21 @@ function setDay(key: i32, rfc: i32, year: i32, month: i32, day: i32, clock: i32)
 }
 
 // Program tags: the name's bytes, compared on every hit (a log has a few dozen).
-const TAG_SLOTS: i32 = 1024;
-const tagHashes = heap.alloc(TAG_SLOTS * 4);
-const tagNames = heap.alloc(TAG_SLOTS * 4);
-const tagLengths = heap.alloc(TAG_SLOTS * 4);
-const tagClasses = heap.alloc(TAG_SLOTS * 4);
+const PROGRAM_SLOTS: i32 = 1024;
+const tagHashes = heap.alloc(PROGRAM_SLOTS * 4);
+const tagNames = heap.alloc(PROGRAM_SLOTS * 4);
+const tagLengths = heap.alloc(PROGRAM_SLOTS * 4);
+const tagClasses = heap.alloc(PROGRAM_SLOTS * 4);
 let tagCount: i32 = 0;
 
 function clearPrograms(): void {
-  memory.fill(tagLengths, 0, TAG_SLOTS * 4);
+  memory.fill(tagLengths, 0, PROGRAM_SLOTS * 4);
   tagCount = 0;
 }
 
 function programTag(start: usize, end: usize, hash: u32): i32 {
   const length = <i32>(end - start);
-  let slot = hash & (TAG_SLOTS - 1);
+  let slot = hash & (PROGRAM_SLOTS - 1);
   for (;;) {
     const at = <usize>slot << 2;
     const n = load<i32>(tagLengths + at);
@@ -576,12 +593,12 @@ function programTag(start: usize, end: usize, hash: u32): i32 {
         return load<i32>(tagClasses + at);
       }
     }
-    slot = (slot + 1) & (TAG_SLOTS - 1);
+    slot = (slot + 1) & (PROGRAM_SLOTS - 1);
   }
   const tagClass = programClass(start, length);
   lineTagSlot = -1;
   // More distinct programs than a log has: stop caching (each new one asks again).
-  if (tagCount >= TAG_SLOTS / 2) return tagClass;
+  if (tagCount >= PROGRAM_SLOTS / 2) return tagClass;
   const at = <usize>slot << 2;
   const name = heap.alloc(length);
   memory.copy(name, start, length);

@@ -1,7 +1,8 @@
 /**
- * Compiles the mail-log scanner (packages/ops/assembly/maillog-kernel.ts, AssemblyScript) to
+ * Compiles the mail-log scanner (packages/ops/assembly/maillog-kernel.ts, AssemblyScript, with the
+ * constants it shares with TypeScript in src/maillog/kernel-codes.ts) to
  * packages/ops/dist/maillog-kernel.wasm, with maillog-kernel.json beside it naming the SHA-256 of the
- * source it was built from. Runs on `pnpm install` (the root `prepare` script) and from the test
+ * sources it was built from. Runs on `pnpm install` (the root `prepare` script) and from the test
  * setup when the source changed; a failure only warns, since the report falls back to its
  * TypeScript path.
  *
@@ -17,9 +18,20 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const wasm = `${dist}maillog-kernel.wasm`;
 const stamp = `${dist}maillog-kernel.json`;
 
-/** The SHA-256 of the kernel's source, as maillog-kernel.json records it. */
+/**
+ * The kernel's source files: maillog-kernel.ts and the files it imports (kernel-codes.ts, shared
+ * with the TypeScript side), so a change to either rebuilds it.
+ */
+export function kernelSources() {
+  const imports = [...readFileSync(source, 'utf8').matchAll(/^} from '(\.[^']+)';$/gm)];
+  return [source, ...imports.map((m) => fileURLToPath(new URL(`${m[1]}.ts`, `file://${source}`)))];
+}
+
+/** The SHA-256 of the kernel's source files, as maillog-kernel.json records it. */
 export function sourceHash() {
-  return createHash('sha256').update(readFileSync(source)).digest('hex');
+  const hash = createHash('sha256');
+  for (const file of kernelSources()) hash.update(readFileSync(file));
+  return hash.digest('hex');
 }
 
 /** True when dist/ holds a kernel built from the current source. */

@@ -1,6 +1,7 @@
 import { createIpAttributor } from './attribute-ip.js';
 import { createDkimCorrelation } from './correlate-dkim.js';
 import { createDeliveryCounters } from './count-deliveries.js';
+import { HANDOFF_BIND_PENDING, HANDOFF_GROUP_SHIFT, HANDOFF_PARSED } from './kernel-codes.js';
 import { ownCopy } from './own-copy.js';
 import type { LineFacts } from './parse-log-line.js';
 import { redactAddresses } from './redact-addresses.js';
@@ -105,7 +106,11 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       sentGroup = -1;
       const parsed = builder.addSpan(lineText, lineStart, lineEnd, line);
       wantGroup = false;
-      return (parsed ? 1 : 0) | (ips.anyPendingBind ? 2 : 0) | ((sentGroup + 1) << 2);
+      return (
+        (parsed ? HANDOFF_PARSED : 0) |
+        (ips.anyPendingBind ? HANDOFF_BIND_PENDING : 0) |
+        ((sentGroup + 1) << HANDOFF_GROUP_SHIFT)
+      );
     },
     hasPendingBind(pid) {
       return ips.hasPendingBind(pid);

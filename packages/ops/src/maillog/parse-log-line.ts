@@ -1,3 +1,4 @@
+// Twin of packages/ops/assembly/maillog-kernel.ts (the WebAssembly scanner): keep in step.
 import { ownCopy } from './own-copy.js';
 
 /**

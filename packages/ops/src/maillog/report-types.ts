@@ -185,8 +185,9 @@ export interface ReportBuilder {
   /**
    * {@link addSpan} for the WebAssembly scanner: with `wantGroup`, a sent delivery also names the
    * group of counters it added to (its day, hour, sending IP, operator and outcome row), so that the
-   * scanner counts identical later lines itself ({@link ScannedCounts.groupLines}). Returns bit 0:
-   * parsed; bit 1: a bind failure is pending; bits 2 and up: 1 + the group's id, or 0.
+   * scanner counts identical later lines itself ({@link ScannedCounts.groupLines}). Returns the
+   * flags `HANDOFF_PARSED` and `HANDOFF_BIND_PENDING` (kernel-codes.ts), and from bit
+   * `HANDOFF_GROUP_SHIFT` up: 1 + the group's id, or 0.
    */
   addScannerSpan(
     text: string,

@@ -1,4 +1,27 @@
+// Twin of packages/ops/assembly/maillog-kernel.ts (its loader and host functions): keep in step.
 import { readFileSync } from 'node:fs';
+import {
+  COUNT_DKIM_MESSAGES,
+  COUNT_DKIM_NOTIFICATIONS,
+  COUNT_DKIM_SIGNED,
+  COUNT_FIRST_DAY,
+  COUNT_GROUPS,
+  COUNT_LAST_DAY,
+  COUNT_LINES_OUTSIDE,
+  COUNT_LINES_PARSED,
+  COUNT_LINES_TOTAL,
+  DATE_RFC3339,
+  DATE_SYSLOG,
+  DOMAINS_SENDER,
+  DOMAINS_SIGNING,
+  TAG_CLEANUP,
+  TAG_MALFORMED,
+  TAG_OPENDKIM,
+  TAG_OTHER,
+  TAG_POSTFIX,
+  TAG_QMGR,
+  TAG_SMTP,
+} from './kernel-codes.js';
 import {
   createParseContext,
   describeProgram,
@@ -43,15 +66,6 @@ const wasm = (
 
 /** Where `pnpm install` puts the compiled scanner. */
 export const KERNEL_URL = new URL('../../dist/maillog-kernel.wasm', import.meta.url);
-
-// Program tag classes the kernel asks for (TAG_ constants in maillog-kernel.ts).
-const TAG_MALFORMED = -1;
-const TAG_OTHER = 0;
-const TAG_QMGR = 1;
-const TAG_CLEANUP = 2;
-const TAG_POSTFIX = 3;
-const TAG_OPENDKIM = 4;
-const TAG_SMTP = 5;
 
 /** The class of a program tag, as `scanLogSpan` treats it. */
 export function classifyProgramTag(program: string): number {
@@ -123,8 +137,10 @@ export function createKernelScan(
       programClass: (ptr: number, len: number) => classifyProgramTag(decode(ptr, len)),
       newDay: (rfc: number, year: number, month: number, day: number) => {
         // As parse-log-line.ts writes them: an RFC 3339 date as written, an inferred year as a number.
-        if (rfc === 0) year = inferYear(month, day, ctx.reference);
-        dates.push(`${rfc === 1 ? String(year).padStart(4, '0') : year}-${pad2(month)}-${pad2(day)}`);
+        if (rfc === DATE_SYSLOG) year = inferYear(month, day, ctx.reference);
+        dates.push(
+          `${rfc === DATE_RFC3339 ? String(year).padStart(4, '0') : year}-${pad2(month)}-${pad2(day)}`,
+        );
         return Date.UTC(year, month - 1, day);
       },
       handoff: (start: number, end: number, wantGroup: number) => {
@@ -198,15 +214,23 @@ function readScanned(
       first: kernel.domainValue(which, id, 0),
       second: kernel.domainValue(which, id, 1),
     }));
-  const firstDay = kernel.countOf(6);
-  const lastDay = kernel.countOf(7);
+  const firstDay = kernel.countOf(COUNT_FIRST_DAY);
+  const lastDay = kernel.countOf(COUNT_LAST_DAY);
   return {
-    lines: { total: kernel.countOf(0), parsed: kernel.countOf(1), outsideWindow: kernel.countOf(2) },
+    lines: {
+      total: kernel.countOf(COUNT_LINES_TOTAL),
+      parsed: kernel.countOf(COUNT_LINES_PARSED),
+      outsideWindow: kernel.countOf(COUNT_LINES_OUTSIDE),
+    },
     firstLine: firstDay < 0 ? undefined : dates[firstDay],
     lastLine: lastDay < 0 ? undefined : dates[lastDay],
-    dkim: { signed: kernel.countOf(3), messages: kernel.countOf(4), notifications: kernel.countOf(5) },
-    signingDomains: domains(0).map((d) => [d.domain, d.first]),
-    senderDomains: domains(1).map((d) => [d.domain, { messages: d.first, signed: d.second }]),
-    groupLines: Array.from({ length: kernel.countOf(8) }, (_, id) => kernel.groupLines(id)),
+    dkim: {
+      signed: kernel.countOf(COUNT_DKIM_SIGNED),
+      messages: kernel.countOf(COUNT_DKIM_MESSAGES),
+      notifications: kernel.countOf(COUNT_DKIM_NOTIFICATIONS),
+    },
+    signingDomains: domains(DOMAINS_SIGNING).map((d) => [d.domain, d.first]),
+    senderDomains: domains(DOMAINS_SENDER).map((d) => [d.domain, { messages: d.first, signed: d.second }]),
+    groupLines: Array.from({ length: kernel.countOf(COUNT_GROUPS) }, (_, id) => kernel.groupLines(id)),
   };
 }
