@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseConfig } from '@mailramp/config';
-import { createRecordingRunner, DEFAULT_ALARM_THRESHOLDS } from '@mailramp/ops';
-import { type GeneratedTotals, type GenerateMailLogOptions, generateMailLog } from '@mailramp/ops/testing';
+import { DEFAULT_ALARM_THRESHOLDS } from '@mailramp/ops';
+import {
+  createRecordingRunner,
+  type GeneratedTotals,
+  type GenerateMailLogOptions,
+  generateMailLog,
+} from '@mailramp/ops/testing';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';

@@ -3,10 +3,7 @@ export {
   type CommandResult,
   type CommandRunner,
   createProcessRunner,
-  createRecordingRunner,
   type ProcessRunnerOptions,
-  type RecordingRunner,
-  type ScriptedResponse,
 } from './command-runner.js';
 export {
   assertSafeCommand,

@@ -1,4 +1,9 @@
 export {
+  createRecordingRunner,
+  type RecordingRunner,
+  type ScriptedResponse,
+} from '../exec/command-runner.js';
+export {
   type GeneratedFormat,
   type GeneratedTotals,
   type GenerateMailLogOptions,
