@@ -1,3 +1,7 @@
+/**
+ * `@mailramp/ops/exec`: the command runner other packages hand to ops (the CLI). The recording
+ * runner for tests is in `@mailramp/ops/testing`.
+ */
 export {
   type CommandCall,
   type CommandResult,
@@ -5,14 +9,3 @@ export {
   createProcessRunner,
   type ProcessRunnerOptions,
 } from './command-runner.js';
-export {
-  assertSafeCommand,
-  cidrArg,
-  hostnameArg,
-  interfaceArg,
-  ipArg,
-  ipv4Arg,
-  pathArg,
-  prefixArg,
-  transportArg,
-} from './safe-args.js';
