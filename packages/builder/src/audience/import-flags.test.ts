@@ -194,6 +194,19 @@ describe.each(testEngines())('healthcare list imports on %s', (engine) => {
     expect(await flagsOf('1777777776')).toEqual([]);
   });
 
+  it('deactivation report: refuses the NPPES main file and rows without a date (never flags an active provider)', async () => {
+    // The NPPES main file has "NPI Deactivation Date" among its ~330 columns, empty for active NPIs.
+    const main = text(
+      'NPI,Entity Type Code,Replacement NPI,Employer Identification Number (EIN),Provider Organization Name (Legal Business Name),Provider Last Name (Legal Name),Provider First Name,NPI Deactivation Reason Code,NPI Deactivation Date,NPI Reactivation Date\n' +
+        '1666666668,1,,,,DOE,JANE,,,\n',
+    );
+    await expect(importDeactivations(t.db, main)).rejects.toThrow(/audience import nppes/);
+    expect(await flagsOf('1666666668')).toBeUndefined();
+    const undated = await importDeactivations(t.db, text('NPI,NPPES Deactivation Date\n1666666668,\n'));
+    expect(undated).toMatchObject({ updated: 0, rejected: { bad_date: 1 } });
+    expect(await flagsOf('1666666668')).toBeUndefined();
+  });
+
   it('flags import: replace and add modes, unknown flags refused naming the vocabulary, sources kept apart', async () => {
     await importLeie(t.db, fixture('oig-leie-updated.csv'), { today: TODAY });
     const summary = await importFlags(t.db, fixture('flags-healthcare.csv'), { vertical: 'healthcare' });

@@ -197,11 +197,15 @@ export async function importDeactivations(
     (header) => {
       const cells = header.map((h) => h.trim());
       const npi = findColumn(cells, ['NPI']);
-      const date = findColumn(cells, [
-        'NPPES Deactivation Date',
-        'Deactivation Date',
-        'NPI Deactivation Date',
-      ]);
+      // Not 'NPI Deactivation Date': that is the NPPES main file's column, and that file read as the
+      // report would flag every provider in it (the report has two or three columns, never dozens).
+      const date = findColumn(cells, ['NPPES Deactivation Date', 'Deactivation Date']);
+      if (cells.length > 6 || cells.includes('Entity Type Code')) {
+        throw new BuilderError(
+          'AUDIENCE_INPUT_INVALID',
+          `this is not the NPPES Deactivated NPI Report (NPI, NPPES Deactivation Date) but a ${cells.length}-column file (the NPPES main file?); import that with \`audience import nppes\``,
+        );
+      }
       if (npi === undefined || date === undefined) {
         throw new BuilderError(
           'AUDIENCE_INPUT_INVALID',
@@ -217,7 +221,17 @@ export async function importDeactivations(
           const value = textAt(record, npi) ?? '';
           if (!isNpi(value))
             return { ok: false, problem: { line, reason: 'bad_key', detail: `NPI "${value}"` } };
-          const parsed = parseCensusDate(textAt(record, date) ?? '', DEACTIVATION_DATE);
+          const dateText = textAt(record, date) ?? '';
+          if (dateText.trim() === '')
+            return {
+              ok: false,
+              problem: {
+                line,
+                reason: 'bad_date',
+                detail: 'no deactivation date: the report lists only deactivated NPIs',
+              },
+            };
+          const parsed = parseCensusDate(dateText, DEACTIVATION_DATE);
           if (!parsed.ok)
             return {
               ok: false,
