@@ -10,6 +10,7 @@ import { importVerification } from '../audience/import-verification.js';
 import { readCsvRecords } from '../audience/read-csv-records.js';
 import { addDays } from '../calendar/calendar-date.js';
 import { planFilingTouch } from '../calendar/plan-filing-touch.js';
+import { DEFICIENCIES, npiOf } from '../demo/generate-demo-audience.js';
 import { type BuildPlan, planBuild } from './plan-build.js';
 import { resolveBuildRules } from './resolve-build-rules.js';
 
@@ -38,32 +39,6 @@ const IFTA_DAY = (() => {
   while (planFilingTouch(d, 'ifta', [10, 7, 4]) === undefined) d = addDays(d, 1);
   return d;
 })();
-
-const DEFICIENCIES = [
-  'for_hire_authority',
-  'irp_ifta',
-  'intrastate_authority',
-  'state_emissions',
-  'state_weight_tax',
-  'state_permit',
-  'hazmat',
-] as const;
-
-/** A valid NPI (Luhn over 80840 + the first nine digits). */
-function npiOf(base: number): string {
-  const nine = String(base).padStart(9, '0');
-  const digits = `80840${nine}`.split('').map(Number);
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let d = digits[digits.length - 1 - i]!;
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return `${nine}${(10 - (sum % 10)) % 10}`;
-}
 
 describe.each(testEngines())('the full build on real-shaped audiences (%s)', (engine) => {
   let t: TestDatabase;

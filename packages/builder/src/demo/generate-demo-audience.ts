@@ -143,7 +143,8 @@ const STATES: Weighted<string> = [
   ['XX', 0.2],
 ];
 
-const DEFICIENCIES = [
+/** The deficiency flags the seven trucking deficiency segments read (`attributes.deficiency_flags`). */
+export const DEFICIENCIES = [
   'for_hire_authority',
   'irp_ifta',
   'intrastate_authority',
@@ -263,7 +264,7 @@ export function generateDemoCarriers(count: number, options: DemoOptions): DemoC
 }
 
 /** The NPI check digit (Luhn over the 80840 prefix + 9 digits). */
-function npiOf(base9: number): string {
+export function npiOf(base9: number): string {
   const digits = `80840${String(base9).padStart(9, '0')}`;
   let sum = 0;
   for (let i = 0; i < digits.length; i += 1) {
