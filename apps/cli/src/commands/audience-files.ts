@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -45,9 +45,20 @@ export async function openImportFile(
   const path = resolve(ctx.io.cwd, file);
   let size: number;
   try {
-    size = (await stat(path)).size;
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      throw new CliError(EXIT.USAGE, `${path} is a directory; pass the CSV file inside it`);
+    }
+    size = info.size;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(EXIT.USAGE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (isZip(await firstBytes(path, 4))) {
+    throw new CliError(
+      EXIT.USAGE,
+      `${path} is a ZIP archive; nothing was imported: unzip it (\`unzip -p FILE > census.csv\`) and pass the CSV, or gzip the CSV`,
+    );
   }
   let bytes = 0;
   // Counted as the reader pulls, so nothing flows before the import starts reading.
@@ -66,6 +77,22 @@ export async function openImportFile(
     bytesRead: () => bytes,
     size,
   };
+}
+
+/** The first `n` bytes of a file (fewer when it is shorter). */
+async function firstBytes(path: string, n: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(n), 0, n, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A ZIP local-file header ("PK\x03\x04"), as FMCSA and CMS download pages ship their files. */
+function isZip(head: Buffer): boolean {
+  return head.length === 4 && head.readUInt32BE(0) === 0x504b0304;
 }
 
 /** The inflated bytes of a gzip file; a corrupt or truncated one is a usage error naming the file. */

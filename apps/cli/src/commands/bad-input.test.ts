@@ -141,6 +141,19 @@ describe.each(testEngines())('bad input to mailramp on %s (issue #20)', (engine)
     expect(await legalNameOf(3000021)).toBeUndefined();
   });
 
+  it('a ZIP archive or a directory is a usage error that says what to pass', async () => {
+    const zip = join(dir, 'census.zip');
+    // A ZIP local-file header, then a stored entry: what FMCSA's download page serves.
+    writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(60, 1)]));
+    const zipped = await run(['audience', 'import', 'fmcsa', zip, '--quiet']);
+    expect(zipped.code, zipped.err).toBe(EXIT.USAGE);
+    expect(zipped.err).toContain('is a ZIP archive');
+    expect(zipped.err).not.toContain('--encoding');
+    const folder = await run(['audience', 'import', 'fmcsa', dir, '--quiet']);
+    expect(folder.code, folder.err).toBe(EXIT.USAGE);
+    expect(folder.err).toContain('is a directory');
+  });
+
   it.each([
     [
       [
