@@ -2,8 +2,10 @@ export { CONFIG_ERROR_CODES, ConfigError, type ConfigErrorCode } from './errors.
 export {
   type ConfigFlags,
   DEFAULT_CONFIG_FILE,
+  ENV_LISTMONK_INSTANCE,
   type LoadConfigOptions,
   type LoadedConfig,
+  listmonkEnvName,
   loadConfig,
   parseConfig,
 } from './load-config.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
-import { loadConfig, parseConfig } from './load-config.js';
+import { ENV_LISTMONK_INSTANCE, listmonkEnvName, loadConfig, parseConfig } from './load-config.js';
 import { redactConfig } from './redact-config.js';
 import { configJsonSchema } from './schema.js';
 
@@ -104,6 +104,58 @@ describe('loadConfig', () => {
     expect(() =>
       parseConfig({ build: { excludeOperators: ['mx:secureserver.net', 'no_mx'] } }),
     ).not.toThrow();
+  });
+});
+
+describe('LISTMONK_* environment rules (issue #22)', () => {
+  const server = (name: string) => ({ url: `http://${name}:9000`, username: 'api', token: `${name}-file` });
+
+  it('with no listmonk.instances, LISTMONK_URL/_USERNAME/_TOKEN define the one default instance', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-'));
+    const env = { LISTMONK_URL: 'http://lm:9000', LISTMONK_USERNAME: 'api', LISTMONK_TOKEN: 'tok' };
+    const { config, envOverrides } = await loadConfig({ cwd: dir, env });
+    expect(Object.keys(config.listmonk.instances)).toEqual([ENV_LISTMONK_INSTANCE]);
+    expect(config.listmonk.instances.default).toMatchObject({
+      url: 'http://lm:9000',
+      username: 'api',
+      token: 'tok',
+    });
+    expect(envOverrides).toEqual(['LISTMONK_URL', 'LISTMONK_USERNAME', 'LISTMONK_TOKEN']);
+  });
+
+  it('with several instances, LISTMONK_<INSTANCE>_URL/_USERNAME/_TOKEN set each one', async () => {
+    const dir = dirWith({
+      listmonk: { instances: { trucking: server('trucking'), 'health-care': server('healthcare') } },
+    });
+    const env = {
+      LISTMONK_TRUCKING_TOKEN: 'truck-env',
+      LISTMONK_HEALTH_CARE_URL: 'http://hc-env:9000',
+      LISTMONK_HEALTH_CARE_USERNAME: 'hc-user',
+    };
+    const { config } = await loadConfig({ cwd: dir, env });
+    expect(config.listmonk.instances.trucking).toMatchObject({
+      url: 'http://trucking:9000',
+      token: 'truck-env',
+    });
+    expect(config.listmonk.instances['health-care']).toMatchObject({
+      url: 'http://hc-env:9000',
+      username: 'hc-user',
+      token: 'healthcare-file',
+    });
+    expect(listmonkEnvName('health-care', 'TOKEN')).toBe('LISTMONK_HEALTH_CARE_TOKEN');
+  });
+
+  it('with several instances, an unprefixed LISTMONK_* is refused naming the prefixed form', async () => {
+    const dir = dirWith({
+      listmonk: { instances: { trucking: server('trucking'), healthcare: server('healthcare') } },
+    });
+    const error = await loadConfig({ cwd: dir, env: { LISTMONK_TOKEN: 'tok' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('INVALID');
+    expect((error as ConfigError).message).toMatch(
+      /LISTMONK_TOKEN cannot say which .*\(trucking, healthcare\).*set LISTMONK_TRUCKING_TOKEN, LISTMONK_HEALTHCARE_TOKEN instead/,
+    );
+    expect((error as ConfigError).message).not.toContain('tok,');
   });
 });
 

@@ -172,19 +172,7 @@ function applyEnv(root: Record<string, unknown>, env: LoadConfigOptions['env']):
   const dataDir = value('MAILRAMP_DATA_DIR');
   if (dataDir !== undefined) section(root, 'database').dataDir = dataDir;
 
-  const lmUrl = value('LISTMONK_URL');
-  const lmUser = value('LISTMONK_USERNAME');
-  const lmToken = value('LISTMONK_TOKEN');
-  if (lmUrl !== undefined || lmUser !== undefined || lmToken !== undefined) {
-    const instances = section(section(root, 'listmonk'), 'instances');
-    // The env names one server: the only configured instance, else the one called "default".
-    const names = Object.keys(instances);
-    const target = names.length === 1 ? names[0]! : 'default';
-    const instance = section(instances, target);
-    if (lmUrl !== undefined) instance.url = lmUrl;
-    if (lmUser !== undefined) instance.username = lmUser;
-    if (lmToken !== undefined) instance.token = lmToken;
-  }
+  applyListmonkEnv(section(section(root, 'listmonk'), 'instances'), value);
 
   // As in the runbook's builder: when set, MAIN_EXCLUDE_OPERATORS REPLACES the default set. Set
   // but empty is unset, like every other variable (a compose file passes the variable empty when the
@@ -198,6 +186,52 @@ function applyEnv(root: Record<string, unknown>, env: LoadConfigOptions['env']):
     section(root, 'build').excludeOperators = ids.length === 1 && ids[0] === 'none' ? [] : ids;
   }
   return used;
+}
+
+/** The environment name of an instance's variables: `LISTMONK_<INSTANCE>_URL`, upper-cased, `-` as `_`. */
+export function listmonkEnvName(instance: string, key: 'URL' | 'USERNAME' | 'TOKEN'): string {
+  return `LISTMONK_${instance.toUpperCase().replace(/-/g, '_')}_${key}`;
+}
+
+/** The instance the unprefixed `LISTMONK_*` variables define when the file names none. */
+export const ENV_LISTMONK_INSTANCE = 'default';
+
+/**
+ * `LISTMONK_URL`/`_USERNAME`/`_TOKEN` name one server: the only instance of the file, or, with none,
+ * the instance every vertical uses. With several instances each has its own
+ * `LISTMONK_<INSTANCE>_…` variables, and the unprefixed ones are refused: which instance they meant
+ * cannot be guessed.
+ */
+function applyListmonkEnv(
+  instances: Record<string, unknown>,
+  value: (name: string) => string | undefined,
+): void {
+  const keys = [
+    ['URL', 'url'],
+    ['USERNAME', 'username'],
+    ['TOKEN', 'token'],
+  ] as const;
+  const names = Object.keys(instances);
+  for (const name of names) {
+    for (const [key, field] of keys) {
+      const v = value(listmonkEnvName(name, key));
+      if (v !== undefined) section(instances, name)[field] = v;
+    }
+  }
+  const unprefixed = keys
+    .map(([key, field]) => ({ key, field, v: value(`LISTMONK_${key}`) }))
+    .filter((u) => u.v !== undefined);
+  if (unprefixed.length === 0) return;
+  if (names.length > 1) {
+    const set = unprefixed.map((u) => `LISTMONK_${u.key}`);
+    const instead = unprefixed.flatMap((u) => names.map((n) => listmonkEnvName(n, u.key)));
+    throw new ConfigError(
+      'INVALID',
+      `${set.join(', ')} cannot say which of the ${names.length} Listmonk instances (${names.join(', ')}) ${set.length === 1 ? 'it is' : 'they are'} for; set ${instead.join(', ')} instead`,
+    );
+  }
+  const instance = section(instances, names[0] ?? ENV_LISTMONK_INSTANCE);
+  for (const u of unprefixed) instance[u.field] = u.v;
 }
 
 function applyFlags(root: Record<string, unknown>, flags: ConfigFlags): void {
