@@ -34,4 +34,13 @@ describe('the mailramp binary', () => {
     }).catch((e: { code: number }) => e);
     expect((failed as { code: number }).code).toBe(2);
   });
+
+  it('`pnpm mailramp` resolves relative paths against the directory it was typed in', async () => {
+    const from = join(root, 'test/fixtures');
+    const failed = await run('pnpm', ['-s', 'mailramp', 'audience', 'import', 'fmcsa', 'no-such.csv'], {
+      cwd: from,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect((failed as { code: number }).code).toBe(2);
+    expect((failed as { stderr: string }).stderr).toContain(join(from, 'no-such.csv'));
+  });
 });

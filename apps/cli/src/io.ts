@@ -24,13 +24,22 @@ export interface CliIo {
   listmonk?: Partial<ListmonkClientOptions>;
 }
 
+/**
+ * The directory the user typed the command in. `pnpm mailramp …` runs the script from the
+ * workspace root, so relative paths would resolve there; pnpm keeps the caller's directory in
+ * INIT_CWD.
+ */
+export function invokedFrom(env: NodeJS.ProcessEnv): string {
+  return env.npm_lifecycle_event === 'mailramp' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
 /** The real process's streams, environment and clock. */
 export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
-    cwd: process.cwd(),
+    cwd: invokedFrom(process.env),
     isTTY: process.stderr.isTTY === true,
     now: () => new Date(),
     runner: createProcessRunner(),
