@@ -5,6 +5,11 @@ export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** `1 campaign`, `3 campaigns`: a count with its noun (English plurals by `s`). */
+export function counted(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Prints a line on stderr (the human channel), control characters shown escaped. */
 export function say(io: CliIo, text: string): void {
   io.stderr(`${printable(text)}\n`);

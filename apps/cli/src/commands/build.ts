@@ -24,7 +24,7 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { listmonkClientFor } from '../listmonk-client.js';
-import { formatTable, printJson, say } from '../output.js';
+import { counted, formatTable, printJson, say } from '../output.js';
 
 interface BuildFlags {
   vertical: Vertical;
@@ -273,7 +273,7 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
   const n = (x: number) => x.toLocaleString('en-US');
   say(
     io,
-    `${dryRun ? 'dry run — nothing written. ' : ''}${plan.vertical} build for ${plan.date}: ${n(plan.recipients.length)} recipients in ${plan.campaigns.length} campaigns`,
+    `${dryRun ? 'dry run — nothing written. ' : ''}${plan.vertical} build for ${plan.date}: ${counted(plan.recipients.length, 'recipient')} in ${counted(plan.campaigns.length, 'campaign')}`,
   );
   say(
     io,
