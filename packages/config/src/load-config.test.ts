@@ -96,6 +96,14 @@ describe('loadConfig', () => {
     expect((error as ConfigError).message).toMatch(
       /build\.excludeOperators\.1: unknown operator "msft" .*known operators: google, microsoft, yahoo/,
     );
+    // A file that holds no such value is not blamed for the environment's.
+    const fileDir = dirWith({ build: {} });
+    const fromEnv = await loadConfig({ cwd: fileDir, env: { MAIN_EXCLUDE_OPERATORS: 'msft' } }).catch(
+      (e: unknown) => e,
+    );
+    expect((fromEnv as ConfigError).message).toMatch(
+      /mailramp\.config\.json with MAIN_EXCLUDE_OPERATORS from the environment is invalid \(1 problem\)/,
+    );
     const own = dirWith({
       mailbox: { operators: { cox: ['.cox.net'] } },
       build: { excludeOperators: ['cox'] },

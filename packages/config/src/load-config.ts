@@ -47,7 +47,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const envOverrides = applyEnv(raw.value, options.env);
   applyFlags(raw.value, options.flags ?? {});
   return {
-    config: parseConfig(raw.value, raw.found ? path : 'configuration'),
+    config: parseConfig(
+      raw.value,
+      `${raw.found ? path : 'configuration'}${envOverrides.length > 0 ? ` with ${envOverrides.join(', ')} from the environment` : ''}`,
+    ),
     path: raw.found ? path : undefined,
     envOverrides,
   };

@@ -86,6 +86,15 @@ describe.each(testEngines())('mailramp build --dry-run on %s', (engine) => {
     expect(plan.excluded['family:google_consumer']).toBeGreaterThan(0);
     expect(io.err()).toContain('dry run — nothing written');
     expect(io.err()).toContain('caps that bit');
+    expect(io.err()).not.toContain('replaces the warm-up hold');
+
+    // One name in MAIN_EXCLUDE_OPERATORS replaces the 15-operator warm-up hold: the plan says so.
+    const one = captureIo({ now, env: { MAIN_EXCLUDE_OPERATORS: 'google' } });
+    expect(
+      await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--warmup-day', '12'], one),
+    ).toBe(EXIT.OK);
+    expect(one.err()).toContain('held-out operators: google\n');
+    expect(one.err()).toMatch(/replaces the warm-up hold before day 30, so \d+ operators .*microsoft/);
 
     const hc = captureIo({ now });
     expect(await runCli([...args, 'build', '--vertical', 'healthcare', '--dry-run', '--json'], hc)).toBe(

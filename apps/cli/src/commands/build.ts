@@ -242,6 +242,7 @@ export function planToJson(plan: BuildPlan, dryRun: boolean): Record<string, unk
     alreadyMailed: plan.alreadyMailed,
     capsHit: plan.capsHit,
     heldOperators: plan.heldOperators,
+    releasedOperators: plan.releasedOperators,
     catchAll: plan.catchAll,
     segments: plan.segments,
   };
@@ -284,6 +285,12 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
     }${plan.alreadyToday > 0 ? `, ${n(plan.alreadyToday)} already queued for the same sending day` : ''}`,
   );
   say(io, `held-out operators: ${plan.heldOperators.length === 0 ? 'none' : plan.heldOperators.join(', ')}`);
+  if (plan.releasedOperators.length > 0) {
+    say(
+      io,
+      `warning: build.excludeOperators / MAIN_EXCLUDE_OPERATORS replaces the warm-up hold before day 30, so ${counted(plan.releasedOperators.length, 'operator')} the warm-up would hold ${plan.releasedOperators.length === 1 ? 'is' : 'are'} mailed today: ${plan.releasedOperators.join(', ')}; list them too to keep them held`,
+    );
+  }
   say(io, `catch-all results: ${plan.catchAll.included ? 'included' : 'excluded'} (${plan.catchAll.why})`);
   if (plan.campaigns.length > 0) {
     say(io, '\ncampaigns');

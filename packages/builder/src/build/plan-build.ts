@@ -6,7 +6,7 @@ import { mcs150DueDateOf, planMcs150Cutoffs } from '../calendar/plan-mcs150-cuto
 import { measureRecentBounces } from '../caps/measure-recent-bounces.js';
 import { type CatchAllDecision, planCatchAll, type RecentBounces } from '../caps/plan-catch-all.js';
 import { planDailyCap } from '../caps/plan-daily-cap.js';
-import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
+import { planHeldOperators, planOperatorCaps, planReleasedOperators } from '../caps/plan-operator-caps.js';
 import { BuilderError } from '../errors.js';
 import { createFiledLink } from '../filed/filed-link.js';
 import { planSendTimes, type SendTimeRules } from '../schedule/plan-send-times.js';
@@ -93,6 +93,8 @@ export interface BuildPlan {
   /** Recipients earlier runs of the date already took (they count against the caps). */
   alreadyToday: number;
   heldOperators: string[];
+  /** Operators of the warm-up default set that an explicit held list lets through before day 30. */
+  releasedOperators: string[];
   catchAll: CatchAllDecision;
   campaigns: PlannedCampaign[];
   recipients: LedgerEntry[];
@@ -373,6 +375,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
     ...(stream !== undefined && stream.hourly * stream.sendingHours <= dailyCap ? { streamCap: stream } : {}),
     alreadyToday: today.total,
     heldOperators: [...held].sort(),
+    releasedOperators: planReleasedOperators(rules.heldOperators, warmupDay),
     catchAll,
     campaigns: [...campaigns.values()].sort((a, b) => a.name.localeCompare(b.name)),
     recipients,

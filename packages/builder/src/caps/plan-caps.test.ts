@@ -7,6 +7,7 @@ import {
   DEFAULT_OPERATOR_CAP_TABLE,
   planHeldOperators,
   planOperatorCaps,
+  planReleasedOperators,
 } from './plan-operator-caps.js';
 
 describe('operator caps (the healthcare builder table)', () => {
@@ -47,6 +48,14 @@ describe('held-out operators', () => {
     expect(held.has('microsoft')).toBe(false);
     expect([...planHeldOperators({ ...defaults, explicit: ['google'] }, 90)]).toEqual(['google']);
     expect(planHeldOperators({ ...defaults, explicit: [] }, 3).size).toBe(0);
+  });
+  it('names the default-held operators an explicit list lets through before day 30', () => {
+    const released = planReleasedOperators({ ...defaults, explicit: ['google'] }, 3);
+    expect(released).toContain('microsoft');
+    expect(released).not.toContain('google');
+    expect(released).toHaveLength(WARMUP_EXCLUDE_OPERATORS.length - 1);
+    expect(planReleasedOperators({ ...defaults, explicit: ['google'] }, 30)).toEqual([]);
+    expect(planReleasedOperators(defaults, 3)).toEqual([]);
   });
 });
 

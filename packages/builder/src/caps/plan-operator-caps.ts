@@ -76,3 +76,14 @@ export function planHeldOperators(rules: HeldOperatorRules, warmupDay: number): 
   if (rules.explicit !== undefined) return new Set(rules.explicit);
   return warmupDay < rules.untilDay ? new Set(rules.defaults) : new Set();
 }
+
+/**
+ * The operators of the warm-up default set that an explicit list lets through while the default
+ * would still hold them: setting MAIN_EXCLUDE_OPERATORS=google on warm-up day 3 releases Microsoft,
+ * Yahoo and every other big mailbox, which a person setting one name rarely means.
+ */
+export function planReleasedOperators(rules: HeldOperatorRules, warmupDay: number): string[] {
+  if (rules.explicit === undefined || warmupDay >= rules.untilDay) return [];
+  const held = new Set(rules.explicit);
+  return rules.defaults.filter((id) => !held.has(id)).sort();
+}
