@@ -115,6 +115,21 @@ describe.each(testEngines())('mailramp build --dry-run on %s', (engine) => {
     ).toBe(EXIT.REFUSED);
     expect(late.err()).toContain('--send-hour 20 --send-minute 15');
     expect(late.err()).toContain('--next-slot');
+    // A date already over: --send-hour cannot help; --next-slot sends it today and says so.
+    const over = captureIo({ now: () => new Date('2026-06-23T08:00:00Z') });
+    const demoConfig = new URL('../../../../demo/mailramp.config.json', import.meta.url).pathname;
+    const overArgs = [
+      ...['--config', demoConfig, 'build', '--vertical', 'trucking', '--dry-run'],
+      ...['--warmup-day', '12', '--date', '2026-06-22'],
+    ];
+    expect(await runCli([...args, ...overArgs], over)).toBe(EXIT.REFUSED);
+    expect(over.err()).toContain('2026-06-22 is over');
+    expect(over.err()).not.toContain('--send-hour');
+    const moved = captureIo({ now: () => new Date('2026-06-23T08:00:00Z') });
+    expect(await runCli([...args, ...overArgs, '--next-slot'], moved), moved.err()).toBe(EXIT.OK);
+    expect(moved.err()).toMatch(
+      /2026-06-23 \d\d:\d\d \(moved from 2026-06-22 \d\d:\d\d, a day already over\)/,
+    );
     const bad = captureIo({ now });
     expect(
       await runCli([...args, 'build', '--vertical', 'trucking', '--dry-run', '--only-segment', 'nope'], bad),

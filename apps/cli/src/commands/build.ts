@@ -302,7 +302,7 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
           c.name,
           c.segment,
           c.zone,
-          `${c.sendAt.toISOString().slice(0, 16).replace('T', ' ')}${c.movedFrom ? ` (moved from ${c.movedFrom.toISOString().slice(11, 16)})` : ''}`,
+          `${c.sendAt.toISOString().slice(0, 16).replace('T', ' ')}${c.movedFrom ? ` (moved from ${movedFromText(c.movedFrom, c.sendAt)})` : ''}`,
           n(c.recipients),
         ]),
       ]),
@@ -351,4 +351,12 @@ function describeOutcome(o: CampaignOutcome): string {
     return `scheduled at ${o.sendAt.toISOString()} for ${o.stamped ?? o.recipients} recipients${refused}`;
   if (o.state === 'refused') return `not made: Listmonk refused all ${o.recipients} recipients${refused}`;
   return `FAILED at ${o.failedAt}: ${o.error}${refused}`;
+}
+
+/** The slot --next-slot moved a campaign from: its time, with its date when that is another day. */
+function movedFromText(from: Date, sendAt: Date): string {
+  const iso = from.toISOString();
+  return iso.slice(0, 10) === sendAt.toISOString().slice(0, 10)
+    ? iso.slice(11, 16)
+    : `${iso.slice(0, 16).replace('T', ' ')}, a day already over`;
 }

@@ -56,6 +56,14 @@ describe('planSendTimes', () => {
     expect((error as Error).message).toContain('--next-slot');
   });
 
+  it('on a date already over, advises only what can work: today, or --next-slot (never --send-hour)', () => {
+    const now = new Date('2026-06-23T08:00:00Z');
+    expect(() => planSendTimes(['central'], { ...base, now })).toThrow(
+      /2026-06-22 is over: build today's date \(leave out --date\), or add --next-slot .*2026-06-23 08:15Z/,
+    );
+    expect(() => planSendTimes(['central'], { ...base, now })).not.toThrow(/--send-hour/);
+  });
+
   it('a slot inside the margin counts as passed', () => {
     expect(() => planSendTimes(['eastern'], { ...base, now: new Date('2026-06-22T12:55:00Z') })).toThrow(
       /not at least 10 min/,

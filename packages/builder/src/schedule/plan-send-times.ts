@@ -80,11 +80,15 @@ export function planSendTimes(zones: readonly ZoneGroup[], rules: SendTimeRules)
           `${at.toISOString().slice(0, 16)}Z (${zone} ${rules.sendHour === undefined ? 'morning' : '--send-hour'})`,
       )
       .join(', ');
+    const what = `send_at ${names} ${passed.length === 1 ? 'is' : 'are'} not at least ${rules.marginMinutes} min after now (${rules.now.toISOString().slice(0, 16)}Z); the build stopped before touching Listmonk.`;
+    // --send-hour sets a time on the build date: on a date already over, no hour can be ahead.
+    const dayOver = suggestion.toISOString().slice(0, 10) > rules.date;
     throw new BuilderError(
       'SLOT_PASSED',
-      `send_at ${names} ${passed.length === 1 ? 'is' : 'are'} not at least ${rules.marginMinutes} min after now (${rules.now.toISOString().slice(0, 16)}Z); ` +
-        `nothing was pushed. Re-run with --send-hour ${suggestion.getUTCHours()} --send-minute ${suggestion.getUTCMinutes()} (UTC), ` +
-        `or --next-slot to move past slots to the next future one (${hhmm(suggestion)}Z at the latest)`,
+      dayOver
+        ? `${what} ${rules.date} is over: build today's date (leave out --date), or add --next-slot to send ${rules.date}'s campaigns today (${suggestion.toISOString().slice(0, 10)} ${hhmm(suggestion)}Z at the latest)`
+        : `${what} Re-run with --send-hour ${suggestion.getUTCHours()} --send-minute ${suggestion.getUTCMinutes()} (UTC), ` +
+            `or --next-slot to move past slots to the next future one (${hhmm(suggestion)}Z at the latest)`,
     );
   }
   return slots;
