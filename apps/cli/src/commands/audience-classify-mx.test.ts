@@ -88,7 +88,8 @@ describe('mailramp audience classify-mx with the configured resolver', () => {
     expect(result.resolver).toBe(`127.0.0.1:${server.port}`);
     expect(result.failed.map((f) => f.domain)).toEqual(['flaky.example']);
     expect(result.byOperator).toEqual({ google: 1, yahoo: 1, no_mx: 1 });
-    expect(io.err()).toContain('1 look-ups failed (left untagged; the next run asks again)');
+    expect(io.err()).toContain('1 look-up failed (left untagged; the next run asks again)');
+    expect(io.err()).toContain('set by health.dns.resolver in the config');
     expect(server.queries).toContain('MX acme-hauling.example');
     expect(await tags()).toEqual({ 1: 'google', 2: 'yahoo', 3: null, 4: 'no_mx' });
 

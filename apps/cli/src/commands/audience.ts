@@ -20,7 +20,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Kysely } from 'kysely';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { createProgress, printJson, say } from '../output.js';
+import { counted, createProgress, printJson, say } from '../output.js';
 import {
   type ImportFlags,
   importProgress,
@@ -191,7 +191,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
   audience
     .command('classify-mx')
     .description(
-      'fill mx_provider for rows that have none: one MX look-up per distinct recipient domain (every MX host must match one operator); failed look-ups stay untagged for the next run',
+      'fill mx_provider for rows that have none: one MX look-up per distinct recipient domain (every MX host must match one operator), asked of the resolver in health.dns.resolver; failed look-ups stay untagged for the next run',
     )
     .addOption(new Option('--vertical <vertical>', 'only this audience').choices(VERTICALS))
     .option('--limit <n>', 'at most this many domains', (v) => parseCount(v))
@@ -243,9 +243,15 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
             .join(', ');
           say(
             ctx.io,
-            `${result.dryRun ? 'dry run (nothing stored): ' : ''}${result.domains} domains, ${result.lookups} look-ups via ${via}, ${result.rowsTagged} rows tagged${ops === '' ? '' : ` (${ops})`}; ${result.failed.length} look-ups failed (left untagged; the next run asks again)`,
+            `${result.dryRun ? 'dry run (nothing stored): ' : ''}${counted(result.domains, 'domain')}, ${counted(result.lookups, 'look-up')} via ${via}, ${counted(result.rowsTagged, 'row')} tagged${ops === '' ? '' : ` (${ops})`}; ${counted(result.failed.length, 'look-up')} failed (left untagged; the next run asks again)`,
           );
           for (const f of result.failed.slice(0, 20)) say(ctx.io, `  ${f.domain}: ${f.error}`);
+          if (result.failed.length > 0 && ctx.io.resolveMx === undefined) {
+            say(
+              ctx.io,
+              `look-ups go to ${via}, set by health.dns.resolver in the config; if many failed, check that server answers from this host or set health.dns.resolver.servers`,
+            );
+          }
           return result.failed.length > 0 ? EXIT.FINDINGS : EXIT.OK;
         },
       ),
