@@ -18,10 +18,15 @@ export {
   type CsvRecord,
   readCsvRecords,
 } from './audience/read-csv-records.js';
+export { readEmail } from './audience/read-fields.js';
 export type { ImportOptions } from './audience/run-audience-import.js';
 export { tagMxProviders } from './audience/tag-mx-providers.js';
 export {
+  type AppliedBackfill,
+  type ApplyBackfillOptions,
   applyBackfill,
+  type Backfill,
+  type BackfillDetails,
   type BackfillFilter,
   type BackfillPlan,
   getBackfill,
@@ -29,6 +34,8 @@ export {
   parseBackfillFilter,
   parseBackfillName,
   previewBackfill,
+  type RevertBackfillOptions,
+  type RevertedBackfill,
   revertBackfill,
 } from './backfill/index.js';
 export {
@@ -56,8 +63,9 @@ export {
   listSuppressions,
   type NewSuppression,
   removeSuppressions,
+  type Suppression,
 } from './suppression/suppression-repository.js';
-export { syncSuppressions } from './suppression/sync-suppressions.js';
+export { type SyncResult, syncSuppressions } from './suppression/sync-suppressions.js';
 export {
   formatLintFindings,
   getTemplate,

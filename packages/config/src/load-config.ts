@@ -18,6 +18,8 @@ export interface ConfigFlags {
 export interface LoadConfigOptions {
   /** Explicit config file (`--config`); must exist. Absent: `mailramp.config.json` in cwd if present. */
   path?: string | undefined;
+  /** A config object to read instead of a file (an SDK caller's); `path` is then ignored. */
+  value?: Record<string, unknown> | undefined;
   cwd: string;
   /** The environment to read overrides from (the app passes process.env). */
   env: Readonly<Record<string, string | undefined>>;
@@ -43,7 +45,10 @@ export interface LoadedConfig {
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const explicit = options.path !== undefined;
   const path = resolve(options.cwd, options.path ?? DEFAULT_CONFIG_FILE);
-  const raw = await readJson(path, explicit);
+  const raw =
+    options.value === undefined
+      ? await readJson(path, explicit)
+      : { value: structuredClone(options.value), found: false };
   const envOverrides = applyEnv(raw.value, options.env);
   applyFlags(raw.value, options.flags ?? {});
   return {

@@ -25,7 +25,7 @@ export { applyHoldMap, type HoldMapApplied, notOwnTable } from './warmup/apply-h
 export { applyWarmup, type WarmupApplied } from './warmup/apply-warmup.js';
 export { createRampSettingsClient } from './warmup/create-ramp-settings-client.js';
 export { getHourlyCap, getPoolSize } from './warmup/day-table.js';
-export { createHoldsRepository, type RampHold } from './warmup/holds-repository.js';
+export { createHoldsRepository, type HoldChange, type RampHold } from './warmup/holds-repository.js';
 export {
   DEFAULT_HOLD_FAMILIES,
   planHoldMap,

@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import type { BuildPlan, BuildRequest, BuildResult, CampaignOutcome, Vertical } from '@mailramp/builder';
+import type { Session } from '../session.js';
+import { type BuildWarmup, resolveBuildWarmup } from './resolve-build-warmup.js';
+
+/** What a build is asked for; every field but `vertical` is optional. */
+export interface BuildOptions {
+  vertical: Vertical;
+  /** Build date YYYY-MM-DD (default: today, UTC, by the session's clock). */
+  date?: string | undefined;
+  onlySegment?: string | undefined;
+  maxPerSegment?: number | undefined;
+  /** Send every campaign at this UTC hour instead of each zone's local morning. */
+  sendHour?: number | undefined;
+  sendMinute?: number | undefined;
+  /** Move send times that have passed to the next future slot instead of failing. */
+  nextSlot?: boolean | undefined;
+  /** The warm-up day to cap by (default: from the vertical's warm-up stream). */
+  warmupDay?: number | undefined;
+}
+
+/** A planned build: the plan, the warm-up day it used, and what the live run would stop on. */
+export interface BuildPlanResult {
+  plan: BuildPlan;
+  warmup: BuildWarmup;
+  /** Render and lint problems of the planned campaigns: the live run would stop before Listmonk. */
+  problems: string[];
+}
+
+/** A live build's progress: the plan once made, then each campaign's outcome. */
+export type BuildEvent =
+  | { type: 'planned'; plan: BuildPlan; resumed: number; warmup: BuildWarmup }
+  | { type: 'campaign'; outcome: CampaignOutcome; done: number; total: number };
+
+/** A live build: what the builder did, and the warm-up day it capped by. */
+export interface BuildRunResult extends BuildResult {
+  warmup: BuildWarmup;
+}
+
+/** The daily build's jobs. */
+export interface BuildJobs {
+  /** Plans the build, then renders and lints every planned campaign; writes nothing, touches no Listmonk. */
+  plan(options: BuildOptions): Promise<BuildPlanResult>;
+  /** Plans and pushes every campaign to the vertical's Listmonk, stamping what Listmonk scheduled. */
+  run(options: BuildOptions, progress?: { onEvent?: (event: BuildEvent) => void }): Promise<BuildRunResult>;
+}
+
+/** The build jobs of a session. */
+export function createBuildJobs(session: Session): BuildJobs {
+  const prepare = async (options: BuildOptions) => {
+    const [builder, { createDomainFamilies }, { listmonkInstanceOf }] = await Promise.all([
+      import('@mailramp/builder'),
+      import('@mailramp/mailbox'),
+      import('../listmonk/listmonk-instance-of.js'),
+    ]);
+    const { config } = session;
+    const families = createDomainFamilies(config.mailbox.families);
+    const rules = {
+      ...builder.resolveBuildRules(options.vertical, config.build, families),
+      listmonkInstance: listmonkInstanceOf(config, options.vertical),
+    };
+    const date = options.date ?? session.now().toISOString().slice(0, 10);
+    const warmup = await resolveBuildWarmup(config, {
+      vertical: options.vertical,
+      instance: rules.listmonkInstance,
+      date,
+      override: options.warmupDay,
+      readTextFile: session.readTextFile,
+    });
+    const request: BuildRequest = {
+      vertical: options.vertical,
+      date,
+      warmupDay: warmup.day,
+      stream: warmup.stream,
+      onlySegment: options.onlySegment,
+      maxPerSegment: options.maxPerSegment,
+      sendHour: options.sendHour,
+      sendMinute: options.sendMinute,
+      nextSlot: options.nextSlot,
+      now: () => session.now(),
+    };
+    const renderer = async () =>
+      builder.createTemplateRenderer(
+        await builder.loadTemplateSet(resolve(session.cwd, config.templates.dir)),
+      );
+    return { builder, rules, request, warmup, renderer };
+  };
+  return {
+    async plan(options) {
+      const { builder, rules, request, warmup, renderer } = await prepare(options);
+      const plan = await builder.planBuild(await session.db(), rules, request);
+      // A real preflight: every planned campaign is rendered and linted as the live run would.
+      const problems = await builder.preflightCampaigns(rules, plan, await renderer());
+      return { plan, warmup, problems };
+    },
+    async run(options, progress = {}) {
+      const { builder, rules, request, warmup, renderer } = await prepare(options);
+      const instance = session.config.listmonk.instances[rules.listmonkInstance];
+      if (instance === undefined) {
+        const several = Object.keys(session.config.listmonk.instances).length > 0;
+        throw new builder.BuilderError(
+          'BUILD_CONFIG',
+          `no Listmonk instance "${rules.listmonkInstance}" for the ${options.vertical} build; add listmonk.instances.${rules.listmonkInstance}${several ? '' : ' (or LISTMONK_URL)'}, or set build.verticals.${options.vertical}.listmonkInstance`,
+        );
+      }
+      const client = session.listmonk(rules.listmonkInstance);
+      const listmonkPort = builder.createListmonkPort(client);
+      const result = await builder.runBuild(await session.db(), rules, request, {
+        listmonk: listmonkPort,
+        renderer: await renderer(),
+        onEvent: (event) => progress.onEvent?.(event.type === 'planned' ? { ...event, warmup } : event),
+      });
+      return { ...result, warmup };
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/** Error codes raised by the mailramp SDK itself (the packages below raise their own). */
+export const MAILRAMP_ERROR_CODES = [
+  /** No Listmonk instance configured, several and none named, or an unknown name. */
+  'LISTMONK_NOT_CONFIGURED',
+  /** No warm-up streams configured, or none that feeds a Listmonk instance. */
+  'WARMUP_NOT_CONFIGURED',
+  /** An argument the caller gave is not usable (an address, a rate, a time, a file). */
+  'INVALID_INPUT',
+  /** A hold whose rate is above the stream's table cap today: it would slow nothing. */
+  'HOLD_ABOVE_TABLE',
+] as const;
+export type MailrampErrorCode = (typeof MAILRAMP_ERROR_CODES)[number];
+
+/** An error of the SDK, with a code from {@link MAILRAMP_ERROR_CODES}. */
+export class MailrampError extends Error {
+  override readonly name = 'MailrampError';
+  /** Each problem found when there were several (the bad lines of a file), for people. */
+  readonly problems: string[];
+  constructor(
+    readonly code: MailrampErrorCode,
+    message: string,
+    options?: { cause?: unknown; problems?: string[] },
+  ) {
+    super(message, options);
+    this.problems = options?.problems ?? [];
+  }
+}

@@ -1,0 +1,40 @@
+export type {
+  ApplyBackfillInput,
+  BackfillFilterInput,
+  BackfillJobs,
+  RevertBackfillInput,
+} from './backfill/create-backfill-jobs.js';
+export type {
+  BuildEvent,
+  BuildJobs,
+  BuildOptions,
+  BuildPlanResult,
+  BuildRunResult,
+} from './build/create-build-jobs.js';
+export type { BuildWarmup } from './build/resolve-build-warmup.js';
+export { MAILRAMP_ERROR_CODES, MailrampError, type MailrampErrorCode } from './errors.js';
+export type { ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
+export {
+  type Mailramp,
+  type MailrampConfigSource,
+  type MailrampEvent,
+  type OpenMailrampOptions,
+  openMailramp,
+} from './open-mailramp.js';
+export type { ReportEvent, ReportJob, ReportOptions, ReportResult } from './report/create-report-job.js';
+export type { ReportWindow } from './report/plan-report-window.js';
+export type { LogFile } from './report/select-log-files.js';
+export type {
+  SuppressAdded,
+  SuppressImported,
+  SuppressJobs,
+  SuppressSyncOptions,
+} from './suppress/create-suppress-jobs.js';
+export type {
+  HoldOptions,
+  HoldResult,
+  RampcapEvent,
+  RampcapJobs,
+  RampcapRunOptions,
+  RampcapRunResult,
+} from './warmup/create-rampcap-jobs.js';

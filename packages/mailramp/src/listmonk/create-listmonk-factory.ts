@@ -1,0 +1,77 @@
+import type { Config } from '@mailramp/config';
+import { createListmonkClient, type ListmonkClient, type ListmonkClientOptions } from '@mailramp/listmonk';
+import { MailrampError } from '../errors.js';
+
+/** A Listmonk retry as the SDK reports it: which instance, which call, when the next try is. */
+export interface ListmonkRetryEvent {
+  type: 'listmonk-retry';
+  instance: string;
+  call: string;
+  reason: string;
+  attempt: number;
+  delayMs: number;
+}
+
+/** Builds Listmonk clients from the config's instances: the one place a client is made. */
+export type ListmonkFactory = (name?: string, extra?: Partial<ListmonkClientOptions>) => ListmonkClient;
+
+/**
+ * The factory every job uses: a client for the configured instance `name` (or the only one), with
+ * the instance's url, credentials, `auth`, timeout, concurrency and `sendAtMarginMs`.
+ *
+ * @example
+ * const listmonk = createListmonkFactory(config, { now: () => new Date() })('trucking');
+ */
+export function createListmonkFactory(
+  config: Config,
+  options: {
+    now: () => Date;
+    onEvent?: (event: ListmonkRetryEvent) => void;
+    overrides?: Partial<ListmonkClientOptions>;
+  },
+): ListmonkFactory {
+  return (name, extra = {}) => {
+    const { instances } = config.listmonk;
+    const names = Object.keys(instances);
+    const chosen = name ?? (names.length === 1 ? names[0] : undefined);
+    if (chosen === undefined) {
+      throw new MailrampError(
+        'LISTMONK_NOT_CONFIGURED',
+        names.length === 0
+          ? 'no Listmonk server configured: set LISTMONK_URL (and LISTMONK_USERNAME / LISTMONK_TOKEN) or listmonk.instances in mailramp.config.json'
+          : `several Listmonk servers are configured (${names.join(', ')}); say which one with --instance`,
+      );
+    }
+    const instance = instances[chosen];
+    if (instance === undefined) {
+      throw new MailrampError(
+        'LISTMONK_NOT_CONFIGURED',
+        `no Listmonk server called "${chosen}" in the config; configured: ${names.join(', ') || 'none'}`,
+      );
+    }
+    return createListmonkClient({
+      url: instance.url,
+      username: instance.username,
+      token: instance.token,
+      auth: instance.auth,
+      timeoutMs: instance.timeoutMs,
+      concurrency: instance.concurrency,
+      sendAtMarginMs: instance.sendAtMarginMs,
+      now: options.now,
+      onEvent: (event) => {
+        if (event.type === 'retry') {
+          options.onEvent?.({
+            type: 'listmonk-retry',
+            instance: chosen,
+            call: event.call,
+            reason: event.reason,
+            attempt: event.attempt,
+            delayMs: event.delayMs,
+          });
+        }
+      },
+      ...options.overrides,
+      ...extra,
+    });
+  };
+}

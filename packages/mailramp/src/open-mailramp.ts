@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises';
+import { type Config, type ConfigFlags, type ConfigInput, loadConfig } from '@mailramp/config';
+import type { Database } from '@mailramp/db';
+import type { ListmonkClient, ListmonkClientOptions } from '@mailramp/listmonk';
+import { type CommandRunner, createProcessRunner } from '@mailramp/ops/exec';
+import type { Kysely } from 'kysely';
+import { type BackfillJobs, createBackfillJobs } from './backfill/create-backfill-jobs.js';
+import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
+import { createListmonkFactory, type ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
+import { listmonkInstanceOf } from './listmonk/listmonk-instance-of.js';
+import { createReportJob, type ReportJob } from './report/create-report-job.js';
+import type { Session } from './session.js';
+import { createSuppressJobs, type SuppressJobs } from './suppress/create-suppress-jobs.js';
+import { createRampcapJobs, type RampcapJobs } from './warmup/create-rampcap-jobs.js';
+
+/**
+ * Where a session's config comes from: a config file's path, a config object (as the file would
+ * hold it), or `'env'` — no file, the environment only (`DATABASE_URL`, `LISTMONK_URL`, …).
+ * Environment overrides apply to all three.
+ */
+export type MailrampConfigSource = string | ConfigInput | 'env';
+
+/** Options of {@link openMailramp}; every one has a default for a script on the real host. */
+export interface OpenMailrampOptions {
+  /** Resolves relative paths (config file, templates, files to import). Default: process.cwd(). */
+  cwd?: string;
+  /** Environment overrides (secrets, deployment values). Default: process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Values that win over file and environment (the CLI's --database-url, --data-dir). */
+  flags?: ConfigFlags;
+  /** The clock every job uses. Default: the system clock. */
+  now?: () => Date;
+  /** Reads host files (stamp files, master.cf). Default: fs.readFile as UTF-8. */
+  readTextFile?: (path: string) => Promise<string>;
+  /** Runs host commands (postconf, postqueue, ip). Default: the process runner. */
+  runner?: CommandRunner;
+  /** Options for every Listmonk client (tests pass fast polling and retries). */
+  listmonk?: Partial<ListmonkClientOptions>;
+  /** Session-wide events (Listmonk retries); jobs take their own `onEvent` for progress. */
+  onEvent?: (event: MailrampEvent) => void;
+}
+
+/** Events of the session itself (each job reports its own progress through its `onEvent`). */
+export type MailrampEvent = ListmonkRetryEvent;
+
+/** An open mailramp session: every job as a method, sharing one config, database and Listmonk factory. */
+export interface Mailramp extends AsyncDisposable {
+  /** The validated configuration. */
+  readonly config: Config;
+  /** The config file read, when one was. */
+  readonly configPath: string | undefined;
+  /** Environment variables that overrode the file. */
+  readonly envOverrides: readonly string[];
+  /** The database (PostgreSQL at `database.url`, else embedded PGlite), opened and checked on first use. */
+  db(): Promise<Kysely<Database>>;
+  /** A Listmonk client for the configured instance `name` (or the only one): the one factory. */
+  listmonk(name?: string, extra?: Partial<ListmonkClientOptions>): ListmonkClient;
+  /** The Listmonk instance a vertical sends through. */
+  listmonkInstanceOf(vertical: string): string;
+  /** The daily build: plan (dry run) and run. */
+  readonly build: BuildJobs;
+  /** Re-send backfills: plan, apply, revert, list, show. */
+  readonly backfill: BackfillJobs;
+  /** Suppressed addresses and domains, and their sync from bounces and the mail log. */
+  readonly suppress: SuppressJobs;
+  /** The ramp cap as Listmonk's sliding window, and holds. */
+  readonly rampcap: RampcapJobs;
+  /** The mail-log report with the runbook's alarms. */
+  readonly report: ReportJob;
+  /** Closes the database; the session cannot be used afterwards. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a mailramp session from a config file, a config object or the environment. Nothing is
+ * connected until a job needs it; `close()` (or `await using`) releases it.
+ *
+ * @example
+ * await using mailramp = await openMailramp('mailramp.config.json');
+ * const { plan } = await mailramp.build.plan({ vertical: 'trucking', onlySegment: 'mcs150' });
+ */
+export async function openMailramp(
+  source: MailrampConfigSource,
+  options: OpenMailrampOptions = {},
+): Promise<Mailramp> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const loaded = await loadConfig({
+    cwd,
+    env,
+    flags: options.flags,
+    ...(typeof source === 'string'
+      ? source === 'env'
+        ? { value: {} }
+        : { path: source }
+      : { value: source as Record<string, unknown> }),
+  });
+  const { config } = loaded;
+  const now = options.now ?? (() => new Date());
+  let database: Kysely<Database> | undefined;
+  let opening: Promise<Kysely<Database>> | undefined;
+  let closed = false;
+  const session: Session = {
+    config,
+    cwd,
+    env,
+    now,
+    readTextFile: options.readTextFile ?? ((path) => readFile(path, 'utf8')),
+    runner: options.runner ?? createProcessRunner(),
+    db() {
+      if (closed) return Promise.reject(new Error('this mailramp session is closed'));
+      opening ??= openDatabase(config).then((db) => {
+        database = db;
+        return db;
+      });
+      return opening;
+    },
+    listmonk: createListmonkFactory(config, {
+      now,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.listmonk ? { overrides: options.listmonk } : {}),
+    }),
+  };
+  const close = async () => {
+    closed = true;
+    const db = database ?? (await opening?.catch(() => undefined));
+    database = undefined;
+    opening = undefined;
+    await db?.destroy();
+  };
+  return {
+    config,
+    configPath: loaded.path,
+    envOverrides: loaded.envOverrides,
+    db: session.db,
+    listmonk: session.listmonk,
+    listmonkInstanceOf: (vertical) => listmonkInstanceOf(config, vertical),
+    build: createBuildJobs(session),
+    backfill: createBackfillJobs(session),
+    suppress: createSuppressJobs(session),
+    rampcap: createRampcapJobs(session),
+    report: createReportJob(session),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Connects (loaded on first use: a report needs no database) and fails early when unreachable. */
+async function openDatabase(config: Config): Promise<Kysely<Database>> {
+  const [{ connect, DbError, describeConnection }, { sql }] = await Promise.all([
+    import('@mailramp/db'),
+    import('kysely'),
+  ]);
+  const db = connect({ url: config.database.url, dataDir: config.database.dataDir });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw new DbError(
+      'UNAVAILABLE',
+      `cannot reach the database at ${describeConnection(db)}: ${(error as Error).message}; check --database-url / DATABASE_URL, or omit it to use the embedded database`,
+      { cause: error },
+    );
+  }
+  return db;
+}

@@ -1,0 +1,72 @@
+import type { MailLogSummary, QueueSummary } from '@mailramp/ops/maillog';
+import type { Session } from '../session.js';
+import { planReportWindow, type ReportWindow, type ReportWindowInput } from './plan-report-window.js';
+import { type LogFile, selectLogFiles } from './select-log-files.js';
+
+/** Options of the mail-log report. */
+export interface ReportOptions extends ReportWindowInput {
+  /** Mail logs to read (default: config report.logFiles). */
+  log?: string[] | undefined;
+  /** Also read rotated siblings (default: when the window has a start). */
+  rotated?: boolean | undefined;
+  /** Add the queue from `postqueue -j`. */
+  queue?: boolean | undefined;
+  /** Read with the WebAssembly scanner (default true); false reads every line in TypeScript. */
+  scanner?: boolean | undefined;
+}
+
+/** Progress of a report: the files chosen (and their total size), then bytes read. */
+export type ReportEvent =
+  | { type: 'files'; files: LogFile[]; bytes: number }
+  | { type: 'progress'; bytesRead: number; bytesTotal: number };
+
+/** The mail-log report: the window read, the summary and its alarms, and the queue when asked. */
+export interface ReportResult {
+  window: ReportWindow;
+  summary: MailLogSummary;
+  queue?: QueueSummary;
+}
+
+/** Reads the mail log once and summarizes it: delivery mix, reasons, bind failures, DKIM, alarms. */
+export type ReportJob = (
+  options?: ReportOptions,
+  progress?: { onEvent?: (event: ReportEvent) => void },
+) => Promise<ReportResult>;
+
+/** The report job of a session. */
+export function createReportJob(session: Session): ReportJob {
+  return async (options = {}, progress = {}) => {
+    const [{ extendOperatorTable }, maillog] = await Promise.all([
+      import('@mailramp/mailbox'),
+      import('@mailramp/ops/maillog'),
+    ]);
+    const { config } = session;
+    const window = planReportWindow(options, session.now());
+    const files = await selectLogFiles(
+      options.log !== undefined && options.log.length > 0 ? options.log : config.report.logFiles,
+      options.rotated ?? window.since !== undefined,
+      window.since,
+    );
+    progress.onEvent?.({ type: 'files', files, bytes: files.reduce((sum, f) => sum + f.size, 0) });
+    const transportIps: Record<string, string> = {};
+    for (const stream of Object.values(config.warmup.streams)) {
+      for (const ip of stream.ips) transportIps[ip.transport] = ip.address;
+    }
+    const summary = await maillog.summarizeMailLog({
+      files,
+      transportIps,
+      primaryIp: config.warmup.primaryIp,
+      operatorTable: extendOperatorTable(config.mailbox.operators),
+      since: window.since,
+      until: window.until,
+      thresholds: config.report.alarms,
+      sampleLines: config.report.sampleLines,
+      topReasons: config.report.topReasons,
+      kernel: options.scanner !== false,
+      onProgress: (p) =>
+        progress.onEvent?.({ type: 'progress', bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }),
+    });
+    const queue = options.queue ? await maillog.readQueue(session.runner) : undefined;
+    return { window, summary, ...(queue ? { queue } : {}) };
+  };
+}
