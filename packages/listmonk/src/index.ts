@@ -43,6 +43,7 @@ export { formatImportCsv, type ImportRow } from './subscribers/format-import-csv
 export { CONTENT_PLACEHOLDER, countContentPlaceholders } from './templates/count-content-placeholders.js';
 export type { TemplateInput, TemplatesApi } from './templates/create-templates-api.js';
 export { type GoToken, lexGoAction } from './templates/lex-go-action.js';
+export { rewriteTrackLinks } from './templates/rewrite-track-links.js';
 export {
   GO_BUILTIN_FUNCTIONS,
   GO_CONSTANTS,

@@ -17,6 +17,7 @@ import {
   type Vertical,
 } from '@mailramp/builder';
 import type { Config } from '@mailramp/config';
+import { type ListmonkVersion, parseListmonkVersion } from '@mailramp/listmonk';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { getHourlyCap, readWarmupStart, warmupDay } from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -165,7 +166,12 @@ Examples:
           const plan = await planBuild(await ctx.db(), rules, request);
           // A real preflight: every planned campaign is rendered and linted as the live run would.
           const templates = await loadTemplateSet(resolve(ctx.io.cwd, config.templates.dir));
-          const problems = await preflightCampaigns(rules, plan, createTemplateRenderer(templates));
+          const configured = config.listmonk.instances[rules.listmonkInstance]?.version;
+          const problems = await preflightCampaigns(
+            rules,
+            plan,
+            createTemplateRenderer(templates, versionsOf(configured)),
+          );
           if (flags.json) printJson(ctx.io, { ...planToJson(plan, true), problems });
           printPlan(ctx.io, plan, warmup.source, true);
           if (problems.length === 0) return EXIT.OK;
@@ -185,10 +191,13 @@ Examples:
         // The one place a client is built from an instance's config (auth, sendAtMarginMs, …).
         const client = await listmonkClientFor(ctx, rules.listmonkInstance);
         const templates = await loadTemplateSet(resolve(ctx.io.cwd, config.templates.dir));
+        // The lint accepts the TrackLink forms of the version configured, else of the one detected.
+        const listmonkVersions: readonly ListmonkVersion[] = versionsOf(instance.version)
+          .listmonkVersions ?? [(await client.getServerInfo()).version];
         const db = await ctx.db();
         const result = await runBuild(db, rules, request, {
           listmonk: createListmonkPort(client),
-          renderer: createTemplateRenderer(templates),
+          renderer: createTemplateRenderer(templates, { listmonkVersions }),
           onEvent: (event) => {
             if (event.type === 'planned') {
               printPlan(ctx.io, event.plan, warmup.source, false);
@@ -359,4 +368,10 @@ function movedFromText(from: Date, sendAt: Date): string {
   return iso.slice(0, 10) === sendAt.toISOString().slice(0, 10)
     ? iso.slice(11, 16)
     : `${iso.slice(0, 16).replace('T', ' ')}, a day already over`;
+}
+
+/** The lint's Listmonk versions from an instance's configured `version` (none: every version v2–v6). */
+function versionsOf(configured: string | undefined): { listmonkVersions?: readonly ListmonkVersion[] } {
+  const version = configured === undefined ? undefined : parseListmonkVersion(configured);
+  return version === undefined ? {} : { listmonkVersions: [version] };
 }

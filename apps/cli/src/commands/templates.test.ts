@@ -63,6 +63,40 @@ describe('mailramp lint', () => {
     expect((await run(['lint', '--format', 'xml'])).code).toBe(EXIT.USAGE);
   });
 
+  it('accepts the TrackLink forms of the Listmonk version in the config, naming it in a finding', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-lint-'));
+    try {
+      const footer =
+        '<p>Acme, 100 Main St, Springfield, IL 62701 · <a href="{{ UnsubscribeURL }}">Unsubscribe</a></p>';
+      const undotted = join(dir, 'undotted.html');
+      const dotted = join(dir, 'dotted.html');
+      writeFileSync(undotted, `<a href="{{ TrackLink .Subscriber.Attribs.lp_link }}">x</a>${footer}`);
+      writeFileSync(dotted, `<a href="{{ TrackLink .Subscriber.Attribs.lp_link . }}">x</a>${footer}`);
+      const configOf = (version: string) => {
+        const path = join(dir, `${version}.json`);
+        writeFileSync(
+          path,
+          JSON.stringify({
+            listmonk: { instances: { trucking: { url: 'https://lists.example.com', version } } },
+          }),
+        );
+        return path;
+      };
+      const v4 = configOf('v4.1.0');
+      expect((await run(['lint', undotted, '--config', v4, '--templates-dir', dir])).code).toBe(EXIT.OK);
+      const bad = await run(['lint', dotted, '--config', v4, '--templates-dir', dir]);
+      expect(bad.code).toBe(EXIT.FINDINGS);
+      expect(bad.out).toMatch(/on Listmonk v4\.1\.0 \(v2\.1\.0–v4\.x\).*\[tracklink-extra-dot\]/);
+      const v5 = configOf('v5.1.0');
+      expect((await run(['lint', dotted, '--config', v5, '--templates-dir', dir])).code).toBe(EXIT.OK);
+      expect((await run(['lint', undotted, '--config', v5, '--templates-dir', dir])).code).toBe(
+        EXIT.FINDINGS,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists its rules', async () => {
     const { code, out } = await run(['lint', '--rules']);
     expect(code).toBe(EXIT.OK);

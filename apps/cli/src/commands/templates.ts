@@ -12,6 +12,7 @@ import {
   parseBuildData,
   renderCampaign,
 } from '@mailramp/builder';
+import { type ListmonkVersion, parseListmonkVersion } from '@mailramp/listmonk';
 import { type Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -45,9 +46,11 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
             return EXIT.OK;
           }
           const templatesDir = await templatesDirOf(ctx, opts.templatesDir);
+          const listmonkVersions = await configuredVersions(ctx);
           const { files, findings } = await lintTemplateFiles(paths.length > 0 ? paths : [templatesDir], {
             templatesDir,
             cwd: ctx.io.cwd,
+            ...(listmonkVersions.length === 0 ? {} : { listmonkVersions }),
           });
           ctx.io.stdout(formatLintFindings(findings, opts.format));
           const errors = findings.filter((f) => f.severity === 'error').length;
@@ -91,7 +94,11 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
               `template ${name} has no ${name}.sample.json; pass build-time values with --data file.json`,
             );
           }
-          const campaign = renderCampaign(set, name, data, { allowErrors: true });
+          const listmonkVersions = await configuredVersions(ctx);
+          const campaign = renderCampaign(set, name, data, {
+            allowErrors: true,
+            ...(listmonkVersions.length === 0 ? {} : { listmonkVersions }),
+          });
           if (opts.json) printJson(ctx.io, campaign);
           else
             ctx.io.stdout(
@@ -107,6 +114,18 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
         },
       ),
     );
+}
+
+/**
+ * The Listmonk versions of the configured instances (`listmonk.instances.*.version`); empty when
+ * none names one (the lint then checks every version v2–v6).
+ */
+async function configuredVersions(ctx: CliContext): Promise<ListmonkVersion[]> {
+  const instances = Object.values((await ctx.config()).listmonk.instances);
+  return instances.flatMap((i) => {
+    const version = i.version === undefined ? undefined : parseListmonkVersion(i.version);
+    return version === undefined ? [] : [version];
+  });
 }
 
 async function templatesDirOf(ctx: CliContext, flag: string | undefined): Promise<string> {

@@ -11,7 +11,7 @@ import { BuilderError } from '../errors.js';
 import { createFiledLink } from '../filed/filed-link.js';
 import { planSendTimes, type SendTimeRules } from '../schedule/plan-send-times.js';
 import { ZONE_GROUPS, type ZoneGroup, zoneGroupOf } from '../schedule/time-zones.js';
-import type { Vertical } from '../segments/default-segments.js';
+import type { SegmentDefinition, Vertical } from '../segments/default-segments.js';
 import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 import type { ExclusionReason, ExclusionRules } from '../selection/classify-exclusion.js';
 import {
@@ -27,6 +27,7 @@ import {
   planSelection,
   type SegmentCandidates,
 } from '../selection/plan-selection.js';
+import { GUARANTEED_ATTRIBUTES } from '../template/find-missing-attribute-uses.js';
 import { type LedgerEntry, sendWindowOf, summarizeLedgerDay } from './ledger-repository.js';
 import { planCoupon } from './plan-coupon.js';
 import type { BuildRules } from './resolve-build-rules.js';
@@ -514,6 +515,25 @@ function subscriberOf(
     if (coupon.arm !== undefined) attribs.coupon_arm = coupon.arm;
   }
   return { name: name || c.email.split('@')[0]!, attribs };
+}
+
+/**
+ * The subscriber attributes {@link subscriberOf} writes, never null, for every recipient of a
+ * segment: the vertical's own, the due date of MCS-150, the touch and cycle of a filing cycle and its
+ * filed_link when a filedLinkSecret is set. The template lint flags any other attribute a template
+ * passes to a function or prints in the subject.
+ */
+export function campaignAttributesOf(
+  rules: Pick<BuildRules, 'vertical' | 'filedLinkSecret'>,
+  segment: Pick<SegmentDefinition, 'rule'>,
+): string[] {
+  const attributes = [...(GUARANTEED_ATTRIBUTES[rules.vertical] ?? [])];
+  if (segment.rule.kind === 'mcs150') attributes.push('due_date', 'due_month');
+  if (segment.rule.kind === 'filing_cycle') {
+    attributes.push('touch', 'cycle');
+    if (rules.filedLinkSecret !== undefined) attributes.push('filed_link');
+  }
+  return attributes;
 }
 
 /** The stream's hourly cap for the date, frozen at an active hold's rate (never raised by one). */

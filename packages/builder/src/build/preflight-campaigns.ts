@@ -3,7 +3,7 @@ import { BuilderError } from '../errors.js';
 import type { CampaignRenderer, RenderedCampaign } from '../push/listmonk-port.js';
 import { planCampaignData } from '../push/plan-campaign-data.js';
 import type { SegmentDefinition } from '../segments/default-segments.js';
-import type { BuildPlan } from './plan-build.js';
+import { type BuildPlan, campaignAttributesOf } from './plan-build.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
 // A template may read filed_link only inside {{ if .Subscriber.Attribs.filed_link }} … {{ end }}.
@@ -57,6 +57,7 @@ export async function preflightCampaigns(
         segment: segment.id,
         template: segment.template,
         subject: segment.subject,
+        attributes: campaignAttributesOf(rules, segment),
         data: planCampaignData(segment, { date: plan.date, touch }, rules.templateData),
       });
     } catch (error) {

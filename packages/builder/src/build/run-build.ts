@@ -9,7 +9,13 @@ import { isZoneGroup } from '../schedule/time-zones.js';
 import { VERTICALS } from '../segments/default-segments.js';
 import { closeAbandonedBuildRuns, createBuildRun, finishBuildRun } from './build-runs-repository.js';
 import { insertLedgerEntries, listUnfinishedLedger, updateLedgerCampaign } from './ledger-repository.js';
-import { type BuildPlan, type BuildRequest, planBuild, sendTimeRulesOf } from './plan-build.js';
+import {
+  type BuildPlan,
+  type BuildRequest,
+  campaignAttributesOf,
+  planBuild,
+  sendTimeRulesOf,
+} from './plan-build.js';
 import { filedLinkProblem } from './preflight-campaigns.js';
 import { type CampaignOutcome, type CampaignWork, pushCampaigns } from './push-campaigns.js';
 import type { BuildRules } from './resolve-build-rules.js';
@@ -215,6 +221,7 @@ async function push(
         template: segment.template,
         subject: segment.subject,
         listmonkTemplate: rules.listmonkTemplate,
+        attributes: campaignAttributesOf(rules, segment),
         data: planCampaignData(segment, { date, touch }, rules.templateData),
       });
       renderedBySegment.set(w.segment, rendered);

@@ -1,5 +1,7 @@
+import type { ListmonkVersion } from '@mailramp/listmonk';
 import { DEFAULT_LISTMONK_TEMPLATE } from '../build/resolve-build-rules.js';
 import { BuilderError } from '../errors.js';
+import { lintTemplateSource } from '../template/lint-template.js';
 import type { TemplateSet } from '../template/load-template-set.js';
 import { unescapeAltbodyValues } from '../template/render-altbody.js';
 import { renderCampaign } from '../template/render-campaign.js';
@@ -29,15 +31,29 @@ function listmonkTemplateOf(set: TemplateSet, name: string): { name: string; bod
  * @example
  * const renderer = createTemplateRenderer(await loadTemplateSet('templates'));
  */
-export function createTemplateRenderer(set: TemplateSet): CampaignRenderer {
+export function createTemplateRenderer(
+  set: TemplateSet,
+  options: {
+    /** The Listmonk versions the campaigns go to (config or detected); default every version v2–v6. */
+    listmonkVersions?: readonly ListmonkVersion[];
+  } = {},
+): CampaignRenderer {
+  const versions =
+    options.listmonkVersions === undefined ? {} : { listmonkVersions: options.listmonkVersions };
   return {
     async renderCampaign(campaign: CampaignToRender): Promise<RenderedCampaign> {
       const name = campaign.template.includes('/')
         ? campaign.template
         : `${campaign.vertical}/${campaign.template}`;
+      const attributes =
+        campaign.attributes === undefined ? {} : { guaranteedAttributes: new Set(campaign.attributes) };
       let rendered: ReturnType<typeof renderCampaign>;
       try {
-        rendered = renderCampaign(set, name, campaign.data, { allowErrors: true });
+        rendered = renderCampaign(set, name, campaign.data, {
+          allowErrors: true,
+          ...versions,
+          ...attributes,
+        });
       } catch (error) {
         const missing = (error as BuilderError).details as { missingValue?: string } | undefined;
         if (!(error instanceof BuilderError) || missing?.missingValue === undefined) throw error;
@@ -55,6 +71,20 @@ export function createTemplateRenderer(set: TemplateSet): CampaignRenderer {
           `template ${name} has no subject and segment ${campaign.segment} names none; add "subject:" to its front matter or to the segment`,
         );
       }
+      // A segment's own subject is a Listmonk (text/template) subject too: lint it like the file's.
+      const subjectFindings =
+        campaign.subject === undefined
+          ? []
+          : lintTemplateSource(
+              {
+                name,
+                path: `build.verticals.${campaign.vertical}.segments.${campaign.segment}.subject`,
+                source: campaign.subject,
+                subject: { text: campaign.subject, offset: 0 },
+                body: { text: '', offset: 0 },
+              },
+              { ...versions, ...attributes },
+            );
       return {
         subject,
         body: rendered.html,
@@ -63,7 +93,7 @@ export function createTemplateRenderer(set: TemplateSet): CampaignRenderer {
           campaign.listmonkTemplate === undefined
             ? undefined
             : listmonkTemplateOf(set, campaign.listmonkTemplate),
-        lintErrors: rendered.findings
+        lintErrors: [...rendered.findings, ...subjectFindings]
           .filter((f) => f.severity === 'error')
           .map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}`),
       };

@@ -91,6 +91,8 @@ export interface CampaignToRender {
   listmonkTemplate?: string | undefined;
   /** Campaign-level build data ({@link planCampaignData}); per-recipient values stay Listmonk tags. */
   data: Record<string, unknown>;
+  /** Subscriber attributes every recipient has (`campaignAttributesOf`); default: the vertical's. */
+  attributes?: readonly string[] | undefined;
 }
 
 /** Renders a campaign's body, altbody and subject and lints them (templates/ + template lint). */

@@ -23,7 +23,17 @@ export const LINT_RULES = {
   'tracklink-missing-dot': {
     severity: 'error',
     summary:
-      '{{ TrackLink <non-literal> }} without the trailing `.` (fails at send time on Listmonk ≥ 5.0.1)',
+      'a TrackLink call that gets no subscriber `.` on a configured Listmonk version (e.g. {{ TrackLink .X }} on v2.0.0 and v5+): every message fails',
+  },
+  'tracklink-extra-dot': {
+    severity: 'error',
+    summary:
+      'a dotted {{ TrackLink X . }} on Listmonk v2.1.0–v4.x, whose rewrite adds a second `.`: every message fails',
+  },
+  'attribute-may-be-missing': {
+    severity: 'error',
+    summary:
+      'an attribute the build does not guarantee passed to a function (the message is skipped) or printed in the subject (<no value>)',
   },
   'tracked-link-entity': {
     severity: 'error',

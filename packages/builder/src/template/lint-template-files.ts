@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
+import type { ListmonkVersion } from '@mailramp/listmonk';
 import { BuilderError } from '../errors.js';
 import type { LintFinding } from './lint-rules.js';
 import { lintTemplate } from './lint-template.js';
@@ -19,6 +20,8 @@ export interface LintTemplateFilesOptions {
   templatesDir: string;
   /** Paths in findings are relative to this directory. */
   cwd: string;
+  /** The Listmonk versions the templates are written for (default: every version v2–v6). */
+  listmonkVersions?: readonly ListmonkVersion[];
 }
 
 /** What {@link lintTemplateFiles} checked and found. */
@@ -84,6 +87,7 @@ export async function lintTemplateFiles(
     const found = lintTemplate(file, {
       partials: set?.partials ?? new Map(),
       kind: partial ? 'partial' : 'template',
+      ...(options.listmonkVersions === undefined ? {} : { listmonkVersions: options.listmonkVersions }),
       ...(data === undefined ? {} : { data }),
     });
     if (!partial && data === undefined) {

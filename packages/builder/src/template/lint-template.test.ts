@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseListmonkVersion } from '@mailramp/listmonk';
 import { describe, expect, it } from 'vitest';
 import { lintTemplate } from './lint-template.js';
 import { parseTemplateFile } from './parse-template-file.js';
@@ -8,6 +9,7 @@ const FIXTURES = join(import.meta.dirname, '../../../../test/fixtures/templates/
 const FOOTER =
   '<p>Acme, 100 Main St, Springfield, IL 62701 · <a href="{{ UnsubscribeURL }}">Unsubscribe</a></p>';
 
+const v = (raw: string) => parseListmonkVersion(raw)!;
 const lint = (body: string, options: Parameters<typeof lintTemplate>[1] = {}) =>
   lintTemplate(parseTemplateFile({ name: 't', path: 't.html', source: body }), options);
 const rules = (body: string, options?: Parameters<typeof lintTemplate>[1]) =>
@@ -32,7 +34,7 @@ describe('lintTemplate', () => {
 <a href="{{ TrackLink (print .Subscriber.Attribs.lp_link "&utm_source=x") . }}">Tracked per subscriber</a>
 {{ if .Subscriber.Attribs.coupon }}code {{ .Subscriber.Attribs.coupon }}{{ else }}none{{ end }}
 {{/* a comment with @TrackLink in it */}}</p>${FOOTER}`;
-    expect(lint(body)).toEqual([]);
+    expect(lint(body, { listmonkVersions: [v('v5.1.0')] })).toEqual([]);
   });
 
   it('reports file, line, column, rule, severity and a message that says what to do', () => {
@@ -95,5 +97,110 @@ describe('lintTemplate', () => {
   it('with data, reports a Listmonk action the text part cannot carry', () => {
     const body = `<p class="{{ if .Subscriber.Attribs.vip }}vip">Hello{{ end }}</p>${FOOTER}`;
     expect(rules(body, { data: {} })).toEqual(['altbody-broken-action']);
+  });
+});
+
+// LISTMONK.md "Template language" rule 1, as Listmonk's regTplFuncs read by tag: v2.0.0 rewrites
+// quoted literals; v2.1.0–v4.1.0 a catch-all appending ` .` to every call (d2cf6e0f, #667); v5.0.0's
+// pattern is a raw string with `\\s` (matches nothing written with a space); v5.0.1+ (4da91a0e,
+// #2448) double-quoted literals only.
+describe('TrackLink forms per configured Listmonk version', () => {
+  const tracklink = (snippet: string, versions: string[]) =>
+    lint(`<p><a href="${snippet}">x</a></p>${FOOTER}`, { listmonkVersions: versions.map(v) }).filter((f) =>
+      f.rule.startsWith('tracklink-'),
+    );
+  it.each([
+    // [form, version, rule or undefined when it works there]
+    ['{{ TrackLink .Subscriber.Attribs.lp_link }}', 'v4.1.0', undefined],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link }}', 'v2.1.0', undefined],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link }}', 'v2.0.0', 'tracklink-missing-dot'],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link }}', 'v5.0.0', 'tracklink-missing-dot'],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link }}', 'v5.0.1', 'tracklink-missing-dot'],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link . }}', 'v4.1.0', 'tracklink-extra-dot'],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link . }}', 'v2.5.0', 'tracklink-extra-dot'],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link . }}', 'v2.1.0', 'tracklink-extra-dot'],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link . }}', 'v2.0.0', undefined],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link . }}', 'v5.0.0', undefined],
+    ['{{ TrackLink .Subscriber.Attribs.lp_link . }}', 'v6.2.0', undefined],
+    ['{{ TrackLink "https://a.example/x" . }}', 'v4.0.0', 'tracklink-extra-dot'],
+    ['{{ TrackLink "https://a.example/x" }}', 'v4.0.0', undefined],
+    ['{{ TrackLink "https://a.example/x" }}', 'v2.0.0', undefined],
+    ['{{ TrackLink "https://a.example/x" }}', 'v5.0.0', 'tracklink-missing-dot'],
+    ['{{ TrackLink "https://a.example/x" }}', 'v5.0.1', undefined],
+    ['{{ .Subscriber.Attribs.lp_link | TrackLink }}', 'v4.1.0', 'tracklink-missing-dot'],
+  ])('%s on %s → %s', (snippet, version, rule) => {
+    const found = tracklink(snippet, [version]);
+    expect(found.map((f) => f.rule)).toEqual(rule === undefined ? [] : [rule]);
+    if (rule !== undefined) expect(found[0]?.message).toContain(version);
+  });
+
+  it('names the version and offers the form that works there', () => {
+    const [extra] = tracklink('{{ TrackLink .Subscriber.Attribs.lp_link . }}', ['v4.1.0']);
+    expect(extra?.message).toContain('v4.1.0 (v2.1.0–v4.x)');
+    expect(extra?.message).toContain('write {{ TrackLink .Subscriber.Attribs.lp_link }}');
+    const [missing] = tracklink('{{ TrackLink .Subscriber.Attribs.lp_link }}', ['v5.1.0']);
+    expect(missing?.message).toContain('write {{ TrackLink .Subscriber.Attribs.lp_link . }}');
+    const [literal] = tracklink('{{ TrackLink "https://a.example/x" }}', ['v5.0.0', 'v6.1.0']);
+    expect(literal?.message).toContain('write href="https://a.example/x@TrackLink"');
+  });
+
+  it('with v4 and v5 configured, a per-subscriber TrackLink has no working form and says so', () => {
+    const found = tracklink('{{ TrackLink .Subscriber.Attribs.lp_link . }}', ['v4.1.0', 'v5.1.0']);
+    expect(found.map((f) => f.rule)).toEqual(['tracklink-extra-dot']);
+    expect(found[0]?.message).toContain('no TrackLink form works on all of them');
+  });
+
+  it('without a configured version checks every behaviour v2–v6', () => {
+    const found = lint(`<a href="{{ TrackLink .Subscriber.Attribs.lp_link . }}">x</a>${FOOTER}`);
+    expect(found.map((f) => f.rule)).toEqual(['tracklink-extra-dot']);
+    expect(found[0]?.message).toContain('every version v2–v6');
+  });
+});
+
+// LISTMONK.md "Message format": a missing attribute prints "" in html/template and <no value> in
+// text/template (the subject); passed to a function with a string parameter it fails the message.
+describe('attributes a recipient may lack', () => {
+  const attr = (source: string) => lint(source).filter((f) => f.rule === 'attribute-may-be-missing');
+  it.each([
+    ['<a href="{{ .Subscriber.Attribs.filed_link | Safe }}">filed</a>', 1],
+    ['{{ Safe .Subscriber.Attribs.x }}', 1],
+    ['{{ upper .Subscriber.Attribs.x }}', 1],
+    ['{{ index .Subscriber.Attribs "x" | print }}', 0],
+    ['{{ .Subscriber.Attribs.x }}', 0],
+    ['{{ print .Subscriber.Attribs.x }}', 0],
+    ['{{ default "none" .Subscriber.Attribs.x }}', 0],
+    ['{{ printf "%s" .Subscriber.Attribs.x }}', 0],
+    ['<a href="{{ .Subscriber.Attribs.lp_link | Safe }}">order</a>', 0],
+    [
+      '{{ if .Subscriber.Attribs.filed_link }}<a href="{{ .Subscriber.Attribs.filed_link | Safe }}">f</a>{{ end }}',
+      0,
+    ],
+    ['{{ with .Subscriber.Attribs.x }}{{ Safe . }}{{ end }}', 0],
+    ['{{ if and .Subscriber.Attribs.x .Subscriber.Attribs.y }}{{ Safe .Subscriber.Attribs.y }}{{ end }}', 0],
+    ['{{ if .Subscriber.Attribs.x }}a{{ else }}{{ Safe .Subscriber.Attribs.x }}{{ end }}', 1],
+    ['{{ if not .Subscriber.Attribs.x }}{{ Safe .Subscriber.Attribs.x }}{{ end }}', 1],
+  ])('%s → %d', (snippet, count) => {
+    expect(attr(`<p>${snippet}</p>${FOOTER}`)).toHaveLength(count);
+  });
+
+  it('a subject printing an attribute the build does not guarantee would show <no value>', () => {
+    const [f] = attr(`---\nsubject: Your code {{ .Subscriber.Attribs.coupon }}\n---\n<p>x</p>${FOOTER}`);
+    expect(f).toMatchObject({ line: 2, column: 20, severity: 'error' });
+    expect(f?.message).toContain('<no value>');
+    expect(
+      attr(
+        `---\nsubject: {{ if .Subscriber.Attribs.coupon }}Code {{ .Subscriber.Attribs.coupon }}{{ end }}\n---\n<p>x</p>${FOOTER}`,
+      ),
+    ).toEqual([]);
+  });
+
+  it('knows what the build guarantees per vertical', () => {
+    const subject = '---\nsubject: USDOT {{ .Subscriber.Attribs.dot }}\n---\n<p>x</p>' + FOOTER;
+    const as = (name: string) =>
+      lintTemplate(parseTemplateFile({ name, path: `${name}.html`, source: subject })).filter(
+        (f) => f.rule === 'attribute-may-be-missing',
+      );
+    expect(as('trucking/x')).toEqual([]);
+    expect(as('healthcare/x')).toHaveLength(1);
   });
 });

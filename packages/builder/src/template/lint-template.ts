@@ -1,7 +1,9 @@
-import { isTemplateFunction } from '@mailramp/listmonk';
+import { isTemplateFunction, type ListmonkVersion } from '@mailramp/listmonk';
 import Handlebars from 'handlebars';
 import { BuilderError } from '../errors.js';
+import { checkTrackLinkCall, TRACKLINK_VERSIONS, trackLinkRangeOf } from './check-track-link-call.js';
 import { createTagVault } from './create-tag-vault.js';
+import { findMissingAttributeUses, guaranteedAttributesOf } from './find-missing-attribute-uses.js';
 import { suggestFunction } from './go-template-names.js';
 import { lintLinks } from './lint-links.js';
 import { LINT_RULES, type LintFinding, type LintRuleId } from './lint-rules.js';
@@ -24,12 +26,21 @@ export interface LintTemplateOptions {
   data?: BuildData;
   /** `template` (a campaign body, the default) or `partial` (no whole-body rules). */
   kind?: 'template' | 'partial';
+  /**
+   * The Listmonk versions the template is written for (`listmonk.instances.*.version`): a TrackLink
+   * form that breaks on any of them is an error. Default: one version of each TrackLink behaviour,
+   * v2 to v6 ({@link TRACKLINK_VERSIONS}).
+   */
+  listmonkVersions?: readonly ListmonkVersion[];
+  /**
+   * Subscriber attributes every recipient has; default: what the build writes for the template's
+   * vertical (its name's first part), {@link guaranteedAttributesOf}.
+   */
+  guaranteedAttributes?: ReadonlySet<string>;
 }
 
 const OPENERS = new Set(['if', 'range', 'with', 'define', 'block']);
 const REMOVED_BY_LISTMONK = new Set(['env', 'expandenv', 'getHostByName']);
-/** Listmonk's rewrite adds the `.` only to exactly this form (../shared/LISTMONK.md, rewrite 1). */
-const TRACKLINK_REWRITTEN = /^\{\{\s*TrackLink\s+"(.+?)"\s*\}\}$/;
 
 const POSTAL_ADDRESS = [
   /\b(?:A[LKSZRP]|C[AOT]|D[EC]|F[LM]|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEHINOPST]|N[CDEHJMVY]|O[HKR]|P[ARW]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY])\.?,?\s+\d{5}(?:-\d{4})?\b/,
@@ -82,7 +93,7 @@ export function lintTemplate(file: TemplateFile, options: LintTemplateOptions = 
 export function lintTemplateSource(file: TemplateFile, options: LintTemplateOptions = {}): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const section of [file.subject, file.body]) {
-    if (section !== undefined) lintSection(file, section, options.partials, findings);
+    if (section !== undefined) lintSection(file, section, options, findings, section === file.subject);
   }
   // {{ TrackView }} renders a whole <img> tag: inside an attribute html/template's URL filter
   // turns it into #ZgotmplZ (LISTMONK.md, Template language).
@@ -167,9 +178,11 @@ const UNSUBSCRIBE_MESSAGE =
 function lintSection(
   file: TemplateFile,
   section: TemplateSection,
-  partials: ReadonlyMap<string, TemplateFile> | undefined,
+  options: LintTemplateOptions,
   findings: LintFinding[],
+  isSubject: boolean,
 ): void {
+  const partials = options.partials;
   const emit = (rule: LintRuleId, offset: number, message: string) =>
     findings.push(finding(file, rule, section.offset + offset, message));
   const scan = scanTemplateTags(section.text);
@@ -191,21 +204,60 @@ function lintSection(
           : `${tag.text}: "${fn.text}" is not a function Listmonk has (its own, Go's built-ins, Sprig's)${suggestFunction(fn.text)}`,
       );
     }
-    for (const call of action.calls) {
-      if (call.name !== 'TrackLink') continue;
-      const argc = call.args.length + (call.piped ? 1 : 0);
-      if (argc < 2 && !TRACKLINK_REWRITTEN.test(tag.text)) {
-        emit(
-          'tracklink-missing-dot',
-          tag.start,
-          `${tag.text}: TrackLink gets ${argc} argument; Listmonk ≥ 5.0.1 needs the subscriber as the last one — write ${tag.text.replace(/\s*-?\}\}$/, ' . }}')} (the campaign saves, but every message then fails: "wrong number of args for TrackLink: want 2 got 1")`,
-        );
-      }
-    }
+    if (action.calls.some((c) => c.name === 'TrackLink')) lintTrackLink(tag, options.listmonkVersions, emit);
+  }
+  const guaranteed = options.guaranteedAttributes ?? guaranteedAttributesOf(file.name);
+  for (const use of findMissingAttributeUses(scan.tags, guaranteed, { textTemplate: isSubject })) {
+    const guard = `{{ if .Subscriber.Attribs.${use.attribute} }} … {{ end }}`;
+    emit(
+      'attribute-may-be-missing',
+      use.tag.start,
+      use.how === 'print'
+        ? `${use.tag.text} in the subject: a recipient without the attribute "${use.attribute}" gets a subject showing "<no value>" (Listmonk renders the subject with text/template); the build guarantees only ${[...guaranteed].join(', ')} — guard it with ${guard} or leave it out of the subject`
+        : `${use.tag.text}: a recipient without the attribute "${use.attribute}" passes nil to ${use.fn}, and Listmonk skips that message ("invalid value; expected string"); the build guarantees only ${[...guaranteed].join(', ')} — guard it with ${guard}`,
+    );
   }
   const vault = createTagVault();
   const text = vault.protect(section.text, scan.tags);
   for (const p of lintLinks(text, scan.tags, vault)) emit(p.rule, p.offset, p.message);
+}
+
+function lintTrackLink(
+  tag: TemplateTag,
+  configured: readonly ListmonkVersion[] | undefined,
+  emit: (rule: LintRuleId, offset: number, message: string) => void,
+): void {
+  const versions = configured ?? TRACKLINK_VERSIONS;
+  const verdict = checkTrackLinkCall(tag.text, versions);
+  if (verdict === undefined) return;
+  const names = (vs: readonly ListmonkVersion[]) =>
+    [
+      ...new Set(
+        vs.map((v) => (configured === undefined ? trackLinkRangeOf(v) : `${v.raw} (${trackLinkRangeOf(v)})`)),
+      ),
+    ].join(', ');
+  const whose =
+    configured === undefined
+      ? 'no Listmonk version is configured, so every version v2–v6 counts'
+      : `written for ${versions.map((v) => v.raw).join(', ')}`;
+  const fix =
+    verdict.fix === undefined
+      ? 'no TrackLink form works on all of them: use a direct (untracked) href, or configure only the version you run (listmonk.instances.<name>.version)'
+      : `write ${verdict.fix}`;
+  if (verdict.missingDot.length > 0) {
+    emit(
+      'tracklink-missing-dot',
+      tag.start,
+      `${tag.text}: on Listmonk ${names(verdict.missingDot)} TrackLink gets 1 argument — that version does not add the subscriber "." to this form; the campaign saves, but every message then fails ("wrong number of args for TrackLink: want 2 got 1"); ${whose}; ${fix}`,
+    );
+  }
+  if (verdict.extraDot.length > 0) {
+    emit(
+      'tracklink-extra-dot',
+      tag.start,
+      `${tag.text}: on Listmonk ${names(verdict.extraDot)} the rewrite appends " ." to every TrackLink call, so this one gets 3 arguments; the campaign saves, but every message then fails ("wrong number of args for TrackLink: want 2 got 3"); ${whose}; ${fix}`,
+    );
+  }
 }
 
 function checkHandlebars(

@@ -1,3 +1,4 @@
+import type { ListmonkVersion } from '@mailramp/listmonk';
 import { BuilderError } from '../errors.js';
 import { hasLintErrors, type LintFinding } from './lint-rules.js';
 import { lintRenderedCampaign, lintTemplateSource } from './lint-template.js';
@@ -23,6 +24,10 @@ export interface RenderedCampaign {
 export interface RenderCampaignOptions {
   /** Return the result even when the lint finds errors (previews: `mailramp render`). Default false. */
   allowErrors?: boolean;
+  /** The Listmonk versions the campaign is written for (default: every version v2–v6). */
+  listmonkVersions?: readonly ListmonkVersion[];
+  /** Subscriber attributes every recipient has (default: the template's vertical's). */
+  guaranteedAttributes?: ReadonlySet<string>;
 }
 
 /**
@@ -44,9 +49,19 @@ export function renderCampaign(
   const file = getTemplate(set, name);
   const rendered = renderTemplate(file, data, { partials: set.partials });
   const altbody = renderAltbody(rendered.html);
+  const lintOptions = {
+    partials: set.partials,
+    ...(options.listmonkVersions === undefined ? {} : { listmonkVersions: options.listmonkVersions }),
+    ...(options.guaranteedAttributes === undefined
+      ? {}
+      : { guaranteedAttributes: options.guaranteedAttributes }),
+  };
   const findings = [
-    ...lintTemplateSource(file, { partials: set.partials }),
-    ...listUsedPartials(file, set.partials).flatMap((p) => lintTemplateSource(p, { partials: set.partials })),
+    ...lintTemplateSource(file, lintOptions),
+    // A partial reads the attributes of the campaign it is in.
+    ...listUsedPartials(file, set.partials).flatMap((p) =>
+      lintTemplateSource({ ...p, name: `${file.name.split('/')[0]}/${p.name}` }, lintOptions),
+    ),
   ];
   findings.push(...lintRenderedCampaign({ file: file.path, html: rendered.html, altbody }, findings));
   if (hasLintErrors(findings) && !options.allowErrors) {

@@ -13,6 +13,13 @@ export const ListmonkInstanceSection = z.strictObject({
     .enum(['auto', 'token', 'basic'])
     .default('auto')
     .describe('auto: `token user:token` (v4+), HTTP Basic when the server turns out to be v2/v3'),
+  version: z
+    .string()
+    .regex(/^v?\d+\.\d+(?:\.\d+)?$/, 'a Listmonk version such as v4.1.0')
+    .optional()
+    .describe(
+      'the Listmonk version this server runs (v4.1.0): the template lint accepts only the TrackLink forms that work on it (the build detects it when unset; `mailramp lint` then checks every version v2–v6)',
+    ),
   timeoutMs: z.number().int().positive().default(15_000).describe('per-request timeout'),
   concurrency: z.number().int().positive().max(32).default(4).describe('parallel requests when fanning out'),
   sendAtMarginMs: z

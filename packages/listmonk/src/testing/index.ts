@@ -17,6 +17,5 @@ export { parseTemplate, renderNodes, TemplateError } from './go-template.js';
 export { MSG as LISTMONK_MESSAGES } from './messages.js';
 export { type GoCsvResult, readGoCsv } from './read-go-csv.js';
 export { DUMMY_SUBSCRIBER, renderMessage } from './render-message.js';
-export { rewriteTrackLinks } from './rewrite-track-links.js';
 export { createRawApi, type RawReply } from './stand-in-fetch.js';
 export type { StandInState } from './stand-in-state.js';

@@ -1,7 +1,7 @@
 import { isAtLeast } from '../client/listmonk-version.js';
+import { rewriteTrackLinks } from '../templates/rewrite-track-links.js';
 import { parseTemplate, renderNodes } from './go-template.js';
 import { HtmlContext, SafeHtml } from './html-escape.js';
-import { rewriteTrackLinks } from './rewrite-track-links.js';
 import type { StandInContext } from './stand-in-http.js';
 import type { SentMessage, StoredCampaign, StoredSubscriber } from './stand-in-state.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isAtLeast } from '../../client/listmonk-version.js';
+import { rewriteTrackLinks } from '../../templates/rewrite-track-links.js';
 import { audienceOf } from '../campaign-life.js';
 import { parseTemplate, TemplateError } from '../go-template.js';
 import { MSG } from '../messages.js';
-import { rewriteTrackLinks } from '../rewrite-track-links.js';
 import {
   bad,
   byteLength,

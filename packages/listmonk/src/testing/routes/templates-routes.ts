@@ -1,7 +1,7 @@
 import { countContentPlaceholders } from '../../templates/count-content-placeholders.js';
+import { rewriteTrackLinks } from '../../templates/rewrite-track-links.js';
 import { parseTemplate, TemplateError } from '../go-template.js';
 import { MSG } from '../messages.js';
-import { rewriteTrackLinks } from '../rewrite-track-links.js';
 import {
   bad,
   byteLength,
