@@ -7,7 +7,6 @@ import {
   type CampaignOutcome,
   createListmonkPort,
   createTemplateRenderer,
-  isIsoDate,
   loadTemplateSet,
   planBuild,
   preflightCampaigns,
@@ -24,6 +23,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { isoDateArgument } from '../iso-date-argument.js';
 import { listmonkClientFor } from '../listmonk-client.js';
 import { counted, formatTable, printJson, say } from '../output.js';
 
@@ -47,14 +47,6 @@ function wholeNumber(min: number, max: number) {
       throw new InvalidArgumentError(`expected a whole number ${min}–${max}`);
     return n;
   };
-}
-
-function isoDate(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('expected a date YYYY-MM-DD that exists');
-  // Send times and warm-up days are computed from it: a year like 9999 overflows JavaScript dates.
-  const year = Number(value.slice(0, 4));
-  if (year < 2000 || year > 2199) throw new InvalidArgumentError('expected a date in the years 2000–2199');
-  return value;
 }
 
 /**
@@ -107,7 +99,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
     )
     .option('--only-segment <segment>', 'build only this segment')
     .option('--max-per-segment <n>', 'at most N recipients per segment', wholeNumber(1, 100_000))
-    .option('--date <YYYY-MM-DD>', 'build date (default: today, UTC)', isoDate)
+    .option('--date <YYYY-MM-DD>', 'build date (default: today, UTC)', isoDateArgument)
     .option(
       '--send-hour <H>',
       'send every campaign at this UTC hour instead of each zone’s local morning',

@@ -13,6 +13,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT, type ExitCode, exitCodeOf } from '../exit-codes.js';
+import { isoDateArgument } from '../iso-date-argument.js';
 import { listmonkClientFor } from '../listmonk-client.js';
 import { formatTable, printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
@@ -52,7 +53,7 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
     .description(
       "(default) the daily run: for each stream the warm-up day, the table's hourly cap and any hold (cap = the lower of the two), as the Listmonk sliding window (on, 1h, rate = cap, matching message_rate) on each of the stream's Listmonk instances. Without --apply it only prints what would change. --apply writes only the ramp keys that differ, through the safe settings update (every other setting and secret kept), and nothing when they are already set (safe from cron and after a reboot). While a campaign runs Listmonk stores the values but applies them only after a reload: reported (exit 1), and reloaded only with --reload. Instances are handled independently: one that fails is reported and the others still get their cap; the exit code is then the first failure's (3: Listmonk unreachable).",
     )
-    .option('--date <YYYY-MM-DD>', 'plan for this date (default: today, UTC)')
+    .option('--date <YYYY-MM-DD>', 'plan for this date (default: today, UTC)', isoDateArgument)
     .option('--stream <name>', 'only this stream (--json then prints that stream alone)')
     .option('--json', 'print per stream day, tableCap, cap, hold and per instance what changed, on stdout')
     .option('--apply', "write the ramp keys that differ to the stream's Listmonk instance(s)")
@@ -72,7 +73,7 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
       '--rate <per-hour>',
       'messages per hour while held (never raises the cap above the table)',
     )
-    .requiredOption('--until <YYYY-MM-DD>', 'last day held (inclusive, UTC)')
+    .requiredOption('--until <YYYY-MM-DD>', 'last day held (inclusive, UTC)', isoDateArgument)
     .option('--reason <text>', 'why (kept with the hold)')
     .option('--force', "accept a rate above today's table cap (it then only bites once the table passes it)")
     .option('--json', 'print the hold as JSON')

@@ -240,6 +240,21 @@ describe('mailramp ops warmup', () => {
     );
   });
 
+  // Issue 20 (8): a date that does not exist, or a year JavaScript dates cannot carry through the
+  // warm-up arithmetic, is a usage error naming the accepted range — like the build's --date.
+  it.each([
+    ['2026-02-30', /argument '2026-02-30' is invalid. expected a date YYYY-MM-DD that exists/],
+    ['9999-12-31', /argument '9999-12-31' is invalid. expected a date in the years 2000–2199/],
+    ['0001-01-01', /argument '0001-01-01' is invalid. expected a date in the years 2000–2199/],
+    ['+20000-01-01', /expected a date YYYY-MM-DD that exists/],
+  ])('refuses --date %s with exit 2 and a clear message, touching nothing', async (date, message) => {
+    const h = host();
+    const { code, err } = await h.run('ops', 'warmup', '--date', date, '--apply');
+    expect(code).toBe(EXIT.USAGE);
+    expect(err).toMatch(message);
+    expect(h.runner.calls).toEqual([]);
+  });
+
   it('rejects a bad date, an unknown stream and a broken stamp file with exit 2', async () => {
     const h = host({ stamp: 'tomorrow' });
     expect((await h.run('ops', 'warmup', '--date', '2026-13-01')).code).toBe(EXIT.USAGE);

@@ -2,6 +2,7 @@ import { applyWarmup, planWarmup, readWarmupState, type WarmupApplied, type Warm
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { isoDateArgument } from '../iso-date-argument.js';
 import { printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
 import { dateOption, selectStreams } from './warmup-streams.js';
@@ -20,7 +21,7 @@ export function registerOpsWarmupCommands(program: Command, ctx: CliContext): vo
     .description(
       'the warm-up day, the rotation pool and the exact transport_maps for each stream; checks master.cf (bind address, smtp_bind_address_enforce=yes, own syslog_name). --apply sets transport_maps with postconf and reloads Postfix, only when it differs (safe from cron and after a reboot), then reads it back and checks it again; it plans every stream first and changes nothing while any plan has an error (a pool transport missing from its instance’s master.cf, binding the primary or a retired IP or another address, or without smtp_bind_address_enforce=yes). Exit codes: 0 ok (warnings may be printed) · 1 master.cf errors, a failed reload or a failed check after applying · 2 bad config, date or stamp file · 4 --apply refused.',
     )
-    .option('--date <YYYY-MM-DD>', 'plan for this date (default: today, UTC)')
+    .option('--date <YYYY-MM-DD>', 'plan for this date (default: today, UTC)', isoDateArgument)
     .option('--stream <name>', 'only this stream (--json then prints that stream alone)')
     .option('--json', 'print the plan as JSON on stdout (day, pool, transportMaps, …)')
     .option(
