@@ -9,6 +9,7 @@ import type {
   ListmonkPort,
   RenderedCampaign,
 } from '../push/listmonk-port.js';
+import { settleCampaignByName } from '../push/settle-campaign-by-name.js';
 import {
   type AudienceCheck,
   attributesRead,
@@ -153,7 +154,7 @@ export async function pushCampaigns(
     p.listId = (await listmonk.createList(p.work.name, p.tags)).id;
     p.outcome.listId = p.listId;
     await updateLedgerCampaign(db, p.where, { listId: p.listId });
-    p.campaign = await listmonk.findCampaignByName(p.work.name);
+    p.campaign = await settleCampaignByName(listmonk, p.work.name);
     if (p.campaign?.status === 'cancelled') {
       throw new StepFailure(
         `campaign ${p.work.name} (id ${p.campaign.id}) was cancelled in Listmonk; its recipients stay unstamped`,
@@ -214,25 +215,41 @@ export async function pushCampaigns(
 
   await each('create', async (p) => {
     const rendered = p.work.rendered!;
+    let template: { id: number } | undefined;
     if (p.campaign === undefined) {
-      const template =
+      template =
         rendered.baseTemplate === undefined
           ? undefined
           : await listmonk.ensureCampaignTemplate(rendered.baseTemplate.name, rendered.baseTemplate.body);
-      p.campaign = await listmonk.createCampaign({
-        name: p.work.name,
-        subject: rendered.subject,
-        listIds: [p.listId!],
-        fromEmail: rules.fromEmail,
-        body: rendered.body,
-        altbody: rendered.altbody,
-        sendAt: p.work.sendAt,
-        tags: p.tags,
-        templateId: template?.id,
-      });
+      // A create of an earlier run whose answer was lost may have landed since the list step looked.
+      p.campaign = await settleCampaignByName(listmonk, p.work.name);
     }
-    p.outcome.campaignId = p.campaign.id;
-    await updateLedgerCampaign(db, p.where, { campaignId: p.campaign.id });
+    if (p.campaign === undefined) {
+      let created: ListmonkCampaignState | undefined;
+      try {
+        created = await listmonk.createCampaign({
+          name: p.work.name,
+          subject: rendered.subject,
+          listIds: [p.listId!],
+          fromEmail: rules.fromEmail,
+          body: rendered.body,
+          altbody: rendered.altbody,
+          sendAt: p.work.sendAt,
+          tags: p.tags,
+          templateId: template?.id,
+        });
+      } catch (error) {
+        // A create is not retried (it is not idempotent), but its answer can be lost after Listmonk
+        // made the campaign: look the name up before calling it failed.
+        p.campaign = await settleCampaignByName(listmonk, p.work.name).catch(() => undefined);
+        if (p.campaign === undefined) throw error;
+      }
+      // Settled again after a create: a late duplicate beside it is removed, whichever came first.
+      if (created !== undefined)
+        p.campaign = (await settleCampaignByName(listmonk, p.work.name, created.id)) ?? created;
+    }
+    p.outcome.campaignId = p.campaign!.id;
+    await updateLedgerCampaign(db, p.where, { campaignId: p.campaign!.id });
   });
 
   await each('render', async (p) => {
@@ -280,7 +297,17 @@ export async function pushCampaigns(
       if (campaign.sendAt === null || campaign.sendAt.getTime() !== p.work.sendAt.getTime()) {
         await listmonk.updateCampaignSendAt(campaign.id, [p.listId!], p.work.sendAt);
       }
-      campaign = await listmonk.scheduleCampaign(campaign.id);
+      const id = campaign.id;
+      try {
+        campaign = await listmonk.scheduleCampaign(id);
+      } catch (error) {
+        // The status change may have been applied with its answer lost: read it back first.
+        const read = (await listmonk.listCampaignsByName(p.work.name).catch(() => [])).find(
+          (c) => c.id === id,
+        );
+        if (read?.status !== 'scheduled') throw error;
+        campaign = read;
+      }
     }
     if (campaign.status !== 'scheduled' && campaign.status !== 'running' && campaign.status !== 'finished') {
       throw new StepFailure(

@@ -7,7 +7,7 @@ import { createListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type Fault, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyBackfill } from '../backfill/apply-backfill.js';
 import { parseBackfillFilter } from '../backfill/backfill-request.js';
 import { revertBackfill } from '../backfill/revert-backfill.js';
@@ -251,6 +251,52 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
       await expectConsistent(first.plan.recipients.length);
     },
   );
+
+  // Issue 20 (6): a campaign create is not retried, but its answer can be lost after Listmonk made it.
+  it('a create whose answer is lost: the build finds the campaign Listmonk made and schedules it, one per name', async () => {
+    await setUp();
+    listmonk.injectFault({ method: 'POST', path: '/api/campaigns', kind: 'lose-reply' });
+    const result = await runBuild(t.db, rules, request, deps());
+    expect(listmonk.requestsTo('POST', '/api/campaigns')[0]!.status).toBeUndefined();
+    expect(result.campaigns.filter((c) => c.state === 'failed')).toEqual([]);
+    expect(result.status).toBe('succeeded');
+    await expectConsistent(result.plan.recipients.length);
+  });
+
+  it('a create that lands after the client gave up: the re-run keeps one campaign and deletes the late draft', async () => {
+    await setUp();
+    let release = () => {};
+    const until = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    listmonk.injectFault({ method: 'POST', path: '/api/campaigns', kind: 'lose-reply', until });
+    const first = await runBuild(t.db, rules, request, deps());
+    const lost = first.campaigns.filter((c) => c.failedAt === 'create').map((c) => c.name);
+    expect(lost).toHaveLength(1);
+    expect([...listmonk.state.campaigns.values()].filter((c) => c.name === lost[0])).toEqual([]);
+
+    // The re-run looks the name up and finds nothing; the late create lands right before its own.
+    const base = deps();
+    const second = await runBuild(t.db, rules, request, {
+      ...base,
+      listmonk: {
+        ...base.listmonk,
+        async createCampaign(c) {
+          release();
+          await vi.waitFor(
+            () => expect([...listmonk.state.campaigns.values()].some((x) => x.name === c.name)).toBe(true),
+            { timeout: 10_000 },
+          );
+          return base.listmonk.createCampaign(c);
+        },
+      },
+    });
+    expect(second.status).toBe('succeeded');
+    const named = [...listmonk.state.campaigns.values()].filter((c) => c.name === lost[0]);
+    expect(named.map((c) => c.status)).toEqual(['scheduled']);
+    expect(named[0]!.id).toBe(second.campaigns.find((c) => c.name === lost[0])!.campaignId);
+    await expectConsistent(first.plan.recipients.length);
+  });
 
   it('a lint error stops the build before Listmonk is touched: nothing pushed, nothing written but a failed run', async () => {
     await setUp();

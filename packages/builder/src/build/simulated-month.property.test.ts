@@ -52,7 +52,10 @@ function acceptingListmonk(): ListmonkPort {
     ensureCampaignTemplate: async () => ({ id: 1 }),
     previewCampaign: async () => '<p>ok</p>',
     previewCampaignText: async () => 'ok',
-    findCampaignByName: async (name) => campaigns.get(name),
+    listCampaignsByName: async (name) => (campaigns.has(name) ? [campaigns.get(name)!] : []),
+    deleteCampaign: async (id) => {
+      for (const [name, c] of campaigns) if (c.id === id) campaigns.delete(name);
+    },
     createCampaign: async (c) => {
       const state: ListmonkCampaignState = { id: nextId++, status: 'draft', sendAt: c.sendAt };
       campaigns.set(c.name, state);

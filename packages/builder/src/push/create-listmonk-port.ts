@@ -13,7 +13,13 @@ function memberOf(s: Subscriber, listId: number): ListmonkMember {
 }
 
 function stateOf(c: Campaign): ListmonkCampaignState {
-  return { id: c.id, status: c.status, sendAt: c.send_at ? new Date(c.send_at) : null };
+  return {
+    id: c.id,
+    status: c.status,
+    sendAt: c.send_at ? new Date(c.send_at) : null,
+    listIds: (c.lists ?? []).map((l) => l.id).filter((id): id is number => id !== null && id > 0),
+    content: { subject: c.subject, body: c.body, altbody: c.altbody ?? '' },
+  };
 }
 
 /**
@@ -67,13 +73,13 @@ export function createListmonkPort(client: ListmonkClient): ListmonkPort {
     async previewCampaignText(id, text) {
       return client.previewCampaignText(id, text);
     },
-    async findCampaignByName(name) {
+    async listCampaignsByName(name) {
+      // Listmonk's `query` is a fuzzy search (tsquery or ILIKE): only exact names are ours.
       const found = (await client.listCampaigns({ query: name })).filter((c) => c.name === name);
-      // Several with one name: prefer the one that got furthest (a re-run never makes a second).
-      const rank = { finished: 0, running: 1, scheduled: 2, paused: 3, draft: 4, cancelled: 5 } as const;
-      found.sort((a, b) => rank[a.status] - rank[b.status] || a.id - b.id);
-      const first = found[0];
-      return first === undefined ? undefined : stateOf(first);
+      return found.sort((a, b) => a.id - b.id).map(stateOf);
+    },
+    async deleteCampaign(id) {
+      await client.deleteCampaign(id);
     },
     async createCampaign(c) {
       return stateOf(

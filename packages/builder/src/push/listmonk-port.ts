@@ -12,6 +12,10 @@ export interface ListmonkCampaignState {
   id: number;
   status: 'draft' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'finished';
   sendAt: Date | null;
+  /** The lists it sends to, when Listmonk said (a reconcile reads the audience from them). */
+  listIds?: number[] | undefined;
+  /** Subject, body and text part as Listmonk holds them, when Listmonk said. */
+  content?: { subject: string; body: string; altbody: string } | undefined;
 }
 
 /** What the build creates in Listmonk. */
@@ -58,7 +62,10 @@ export interface ListmonkPort {
   previewCampaign(id: number, body: string): Promise<string>;
   /** Listmonk's render of a posted text part, as it renders the altbody. */
   previewCampaignText(id: number, text: string): Promise<string>;
-  findCampaignByName(name: string): Promise<ListmonkCampaignState | undefined>;
+  /** Every campaign named exactly `name` (Listmonk's names are not unique), oldest first. */
+  listCampaignsByName(name: string): Promise<ListmonkCampaignState[]>;
+  /** Deletes a campaign; one already gone is not an error. */
+  deleteCampaign(id: number): Promise<void>;
   /** Creates a draft campaign. */
   createCampaign(campaign: NewCampaign): Promise<ListmonkCampaignState>;
   /** Moves a draft's send_at (lists must be re-sent: Listmonk's PUT drops them otherwise). */

@@ -41,6 +41,11 @@ export interface CampaignsApi {
   updateCampaign(id: number, patch: CampaignPatch): Promise<Campaign>;
   /** The campaign, or NOT_FOUND. */
   getCampaign(id: number): Promise<Campaign>;
+  /**
+   * Deletes a campaign (Listmonk deletes whatever its status; callers decide what may go). A
+   * campaign already gone is not an error: a retried delete whose first answer was lost succeeds.
+   */
+  deleteCampaign(id: number): Promise<void>;
   /** The campaign, or undefined. */
   findCampaign(id: number): Promise<Campaign | undefined>;
   /** Campaigns, optionally only those with all given tags / one of the given statuses. */
@@ -107,6 +112,20 @@ export function createCampaignsApi(core: ClientCore): CampaignsApi {
 
   return {
     getCampaign,
+
+    async deleteCampaign(id) {
+      try {
+        await core.transport.send({
+          method: 'DELETE',
+          path: `/api/campaigns/${id}`,
+          schema: z.unknown(),
+          notFoundOn400: true,
+          idempotent: true,
+        });
+      } catch (error) {
+        if (!(error instanceof ListmonkError && error.code === 'NOT_FOUND')) throw error;
+      }
+    },
 
     async findCampaign(id) {
       try {

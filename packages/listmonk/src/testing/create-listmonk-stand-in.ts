@@ -75,12 +75,18 @@ export interface Fault {
   /**
    * `status`: answer `status` (default 500) `{"message":"Internal Server Error"}`; `timeout`: never
    * answer; `drop`: destroy the connection; `delay`: serve after `delayMs`; `reply`: answer `status`
-   * (default 200) with `body` as JSON (version drift).
+   * (default 200) with `body` as JSON (version drift); `lose-reply`: Listmonk does the work but the
+   * client never hears back — the request is served and its connection destroyed instead of the
+   * answer (a reply lost to a proxy or a client timeout), or, with `delayMs`, the connection is
+   * destroyed at once and the request served `delayMs` later, or once `until` settles (a change
+   * that lands after the client gave up).
    */
-  kind: 'status' | 'timeout' | 'drop' | 'delay' | 'reply';
+  kind: 'status' | 'timeout' | 'drop' | 'delay' | 'reply' | 'lose-reply';
   status?: number;
   body?: unknown;
   delayMs?: number;
+  /** `lose-reply`: serve the request once this settles (a test decides when the late change lands). */
+  until?: Promise<unknown>;
 }
 
 /** A running stand-in. */
@@ -169,6 +175,7 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
   const requests: RecordedRequest[] = [];
   const faults: Array<Fault & { left: number }> = [];
   const held = new Set<ServerResponse>();
+  const lostReplies = new WeakSet<ServerResponse>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let restarting: Promise<void> | undefined;
@@ -308,6 +315,11 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
   }
 
   function send(res: ServerResponse, reply: StandInReply, record: RecordedRequest): void {
+    if (lostReplies.has(res)) {
+      // Served, answer lost: the connection is cut instead (the status stays undefined).
+      res.socket?.destroy();
+      return;
+    }
     record.status = reply.status;
     if ('text' in reply) {
       res.writeHead(reply.status, { 'Content-Type': reply.contentType });
@@ -345,9 +357,18 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
         (f.path === undefined ||
           (typeof f.path === 'string' ? f.path === record.path : f.path.test(record.path))),
     );
+    let loseReply = false;
     if (fault !== undefined) {
       fault.left -= 1;
-      if (fault.kind === 'drop') {
+      if (fault.kind === 'lose-reply') {
+        loseReply = true;
+        if (fault.until !== undefined || fault.delayMs !== undefined) {
+          req.socket.destroy();
+          if (fault.until !== undefined) await fault.until.catch(() => undefined);
+          else await new Promise<void>((resolve) => later(fault.delayMs!, resolve));
+          if (closed) return;
+        }
+      } else if (fault.kind === 'drop') {
         req.socket.destroy();
         return;
       }
@@ -366,9 +387,9 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
       if (fault.kind === 'status') {
         send(res, { status: fault.status ?? 500, message: MSG.internal }, record);
         return;
-      }
-      await new Promise<void>((resolve) => later(fault.delayMs ?? 1000, resolve));
+      } else await new Promise<void>((resolve) => later(fault.delayMs ?? 1000, resolve));
     }
+    if (loseReply) lostReplies.add(res);
 
     advanceCampaigns(ctx);
     const match = routes

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StandInOptions } from './create-listmonk-stand-in.js';
 import { createStandInKit } from './create-stand-in-kit.js';
 import { MSG } from './messages.js';
@@ -450,5 +450,19 @@ describe('fault injection and recording', () => {
     await expect(api('GET', '/api/lists')).rejects.toThrow();
     expect(standIn.requestsTo('GET', '/api/config').map((r) => r.status)).toEqual([503, 200]);
     expect(standIn.requestsTo('GET', '/api/lists')[0]!.status).toBeUndefined();
+  });
+
+  it('lose-reply: does the work but cuts the connection; with delayMs the work lands after the cut', async () => {
+    const { api, standIn } = await boot();
+    const list = await withList(api);
+    standIn.injectFault({ kind: 'lose-reply', method: 'POST', path: '/api/campaigns' });
+    await expect(api('POST', '/api/campaigns', campaignBody(list))).rejects.toThrow();
+    expect([...standIn.state.campaigns.values()].map((c) => c.name)).toEqual(['c1']);
+    expect(standIn.requestsTo('POST', '/api/campaigns')[0]!.status).toBeUndefined();
+
+    standIn.injectFault({ kind: 'lose-reply', method: 'POST', path: '/api/campaigns', delayMs: 30 });
+    await expect(api('POST', '/api/campaigns', campaignBody(list, { name: 'c2' }))).rejects.toThrow();
+    expect(standIn.state.campaigns.size).toBe(1);
+    await vi.waitFor(() => expect(standIn.state.campaigns.size).toBe(2));
   });
 });
