@@ -120,6 +120,12 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
+One address gets at most one campaign a day per vertical: where several USDOT numbers (NPIs) share
+an address, the first the selection reaches (segments by priority, keys ascending) is mailed and
+the others are counted under "excluded" as shared_address, as is an address a run earlier in the
+day already queued under another key. Listmonk keeps one subscriber per address: its attributes
+(lp_link, dot/npi) are those of the key that was mailed.
+
 Exit codes: 0 built (or planned) · 2 bad flags or config · 3 database/Listmonk unavailable ·
 4 refused (a send_at already passed, another build of the vertical running) · 1 lint errors.
 
@@ -325,6 +331,12 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
       ? '  none'
       : formatTable([['reason', 'count'], ...excluded.map(([reason, count]) => [reason, n(count ?? 0)])]),
   );
+  if ((plan.excluded.shared_address ?? 0) > 0) {
+    say(
+      io,
+      `  shared_address: another ${plan.vertical === 'trucking' ? 'USDOT number' : 'NPI'} behind the same address is in a campaign of the day (one address, one campaign a day)`,
+    );
+  }
   say(io, `  (plus ${n(plan.alreadyMailed)} already mailed — listmonk_sent_at set — never re-selected)`);
   const bit: string[] = [];
   if (plan.capsHit.daily) bit.push(`daily cap ${n(plan.dailyCap)}`);

@@ -10,7 +10,7 @@ import { planMcs150Cutoffs } from '../calendar/plan-mcs150-cutoffs.js';
 import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
 import type { SegmentDefinition, Vertical } from '../segments/default-segments.js';
 import { classifyExclusion, type ExclusionRules } from '../selection/classify-exclusion.js';
-import { operatorKeyOf } from '../selection/plan-selection.js';
+import { addressKeyOf, operatorKeyOf } from '../selection/plan-selection.js';
 import { type BuildPlan, planBuild } from './plan-build.js';
 import { type BuildRules, type BuildSettings, resolveBuildRules } from './resolve-build-rules.js';
 
@@ -40,6 +40,8 @@ const attributes = fc.oneof(
 
 const facts = fc.record({
   email: maybe(fc.constantFrom(...DOMAINS)),
+  // Several keys behind one address, as FMCSA lists several USDOT numbers behind one mailbox.
+  mailbox: maybe(fc.constantFrom('dispatch', 'Dispatch', 'office')),
   operator: fc.constantFrom(...OPERATORS),
   verify: fc.constantFrom(...VERIFY),
   mailed: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
@@ -83,7 +85,7 @@ function rowsOf(vertical: Vertical, date: string, keys: number[], all: Facts[]):
     const f = all[i]!;
     const at = (d: number | null) => (d === null ? null : addDays(date, d));
     const key = vertical === 'trucking' ? String(k) : String(1_000_000_000 + k);
-    const email = f.email === null ? null : `r${k}@${f.email}`;
+    const email = f.email === null ? null : `${f.mailbox ?? `r${k}`}@${f.email}`;
     return {
       key,
       email,
@@ -169,6 +171,7 @@ function excluded(r: Row, rules: ExclusionRules, date: string): boolean {
       deactivated,
       alreadyFiled: false,
       inTodaysBuild: false,
+      addressInTodaysBuild: false,
     },
     rules,
   );
@@ -272,6 +275,11 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
               const planned = full.segments.find((p) => p.id === s.id)!;
               expect(planned.takenByHigher, `${s.id}: candidates a higher segment took`).toBe(higherTook);
             }
+            // One address, one key a day; the other keys behind a selected address are counted.
+            const addresses = full.recipients.map((r) => addressKeyOf(r.email));
+            expect(new Set(addresses).size, 'an address selected twice').toBe(addresses.length);
+            const taken = new Map(full.recipients.map((r) => [addressKeyOf(r.email), r.recipientKey]));
+            let shadowed = 0;
             for (const r of rows) {
               const home = homeOf(r);
               if (home === undefined || excluded(r, exclusion, date)) {
@@ -282,6 +290,11 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
                 expect(selected.get(r.key)).toBe(home.id);
                 continue;
               }
+              const owner = taken.get(addressKeyOf(r.email!));
+              if (owner !== undefined && owner !== r.key) {
+                shadowed += 1;
+                continue;
+              }
               const capped =
                 full.capsHit.daily ||
                 full.capsHit.segments.includes(home.id) ||
@@ -290,6 +303,7 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
                 true,
               );
             }
+            expect(full.excluded.shared_address ?? 0, 'shared_address counts').toBeLessThanOrEqual(shadowed);
           },
         ),
         { numRuns: RUNS, endOnFailure: true },

@@ -10,6 +10,7 @@ export const EXCLUSION_REASONS = [
   'operator_cap_zero',
   'already_filed',
   'in_todays_build',
+  'shared_address',
 ] as const;
 export type FixedExclusionReason = (typeof EXCLUSION_REASONS)[number];
 /** Why a candidate was not selected: a fixed reason or `family:<id>`. */
@@ -32,6 +33,12 @@ export interface ExclusionFacts {
   alreadyFiled: boolean;
   /** Already in a campaign of this build date (an earlier run the same day). */
   inTodaysBuild: boolean;
+  /**
+   * The address (trimmed, lower-cased) is already in a live campaign of the sending day under another
+   * recipient key: FMCSA often lists several USDOT numbers behind one address, and Listmonk keeps one
+   * subscriber per address, so a second campaign would mail it twice with the other key's attributes.
+   */
+  addressInTodaysBuild: boolean;
 }
 
 /** The exclusion rules of one build, already resolved for the day's warm-up stage. */
@@ -85,5 +92,6 @@ export function classifyExclusion(row: ExclusionFacts, rules: ExclusionRules): E
   if (rules.operatorCapOf(row.operator) <= 0) return 'operator_cap_zero';
   if (row.alreadyFiled) return 'already_filed';
   if (row.inTodaysBuild) return 'in_todays_build';
+  if (row.addressInTodaysBuild) return 'shared_address';
   return undefined;
 }

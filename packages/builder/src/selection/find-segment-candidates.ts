@@ -76,6 +76,7 @@ interface CandidateRow {
   deactivated: boolean;
   already_filed: boolean;
   in_todays_build: boolean;
+  address_in_todays_build: boolean;
 }
 
 /**
@@ -138,6 +139,12 @@ export async function findSegmentCandidates(
     vertical === 'healthcare'
       ? sql`jsonb_build_object('clia', c.clia_number, 'clia_expires', c.clia_expires, 'revalidation_due', c.revalidation_due)`
       : sql`'{}'::jsonb`;
+  // The ledger rows of the day: queued for the build date, or sending on the build's sending day.
+  const today = sql`(l.build_date = ${date}::date${
+    page.sendWindow === undefined
+      ? sql``
+      : sql` or (l.send_at >= ${page.sendWindow.from} and l.send_at < ${page.sendWindow.to})`
+  })`;
   const columns = sql`${key}::text as key, c.email, c.email_domain, c.mx_provider, c.email_verify_result,
       ${sql.ref(`c.${t.name}`)} as name, ${sql.ref(`c.${t.state}`)} as state, ${sql.ref(`c.${t.zip}`)} as zip,
       ${windowDate} as window_date, c.attributes, ${extra} as extra,
@@ -147,11 +154,9 @@ export async function findSegmentCandidates(
       exists (select 1 from segment_touches st where st.vertical = ${vertical} and st.segment = ${segmentId}
         and st.recipient_key = ${key}::text and st.filed_cycle = ${cycle}) as already_filed,
       exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.recipient_key = ${key}::text
-        and l.state <> 'reset' and (l.build_date = ${date}::date${
-          page.sendWindow === undefined
-            ? sql``
-            : sql` or (l.send_at >= ${page.sendWindow.from} and l.send_at < ${page.sendWindow.to})`
-        })) as in_todays_build`;
+        and l.state <> 'reset' and ${today}) as in_todays_build,
+      exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.email = lower(btrim(c.email))
+        and l.recipient_key <> ${key}::text and l.state <> 'reset' and ${today}) as address_in_todays_build`;
   const member = sql`${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${after} and ${mailableFilter}`;
   // A per-operator walk orders by (mx_provider, key), the operator-walk index's own order, and names
   // the operator as a range rather than `=`: with `=` the planner knows mx_provider is constant,
@@ -191,6 +196,7 @@ export async function findSegmentCandidates(
       deactivated: r.deactivated,
       alreadyFiled: r.already_filed,
       inTodaysBuild: r.in_todays_build,
+      addressInTodaysBuild: r.address_in_todays_build,
       name: r.name,
       state: r.state,
       zip: r.zip,

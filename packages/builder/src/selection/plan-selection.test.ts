@@ -2,8 +2,14 @@ import { createDomainFamilies, WARMUP_EXCLUDE_OPERATORS } from '@mailramp/mailbo
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
-import type { ExclusionRules } from './classify-exclusion.js';
-import { type Candidate, operatorKeyOf, planSelection, type SegmentCandidates } from './plan-selection.js';
+import { classifyExclusion, type ExclusionRules } from './classify-exclusion.js';
+import {
+  addressKeyOf,
+  type Candidate,
+  operatorKeyOf,
+  planSelection,
+  type SegmentCandidates,
+} from './plan-selection.js';
 
 const families = createDomainFamilies({ legalAddresses: ['lawyer@firm.com'] });
 const DOMAINS = [
@@ -26,17 +32,21 @@ const RESULTS = [
   'invalid_syntax',
 ];
 
+// Each fact true for about one row in five, so most rows pass and the caps and shared addresses bite.
+const rarely = fc.integer({ min: 0, max: 4 }).map((n) => n === 0);
+
 const candidateArb = fc.record({
   key: fc.integer({ min: 1, max: 400 }).map(String),
-  local: fc.constantFrom('dispatch', 'lawyer', 'info', 'bad local'),
+  local: fc.constantFrom('dispatch', 'lawyer', 'info', 'Info', 'bad local'),
   domain: fc.constantFrom(...DOMAINS),
   operator: fc.constantFrom(...OPERATORS),
   verifyResult: fc.constantFrom(...RESULTS),
-  suppressed: fc.boolean(),
-  domainSuppressed: fc.boolean(),
-  deactivated: fc.boolean(),
-  alreadyFiled: fc.boolean(),
-  inTodaysBuild: fc.boolean(),
+  suppressed: rarely,
+  domainSuppressed: rarely,
+  deactivated: rarely,
+  alreadyFiled: rarely,
+  inTodaysBuild: rarely,
+  addressInTodaysBuild: rarely,
 });
 
 const audienceArb = fc
@@ -138,7 +148,12 @@ describe('planSelection (property tests)', () => {
         for (const { candidate: c } of plan.selected) {
           expect(families.isBlockedEmail(c.email)).toBeUndefined();
           expect(
-            c.suppressed || c.domainSuppressed || c.deactivated || c.alreadyFiled || c.inTodaysBuild,
+            c.suppressed ||
+              c.domainSuppressed ||
+              c.deactivated ||
+              c.alreadyFiled ||
+              c.inTodaysBuild ||
+              c.addressInTodaysBuild,
           ).toBe(false);
           const sendable = c.verifyResult === 'smtp_valid' || c.verifyResult === 'send_confirmed';
           const catchAll = c.verifyResult === 'catch_all_domain' && config.catchAllIncluded;
@@ -170,6 +185,41 @@ describe('planSelection (property tests)', () => {
     );
   });
 
+  it('gives an address one key a day: every other key behind a selected address is a shared_address exclusion', () => {
+    fc.assert(
+      fc.property(audienceArb, configArb, (segments, config) => {
+        const rules = rulesOf(config);
+        const plan = planSelection(segments, rules, { daily: config.daily, perSegment: config.perSegment });
+        const addresses = plan.selected.map((s) => addressKeyOf(s.candidate.email));
+        expect(new Set(addresses).size).toBe(addresses.length);
+        // Every examined key of a selected address that no other rule excludes is counted, once.
+        const chosen = new Set(plan.selected.map((s) => s.candidate.key));
+        const taken = new Set(addresses);
+        // …and so is every examined key whose address an earlier run of the day queued.
+        const shadowed = new Set(
+          segments
+            .flatMap((s) => s.candidates)
+            .filter((c) => {
+              const reason = classifyExclusion(c, rules);
+              return (
+                reason === 'shared_address' ||
+                (reason === undefined && !chosen.has(c.key) && taken.has(addressKeyOf(c.email)))
+              );
+            })
+            .map((c) => c.key),
+        );
+        const counted = plan.excluded.shared_address ?? 0;
+        expect(counted).toBeLessThanOrEqual(shadowed.size);
+        const capped =
+          plan.capsHit.daily ||
+          plan.capsHit.segments.length > 0 ||
+          Object.keys(plan.capsHit.operators).length > 0;
+        if (!capped) expect(counted).toBe(shadowed.size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('is deterministic and counts every examined exclusion once', () => {
     fc.assert(
       fc.property(audienceArb, configArb, (segments, config) => {
@@ -196,6 +246,7 @@ describe('planSelection', () => {
     deactivated: false,
     alreadyFiled: false,
     inTodaysBuild: false,
+    addressInTodaysBuild: false,
     ...extra,
   });
   const rules = rulesOf({ warmupDay: 40, explicit: undefined, zohoCap: undefined, catchAllIncluded: false });
@@ -227,6 +278,43 @@ describe('planSelection', () => {
     );
     expect(plan.starved).toEqual(['mcs150']);
     expect(plan.excluded).toEqual({ suppressed: 1 });
+  });
+
+  it('one address, one campaign: the first key reached takes it, the others are shared_address', () => {
+    // FMCSA lists several USDOT numbers behind one address; Listmonk keeps one subscriber per address.
+    const shared = { email: 'Dispatch@SharedFleet.com', domain: 'sharedfleet.com' };
+    const plan = planSelection(
+      [
+        {
+          segment: 'mcs150',
+          candidates: [
+            row('10', shared),
+            row('11'),
+            row('12', { ...shared, email: 'dispatch@sharedfleet.com' }),
+          ],
+          complete: true,
+        },
+        { segment: 'hazmat', candidates: [row('5', shared), row('6')], complete: true },
+      ],
+      open,
+      { daily: 100 },
+    );
+    expect(plan.selected.map((s) => [s.segment, s.candidate.key])).toEqual([
+      ['mcs150', '10'],
+      ['hazmat', '6'],
+      ['mcs150', '11'],
+    ]);
+    expect(plan.excluded).toEqual({ shared_address: 2 });
+  });
+
+  it('an address an earlier run of the day queued under another key is shared_address', () => {
+    const plan = planSelection(
+      [{ segment: 's', candidates: [row('1', { addressInTodaysBuild: true }), row('2')], complete: true }],
+      open,
+      { daily: 10 },
+    );
+    expect(plan.selected.map((s) => s.candidate.key)).toEqual(['2']);
+    expect(plan.excluded).toEqual({ shared_address: 1 });
   });
 
   it('counts operator-cap turn-aways as caps, not exclusions, and honours earlier runs of the day', () => {

@@ -55,6 +55,11 @@ export interface SelectionPlan<C extends Candidate = Candidate> {
   starved: string[];
 }
 
+/** The address as Listmonk keys a subscriber (and the ledger stores it): trimmed, lower-cased. */
+export function addressKeyOf(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 /** The operator key used for caps and counts; rows with no operator yet share one cap. */
 export function operatorKeyOf(operator: string | null): string {
   return operator ?? '';
@@ -64,7 +69,11 @@ export function operatorKeyOf(operator: string | null): string {
  * Picks the day's recipients: round-robin across segments (in the order given, i.e. priority) so
  * every segment gets a fair share, walking each segment's candidates in order, skipping excluded
  * rows (counted by reason) and rows whose operator's cap is full, until the daily cap is reached
- * or every segment is done. Pure and deterministic: the same inputs give the same recipients.
+ * or every segment is done. One address gets one campaign a day: the first key the walk reaches
+ * (segments in priority order each round, keys ascending within a segment) takes it, and every
+ * other key behind that address is excluded as `shared_address`, so the address's one Listmonk
+ * subscriber carries that key's attributes only. Pure and deterministic: the same inputs give the
+ * same recipients.
  *
  * @example
  * const plan = planSelection(segments, rules, { daily: 500, perSegment: 100 });
@@ -80,6 +89,7 @@ export function planSelection<C extends Candidate>(
   const starved = new Set<string>();
   const operatorTaken = new Map<string, number>(Object.entries(caps.operatorUsed ?? {}));
   const seen = new Set<string>();
+  const addresses = new Set<string>();
   const cursor = segments.map(() => 0);
   const taken = segments.map((s) => caps.segmentUsed?.[s.segment] ?? 0);
   const done = segments.map(() => false);
@@ -105,7 +115,9 @@ export function planSelection<C extends Candidate>(
         const candidate = segment.candidates[cursor[i]!]!;
         cursor[i]! += 1;
         if (seen.has(candidate.key)) continue;
-        const reason = classifyExclusion(candidate, rules);
+        const address = addressKeyOf(candidate.email);
+        const reason =
+          classifyExclusion(candidate, rules) ?? (addresses.has(address) ? 'shared_address' : undefined);
         if (reason !== undefined) {
           seen.add(candidate.key);
           excluded[reason] = (excluded[reason] ?? 0) + 1;
@@ -120,6 +132,7 @@ export function planSelection<C extends Candidate>(
         }
         operatorTaken.set(op, used + 1);
         seen.add(candidate.key);
+        addresses.add(address);
         pick = candidate;
       }
       if (pick === undefined) {
