@@ -45,7 +45,8 @@ export async function summarizeLedgerDay(
     .where('vertical', '=', vertical)
     .where('send_at', '>=', window.from)
     .where('send_at', '<', window.to)
-    .where('state', '<>', 'reset')
+    // A refused row never sends (Listmonk kept the address out): it takes no room under a cap.
+    .where('state', 'not in', ['reset', 'refused'])
     .groupBy(['operator', 'segment'])
     .execute();
   const runs = await db

@@ -8,6 +8,7 @@ import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import { createListmonkPort } from '../push/create-listmonk-port.js';
 import { createTemplateRenderer } from '../push/create-template-renderer.js';
 import { loadTemplateSet, type TemplateSet } from '../template/load-template-set.js';
+import { planBuild } from './plan-build.js';
 import { resolveBuildRules } from './resolve-build-rules.js';
 import { type BuildResult, runBuild } from './run-build.js';
 
@@ -170,6 +171,40 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
     expect(refused.every((r) => r.email.includes('..x@') && /e-mail rules/.test(r.refusal ?? ''))).toBe(true);
     expect(rows.filter((r) => r.email.includes('..x@') && r.state !== 'refused')).toEqual([]);
     expect(result.status).toBe('succeeded');
+  });
+
+  it('refused rows take no room under the caps and do not come back the next day unless corrected', async () => {
+    await setUp();
+    await sql`update fmcsa_carriers set email = replace(email, '@', '..x@')
+      where dot_number in (select dot_number from fmcsa_carriers order by dot_number limit 300)`.execute(
+      t.db,
+    );
+    const first = await build();
+    expect(first.status).toBe('succeeded');
+    const rows = await expectStampedOnlyWhatArrived(first);
+    const refused = rows.filter((r) => r.state === 'refused').map((r) => r.email.toLowerCase());
+    expect(refused.length).toBeGreaterThan(0);
+
+    // The same sending day again: the cap counts what will send, not what Listmonk kept out.
+    const again = await planBuild(t.db, rules, request);
+    expect(again.alreadyToday).toBe(rows.filter((r) => r.state === 'scheduled').length);
+
+    // The next day: the refused addresses are not selected again as they are…
+    const nextDay = {
+      vertical: 'trucking' as const,
+      date: '2026-06-23',
+      warmupDay: 13,
+      now: () => new Date('2026-06-23T06:00:00Z'),
+    };
+    const next = await planBuild(t.db, rules, nextDay);
+    expect(next.recipients.filter((r) => refused.includes(r.email.toLowerCase()))).toEqual([]);
+    expect(next.excluded.refused_by_listmonk).toBeGreaterThan(0);
+    // …and a corrected address is.
+    const fixed = refused[0]!;
+    await sql`update fmcsa_carriers set email = replace(email, '..x@', '@')
+      where lower(email) = ${fixed}`.execute(t.db);
+    const corrected = await planBuild(t.db, rules, nextDay);
+    expect(corrected.recipients.map((r) => r.email.toLowerCase())).toContain(fixed.replace('..x@', '@'));
   });
 
   it('an import that ends "finished" with rows missing fails the campaigns that lack them, naming the addresses; a re-run completes them', async () => {

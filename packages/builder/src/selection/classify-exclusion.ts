@@ -3,6 +3,7 @@ export const EXCLUSION_REASONS = [
   'invalid_address',
   'suppressed',
   'suppressed_domain',
+  'refused_by_listmonk',
   'deactivated',
   'unverified',
   'catch_all',
@@ -27,6 +28,11 @@ export interface ExclusionFacts {
   suppressed: boolean;
   /** The domain is in `suppressed_domains`. */
   domainSuppressed: boolean;
+  /**
+   * Listmonk refused this very address at an earlier import (its domain blocklist, its e-mail rules,
+   * a subscriber blocklisted there): it would be refused again. A corrected address is not.
+   */
+  refusedByListmonk?: boolean;
   /** Healthcare: NPI deactivated and not reactivated since. */
   deactivated: boolean;
   /** Filing cycles: the carrier said "I already filed" for the current cycle. */
@@ -81,6 +87,7 @@ export function classifyExclusion(row: ExclusionFacts, rules: ExclusionRules): E
   if (family !== undefined) return `family:${family}`;
   if (row.suppressed) return 'suppressed';
   if (row.domainSuppressed) return 'suppressed_domain';
+  if (row.refusedByListmonk) return 'refused_by_listmonk';
   if (row.deactivated) return 'deactivated';
   const result = row.verifyResult ?? '';
   if (!rules.sendable.has(result)) {

@@ -73,6 +73,7 @@ interface CandidateRow {
   extra: JsonObject;
   suppressed: boolean;
   domain_suppressed: boolean;
+  refused_by_listmonk: boolean;
   deactivated: boolean;
   already_filed: boolean;
   in_todays_build: boolean;
@@ -115,6 +116,9 @@ export async function findSegmentCandidates(
           ? sql`c.mx_provider is null`
           : sql`false`
         : sql`(c.mx_provider = any(${sql.val([...ops.open])}::text[])${ops.unclassified ? sql` or c.mx_provider is null` : sql``})`;
+  // An address Listmonk refused at an earlier import comes back only once it is corrected.
+  const refusedBefore = sql`exists (select 1 from send_ledger r where r.vertical = ${vertical}
+      and r.recipient_key = ${key}::text and r.state = 'refused' and lower(r.email) = lower(c.email))`;
   const mailable = page.mailableOnly;
   const mailableFilter =
     mailable === undefined
@@ -122,7 +126,8 @@ export async function findSegmentCandidates(
       : sql`c.email_verify_result = any(${sql.val([...mailable.verifyResults])}::text[])
           and not (coalesce(c.email_domain, '') = any(${sql.val([...mailable.blockedDomains])}::text[]))
           and not exists (select 1 from suppressions s where s.email = lower(c.email))
-          and not exists (select 1 from suppressed_domains d where d.domain = c.email_domain)`;
+          and not exists (select 1 from suppressed_domains d where d.domain = c.email_domain)
+          and not ${refusedBefore}`;
   const touch = segment.touch ?? null;
   const cycle = touch?.cycle ?? '';
   const windowDate =
@@ -150,6 +155,7 @@ export async function findSegmentCandidates(
       ${windowDate} as window_date, c.attributes, ${extra} as extra,
       exists (select 1 from suppressions s where s.email = lower(c.email)) as suppressed,
       exists (select 1 from suppressed_domains d where d.domain = c.email_domain) as domain_suppressed,
+      ${refusedBefore} as refused_by_listmonk,
       ${deactivated} as deactivated,
       exists (select 1 from segment_touches st where st.vertical = ${vertical} and st.segment = ${segmentId}
         and st.recipient_key = ${key}::text and st.filed_cycle = ${cycle}) as already_filed,
@@ -193,6 +199,7 @@ export async function findSegmentCandidates(
       verifyResult: r.email_verify_result,
       suppressed: r.suppressed,
       domainSuppressed: r.domain_suppressed,
+      refusedByListmonk: r.refused_by_listmonk,
       deactivated: r.deactivated,
       alreadyFiled: r.already_filed,
       inTodaysBuild: r.in_todays_build,
