@@ -43,12 +43,15 @@ const englishZodLocales = {
   },
 };
 
+/** The workspace's packages (the SDK `mailramp` and `@mailramp/…`): bundled from their sources. */
+const WORKSPACE = /^(?:@mailramp\/|mailramp(?:\/|$))/;
+
 /** Other third-party imports stay external, pinned to the file pnpm installed for the importing package. */
 const externalPackages = {
   name: 'external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData === 'resolving' || args.path.startsWith('@mailramp/') || BUNDLED.test(args.path))
+      if (args.pluginData === 'resolving' || WORKSPACE.test(args.path) || BUNDLED.test(args.path))
         return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, external: true };
       const found = await b.resolve(args.path, {

@@ -1,8 +1,12 @@
-import { type Config, type LoadedConfig, loadConfig } from '@mailramp/config';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Config, DEFAULT_CONFIG_FILE, type LoadedConfig } from '@mailramp/config';
 import type { Database } from '@mailramp/db';
 import type { Kysely } from 'kysely';
+import type { Mailramp } from 'mailramp';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { say } from './output.js';
 
 /** Options every command accepts (declared on the root program). */
 export interface GlobalOptions {
@@ -18,6 +22,8 @@ export interface GlobalOptions {
 export interface CliContext {
   io: CliIo;
   globals(): GlobalOptions;
+  /** The SDK session every command calls: opened on first use, closed when the run ends. */
+  mailramp(): Promise<Mailramp>;
   loadedConfig(): Promise<LoadedConfig>;
   config(): Promise<Config>;
   db(): Promise<Kysely<Database>>;
@@ -42,8 +48,7 @@ export interface CliContext {
 
 /** Creates the context for one CLI run. */
 export function createContext(io: CliIo, globals: () => GlobalOptions): CliContext {
-  let loaded: Promise<LoadedConfig> | undefined;
-  let database: Kysely<Database> | undefined;
+  let session: Promise<Mailramp> | undefined;
   const closers: Array<() => Promise<void> | void> = [];
   let exit: ExitCode = EXIT.OK;
   const ctx: CliContext = {
@@ -55,35 +60,49 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
       };
     },
     exitCode: () => exit,
-    loadedConfig() {
-      loaded ??= loadConfig({
-        cwd: io.cwd,
-        env: io.env,
-        path: globals().config,
-        flags: { databaseUrl: globals().databaseUrl, dataDir: globals().dataDir },
+    mailramp() {
+      session ??= import('mailramp').then(({ openMailramp }) => {
+        const { config, databaseUrl, dataDir } = globals();
+        // --config must exist; without it ./mailramp.config.json is read when present.
+        const source =
+          config !== undefined
+            ? resolve(io.cwd, config)
+            : existsSync(resolve(io.cwd, DEFAULT_CONFIG_FILE))
+              ? resolve(io.cwd, DEFAULT_CONFIG_FILE)
+              : 'env';
+        return openMailramp(source, {
+          cwd: io.cwd,
+          env: io.env,
+          flags: { databaseUrl, dataDir },
+          now: () => io.now(),
+          readTextFile: io.readTextFile,
+          runner: io.runner,
+          ...(io.listmonk ? { listmonk: io.listmonk } : {}),
+          onEvent: (event) =>
+            say(
+              io,
+              `listmonk ${event.instance}: ${event.call} failed (${event.reason}); retry ${event.attempt} in ${event.delayMs} ms`,
+            ),
+        });
       });
-      return loaded;
+      return session;
+    },
+    async loadedConfig() {
+      const m = await ctx.mailramp();
+      return { config: m.config, path: m.configPath, envOverrides: [...m.envOverrides] };
     },
     async config() {
-      return (await ctx.loadedConfig()).config;
+      return (await ctx.mailramp()).config;
     },
     async db() {
-      if (database === undefined) {
-        const { database: section } = await ctx.config();
-        // Loaded on first use: commands that never touch the database (ops report) start without it.
-        const { connect } = await import('@mailramp/db');
-        const conn = connect({ url: section.url, dataDir: section.dataDir });
-        database = conn;
-        await probe(conn);
-      }
-      return database;
+      return (await ctx.mailramp()).db();
     },
     async secrets() {
       const { secretsOfUrl } = await import('@mailramp/db');
       const urls = [globals().databaseUrl, io.env.DATABASE_URL];
       const found: string[] = [];
-      if (loaded !== undefined) {
-        const config = await loaded.then((l) => l.config).catch(() => undefined);
+      if (session !== undefined) {
+        const config = await session.then((m) => m.config).catch(() => undefined);
         if (config !== undefined) {
           urls.push(config.database.url);
           for (const instance of Object.values(config.listmonk.instances)) {
@@ -92,7 +111,9 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
           }
         }
       }
-      if (io.env.LISTMONK_TOKEN !== undefined) found.push(io.env.LISTMONK_TOKEN);
+      for (const [name, value] of Object.entries(io.env)) {
+        if (/^LISTMONK_(?:\w+_)?TOKEN$/.test(name) && value !== undefined && value !== '') found.push(value);
+      }
       for (const url of urls) if (url !== undefined && url !== '') found.push(...secretsOfUrl(url));
       return found;
     },
@@ -101,29 +122,10 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
     },
     async close() {
       for (const fn of closers.splice(0).reverse()) await fn();
-      if (database !== undefined) {
-        const db = database;
-        database = undefined;
-        await db.destroy();
-      }
+      const open = session;
+      session = undefined;
+      await (await open?.catch(() => undefined))?.close();
     },
   };
   return ctx;
-}
-
-/** Fails early, with a message that says where and what to do, when the database is unreachable. */
-async function probe(db: Kysely<Database>): Promise<void> {
-  const [{ DbError, describeConnection }, { sql }] = await Promise.all([
-    import('@mailramp/db'),
-    import('kysely'),
-  ]);
-  try {
-    await sql`select 1`.execute(db);
-  } catch (error) {
-    throw new DbError(
-      'UNAVAILABLE',
-      `cannot reach the database at ${describeConnection(db)}: ${(error as Error).message}; check --database-url / DATABASE_URL, or omit it to use the embedded database`,
-      { cause: error },
-    );
-  }
 }

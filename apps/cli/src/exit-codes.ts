@@ -4,6 +4,7 @@ import { DbError, type DbErrorCode, isConnectionLost, SQLSTATE, sqlStateOf } fro
 import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk/errors';
 import { OpsError, type OpsErrorCode } from '@mailramp/ops/errors';
 import { CommanderError } from 'commander';
+import { MailrampError, type MailrampErrorCode } from 'mailramp/errors';
 
 /**
  * What a mailramp exit code means. Scripts and cron can branch on these.
@@ -97,6 +98,13 @@ const BUILDER_EXIT: Record<BuilderErrorCode, ExitCode> = {
   FILED_LINK_INVALID: EXIT.USAGE,
 };
 
+const MAILRAMP_EXIT: Record<MailrampErrorCode, ExitCode> = {
+  LISTMONK_NOT_CONFIGURED: EXIT.USAGE,
+  WARMUP_NOT_CONFIGURED: EXIT.USAGE,
+  INVALID_INPUT: EXIT.USAGE,
+  HOLD_ABOVE_TABLE: EXIT.REFUSED,
+};
+
 const LISTMONK_EXIT: Record<ListmonkErrorCode, ExitCode> = {
   UNAVAILABLE: EXIT.UNAVAILABLE,
   REJECTED: EXIT.USAGE,
@@ -132,6 +140,7 @@ export function exitCodeOf(error: unknown): ExitCode {
   if (isConnectionLost(error)) return EXIT.UNAVAILABLE;
   // Not migrated: nothing was changed, and `db migrate` is the fix.
   if (sqlStateOf(error) === SQLSTATE.UNDEFINED_TABLE) return EXIT.USAGE;
+  if (error instanceof MailrampError) return MAILRAMP_EXIT[error.code];
   if (error instanceof ConfigError) return CONFIG_EXIT[error.code];
   if (error instanceof DbError) return DB_EXIT[error.code];
   if (error instanceof OpsError) return OPS_EXIT[error.code];

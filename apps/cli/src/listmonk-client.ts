@@ -1,11 +1,11 @@
-import { createListmonkClient, type ListmonkClient, type ListmonkClientOptions } from '@mailramp/listmonk';
+import type { ListmonkClient, ListmonkClientOptions } from '@mailramp/listmonk';
+import { MailrampError } from 'mailramp/errors';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { say } from './output.js';
 
 /**
- * A Listmonk client for the configured instance `name` (or the only one configured). Retries are
- * reported on stderr; credentials never are.
+ * A Listmonk client for the configured instance `name` (or the only one configured), from the SDK's
+ * one client factory. Retries are reported on stderr; credentials never are.
  *
  * @example
  * const listmonk = await listmonkClientFor(ctx, opts.instance);
@@ -15,42 +15,12 @@ export async function listmonkClientFor(
   name?: string,
   extra: Partial<ListmonkClientOptions> = {},
 ): Promise<ListmonkClient> {
-  const { instances } = (await ctx.config()).listmonk;
-  const names = Object.keys(instances);
-  const chosen = name ?? (names.length === 1 ? names[0] : undefined);
-  if (chosen === undefined) {
-    throw new CliError(
-      EXIT.USAGE,
-      names.length === 0
-        ? 'no Listmonk server configured: set LISTMONK_URL (and LISTMONK_USERNAME / LISTMONK_TOKEN) or listmonk.instances in mailramp.config.json'
-        : `several Listmonk servers are configured (${names.join(', ')}); say which one with --instance`,
-    );
+  const mailramp = await ctx.mailramp();
+  try {
+    return mailramp.listmonk(name, extra);
+  } catch (error) {
+    // A usage error of this command line (which instance to talk to), as the CLI reports its own.
+    if (error instanceof MailrampError) throw new CliError(EXIT.USAGE, error.message, { cause: error });
+    throw error;
   }
-  const instance = instances[chosen];
-  if (instance === undefined) {
-    throw new CliError(
-      EXIT.USAGE,
-      `no Listmonk server called "${chosen}" in the config; configured: ${names.join(', ') || 'none'}`,
-    );
-  }
-  return createListmonkClient({
-    url: instance.url,
-    username: instance.username,
-    token: instance.token,
-    auth: instance.auth,
-    timeoutMs: instance.timeoutMs,
-    concurrency: instance.concurrency,
-    sendAtMarginMs: instance.sendAtMarginMs,
-    now: ctx.io.now,
-    onEvent: (event) => {
-      if (event.type === 'retry') {
-        say(
-          ctx.io,
-          `listmonk ${chosen}: ${event.call} failed (${event.reason}); retry ${event.attempt} in ${event.delayMs} ms`,
-        );
-      }
-    },
-    ...ctx.io.listmonk,
-    ...extra,
-  });
 }

@@ -1,30 +1,16 @@
-import { resolve } from 'node:path';
 import {
-  BuilderError,
   type BuildPlan,
-  type BuildRequest,
   type BuildResult,
   type CampaignOutcome,
-  createListmonkPort,
-  createTemplateRenderer,
-  loadTemplateSet,
-  planBuild,
-  preflightCampaigns,
-  resolveBuildRules,
-  runBuild,
   VERTICALS,
   type Vertical,
 } from '@mailramp/builder';
-import type { Config } from '@mailramp/config';
-import { type ListmonkVersion, parseListmonkVersion } from '@mailramp/listmonk';
-import { createDomainFamilies } from '@mailramp/mailbox';
-import { getHourlyCap, readWarmupStart, warmupDay } from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { BuildOptions } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { isoDateArgument } from '../iso-date-argument.js';
-import { listmonkClientFor } from '../listmonk-client.js';
 import { counted, formatTable, printJson, say } from '../output.js';
 
 interface BuildFlags {
@@ -47,44 +33,6 @@ function wholeNumber(min: number, max: number) {
       throw new InvalidArgumentError(`expected a whole number ${min}–${max}`);
     return n;
   };
-}
-
-/**
- * The warm-up day of the vertical's stream: `--warmup-day`, else ops' day count from the start of
- * the warm-up stream that feeds the vertical's Listmonk instance (or is named after the vertical) —
- * a configured date or the stamp file — else 0, the most careful day, with a note.
- */
-async function warmupDayOf(
-  ctx: CliContext,
-  config: Config,
-  vertical: Vertical,
-  instance: string,
-  date: string,
-  flag?: number,
-): Promise<{ day: number; source: string; stream?: BuildRequest['stream'] }> {
-  const streams = Object.entries(config.warmup.streams);
-  const found =
-    streams.find(([name]) => name === vertical) ?? streams.find(([, s]) => s.listmonk.includes(instance));
-  // The stream's hourly ramp cap × sending hours bounds the day (a hold lowers it: the build reads it).
-  const streamOf = (day: number): BuildRequest['stream'] =>
-    found === undefined
-      ? undefined
-      : {
-          name: found[0],
-          hourlyCap: getHourlyCap(found[1].hourlyCap, day),
-          sendingHours: found[1].sendingHours,
-        };
-  if (flag !== undefined) return { day: flag, source: '--warmup-day', stream: streamOf(flag) };
-  if (found === undefined)
-    return { day: 0, source: 'no warm-up stream configured: day 0 (the most careful caps)' };
-  const [name, stream] = found;
-  const start = await readWarmupStart(stream.start, ctx.io.readTextFile);
-  const from =
-    typeof stream.start === 'string'
-      ? stream.start
-      : `${stream.start.stampFile} (${start instanceof Date ? start.toISOString() : start})`;
-  const day = Math.max(0, warmupDay(start, date));
-  return { day, source: `stream ${name} started ${from}`, stream: streamOf(day) };
 }
 
 /** `mailramp build`: the daily build (plan with --dry-run). */
@@ -135,41 +83,19 @@ Examples:
     )
     .action(
       ctx.action(async (flags: BuildFlags) => {
-        const config = await ctx.config();
-        const families = createDomainFamilies(config.mailbox.families);
-        const rules = resolveBuildRules(flags.vertical, config.build, families);
-        const now = ctx.io.now();
-        const date = flags.date ?? now.toISOString().slice(0, 10);
-        const warmup = await warmupDayOf(
-          ctx,
-          config,
-          flags.vertical,
-          rules.listmonkInstance,
-          date,
-          flags.warmupDay,
-        );
-        const request: BuildRequest = {
+        const mailramp = await ctx.mailramp();
+        const options: BuildOptions = {
           vertical: flags.vertical,
-          date,
-          warmupDay: warmup.day,
-          stream: warmup.stream,
+          date: flags.date,
           onlySegment: flags.onlySegment,
           maxPerSegment: flags.maxPerSegment,
           sendHour: flags.sendHour,
           sendMinute: flags.sendMinute,
           nextSlot: flags.nextSlot,
-          now: () => ctx.io.now(),
+          warmupDay: flags.warmupDay,
         };
         if (flags.dryRun) {
-          const plan = await planBuild(await ctx.db(), rules, request);
-          // A real preflight: every planned campaign is rendered and linted as the live run would.
-          const templates = await loadTemplateSet(resolve(ctx.io.cwd, config.templates.dir));
-          const configured = config.listmonk.instances[rules.listmonkInstance]?.version;
-          const problems = await preflightCampaigns(
-            rules,
-            plan,
-            createTemplateRenderer(templates, versionsOf(configured)),
-          );
+          const { plan, warmup, problems } = await mailramp.build.plan(options);
           if (flags.json) printJson(ctx.io, { ...planToJson(plan, true), problems });
           printPlan(ctx.io, plan, warmup.source, true);
           if (problems.length === 0) return EXIT.OK;
@@ -179,28 +105,12 @@ Examples:
           );
           return EXIT.FINDINGS;
         }
-        const instance = config.listmonk.instances[rules.listmonkInstance];
-        if (instance === undefined) {
-          throw new BuilderError(
-            'BUILD_CONFIG',
-            `no Listmonk instance "${rules.listmonkInstance}" for the ${flags.vertical} build; add listmonk.instances.${rules.listmonkInstance} (or LISTMONK_URL), or set build.verticals.${flags.vertical}.listmonkInstance`,
-          );
-        }
-        // The one place a client is built from an instance's config (auth, sendAtMarginMs, …).
-        const client = await listmonkClientFor(ctx, rules.listmonkInstance);
-        const templates = await loadTemplateSet(resolve(ctx.io.cwd, config.templates.dir));
-        // The lint accepts the TrackLink forms of the version configured, else of the one detected.
-        const listmonkVersions: readonly ListmonkVersion[] = versionsOf(instance.version)
-          .listmonkVersions ?? [(await client.getServerInfo()).version];
-        const db = await ctx.db();
-        const result = await runBuild(db, rules, request, {
-          listmonk: createListmonkPort(client),
-          renderer: createTemplateRenderer(templates, { listmonkVersions }),
+        const result = await mailramp.build.run(options, {
           onEvent: (event) => {
             if (event.type === 'planned') {
-              printPlan(ctx.io, event.plan, warmup.source, false);
+              printPlan(ctx.io, event.plan, event.warmup.source, false);
               if (event.resumed > 0)
-                say(ctx.io, `resuming ${event.resumed} recipients of an earlier run of ${date}`);
+                say(ctx.io, `resuming ${event.resumed} recipients of an earlier run of ${event.plan.date}`);
               return;
             }
             const o = event.outcome;
@@ -372,10 +282,4 @@ function movedFromText(from: Date, sendAt: Date): string {
   return iso.slice(0, 10) === sendAt.toISOString().slice(0, 10)
     ? iso.slice(11, 16)
     : `${iso.slice(0, 16).replace('T', ' ')}, a day already over`;
-}
-
-/** The lint's Listmonk versions from an instance's configured `version` (none: every version v2–v6). */
-function versionsOf(configured: string | undefined): { listmonkVersions?: readonly ListmonkVersion[] } {
-  const version = configured === undefined ? undefined : parseListmonkVersion(configured);
-  return version === undefined ? {} : { listmonkVersions: [version] };
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { BuildPlan, BuildRequest, BuildResult, CampaignOutcome, Vertical } from '@mailramp/builder';
+import type { ListmonkVersion } from '@mailramp/listmonk';
 import type { Session } from '../session.js';
 import { type BuildWarmup, resolveBuildWarmup } from './resolve-build-warmup.js';
 
@@ -48,11 +49,13 @@ export interface BuildJobs {
 /** The build jobs of a session. */
 export function createBuildJobs(session: Session): BuildJobs {
   const prepare = async (options: BuildOptions) => {
-    const [builder, { createDomainFamilies }, { listmonkInstanceOf }] = await Promise.all([
-      import('@mailramp/builder'),
-      import('@mailramp/mailbox'),
-      import('../listmonk/listmonk-instance-of.js'),
-    ]);
+    const [builder, { createDomainFamilies }, { listmonkInstanceOf }, { parseListmonkVersion }] =
+      await Promise.all([
+        import('@mailramp/builder'),
+        import('@mailramp/mailbox'),
+        import('../listmonk/listmonk-instance-of.js'),
+        import('@mailramp/listmonk'),
+      ]);
     const { config } = session;
     const families = createDomainFamilies(config.mailbox.families);
     const rules = {
@@ -79,22 +82,30 @@ export function createBuildJobs(session: Session): BuildJobs {
       nextSlot: options.nextSlot,
       now: () => session.now(),
     };
-    const renderer = async () =>
-      builder.createTemplateRenderer(
-        await builder.loadTemplateSet(resolve(session.cwd, config.templates.dir)),
-      );
-    return { builder, rules, request, warmup, renderer };
+    // The lint accepts the TrackLink forms of the instance's configured version (none: every v2–v6).
+    const version = config.listmonk.instances[rules.listmonkInstance]?.version;
+    const configured = version === undefined ? undefined : parseListmonkVersion(version);
+    const renderer = async (versions: () => Promise<readonly ListmonkVersion[] | undefined>) => {
+      const set = await builder.loadTemplateSet(resolve(session.cwd, config.templates.dir));
+      const listmonkVersions = await versions();
+      return builder.createTemplateRenderer(set, listmonkVersions === undefined ? {} : { listmonkVersions });
+    };
+    return { builder, rules, request, warmup, renderer, configured };
   };
   return {
     async plan(options) {
-      const { builder, rules, request, warmup, renderer } = await prepare(options);
+      const { builder, rules, request, warmup, renderer, configured } = await prepare(options);
       const plan = await builder.planBuild(await session.db(), rules, request);
       // A real preflight: every planned campaign is rendered and linted as the live run would.
-      const problems = await builder.preflightCampaigns(rules, plan, await renderer());
+      const problems = await builder.preflightCampaigns(
+        rules,
+        plan,
+        await renderer(async () => (configured === undefined ? undefined : [configured])),
+      );
       return { plan, warmup, problems };
     },
     async run(options, progress = {}) {
-      const { builder, rules, request, warmup, renderer } = await prepare(options);
+      const { builder, rules, request, warmup, renderer, configured } = await prepare(options);
       const instance = session.config.listmonk.instances[rules.listmonkInstance];
       if (instance === undefined) {
         const several = Object.keys(session.config.listmonk.instances).length > 0;
@@ -103,11 +114,15 @@ export function createBuildJobs(session: Session): BuildJobs {
           `no Listmonk instance "${rules.listmonkInstance}" for the ${options.vertical} build; add listmonk.instances.${rules.listmonkInstance}${several ? '' : ' (or LISTMONK_URL)'}, or set build.verticals.${options.vertical}.listmonkInstance`,
         );
       }
+      // The one place a client is built from an instance's config (auth, sendAtMarginMs, …).
       const client = session.listmonk(rules.listmonkInstance);
-      const listmonkPort = builder.createListmonkPort(client);
+      // The lint accepts the TrackLink forms of the version configured, else of the one detected.
+      const rendering = await renderer(async () =>
+        configured === undefined ? [(await client.getServerInfo()).version] : [configured],
+      );
       const result = await builder.runBuild(await session.db(), rules, request, {
-        listmonk: listmonkPort,
-        renderer: await renderer(),
+        listmonk: builder.createListmonkPort(client),
+        renderer: rendering,
         onEvent: (event) => progress.onEvent?.(event.type === 'planned' ? { ...event, warmup } : event),
       });
       return { ...result, warmup };
