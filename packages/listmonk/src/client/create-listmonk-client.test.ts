@@ -237,6 +237,21 @@ describe('subscriber import', () => {
     });
   });
 
+  it('polls a running import from 50 ms, doubling up to pollIntervalMs, not a whole interval first', async () => {
+    // Listmonk imports ~10,000 rows/s: 3,000 rows end in ~0.3 s, and a first wait of the full
+    // 1 s interval made every import (33 s for the 30 imports of a 3,000-recipient day) wait it out.
+    const { client, standIn, sleeps } = await setup(
+      { importRowDelayMs: 0.1 },
+      { pollIntervalMs: 1_000, importTimeoutMs: 60_000 },
+    );
+    const { list } = await client.findOrCreateList({ name: 'push' });
+    const result = await client.importSubscribers({ rows: rows(3000), listIds: [list.id] });
+    expect(result.imported).toBe(3000);
+    expect(sleeps[0]).toBe(50);
+    expect(sleeps).toEqual(sleeps.map((_, i) => Math.min(50 * 2 ** i, 1_000)));
+    expect(standIn.requestsTo('GET', '/api/import/subscribers').length).toBeLessThanOrEqual(8);
+  });
+
   it('reports skipped rows and sends Listmonk params for the version (v6 splits overwrite)', async () => {
     const { client, standIn } = await setup({ version: '6.2.0' });
     const { list } = await client.findOrCreateList({ name: 'push' });
