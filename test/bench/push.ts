@@ -6,10 +6,13 @@
  *  - "one import per campaign": the old push's import pattern (what took 33 s for a 3,000-recipient
  *    day in 30 campaigns), the imports alone;
  *  - "one raw import": every recipient in one import, nothing else — the floor of any push.
- * Target (issue 18, item 6): the build under 5 s, Listmonk requests O(campaigns + recipients/1,000),
- * at most one import per build.
+ * Target (issue 18, item 6): "a day of 3,000 recipients in 30 campaigns … the whole live build under
+ * 5 s, with the number of Listmonk requests O(campaigns + recipients/1,000) and at most one import
+ * per build". The defaults make that day: 70,000 demo carriers, warm-up day 30, operator caps
+ * raised to 3,000 (so the daily cap of 3,000 is what bites) and six of the seven deficiency segments
+ * off (5 segments with recipients × 6 zone groups = 30 campaigns).
  *
- *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm tsx test/bench/push.ts [--carriers 40000] [--day 12] [--runs 3]
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm tsx test/bench/push.ts [--carriers 70000] [--day 30] [--runs 3]
  */
 
 import {
@@ -31,8 +34,8 @@ const opt = (name: string, fallback: string) => {
   const i = argv.indexOf(name);
   return i === -1 ? fallback : (argv[i + 1] ?? fallback);
 };
-const carriers = Number(opt('--carriers', '40000'));
-const warmupDay = Number(opt('--day', '12'));
+const carriers = Number(opt('--carriers', '70000'));
+const warmupDay = Number(opt('--day', '30'));
 const runs = Number(opt('--runs', '3'));
 const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!url) {
@@ -48,8 +51,17 @@ const templates = await loadTemplateSet(new URL('../../templates', import.meta.u
 const rules = resolveBuildRules(
   'trucking',
   {
+    operatorCaps: { table: [{ untilDay: null, big: 3000, other: 3000 }] },
     verticals: {
       trucking: {
+        disabledSegments: [
+          'deficiency_for_hire_authority',
+          'deficiency_irp_ifta',
+          'deficiency_intrastate_authority',
+          'deficiency_state_emissions',
+          'deficiency_state_weight_tax',
+          'deficiency_state_permit',
+        ],
         fromEmail: 'Compliance <c@example.com>',
         templateData: {
           sender: {
@@ -85,6 +97,7 @@ const build: number[] = [];
 const perCampaign: number[] = [];
 const raw: number[] = [];
 let shape = { recipients: 0, campaigns: 0, requests: 0, imports: 0, stamped: 0 };
+let byEndpoint: Record<string, number> = {};
 
 for (let run = 0; run < runs; run += 1) {
   const t = await createTestDatabase({ engine: 'postgres' });
@@ -115,6 +128,11 @@ for (let run = 0; run < runs; run += 1) {
           .length,
         stamped: result.stamped,
       };
+      byEndpoint = {};
+      for (const r of standIn.requests) {
+        const key = `${r.method} ${r.path.replace(/\/\d+/g, '/:id')}`;
+        byEndpoint[key] = (byEndpoint[key] ?? 0) + 1;
+      }
       await standIn.close();
     }
     {
@@ -163,6 +181,14 @@ console.table([
 console.log(
   `${shape.recipients} recipients in ${shape.campaigns} campaigns, ${shape.stamped} stamped; ${shape.requests} Listmonk requests (${(shape.requests / (shape.campaigns + shape.recipients / 1000)).toFixed(1)} per campaign + 1,000 recipients), ${shape.imports} import${shape.imports === 1 ? '' : 's'}`,
 );
+console.log(
+  `requests: ${Object.entries(byEndpoint)
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(', ')}`,
+);
+if (shape.recipients !== 3000 || shape.campaigns !== 30)
+  console.log(`NOTE: not the issue's day of 3,000 recipients in 30 campaigns`);
 console.log(
   `live build ${(b / 1000).toFixed(2)} s — ${b < 5000 ? 'under' : 'OVER'} the 5 s target; ×${(b / p).toFixed(2)} the per-campaign imports alone, ×${(b / r).toFixed(2)} one raw import`,
 );

@@ -213,14 +213,25 @@ export async function pushCampaigns(
   // Nobody left to send to: nothing to make in Listmonk, and nothing failed.
   live = live.filter((p) => p.outcome.state !== 'refused');
 
+  // Every campaign of a vertical shares its Listmonk template: made or updated once per build, not
+  // once per campaign (campaigns created at once would each find none and make one each).
+  const templates = new Map<string, Promise<{ id: number }>>();
+  const ensureTemplate = (t: { name: string; body: string }): Promise<{ id: number }> => {
+    let made = templates.get(t.name);
+    if (made === undefined) {
+      made = listmonk.ensureCampaignTemplate(t.name, t.body);
+      // A failure fails the campaigns waiting on it; the next campaign tries again.
+      made.catch(() => templates.delete(t.name));
+      templates.set(t.name, made);
+    }
+    return made;
+  };
   await each('create', async (p) => {
     const rendered = p.work.rendered!;
     let template: { id: number } | undefined;
     if (p.campaign === undefined) {
       template =
-        rendered.baseTemplate === undefined
-          ? undefined
-          : await listmonk.ensureCampaignTemplate(rendered.baseTemplate.name, rendered.baseTemplate.body);
+        rendered.baseTemplate === undefined ? undefined : await ensureTemplate(rendered.baseTemplate);
       // A create of an earlier run whose answer was lost may have landed since the list step looked.
       p.campaign = await settleCampaignByName(listmonk, p.work.name);
     }

@@ -173,6 +173,18 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
     expect(result.status).toBe('succeeded');
   });
 
+  it("makes the vertical's Listmonk template once, however many campaigns are created at once", async () => {
+    await setUp();
+    const result = await build();
+    expect(result.status).toBe('succeeded');
+    expect(result.campaigns.length).toBeGreaterThan(4);
+    expect(listmonk.requestsTo('POST', '/api/templates')).toHaveLength(1);
+    const made = [...listmonk.state.templates.values()].filter((t) => t.name.startsWith('mailramp-'));
+    expect(made).toHaveLength(1);
+    const ids = new Set([...listmonk.state.campaigns.values()].map((c) => c.templateId));
+    expect([...ids]).toEqual([made[0]!.id]);
+  });
+
   it('refused rows take no room under the caps and do not come back the next day unless corrected', async () => {
     await setUp();
     await sql`update fmcsa_carriers set email = replace(email, '@', '..x@')
