@@ -89,4 +89,45 @@ describe.each(testEngines())('imports feed the segments on %s', (engine) => {
     expect(segments.revalidation_overdue).toEqual(['1234567893']);
     expect(segments.revalidation_due_soon).toEqual(['1000158380']);
   });
+
+  it('healthcare: a deactivated NPI reaches only npi_reactivation, never after a death (DT)', async () => {
+    // Runs on the previous test's providers. NPPES lists 1000237572 deactivated for fraud (FR); the
+    // main file already has 1000079198 deactivated for death (DT). LEIE lists both: both match
+    // npi_reactivation's rule, and 1000237572 is also overdue for revalidation.
+    const nppes =
+      '"NPI","Entity Type Code","NPI Deactivation Reason Code","NPI Deactivation Date","NPI Reactivation Date"\n';
+    async function* deactivation() {
+      yield `${nppes}"1000237572","","FR","03/01/2026",""\n`;
+    }
+    await importProviders(t.db, readCsvRecords(deactivation()));
+    await t.db
+      .updateTable('hc_providers')
+      .set({ email: 'office@deceased.com', email_verify_result: 'smtp_valid', mx_provider: 'godaddy' })
+      .where('npi', '=', '1000079198')
+      .execute();
+    await t.db
+      .updateTable('hc_providers')
+      .set({
+        email: 'office@fraud.com',
+        email_verify_result: 'smtp_valid',
+        mx_provider: 'godaddy',
+        revalidation_due: '2026-11-30',
+      })
+      .where('npi', '=', '1000237572')
+      .execute();
+    const header =
+      'LASTNAME,FIRSTNAME,MIDNAME,BUSNAME,GENERAL,SPECIALTY,UPIN,NPI,DOB,ADDRESS,CITY,STATE,ZIP,EXCLTYPE,EXCLDATE,REINDATE,WAIVERDATE,WVRSTATE\n';
+    async function* leie() {
+      yield header;
+      yield ',,,SUNRISE CLINICAL LAB LLC,LAB,,,1000000004,,1 SUN WAY,MIAMI,FL,33101,1128b7,20240101,00000000,00000000,\n';
+      yield 'DOE,JOHN,,,MED,,,1000079198,,1 A ST,AUSTIN,TX,73301,1128a1,20240101,00000000,00000000,\n';
+      yield 'ROE,RITA,,,MED,,,1000237572,,2 B ST,AUSTIN,TX,73301,1128a1,20240101,00000000,00000000,\n';
+    }
+    await importLeie(t.db, readCsvRecords(leie()), { today: '2026-12-07' });
+    const built = await plan('healthcare', '2026-12-07');
+    const segments = bySegment(built);
+    expect(segments.npi_reactivation).toEqual(['1000000004', '1000237572']);
+    expect(built.recipients.map((r) => r.recipientKey)).not.toContain('1000079198');
+    expect(built.excluded.deactivated).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -52,7 +52,11 @@ describe.each(testEngines())('importProviders and importLabs on %s', (engine) =>
       name: 'SUNRISE CLINICAL LAB, LLC',
       entity_type: 'organization',
     });
-    expect(await provider('1000079198')).toMatchObject({ deactivated_at: '2021-06-15', name: null });
+    expect(await provider('1000079198')).toMatchObject({
+      deactivated_at: '2021-06-15',
+      name: null,
+      attributes: { nppes: { deactivation_reason: 'DT' } },
+    });
     expect(await provider('1000158380')).toMatchObject({ deactivated_at: null, name: 'AL NG' });
     expect(await importProviders(t.db, fixture('nppes-main.csv'))).toMatchObject({
       inserted: 0,

@@ -28,6 +28,8 @@ export interface ProviderLayout {
   enumerated?: number | undefined;
   updated?: number | undefined;
   deactivated?: number | undefined;
+  /** `NPI Deactivation Reason Code`: DT death, DB disbandment, FR fraud, OT other. */
+  deactivationReason?: number | undefined;
   reactivated?: number | undefined;
   /** [taxonomy code, primary switch] pairs, 1…15. */
   taxonomies: Array<[code: number, primary: number | undefined]>;
@@ -63,6 +65,7 @@ export function detectProviderLayout(header: readonly string[]): ProviderLayout 
     enumerated: col('Provider Enumeration Date'),
     updated: col('Last Update Date'),
     deactivated: col('NPI Deactivation Date'),
+    deactivationReason: col('NPI Deactivation Reason Code'),
     reactivated: col('NPI Reactivation Date'),
     taxonomies,
   };
@@ -88,7 +91,8 @@ const US_DATE = { formats: ['MM/DD/YYYY', 'ISO'] as const, yearPivot: 0 };
 
 /**
  * Validates one NPPES record. A deactivated NPI (deactivation date, no later reactivation) gets
- * `deactivated_at`: such providers are never mailed. Pure.
+ * `deactivated_at` and its reason code under `nppes.deactivation_reason`: such providers get no
+ * regular mail (only the reactivation segment may take them, never for DT or DB). Pure.
  */
 export function planProviderRow(record: CsvRecord, layout: ProviderLayout): RowPlan<ProviderRow> {
   const line = record.line;
@@ -140,6 +144,9 @@ export function planProviderRow(record: CsvRecord, layout: ProviderLayout): RowP
   if (dates.enumerated !== null) nppes.enumeration_date = dates.enumerated;
   if (dates.updated !== null) nppes.last_update = dates.updated;
   if (credential !== null) nppes.credential = credential;
+  // Kept while deactivated: a death (DT) or disbandment (DB) is never mailed, even about reactivation.
+  const reason = textAt(record, layout.deactivationReason);
+  if (deactivated !== null && reason !== null) nppes.deactivation_reason = reason.toUpperCase();
   const zip = textAt(record, layout.zip);
   return {
     ok: true,

@@ -33,6 +33,10 @@ const attributes = fc.oneof(
       deficiency_flags: fc.subarray(FLAGS),
       flags: fc.subarray(FLAGS),
       reactivated_at: fc.constantFrom('2026-01-01', '2027-01-01'),
+      nppes: fc.record(
+        { deactivation_reason: fc.constantFrom('DT', 'DB', 'FR', 'dt') },
+        { requiredKeys: [] },
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -153,13 +157,17 @@ function exclusionRulesOf(rules: BuildRules, warmupDay: number): ExclusionRules 
   };
 }
 
-function excluded(r: Row, rules: ExclusionRules, date: string): boolean {
+function excluded(r: Row, rules: ExclusionRules, date: string, segment: SegmentDefinition): boolean {
   const reactivated = r.attributes.reactivated_at;
   const deactivatedAt = r.dates.deactivated_at ?? null;
+  // Only a segment that takes deactivated NPIs may mail one, and never after a death or disbandment.
+  const reasonOf = (nppes: unknown) =>
+    String((nppes as { deactivation_reason?: unknown } | undefined)?.deactivation_reason ?? '').toUpperCase();
   const deactivated =
     deactivatedAt !== null &&
     deactivatedAt <= date &&
-    (typeof reactivated === 'string' ? reactivated : '') < deactivatedAt;
+    (typeof reactivated === 'string' ? reactivated : '') < deactivatedAt &&
+    (segment.takesDeactivated !== true || ['DT', 'DB'].includes(reasonOf(r.attributes.nppes)));
   const reason = classifyExclusion(
     {
       email: r.email!,
@@ -282,7 +290,7 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
             let shadowed = 0;
             for (const r of rows) {
               const home = homeOf(r);
-              if (home === undefined || excluded(r, exclusion, date)) {
+              if (home === undefined || excluded(r, exclusion, date, home)) {
                 expect(selected.has(r.key), `${r.key} is in no segment or excluded`).toBe(false);
                 continue;
               }

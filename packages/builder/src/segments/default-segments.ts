@@ -24,6 +24,11 @@ export interface SegmentDefinition {
   subject?: string | undefined;
   /** Static build-time values for the template (`{{ @deficiency.title }}`, `{{ @preheader }}`…). */
   data?: Record<string, unknown> | undefined;
+  /**
+   * Healthcare: may take a deactivated NPI (DOMAIN.md: only the reactivation segment, never for a
+   * death `DT` or disbandment `DB`). Every other segment never mails one.
+   */
+  takesDeactivated?: boolean | undefined;
   enabled: boolean;
 }
 
@@ -155,6 +160,7 @@ export const DEFAULT_SEGMENTS: Record<Vertical, Record<string, Shipped>> = {
         anyOf: ['npi_reactivation', 'oig_exclusion', 'sam_exclusion'],
       },
       priority: 10,
+      takesDeactivated: true,
       template: 'npi-reactivation',
       landingPage: 'npi-reactivation',
       data: {

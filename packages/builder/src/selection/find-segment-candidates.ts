@@ -137,7 +137,11 @@ export async function findSegmentCandidates(
   const deactivated =
     vertical === 'healthcare'
       ? sql`(c.deactivated_at is not null and c.deactivated_at <= ${date}::date
-            and coalesce(c.attributes ->> 'reactivated_at', '') < c.deactivated_at::text)`
+            and coalesce(c.attributes ->> 'reactivated_at', '') < c.deactivated_at::text${
+              segment.definition.takesDeactivated === true
+                ? sql` and upper(coalesce(c.attributes -> 'nppes' ->> 'deactivation_reason', '')) in ('DT', 'DB')`
+                : sql``
+            })`
       : sql`false`;
 
   const extra =

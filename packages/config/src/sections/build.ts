@@ -66,6 +66,12 @@ export const SegmentSection = z.strictObject({
     .record(z.string(), z.unknown())
     .optional()
     .describe('Build-time values for this segment\'s template, e.g. {"deficiency": {"title": …}}'),
+  takesDeactivated: z
+    .boolean()
+    .optional()
+    .describe(
+      'Healthcare: this segment may mail a deactivated NPI (reactivation reminders), unless NPPES gives the reason as death (DT) or disbandment (DB); every other segment never does',
+    ),
   enabled: z.boolean().default(true),
 });
 
