@@ -1,15 +1,6 @@
-import {
-  applyBackfill,
-  type BackfillFilter,
-  type BackfillPlan,
-  getBackfill,
-  listBackfills,
-  parseBackfillFilter,
-  parseBackfillName,
-  previewBackfill,
-  revertBackfill,
-} from '@mailramp/builder';
+import type { BackfillPlan } from '@mailramp/builder';
 import type { Command } from 'commander';
+import type { BackfillFilterInput } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -55,22 +46,17 @@ function withFilter(cmd: Command): Command {
     .addHelpText('after', FILTER_HELP);
 }
 
-function filterOf(opts: FilterOptions): BackfillFilter {
-  return parseBackfillFilter({
-    vertical: opts.vertical,
-    sentFrom: opts.sentFrom,
-    sentTo: opts.sentTo,
+function filterOf(opts: FilterOptions): BackfillFilterInput {
+  return {
+    vertical: opts.vertical ?? '',
+    sentFrom: opts.sentFrom ?? '',
+    sentTo: opts.sentTo ?? '',
     verify: opts.verify,
     excludeOperators: opts.excludeOperators,
     includeOperators: opts.includeOperators,
     segment: opts.segment,
     limit: opts.limit,
-  });
-}
-
-/** Who runs the command, for the registry: --who, else the login name from the environment. */
-function whoOf(io: CliIo, who: string | undefined): string {
-  return who ?? io.env.SUDO_USER ?? io.env.USER ?? io.env.LOGNAME ?? 'unknown';
+  };
 }
 
 function sayPlan(io: CliIo, plan: BackfillPlan): void {
@@ -117,9 +103,7 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
       .option('--name <name>', 'the name you intend to apply it under (checked, not stored)'),
   ).action(
     ctx.action(async (opts: FilterOptions & { name?: string }) => {
-      if (opts.name !== undefined) parseBackfillName(opts.name);
-      const filter = filterOf(opts);
-      const plan = await previewBackfill(await ctx.db(), filter);
+      const plan = await (await ctx.mailramp()).backfill.plan(filterOf(opts), { name: opts.name });
       if (opts.json) printJson(ctx.io, plan);
       sayPlan(ctx.io, plan);
       if (opts.name !== undefined && plan.total > 0) {
@@ -140,21 +124,16 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
       .option('--dry-run', 'show what would be reset (same as `backfill plan`) and change nothing'),
   ).action(
     ctx.action(async (opts: FilterOptions & { name: string; who?: string; dryRun?: boolean }) => {
-      const name = parseBackfillName(opts.name);
-      const filter = filterOf(opts);
+      const { name } = opts;
+      const backfills = (await ctx.mailramp()).backfill;
       if (opts.dryRun) {
-        const plan = await previewBackfill(await ctx.db(), filter);
+        const plan = await backfills.plan(filterOf(opts), { name });
         if (opts.json) printJson(ctx.io, plan);
         sayPlan(ctx.io, plan);
         say(ctx.io, `dry run: nothing changed; run again without --dry-run to apply backfill ${name}`);
         return EXIT.OK;
       }
-      const applied = await applyBackfill(await ctx.db(), {
-        name,
-        filter,
-        createdBy: whoOf(ctx.io, opts.who),
-        now: ctx.io.now,
-      });
+      const applied = await backfills.apply({ name, filter: filterOf(opts), createdBy: opts.who });
       if (opts.json) printJson(ctx.io, applied);
       say(
         ctx.io,
@@ -179,9 +158,9 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print the result as JSON on stdout')
     .action(
       ctx.action(async (opts: { name: string; force?: boolean; who?: string; json?: boolean }) => {
-        const result = await revertBackfill(await ctx.db(), {
+        const result = await (await ctx.mailramp()).backfill.revert({
           name: opts.name,
-          revertedBy: whoOf(ctx.io, opts.who),
+          revertedBy: opts.who,
           force: opts.force === true,
         });
         if (opts.json) printJson(ctx.io, result);
@@ -213,7 +192,7 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print the list as JSON on stdout')
     .action(
       ctx.action(async (opts: { json?: boolean }) => {
-        const all = await listBackfills(await ctx.db());
+        const all = await (await ctx.mailramp()).backfill.list();
         if (opts.json) {
           printJson(ctx.io, all);
           return EXIT.OK;
@@ -249,7 +228,7 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print it as JSON on stdout')
     .action(
       ctx.action(async (name: string, opts: { json?: boolean }) => {
-        const b = await getBackfill(await ctx.db(), name);
+        const b = await (await ctx.mailramp()).backfill.show(name);
         if (opts.json) {
           printJson(ctx.io, b);
           return EXIT.OK;

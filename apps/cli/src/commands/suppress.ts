@@ -1,39 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
-import {
-  addSuppressions,
-  type DeliveryAttempt,
-  listSuppressions,
-  type NewSuppression,
-  readCsvRecords,
-  removeSuppressions,
-  type SuppressRules,
-  syncSuppressions,
-} from '@mailramp/builder';
 import { SUPPRESSION_REASONS, type SuppressionReason } from '@mailramp/db';
-import {
-  createParseContext,
-  listRotatedFiles,
-  orderRotatedFiles,
-  parseLogLine,
-  readLogFiles,
-  statLogFiles,
-} from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { MailrampError } from 'mailramp';
 import type { CliContext } from '../context.js';
-import { CliError, EXIT, type ExitCode, exitCodeOfListmonk } from '../exit-codes.js';
-import { listmonkClientFor } from '../listmonk-client.js';
+import { EXIT, type ExitCode, exitCodeOfListmonk } from '../exit-codes.js';
 import { formatTable, printJson, say } from '../output.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]{2,}$/;
-
-/** An address or a bare domain, lower-cased; anything else is a usage error. */
-function readTarget(value: string): string {
-  const v = value.trim().toLowerCase();
-  if (EMAIL.test(v) || DOMAIN.test(v)) return v;
-  throw new CliError(EXIT.USAGE, `"${value}" is neither an e-mail address nor a domain`);
-}
 
 const reasonOption = (fallback?: SuppressionReason) => {
   const option = new Option('--reason <reason>', 'why it is never mailed').choices(SUPPRESSION_REASONS);
@@ -63,16 +33,14 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
     .action(
       ctx.action(
         async (targets: string[], opts: { reason: SuppressionReason; source: string; json?: boolean }) => {
-          const entries = targets.map((t) => ({
-            value: readTarget(t),
+          const result = await (await ctx.mailramp()).suppress.add(targets, {
             reason: opts.reason,
             source: opts.source,
-          }));
-          const added = await addSuppressions(await ctx.db(), entries);
-          if (opts.json) printJson(ctx.io, { added, alreadySuppressed: entries.length - added.length });
+          });
+          if (opts.json) printJson(ctx.io, result);
           say(
             ctx.io,
-            `suppressed ${added.length}; ${entries.length - added.length} already were (${opts.reason})`,
+            `suppressed ${result.added.length}; ${result.alreadySuppressed} already were (${opts.reason})`,
           );
           return EXIT.OK;
         },
@@ -90,53 +58,19 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
     .action(
       ctx.action(
         async (file: string, opts: { reason: SuppressionReason; source?: string; json?: boolean }) => {
-          const path = resolve(ctx.io.cwd, file);
-          const entries: NewSuppression[] = [];
-          const bad: Array<{ line: number; value: string }> = [];
-          let columns: { value: number; reason: number } | undefined;
-          try {
-            for await (const record of readCsvRecords(createReadStream(path))) {
-              if (columns === undefined) {
-                const header = record.fields.map((f) => f.trim().toLowerCase());
-                const value = header.findIndex(
-                  (h) => h === 'email' || h === 'email_address' || h === 'domain',
-                );
-                if (value === -1) throw new CliError(EXIT.USAGE, `${path} has no email or domain column`);
-                columns = { value, reason: header.indexOf('reason') };
-                continue;
-              }
-              const raw = record.fields[columns.value] ?? '';
-              const reasonText = (record.fields[columns.reason] ?? '').trim() as SuppressionReason;
-              try {
-                entries.push({
-                  value: readTarget(raw),
-                  reason: SUPPRESSION_REASONS.includes(reasonText) ? reasonText : opts.reason,
-                  source: opts.source ?? `import:${file}`,
-                });
-              } catch {
-                bad.push({ line: record.line, value: raw });
-              }
-            }
-          } catch (error) {
-            if (error instanceof CliError) throw error;
-            throw new CliError(EXIT.USAGE, `cannot read ${path}: ${(error as Error).message}`, {
-              cause: error,
+          const mailramp = await ctx.mailramp();
+          const result = await mailramp.suppress
+            .import(file, { reason: opts.reason, source: opts.source })
+            .catch((error: unknown) => {
+              // All or nothing: the bad lines are shown, and nothing was stored.
+              if (error instanceof MailrampError)
+                for (const problem of error.problems.slice(0, 20)) say(ctx.io, `  ${problem}`);
+              throw error;
             });
-          }
-          // All or nothing: a bad line is reported and nothing is stored until the file is clean.
-          if (bad.length > 0) {
-            for (const b of bad.slice(0, 20))
-              say(ctx.io, `  line ${b.line}: "${b.value}" is neither an address nor a domain`);
-            throw new CliError(
-              EXIT.USAGE,
-              `${bad.length} line(s) of ${path} are not addresses or domains; nothing was stored`,
-            );
-          }
-          const added = await addSuppressions(await ctx.db(), entries);
-          if (opts.json) printJson(ctx.io, { read: entries.length, added: added.length });
+          if (opts.json) printJson(ctx.io, result);
           say(
             ctx.io,
-            `read ${entries.length}; suppressed ${added.length}; ${entries.length - added.length} already were`,
+            `read ${result.read}; suppressed ${result.added}; ${result.read - result.added} already were`,
           );
           return EXIT.OK;
         },
@@ -151,7 +85,7 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print as JSON on stdout')
     .action(
       ctx.action(async (opts: { reason?: SuppressionReason; limit?: number; json?: boolean }) => {
-        const rows = await listSuppressions(await ctx.db(), {
+        const rows = await (await ctx.mailramp()).suppress.list({
           ...(opts.reason === undefined ? {} : { reason: opts.reason }),
           ...(opts.limit === undefined ? {} : { limit: opts.limit }),
         });
@@ -175,7 +109,7 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
     .addOption(reasonOption())
     .action(
       ctx.action(async (target: string, opts: { reason?: SuppressionReason }) => {
-        const removed = await removeSuppressions(await ctx.db(), readTarget(target), opts.reason);
+        const removed = await (await ctx.mailramp()).suppress.remove(target, opts.reason);
         say(
           ctx.io,
           removed === 0
@@ -207,21 +141,11 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
           dryRun?: boolean;
           json?: boolean;
         }) => {
-          const config = await ctx.config();
-          const rules: SuppressRules = config.suppress;
-          const names = opts.listmonk ? (opts.instance ?? Object.keys(config.listmonk.instances)) : [];
-          const listmonk = await Promise.all(
-            names.map(async (instance) => ({ instance, listmonk: await listmonkClientFor(ctx, instance) })),
-          );
-          const attempts = await readDeliveryAttempts(
-            ctx,
-            opts.log ?? config.suppress.mailLog,
-            opts.log !== undefined,
-          );
-          const result = await syncSuppressions(await ctx.db(), {
-            attempts,
-            listmonk,
-            rules,
+          const mailramp = await ctx.mailramp();
+          const rules = mailramp.config.suppress;
+          const result = await mailramp.suppress.sync({
+            log: opts.log,
+            instances: opts.listmonk ? opts.instance : [],
             applyDeadTenants: opts.apply === true,
             dryRun: opts.dryRun === true,
           });
@@ -266,36 +190,4 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
         },
       ),
     );
-}
-
-/** Reads the mail logs (oldest rotation first) through the ops parser into plain delivery attempts. */
-async function readDeliveryAttempts(
-  ctx: CliContext,
-  paths: readonly string[],
-  explicit: boolean,
-): Promise<DeliveryAttempt[]> {
-  const all: string[] = [];
-  for (const p of paths) {
-    const path = resolve(ctx.io.cwd, p);
-    all.push(path, ...(explicit ? [] : await listRotatedFiles(path).catch(() => [])));
-  }
-  const files = await statLogFiles(orderRotatedFiles(all));
-  const parse = createParseContext(ctx.io.now());
-  const attempts: DeliveryAttempt[] = [];
-  await readLogFiles(files, (text) => {
-    const line = parseLogLine(text, parse);
-    if (line === undefined || line.event.kind !== 'delivery') return;
-    const e = line.event;
-    attempts.push({
-      email: e.recipient,
-      status: e.status,
-      dsn: e.dsn,
-      replyText: e.reply,
-      // The log's wall clock, as written: good for counting days.
-      at: new Date(line.time),
-      relayHost: e.relayHost,
-      id: e.qid,
-    });
-  });
-  return attempts;
 }

@@ -63,7 +63,8 @@ export function createBackfillJobs(session: Session): BackfillJobs {
     async plan(filter, options = {}) {
       const b = await builder();
       if (options.name !== undefined) b.parseBackfillName(options.name);
-      return b.previewBackfill(await session.db(), b.parseBackfillFilter(filter));
+      const parsed = b.parseBackfillFilter(filter);
+      return b.previewBackfill(await session.db(), parsed);
     },
     async apply(options) {
       const b = await builder();
