@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type Database, runMigrations } from '@mailramp/db';
-import { createTestDatabase, testEngines } from '@mailramp/db/testing';
+import { connect, type Database } from '@mailramp/db';
+import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
@@ -60,8 +60,8 @@ describe.each(testEngines())('mailramp backfill on %s', (engine) => {
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       args = ['--data-dir', join(dir, 'data')];
       open = () => connect({ dataDir: join(dir, 'data') });
+      await createTestDataDir(join(dir, 'data'));
       const db = open();
-      await runMigrations(db);
       await seed(db);
       await db.destroy();
     } else {

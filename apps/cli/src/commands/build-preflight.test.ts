@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDataDir } from '@mailramp/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
@@ -66,7 +67,7 @@ describe('mailramp build --dry-run is a preflight', () => {
   let base = '';
   beforeAll(async () => {
     base = config('base.json', withSender({}));
-    expect(await runCli([...args, 'db', 'migrate'], captureIo())).toBe(EXIT.OK);
+    await createTestDataDir(join(dir, 'data'));
     expect(
       await runCli(
         [...args, 'db', 'seed-demo', '--carriers', '800', '--providers', '0'],
