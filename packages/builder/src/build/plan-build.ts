@@ -19,6 +19,7 @@ import {
   countTakenByHigher,
   type DatedSegment,
   findSegmentCandidates,
+  keyOrderOf,
   listOperators,
 } from '../selection/find-segment-candidates.js';
 import {
@@ -218,12 +219,31 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   const perSegment = request.maxPerSegment;
   const want = Math.min(remaining, perSegment ?? remaining);
   const firstLimit = request.pageSize ?? Math.max(64, want * 2);
-  const pools = new Map<
-    string,
-    { rows: AudienceCandidate[]; complete: boolean; limit: number; walked: boolean }
-  >();
-  for (const s of dated)
-    pools.set(s.definition.id, { rows: [], complete: want === 0, limit: firstLimit, walked: false });
+  /**
+   * One segment's walk: the first page in key order (every operator up to `firstLast`), then each
+   * operator from its own cursor, so a rare operator's walk goes deep while a full one's stops.
+   */
+  interface Pool {
+    rows: AudienceCandidate[];
+    complete: boolean;
+    limit: number;
+    walked: boolean;
+    firstLast: string | undefined;
+    /** Per operator key (operatorKeyOf): where its own walk got to after the first page. */
+    cursors: Map<string, { last: string | undefined; exhausted: boolean }>;
+  }
+  const pools = new Map<string, Pool>();
+  for (const s of dated) {
+    pools.set(s.definition.id, {
+      rows: [],
+      complete: want === 0,
+      limit: firstLimit,
+      walked: false,
+      firstLast: undefined,
+      cursors: new Map(),
+    });
+  }
+  const byKey = keyOrderOf(vertical);
 
   // The walk reads only rows some cap would still take: operators that are held, capped at 0 or
   // already full are left out in SQL, so plan time follows the recipients selected.
@@ -253,15 +273,18 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
     };
     for (const id of fetchIds) {
       const pool = pools.get(id)!;
-      const first = pool.limit === firstLimit;
-      if (operators.open.length === 0 && !operators.unclassified && !first) {
+      const first = !pool.walked;
+      const walking = [
+        ...operators.open.map((op): string | null => op),
+        ...(operators.unclassified ? [null] : []),
+      ].filter((op) => pool.cursors.get(operatorKeyOf(op))?.exhausted !== true);
+      if (walking.length === 0 && !first) {
         pool.complete = true;
         continue;
       }
       // The first page also reads held operators' rows, so the plan counts their exclusions
       // (Yahoo family, Google consumer…) among the rows it examined; later pages skip them.
       const page = await findSegmentCandidates(db, vertical, date, dated, id, {
-        after: pool.rows.at(-1)?.key,
         limit: pool.limit,
         operators: first
           ? {
@@ -276,12 +299,20 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
         sendWindow,
         perOperator: first
           ? undefined
-          : [
-              ...operators.open.map((op) => ({ operator: op, room: roomLeft(op, taken) })),
-              ...(operators.unclassified ? [{ operator: null, room: roomLeft(null, taken) }] : []),
-            ],
+          : walking.map((op) => ({
+              operator: op,
+              room: roomLeft(op, taken),
+              after: pool.cursors.get(operatorKeyOf(op))?.last ?? pool.firstLast,
+            })),
       });
-      pool.rows.push(...page.rows);
+      if (first) {
+        pool.rows.push(...page.rows);
+        pool.firstLast = page.rows.at(-1)?.key;
+      } else {
+        pool.rows = [...pool.rows, ...page.rows].sort((a, b) => byKey(a.key, b.key));
+        for (const w of page.walks ?? [])
+          pool.cursors.set(operatorKeyOf(w.operator), { last: w.last, exhausted: w.exhausted });
+      }
       pool.complete = page.complete;
       pool.walked = true;
       pool.limit *= 2;
@@ -361,7 +392,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
     const pool = pools.get(s.definition.id)!;
     // A segment whose walk never ran (the day's cap already full) examined nothing.
     if (!pool.walked) continue;
-    const upTo = pool.complete ? undefined : pool.rows.at(-1)?.key;
+    const upTo = pool.complete ? undefined : coveredUpTo(pool, present, byKey);
     if (!pool.complete && upTo === undefined) continue;
     takenByHigher.set(
       s.definition.id,
@@ -402,6 +433,29 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
       ...(s.touch ? { cycle: s.touch.cycle, touch: s.touch.touch } : {}),
     })),
   };
+}
+
+/**
+ * The last key up to which a segment's walk read every operator's rows: the first page's last key,
+ * or further where every operator's own walk went further (an exhausted walk covers every key).
+ */
+function coveredUpTo(
+  pool: {
+    firstLast: string | undefined;
+    cursors: ReadonlyMap<string, { last: string | undefined; exhausted: boolean }>;
+  },
+  present: { operators: readonly string[]; unclassified: boolean },
+  byKey: (a: string, b: string) => number,
+): string | undefined {
+  let upTo: string | undefined;
+  const ops = [...present.operators.map((op): string | null => op), ...(present.unclassified ? [null] : [])];
+  for (const op of ops) {
+    const cursor = pool.cursors.get(operatorKeyOf(op));
+    if (cursor?.exhausted === true) continue;
+    const last = cursor?.last ?? pool.firstLast;
+    if (last !== undefined && (upTo === undefined || byKey(last, upTo) < 0)) upTo = last;
+  }
+  return upTo ?? pool.firstLast;
 }
 
 /** The send-time rules of a build: the vertical's local morning and margin, the request's overrides. */

@@ -40,11 +40,13 @@ export interface SegmentPage {
   operators?: { open: readonly string[]; unclassified: boolean } | undefined;
   /**
    * Walk each operator separately (its own index range, at most `room` rows each, `null` = rows
-   * with no operator) instead of one walk in key order filtered by operator. Later pages use it:
-   * once most operators are full, a key-order walk would read past every full operator's rows to
-   * find the few a rare operator still has room for.
+   * with no operator), each from its own cursor `after`, instead of one walk in key order filtered
+   * by operator. Later pages use it: once most operators are full, a key-order walk would read past
+   * every full operator's rows to find the few a rare operator still has room for.
    */
-  perOperator?: ReadonlyArray<{ operator: string | null; room: number }> | undefined;
+  perOperator?:
+    | ReadonlyArray<{ operator: string | null; room: number; after: string | undefined }>
+    | undefined;
   /**
    * Leave out in SQL the rows the exclusion rules would drop anyway — a verification result outside
    * `verifyResults`, a domain in `blockedDomains`, a suppressed address or domain — so a later page
@@ -80,6 +82,15 @@ interface CandidateRow {
   address_in_todays_build: boolean;
 }
 
+/** Where one operator's walk of a segment got to (per-operator pages). */
+export interface OperatorWalk {
+  operator: string | null;
+  /** The last key read, or undefined when the walk read nothing. */
+  last: string | undefined;
+  /** The operator has no more rows in the segment after `last`. */
+  exhausted: boolean;
+}
+
 /**
  * The next page of one segment's candidates, in key order. A row belongs to the segment only when
  * no higher-priority active segment takes it, so a recipient is in at most one campaign a day.
@@ -92,7 +103,7 @@ export async function findSegmentCandidates(
   segments: readonly DatedSegment[],
   segmentId: string,
   page: SegmentPage,
-): Promise<{ rows: AudienceCandidate[]; complete: boolean }> {
+): Promise<{ rows: AudienceCandidate[]; complete: boolean; walks?: OperatorWalk[] }> {
   const t = AUDIENCE_TABLES[vertical];
   const index = segments.findIndex((s) => s.definition.id === segmentId);
   const segment = segments[index];
@@ -101,12 +112,8 @@ export async function findSegmentCandidates(
   const own = inSegment(memberPredicate(t, vertical, date, segment));
   const notHigher = higher.map((h) => notInSegment(memberPredicate(t, vertical, date, h)));
   const key = sql.ref(`c.${t.key}`);
-  const after =
-    page.after === undefined
-      ? sql`true`
-      : t.key === 'dot_number'
-        ? sql`${key} > ${Number(page.after)}`
-        : sql`${key} > ${page.after}`;
+  const afterKey = (k: string | undefined) =>
+    k === undefined ? sql`true` : t.key === 'dot_number' ? sql`${key} > ${Number(k)}` : sql`${key} > ${k}`;
   const ops = page.operators;
   const operatorFilter =
     ops === undefined
@@ -167,32 +174,47 @@ export async function findSegmentCandidates(
         and l.state <> 'reset' and ${today}) as in_todays_build,
       exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.email = lower(btrim(c.email))
         and l.recipient_key <> ${key}::text and l.state <> 'reset' and ${today}) as address_in_todays_build`;
-  const member = sql`${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${after} and ${mailableFilter}`;
+  const member = sql`${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${mailableFilter}`;
   // A per-operator walk orders by (mx_provider, key), the operator-walk index's own order, and names
   // the operator as a range rather than `=`: with `=` the planner knows mx_provider is constant,
   // and for an operator whose rows are all excluded (a consumer MX whose domains are a blocked
   // family) it misjudges a key-order walk of the whole segment as cheaper than that operator's range.
-  const walk = (operator: RawBuilder<unknown>, limit: number, byOperator: boolean) => sql`
+  const walk = (
+    operator: RawBuilder<unknown>,
+    after: string | undefined,
+    limit: number,
+    byOperator: boolean,
+  ) => sql`
     select ${columns}
     from ${sql.table(t.table)} as c
-    where ${member} and ${operator}
+    where ${member} and ${afterKey(after)} and ${operator}
     order by ${byOperator ? sql`c.mx_provider, ` : sql``}${key}
     limit ${limit}`;
 
   let found: CandidateRow[];
   let complete: boolean;
+  let walks: OperatorWalk[] | undefined;
   if (page.perOperator === undefined) {
-    const result = await sql<CandidateRow>`${walk(operatorFilter, page.limit, false)}`.execute(db);
+    const result = await sql<CandidateRow>`${walk(operatorFilter, page.after, page.limit, false)}`.execute(
+      db,
+    );
     found = result.rows;
     complete = found.length < page.limit;
   } else {
-    ({ rows: found, complete } = await walkPerOperator(db, page.perOperator, page.limit, t.key, (op, n) =>
-      walk(
-        op === null ? sql`c.mx_provider is null` : sql`c.mx_provider >= ${op} and c.mx_provider <= ${op}`,
-        n,
-        true,
-      ),
+    ({ rows: found, walks } = await walkPerOperator(
+      db,
+      page.perOperator,
+      page.limit,
+      keyOrderOf(vertical),
+      (op, after, n) =>
+        walk(
+          op === null ? sql`c.mx_provider is null` : sql`c.mx_provider >= ${op} and c.mx_provider <= ${op}`,
+          after,
+          n,
+          true,
+        ),
     ));
+    complete = walks.every((w) => w.exhausted);
   }
   const rows = found.map(
     (r): AudienceCandidate => ({
@@ -216,48 +238,53 @@ export async function findSegmentCandidates(
       extra: r.extra ?? {},
     }),
   );
-  return { rows, complete };
+  return walks === undefined ? { rows, complete } : { rows, complete, walks };
 }
 
 /**
- * One walk per operator, each reading at most min(limit, room) rows of its own index range, merged
- * in key order. The merged page stops at the first key where some operator's walk was cut off, so
- * the next page (after the last key returned) never skips a row of that operator.
+ * One walk per operator, each reading at most min(limit, room) rows of its own index range after its
+ * own cursor, merged in key order; says per operator where its walk got to and whether it ran out.
  */
 async function walkPerOperator(
   db: Kysely<Database>,
-  operators: ReadonlyArray<{ operator: string | null; room: number }>,
+  operators: ReadonlyArray<{ operator: string | null; room: number; after: string | undefined }>,
   limit: number,
-  keyColumn: AudienceTable['key'],
-  walk: (operator: string | null, limit: number) => RawBuilder<unknown>,
-): Promise<{ rows: CandidateRow[]; complete: boolean }> {
+  keyOrder: (a: string, b: string) => number,
+  walk: (operator: string | null, after: string | undefined, limit: number) => RawBuilder<unknown>,
+): Promise<{ rows: CandidateRow[]; walks: OperatorWalk[] }> {
   const parts = operators
     .filter((o) => o.room > 0)
-    .map((o) => ({ operator: o.operator, limit: Math.min(limit, o.room) }));
-  if (parts.length === 0) return { rows: [], complete: true };
+    .map((o) => ({ operator: o.operator, after: o.after, limit: Math.min(limit, o.room) }));
+  if (parts.length === 0) return { rows: [], walks: [] };
   const result = await sql<CandidateRow & { part: number }>`${sql.join(
-    parts.map((p, i) => sql`(select ${sql.lit(i)} as part, w.* from (${walk(p.operator, p.limit)}) as w)`),
+    parts.map(
+      (p, i) => sql`(select ${sql.lit(i)} as part, w.* from (${walk(p.operator, p.after, p.limit)}) as w)`,
+    ),
     sql` union all `,
   )}`.execute(db);
-  const order = (a: string, b: string): number =>
-    keyColumn === 'dot_number' ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0;
+  const order = keyOrder;
   const seen = parts.map(() => ({ n: 0, last: undefined as string | undefined }));
   for (const row of result.rows) {
     const part = seen[row.part]!;
     part.n += 1;
     if (part.last === undefined || order(row.key, part.last) > 0) part.last = row.key;
   }
-  let boundary: string | undefined;
-  parts.forEach((p, i) => {
-    const { n, last } = seen[i]!;
-    if (n >= p.limit && last !== undefined && (boundary === undefined || order(last, boundary) < 0))
-      boundary = last;
-  });
   const rows = result.rows
-    .filter((r) => boundary === undefined || order(r.key, boundary) <= 0)
     .sort((a, b) => order(a.key, b.key))
     .map(({ part: _part, ...row }) => row as CandidateRow);
-  return { rows, complete: boundary === undefined };
+  const walks = parts.map((p, i) => ({
+    operator: p.operator,
+    last: seen[i]!.last ?? p.after,
+    exhausted: seen[i]!.n < p.limit,
+  }));
+  return { rows, walks };
+}
+
+/** Walk order of a vertical's recipient keys: USDOT numbers as numbers, NPIs as text. */
+export function keyOrderOf(vertical: Vertical): (a: string, b: string) => number {
+  return AUDIENCE_TABLES[vertical].key === 'dot_number'
+    ? (a, b) => Number(a) - Number(b)
+    : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**
@@ -349,7 +376,9 @@ function rulePredicate(
     case 'equals':
       return sql<boolean>`${sql.ref(`c.${checkColumn(t.textColumns, rule.column, id)}`)} = ${rule.value}`;
     case 'flag':
-      return sql<boolean>`(c.attributes -> ${rule.attribute}) ?| array[${sql.join(rule.anyOf)}]::text[]`;
+      // `attributes ? key` first: it is what the walk indexes of the shipped flag attributes are
+      // partial on (migration 0801), so a rare flag segment reads its few rows, not the table.
+      return sql<boolean>`(c.attributes ? ${rule.attribute} and (c.attributes -> ${rule.attribute}) ?| array[${sql.join(rule.anyOf)}]::text[])`;
     case 'date_window': {
       const column = sql.ref(`c.${checkColumn(t.dateColumns, rule.column, id)}`);
       const from =
