@@ -97,9 +97,9 @@ class StepFailure extends Error {}
  * on it, subscribed, not blocklisted and with the attributes the template reads are stamped.
  * Recipients Listmonk kept out for a reason it has (blocklisted subscriber → suppression, domain
  * blocklist, e-mail rules) are recorded as refused; any other shortfall fails the campaign naming
- * the addresses. Before scheduling, Listmonk renders the campaign (HTML and text) with one verified
- * recipient's values, and a failed render or one showing `#ZgotmplZ`, `<no value>` or
- * `@TrackLink` is not scheduled.
+ * the addresses. Before scheduling, Listmonk renders each segment's content (HTML and text) once,
+ * with one verified recipient's values, and a campaign whose render failed or shows `#ZgotmplZ`,
+ * `<no value>` or `@TrackLink` is not scheduled.
  */
 export async function pushCampaigns(
   db: Kysely<Database>,
@@ -263,8 +263,11 @@ export async function pushCampaigns(
     await updateLedgerCampaign(db, p.where, { campaignId: p.campaign!.id });
   });
 
-  await each('render', async (p) => {
-    if (p.campaign!.status !== 'draft' && p.campaign!.status !== 'paused') return;
+  // Campaigns of one segment share their content (they differ by zone and send time only): Listmonk
+  // renders it once, for the first verified recipient of the first of them, and the verdict holds
+  // for them all.
+  const renders = new Map<RenderedCampaign, Promise<{ email: string; problems: string[] }>>();
+  const renderCheck = async (p: Pushing): Promise<{ email: string; problems: string[] }> => {
     const rendered = p.work.rendered!;
     const first = p.check!.verified[0]!;
     const row = p.work.rows.find((r) => r.id === first.rowId)!;
@@ -287,9 +290,20 @@ export async function pushCampaigns(
         problems.push(`Listmonk could not render the ${part} part: ${(error as Error).message}`);
       }
     }
+    return { email: row.email, problems };
+  };
+  await each('render', async (p) => {
+    if (p.campaign!.status !== 'draft' && p.campaign!.status !== 'paused') return;
+    const rendered = p.work.rendered!;
+    let check = renders.get(rendered);
+    if (check === undefined) {
+      check = renderCheck(p);
+      renders.set(rendered, check);
+    }
+    const { email, problems } = await check;
     if (problems.length > 0) {
       throw new StepFailure(
-        `Listmonk's render of ${p.work.name} for ${row.email} is broken, so it is not scheduled: ${problems.join('; ')}. Fix the template (mailramp lint, mailramp render) and re-run the date`,
+        `Listmonk's render of ${p.work.name}'s content for ${email} is broken, so it is not scheduled: ${problems.join('; ')}. Fix the template (mailramp lint, mailramp render) and re-run the date`,
       );
     }
   });

@@ -87,6 +87,14 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
     return rows.rows.map((r) => r.email);
   }
 
+  /** Gives the first n carriers an address Listmonk skips: Go's net/mail refuses a double dot. */
+  async function breakAddresses(n: number): Promise<void> {
+    await sql`update fmcsa_carriers set email = replace(email, '@', '..x@')
+      where dot_number in (select dot_number from fmcsa_carriers order by dot_number limit ${n})`.execute(
+      t.db,
+    );
+  }
+
   interface Row {
     email: string;
     state: string;
@@ -159,11 +167,7 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
 
   it("addresses Listmonk's e-mail rules reject are refused with the reason, never stamped", async () => {
     await setUp();
-    // Go's net/mail refuses a double dot in the local part; Listmonk skips such a row.
-    await sql`update fmcsa_carriers set email = replace(email, '@', '..x@')
-      where dot_number in (select dot_number from fmcsa_carriers order by dot_number limit 300)`.execute(
-      t.db,
-    );
+    await breakAddresses(300);
     const result = await build();
     const rows = await expectStampedOnlyWhatArrived(result);
     const refused = rows.filter((r) => r.state === 'refused');
@@ -173,7 +177,7 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
     expect(result.status).toBe('succeeded');
   });
 
-  it("makes the vertical's Listmonk template once, however many campaigns are created at once", async () => {
+  it("makes the vertical's Listmonk template once and has Listmonk render each segment's content once", async () => {
     await setUp();
     const result = await build();
     expect(result.status).toBe('succeeded');
@@ -183,14 +187,14 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
     expect(made).toHaveLength(1);
     const ids = new Set([...listmonk.state.campaigns.values()].map((c) => c.templateId));
     expect([...ids]).toEqual([made[0]!.id]);
+    const segments = new Set(result.campaigns.map((c) => c.segment));
+    expect(listmonk.requestsTo('POST', /^\/api\/campaigns\/\d+\/preview$/)).toHaveLength(segments.size);
+    expect(listmonk.requestsTo('POST', /^\/api\/campaigns\/\d+\/text$/)).toHaveLength(segments.size);
   });
 
   it('refused rows take no room under the caps and do not come back the next day unless corrected', async () => {
     await setUp();
-    await sql`update fmcsa_carriers set email = replace(email, '@', '..x@')
-      where dot_number in (select dot_number from fmcsa_carriers order by dot_number limit 300)`.execute(
-      t.db,
-    );
+    await breakAddresses(300);
     const first = await build();
     expect(first.status).toBe('succeeded');
     const rows = await expectStampedOnlyWhatArrived(first);
@@ -279,9 +283,14 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
     });
     const result = await build();
     expect(result.status).toBe('failed');
-    // Both faults hit the first campaign's two renders: it alone is held back, with both reasons.
+    // Both faults hit the two renders of the first campaign's content, which its segment's
+    // campaigns share: they alone are held back, with both reasons.
     const failed = result.campaigns.filter((c) => c.state === 'failed');
-    expect(failed.map((c) => c.failedAt)).toEqual(['render']);
+    const segment = failed[0]!.segment;
+    expect(failed.map((c) => c.name)).toEqual(
+      result.campaigns.filter((c) => c.segment === segment).map((c) => c.name),
+    );
+    expect(new Set(failed.map((c) => c.failedAt))).toEqual(new Set(['render']));
     expect(failed[0]!.error).toContain('#ZgotmplZ');
     expect(failed[0]!.error).toMatch(/could not render the text part/);
     await expectStampedOnlyWhatArrived(result);
