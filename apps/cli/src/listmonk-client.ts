@@ -17,7 +17,7 @@ export async function listmonkClientFor(
 ): Promise<ListmonkClient> {
   const mailramp = await ctx.mailramp();
   try {
-    return mailramp.listmonk(name, extra);
+    return await mailramp.listmonk(name, extra);
   } catch (error) {
     // A usage error of this command line (which instance to talk to), as the CLI reports its own.
     if (error instanceof MailrampError) throw new CliError(EXIT.USAGE, error.message, { cause: error });

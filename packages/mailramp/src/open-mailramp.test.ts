@@ -127,8 +127,8 @@ describe('openMailramp', () => {
     });
     expect(mailramp.configPath).toBeUndefined();
     expect(mailramp.envOverrides).toEqual(['MAILRAMP_DATA_DIR']);
-    expect(() => mailramp.listmonk()).toThrow(MailrampError);
-    expect(() => mailramp.listmonk()).toThrow(/set LISTMONK_URL/);
+    await expect(mailramp.listmonk()).rejects.toThrow(MailrampError);
+    await expect(mailramp.listmonk()).rejects.toThrow(/set LISTMONK_URL/);
   });
 
   it('refuses a hold above the table cap without force, and checks the rate first', async () => {

@@ -54,7 +54,7 @@ export interface Mailramp extends AsyncDisposable {
   /** The database (PostgreSQL at `database.url`, else embedded PGlite), opened and checked on first use. */
   db(): Promise<Kysely<Database>>;
   /** A Listmonk client for the configured instance `name` (or the only one): the one factory. */
-  listmonk(name?: string, extra?: Partial<ListmonkClientOptions>): ListmonkClient;
+  listmonk(name?: string, extra?: Partial<ListmonkClientOptions>): Promise<ListmonkClient>;
   /** The Listmonk instance a vertical sends through. */
   listmonkInstanceOf(vertical: string): string;
   /** The daily build: plan (dry run) and run. */

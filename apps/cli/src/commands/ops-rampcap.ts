@@ -1,23 +1,10 @@
-import {
-  createHoldsRepository,
-  createRampSettingsClient,
-  getHourlyCap,
-  type RampCapInstanceOutcome,
-  type RampCapStreamResult,
-  type RampHold,
-  readWarmupStart,
-  runRampCap,
-  toUtcDate,
-  warmupDay,
-} from '@mailramp/ops';
+import type { RampCapInstanceOutcome, RampCapStreamResult, RampHold } from '@mailramp/ops';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT, type ExitCode, exitCodeOf } from '../exit-codes.js';
 import { isoDateArgument } from '../iso-date-argument.js';
-import { listmonkClientFor } from '../listmonk-client.js';
 import { formatTable, printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
-import { dateOption, selectStreams } from './warmup-streams.js';
 
 interface RampcapOptions {
   date?: string;
@@ -79,8 +66,6 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
     .option('--json', 'print the hold as JSON')
     .action(
       ctx.action(async (opts: HoldOptions) => {
-        const config = await ctx.config();
-        const [stream] = selectStreams(config, opts.stream);
         const rate = Number(opts.rate);
         if (!Number.isInteger(rate) || rate <= 0) {
           throw new CliError(
@@ -88,33 +73,13 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
             `--rate must be a whole number of messages per hour, got ${JSON.stringify(opts.rate)}`,
           );
         }
-        if (rate > stream!.dailyCeiling) {
-          throw new CliError(
-            EXIT.USAGE,
-            `--rate ${rate}/h is above the stream's daily ceiling ${stream!.dailyCeiling}`,
-          );
-        }
-        const until = toUtcDate(opts.until);
-        const today = dateOption(undefined, ctx.io.now);
-        if (until < today) {
-          throw new CliError(
-            EXIT.USAGE,
-            `--until ${until} is already past (today is ${today}); a hold needs a future end date`,
-          );
-        }
-        const day = warmupDay(await readWarmupStart(stream!.start, ctx.io.readTextFile), today);
-        const tableCap = getHourlyCap(stream!.hourlyCap, day);
-        if (rate > tableCap && opts.force !== true) {
-          throw new CliError(
-            EXIT.REFUSED,
-            `--rate ${rate}/h is above ${stream!.name}'s table cap today (${day < 0 ? 'not started, day 0' : `day ${day}`}: ${tableCap}/h): the cap is the lower of the two, so the hold would slow nothing now and only bite once the table passes ${rate}/h. Pick a rate below ${tableCap}/h, or add --force if that is what you want; nothing was stored`,
-          );
-        }
-        const holds = createHoldsRepository(await ctx.db());
-        const { hold, change, replaced } = await holds.setHold(
-          { stream: stream!.name, rate, until, reason: opts.reason },
-          ctx.io.now(),
-        );
+        const { hold, change, replaced, tableCap } = await (await ctx.mailramp()).rampcap.hold({
+          stream: opts.stream,
+          rate,
+          until: opts.until,
+          reason: opts.reason,
+          force: opts.force,
+        });
         if (opts.json) {
           printJson(ctx.io, {
             change,
@@ -153,14 +118,13 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
     .option('--json', 'print the released hold as JSON')
     .action(
       ctx.action(async (opts: { stream: string; json?: boolean }) => {
-        const [stream] = selectStreams(await ctx.config(), opts.stream);
-        const released = await createHoldsRepository(await ctx.db()).releaseHold(stream!.name, ctx.io.now());
+        const released = await (await ctx.mailramp()).rampcap.release(opts.stream);
         if (opts.json) printJson(ctx.io, { released: released === undefined ? null : holdJson(released) });
         say(
           ctx.io,
           released === undefined
-            ? `${stream!.name} has no hold: nothing to do`
-            : `released ${stream!.name}'s hold at ${released.rate}/h (was through ${released.until}); run \`mailramp ops rampcap --apply\` to push the table's cap`,
+            ? `${opts.stream} has no hold: nothing to do`
+            : `released ${released.stream}'s hold at ${released.rate}/h (was through ${released.until}); run \`mailramp ops rampcap --apply\` to push the table's cap`,
         );
         return EXIT.OK;
       }),
@@ -173,9 +137,7 @@ export function registerOpsRampcapCommands(program: Command, ctx: CliContext): v
     .option('--json', 'print JSON')
     .action(
       ctx.action(async (opts: { all?: boolean; json?: boolean }) => {
-        const holds = await createHoldsRepository(await ctx.db()).listHolds({
-          includeReleased: opts.all === true,
-        });
+        const holds = await (await ctx.mailramp()).rampcap.holds({ includeReleased: opts.all === true });
         if (opts.json) {
           printJson(ctx.io, { holds: holds.map(holdJson) });
           return EXIT.OK;
@@ -221,37 +183,20 @@ async function runRampcapCommand(ctx: CliContext, opts: RampcapOptions): Promise
   if (opts.reload && !opts.apply) {
     throw new CliError(EXIT.USAGE, '--reload only acts with --apply (a dry run writes and reloads nothing)');
   }
-  const config = await ctx.config();
-  const streams = selectStreams(config, opts.stream);
-  if (streams.every((s) => s.listmonk.length === 0)) {
-    const one = streams.length === 1 ? streams[0]!.name : undefined;
-    const what =
-      one === undefined
-        ? `none of the warm-up streams (${streams.map((s) => s.name).join(', ')}) feeds a Listmonk instance`
-        : `stream ${one} feeds no Listmonk instance`;
-    throw new CliError(
-      EXIT.USAGE,
-      `${what}, so there is no sliding window to set; list the instance names in warmup.streams.${one ?? '<stream>'}.listmonk (instances are defined under listmonk.instances, or LISTMONK_URL as "default")`,
-    );
-  }
-  const date = dateOption(opts.date, ctx.io.now);
+  const mailramp = await ctx.mailramp();
   const apply = opts.apply === true;
   const urls = Object.fromEntries(
-    Object.entries(config.listmonk.instances).map(([name, i]) => [name, displayUrl(i.url)]),
+    Object.entries(mailramp.config.listmonk.instances).map(([name, i]) => [name, displayUrl(i.url)]),
   );
-  const results = await runRampCap(streams, {
-    date,
-    apply,
-    reload: opts.reload === true,
-    holds: createHoldsRepository(await ctx.db()),
-    readFile: ctx.io.readTextFile,
-    clientFor: async (instance) => createRampSettingsClient(await listmonkClientFor(ctx, instance)),
-    onEvent: (event) => {
-      if (event.type === 'stream') {
-        reportStream(ctx, event.result, streams.find((s) => s.name === event.result.stream)?.listmonk ?? []);
-      } else reportInstance(ctx, event.outcome, urls[event.outcome.instance] ?? '?', apply);
+  const { date, streams: results } = await mailramp.rampcap.run(
+    { date: opts.date, stream: opts.stream, apply, reload: opts.reload === true },
+    {
+      onEvent: (event) => {
+        if (event.type === 'stream') reportStream(ctx, event.result, event.listmonk);
+        else reportInstance(ctx, event.outcome, urls[event.outcome.instance] ?? '?', apply);
+      },
     },
-  });
+  );
   if (opts.json) {
     const rows = results.map((r) => rampcapJson(r, urls));
     printJson(ctx.io, opts.stream !== undefined ? rows[0] : { date, streams: rows });

@@ -1,19 +1,8 @@
-import type { Config } from '@mailramp/config';
-import { extendOperatorTable } from '@mailramp/mailbox';
-import {
-  type Alarm,
-  listRotatedFiles,
-  type MailLogSummary,
-  orderRotatedFiles,
-  type QueueSummary,
-  readQueue,
-  rotationOf,
-  statLogFiles,
-  summarizeMailLog,
-} from '@mailramp/ops/maillog';
+import type { Alarm, MailLogSummary, QueueSummary } from '@mailramp/ops/maillog';
 import type { Command } from 'commander';
+import type { ReportWindow } from 'mailramp';
 import type { CliContext } from '../context.js';
-import { CliError, EXIT } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { createProgress, formatTable, printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
 
@@ -28,7 +17,6 @@ interface ReportOptions {
   json?: boolean;
 }
 
-const DAY = 86_400_000;
 /** Progress is drawn only for inputs this large. */
 const PROGRESS_BYTES = 32 * 1024 * 1024;
 
@@ -64,29 +52,30 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
     )
     .action(
       ctx.action(async (opts: ReportOptions) => {
-        const config = await ctx.config();
-        const window = parseWindow(opts, ctx.io.now());
-        const files = await selectFiles(
-          opts.log.length > 0 ? opts.log : config.report.logFiles,
-          opts.rotated ?? window.since !== undefined,
-          window.since,
-        );
-        const bytes = files.reduce((sum, f) => sum + f.size, 0);
-        const progress = createProgress(ctx.io, 'reading mail log (MB)', { quiet: bytes < PROGRESS_BYTES });
-        const summary = await summarizeMailLog({
-          files,
-          ...ipsFromConfig(config),
-          operatorTable: extendOperatorTable(config.mailbox.operators),
-          since: window.since,
-          until: window.until,
-          thresholds: config.report.alarms,
-          sampleLines: config.report.sampleLines,
-          topReasons: config.report.topReasons,
-          kernel: opts.scanner,
-          onProgress: (p) => progress.update(Math.round(p.bytesRead / 1e6), Math.round(p.bytesTotal / 1e6)),
-        });
-        progress.done();
-        const queue = opts.queue ? await readQueue(ctx.io.runner) : undefined;
+        let progress: ReturnType<typeof createProgress> | undefined;
+        const { window, summary, queue } = await (await ctx.mailramp())
+          .report(
+            {
+              log: opts.log,
+              date: opts.date,
+              since: opts.since,
+              until: opts.until,
+              rotated: opts.rotated,
+              queue: opts.queue,
+              scanner: opts.scanner,
+            },
+            {
+              onEvent: (event) => {
+                if (event.type === 'files') {
+                  progress = createProgress(ctx.io, 'reading mail log (MB)', {
+                    quiet: event.bytes < PROGRESS_BYTES,
+                  });
+                } else
+                  progress?.update(Math.round(event.bytesRead / 1e6), Math.round(event.bytesTotal / 1e6));
+              },
+            },
+          )
+          .finally(() => progress?.done());
         if (opts.json) {
           printJson(ctx.io, { window: window.label, ...summary, ...(queue ? { queue } : {}) });
         } else {
@@ -97,110 +86,13 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
     );
 }
 
-/** Transport → IP from the warm-up config: every stream's sending IPs, and the host's primary IP. */
-function ipsFromConfig(config: Config): {
-  transportIps: Record<string, string>;
-  primaryIp: string | undefined;
-} {
-  const transportIps: Record<string, string> = {};
-  for (const stream of Object.values(config.warmup.streams)) {
-    for (const ip of stream.ips) transportIps[ip.transport] = ip.address;
-  }
-  return { transportIps, primaryIp: config.warmup.primaryIp };
-}
-
-interface Window {
-  since: number | undefined;
-  until: number | undefined;
-  label: { since?: string; until?: string } | undefined;
-}
-
-const TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
-/** A wall-clock time of the log as `Date.UTC` milliseconds. */
-function parseTime(value: string, flag: string): number {
-  const m = TIME.exec(value.trim());
-  const ms =
-    m === null
-      ? Number.NaN
-      : Date.UTC(
-          Number(m[1]),
-          Number(m[2]) - 1,
-          Number(m[3]),
-          Number(m[4] ?? 0),
-          Number(m[5] ?? 0),
-          Number(m[6] ?? 0),
-        );
-  const back = new Date(ms);
-  if (
-    m === null ||
-    Number.isNaN(ms) ||
-    back.getUTCDate() !== Number(m[3]) ||
-    back.getUTCMonth() + 1 !== Number(m[2])
-  ) {
-    throw new CliError(EXIT.USAGE, `${flag} ${value} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]`);
-  }
-  return ms;
-}
-
-function parseWindow(opts: ReportOptions, now: Date): Window {
-  if (opts.date !== undefined && (opts.since !== undefined || opts.until !== undefined)) {
-    throw new CliError(EXIT.USAGE, 'give either --date or --since/--until, not both');
-  }
-  let since: number | undefined;
-  let until: number | undefined;
-  if (opts.date !== undefined) {
-    const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
-    since =
-      opts.date === 'today'
-        ? today
-        : opts.date === 'yesterday'
-          ? today - DAY
-          : parseTime(opts.date, '--date');
-    until = since + DAY;
-  } else {
-    if (opts.since !== undefined) since = parseTime(opts.since, '--since');
-    if (opts.until !== undefined) until = parseTime(opts.until, '--until');
-  }
-  if (since !== undefined && until !== undefined && until <= since) {
-    throw new CliError(EXIT.USAGE, '--until must be later than --since');
-  }
-  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19);
-  const label =
-    since === undefined && until === undefined
-      ? undefined
-      : {
-          ...(since !== undefined ? { since: iso(since) } : {}),
-          ...(until !== undefined ? { until: iso(until) } : {}),
-        };
-  return { since, until, label };
-}
-
-/**
- * The files to read, oldest first. Rotated siblings whose last write is before the window cannot
- * hold a line in it and are skipped.
- */
-async function selectFiles(paths: readonly string[], rotated: boolean, since: number | undefined) {
-  const all = [...paths];
-  if (rotated) for (const path of paths) all.push(...(await listRotatedFiles(path)));
-  const files = await statLogFiles(orderRotatedFiles(all));
-  return files.filter((f) => {
-    if (since === undefined || rotationOf(f.path).n === 0 || paths.includes(f.path)) return true;
-    const m = f.mtime;
-    return (
-      Date.UTC(m.getFullYear(), m.getMonth(), m.getDate(), m.getHours(), m.getMinutes(), m.getSeconds()) >=
-      since
-    );
-  });
-}
-
 const n = (value: number) => value.toLocaleString('en-US');
 const pct = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
 
 function printReport(
   ctx: CliContext,
   s: MailLogSummary,
-  window: Window['label'],
+  window: ReportWindow['label'],
   queue: QueueSummary | undefined,
 ) {
   const io = ctx.io;

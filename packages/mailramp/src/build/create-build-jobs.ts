@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { BuildPlan, BuildRequest, BuildResult, CampaignOutcome, Vertical } from '@mailramp/builder';
 import type { ListmonkVersion } from '@mailramp/listmonk';
 import type { Session } from '../session.js';
-import { type BuildWarmup, resolveBuildWarmup } from './resolve-build-warmup.js';
+import type { BuildWarmup } from './resolve-build-warmup.js';
 
 /** What a build is asked for; every field but `vertical` is optional. */
 export interface BuildOptions {
@@ -49,13 +49,19 @@ export interface BuildJobs {
 /** The build jobs of a session. */
 export function createBuildJobs(session: Session): BuildJobs {
   const prepare = async (options: BuildOptions) => {
-    const [builder, { createDomainFamilies }, { listmonkInstanceOf }, { parseListmonkVersion }] =
-      await Promise.all([
-        import('@mailramp/builder'),
-        import('@mailramp/mailbox'),
-        import('../listmonk/listmonk-instance-of.js'),
-        import('@mailramp/listmonk'),
-      ]);
+    const [
+      builder,
+      { createDomainFamilies },
+      { listmonkInstanceOf },
+      { parseListmonkVersion },
+      { resolveBuildWarmup },
+    ] = await Promise.all([
+      import('@mailramp/builder'),
+      import('@mailramp/mailbox'),
+      import('../listmonk/listmonk-instance-of.js'),
+      import('@mailramp/listmonk'),
+      import('./resolve-build-warmup.js'),
+    ]);
     const { config } = session;
     const families = createDomainFamilies(config.mailbox.families);
     const rules = {
@@ -115,7 +121,7 @@ export function createBuildJobs(session: Session): BuildJobs {
         );
       }
       // The one place a client is built from an instance's config (auth, sendAtMarginMs, …).
-      const client = session.listmonk(rules.listmonkInstance);
+      const client = await session.listmonk(rules.listmonkInstance);
       // The lint accepts the TrackLink forms of the version configured, else of the one detected.
       const rendering = await renderer(async () =>
         configured === undefined ? [(await client.getServerInfo()).version] : [configured],

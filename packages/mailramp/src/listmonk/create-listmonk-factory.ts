@@ -1,5 +1,5 @@
 import type { Config } from '@mailramp/config';
-import { createListmonkClient, type ListmonkClient, type ListmonkClientOptions } from '@mailramp/listmonk';
+import type { ListmonkClient, ListmonkClientOptions } from '@mailramp/listmonk';
 import { MailrampError } from '../errors.js';
 
 /** A Listmonk retry as the SDK reports it: which instance, which call, when the next try is. */
@@ -13,14 +13,17 @@ export interface ListmonkRetryEvent {
 }
 
 /** Builds Listmonk clients from the config's instances: the one place a client is made. */
-export type ListmonkFactory = (name?: string, extra?: Partial<ListmonkClientOptions>) => ListmonkClient;
+export type ListmonkFactory = (
+  name?: string,
+  extra?: Partial<ListmonkClientOptions>,
+) => Promise<ListmonkClient>;
 
 /**
  * The factory every job uses: a client for the configured instance `name` (or the only one), with
  * the instance's url, credentials, `auth`, timeout, concurrency and `sendAtMarginMs`.
  *
  * @example
- * const listmonk = createListmonkFactory(config, { now: () => new Date() })('trucking');
+ * const listmonk = await createListmonkFactory(config, { now: () => new Date() })('trucking');
  */
 export function createListmonkFactory(
   config: Config,
@@ -30,7 +33,7 @@ export function createListmonkFactory(
     overrides?: Partial<ListmonkClientOptions>;
   },
 ): ListmonkFactory {
-  return (name, extra = {}) => {
+  return async (name, extra = {}) => {
     const { instances } = config.listmonk;
     const names = Object.keys(instances);
     const chosen = name ?? (names.length === 1 ? names[0] : undefined);
@@ -49,6 +52,8 @@ export function createListmonkFactory(
         `no Listmonk server called "${chosen}" in the config; configured: ${names.join(', ') || 'none'}`,
       );
     }
+    // Loaded on first use: a report or a backfill starts without the HTTP client.
+    const { createListmonkClient } = await import('@mailramp/listmonk');
     return createListmonkClient({
       url: instance.url,
       username: instance.username,

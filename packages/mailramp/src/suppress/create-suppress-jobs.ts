@@ -1,11 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NewSuppression, Suppression, SyncResult } from '@mailramp/builder';
-import { SUPPRESSION_REASONS, type SuppressionReason } from '@mailramp/db';
+import type { SuppressionReason } from '@mailramp/db';
 import { MailrampError } from '../errors.js';
 import type { Session } from '../session.js';
-import { readDeliveryAttempts } from './read-delivery-attempts.js';
-import { readSuppressionTarget } from './read-suppression-target.js';
 
 /** What {@link SuppressJobs.add} did. */
 export interface SuppressAdded {
@@ -54,9 +52,12 @@ export interface SuppressJobs {
 /** The suppression jobs of a session. */
 export function createSuppressJobs(session: Session): SuppressJobs {
   const builder = () => import('@mailramp/builder');
+  // Loaded on first use, like the builder: other jobs start without them.
+  const target = async () => (await import('./read-suppression-target.js')).readSuppressionTarget;
   return {
     async add(targets, options = {}) {
       const reason = options.reason ?? 'manual';
+      const readSuppressionTarget = await target();
       const entries = targets.map((t) => ({
         value: readSuppressionTarget(t),
         reason,
@@ -66,7 +67,11 @@ export function createSuppressJobs(session: Session): SuppressJobs {
       return { added, alreadySuppressed: entries.length - added.length };
     },
     async import(file, options = {}) {
-      const b = await builder();
+      const [b, readSuppressionTarget, { SUPPRESSION_REASONS }] = await Promise.all([
+        builder(),
+        target(),
+        import('@mailramp/db'),
+      ]);
       const path = resolve(session.cwd, file);
       const entries: NewSuppression[] = [];
       const bad: Array<{ line: number; value: string }> = [];
@@ -113,13 +118,17 @@ export function createSuppressJobs(session: Session): SuppressJobs {
     async list(filter = {}) {
       return (await builder()).listSuppressions(await session.db(), filter);
     },
-    async remove(target, reason) {
-      return (await builder()).removeSuppressions(await session.db(), readSuppressionTarget(target), reason);
+    async remove(input, reason) {
+      const value = (await target())(input);
+      return (await builder()).removeSuppressions(await session.db(), value, reason);
     },
     async sync(options = {}) {
       const { config } = session;
       const names = options.instances ?? Object.keys(config.listmonk.instances);
-      const listmonk = names.map((instance) => ({ instance, listmonk: session.listmonk(instance) }));
+      const listmonk = await Promise.all(
+        names.map(async (instance) => ({ instance, listmonk: await session.listmonk(instance) })),
+      );
+      const { readDeliveryAttempts } = await import('./read-delivery-attempts.js');
       const attempts = await readDeliveryAttempts(options.log ?? config.suppress.mailLog, {
         cwd: session.cwd,
         now: session.now(),

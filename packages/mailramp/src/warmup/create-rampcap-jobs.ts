@@ -1,7 +1,6 @@
 import type { HoldChange, RampCapInstanceOutcome, RampCapStreamResult, RampHold } from '@mailramp/ops';
 import { MailrampError } from '../errors.js';
 import type { Session } from '../session.js';
-import { dateOption, selectStreams } from './select-streams.js';
 
 /** Options of {@link RampcapJobs.run}. */
 export interface RampcapRunOptions {
@@ -67,11 +66,11 @@ export interface RampcapJobs {
 
 /** The ramp cap jobs of a session. */
 export function createRampcapJobs(session: Session): RampcapJobs {
-  const ops = () => import('@mailramp/ops');
+  const ops = async () => ({ ...(await import('@mailramp/ops')), ...(await import('./select-streams.js')) });
   return {
     async run(options = {}, progress = {}) {
       const o = await ops();
-      const streams = selectStreams(session.config, options.stream);
+      const streams = o.selectStreams(session.config, options.stream);
       if (streams.every((s) => s.listmonk.length === 0)) {
         const one = streams.length === 1 ? streams[0]!.name : undefined;
         const what =
@@ -83,14 +82,14 @@ export function createRampcapJobs(session: Session): RampcapJobs {
           `${what}, so there is no sliding window to set; list the instance names in warmup.streams.${one ?? '<stream>'}.listmonk (instances are defined under listmonk.instances, or LISTMONK_URL as "default")`,
         );
       }
-      const date = dateOption(options.date, session.now);
+      const date = o.dateOption(options.date, session.now);
       const results = await o.runRampCap(streams, {
         date,
         apply: options.apply === true,
         reload: options.reload === true,
         holds: o.createHoldsRepository(await session.db()),
         readFile: session.readTextFile,
-        clientFor: (instance) => o.createRampSettingsClient(session.listmonk(instance)),
+        clientFor: async (instance) => o.createRampSettingsClient(await session.listmonk(instance)),
         onEvent: (event) =>
           progress.onEvent?.(
             event.type === 'stream'
@@ -105,7 +104,7 @@ export function createRampcapJobs(session: Session): RampcapJobs {
     },
     async hold(options) {
       const o = await ops();
-      const [stream] = selectStreams(session.config, options.stream);
+      const [stream] = o.selectStreams(session.config, options.stream);
       const { rate } = options;
       if (!Number.isInteger(rate) || rate <= 0) {
         throw new MailrampError(
@@ -120,7 +119,7 @@ export function createRampcapJobs(session: Session): RampcapJobs {
         );
       }
       const until = o.toUtcDate(options.until);
-      const today = dateOption(undefined, session.now);
+      const today = o.dateOption(undefined, session.now);
       if (until < today) {
         throw new MailrampError(
           'INVALID_INPUT',
@@ -144,7 +143,7 @@ export function createRampcapJobs(session: Session): RampcapJobs {
     },
     async release(name) {
       const o = await ops();
-      const [stream] = selectStreams(session.config, name);
+      const [stream] = o.selectStreams(session.config, name);
       return o.createHoldsRepository(await session.db()).releaseHold(stream!.name, session.now());
     },
     async holds(options = {}) {
