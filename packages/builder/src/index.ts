@@ -49,7 +49,13 @@ export {
 export { type BuildPlan, type BuildRequest, planBuild } from './build/plan-build.js';
 export { preflightCampaigns } from './build/preflight-campaigns.js';
 export { resolveBuildRules } from './build/resolve-build-rules.js';
-export { type BuildResult, type CampaignOutcome, runBuild } from './build/run-build.js';
+export {
+  type BuildResult,
+  type CampaignOutcome,
+  type ReconciledCampaign,
+  type Reconciliation,
+  runBuild,
+} from './build/run-build.js';
 export { isIsoDate } from './calendar/calendar-date.js';
 export { seedDemoAudience } from './demo/seed-demo-audience.js';
 export { BuilderError } from './errors.js';

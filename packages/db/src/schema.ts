@@ -99,8 +99,19 @@ export interface BuildRunsTable {
   error: string | null;
 }
 
-/** `refused`: Listmonk kept the recipient out of the campaign; `refusal` says why (0600). */
-export const LEDGER_STATES = ['planned', 'imported', 'scheduled', 'failed', 'reset', 'refused'] as const;
+/**
+ * `refused`: Listmonk kept the recipient out of the campaign; `refusal` says why (0600). `lapsed`: a
+ * later build reconciled the row and found Listmonk never scheduled it; `refusal` says why (0802).
+ */
+export const LEDGER_STATES = [
+  'planned',
+  'imported',
+  'scheduled',
+  'failed',
+  'reset',
+  'refused',
+  'lapsed',
+] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
 
 /** send_ledger: one row per recipient per Listmonk campaign. */
@@ -127,7 +138,7 @@ export interface SendLedgerTable {
   touch: number | null;
   /** The subscriber as imported: `{ name, attribs }` (0100). */
   subscriber: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
-  /** Why Listmonk kept a `refused` row out of its campaign (0600). */
+  /** Why Listmonk kept a `refused` row out of its campaign (0600), or why a row `lapsed` (0802). */
   refusal: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

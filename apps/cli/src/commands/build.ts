@@ -2,6 +2,7 @@ import {
   type BuildPlan,
   type BuildResult,
   type CampaignOutcome,
+  type Reconciliation,
   VERTICALS,
   type Vertical,
 } from '@mailramp/builder';
@@ -107,6 +108,10 @@ Examples:
         }
         const result = await mailramp.build.run(options, {
           onEvent: (event) => {
+            if (event.type === 'reconciled') {
+              printReconciliation(ctx.io, event.reconciliation);
+              return;
+            }
             if (event.type === 'planned') {
               printPlan(ctx.io, event.plan, event.warmup.source, false);
               if (event.resumed > 0)
@@ -129,6 +134,25 @@ Examples:
         return EXIT.OK;
       }),
     );
+}
+
+/** What the build settled of earlier dates before it planned (nothing when nothing was open). */
+function printReconciliation(io: CliIo, r: Reconciliation): void {
+  if (r.campaigns.length === 0) return;
+  const n = r.campaigns.length;
+  say(
+    io,
+    `reconciled ${n} unfinished campaign${n === 1 ? '' : 's'} of earlier dates with Listmonk: ${r.stamped} recipients stamped (scheduled there and verified), ${r.lapsed} lapsed (never scheduled), ${r.refused} refused${r.unreconciled > 0 ? `, ${r.unreconciled} left unreconciled and out of today's selection` : ''}`,
+  );
+  for (const c of r.campaigns) {
+    const what =
+      c.outcome === 'stamped'
+        ? `${c.status} in Listmonk: ${c.stamped} stamped${c.refused > 0 ? `, ${c.refused} refused` : ''}${c.lapsed > 0 ? `, ${c.lapsed} lapsed` : ''}`
+        : c.outcome === 'lapsed'
+          ? `${c.lapsed} lapsed: ${c.reason}`
+          : `unreconciled: ${c.reason}; the next build asks again`;
+    say(io, `  ${c.date} ${c.name}: ${what}`);
+  }
 }
 
 /** The plan as the documented JSON object: `campaigns` (name, segment, sendAt, recipients) and `excluded`. */
@@ -157,6 +181,7 @@ export function planToJson(plan: BuildPlan, dryRun: boolean): Record<string, unk
     bySegmentOperator: plan.bySegmentOperator,
     excluded: plan.excluded,
     alreadyMailed: plan.alreadyMailed,
+    unreconciled: plan.unreconciled,
     capsHit: plan.capsHit,
     heldOperators: plan.heldOperators,
     releasedOperators: plan.releasedOperators,
@@ -172,6 +197,21 @@ function resultToJson(result: BuildResult): Record<string, unknown> {
     runId: result.runId,
     status: result.status,
     resumed: result.resumed,
+    reconciled: {
+      ...result.reconciled,
+      campaigns: result.reconciled.campaigns.map((c) => ({
+        date: c.date,
+        name: c.name,
+        recipients: c.recipients,
+        status: c.status ?? null,
+        campaignId: c.campaignId ?? null,
+        outcome: c.outcome,
+        stamped: c.stamped,
+        refused: c.refused,
+        lapsed: c.lapsed,
+        ...(c.reason !== undefined ? { reason: c.reason } : {}),
+      })),
+    },
     stamped: result.stamped,
     outcomes: result.campaigns.map((c) => ({
       name: c.name,
@@ -248,6 +288,12 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
     );
   }
   say(io, `  (plus ${n(plan.alreadyMailed)} already mailed — listmonk_sent_at set — never re-selected)`);
+  if (plan.unreconciled > 0) {
+    say(
+      io,
+      `  (and ${n(plan.unreconciled)} recipients of earlier dates whose campaign is not yet reconciled with Listmonk — left out until a live build settles them)`,
+    );
+  }
   const bit: string[] = [];
   if (plan.capsHit.daily) bit.push(`daily cap ${n(plan.dailyCap)}`);
   for (const s of plan.capsHit.segments) bit.push(`--max-per-segment on ${s}`);

@@ -45,8 +45,9 @@ export async function summarizeLedgerDay(
     .where('vertical', '=', vertical)
     .where('send_at', '>=', window.from)
     .where('send_at', '<', window.to)
-    // A refused row never sends (Listmonk kept the address out): it takes no room under a cap.
-    .where('state', 'not in', ['reset', 'refused'])
+    // A refused or lapsed row never sends (Listmonk kept the address out, or never took the
+    // campaign): it takes no room under a cap.
+    .where('state', 'not in', ['reset', 'refused', 'lapsed'])
     .groupBy(['operator', 'segment'])
     .execute();
   const runs = await db
@@ -89,6 +90,7 @@ export interface LedgerRecord extends LedgerEntry {
   campaignId: number | null;
   listmonkInstance: string;
   buildRunId: number;
+  buildDate: IsoDate;
 }
 
 /**
@@ -134,18 +136,66 @@ export async function insertLedgerEntries(
   return inserted;
 }
 
+/** States of a row Listmonk has not settled yet: a push or a resume works on them. */
+const UNFINISHED = ['planned', 'imported', 'failed'] as const;
+
 /** The rows of a date not yet scheduled (planned, imported, failed): what a push or a resume works on. */
 export async function listUnfinishedLedger(
   db: Kysely<Database>,
   vertical: string,
   date: IsoDate,
 ): Promise<LedgerRecord[]> {
+  return listUnfinished(db, vertical, '=', date);
+}
+
+/**
+ * The unfinished rows of every date before `date`: what a build reconciles with Listmonk first
+ * (an earlier date's re-run is a different command, so nothing else would ever settle them).
+ */
+export async function listUnfinishedLedgerBefore(
+  db: Kysely<Database>,
+  vertical: string,
+  date: IsoDate,
+): Promise<LedgerRecord[]> {
+  return listUnfinished(db, vertical, '<', date);
+}
+
+/**
+ * Recipient keys and addresses (lower-cased) with an unfinished row of a date before `date`: their
+ * campaign may yet be (or already be) scheduled in Listmonk, so no build selects them until a
+ * reconcile settles the row.
+ */
+export async function listUnreconciledRecipients(
+  db: Kysely<Database>,
+  vertical: string,
+  date: IsoDate,
+): Promise<{ keys: Set<string>; emails: Set<string> }> {
+  const rows = await db
+    .selectFrom('send_ledger')
+    .select(['recipient_key', 'email'])
+    .where('vertical', '=', vertical)
+    .where('build_date', '<', date)
+    .where('state', 'in', [...UNFINISHED])
+    .execute();
+  return {
+    keys: new Set(rows.map((r) => r.recipient_key)),
+    emails: new Set(rows.map((r) => r.email.trim().toLowerCase())),
+  };
+}
+
+async function listUnfinished(
+  db: Kysely<Database>,
+  vertical: string,
+  op: '=' | '<',
+  date: IsoDate,
+): Promise<LedgerRecord[]> {
   const rows = await db
     .selectFrom('send_ledger')
     .selectAll()
     .where('vertical', '=', vertical)
-    .where('build_date', '=', date)
-    .where('state', 'in', ['planned', 'imported', 'failed'])
+    .where('build_date', op, date)
+    .where('state', 'in', [...UNFINISHED])
+    .orderBy('build_date')
     .orderBy('campaign_name')
     .orderBy('recipient_key')
     .execute();
@@ -167,6 +217,7 @@ export async function listUnfinishedLedger(
     campaignId: r.campaign_id,
     listmonkInstance: r.listmonk_instance,
     buildRunId: r.build_run_id,
+    buildDate: r.build_date,
   }));
 }
 
@@ -201,14 +252,35 @@ export async function refuseLedgerRows(
   refused: ReadonlyArray<{ id: number; reason: string }>,
   at: Date,
 ): Promise<void> {
+  await closeLedgerRows(db, 'refused', refused, at);
+}
+
+/**
+ * Records rows a reconcile found Listmonk never took (no campaign, a draft, cancelled, not on the
+ * list): state `lapsed` and the reason. They were not mailed and are not resumed.
+ */
+export async function lapseLedgerRows(
+  db: Kysely<Database>,
+  lapsed: ReadonlyArray<{ id: number; reason: string }>,
+  at: Date,
+): Promise<void> {
+  await closeLedgerRows(db, 'lapsed', lapsed, at);
+}
+
+async function closeLedgerRows(
+  db: Kysely<Database>,
+  state: 'refused' | 'lapsed',
+  rows: ReadonlyArray<{ id: number; reason: string }>,
+  at: Date,
+): Promise<void> {
   const byReason = new Map<string, number[]>();
-  for (const r of refused) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.id]);
+  for (const r of rows) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.id]);
   for (const [reason, ids] of byReason) {
     await db
       .updateTable('send_ledger')
-      .set({ state: 'refused', refusal: reason, updated_at: at })
+      .set({ state, refusal: reason, updated_at: at })
       .where('id', 'in', ids)
-      .where('state', 'in', ['planned', 'imported', 'failed'])
+      .where('state', 'in', [...UNFINISHED])
       .execute();
   }
 }

@@ -20,14 +20,9 @@ import {
 } from '../push/verify-campaign-audience.js';
 import type { ZoneGroup } from '../schedule/time-zones.js';
 import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
-import { addSuppressions } from '../suppression/suppression-repository.js';
-import {
-  type LedgerRecord,
-  refuseLedgerRows,
-  stampScheduledCampaign,
-  updateLedgerCampaign,
-} from './ledger-repository.js';
+import { type LedgerRecord, stampScheduledCampaign, updateLedgerCampaign } from './ledger-repository.js';
 import type { BuildRequest } from './plan-build.js';
+import { recordRefusals } from './record-refusals.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
 /** The push steps, in order; a fault at any of them leaves the rows for a re-run to resume. */
@@ -370,7 +365,7 @@ export async function pushCampaigns(
 }
 
 /** The subscriber a ledger row imports: its name (the local part when empty) and attributes. */
-function importSubscriberOf(row: LedgerRecord): Omit<ImportSubscriber, 'email'> {
+export function importSubscriberOf(row: LedgerRecord): Omit<ImportSubscriber, 'email'> {
   const s = row.subscriber as { name?: unknown; attribs?: unknown };
   return {
     name: typeof s.name === 'string' && s.name !== '' ? s.name : row.email.split('@')[0]!,
@@ -405,25 +400,4 @@ async function importOnce(
   }
   await listmonk.importSubscribers(list.id, [...byEmail.values()]);
   return listmonk.listMembers(list.id);
-}
-
-/** Records refused rows; a subscriber blocklisted in Listmonk also becomes a suppression. */
-async function recordRefusals(db: Kysely<Database>, check: AudienceCheck, at: Date): Promise<void> {
-  if (check.refused.length === 0) return;
-  await refuseLedgerRows(
-    db,
-    check.refused.map((r) => ({ id: r.recipient.rowId, reason: r.reason })),
-    at,
-  );
-  const blocklisted = check.refused.filter((r) => r.kind === 'listmonk_blocklist');
-  if (blocklisted.length > 0) {
-    await addSuppressions(
-      db,
-      blocklisted.map((r) => ({
-        value: r.recipient.email.trim().toLowerCase(),
-        reason: 'listmonk_blocklist' as const,
-        source: 'build: blocklisted in Listmonk',
-      })),
-    );
-  }
 }

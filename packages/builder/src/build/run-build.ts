@@ -18,12 +18,16 @@ import {
 } from './plan-build.js';
 import { filedLinkProblem } from './preflight-campaigns.js';
 import { type CampaignOutcome, type CampaignWork, pushCampaigns } from './push-campaigns.js';
+import { type Reconciliation, reconcileEarlierDates } from './reconcile-earlier-dates.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
 export { type CampaignOutcome, PUSH_STEPS, type PushStep } from './push-campaigns.js';
+export type { ReconciledCampaign, Reconciliation } from './reconcile-earlier-dates.js';
 
 /** Progress and per-campaign outcomes, for the app to print (libraries do not print). */
 export type BuildEvent =
+  /** First, when earlier dates had unfinished rows: what the build settled with Listmonk. */
+  | { type: 'reconciled'; reconciliation: Reconciliation }
   | { type: 'planned'; plan: BuildPlan; resumed: number }
   | { type: 'campaign'; outcome: CampaignOutcome; done: number; total: number };
 
@@ -33,6 +37,8 @@ export interface BuildResult {
   plan: BuildPlan;
   /** Rows of earlier runs of the date that this run resumed. */
   resumed: number;
+  /** What the build settled of earlier dates with Listmonk before it planned. */
+  reconciled: Reconciliation;
   campaigns: CampaignOutcome[];
   scheduled: number;
   stamped: number;
@@ -112,10 +118,14 @@ async function buildLocked(
       status: result.status,
       counts: countsOf(result),
       error:
-        result.campaigns
-          .filter((c) => c.state === 'failed')
-          .map((c) => `${c.name}: ${c.failedAt}: ${c.error}`)
-          .join('\n') || undefined,
+        [
+          ...result.reconciled.campaigns
+            .filter((c) => c.outcome === 'unreconciled')
+            .map((c) => `${c.name} (${c.date}): unreconciled: ${c.reason}`),
+          ...result.campaigns
+            .filter((c) => c.state === 'failed')
+            .map((c) => `${c.name}: ${c.failedAt}: ${c.error}`),
+        ].join('\n') || undefined,
     });
     return result;
   } catch (error) {
@@ -143,6 +153,13 @@ function countsOf(result: BuildResult): JsonObject {
     failedCampaigns: result.campaigns.filter((c) => c.state === 'failed').length,
     refused: result.campaigns.reduce((n, c) => n + (c.refused ?? 0), 0),
     stamped: result.stamped,
+    reconciled: {
+      campaigns: result.reconciled.campaigns.length,
+      stamped: result.reconciled.stamped,
+      refused: result.reconciled.refused,
+      lapsed: result.reconciled.lapsed,
+      unreconciled: result.reconciled.unreconciled,
+    },
     excluded: result.plan.excluded,
     capsHit: result.plan.capsHit as unknown as JsonObject,
   };
@@ -157,6 +174,9 @@ async function push(
 ): Promise<BuildResult> {
   const vertical = request.vertical;
   const date = request.date;
+  // Earlier dates first: what Listmonk scheduled is stamped before the selection reads the audience.
+  const reconciled = await reconcileEarlierDates(db, vertical, date, deps.listmonk, request.now);
+  if (reconciled.campaigns.length > 0) deps.onEvent?.({ type: 'reconciled', reconciliation: reconciled });
   const earlier = await listUnfinishedLedger(db, vertical, date);
   const plan = await planBuild(db, rules, request);
   deps.onEvent?.({ type: 'planned', plan, resumed: earlier.length });
@@ -265,9 +285,12 @@ async function push(
     runId,
     plan,
     resumed: earlier.length,
+    reconciled,
     campaigns: outcomes,
     scheduled: outcomes.filter((o) => o.state === 'scheduled').reduce((s, o) => s + (o.stamped ?? 0), 0),
     stamped,
-    status: outcomes.every((o) => o.state !== 'failed') ? 'succeeded' : 'failed',
+    // An earlier campaign left unreconciled fails the run too: a re-run asks Listmonk again.
+    status:
+      outcomes.every((o) => o.state !== 'failed') && reconciled.unreconciled === 0 ? 'succeeded' : 'failed',
   };
 }

@@ -1,5 +1,12 @@
 import { resolve } from 'node:path';
-import type { BuildPlan, BuildRequest, BuildResult, CampaignOutcome, Vertical } from '@mailramp/builder';
+import type {
+  BuildPlan,
+  BuildRequest,
+  BuildResult,
+  CampaignOutcome,
+  Reconciliation,
+  Vertical,
+} from '@mailramp/builder';
 import type { ListmonkVersion } from '@mailramp/listmonk';
 import type { Session } from '../session.js';
 import type { BuildWarmup } from './resolve-build-warmup.js';
@@ -30,6 +37,7 @@ export interface BuildPlanResult {
 
 /** A live build's progress: the plan once made, then each campaign's outcome. */
 export type BuildEvent =
+  | { type: 'reconciled'; reconciliation: Reconciliation }
   | { type: 'planned'; plan: BuildPlan; resumed: number; warmup: BuildWarmup }
   | { type: 'campaign'; outcome: CampaignOutcome; done: number; total: number };
 
