@@ -8,6 +8,8 @@ export const MAILRAMP_ERROR_CODES = [
   'INVALID_INPUT',
   /** A hold whose rate is above the stream's table cap today: it would slow nothing. */
   'HOLD_ABOVE_TABLE',
+  /** A hold-map table no warm-up stream looks up first: its hold: entries would hold nothing. */
+  'HOLD_TABLE_NOT_FIRST',
 ] as const;
 export type MailrampErrorCode = (typeof MAILRAMP_ERROR_CODES)[number];
 

@@ -38,3 +38,11 @@ export type {
   RampcapRunOptions,
   RampcapRunResult,
 } from './warmup/create-rampcap-jobs.js';
+export type {
+  HoldMapOptions,
+  HoldMapResult,
+  WarmupJobs,
+  WarmupRunResult,
+  WarmupStreamOutcome,
+} from './warmup/create-warmup-jobs.js';
+export { isWarmupHealthy, listWarmupPlanErrors } from './warmup/list-warmup-plan-errors.js';

@@ -12,6 +12,7 @@ import { createReportJob, type ReportJob } from './report/create-report-job.js';
 import type { Session } from './session.js';
 import { createSuppressJobs, type SuppressJobs } from './suppress/create-suppress-jobs.js';
 import { createRampcapJobs, type RampcapJobs } from './warmup/create-rampcap-jobs.js';
+import { createWarmupJobs, type WarmupJobs } from './warmup/create-warmup-jobs.js';
 
 /**
  * Where a session's config comes from: a config file's path, a config object (as the file would
@@ -63,6 +64,8 @@ export interface Mailramp extends AsyncDisposable {
   readonly backfill: BackfillJobs;
   /** Suppressed addresses and domains, and their sync from bounces and the mail log. */
   readonly suppress: SuppressJobs;
+  /** The day's rotation pool and transport_maps, and the Postfix hold map. */
+  readonly warmup: WarmupJobs;
   /** The ramp cap as Listmonk's sliding window, and holds. */
   readonly rampcap: RampcapJobs;
   /** The mail-log report with the runbook's alarms. */
@@ -138,6 +141,7 @@ export async function openMailramp(
     build: createBuildJobs(session),
     backfill: createBackfillJobs(session),
     suppress: createSuppressJobs(session),
+    warmup: createWarmupJobs(session),
     rampcap: createRampcapJobs(session),
     report: createReportJob(session),
     close,

@@ -28,6 +28,7 @@ export { getHourlyCap, getPoolSize } from './warmup/day-table.js';
 export { createHoldsRepository, type HoldChange, type RampHold } from './warmup/holds-repository.js';
 export {
   DEFAULT_HOLD_FAMILIES,
+  type HoldMapEntry,
   planHoldMap,
   planHoldMapFile,
   renderHoldMap,

@@ -1,11 +1,11 @@
-import { applyWarmup, planWarmup, readWarmupState, type WarmupApplied, type WarmupPlan } from '@mailramp/ops';
+import type { WarmupApplied, WarmupPlan } from '@mailramp/ops';
 import type { Command } from 'commander';
+import { isWarmupHealthy as healthy, listWarmupPlanErrors as planErrors } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { isoDateArgument } from '../iso-date-argument.js';
 import { printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
-import { dateOption, selectStreams } from './warmup-streams.js';
 
 interface WarmupOptions {
   date?: string;
@@ -30,33 +30,16 @@ export function registerOpsWarmupCommands(program: Command, ctx: CliContext): vo
     )
     .action(
       ctx.action(async (opts: WarmupOptions) => {
-        const config = await ctx.config();
-        const date = dateOption(opts.date, ctx.io.now);
-        const host = { runner: ctx.io.runner, readFile: ctx.io.readTextFile };
-        const streams = selectStreams(config, opts.stream);
-        // Plan every stream before touching any: an error anywhere refuses the whole --apply.
-        const plans: WarmupPlan[] = [];
-        for (const stream of streams)
-          plans.push(planWarmup(stream, await readWarmupState(stream, host), date));
-        const blocked = plans.filter((p) => planErrors(p).length > 0);
-        const refused = opts.apply === true && blocked.length > 0;
-        const results: { plan: WarmupPlan; applied?: WarmupApplied; verified?: WarmupPlan }[] = [];
-        for (const [i, stream] of streams.entries()) {
-          const plan = plans[i]!;
-          if (opts.apply !== true || refused) {
-            results.push({ plan });
-            report(ctx, plan, undefined, opts.apply === true);
-            continue;
-          }
-          const applied = await applyWarmup(plan, stream.postfix, ctx.io.runner);
-          // Read back what Postfix now has and check it the way a plain run would.
-          const verified = applied.changed
-            ? planWarmup(stream, await readWarmupState(stream, host), date)
-            : undefined;
-          results.push({ plan, applied, ...(verified === undefined ? {} : { verified }) });
-          report(ctx, plan, applied, true, verified);
-        }
+        const apply = opts.apply === true;
+        const {
+          date,
+          refused,
+          streams: results,
+          findings,
+        } = await (await ctx.mailramp()).warmup.run({ date: opts.date, stream: opts.stream, apply });
+        for (const { plan, applied, verified } of results) report(ctx, plan, applied, apply, verified);
         if (refused) {
+          const blocked = results.map((r) => r.plan).filter((p) => planErrors(p).length > 0);
           say(
             ctx.io,
             `--apply refused: the plan of ${blocked.map((p) => p.stream).join(', ')} has ${blocked.flatMap(planErrors).length} error(s) above, so no transport enters rotation and Postfix was neither changed nor reloaded. Fix master.cf (or the config), check with \`mailramp ops warmup\`, then re-run with --apply.`,
@@ -70,28 +53,9 @@ export function registerOpsWarmupCommands(program: Command, ctx: CliContext): vo
           );
         }
         if (refused) return EXIT.REFUSED;
-        const findings = results.some(
-          ({ plan, applied, verified }) =>
-            planErrors(plan).length > 0 ||
-            (applied?.changed === true && !applied.reloaded) ||
-            (verified !== undefined && !healthy(verified)),
-        );
         return findings ? EXIT.FINDINGS : EXIT.OK;
       }),
     );
-}
-
-/** What stops --apply: master.cf errors for a pool transport, or a master.cf that could not be checked. */
-function planErrors(plan: WarmupPlan): string[] {
-  return [
-    ...plan.problems.filter((p) => p.severity === 'error').map((p) => p.message),
-    ...plan.notes.filter((n) => n.startsWith('master.cf not checked')),
-  ];
-}
-
-/** The state a plain `ops warmup` calls healthy: nothing to change, no error. */
-function healthy(plan: WarmupPlan): boolean {
-  return !plan.changed && planErrors(plan).length === 0;
 }
 
 function toJson(plan: WarmupPlan, applied: WarmupApplied | undefined, verified: WarmupPlan | undefined) {
