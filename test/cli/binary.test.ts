@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,18 @@ const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
 
 describe('the mailramp binary', () => {
+  it('runs as `mailramp` from the PATH through the symlink the README installs (issue #22)', async () => {
+    // README: sudo ln -sf "$PWD/apps/cli/bin/mailramp.js" /usr/local/bin/mailramp
+    const bin = mkdtempSync(join(tmpdir(), 'mailramp-path-'));
+    symlinkSync(join(root, 'apps/cli/bin/mailramp.js'), join(bin, 'mailramp'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mailramp-cwd-'));
+    const { stdout } = await run('mailramp', ['db', '--help'], {
+      cwd: elsewhere,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    expect(stdout).toContain('Usage: mailramp db');
+  });
+
   it('runs from the repository with no build step and exits with the command’s code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-bin-'));
     const bin = join(root, 'apps/cli/bin/mailramp.js');

@@ -1,0 +1,62 @@
+/**
+ * The examples run as an engineer would run them, on embedded PGlite with the demo audience:
+ * the Jun 22 re-send planned, applied (backup table) and reverted exactly; the one-segment build
+ * planned and linted within its segment and cap.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedDemoAudience } from '@mailramp/builder';
+import { connect, runMigrations } from '@mailramp/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOneSegment } from './build-one-segment.js';
+import { NAME, resendDkimWindow } from './resend-dkim-window.js';
+
+const now = () => new Date('2026-06-22T06:00:00Z');
+const sender = {
+  name: 'Example Compliance',
+  street: '1 Main Street',
+  city: 'Denver',
+  state: 'CO',
+  zip: '80202',
+  reply_to: 'c@example.com',
+  disclaimer: 'Not affiliated with FMCSA.',
+};
+
+describe('examples/', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailramp-examples-'));
+  const config = {
+    database: { dataDir: join(dir, 'data') },
+    templates: { dir: new URL('../templates', import.meta.url).pathname },
+    build: { verticals: { trucking: { siteUrl: 'https://example.com', templateData: { sender } } } },
+  };
+  const open = { env: { USER: 'justin' }, now, cwd: dir };
+  beforeAll(async () => {
+    const db = connect({ dataDir: config.database.dataDir });
+    await runMigrations(db);
+    await seedDemoAudience(db, { carriers: 2000, providers: 0, today: '2026-06-22' });
+    await db.destroy();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('resend-dkim-window: plan, apply with a backup table, exact revert', async () => {
+    const plan = await resendDkimWindow(config, 'plan', open);
+    expect('total' in plan && plan.total).toBeGreaterThan(0);
+    expect('byOperator' in plan && plan.byOperator.map((o) => o.operator)).not.toContain('google');
+    const applied = await resendDkimWindow(config, 'apply', open);
+    expect(applied).toMatchObject({ name: NAME, backupTable: `backfill_${NAME}` });
+    expect('rows' in applied && applied.rows).toBe('total' in plan && plan.total);
+    const reverted = await resendDkimWindow(config, 'revert', open);
+    expect(reverted).toMatchObject({ state: 'reverted', resent: [] });
+    expect('restored' in reverted && reverted.restored).toBe('total' in plan && plan.total);
+  });
+
+  it('build-one-segment: plans and lints one segment within its cap, writing nothing', async () => {
+    const { planned, run } = await buildOneSegment(config, { ...open, max: 25 });
+    expect(run).toBeUndefined();
+    expect(planned.problems).toEqual([]);
+    expect(planned.plan.recipients.length).toBeGreaterThan(0);
+    expect(planned.plan.recipients.length).toBeLessThanOrEqual(25);
+    expect(new Set(planned.plan.campaigns.map((c) => c.segment))).toEqual(new Set(['mcs150']));
+  });
+});
