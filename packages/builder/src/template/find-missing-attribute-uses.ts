@@ -105,45 +105,60 @@ export function findMissingAttributeUses(
     for (const call of action.calls) {
       if (NIL_SAFE.has(call.name)) continue;
       // printf's format is a string; the values after it are `any`.
-      const operands = call.name === 'printf' ? call.args.slice(0, 1) : [...call.args];
-      if (call.piped) {
-        // The value piped in is the previous command's: a bare attribute when that command is one.
+      const operands = (call.name === 'printf' ? call.args.slice(0, 1) : call.args).map((arg) =>
+        arg.kind === 'lparen' ? groupAt(tokens, tokens.indexOf(arg)) : [arg],
+      );
+      if (call.piped && call.name !== 'printf') {
+        // The value piped in is the previous command's.
         const at = tokens.findIndex((t) => t.offset === call.offset);
-        const pipe = tokens[at - 1];
         const before = tokens.slice(0, at - 1);
-        const start = before.map((t) => t.kind).lastIndexOf('pipe') + 1;
-        const command = before.slice(start);
-        if (
-          call.name !== 'printf' &&
-          pipe?.kind === 'pipe' &&
-          command.length === 1 &&
-          command[0] !== undefined
-        )
-          operands.push(command[0]);
+        operands.push(before.slice(before.map((t) => t.kind).lastIndexOf('pipe') + 1));
       }
-      for (const arg of operands) {
-        const key = arg.kind === 'field' ? ATTRIBUTE.exec(arg.text)?.[1] : undefined;
+      for (const operand of operands) {
+        const key = attributeOf(operand);
         if (key !== undefined && !guarded(key))
           found.push({ tag, attribute: key, how: 'function', fn: call.name });
       }
     }
-    if (options.textTemplate && action.calls.length === 0 && tokens.length === 1) {
-      const key = tokens[0]?.kind === 'field' ? ATTRIBUTE.exec(tokens[0].text)?.[1] : undefined;
+    if (options.textTemplate) {
+      const key = attributeOf(tokens);
       if (key !== undefined && !guarded(key)) found.push({ tag, attribute: key, how: 'print' });
     }
   }
   return found;
 }
 
+type Tokens = ReturnType<typeof parseGoAction>['tokens'];
+
+/** The attribute a command reads as a whole: `.Subscriber.Attribs.x` or `index .Subscriber.Attribs "x"`. */
+function attributeOf(command: Tokens): string | undefined {
+  const [first, second, third] = command;
+  if (command.length === 1 && first?.kind === 'field') return ATTRIBUTE.exec(first.text)?.[1];
+  if (
+    command.length === 3 &&
+    first?.text === 'index' &&
+    second?.text === '.Subscriber.Attribs' &&
+    third?.kind === 'string'
+  )
+    return JSON.parse(third.text) as string;
+  return undefined;
+}
+
+/** The tokens inside the parenthesised group opening at `open`. */
+function groupAt(tokens: Tokens, open: number): Tokens {
+  let depth = 0;
+  for (let k = open; k < tokens.length; k++) {
+    if (tokens[k]?.kind === 'lparen') depth++;
+    if (tokens[k]?.kind === 'rparen' && --depth === 0) return tokens.slice(open + 1, k);
+  }
+  return [];
+}
+
 /** The attributes an `if`/`with` pipeline guarantees inside its block: `.x`, or each of `and .x .y`. */
-function guardsOf(pipeline: ReturnType<typeof parseGoAction>['tokens']): Set<string> {
-  const keys = (tokens: typeof pipeline) =>
-    tokens.flatMap((t) => {
-      const key = t.kind === 'field' ? ATTRIBUTE.exec(t.text)?.[1] : undefined;
-      return key === undefined ? [] : [key];
-    });
-  if (pipeline.length === 1) return new Set(keys(pipeline));
+function guardsOf(pipeline: Tokens): Set<string> {
+  const single = attributeOf(pipeline);
+  if (single !== undefined) return new Set([single]);
   if (pipeline[0]?.text === 'and' && pipeline.slice(1).every((t) => t.kind === 'field'))
-    return new Set(keys(pipeline.slice(1)));
+    return new Set(pipeline.slice(1).flatMap((t) => ATTRIBUTE.exec(t.text)?.[1] ?? []));
   return new Set();
 }
