@@ -6,13 +6,14 @@
  *
  * The audience is generated in SQL (generate_series) in the shape of the real files, not the demo
  * seed: the SMS census has no STATUS_CODE (every status_code NULL), no import writes
- * attributes.deficiency_flags for most rows, some rows have no MCS-150 date, no operation, no
+ * attributes.deficiency_flags for most rows (1 in 200 carries one flag, new_carrier_startup
+ * included, so every flag segment has rows), some rows have no MCS-150 date, no operation, no
  * verification result or no operator yet.
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm tsx test/bench/plan-build.ts \
  *     [--sizes 100000,5000000] [--runs 3] [--dates 2026-06-22,2026-11-24] [--days 0,12,30] [--keep]
  *
- * --keep leaves each generated database (mailramp_bench_plan_<size>) in place and reuses it on the
+ * --keep leaves each generated database (mailramp_bench_plan_v2_<size>) in place and reuses it on the
  * next run (migrations are applied again, so new indexes are built on it): generating 5M rows takes
  * minutes, the plan a fraction of that.
  */
@@ -81,14 +82,16 @@ select g,
   case when h % 9 = 0 then null
     else (array['google','microsoft','yahoo','godaddy','proofpoint','zoho','no_mx','mx:mixed','rackspace','comcast','self' || (h % 40)])[1 + (h / 37) % 11] end,
   case when h % 10 = 0 then timestamptz '2026-03-01 15:00Z' + ((h / 41) % 90) * interval '1 day' end,
-  case when h % 500 = 0 then jsonb_build_object('deficiency_flags',
-    jsonb_build_array((array['for_hire_authority','irp_ifta','intrastate_authority','state_emissions','state_weight_tax','state_permit','hazmat'])[1 + (h / 43) % 7]))
+  case when h % 200 = 7 then jsonb_build_object('deficiency_flags',
+    jsonb_build_array((array['for_hire_authority','irp_ifta','intrastate_authority','state_emissions','state_weight_tax','state_permit','hazmat','new_carrier_startup'])[1 + (h / 43) % 8]))
     else '{}'::jsonb end
 from (select g, abs(hashtext(g::text)) as h from generate_series(1, ${size}) g) s
 `;
 
 async function prepare(size: number): Promise<{ url: string; name: string; seededS: number }> {
-  const name = `mailramp_bench_plan_${size}`;
+  // v2: flagged rows are unsent ones (v1 flagged only rows already mailed, so every flag segment
+  // was empty); a kept v1 database is not reused.
+  const name = `mailramp_bench_plan_v2_${size}`;
   const dbUrl = withDatabase(url!, name);
   if (keep) {
     const db = connect({ url: dbUrl, poolSize: 2 });

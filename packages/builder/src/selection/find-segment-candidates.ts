@@ -375,10 +375,16 @@ function rulePredicate(
       return sql<boolean>`true`;
     case 'equals':
       return sql<boolean>`${sql.ref(`c.${checkColumn(t.textColumns, rule.column, id)}`)} = ${rule.value}`;
-    case 'flag':
-      // `attributes ? key` first: it is what the walk indexes of the shipped flag attributes are
-      // partial on (migration 0801), so a rare flag segment reads its few rows, not the table.
-      return sql<boolean>`(c.attributes ? ${rule.attribute} and (c.attributes -> ${rule.attribute}) ?| array[${sql.join(rule.anyOf)}]::text[])`;
+    case 'flag': {
+      // Spelled as the walk indexes' predicates so a rare flag segment reads its own few rows, not
+      // the table: one flag as 0802's per-flag indexes (an absent attribute is unknown, which
+      // inSegment/notInSegment read as "not in the segment"); several as 0801's rows that carry the
+      // attribute at all.
+      const list = sql`(c.attributes -> ${rule.attribute})`;
+      return rule.anyOf.length === 1
+        ? sql<boolean>`${list} ? ${rule.anyOf[0]!}`
+        : sql<boolean>`(c.attributes ? ${rule.attribute} and ${list} ?| array[${sql.join(rule.anyOf)}]::text[])`;
+    }
     case 'date_window': {
       const column = sql.ref(`c.${checkColumn(t.dateColumns, rule.column, id)}`);
       const from =
