@@ -13,6 +13,7 @@ export type {
 } from './build/create-build-jobs.js';
 export type { BuildWarmup } from './build/resolve-build-warmup.js';
 export { MAILRAMP_ERROR_CODES, MailrampError, type MailrampErrorCode } from './errors.js';
+export type { BootCheckResult, DnsCheckOptions, HealthJobs } from './health/create-health-jobs.js';
 export type { ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
 export {
   type Mailramp,

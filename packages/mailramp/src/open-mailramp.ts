@@ -6,6 +6,7 @@ import { type CommandRunner, createProcessRunner } from '@mailramp/ops/exec';
 import type { Kysely } from 'kysely';
 import { type BackfillJobs, createBackfillJobs } from './backfill/create-backfill-jobs.js';
 import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
+import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.js';
 import { createListmonkFactory, type ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
 import { listmonkInstanceOf } from './listmonk/listmonk-instance-of.js';
 import { createReportJob, type ReportJob } from './report/create-report-job.js';
@@ -68,6 +69,8 @@ export interface Mailramp extends AsyncDisposable {
   readonly warmup: WarmupJobs;
   /** The ramp cap as Listmonk's sliding window, and holds. */
   readonly rampcap: RampcapJobs;
+  /** The watchdog, and the boot and DNS checks of the sending IPs. */
+  readonly health: HealthJobs;
   /** The mail-log report with the runbook's alarms. */
   readonly report: ReportJob;
   /** Closes the database; the session cannot be used afterwards. Safe to call twice. */
@@ -143,6 +146,7 @@ export async function openMailramp(
     suppress: createSuppressJobs(session),
     warmup: createWarmupJobs(session),
     rampcap: createRampcapJobs(session),
+    health: createHealthJobs(session, loaded.path),
     report: createReportJob(session),
     close,
     [Symbol.asyncDispose]: close,

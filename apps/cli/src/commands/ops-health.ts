@@ -1,73 +1,9 @@
-import { join, resolve } from 'node:path';
-import type { Config } from '@mailramp/config';
-import {
-  type BootFinding,
-  checkDns,
-  createDnsResolver,
-  DEFAULT_DNSBL_ZONES,
-  type DnsReport,
-  type DnsTarget,
-  type MasterCfView,
-  OpsError,
-  type PoolIp,
-  parseMasterCf,
-  pathArg,
-  planBootFindings,
-  readInterfaces,
-  renderWatchdogUnits,
-  runWatchdog,
-  type WatchdogResult,
-} from '@mailramp/ops';
+import type { BootFinding, DnsReport, MasterCfView, WatchdogResult } from '@mailramp/ops';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatTable, printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
-
-/** A configured sending IP with what check-dns needs besides what the watchdog needs. */
-type ConfiguredIp = PoolIp & { helo: string; transport: string; stream: string };
-
-/** Every sending IP of every warm-up stream, once each. */
-function listConfiguredIps(config: Config): ConfiguredIp[] {
-  const seen = new Set<string>();
-  const ips: ConfiguredIp[] = [];
-  for (const [stream, section] of Object.entries(config.warmup.streams)) {
-    for (const ip of section.ips) {
-      if (seen.has(ip.address)) continue;
-      seen.add(ip.address);
-      ips.push({ ...ip, stream });
-    }
-  }
-  return ips;
-}
-
-function requireIps(config: Config): ConfiguredIp[] {
-  const ips = listConfiguredIps(config);
-  if (ips.length === 0) {
-    throw new CliError(
-      EXIT.USAGE,
-      'no sending IPs configured; add warmup.streams.<name>.ips to mailramp.config.json (see `mailramp config schema`)',
-    );
-  }
-  return ips;
-}
-
-/** The Postfix config directories of the configured streams (a second instance has its own queue). */
-function listPostfixDirs(config: Config): string[] {
-  return listInstances(config).map((i) => i.dir);
-}
-
-/** Each Postfix instance (config directory) and the streams whose transports it runs. */
-function listInstances(config: Config): Array<{ dir: string; streams: string[] }> {
-  const instances = new Map<string, string[]>();
-  for (const [name, stream] of Object.entries(config.warmup.streams)) {
-    // The directory becomes a `postconf -c` / `postqueue -c` argument: refuse anything but a plain path.
-    const dir = pathArg(stream.postfix.configDir);
-    instances.set(dir, [...(instances.get(dir) ?? []), name]);
-  }
-  if (instances.size === 0) return [{ dir: '/etc/postfix', streams: [] }];
-  return [...instances].map(([dir, streams]) => ({ dir, streams }));
-}
 
 /**
  * Watchdog exit codes: what cron, systemd and scripts branch on. A repair is what --apply was asked
@@ -94,15 +30,7 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
     .option('--verbose', 'say so when everything is healthy')
     .action(
       ctx.action(async (opts: { apply?: boolean; json?: boolean; verbose?: boolean }) => {
-        const config = await ctx.config();
-        const result = await runWatchdog({
-          runner: ctx.io.runner,
-          pool: requireIps(config),
-          postfixDirs: listPostfixDirs(config),
-          apply: opts.apply === true,
-          mailLog: { path: config.health.mailLog, stateFile: config.health.stateFile },
-          now: ctx.io.now,
-        });
+        const result = await (await ctx.mailramp()).health.watchdog({ apply: opts.apply === true });
         if (opts.json) printJson(ctx.io, result);
         else reportWatchdog(ctx, result, opts.verbose === true || ctx.io.isTTY);
         return WATCHDOG_EXIT[result.status];
@@ -123,11 +51,7 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
     .action(
       ctx.action(async (opts: { printUnits?: boolean; binary: string; json?: boolean }) => {
         if (opts.printUnits) {
-          const loaded = await ctx.loadedConfig();
-          const units = renderWatchdogUnits({
-            binary: opts.binary,
-            ...(loaded.path === undefined ? {} : { configPath: resolve(loaded.path) }),
-          });
+          const units = await (await ctx.mailramp()).health.watchdogUnits({ binary: opts.binary });
           if (opts.json) printJson(ctx.io, units);
           else ctx.io.stdout(`${units.service}\n${units.cron}`);
           say(
@@ -136,23 +60,7 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
           );
           return EXIT.OK;
         }
-        const config = await ctx.config();
-        const ips = listConfiguredIps(config);
-        const { files, stanzas } = await readInterfaces(config.health.interfacesFile);
-        const instances = listInstances(config);
-        const masterCfs = await Promise.all(
-          instances.map(async ({ dir, streams }) => ({
-            ...(await readMasterCf(ctx, dir)),
-            ...(streams.length === 0 ? {} : { streams }),
-          })),
-        );
-        const findings = planBootFindings({
-          stanzas,
-          ips,
-          masterCfs,
-          primaryIp: config.warmup.primaryIp,
-          retired: Object.values(config.warmup.streams).flatMap((s) => s.retired),
-        });
+        const { files, masterCfs, findings } = await (await ctx.mailramp()).health.checkBoot();
         if (opts.json) printJson(ctx.io, { files, masterCf: masterCfs.map((m) => m.path), findings });
         else reportBoot(ctx, files, masterCfs, findings);
         return findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
@@ -180,39 +88,11 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
           resolver?: string;
           port?: number;
         }) => {
-          const config = await ctx.config();
-          const dns = config.health.dns;
-          const domain = opts.domain ?? dns.envelopeDomain;
-          if (domain === undefined) {
-            throw new CliError(
-              EXIT.USAGE,
-              'no envelope domain: set health.dns.envelopeDomain or pass --domain',
-            );
-          }
-          if (opts.port !== undefined && !(opts.port > 0 && opts.port < 65_536)) {
-            throw new CliError(EXIT.USAGE, '--port must be a port number (1–65535)');
-          }
-          const targets: DnsTarget[] = requireIps(config).map((ip) => ({
-            address: ip.address,
-            role: 'sending',
-            helo: ip.helo,
-            label: `${ip.stream}/${ip.transport}`,
-          }));
-          const primary = config.warmup.primaryIp;
-          if (primary !== undefined && !targets.some((t) => t.address === primary)) {
-            targets.push({ address: primary, role: 'primary', label: 'primary' });
-          }
-          const resolver = createDnsResolver({
-            servers: opts.resolver === undefined ? dns.resolver.servers : [opts.resolver],
-            port: opts.port ?? dns.resolver.port,
-            timeoutMs: dns.resolver.timeoutMs,
-          });
-          const report = await checkDns({
-            domain,
-            selector: opts.selector ?? dns.dkimSelector,
-            targets,
-            zones: dns.dnsbls ?? DEFAULT_DNSBL_ZONES,
-            resolver,
+          const report = await (await ctx.mailramp()).health.checkDns({
+            domain: opts.domain,
+            selector: opts.selector,
+            resolver: opts.resolver,
+            port: opts.port,
           });
           if (opts.json) printJson(ctx.io, report);
           else reportDns(ctx, report);
@@ -220,28 +100,6 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
         },
       ),
     );
-}
-
-async function readMasterCf(ctx: CliContext, dir: string): Promise<MasterCfView> {
-  const path = join(dir, 'master.cf');
-  let text: string;
-  try {
-    text = await ctx.io.readTextFile(path);
-  } catch (error) {
-    throw new OpsError('INPUT_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const { services } = parseMasterCf(text);
-  // main.cf may turn enforcement on for every transport at once; ask Postfix when it is installed.
-  let bindEnforceDefault: string | undefined;
-  try {
-    const answer = await ctx.io.runner.run('postconf', ['-c', dir, '-h', 'smtp_bind_address_enforce']);
-    if (answer.code === 0 && answer.stdout.trim() !== '') bindEnforceDefault = answer.stdout.trim();
-  } catch (error) {
-    if (!(error instanceof OpsError)) throw error;
-  }
-  return { path, services, ...(bindEnforceDefault === undefined ? {} : { bindEnforceDefault }) };
 }
 
 function reportWatchdog(ctx: CliContext, result: WatchdogResult, verbose: boolean): void {
