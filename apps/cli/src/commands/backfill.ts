@@ -121,30 +121,49 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
       )
       .requiredOption('--name <name>', 'backfill name: a-z, 0-9, _ (e.g. resend_dkim_20260622)')
       .option('--who <name>', 'who runs it, for the registry (default: $SUDO_USER / $USER)')
+      .option(
+        '--include-pending',
+        "also reset recipients whose campaign Listmonk has not sent yet (scheduled, send_at ahead), taking them off that campaign's list in Listmonk first; refused (exit 4, nothing changed) when that cannot be done. Without it such a window is refused",
+      )
       .option('--dry-run', 'show what would be reset (same as `backfill plan`) and change nothing'),
   ).action(
-    ctx.action(async (opts: FilterOptions & { name: string; who?: string; dryRun?: boolean }) => {
-      const { name } = opts;
-      const backfills = (await ctx.mailramp()).backfill;
-      if (opts.dryRun) {
-        const plan = await backfills.plan(filterOf(opts), { name });
-        if (opts.json) printJson(ctx.io, plan);
-        sayPlan(ctx.io, plan);
-        say(ctx.io, `dry run: nothing changed; run again without --dry-run to apply backfill ${name}`);
+    ctx.action(
+      async (
+        opts: FilterOptions & { name: string; who?: string; dryRun?: boolean; includePending?: boolean },
+      ) => {
+        const { name } = opts;
+        const backfills = (await ctx.mailramp()).backfill;
+        if (opts.dryRun) {
+          const plan = await backfills.plan(filterOf(opts), { name });
+          if (opts.json) printJson(ctx.io, plan);
+          sayPlan(ctx.io, plan);
+          say(ctx.io, `dry run: nothing changed; run again without --dry-run to apply backfill ${name}`);
+          return EXIT.OK;
+        }
+        const applied = await backfills.apply({
+          name,
+          filter: filterOf(opts),
+          createdBy: opts.who,
+          includePending: opts.includePending === true,
+        });
+        if (opts.json) printJson(ctx.io, applied);
+        say(
+          ctx.io,
+          `backfill ${applied.name}: reset ${applied.rows.toLocaleString('en-US')} rows and ${applied.ledgerRows} ledger rows; old values in ${applied.backupTable}`,
+        );
+        for (const t of applied.takenOff) {
+          say(
+            ctx.io,
+            `  took ${t.recipients} recipients off pending campaign ${t.campaign} (id ${t.campaignId}, send_at ${t.sendAt.toISOString()}, Listmonk ${t.instance})`,
+          );
+        }
+        say(
+          ctx.io,
+          `the next builds pick them up under the normal caps; undo with: mailramp backfill revert --name ${name}`,
+        );
         return EXIT.OK;
-      }
-      const applied = await backfills.apply({ name, filter: filterOf(opts), createdBy: opts.who });
-      if (opts.json) printJson(ctx.io, applied);
-      say(
-        ctx.io,
-        `backfill ${applied.name}: reset ${applied.rows.toLocaleString('en-US')} rows and ${applied.ledgerRows} ledger rows; old values in ${applied.backupTable}`,
-      );
-      say(
-        ctx.io,
-        `the next builds pick them up under the normal caps; undo with: mailramp backfill revert --name ${name}`,
-      );
-      return EXIT.OK;
-    }),
+      },
+    ),
   );
 
   backfill

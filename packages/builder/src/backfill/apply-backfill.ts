@@ -1,6 +1,7 @@
 import { type Database, SQLSTATE, sqlStateOf } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
 import { BuilderError } from '../errors.js';
+import type { ListmonkPort } from '../push/listmonk-port.js';
 import {
   BACKFILL_VERTICALS,
   type BackfillFilter,
@@ -9,6 +10,7 @@ import {
   serializeBackfillFilter,
 } from './backfill-request.js';
 import { selectBackfillCandidates } from './select-backfill-candidates.js';
+import { type PendingRow, type TakenOff, takeOffPendingCampaigns } from './take-off-pending-campaigns.js';
 
 /** The steps of an apply, in order, reported through `onStep` (all inside one transaction). */
 export type ApplyBackfillStep =
@@ -26,6 +28,12 @@ export interface ApplyBackfillOptions {
   createdBy: string;
   /** The clock that tells a sent campaign from one still waiting for its send_at (default: now). */
   now?: () => Date;
+  /**
+   * Also reset recipients whose campaign Listmonk has not sent yet (scheduled, send_at ahead),
+   * taking them off that campaign's list in Listmonk first (`listmonk` gives the port of a ledger
+   * row's Listmonk instance); refused when that cannot be done. Without it such a window is refused.
+   */
+  includePending?: { listmonk: (instance: string) => ListmonkPort | Promise<ListmonkPort> } | undefined;
   /** Called after each step, inside the transaction; a throw rolls everything back. */
   onStep?: (step: ApplyBackfillStep) => void | Promise<void>;
 }
@@ -38,28 +46,34 @@ export interface AppliedBackfill {
   rows: number;
   ledgerRows: number;
   createdAt: Date;
+  /** With `includePending`: what was taken off each pending campaign's list. */
+  takenOff: TakenOff[];
 }
 
 /**
- * Refuses a window holding recipients whose campaign Listmonk has not sent yet (scheduled, send_at
- * ahead): reset, they would be picked again by the next build while still on the pending campaign's
- * list, and mailed twice.
+ * The rows of the window whose campaign Listmonk has not sent yet (scheduled, send_at ahead): reset
+ * while still on the pending campaign's list, the next build would pick them again and they would be
+ * mailed twice. Refused unless `includePending`, which takes them off those lists first.
  */
-async function refusePending(
+async function settlePending(
   trx: Kysely<Database>,
   name: string,
   backup: ReturnType<typeof sql.table>,
-  now: Date,
-): Promise<void> {
-  const { rows } = await sql<{ n: number; first: Date | null; campaigns: number }>`
-    select count(*)::int as n, min(s.send_at) as first, count(distinct s.campaign_name)::int as campaigns
+  now: () => Date,
+  includePending: ApplyBackfillOptions['includePending'],
+): Promise<TakenOff[]> {
+  const { rows } = await sql<PendingRow>`
+    select s.email, s.campaign_name as "campaignName", s.listmonk_instance as "listmonkInstance",
+      s.send_at as "sendAt"
     from ${backup} b join send_ledger s on s.id = b.ledger_id
-    where s.state = 'scheduled' and s.send_at > ${now}`.execute(trx);
-  const pending = rows[0];
-  if (pending === undefined || pending.n === 0) return;
+    where s.state = 'scheduled' and s.send_at > ${now()}`.execute(trx);
+  if (rows.length === 0) return [];
+  if (includePending !== undefined) return takeOffPendingCampaigns(name, rows, includePending.listmonk, now);
+  const campaigns = new Set(rows.map((r) => `${r.listmonkInstance}\n${r.campaignName}`)).size;
+  const first = new Date(Math.min(...rows.map((r) => new Date(r.sendAt).getTime())));
   throw new BuilderError(
     'BACKFILL_CONFLICT',
-    `backfill ${name}: ${pending.n} rows in the window are in ${pending.campaigns} campaign(s) Listmonk has not sent yet (scheduled, first send_at ${pending.first?.toISOString()}); reset now, the next build would mail them a second time. Nothing was changed: wait until those campaigns have sent, or end the window (--sent-to) before they were stamped`,
+    `backfill ${name}: ${rows.length} rows in the window are in ${campaigns} campaign(s) Listmonk has not sent yet (scheduled, first send_at ${first.toISOString()}); reset now, the next build would mail them a second time. Nothing was changed: wait until those campaigns have sent, end the window (--sent-to) before they were stamped, or include them (--include-pending) to take them off those campaigns' lists in Listmonk first`,
   );
 }
 
@@ -131,7 +145,13 @@ export async function applyBackfill(
       }
       // A fresh table has no statistics; without them the reset and a later revert plan nested loops.
       await sql`analyze ${backup}`.execute(trx);
-      await refusePending(trx, name, backup, (options.now ?? (() => new Date()))());
+      const takenOff = await settlePending(
+        trx,
+        name,
+        backup,
+        options.now ?? (() => new Date()),
+        options.includePending,
+      );
       await step('rows-backed-up');
       const reset = await sql`update ${table} c set listmonk_sent_at = null, updated_at = now()
         from ${backup} b where ${key} = b.key`.execute(trx);
@@ -151,7 +171,15 @@ export async function applyBackfill(
         .set({ row_count: rows, ledger_count: ledgerRows })
         .where('id', '=', registered.id)
         .execute();
-      return { id: registered.id, name, backupTable, rows, ledgerRows, createdAt: registered.created_at };
+      return {
+        id: registered.id,
+        name,
+        backupTable,
+        rows,
+        ledgerRows,
+        createdAt: registered.created_at,
+        takenOff,
+      };
     });
   } catch (error) {
     const state = sqlStateOf(error);

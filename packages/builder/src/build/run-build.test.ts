@@ -196,6 +196,77 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
     expect(states.filter((r) => r.state === 'scheduled')).toHaveLength(selected.length);
   });
 
+  // Issue 20 (5): a backfill over campaigns that have not sent yet is refused unless told to include
+  // them; then it takes those recipients off the pending campaign's list in Listmonk first.
+  it('a backfill --include-pending takes the pending recipients off their campaign, and the same-day rebuild mails each once', async () => {
+    await setUp();
+    const first = await runBuild(t.db, rules, { ...request, maxPerSegment: 3 }, deps());
+    expect(first.status).toBe('succeeded');
+    const reset = first.plan.recipients.map((r) => r.email.toLowerCase());
+    const filter = parseBackfillFilter({ vertical: 'trucking', sentFrom: DATE, sentTo: '2026-06-23' });
+    const options = { name: 'resend_pending', filter, createdBy: 'test', now };
+    await expect(applyBackfill(t.db, options)).rejects.toMatchObject({
+      code: 'BACKFILL_CONFLICT',
+      message: expect.stringContaining('--include-pending'),
+    });
+
+    const port = deps().listmonk;
+    const applied = await applyBackfill(t.db, { ...options, includePending: { listmonk: () => port } });
+    expect(applied.rows).toBe(reset.length);
+    expect(applied.takenOff.map((x) => x.campaign).sort()).toEqual(first.campaigns.map((c) => c.name).sort());
+    expect(applied.takenOff.reduce((n, x) => n + x.recipients, 0)).toBe(reset.length);
+    // The pending campaigns are still scheduled, their lists now without the reset recipients.
+    const byEmail = new Map([...listmonk.state.subscribers.values()].map((s) => [s.email, s]));
+    for (const c of first.campaigns) {
+      const stored = listmonk.state.campaigns.get(c.campaignId!)!;
+      expect(stored.status).toBe('scheduled');
+      for (const email of reset) expect(byEmail.get(email)?.lists.has(stored.listIds[0]!)).toBe(false);
+    }
+
+    // The same-day rebuild queues them again: each address on exactly one scheduled campaign's list.
+    const second = await runBuild(t.db, rules, { ...request, maxPerSegment: 3 }, deps());
+    expect(second.status).toBe('succeeded');
+    expect(second.plan.recipients.map((r) => r.email.toLowerCase()).sort()).toEqual([...reset].sort());
+    const lists = [...listmonk.state.campaigns.values()]
+      .filter((c) => c.status === 'scheduled')
+      .map((c) => c.listIds[0]!);
+    for (const email of reset) {
+      const on = lists.filter((id) => byEmail.get(email)?.lists.get(id) === 'confirmed');
+      expect(on, email).toHaveLength(1);
+    }
+  });
+
+  it('a backfill --include-pending that cannot take the recipients off their campaign is refused and changes nothing', async () => {
+    await setUp();
+    const first = await runBuild(t.db, rules, { ...request, maxPerSegment: 3 }, deps());
+    const filter = parseBackfillFilter({ vertical: 'trucking', sentFrom: DATE, sentTo: '2026-06-23' });
+    listmonk.injectFault({
+      method: 'PUT',
+      path: '/api/subscribers/lists',
+      kind: 'status',
+      status: 500,
+      times: 5,
+    });
+    const port = deps().listmonk;
+    await expect(
+      applyBackfill(t.db, {
+        name: 'resend_pending',
+        filter,
+        createdBy: 'test',
+        now,
+        includePending: { listmonk: () => port },
+      }),
+    ).rejects.toMatchObject({
+      code: 'BACKFILL_CONFLICT',
+      message: expect.stringContaining('Nothing was reset'),
+    });
+    expect(await t.db.selectFrom('backfills').selectAll().execute()).toEqual([]);
+    const ledger = await t.db.selectFrom('send_ledger').select('state').execute();
+    expect(ledger.map((r) => r.state)).toEqual(first.plan.recipients.map(() => 'scheduled'));
+    const stamps = await sql<{ n: number }>`select count(*)::int as n from stamp_log`.execute(t.db);
+    expect(stamps.rows[0]!.n).toBe(first.plan.recipients.length);
+  });
+
   const faults: Array<[string, Fault | 'import-batch' | 'stamp']> = [
     ['list', { method: 'POST', path: '/api/lists', kind: 'status', status: 500, times: 2 }],
     ['import', { method: 'POST', path: '/api/import/subscribers', kind: 'status', status: 500, times: 2 }],

@@ -48,6 +48,10 @@ function acceptingListmonk(): ListmonkPort {
     subscribeToList: async (ids, listId) => {
       for (const s of subscribers.values()) if (ids.includes(s.id)) s.lists.add(listId);
     },
+    removeFromLists: async (ids, listIds) => {
+      for (const s of subscribers.values())
+        if (ids.includes(s.id)) for (const l of listIds) s.lists.delete(l);
+    },
     readDomainBlocklist: async () => [],
     ensureCampaignTemplate: async () => ({ id: 1 }),
     previewCampaign: async () => '<p>ok</p>',

@@ -52,6 +52,9 @@ export function createListmonkPort(client: ListmonkClient): ListmonkPort {
     async subscribeToList(subscriberIds, listId) {
       await client.addSubscriptions(subscriberIds, [listId], 'confirmed');
     },
+    async removeFromLists(subscriberIds, listIds) {
+      await client.removeSubscriptions(subscriberIds, listIds);
+    },
     async readDomainBlocklist() {
       try {
         const value = (await client.getSettings())['privacy.domain_blocklist'];

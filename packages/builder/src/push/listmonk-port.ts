@@ -54,6 +54,8 @@ export interface ListmonkPort {
   listMembers(listId: number): Promise<ListmonkMember[]>;
   /** Subscribes subscribers (by id) to a list, confirmed, in one request. */
   subscribeToList(subscriberIds: readonly number[], listId: number): Promise<void>;
+  /** Takes subscribers (by id) off lists in one request. */
+  removeFromLists(subscriberIds: readonly number[], listIds: readonly number[]): Promise<void>;
   /** Listmonk's `privacy.domain_blocklist`, or undefined when the settings cannot be read. */
   readDomainBlocklist(): Promise<string[] | undefined>;
   /** The campaign template of that name, created or updated to `body`; returns its id. */

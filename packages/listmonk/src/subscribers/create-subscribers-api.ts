@@ -31,6 +31,11 @@ export interface SubscribersApi {
     listIds: ReadonlyArray<number>,
     status?: 'unconfirmed' | 'confirmed',
   ): Promise<void>;
+  /**
+   * Takes subscribers off lists in one request (`PUT /api/subscribers/lists`, action `remove`): a
+   * campaign that has not started yet then does not mail them (its audience is read at start).
+   */
+  removeSubscriptions(subscriberIds: ReadonlyArray<number>, listIds: ReadonlyArray<number>): Promise<void>;
 }
 
 const CHUNK = 50;
@@ -43,6 +48,22 @@ function sqlString(value: string): string {
 
 /** Creates the subscriber methods. */
 export function createSubscribersApi(core: ClientCore, imports: ImportApi): SubscribersApi {
+  async function changeSubscriptions(
+    subscriberIds: ReadonlyArray<number>,
+    listIds: ReadonlyArray<number>,
+    change: { action: 'add' | 'remove'; status?: string },
+  ): Promise<void> {
+    if (subscriberIds.length === 0 || listIds.length === 0) return;
+    await core.server();
+    await core.transport.send({
+      method: 'PUT',
+      path: '/api/subscribers/lists',
+      json: { ids: subscriberIds, target_list_ids: listIds, ...change },
+      schema: z.unknown(),
+      idempotent: true,
+    });
+  }
+
   async function lookup(emails: string[]): Promise<Subscriber[]> {
     const query = `LOWER(subscribers.email) IN (${emails.map((e) => sqlString(e.toLowerCase())).join(', ')})`;
     const page = await core.transport.send({
@@ -86,15 +107,10 @@ export function createSubscribersApi(core: ClientCore, imports: ImportApi): Subs
       return page.results;
     },
     async addSubscriptions(subscriberIds, listIds, status = 'confirmed') {
-      if (subscriberIds.length === 0 || listIds.length === 0) return;
-      await core.server();
-      await core.transport.send({
-        method: 'PUT',
-        path: '/api/subscribers/lists',
-        json: { ids: subscriberIds, action: 'add', target_list_ids: listIds, status },
-        schema: z.unknown(),
-        idempotent: true,
-      });
+      await changeSubscriptions(subscriberIds, listIds, { action: 'add', status });
+    },
+    async removeSubscriptions(subscriberIds, listIds) {
+      await changeSubscriptions(subscriberIds, listIds, { action: 'remove' });
     },
     async blocklistSubscriberIds(ids) {
       if (ids.length === 0) return;

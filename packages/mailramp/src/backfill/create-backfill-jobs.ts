@@ -26,8 +26,16 @@ export interface BackfillFilterInput {
 }
 
 /** Options of {@link BackfillJobs.apply}: the builder's, with the filter as input and `createdBy` optional. */
-export type ApplyBackfillInput = Omit<ApplyBackfillOptions, 'filter' | 'createdBy' | 'now'> & {
+export type ApplyBackfillInput = Omit<
+  ApplyBackfillOptions,
+  'filter' | 'createdBy' | 'now' | 'includePending'
+> & {
   filter: BackfillFilterInput | BackfillFilter;
+  /**
+   * Also reset recipients whose campaign has not sent yet, taking them off that campaign's list in
+   * its Listmonk instance first (refused when that cannot be done). Default: such a window is refused.
+   */
+  includePending?: boolean | undefined;
   /** Who runs it (default: $SUDO_USER, $USER or $LOGNAME of the session's environment). */
   createdBy?: string | undefined;
 };
@@ -76,6 +84,9 @@ export function createBackfillJobs(session: Session): BackfillJobs {
         filter,
         createdBy: whoOf(session.env, options.createdBy),
         now: session.now,
+        includePending: options.includePending
+          ? { listmonk: async (instance) => b.createListmonkPort(await session.listmonk(instance)) }
+          : undefined,
       });
     },
     async revert(options) {
