@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { writeLiveBuildConfig } from './fixtures/write-live-build-config.js';
 
 // Several USDOT numbers behind one address, as the SMS census lists them. Pushed for real to the
 // stand-in, which keeps one subscriber per address like Listmonk: its attributes must be the
@@ -29,36 +30,7 @@ describe.each(testEngines())('mailramp build with shared addresses on %s', (engi
     const listmonk = await createListmonkStandIn({ version: 6, now: morning });
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-shared-'));
     try {
-      writeFileSync(
-        join(dir, 'mailramp.config.json'),
-        JSON.stringify({
-          listmonk: {
-            instances: {
-              trucking: { url: listmonk.url, username: listmonk.username, token: listmonk.token },
-            },
-          },
-          templates: { dir: new URL('../../../../templates', import.meta.url).pathname },
-          build: {
-            verticals: {
-              trucking: {
-                fromEmail: 'Compliance <c@example.com>',
-                siteUrl: 'https://example.com',
-                templateData: {
-                  sender: {
-                    name: 'Example Compliance',
-                    street: '1 Main Street',
-                    city: 'Denver',
-                    state: 'CO',
-                    zip: '80202',
-                    reply_to: 'c@example.com',
-                    disclaimer: 'Not affiliated with FMCSA.',
-                  },
-                },
-              },
-            },
-          },
-        }),
-      );
+      writeLiveBuildConfig(dir, listmonk);
       writeFileSync(
         join(dir, 'verified.csv'),
         ['email,result', ...Object.keys(KEYS_BEHIND).map((a) => `${a},valid`)].join('\n'),

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { writeLiveBuildConfig } from './fixtures/write-live-build-config.js';
 
 const now = () => new Date('2026-06-22T06:00:00Z');
 
@@ -157,36 +158,7 @@ describe.each(testEngines())('mailramp build (live) against the Listmonk stand-i
     const listmonk = await createListmonkStandIn({ version: 6, now });
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-live-'));
     try {
-      writeFileSync(
-        join(dir, 'mailramp.config.json'),
-        JSON.stringify({
-          listmonk: {
-            instances: {
-              trucking: { url: listmonk.url, username: listmonk.username, token: listmonk.token },
-            },
-          },
-          templates: { dir: new URL('../../../../templates', import.meta.url).pathname },
-          build: {
-            verticals: {
-              trucking: {
-                fromEmail: 'Compliance <c@example.com>',
-                siteUrl: 'https://example.com',
-                templateData: {
-                  sender: {
-                    name: 'Example Compliance',
-                    street: '1 Main Street',
-                    city: 'Denver',
-                    state: 'CO',
-                    zip: '80202',
-                    reply_to: 'c@example.com',
-                    disclaimer: 'Not affiliated with FMCSA.',
-                  },
-                },
-              },
-            },
-          },
-        }),
-      );
+      writeLiveBuildConfig(dir, listmonk);
       const db = engine === 'pglite' ? ['--data-dir', join(dir, 'data')] : ['--database-url', t!.url!];
       if (engine === 'pglite') await createTestDataDir(join(dir, 'data'));
       expect(

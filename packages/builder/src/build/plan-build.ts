@@ -60,8 +60,10 @@ export interface BuildRequest {
   recentBounces?: RecentBounces | undefined;
   /**
    * Rows per segment on the first page (default: twice the day's remaining cap, at least 64).
-   * Paging never changes who is selected, only the queries it takes and how many excluded rows
-   * the plan examined (later pages skip rows the rules would exclude); tests set it to force paging.
+   * Paging never breaks a rule; it changes the queries it takes, how many excluded rows the plan
+   * examined (later pages skip rows the rules would exclude) and, once operator caps bind, which of
+   * equally eligible rows are picked (later pages walk each operator from its own cursor); tests
+   * set it to force paging.
    */
   pageSize?: number | undefined;
   now: () => Date;
