@@ -533,6 +533,9 @@ function checkRequest(rules: BuildRules, request: BuildRequest, date: string): v
   }
 }
 
+// One formatter for every recipient: toLocaleDateString builds one per call (~0.1 ms each).
+const DUE_MONTH = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+
 /** The Listmonk subscriber of a recipient: name and the attributes templates use (lp_link owns the query). */
 function subscriberOf(
   rules: BuildRules,
@@ -566,11 +569,7 @@ function subscriberOf(
   attribs.state = c.state;
   if (dueDate !== null) {
     attribs.due_date = dueDate;
-    attribs.due_month = new Date(`${dueDate}T00:00:00Z`).toLocaleDateString('en-US', {
-      timeZone: 'UTC',
-      month: 'long',
-      year: 'numeric',
-    });
+    attribs.due_month = DUE_MONTH.format(new Date(`${dueDate}T00:00:00Z`));
   }
   if (segment.touch) {
     attribs.touch = segment.touch.touch;
