@@ -1,4 +1,9 @@
 export type {
+  AudienceImportKind,
+  AudienceImportOptions,
+  AudienceJobs,
+} from './audience/create-audience-jobs.js';
+export type {
   ApplyBackfillInput,
   BackfillFilterInput,
   BackfillJobs,

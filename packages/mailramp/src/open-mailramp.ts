@@ -4,6 +4,7 @@ import type { Database } from '@mailramp/db';
 import type { ListmonkClient, ListmonkClientOptions } from '@mailramp/listmonk';
 import { type CommandRunner, createProcessRunner } from '@mailramp/ops/exec';
 import type { Kysely } from 'kysely';
+import { type AudienceJobs, createAudienceJobs } from './audience/create-audience-jobs.js';
 import { type BackfillJobs, createBackfillJobs } from './backfill/create-backfill-jobs.js';
 import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
 import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.js';
@@ -59,6 +60,8 @@ export interface Mailramp extends AsyncDisposable {
   listmonk(name?: string, extra?: Partial<ListmonkClientOptions>): Promise<ListmonkClient>;
   /** The Listmonk instance a vertical sends through. */
   listmonkInstanceOf(vertical: string): string;
+  /** Audience imports: the public files and your own. */
+  readonly audience: AudienceJobs;
   /** The daily build: plan (dry run) and run. */
   readonly build: BuildJobs;
   /** Re-send backfills: plan, apply, revert, list, show. */
@@ -141,6 +144,7 @@ export async function openMailramp(
     db: session.db,
     listmonk: session.listmonk,
     listmonkInstanceOf: (vertical) => listmonkInstanceOf(config, vertical),
+    audience: createAudienceJobs(session),
     build: createBuildJobs(session),
     backfill: createBackfillJobs(session),
     suppress: createSuppressJobs(session),

@@ -1,32 +1,15 @@
 import {
   AUTHORITY_RULES,
-  type CsvRecord,
   DEFAULT_SEGMENTS,
   flagVocabulary,
-  type ImportOptions,
-  type ImportSummary,
-  importAuthority,
-  importDeactivations,
-  importFlags,
-  importLeie,
-  importRevalidation,
-  resolveBuildRules,
   VERTICALS,
   type Vertical,
 } from '@mailramp/builder';
-import type { Database } from '@mailramp/db';
-import { createDomainFamilies } from '@mailramp/mailbox';
 import { type Command, Option } from 'commander';
-import type { Kysely } from 'kysely';
+import type { AudienceImportKind } from 'mailramp';
 import type { CliContext } from '../context.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { ImportFlags } from './audience-files.js';
-
-type Importer = (
-  db: Kysely<Database>,
-  records: AsyncIterable<CsvRecord>,
-  options: ImportOptions,
-) => Promise<ImportSummary>;
 
 /** The shipped flag vocabulary of each vertical, from the segment definitions: `attribute: flag (segment) …`. */
 export function flagVocabularyHelp(): string {
@@ -42,12 +25,6 @@ export function flagVocabularyHelp(): string {
   return lines.join('\n');
 }
 
-/** The enabled segments of a vertical as configured (config may add, replace or disable segments). */
-async function configuredSegments(ctx: CliContext, vertical: Vertical) {
-  const config = await ctx.config();
-  return resolveBuildRules(vertical, config.build, createDomainFamilies(config.mailbox.families)).segments;
-}
-
 /**
  * `audience import revalidation|leie|deactivated|flags`: the public lists and the user's own
  * enrichment that feed the flag and date segments.
@@ -56,7 +33,7 @@ export function registerListImports(
   imports: Command,
   ctx: CliContext,
   common: (cmd: Command) => Command,
-  runImport: (label: string, file: string, flags: ImportFlags, importer: Importer) => Promise<ExitCode>,
+  runImport: (label: string, file: string, flags: ImportFlags, what: AudienceImportKind) => Promise<ExitCode>,
 ): void {
   common(
     imports
@@ -66,7 +43,7 @@ export function registerListImports(
       ),
   ).action(
     ctx.action((file: string, flags: ImportFlags) =>
-      runImport('revalidation', file, flags, importRevalidation),
+      runImport('revalidation', file, flags, { kind: 'revalidation' }),
     ),
   );
 
@@ -77,13 +54,7 @@ export function registerListImports(
         'OIG LEIE exclusion list (UPDATED.csv) → flag oig_exclusion (segment npi_reactivation) by NPI. Rows with NPI 0000000000 are counted as no_npi and never matched by name; reinstated rows are skipped. The file is the whole list: a provider it no longer lists loses the flag',
       ),
   ).action(
-    ctx.action(async (file: string, flags: ImportFlags) => {
-      const segments = await configuredSegments(ctx, 'healthcare');
-      const today = ctx.io.now().toISOString().slice(0, 10);
-      return runImport('leie', file, flags, (db, records, options) =>
-        importLeie(db, records, { ...options, today, segments }),
-      );
-    }),
+    ctx.action((file: string, flags: ImportFlags) => runImport('leie', file, flags, { kind: 'leie' })),
   );
 
   common(
@@ -93,12 +64,9 @@ export function registerListImports(
         'NPPES Deactivated NPI Report (the monthly spreadsheet saved as CSV: NPI, NPPES Deactivation Date; caption lines above the header are skipped) → flag npi_reactivation by NPI. The report is the whole list: an NPI it no longer lists (reactivated) loses the flag',
       ),
   ).action(
-    ctx.action(async (file: string, flags: ImportFlags) => {
-      const segments = await configuredSegments(ctx, 'healthcare');
-      return runImport('nppes_deactivated', file, flags, (db, records, options) =>
-        importDeactivations(db, records, { ...options, segments }),
-      );
-    }),
+    ctx.action((file: string, flags: ImportFlags) =>
+      runImport('nppes_deactivated', file, flags, { kind: 'deactivated' }),
+    ),
   );
 
   common(
@@ -112,12 +80,9 @@ export function registerListImports(
         `\nDerived flags (attributes.deficiency_flags, source fmcsa_authority):\n${AUTHORITY_RULES.map((r) => `  ${r}`).join('\n')}\n  for_hire_authority needs a carrier-authority file imported; new_carrier_startup a BOC-3 file as well.\n`,
       ),
   ).action(
-    ctx.action(async (file: string, flags: ImportFlags) => {
-      const segments = await configuredSegments(ctx, 'trucking');
-      return runImport('authority', file, flags, (db, records, options) =>
-        importAuthority(db, records, { ...options, segments }),
-      );
-    }),
+    ctx.action((file: string, flags: ImportFlags) =>
+      runImport('authority', file, flags, { kind: 'authority' }),
+    ),
   );
 
   common(
@@ -144,11 +109,8 @@ export function registerListImports(
         `\nFlags each shipped segment reads (a flag no enabled segment reads is refused, by line):\n${flagVocabularyHelp()}\n`,
       ),
   ).action(
-    ctx.action(async (file: string, flags: ImportFlags & { vertical: Vertical; mode: 'replace' | 'add' }) => {
-      const segments = await configuredSegments(ctx, flags.vertical);
-      return runImport('flags', file, flags, (db, records, options) =>
-        importFlags(db, records, { ...options, vertical: flags.vertical, mode: flags.mode, segments }),
-      );
-    }),
+    ctx.action((file: string, flags: ImportFlags & { vertical: Vertical; mode: 'replace' | 'add' }) =>
+      runImport('flags', file, flags, { kind: 'flags', vertical: flags.vertical, mode: flags.mode }),
+    ),
   );
 }

@@ -1,33 +1,12 @@
-import {
-  type CsvRecord,
-  type ImportOptions,
-  type ImportSummary,
-  importCarriers,
-  importEmails,
-  importLabs,
-  importProviders,
-  importVerification,
-  markFiled,
-  readFiledLink,
-  tagMxProviders,
-  VERTICALS,
-  type Vertical,
-} from '@mailramp/builder';
-import type { Database } from '@mailramp/db';
+import { markFiled, readFiledLink, tagMxProviders, VERTICALS, type Vertical } from '@mailramp/builder';
 import { createMxClassifier, extendOperatorTable, type MxRecord } from '@mailramp/mailbox';
 import { createDnsResolver } from '@mailramp/ops';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { Kysely } from 'kysely';
+import type { AudienceImportKind } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { counted, createProgress, printJson, say } from '../output.js';
-import {
-  type ImportFlags,
-  importProgress,
-  openImportFile,
-  parseEncoding,
-  reportImport,
-} from './audience-files.js';
+import { type ImportFlags, parseEncoding, reportImport } from './audience-files.js';
 import { registerListImports } from './audience-lists.js';
 
 interface PivotFlags extends ImportFlags {
@@ -45,12 +24,6 @@ function parsePivot(value: string): number {
   if (!/^\d{1,2}$/.test(value) || n > 99) throw new InvalidArgumentError('a two-digit year, 0–99');
   return n;
 }
-
-type Importer = (
-  db: Kysely<Database>,
-  records: AsyncIterable<CsvRecord>,
-  options: ImportOptions,
-) => Promise<ImportSummary>;
 
 /** `mailramp audience …`: import audience files, classify recipient operators. */
 export function registerAudienceCommands(program: Command, ctx: CliContext): void {
@@ -73,16 +46,17 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       )
       .option('--quiet', 'no progress output');
 
-  const runImport = async (label: string, file: string, flags: ImportFlags, importer: Importer) => {
-    const config = await ctx.config();
-    const opened = await openImportFile(ctx, file, flags.delimiter, flags.encoding);
-    const db = await ctx.db();
-    const progress = importProgress(ctx, label, opened, flags);
-    const summary = await importer(db, opened.records, {
-      batchSize: config.audience.batchSize,
-      dryRun: flags.dryRun === true,
-      onProgress: progress.onProgress,
-    }).finally(progress.done);
+  const runImport = async (label: string, file: string, flags: ImportFlags, what: AudienceImportKind) => {
+    const mailramp = await ctx.mailramp();
+    const progress = createProgress(ctx.io, label, { quiet: flags.quiet === true });
+    const summary = await mailramp.audience
+      .import(file, what, {
+        dryRun: flags.dryRun,
+        delimiter: flags.delimiter,
+        encoding: flags.encoding,
+        onEvent: (e) => progress.update(e.bytesRead, e.size),
+      })
+      .finally(() => progress.done());
     return reportImport(ctx, summary, flags);
   };
 
@@ -98,13 +72,9 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
         parsePivot,
       ),
   ).action(
-    ctx.action(async (file: string, flags: PivotFlags) => {
-      const config = await ctx.config();
-      const yearPivot = flags.yearPivot ?? config.audience.yearPivot ?? ctx.io.now().getUTCFullYear() % 100;
-      return runImport('fmcsa', file, flags, (db, records, options) =>
-        importCarriers(db, records, { ...options, yearPivot }),
-      );
-    }),
+    ctx.action((file: string, flags: PivotFlags) =>
+      runImport('fmcsa', file, flags, { kind: 'fmcsa', yearPivot: flags.yearPivot }),
+    ),
   );
 
   common(
@@ -114,7 +84,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
         'NPPES main file (npidata_pfile), upserted by NPI (check digit verified); deactivated NPIs are marked and never mailed',
       ),
   ).action(
-    ctx.action((file: string, flags: ImportFlags) => runImport('nppes', file, flags, importProviders)),
+    ctx.action((file: string, flags: ImportFlags) => runImport('nppes', file, flags, { kind: 'nppes' })),
   );
 
   common(
@@ -123,7 +93,9 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       .description(
         'CMS CLIA lab file, active labs only (PGM_TRMNTN_CD 00); by NPI when the file has an NPI column, else onto the provider holding each CLIA number',
       ),
-  ).action(ctx.action((file: string, flags: ImportFlags) => runImport('clia', file, flags, importLabs)));
+  ).action(
+    ctx.action((file: string, flags: ImportFlags) => runImport('clia', file, flags, { kind: 'clia' })),
+  );
 
   common(
     imports
@@ -138,9 +110,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       ),
   ).action(
     ctx.action((file: string, flags: ImportFlags & { vertical: Vertical }) =>
-      runImport('emails', file, flags, (db, records, options) =>
-        importEmails(db, records, { ...options, vertical: flags.vertical }),
-      ),
+      runImport('emails', file, flags, { kind: 'emails', vertical: flags.vertical }),
     ),
   );
 
@@ -152,7 +122,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
       ),
   ).action(
     ctx.action((file: string, flags: ImportFlags) =>
-      runImport('verification', file, flags, importVerification),
+      runImport('verification', file, flags, { kind: 'verification' }),
     ),
   );
 
