@@ -82,4 +82,5 @@ export {
   loadTemplateSet,
   parseBuildData,
   renderCampaign,
+  STOCK_TEMPLATES_DIR,
 } from './template/index.js';

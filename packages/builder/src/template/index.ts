@@ -10,3 +10,4 @@ export * from './render-altbody.js';
 export * from './render-campaign.js';
 export * from './render-template.js';
 export * from './scan-template-tags.js';
+export * from './stock-templates-dir.js';

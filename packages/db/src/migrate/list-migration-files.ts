@@ -3,8 +3,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository's migrations/ folder. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../migrations/', import.meta.url));
+/**
+ * The migrations: the repository's migrations/ folder when running from the sources, the copy
+ * `pnpm build` puts in this package (packages/db/migrations, shipped in its tarball) when running
+ * from dist/.
+ */
+export const MIGRATIONS_DIR = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../../../../migrations/' : '../../migrations/', import.meta.url),
+);
 
 /** One migration file on disk. */
 export interface MigrationFile {

@@ -1,0 +1,39 @@
+/**
+ * `pnpm build`: compiles the SDK (packages/mailramp) and every workspace package it imports to ESM
+ * JavaScript with `.d.ts` in each package's dist/ (`tsc -b tsconfig.build.json`, incremental: an
+ * unchanged package is not compiled again), and copies what they read at run time into the package
+ * that ships it: migrations/ → packages/db/migrations, templates/ → packages/builder/templates. Each
+ * package's `publishConfig.exports` points at dist/, so `pnpm pack` gives tarballs that install
+ * outside this repository; inside it the packages keep exporting their TypeScript sources.
+ *
+ *   node scripts/build-packages.mjs
+ */
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+/** Run-time files each package ships, copied from the repository (their one home). */
+const SHIPPED = [
+  ['migrations', 'packages/db/migrations'],
+  ['templates', 'packages/builder/templates'],
+];
+
+execFileSync(process.execPath, ['packages/ops/scripts/build-kernel.mjs', '--if-stale'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+execFileSync(
+  process.execPath,
+  [fileURLToPath(import.meta.resolve('typescript/bin/tsc')), '-b', 'tsconfig.build.json'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+for (const [from, to] of SHIPPED) {
+  rmSync(`${root}${to}`, { recursive: true, force: true });
+  cpSync(`${root}${from}`, `${root}${to}`, { recursive: true });
+}
