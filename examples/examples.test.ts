@@ -3,7 +3,7 @@
  * the Jun 22 re-send planned, applied (backup table) and reverted exactly; the one-segment build
  * planned and linted within its segment and cap.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemoAudience } from '@mailramp/builder';
@@ -13,22 +13,15 @@ import { buildOneSegment } from './build-one-segment.js';
 import { NAME, resendDkimWindow } from './resend-dkim-window.js';
 
 const now = () => new Date('2026-06-22T06:00:00Z');
-const sender = {
-  name: 'Example Compliance',
-  street: '1 Main Street',
-  city: 'Denver',
-  state: 'CO',
-  zip: '80202',
-  reply_to: 'c@example.com',
-  disclaimer: 'Not affiliated with FMCSA.',
-};
+// The shipped demo config: the footer's sender block (CAN-SPAM) the templates need.
+const demo = JSON.parse(readFileSync(new URL('../demo/mailramp.config.json', import.meta.url), 'utf8'));
 
 describe('examples/', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-examples-'));
   const config = {
     database: { dataDir: join(dir, 'data') },
     templates: { dir: new URL('../templates', import.meta.url).pathname },
-    build: { verticals: { trucking: { siteUrl: 'https://example.com', templateData: { sender } } } },
+    build: demo.build,
   };
   const open = { env: { USER: 'justin' }, now, cwd: dir };
   beforeAll(async () => {

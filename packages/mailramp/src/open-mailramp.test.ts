@@ -3,7 +3,7 @@
  * object plus LISTMONK_* (issue #22), the build, a backfill with its revert, suppression, holds and
  * the report window, each with typed results and events, nothing printed, resources released.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemoAudience } from '@mailramp/builder';
@@ -16,15 +16,9 @@ import { planReportWindow } from './report/plan-report-window.js';
 
 const now = () => new Date('2026-06-22T06:00:00Z');
 const templates = new URL('../../../templates', import.meta.url).pathname;
-const sender = {
-  name: 'Example Compliance',
-  street: '1 Main Street',
-  city: 'Denver',
-  state: 'CO',
-  zip: '80202',
-  reply_to: 'c@example.com',
-  disclaimer: 'Not affiliated with FMCSA.',
-};
+// The shipped demo config holds the footer's sender block (CAN-SPAM) the templates need.
+const demo = JSON.parse(readFileSync(new URL('../../../demo/mailramp.config.json', import.meta.url), 'utf8'));
+const trucking = demo.build.verticals.trucking as Record<string, unknown>;
 
 describe('openMailramp', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-sdk-'));
@@ -41,9 +35,8 @@ describe('openMailramp', () => {
         build: {
           verticals: {
             trucking: {
+              ...trucking,
               fromEmail: 'Compliance <c@example.com>',
-              siteUrl: 'https://example.com',
-              templateData: { sender },
             },
           },
         },
