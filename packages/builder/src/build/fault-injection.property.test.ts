@@ -1,0 +1,213 @@
+import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
+import { createListmonkClient } from '@mailramp/listmonk';
+import { createListmonkStandIn, type Fault, type ListmonkStandIn } from '@mailramp/listmonk/testing';
+import { createDomainFamilies } from '@mailramp/mailbox';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addDays } from '../calendar/calendar-date.js';
+import { seedDemoAudience } from '../demo/seed-demo-audience.js';
+import { createListmonkPort } from '../push/create-listmonk-port.js';
+import type { CampaignRenderer } from '../push/listmonk-port.js';
+import { resolveBuildRules } from './resolve-build-rules.js';
+import { runBuild } from './run-build.js';
+
+// Issue 20: random faults across consecutive dates — stand-in 5xx, dropped connections, answers
+// lost after Listmonk did the work, status changes and creates that land after the client gave
+// up, and a process that dies between scheduling and stamping — and then the promises the product
+// makes: no address in two live campaigns of a sending day, nobody twice for a one-time segment,
+// and (once a fault-free build has reconciled) stamped ⇔ scheduled in Listmonk and on its list.
+
+const renderer: CampaignRenderer = {
+  renderCampaign: async (c) => ({
+    subject: c.segment,
+    body: '<p>{{ .Subscriber.Name }} <a href="{{ UnsubscribeURL }}">unsubscribe</a></p>',
+    altbody: '{{ .Subscriber.Name }} {{ UnsubscribeURL }}',
+    lintErrors: [],
+  }),
+};
+const rules = resolveBuildRules('trucking', {}, createDomainFamilies());
+const CYCLE_SEGMENTS = new Set(rules.segments.filter((s) => s.rule.kind === 'filing_cycle').map((s) => s.id));
+const START = '2026-06-22';
+const LIVE = new Set(['scheduled', 'running', 'paused', 'finished']);
+
+const PATHS: Array<[string, string | RegExp]> = [
+  ['POST', '/api/lists'],
+  ['POST', '/api/import/subscribers'],
+  ['PUT', '/api/subscribers/lists'],
+  ['GET', '/api/subscribers'],
+  ['GET', '/api/campaigns'],
+  ['POST', '/api/campaigns'],
+  ['PUT', /^\/api\/campaigns\/\d+$/],
+  ['PUT', /^\/api\/campaigns\/\d+\/status$/],
+];
+
+type Injected =
+  | { kind: 'none' }
+  | { kind: 'crash-before-stamp' }
+  | { kind: 'http'; at: number; mode: 'status' | 'drop' | 'lose-reply' | 'late'; times: number };
+
+const injected: fc.Arbitrary<Injected> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'crash-before-stamp' as const }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('http' as const),
+      at: fc.integer({ min: 0, max: PATHS.length - 1 }),
+      mode: fc.constantFrom('status' as const, 'drop' as const, 'lose-reply' as const, 'late' as const),
+      times: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+);
+
+/** Per date, one or two build attempts, each under one fault. */
+const schedule = fc.array(fc.array(injected, { minLength: 1, maxLength: 2 }), { minLength: 3, maxLength: 3 });
+
+describe('a build under random faults across consecutive dates (PGlite, stand-in)', () => {
+  let t: TestDatabase | undefined;
+  let listmonk: ListmonkStandIn | undefined;
+  afterEach(async () => {
+    await listmonk?.close();
+    await t?.destroy();
+    t = undefined;
+  });
+
+  /** The seeded audience with no build yet: seeded once (the slow part), restored for each run. */
+  async function fresh(): Promise<void> {
+    if (t === undefined) {
+      t = await createTestDatabase({ engine: 'pglite' });
+      await seedDemoAudience(t.db, { carriers: 150, providers: 0, today: START, seed: 7 });
+      await sql`create table seeded_stamps as select dot_number, listmonk_sent_at from fmcsa_carriers`.execute(
+        t.db,
+      );
+      await sql`create table seeded_suppressions as select * from suppressions`.execute(t.db);
+      return;
+    }
+    await sql`delete from segment_touches`.execute(t.db);
+    await sql`delete from send_ledger`.execute(t.db);
+    await sql`delete from build_runs`.execute(t.db);
+    await sql`delete from suppressions`.execute(t.db);
+    await sql`insert into suppressions select * from seeded_suppressions`.execute(t.db);
+    await sql`update fmcsa_carriers c set listmonk_sent_at = s.listmonk_sent_at
+      from seeded_stamps s where s.dot_number = c.dot_number`.execute(t.db);
+  }
+
+  async function attempt(date: string, fault: Injected): Promise<void> {
+    const now = () => new Date(`${date}T06:00:00Z`);
+    const standIn = listmonk!;
+    if (fault.kind === 'http') {
+      const [method, path] = PATHS[fault.at]!;
+      const f: Fault =
+        fault.mode === 'late'
+          ? { method, path, kind: 'lose-reply', delayMs: 15, times: fault.times }
+          : { method, path, kind: fault.mode, times: fault.times };
+      standIn.injectFault(f);
+    } else if (fault.kind === 'crash-before-stamp') {
+      await sql`create or replace function break_stamp() returns trigger language plpgsql as $$
+        begin raise exception 'killed between scheduling and stamping'; end $$`.execute(t!.db);
+      await sql`create trigger break_stamp before update of listmonk_sent_at on fmcsa_carriers
+        for each statement execute function break_stamp()`.execute(t!.db);
+    }
+    const client = createListmonkClient({
+      url: standIn.url,
+      username: standIn.username,
+      token: standIn.token,
+      now,
+      pollIntervalMs: 2,
+      timeoutMs: 2_000,
+      retry: { attempts: 1 },
+    });
+    try {
+      await runBuild(
+        t!.db,
+        rules,
+        { vertical: 'trucking', date, warmupDay: 12, maxPerSegment: 3, nextSlot: true, now },
+        { listmonk: createListmonkPort(client), renderer },
+      );
+    } catch {
+      // A build that throws (Listmonk down at a step every campaign shares) is one more fault.
+    } finally {
+      standIn.clearFaults();
+      if (fault.kind === 'crash-before-stamp')
+        await sql`drop trigger break_stamp on fmcsa_carriers`.execute(t!.db);
+      // Late changes land after the client gave up, before the next attempt.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+  }
+
+  async function expectInvariants(settled: boolean): Promise<void> {
+    const standIn = listmonk!;
+    const ledger = await t!.db
+      .selectFrom('send_ledger')
+      .select(['recipient_key', 'email', 'segment', 'campaign_name', 'state'])
+      .execute();
+    const segmentOf = new Map(ledger.map((r) => [r.campaign_name, r.segment]));
+    const live = [...standIn.state.campaigns.values()].filter((c) => LIVE.has(c.status));
+    const membersOf = (listIds: number[]) =>
+      [...standIn.state.subscribers.values()]
+        .filter((s) => listIds.some((id) => (s.lists.get(id) ?? 'unsubscribed') !== 'unsubscribed'))
+        .map((s) => s.email);
+    const names = live.map((c) => c.name);
+    expect(new Set(names).size, 'one live campaign per name').toBe(names.length);
+    const perDay = new Map<string, string>();
+    const perSegment = new Map<string, string>();
+    for (const c of live) {
+      const day = c.sendAt!.toISOString().slice(0, 10);
+      const segment = segmentOf.get(c.name)!;
+      for (const email of membersOf(c.listIds)) {
+        const k = `${day} ${email}`;
+        expect(perDay.get(k), `${email} in two live campaigns of ${day}`).toBeUndefined();
+        perDay.set(k, c.name);
+        if (CYCLE_SEGMENTS.has(segment)) continue;
+        const s = `${segment} ${email}`;
+        expect(perSegment.get(s), `${email} twice for one-time segment ${segment}`).toBeUndefined();
+        perSegment.set(s, c.name);
+      }
+    }
+    if (!settled) return;
+    // Stamped ⇔ scheduled in Listmonk and on its list.
+    const scheduledRows = new Set(
+      ledger.filter((r) => r.state === 'scheduled').map((r) => `${r.campaign_name} ${r.email.toLowerCase()}`),
+    );
+    const onLiveLists = new Set(live.flatMap((c) => membersOf(c.listIds).map((e) => `${c.name} ${e}`)));
+    expect(
+      [...scheduledRows].filter((k) => !onLiveLists.has(k)),
+      'stamped, not in Listmonk',
+    ).toEqual([]);
+    expect(
+      [...onLiveLists].filter((k) => !scheduledRows.has(k)),
+      'in Listmonk, not stamped',
+    ).toEqual([]);
+    const stamped = await sql<{ key: string }>`
+      select dot_number::text as key from fmcsa_carriers
+      where listmonk_sent_at >= ${new Date(`${START}T00:00:00Z`)}`.execute(t!.db);
+    const scheduledKeys = new Set(ledger.filter((r) => r.state === 'scheduled').map((r) => r.recipient_key));
+    expect(new Set(stamped.rows.map((r) => r.key))).toEqual(scheduledKeys);
+    const open = ledger.filter((r) => ['planned', 'imported', 'failed'].includes(r.state));
+    expect(open, 'rows left unfinished after a fault-free build').toEqual([]);
+  }
+
+  it('keeps every promise, whatever fails when', async () => {
+    await fc.assert(
+      fc.asyncProperty(schedule, async (dates) => {
+        await listmonk?.close();
+        await fresh();
+        // Listmonk's clock stays at the first morning: every campaign waits for its send_at.
+        listmonk = await createListmonkStandIn({
+          version: 5,
+          now: () => new Date(`${START}T05:00:00Z`),
+          importBatchDelayMs: 0,
+        });
+        for (const [day, attempts] of dates.entries()) {
+          for (const fault of attempts) await attempt(addDays(START, day), fault);
+          await expectInvariants(false);
+        }
+        // A fault-free build reconciles whatever the faults left open.
+        await attempt(addDays(START, dates.length), { kind: 'none' });
+        await expectInvariants(true);
+      }),
+      { numRuns: 3, seed: 2020, endOnFailure: true },
+    );
+  }, 300_000);
+});
