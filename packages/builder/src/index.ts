@@ -39,11 +39,14 @@ export {
   revertBackfill,
 } from './backfill/index.js';
 export {
+  type AppliedLinksRepair,
   applyLinksRepair,
   findMalformedLinks,
+  type LinksRepair,
   type LinksRepairPlan,
   type ListmonkDatabase,
   listLinksRepairs,
+  type RevertedLinksRepair,
   revertLinksRepair,
 } from './backfill/links/index.js';
 export { type BuildPlan, type BuildRequest, planBuild } from './build/plan-build.js';

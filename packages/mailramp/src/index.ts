@@ -19,6 +19,7 @@ export type {
 export type { BuildWarmup } from './build/resolve-build-warmup.js';
 export { MAILRAMP_ERROR_CODES, MailrampError, type MailrampErrorCode } from './errors.js';
 export type { BootCheckResult, DnsCheckOptions, HealthJobs } from './health/create-health-jobs.js';
+export type { LinksJobs, LinksRepairCheck } from './links/create-links-jobs.js';
 export type { ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
 export {
   type Mailramp,

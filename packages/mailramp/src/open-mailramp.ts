@@ -8,6 +8,7 @@ import { type AudienceJobs, createAudienceJobs } from './audience/create-audienc
 import { type BackfillJobs, createBackfillJobs } from './backfill/create-backfill-jobs.js';
 import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
 import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.js';
+import { createLinksJobs, type LinksJobs } from './links/create-links-jobs.js';
 import { createListmonkFactory, type ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
 import { listmonkInstanceOf } from './listmonk/listmonk-instance-of.js';
 import { createReportJob, type ReportJob } from './report/create-report-job.js';
@@ -66,6 +67,8 @@ export interface Mailramp extends AsyncDisposable {
   readonly build: BuildJobs;
   /** Re-send backfills: plan, apply, revert, list, show. */
   readonly backfill: BackfillJobs;
+  /** Repairs of Listmonk's tracking links in Listmonk's own database. */
+  readonly links: LinksJobs;
   /** Suppressed addresses and domains, and their sync from bounces and the mail log. */
   readonly suppress: SuppressJobs;
   /** The day's rotation pool and transport_maps, and the Postfix hold map. */
@@ -147,6 +150,7 @@ export async function openMailramp(
     audience: createAudienceJobs(session),
     build: createBuildJobs(session),
     backfill: createBackfillJobs(session),
+    links: createLinksJobs(session),
     suppress: createSuppressJobs(session),
     warmup: createWarmupJobs(session),
     rampcap: createRampcapJobs(session),

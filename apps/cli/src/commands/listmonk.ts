@@ -1,15 +1,5 @@
-import {
-  applyLinksRepair,
-  findMalformedLinks,
-  type LinksRepairPlan,
-  type ListmonkDatabase,
-  listLinksRepairs,
-  parseBackfillName,
-  revertLinksRepair,
-} from '@mailramp/builder';
-import { connect, DbError } from '@mailramp/db';
+import type { LinksRepairPlan } from '@mailramp/builder';
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -65,9 +55,9 @@ export function registerListmonkCommands(program: Command, ctx: CliContext): voi
             "links-repair needs Listmonk's database: --database-url postgres://…/listmonk (or env LISTMONK_DATABASE_URL)",
           );
         }
-        const db = await openListmonkDatabase(ctx, url);
+        const links = (await ctx.mailramp()).links;
         if (opts.revert !== undefined) {
-          const result = await revertLinksRepair(db, { name: parseBackfillName(opts.revert) });
+          const result = await links.revert(url, { name: opts.revert });
           if (opts.json) printJson(ctx.io, result);
           say(
             ctx.io,
@@ -79,8 +69,8 @@ export function registerListmonkCommands(program: Command, ctx: CliContext): voi
           return EXIT.OK;
         }
         if (opts.apply) {
-          const name = parseBackfillName(opts.name ?? defaultName(ctx.io));
-          const result = await applyLinksRepair(db, { name });
+          const result = await links.apply(url, { name: opts.name });
+          const { name } = result;
           if (opts.json) printJson(ctx.io, result);
           sayLinksPlan(ctx.io, result);
           say(
@@ -98,9 +88,9 @@ export function registerListmonkCommands(program: Command, ctx: CliContext): voi
           // It repaired everything it could: what it left alone is reported, not a finding.
           return EXIT.OK;
         }
-        const plan = await findMalformedLinks(db);
-        const repairs = await listLinksRepairs(db);
-        if (opts.json) printJson(ctx.io, { ...plan, existingRepairs: repairs });
+        const plan = await links.plan(url);
+        const repairs = plan.existingRepairs;
+        if (opts.json) printJson(ctx.io, plan);
         sayLinksPlan(ctx.io, plan);
         if (repairs.length > 0) {
           say(ctx.io, 'earlier repairs (revert with --revert NAME):');
@@ -117,20 +107,6 @@ export function registerListmonkCommands(program: Command, ctx: CliContext): voi
         return EXIT.FINDINGS;
       }),
     );
-}
-
-async function openListmonkDatabase(ctx: CliContext, url: string): Promise<ListmonkDatabase> {
-  const db = connect({ url, poolSize: 2 });
-  ctx.onClose(() => db.destroy());
-  try {
-    await sql`select 1`.execute(db);
-  } catch (error) {
-    throw new DbError('UNAVAILABLE', `cannot reach Listmonk's database: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  // The links table is Listmonk's, not mailramp's: the library only runs raw SQL over it.
-  return db as unknown as ListmonkDatabase;
 }
 
 function sayLinksPlan(io: CliIo, plan: LinksRepairPlan): void {
@@ -153,8 +129,4 @@ function sayLinksPlan(io: CliIo, plan: LinksRepairPlan): void {
       `${plan.unrepairable.length} links have '&' and no '?' but not the incident's shape (left alone): ids ${plan.unrepairable.map((u) => u.id).join(', ')}`,
     );
   }
-}
-
-function defaultName(io: CliIo): string {
-  return `links_${io.now().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_')}`;
 }
