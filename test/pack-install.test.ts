@@ -8,18 +8,17 @@
  */
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { packPackages } from '../scripts/pack-packages.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-/** The SDK and every workspace package it imports, by directory. */
-const PACKAGES = ['db', 'mailbox', 'listmonk', 'config', 'builder', 'ops', 'mailramp'];
 const EXAMPLES = ['seed-demo', 'build-one-segment', 'resend-dkim-window'];
 
 const temp = mkdtempSync(join(tmpdir(), 'mailramp-pack-'));
@@ -51,28 +50,29 @@ async function pnpmAdd(specs: string[]): Promise<void> {
 describe('the packed SDK in an empty project', () => {
   it('installs from the tarballs and runs the examples with plain node', { timeout: 300_000 }, async () => {
     expect(relative(root, temp).startsWith('..')).toBe(true);
-    await sh(process.execPath, ['scripts/build-packages.mjs'], root);
-    await Promise.all(
-      PACKAGES.map((p) => sh('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', p))),
-    );
-    const files = readdirSync(tarballs);
-    const tarball = (p: string) => {
-      const name = p === 'mailramp' ? 'mailramp-0.1.0.tgz' : `mailramp-${p}-0.1.0.tgz`;
-      expect(files).toContain(name);
-      return join(tarballs, name);
-    };
+    const packed = await packPackages(tarballs);
+    expect(packed.map((p) => p.name).sort()).toEqual([
+      '@mailramp/builder',
+      '@mailramp/config',
+      '@mailramp/db',
+      '@mailramp/listmonk',
+      '@mailramp/mailbox',
+      '@mailramp/ops',
+      'mailramp',
+    ]);
+    const tarball = (name: string) => packed.find((p) => p.name === name)!.tarball;
 
     // The tarballs name each other by version: the project takes them from the files, as it
-    // would from a registry.
+    // would from a registry (what `pnpm pack:sdk` prints).
     const overrides = Object.fromEntries(
-      PACKAGES.filter((p) => p !== 'mailramp').map((p) => [`@mailramp/${p}`, `file:${tarball(p)}`]),
+      packed.filter((p) => p.name !== 'mailramp').map((p) => [p.name, `file:${p.tarball}`]),
     );
-    await sh('mkdir', ['-p', project], temp);
+    mkdirSync(project);
     writeFileSync(
       join(project, 'package.json'),
       JSON.stringify({ name: 'host-scripts', private: true, type: 'module', pnpm: { overrides } }),
     );
-    await pnpmAdd([tarball('mailramp'), tarball('db'), tarball('builder')]);
+    await pnpmAdd([tarball('mailramp'), tarball('@mailramp/db'), tarball('@mailramp/builder')]);
 
     const sdk = JSON.parse(readFileSync(join(project, 'node_modules/mailramp/package.json'), 'utf8'));
     expect(sdk.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
