@@ -55,4 +55,10 @@ describe('the mailramp binary', () => {
     expect((failed as { code: number }).code).toBe(2);
     expect((failed as { stderr: string }).stderr).toContain(join(from, 'no-such.csv'));
   });
+
+  it('`pnpm -s mailramp config schema > file` writes JSON Schema and nothing else (README)', async () => {
+    const { stdout } = await run('pnpm', ['-s', 'mailramp', 'config', 'schema'], { cwd: root });
+    const schema = JSON.parse(stdout) as { properties?: Record<string, unknown> };
+    expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(['database', 'build']));
+  });
 });
