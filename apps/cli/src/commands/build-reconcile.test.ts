@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createListmonkStandIn } from '@mailramp/listmonk/testing';
@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { writeLiveBuildConfig } from './fixtures/write-live-build-config.js';
 
 const day1 = () => new Date('2026-06-22T06:00:00Z');
 const day2 = () => new Date('2026-06-23T06:00:00Z');
@@ -16,36 +17,7 @@ describe('mailramp build reconciles earlier dates (PGlite, stand-in)', () => {
     const listmonk = await createListmonkStandIn({ version: 5, now: day1, importBatchDelayMs: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-reconcile-'));
     try {
-      writeFileSync(
-        join(dir, 'mailramp.config.json'),
-        JSON.stringify({
-          listmonk: {
-            instances: {
-              trucking: { url: listmonk.url, username: listmonk.username, token: listmonk.token },
-            },
-          },
-          templates: { dir: new URL('../../../../templates', import.meta.url).pathname },
-          build: {
-            verticals: {
-              trucking: {
-                fromEmail: 'Compliance <c@example.com>',
-                siteUrl: 'https://example.com',
-                templateData: {
-                  sender: {
-                    name: 'Example Compliance',
-                    street: '1 Main Street',
-                    city: 'Denver',
-                    state: 'CO',
-                    zip: '80202',
-                    reply_to: 'c@example.com',
-                    disclaimer: 'Not affiliated with FMCSA.',
-                  },
-                },
-              },
-            },
-          },
-        }),
-      );
+      writeLiveBuildConfig(dir, listmonk);
       const db = ['--data-dir', join(dir, 'data')];
       const build = ['build', '--vertical', 'trucking', '--warmup-day', '12', '--max-per-segment', '3'];
       expect(await runCli([...db, 'db', 'migrate'], captureIo({ cwd: dir }))).toBe(EXIT.OK);

@@ -90,6 +90,17 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
 
   const request = { vertical: 'trucking' as const, date: DATE, warmupDay: 12, now };
 
+  /** The first stamp of the test fails with `message` (a sequence survives the rollback). */
+  async function breakFirstStamp(message: string): Promise<void> {
+    await sql`create sequence break_stamp_seq`.execute(t.db);
+    await sql`create function break_stamp() returns trigger language plpgsql as $$
+      begin if nextval('break_stamp_seq') = 1 then raise exception '%', ${sql.lit(message)}; end if; return new; end $$`.execute(
+      t.db,
+    );
+    await sql`create trigger break_stamp before update of listmonk_sent_at on fmcsa_carriers
+      for each statement execute function break_stamp()`.execute(t.db);
+  }
+
   /** Every selected recipient is in exactly one scheduled campaign and stamped exactly once. */
   async function expectConsistent(selected: number): Promise<void> {
     const ledger = await t.db.selectFrom('send_ledger').selectAll().where('build_date', '=', DATE).execute();
@@ -291,14 +302,7 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
         listmonk.setImportSpeed({ batchSize: 5, batchDelayMs: 2 });
         listmonk.failImportAtNextBatch();
       } else if (fault === 'stamp') {
-        // A sequence survives the rollback, so exactly the first stamp fails.
-        await sql`create sequence break_stamp_seq`.execute(t.db);
-        await sql`create function break_stamp() returns trigger language plpgsql as $$
-        begin if nextval('break_stamp_seq') = 1 then raise exception 'disk full'; end if; return new; end $$`.execute(
-          t.db,
-        );
-        await sql`create trigger break_stamp before update of listmonk_sent_at on fmcsa_carriers
-        for each statement execute function break_stamp()`.execute(t.db);
+        await breakFirstStamp('disk full');
       } else {
         listmonk.injectFault(fault);
       }
@@ -391,13 +395,7 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
         times: 1000,
       });
     } else {
-      await sql`create sequence break_stamp_seq`.execute(t.db);
-      await sql`create function break_stamp() returns trigger language plpgsql as $$
-        begin if nextval('break_stamp_seq') = 1 then raise exception 'killed'; end if; return new; end $$`.execute(
-        t.db,
-      );
-      await sql`create trigger break_stamp before update of listmonk_sent_at on fmcsa_carriers
-        for each statement execute function break_stamp()`.execute(t.db);
+      await breakFirstStamp('killed');
     }
     // A few per segment, so day 2 has other people to choose from.
     const first = await runBuild(t.db, rules, { ...request, maxPerSegment: 4 }, deps());
