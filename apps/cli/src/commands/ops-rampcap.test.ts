@@ -143,8 +143,11 @@ describe.each(testEngines())('mailramp ops rampcap on a database never migrated 
     const dir = workdir();
     let db: string[];
     let destroy = async () => {};
-    if (engine === 'pglite') db = ['--data-dir', join(dir, 'data')];
-    else {
+    if (engine === 'pglite') {
+      db = ['--data-dir', join(dir, 'data')];
+      // As initdb left it (the snapshot saves PGlite's initdb, several CPU-seconds).
+      await createTestDataDir(join(dir, 'data'), { migrate: false });
+    } else {
       const t = await createTestDatabase({ engine, migrate: false });
       destroy = () => t.destroy();
       db = ['--database-url', t.url!];

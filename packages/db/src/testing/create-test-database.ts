@@ -140,12 +140,19 @@ function pgliteSnapshots(): Promise<PgliteSnapshots> {
 
 /**
  * Writes a migrated PGlite data directory at `dir` (absent or empty), as `mailramp db migrate`
- * leaves it, from the migrated snapshot: for tests of commands that open `--data-dir`.
+ * leaves it, from the migrated snapshot: for tests of commands that open `--data-dir`. With
+ * `migrate: false`, one as PGlite's initdb leaves it, that no migration has touched.
  */
-export async function createTestDataDir(dir: string): Promise<void> {
-  const { migrated } = await pgliteSnapshots();
+export async function createTestDataDir(
+  dir: string,
+  options: Pick<TestDatabaseOptions, 'migrate'> = {},
+): Promise<void> {
+  const snapshots = await pgliteSnapshots();
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const pglite = new PGlite({ dataDir: dir, loadDataDir: migrated });
+  const pglite = new PGlite({
+    dataDir: dir,
+    loadDataDir: (options.migrate ?? true) ? snapshots.migrated : snapshots.empty,
+  });
   await pglite.waitReady;
   await pglite.close();
 }
