@@ -10,7 +10,8 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -20,6 +21,11 @@ const SHIPPED = [
   ['migrations', 'packages/db/migrations'],
   ['templates', 'packages/builder/templates'],
 ];
+
+/** The packages tsc builds: the references of tsconfig.build.json (`packages/<name>/tsconfig.build.json`). */
+const PACKAGES = JSON.parse(readFileSync(`${root}tsconfig.build.json`, 'utf8')).references.map(
+  (r) => r.path.split('/')[1],
+);
 
 execFileSync(process.execPath, ['packages/ops/scripts/build-kernel.mjs', '--if-stale'], {
   cwd: root,
@@ -36,4 +42,16 @@ execFileSync(
 for (const [from, to] of SHIPPED) {
   rmSync(`${root}${to}`, { recursive: true, force: true });
   cpSync(`${root}${from}`, `${root}${to}`, { recursive: true });
+}
+
+// tsc -b leaves the output of a deleted or renamed source behind; a tarball must not ship it.
+for (const p of PACKAGES) {
+  const dist = `${root}packages/${p}/dist`;
+  for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
+    const source = /^(.*)\.(?:js|d\.ts)$/.exec(file)?.[1];
+    if (source !== undefined && !existsSync(join(`${root}packages/${p}/src`, `${source}.ts`))) {
+      console.warn(`mailramp: removing ${relative(root, join(dist, file))}: its source is gone`);
+      rmSync(join(dist, file));
+    }
+  }
 }

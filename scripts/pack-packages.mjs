@@ -16,8 +16,13 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-/** The SDK and the workspace packages it imports (directories under packages/), in build order. */
-export const SDK_PACKAGES = ['db', 'mailbox', 'listmonk', 'config', 'builder', 'ops', 'mailramp'];
+/**
+ * The SDK and the workspace packages it imports (directories under packages/): the references of
+ * tsconfig.build.json, in build order.
+ */
+export const SDK_PACKAGES = JSON.parse(
+  readFileSync(join(root, 'tsconfig.build.json'), 'utf8'),
+).references.map((r) => r.path.split('/')[1]);
 
 /** Builds and packs; returns each package's name and tarball path. */
 export async function packPackages(dir) {
