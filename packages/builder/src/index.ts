@@ -20,7 +20,7 @@ export {
 } from './audience/read-csv-records.js';
 export { readEmail } from './audience/read-fields.js';
 export type { ImportOptions } from './audience/run-audience-import.js';
-export { tagMxProviders } from './audience/tag-mx-providers.js';
+export { type TagMxResult, tagMxProviders } from './audience/tag-mx-providers.js';
 export {
   type AppliedBackfill,
   type ApplyBackfillOptions,
@@ -62,7 +62,13 @@ export {
 export { isIsoDate } from './calendar/calendar-date.js';
 export { seedDemoAudience } from './demo/seed-demo-audience.js';
 export { BuilderError } from './errors.js';
-export { createFiledLink, markFiled, readFiledLink } from './filed/index.js';
+export {
+  createFiledLink,
+  type FiledLinkTarget,
+  type MarkFiledResult,
+  markFiled,
+  readFiledLink,
+} from './filed/index.js';
 export { createListmonkPort } from './push/create-listmonk-port.js';
 export { createTemplateRenderer } from './push/create-template-renderer.js';
 export { DEFAULT_SEGMENTS, VERTICALS, type Vertical } from './segments/default-segments.js';

@@ -1,6 +1,4 @@
-import { markFiled, readFiledLink, tagMxProviders, VERTICALS, type Vertical } from '@mailramp/builder';
-import { createMxClassifier, extendOperatorTable, type MxRecord } from '@mailramp/mailbox';
-import { createDnsResolver } from '@mailramp/ops';
+import { VERTICALS, type Vertical } from '@mailramp/builder';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { AudienceImportKind } from 'mailramp';
 import type { CliContext } from '../context.js';
@@ -137,13 +135,10 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print the result as JSON on stdout')
     .action(
       ctx.action(async (link: string, opts: { dryRun?: boolean; json?: boolean }) => {
-        const verticals: Partial<Record<string, { filedLinkSecret?: string | undefined }>> =
-          (await ctx.config()).build.verticals ?? {};
-        const target = readFiledLink((vertical) => verticals[vertical]?.filedLinkSecret, link);
-        const result =
-          opts.dryRun === true
-            ? { ...target, outcome: 'valid' as const }
-            : await markFiled(await ctx.db(), target);
+        const result = await (await ctx.mailramp()).audience.markFiled(link, {
+          dryRun: opts.dryRun === true,
+        });
+        const target = result;
         if (opts.json) printJson(ctx.io, result);
         else
           say(
@@ -179,34 +174,19 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
           json?: boolean;
           quiet?: boolean;
         }) => {
-          const config = await ctx.config();
-          // The configured resolver (health.dns), as every DNS check: the system's may answer
-          // NXDOMAIN for what it cannot reach, which would tag a live domain no_mx (mailable).
-          const dns = config.health.dns.resolver;
-          const resolver = createDnsResolver({
-            servers: dns.servers,
-            port: dns.port,
-            timeoutMs: dns.timeoutMs,
-          });
-          const resolve =
-            ctx.io.resolveMx ?? ((domain: string) => resolver.resolve(domain, 'MX') as Promise<MxRecord[]>);
-          const via = ctx.io.resolveMx === undefined ? resolver.description : 'an injected resolver';
-          const classifier = createMxClassifier({
-            resolveMx: resolve,
-            table: extendOperatorTable(config.mailbox.operators),
-          });
           const progress = createProgress(ctx.io, 'classify-mx', { quiet: opts.quiet === true });
-          const result = await tagMxProviders(await ctx.db(), {
-            classifier,
-            ...(opts.vertical === undefined
-              ? {}
-              : { tables: [opts.vertical === 'trucking' ? 'fmcsa_carriers' : 'hc_providers'] as const }),
-            ...(opts.limit === undefined ? {} : { limit: opts.limit }),
-            ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
-            dryRun: opts.dryRun === true,
-            onProgress: (done, total) => progress.update(done, total),
-          }).finally(() => progress.done());
-          if (opts.json) printJson(ctx.io, { ...result, resolver: via });
+          const result = await (await ctx.mailramp()).audience
+            .classifyMx({
+              vertical: opts.vertical,
+              limit: opts.limit,
+              concurrency: opts.concurrency,
+              dryRun: opts.dryRun === true,
+              resolveMx: ctx.io.resolveMx,
+              onEvent: (e) => progress.update(e.done, e.total),
+            })
+            .finally(() => progress.done());
+          const via = result.resolver;
+          if (opts.json) printJson(ctx.io, result);
           const ops = Object.entries(result.byOperator)
             .sort((a, b) => b[1] - a[1])
             .map(([op, n]) => `${op} ${n}`)

@@ -1,5 +1,13 @@
 import { resolve } from 'node:path';
-import type { CsvEncoding, ImportSummary, Vertical } from '@mailramp/builder';
+import type {
+  CsvEncoding,
+  FiledLinkTarget,
+  ImportSummary,
+  MarkFiledResult,
+  TagMxResult,
+  Vertical,
+} from '@mailramp/builder';
+import type { MxRecord } from '@mailramp/mailbox';
 import type { Session } from '../session.js';
 
 /** Which file an import reads, and what it needs besides the file. */
@@ -23,15 +31,79 @@ export interface AudienceImportOptions {
   onEvent?: ((event: { type: 'progress'; bytesRead: number; size: number }) => void) | undefined;
 }
 
+/** Options of {@link AudienceJobs.classifyMx}. */
+export interface ClassifyMxOptions {
+  vertical?: Vertical | undefined;
+  /** At most this many domains. */
+  limit?: number | undefined;
+  /** Parallel look-ups (default 8). */
+  concurrency?: number | undefined;
+  dryRun?: boolean | undefined;
+  /** MX look-ups in place of the configured resolver (tests). */
+  resolveMx?: ((domain: string) => Promise<MxRecord[]>) | undefined;
+  onEvent?: ((event: { type: 'progress'; done: number; total: number }) => void) | undefined;
+}
+
 /** Audience data: imports of the public files and your own, in one transaction each. */
 export interface AudienceJobs {
   /** Streams a CSV (or .gz) file into the audience; bad rows are reported by line and skipped. */
   import(file: string, what: AudienceImportKind, options?: AudienceImportOptions): Promise<ImportSummary>;
+  /**
+   * Fills mx_provider for rows that have none: one MX look-up per distinct domain, asked of the
+   * resolver in health.dns.resolver; `resolver` says which.
+   */
+  classifyMx(options?: ClassifyMxOptions): Promise<TagMxResult & { resolver: string }>;
+  /** Records an "I already filed" link (checked against the vertical's filedLinkSecret); `dryRun` only checks it. */
+  markFiled(
+    link: string,
+    options?: { dryRun?: boolean },
+  ): Promise<MarkFiledResult | (FiledLinkTarget & { outcome: 'valid' })>;
 }
 
 /** The audience jobs of a session. */
 export function createAudienceJobs(session: Session): AudienceJobs {
   return {
+    async classifyMx(options = {}) {
+      const [b, mailbox, { createDnsResolver }] = await Promise.all([
+        import('@mailramp/builder'),
+        import('@mailramp/mailbox'),
+        import('@mailramp/ops'),
+      ]);
+      const { config } = session;
+      // The configured resolver (health.dns), as every DNS check: the system's may answer
+      // NXDOMAIN for what it cannot reach, which would tag a live domain no_mx (mailable).
+      const dns = config.health.dns.resolver;
+      const resolver = createDnsResolver({ servers: dns.servers, port: dns.port, timeoutMs: dns.timeoutMs });
+      const resolveMx =
+        options.resolveMx ?? ((domain: string) => resolver.resolve(domain, 'MX') as Promise<MxRecord[]>);
+      const classifier = mailbox.createMxClassifier({
+        resolveMx,
+        table: mailbox.extendOperatorTable(config.mailbox.operators),
+      });
+      const result = await b.tagMxProviders(await session.db(), {
+        classifier,
+        ...(options.vertical === undefined
+          ? {}
+          : { tables: [options.vertical === 'trucking' ? 'fmcsa_carriers' : 'hc_providers'] as const }),
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        dryRun: options.dryRun === true,
+        onProgress: (done, total) => options.onEvent?.({ type: 'progress', done, total }),
+      });
+      return {
+        ...result,
+        resolver: options.resolveMx === undefined ? resolver.description : 'an injected resolver',
+      };
+    },
+    async markFiled(link, options = {}) {
+      const b = await import('@mailramp/builder');
+      const verticals: Partial<Record<string, { filedLinkSecret?: string | undefined }>> =
+        session.config.build.verticals ?? {};
+      const target = b.readFiledLink((vertical) => verticals[vertical]?.filedLinkSecret, link);
+      return options.dryRun === true
+        ? { ...target, outcome: 'valid' as const }
+        : b.markFiled(await session.db(), target);
+    },
     async import(file, what, options = {}) {
       const [b, { createDomainFamilies }, { openImportFile }] = await Promise.all([
         import('@mailramp/builder'),
