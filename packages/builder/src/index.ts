@@ -60,7 +60,7 @@ export {
   runBuild,
 } from './build/run-build.js';
 export { isIsoDate } from './calendar/calendar-date.js';
-export { seedDemoAudience } from './demo/seed-demo-audience.js';
+export { type SeedDemoResult, seedDemoAudience } from './demo/seed-demo-audience.js';
 export { BuilderError } from './errors.js';
 export {
   createFiledLink,

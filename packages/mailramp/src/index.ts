@@ -17,6 +17,7 @@ export type {
   BuildRunResult,
 } from './build/create-build-jobs.js';
 export type { BuildWarmup } from './build/resolve-build-warmup.js';
+export type { DatabaseEvent, DatabaseJobs } from './database/create-database-jobs.js';
 export { MAILRAMP_ERROR_CODES, MailrampError, type MailrampErrorCode } from './errors.js';
 export type { BootCheckResult, DnsCheckOptions, HealthJobs } from './health/create-health-jobs.js';
 export type { LinksJobs, LinksRepairCheck } from './links/create-links-jobs.js';

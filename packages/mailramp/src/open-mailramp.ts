@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { type AudienceJobs, createAudienceJobs } from './audience/create-audience-jobs.js';
 import { type BackfillJobs, createBackfillJobs } from './backfill/create-backfill-jobs.js';
 import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
+import { createDatabaseJobs, type DatabaseJobs } from './database/create-database-jobs.js';
 import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.js';
 import { createLinksJobs, type LinksJobs } from './links/create-links-jobs.js';
 import { createListmonkFactory, type ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
@@ -57,6 +58,8 @@ export interface Mailramp extends AsyncDisposable {
   readonly envOverrides: readonly string[];
   /** The database (PostgreSQL at `database.url`, else embedded PGlite), opened and checked on first use. */
   db(): Promise<Kysely<Database>>;
+  /** The database's migrations and the demo audience. */
+  readonly database: DatabaseJobs;
   /** A Listmonk client for the configured instance `name` (or the only one): the one factory. */
   listmonk(name?: string, extra?: Partial<ListmonkClientOptions>): Promise<ListmonkClient>;
   /** The Listmonk instance a vertical sends through. */
@@ -145,6 +148,7 @@ export async function openMailramp(
     configPath: loaded.path,
     envOverrides: loaded.envOverrides,
     db: session.db,
+    database: createDatabaseJobs(session),
     listmonk: session.listmonk,
     listmonkInstanceOf: (vertical) => listmonkInstanceOf(config, vertical),
     audience: createAudienceJobs(session),

@@ -1,5 +1,3 @@
-import { seedDemoAudience } from '@mailramp/builder';
-import { describeConnection, getMigrationStatus, runMigrations } from '@mailramp/db';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -14,9 +12,13 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON on stdout')
     .action(
       ctx.action(async (opts: { json?: boolean }) => {
-        const conn = await ctx.db();
-        say(ctx.io, `database: ${describeConnection(conn)}`);
-        const result = await runMigrations(conn, { onApplied: (name) => say(ctx.io, `applied ${name}`) });
+        const { database } = await ctx.mailramp();
+        say(ctx.io, `database: ${await database.describe()}`);
+        const result = await database.migrate({
+          onEvent: (e) => {
+            if (e.type === 'migration-applied') say(ctx.io, `applied ${e.name}`);
+          },
+        });
         if (opts.json) printJson(ctx.io, result);
         say(
           ctx.io,
@@ -33,12 +35,13 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print the status as JSON on stdout')
     .action(
       ctx.action(async (opts: { json?: boolean }) => {
-        const conn = await ctx.db();
-        const states = await getMigrationStatus(conn);
+        const { database } = await ctx.mailramp();
+        const where = await database.describe();
+        const states = await database.migrationStatus();
         if (opts.json) {
-          printJson(ctx.io, { database: describeConnection(conn), migrations: states });
+          printJson(ctx.io, { database: where, migrations: states });
         } else {
-          say(ctx.io, `database: ${describeConnection(conn)}`);
+          say(ctx.io, `database: ${where}`);
           say(
             ctx.io,
             formatTable([
@@ -74,16 +77,17 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON on stdout')
     .action(
       ctx.action(async (opts: { carriers: number; providers: number; seed: number; json?: boolean }) => {
-        const conn = await ctx.db();
-        say(ctx.io, `database: ${describeConnection(conn)}`);
+        const { database } = await ctx.mailramp();
+        say(ctx.io, `database: ${await database.describe()}`);
         const progress = createProgress(ctx.io, 'seeding demo audience');
-        const result = await seedDemoAudience(conn, {
-          carriers: opts.carriers,
-          providers: opts.providers,
-          seed: opts.seed,
-          today: ctx.io.now().toISOString().slice(0, 10),
-          onProgress: (done, total) => progress.update(done, total),
-        });
+        const result = await database.seedDemo(
+          { carriers: opts.carriers, providers: opts.providers, seed: opts.seed },
+          {
+            onEvent: (e) => {
+              if (e.type === 'seed-progress') progress.update(e.done, e.total);
+            },
+          },
+        );
         progress.done();
         if (opts.json) printJson(ctx.io, result);
         say(
