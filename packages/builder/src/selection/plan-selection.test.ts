@@ -53,7 +53,8 @@ const audienceArb = fc
   .array(
     fc.tuple(
       fc.constantFrom('mcs150', 'ucr', 'new_carrier', 'hazmat'),
-      fc.array(candidateArb, { maxLength: 60 }),
+      // A segment's candidates are table rows: one per key.
+      fc.uniqueArray(candidateArb, { selector: (c) => c.key, maxLength: 60 }),
     ),
     {
       minLength: 1,
