@@ -12,7 +12,7 @@ export interface AppliedLinksRepair extends LinksRepairPlan {
 }
 
 /**
- * Rewrites the first `&` to `?` in every registered link of the @TrackLink incident's shape, in
+ * Rewrites the first `&` to `?` in every registered link of the `@TrackLink` incident's shape, in
  * one transaction in Listmonk's database: backs the rows up into `mailramp_links_repair_<name>`
  * (id, uuid, old url, new url), rewrites them, then verifies that exactly those rows changed and
  * no repairable row is left. Rows whose repaired URL is already registered are left alone and
