@@ -86,10 +86,12 @@ export {
   getTemplate,
   LINT_FORMATS,
   LINT_RULES,
+  type LintFinding,
   type LintFormat,
   lintTemplateFiles,
   loadTemplateSet,
   parseBuildData,
+  type RenderedCampaign,
   renderCampaign,
   STOCK_TEMPLATES_DIR,
 } from './template/index.js';

@@ -38,6 +38,7 @@ export type {
   SuppressJobs,
   SuppressSyncOptions,
 } from './suppress/create-suppress-jobs.js';
+export type { TemplateJobs, TemplatesOptions } from './templates/create-template-jobs.js';
 export type {
   HoldOptions,
   HoldResult,

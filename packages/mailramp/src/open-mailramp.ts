@@ -15,6 +15,7 @@ import { listmonkInstanceOf } from './listmonk/listmonk-instance-of.js';
 import { createReportJob, type ReportJob } from './report/create-report-job.js';
 import type { Session } from './session.js';
 import { createSuppressJobs, type SuppressJobs } from './suppress/create-suppress-jobs.js';
+import { createTemplateJobs, type TemplateJobs } from './templates/create-template-jobs.js';
 import { createRampcapJobs, type RampcapJobs } from './warmup/create-rampcap-jobs.js';
 import { createWarmupJobs, type WarmupJobs } from './warmup/create-warmup-jobs.js';
 
@@ -80,6 +81,8 @@ export interface Mailramp extends AsyncDisposable {
   readonly rampcap: RampcapJobs;
   /** The watchdog, and the boot and DNS checks of the sending IPs. */
   readonly health: HealthJobs;
+  /** Campaign templates: lint and render. */
+  readonly templates: TemplateJobs;
   /** The mail-log report with the runbook's alarms. */
   readonly report: ReportJob;
   /** Closes the database; the session cannot be used afterwards. Safe to call twice. */
@@ -159,6 +162,7 @@ export async function openMailramp(
     warmup: createWarmupJobs(session),
     rampcap: createRampcapJobs(session),
     health: createHealthJobs(session, loaded.path),
+    templates: createTemplateJobs(session),
     report: createReportJob(session),
     close,
     [Symbol.asyncDispose]: close,

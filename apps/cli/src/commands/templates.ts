@@ -1,18 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
-import {
-  BuilderError,
-  formatLintFindings,
-  getTemplate,
-  LINT_FORMATS,
-  LINT_RULES,
-  type LintFormat,
-  lintTemplateFiles,
-  loadTemplateSet,
-  parseBuildData,
-  renderCampaign,
-} from '@mailramp/builder';
-import { type ListmonkVersion, parseListmonkVersion } from '@mailramp/listmonk';
+import { formatLintFindings, LINT_FORMATS, LINT_RULES, type LintFormat } from '@mailramp/builder';
 import { type Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -45,12 +31,8 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
             }
             return EXIT.OK;
           }
-          const templatesDir = await templatesDirOf(ctx, opts.templatesDir);
-          const listmonkVersions = await configuredVersions(ctx);
-          const { files, findings } = await lintTemplateFiles(paths.length > 0 ? paths : [templatesDir], {
-            templatesDir,
-            cwd: ctx.io.cwd,
-            ...(listmonkVersions.length === 0 ? {} : { listmonkVersions }),
+          const { files, findings } = await (await ctx.mailramp()).templates.lint(paths, {
+            templatesDir: opts.templatesDir,
           });
           ctx.io.stdout(formatLintFindings(findings, opts.format));
           const errors = findings.filter((f) => f.severity === 'error').length;
@@ -83,21 +65,9 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
           template: string,
           opts: { data?: string; text?: boolean; json?: boolean; templatesDir?: string },
         ) => {
-          const dir = resolve(ctx.io.cwd, await templatesDirOf(ctx, opts.templatesDir));
-          const set = await loadTemplateSet(dir);
-          const name = getTemplate(set, templateName(template, dir, ctx.io.cwd)).name;
-          const data =
-            opts.data === undefined ? set.samples.get(name) : await readData(resolve(ctx.io.cwd, opts.data));
-          if (data === undefined) {
-            throw new BuilderError(
-              'TEMPLATE_DATA_INVALID',
-              `template ${name} has no ${name}.sample.json; pass build-time values with --data file.json`,
-            );
-          }
-          const listmonkVersions = await configuredVersions(ctx);
-          const campaign = renderCampaign(set, name, data, {
-            allowErrors: true,
-            ...(listmonkVersions.length === 0 ? {} : { listmonkVersions }),
+          const campaign = await (await ctx.mailramp()).templates.render(template, {
+            data: opts.data,
+            templatesDir: opts.templatesDir,
           });
           if (opts.json) printJson(ctx.io, campaign);
           else
@@ -114,48 +84,4 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
         },
       ),
     );
-}
-
-/**
- * The Listmonk versions of the configured instances (`listmonk.instances.*.version`); empty when
- * none names one (the lint then checks every version v2–v6).
- */
-async function configuredVersions(ctx: CliContext): Promise<ListmonkVersion[]> {
-  const instances = Object.values((await ctx.config()).listmonk.instances);
-  return instances.flatMap((i) => {
-    const version = i.version === undefined ? undefined : parseListmonkVersion(i.version);
-    return version === undefined ? [] : [version];
-  });
-}
-
-async function templatesDirOf(ctx: CliContext, flag: string | undefined): Promise<string> {
-  return flag ?? (await ctx.config()).templates.dir;
-}
-
-/** A template name from a name or a path to a file under the templates directory. */
-function templateName(argument: string, dir: string, cwd: string): string {
-  if (!argument.endsWith('.html')) return argument;
-  const rel = relative(dir, resolve(cwd, argument));
-  if (rel.startsWith('..')) {
-    throw new BuilderError(
-      'TEMPLATE_NOT_FOUND',
-      `${argument} is not under the templates directory ${relative(cwd, dir) || dir}; pass --templates-dir, or a template name`,
-    );
-  }
-  return rel
-    .split(sep)
-    .join('/')
-    .replace(/\.html$/, '');
-}
-
-async function readData(path: string) {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new BuilderError('TEMPLATE_UNREADABLE', `cannot read --data ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return parseBuildData(text, path);
 }
