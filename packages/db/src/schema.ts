@@ -101,7 +101,7 @@ export interface BuildRunsTable {
 
 /**
  * `refused`: Listmonk kept the recipient out of the campaign; `refusal` says why (0600). `lapsed`: a
- * later build reconciled the row and found Listmonk never scheduled it; `refusal` says why (0802).
+ * later build reconciled the row and found Listmonk never scheduled it; `refusal` says why (0803).
  */
 export const LEDGER_STATES = [
   'planned',
@@ -138,7 +138,7 @@ export interface SendLedgerTable {
   touch: number | null;
   /** The subscriber as imported: `{ name, attribs }` (0100). */
   subscriber: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
-  /** Why Listmonk kept a `refused` row out of its campaign (0600), or why a row `lapsed` (0802). */
+  /** Why Listmonk kept a `refused` row out of its campaign (0600), or why a row `lapsed` (0803). */
   refusal: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
