@@ -187,6 +187,12 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
         if (result.forced.length > 0) {
           say(ctx.io, `--force restored ${result.forced.length} rows re-sent since the apply`);
         }
+        if (result.takenOff.length > 0) {
+          say(
+            ctx.io,
+            `${result.takenOff.length} rows were taken off a campaign before it sent (--include-pending): never mailed, so left unstamped for the next build: ${preview(result.takenOff)}`,
+          );
+        }
         if (result.missing.length > 0) {
           say(
             ctx.io,

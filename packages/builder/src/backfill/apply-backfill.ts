@@ -68,7 +68,13 @@ async function settlePending(
     from ${backup} b join send_ledger s on s.id = b.ledger_id
     where s.state = 'scheduled' and s.send_at > ${now()}`.execute(trx);
   if (rows.length === 0) return [];
-  if (includePending !== undefined) return takeOffPendingCampaigns(name, rows, includePending.listmonk, now);
+  if (includePending !== undefined) {
+    const takenOff = await takeOffPendingCampaigns(name, rows, includePending.listmonk, now);
+    // Kept for the revert: these were never mailed, so their stamps must not come back.
+    await sql`update ${backup} b set taken_off = s.campaign_name from send_ledger s
+      where s.id = b.ledger_id and s.state = 'scheduled' and s.send_at > ${now()}`.execute(trx);
+    return takenOff;
+  }
   const campaigns = new Set(rows.map((r) => `${r.listmonkInstance}\n${r.campaignName}`)).size;
   const first = new Date(Math.min(...rows.map((r) => new Date(r.sendAt).getTime())));
   throw new BuilderError(
@@ -129,7 +135,8 @@ export async function applyBackfill(
         ledger_id bigint,
         old_ledger_state text,
         old_ledger_updated_at timestamptz,
-        restored_at timestamptz
+        restored_at timestamptz,
+        taken_off text
       )`.execute(trx);
       await step('backup-created');
       const copied = await sql`insert into ${backup}

@@ -23,6 +23,11 @@ export interface RevertedBackfill {
   forced: string[];
   /** Keys whose audience row no longer exists. */
   missing: string[];
+  /**
+   * Keys the apply took off a campaign before it sent (`--include-pending`): never mailed, so their
+   * stamps are not restored and the next build may mail them.
+   */
+  takenOff: string[];
   state: 'reverted' | 'partially_reverted';
 }
 
@@ -74,21 +79,27 @@ export async function revertBackfill(
         and s.state in ('planned', 'imported', 'scheduled')))`;
     // One pass classifies the rows still to restore and marks the restorable ones; now() is the
     // transaction's start time, so it names exactly the backup rows this revert restores.
-    const pending = await sql<{ key: string; present: boolean; resent: boolean }>`
+    // A row the apply took off a pending campaign (`taken_off`; backups made before that column
+    // existed have none, hence to_jsonb) was never mailed: restoring its stamp would lose the mail.
+    const pending = await sql<{ key: string; present: boolean; resent: boolean; taken_off: boolean }>`
       with pending as (
-        select b.key, ${key} is not null as present, ${resentSince} as resent
+        select b.key, ${key} is not null as present, ${resentSince} as resent,
+          (to_jsonb(b) ->> 'taken_off') is not null as taken_off
         from ${backup} b left join ${table} c on ${key} = b.key
         where b.restored_at is null
       ), marked as (
         update ${backup} b set restored_at = now() from pending p
-        where p.key = b.key and p.present ${options.force === true ? sql`` : sql`and not p.resent`}
+        where p.key = b.key and p.present and not p.taken_off ${options.force === true ? sql`` : sql`and not p.resent`}
         returning b.key
       )
-      select key::text as key, present, resent
+      select key::text as key, present, resent, taken_off
       from pending order by pending.key`.execute(trx);
     const missing = pending.rows.filter((r) => !r.present).map((r) => r.key);
-    const resent = pending.rows.filter((r) => r.present && r.resent).map((r) => r.key);
-    const restorable = pending.rows.filter((r) => r.present && (options.force === true || !r.resent)).length;
+    const takenOff = pending.rows.filter((r) => r.present && r.taken_off).map((r) => r.key);
+    const resent = pending.rows.filter((r) => r.present && !r.taken_off && r.resent).map((r) => r.key);
+    const restorable = pending.rows.filter(
+      (r) => r.present && !r.taken_off && (options.force === true || !r.resent),
+    ).length;
     const restored = await sql`update ${table} c
       set listmonk_sent_at = b.old_listmonk_sent_at, updated_at = b.old_updated_at
       from ${backup} b where ${key} = b.key and b.restored_at = now()`.execute(trx);
@@ -107,7 +118,12 @@ export async function revertBackfill(
         `backfill ${name}: expected to restore ${restorable} rows but restored ${count}; nothing was changed, re-run`,
       );
     }
-    const remaining = pending.rows.length - count;
+    // Settled without a stamp: marked only now, after the restore above picked its rows by now().
+    if (takenOff.length > 0) {
+      await sql`update ${backup} b set restored_at = now()
+        where b.restored_at is null and (to_jsonb(b) ->> 'taken_off') is not null`.execute(trx);
+    }
+    const remaining = pending.rows.length - count - takenOff.length;
     const state = remaining === 0 ? 'reverted' : 'partially_reverted';
     await trx
       .updateTable('backfills')
@@ -125,6 +141,7 @@ export async function revertBackfill(
       resent: options.force === true ? [] : resent,
       forced: options.force === true ? resent : [],
       missing,
+      takenOff,
       state,
     };
   });

@@ -247,6 +247,35 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
     }
   });
 
+  it('reverting an --include-pending backfill leaves the recipients taken off unstamped: they were never mailed', async () => {
+    await setUp();
+    const first = await runBuild(t.db, rules, { ...request, maxPerSegment: 3 }, deps());
+    expect(first.status).toBe('succeeded');
+    const keys = first.plan.recipients.map((r) => r.recipientKey).sort();
+    const filter = parseBackfillFilter({ vertical: 'trucking', sentFrom: DATE, sentTo: '2026-06-23' });
+    const port = deps().listmonk;
+    await applyBackfill(t.db, {
+      name: 'resend_pending_revert',
+      filter,
+      createdBy: 'test',
+      now,
+      includePending: { listmonk: () => port },
+    });
+    const revert = await revertBackfill(t.db, { name: 'resend_pending_revert', revertedBy: 'test' });
+    expect(revert).toMatchObject({ restored: 0, state: 'reverted', resent: [] });
+    expect(revert.takenOff).toEqual(keys);
+    const stamped = await t.db
+      .selectFrom('fmcsa_carriers')
+      .select('dot_number')
+      .where('dot_number', 'in', keys.map(Number))
+      .where('listmonk_sent_at', 'is not', null)
+      .execute();
+    expect(stamped, 'stamped but on no campaign: never mailed').toEqual([]);
+    // The next build of the day picks them again.
+    const again = await runBuild(t.db, rules, { ...request, maxPerSegment: 3 }, deps());
+    expect(again.plan.recipients.map((r) => r.recipientKey).sort()).toEqual(keys);
+  });
+
   it('a backfill --include-pending that cannot take the recipients off their campaign is refused and changes nothing', async () => {
     await setUp();
     const first = await runBuild(t.db, rules, { ...request, maxPerSegment: 3 }, deps());
