@@ -74,11 +74,13 @@ export async function reconcileEarlierDates(
   date: IsoDate,
   listmonk: ListmonkPort,
   now: () => Date,
+  /** The Listmonk instance `listmonk` talks to: rows queued through another stay unreconciled. */
+  instance?: string,
 ): Promise<Reconciliation> {
   const rows = await listUnfinishedLedgerBefore(db, vertical, date);
   const groups = new Map<string, LedgerRecord[]>();
   for (const r of rows) {
-    const k = `${r.buildDate}\n${r.campaignName}`;
+    const k = `${r.listmonkInstance}\n${r.buildDate}\n${r.campaignName}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const result: Reconciliation = { campaigns: [], stamped: 0, refused: 0, lapsed: 0, unreconciled: 0 };
@@ -94,6 +96,14 @@ export async function reconcileEarlierDates(
       refused: 0,
       lapsed: 0,
     };
+    if (instance !== undefined && first.listmonkInstance !== instance) {
+      // Another server's campaign: not finding it here says nothing, and lapsing its rows could
+      // mail them twice.
+      done.reason = `queued through Listmonk instance ${first.listmonkInstance}, and this build talks to ${instance}: a build of ${vertical} whose listmonkInstance is ${first.listmonkInstance} reconciles it`;
+      result.campaigns.push(done);
+      result.unreconciled += done.recipients;
+      continue;
+    }
     try {
       const campaign = await settleCampaignByName(listmonk, first.campaignName);
       done.status = campaign?.status;

@@ -521,6 +521,28 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
     await expectDayOneSettled(day1Keys);
   });
 
+  it('an earlier campaign queued through another Listmonk instance stays unreconciled, never lapsed', async () => {
+    await setUp();
+    const { open } = await dayOneLeftScheduledUnstamped('late status change');
+    // Day 1's campaigns went to another server (the vertical moved instance since).
+    await t.db
+      .updateTable('send_ledger')
+      .set({ listmonk_instance: 'old-host' })
+      .where('build_date', '=', DATE)
+      .execute();
+    const second = await runBuild(t.db, rules, day2, deps(templates, now2));
+    expect(second.reconciled).toMatchObject({ stamped: 0, lapsed: 0, unreconciled: open.length });
+    expect(second.reconciled.campaigns.every((c) => c.reason?.includes('instance old-host'))).toBe(true);
+    const keys = new Set(open.map((r) => r.recipient_key));
+    expect(second.plan.recipients.filter((r) => keys.has(r.recipientKey))).toEqual([]);
+    const states = await t.db
+      .selectFrom('send_ledger')
+      .select('state')
+      .where('build_date', '=', DATE)
+      .execute();
+    expect(states.filter((r) => r.state === 'lapsed')).toEqual([]);
+  });
+
   it('an earlier campaign Listmonk never scheduled lapses: its draft is deleted and its recipients may be selected again', async () => {
     await setUp();
     // Day 1 dies at the status change of every campaign: drafts in Listmonk, rows unfinished.

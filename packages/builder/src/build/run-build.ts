@@ -175,7 +175,14 @@ async function push(
   const vertical = request.vertical;
   const date = request.date;
   // Earlier dates first: what Listmonk scheduled is stamped before the selection reads the audience.
-  const reconciled = await reconcileEarlierDates(db, vertical, date, deps.listmonk, request.now);
+  const reconciled = await reconcileEarlierDates(
+    db,
+    vertical,
+    date,
+    deps.listmonk,
+    request.now,
+    rules.listmonkInstance,
+  );
   if (reconciled.campaigns.length > 0) deps.onEvent?.({ type: 'reconciled', reconciliation: reconciled });
   const earlier = await listUnfinishedLedger(db, vertical, date);
   const plan = await planBuild(db, rules, request);
