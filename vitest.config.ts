@@ -17,6 +17,10 @@ export default defineConfig({
     // machines this runs on, idle while a test waits on PostgreSQL, a stand-in or a child process.
     // A worker more than there are cores keeps both busy (measured: 190 s → 79 s for six SQL files).
     maxWorkers: Math.max(3, availableParallelism()),
+    // A worker runs file after file in one process instead of starting one per file: a third less
+    // CPU (26 files: 37 -> 25 CPU-seconds), mostly module loading. The tests mock no module and
+    // change no global state; each closes what it opens (test databases, stand-ins, servers).
+    isolate: false,
     // Rebuilds the mail-log scanner (WebAssembly) when its source changed since `pnpm install`;
     // makes the PGlite dumps test databases start from when the migrations changed.
     globalSetup: ['./test/build-kernel.setup.ts', './test/pglite-snapshot.setup.ts'],
