@@ -117,7 +117,7 @@ describe('the packed SDK in an empty project', () => {
       JSON.stringify({
         ...demo,
         database: { dataDir: 'data' },
-        templates: { dir: 'node_modules/@mailramp/builder/templates' },
+        // No templates.dir: with no ./templates the SDK uses the templates the builder tarball ships.
       }),
     );
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, USER: 'engineer' };

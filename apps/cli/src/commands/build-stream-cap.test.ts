@@ -12,7 +12,6 @@ import { runCli } from '../run-cli.js';
 // names (its start stamp file, its hourly ramp × sending hours), on the runbook's host layout.
 const NOW = new Date('2026-06-11T07:17:00Z'); // trucking warm-up day 9 from the fixture's stamp file
 const demoConfig = new URL('../../../../demo/mailramp.config.json', import.meta.url).pathname;
-const templates = new URL('../../../../templates', import.meta.url).pathname;
 
 describe('mailramp build on the two-instance host: the stream’s ramp bounds the day', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-stream-cap-'));
@@ -24,7 +23,8 @@ describe('mailramp build on the two-instance host: the stream’s ramp bounds th
     config.warmup.streams.trucking!.hourlyCap = [{ from: 0, value: 2 }];
     config.warmup.streams.trucking!.sendingHours = 5;
     const { build } = JSON.parse(readFileSync(demoConfig, 'utf8'));
-    host.writeConfig({ ...config, build, templates: { dir: templates } });
+    // No templates.dir, and no templates/ on the host: the shipped templates are used.
+    host.writeConfig({ ...config, build });
     const data = ['--data-dir', join(dir, 'data')];
     await createTestDataDir(join(dir, 'data'));
     const seed = captureIo({ now: () => NOW, cwd: host.root });

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type {
   BuildPlan,
   BuildRequest,
@@ -9,6 +8,7 @@ import type {
 } from '@mailramp/builder';
 import type { ListmonkVersion } from '@mailramp/listmonk';
 import type { Session } from '../session.js';
+import { resolveTemplatesDir } from '../templates/resolve-templates-dir.js';
 import type { BuildWarmup } from './resolve-build-warmup.js';
 
 /** What a build is asked for; every field but `vertical` is optional. */
@@ -100,7 +100,9 @@ export function createBuildJobs(session: Session): BuildJobs {
     const version = config.listmonk.instances[rules.listmonkInstance]?.version;
     const configured = version === undefined ? undefined : parseListmonkVersion(version);
     const renderer = async (versions: () => Promise<readonly ListmonkVersion[] | undefined>) => {
-      const set = await builder.loadTemplateSet(resolve(session.cwd, config.templates.dir));
+      const set = await builder.loadTemplateSet(
+        await resolveTemplatesDir(session.cwd, config.templates.dir, builder.STOCK_TEMPLATES_DIR),
+      );
       const listmonkVersions = await versions();
       return builder.createTemplateRenderer(set, listmonkVersions === undefined ? {} : { listmonkVersions });
     };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import type { BuilderError as BuilderErrorClass, LintFinding, RenderedCampaign } from '@mailramp/builder';
 import type { Session } from '../session.js';
+import { resolveTemplatesDir } from './resolve-templates-dir.js';
 
 /** Options every template job takes. */
 export interface TemplatesOptions {
@@ -42,7 +43,9 @@ export function createTemplateJobs(session: Session): TemplateJobs {
   return {
     async lint(paths = [], options = {}) {
       const b = await import('@mailramp/builder');
-      const templatesDir = options.templatesDir ?? session.config.templates.dir;
+      const templatesDir =
+        options.templatesDir ??
+        (await resolveTemplatesDir(session.cwd, session.config.templates.dir, b.STOCK_TEMPLATES_DIR));
       return b.lintTemplateFiles(paths.length > 0 ? [...paths] : [templatesDir], {
         templatesDir,
         cwd: session.cwd,
@@ -51,7 +54,10 @@ export function createTemplateJobs(session: Session): TemplateJobs {
     },
     async render(template, options = {}) {
       const b = await import('@mailramp/builder');
-      const dir = resolve(session.cwd, options.templatesDir ?? session.config.templates.dir);
+      const dir =
+        options.templatesDir === undefined
+          ? await resolveTemplatesDir(session.cwd, session.config.templates.dir, b.STOCK_TEMPLATES_DIR)
+          : resolve(session.cwd, options.templatesDir);
       const set = await b.loadTemplateSet(dir);
       const name = b.getTemplate(set, templateName(b.BuilderError, template, dir, session.cwd)).name;
       const data =
