@@ -317,7 +317,7 @@ function printPlan(io: CliIo, plan: BuildPlan, warmupSource: string, dryRun: boo
 function describeOutcome(o: CampaignOutcome): string {
   const refused = o.refused ? `, ${o.refused} refused by Listmonk (see send_ledger.refusal)` : '';
   if (o.state === 'scheduled')
-    return `scheduled at ${o.sendAt.toISOString()} for ${o.stamped ?? o.recipients} recipients${refused}`;
+    return `scheduled at ${o.sendAt.toISOString()} for ${counted(o.stamped ?? o.recipients, 'recipient')}${refused}`;
   if (o.state === 'refused') return `not made: Listmonk refused all ${o.recipients} recipients${refused}`;
   return `FAILED at ${o.failedAt}: ${o.error}${refused}`;
 }
