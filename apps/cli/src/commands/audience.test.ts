@@ -140,6 +140,16 @@ describe.each(testEngines())('mailramp audience on %s', (engine) => {
     const clia = captureIo();
     expect(await runCli([...args, 'audience', 'import', 'clia', labs], clia)).toBe(EXIT.OK);
     expect(clia.err()).toContain('skipped: terminated 1');
+    // The CMS file has no NPI column; a lab no provider holds is skipped, and the run exits 0.
+    const cmsLabs = join(dir, 'cms-labs.csv');
+    writeFileSync(
+      cmsLabs,
+      'PRVDR_NUM,FAC_NAME,PGM_TRMNTN_CD\n10D0123456,SUNRISE,00\n45D0999999,ELSEWHERE,00\n',
+    );
+    const cms = captureIo();
+    expect(await runCli([...args, 'audience', 'import', 'clia', cmsLabs], cms)).toBe(EXIT.OK);
+    expect(cms.err()).toContain('rejected 0');
+    expect(cms.err()).toContain('skipped: not_in_audience 1');
 
     const emails = join(dir, 'emails.csv');
     writeFileSync(emails, 'dot_number,email\n55,safety@fiftyfive.example\n');

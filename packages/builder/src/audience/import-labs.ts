@@ -25,8 +25,9 @@ const LAB_UPSERT: StagedUpsert = {
 
 /**
  * Imports the CMS CLIA lab file (active labs only) into hc_providers. Rows with an NPI column value
- * are upserted by NPI; others update the provider that already holds the CLIA number, and a CLIA
- * number nobody holds is reported (`unknown_key`: import NPPES first, or add an NPI column).
+ * are upserted by NPI; others update the provider that already holds the CLIA number. A CLIA number
+ * nobody holds is counted as skipped (`not_in_audience`), as the revalidation, LEIE and deactivation
+ * imports count names they do not hold: the national file lists far more labs than any audience.
  */
 export async function importLabs(
   db: Kysely<Database>,
@@ -59,13 +60,13 @@ export async function importLabs(
               reason: 'clia_conflict' as const,
               detail: 'another NPI already holds this CLIA number',
             })),
-            ...updated.unknownLines.map((line) => ({
-              line,
-              reason: 'unknown_key' as const,
-              detail: 'no provider holds this CLIA number; import NPPES first or add an NPI column',
-            })),
           ];
-          return { inserted: upserted.inserted, updated: upserted.updated + updated.updated, problems };
+          return {
+            inserted: upserted.inserted,
+            updated: upserted.updated + updated.updated,
+            problems,
+            skipped: updated.notInAudience > 0 ? { not_in_audience: updated.notInAudience } : undefined,
+          };
         },
       };
     },
@@ -76,10 +77,10 @@ export async function importLabs(
 async function updateLabsByClia(
   db: Kysely<Database>,
   rows: LabRow[],
-): Promise<{ updated: number; unknownLines: number[] }> {
-  if (rows.length === 0) return { updated: 0, unknownLines: [] };
+): Promise<{ updated: number; notInAudience: number }> {
+  if (rows.length === 0) return { updated: 0, notInAudience: 0 };
   const staged = rows.map(({ clia, ...row }) => ({ ...row, attrs: clia }));
-  const result = await sql<{ updated: number; unknown_lines: number[] }>`
+  const result = await sql<{ updated: number; not_in_audience: number }>`
     with r as (
       select * from json_to_recordset(cast(${JSON.stringify(staged)} as json))
         as x(line integer, clia_number text, name text, state text, zip text, clia_expires date, attrs jsonb)
@@ -102,8 +103,8 @@ async function updateLabsByClia(
     )
     select
       (select count(*) from up)::int as updated,
-      (select coalesce(json_agg(line order by line), '[]'::json) from r
-        where not exists (select 1 from hc_providers h where h.clia_number = r.clia_number)) as unknown_lines
+      (select count(*) from r
+        where not exists (select 1 from hc_providers h where h.clia_number = r.clia_number))::int as not_in_audience
   `.execute(db);
-  return { updated: result.rows[0]?.updated ?? 0, unknownLines: result.rows[0]?.unknown_lines ?? [] };
+  return { updated: result.rows[0]?.updated ?? 0, notInAudience: result.rows[0]?.not_in_audience ?? 0 };
 }

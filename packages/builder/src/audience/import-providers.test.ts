@@ -108,17 +108,20 @@ describe.each(testEngines())('importProviders and importLabs on %s', (engine) =>
     expect((await provider('1234567893')).clia_number).toBeNull();
   });
 
-  it('the CMS lab file (no NPI) updates the holder of each CLIA number, skips terminated labs, reports unknown ones', async () => {
+  it('the CMS lab file (no NPI) updates the holder of each CLIA number, skips terminated labs and labs no provider holds', async () => {
     const summary = await importLabs(t.db, fixture('clia-labs.csv'));
+    // A lab nobody in the audience holds is skipped like the other list imports' not_in_audience,
+    // not rejected: the national file names far more labs than any audience.
     expect(summary).toMatchObject({
       layout: 'cms_clia',
       read: 5,
       updated: 1,
-      skipped: { terminated: 1 },
-      rejected: { unknown_key: 1, bad_key: 1, bad_date: 1 },
+      unchanged: 0,
+      skipped: { terminated: 1, not_in_audience: 1 },
+      rejected: { bad_key: 1, bad_date: 1 },
     });
+    expect(summary.rejected).not.toHaveProperty('unknown_key');
     expect(summary.problems.map((p) => [p.line, p.reason])).toEqual([
-      [4, 'unknown_key'],
       [5, 'bad_key'],
       [6, 'bad_date'],
     ]);

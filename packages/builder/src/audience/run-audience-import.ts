@@ -15,13 +15,21 @@ export interface ImportPlan<T> {
   /** The field indices `planRow` reads; a reader from readCsvRecords then skips the others. */
   columns?: readonly number[];
   planRow(record: CsvRecord): RowPlan<T>;
-  /** Writes a batch; returns counts and the rows refused by the database side (suppressed, unknown key …). */
-  write(
-    db: Kysely<Database>,
-    rows: T[],
-  ): Promise<{ inserted: number; updated: number; problems: ImportProblem[] }>;
+  /**
+   * Writes a batch; returns counts, the rows refused by the database side (suppressed, unknown key …)
+   * and the valid rows it left out (`skipped`, e.g. keys not in the audience).
+   */
+  write(db: Kysely<Database>, rows: T[]): Promise<WriteResult>;
   /** Called once after the last batch (a staged writer applies the whole file here). */
   finish?(db: Kysely<Database>): Promise<FinishResult>;
+}
+
+/** What one batch write did. */
+export interface WriteResult {
+  inserted: number;
+  updated: number;
+  problems: ImportProblem[];
+  skipped?: Record<string, number> | undefined;
 }
 
 /**
@@ -29,11 +37,7 @@ export interface ImportPlan<T> {
  * rows it left out (`skipped`, e.g. keys not in the audience), what it marked (`flagged`, e.g. flags
  * cleared) and how many recipients were already so (`unchanged`, when that is not one per row).
  */
-export interface FinishResult {
-  inserted: number;
-  updated: number;
-  problems: ImportProblem[];
-  skipped?: Record<string, number> | undefined;
+export interface FinishResult extends WriteResult {
   flagged?: Record<string, number> | undefined;
   unchanged?: number | undefined;
 }
@@ -135,13 +139,17 @@ export async function runAudienceImport<T extends { line: number }>(
     else summary.problemsTruncated = true;
   };
 
-  const count = (written: { inserted: number; updated: number; problems: ImportProblem[] }) => {
+  const count = (written: WriteResult) => {
     summary.inserted += written.inserted;
     summary.updated += written.updated;
     for (const problem of written.problems) {
       const rejected = !(problem.reason === 'invalid_email' || problem.reason === 'suppressed_email');
       if (rejected) refusedByWrite += 1;
       note(problem, rejected);
+    }
+    for (const [reason, n] of Object.entries(written.skipped ?? {})) {
+      summary.skipped[reason] = (summary.skipped[reason] ?? 0) + n;
+      valid -= n;
     }
     options.onProgress?.({ read: summary.read, written: summary.inserted + summary.updated });
   };
@@ -223,10 +231,6 @@ export async function runAudienceImport<T extends { line: number }>(
     if (plan.finish !== undefined) {
       const finished = await plan.finish(trx);
       count(finished);
-      for (const [reason, n] of Object.entries(finished.skipped ?? {})) {
-        summary.skipped[reason] = (summary.skipped[reason] ?? 0) + n;
-        valid -= n;
-      }
       for (const [mark, n] of Object.entries(finished.flagged ?? {}))
         summary.flagged[mark] = (summary.flagged[mark] ?? 0) + n;
       unchangedOverride = finished.unchanged;
