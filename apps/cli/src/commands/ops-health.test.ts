@@ -188,6 +188,26 @@ describe('mailramp ops check-boot', () => {
     expect(io.out()).toContain(`\n*/5 * * * * root ${command}\n`);
   });
 
+  it("the printed unit's success codes are the watchdog's own: a repair succeeds, a failed one fails the unit", async () => {
+    const { config, dir } = host();
+    const io = captureIo({ cwd: dir });
+    expect(await runCli(['--config', config, 'ops', 'check-boot', '--print-units'], io)).toBe(EXIT.OK);
+    const service = io.out().split('# /etc/cron.d/')[0]!;
+    // systemd counts 0 as success, plus whatever SuccessExitStatus= lists.
+    const success = new Set([
+      0,
+      ...[...service.matchAll(/^SuccessExitStatus=(.*)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map(Number)),
+    ]);
+    const watchdog = async (runner: ReturnType<typeof hostRunner>) =>
+      runCli(['--config', config, 'ops', 'watchdog', '--apply'], captureIo({ cwd: dir, runner }));
+    expect(success.has(await watchdog(hostRunner([71, 94, 107])))).toBe(true); // healthy
+    expect(success.has(await watchdog(hostRunner([71, 94])))).toBe(true); // repaired
+    expect(success.has(await watchdog(hostRunner([71], { addFails: true })))).toBe(false); // failed
+    for (const code of [EXIT.FINDINGS, EXIT.USAGE, EXIT.UNAVAILABLE, EXIT.INTERNAL])
+      expect(success.has(code)).toBe(false);
+    expect(service).toContain('exits 0 healthy or repaired; 2 configuration error, 3 repair failed');
+  });
+
   it('exits 2 when the interfaces file is missing', async () => {
     const { config, dir } = host();
     writeFileSync(

@@ -35,8 +35,8 @@ After=network-online.target postfix.service
 [Service]
 Type=oneshot
 ExecStart=${command}
-# 0 healthy, 1 repaired (both fine at boot); 3 failed: the unit fails and shows in systemctl --failed.
-SuccessExitStatus=1
+# \`ops watchdog --apply\` exits 0 healthy or repaired; 2 configuration error, 3 repair failed: the unit
+# fails and shows in systemctl --failed (1, a repair still to make, is only without --apply).
 RemainAfterExit=yes
 
 [Install]
