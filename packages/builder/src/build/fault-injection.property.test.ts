@@ -4,13 +4,14 @@ import { createListmonkStandIn, type Fault, type ListmonkStandIn } from '@mailra
 import { createDomainFamilies } from '@mailramp/mailbox';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, it } from 'vitest';
 import { addDays } from '../calendar/calendar-date.js';
 import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import { createListmonkPort } from '../push/create-listmonk-port.js';
-import type { CampaignRenderer } from '../push/listmonk-port.js';
 import { resolveBuildRules } from './resolve-build-rules.js';
 import { runBuild } from './run-build.js';
+import { expectBuildInvariants } from './testing/expect-build-invariants.js';
+import { FIXED_RENDERER } from './testing/run-build-child.js';
 
 // Issue 20: random faults across consecutive dates — stand-in 5xx, dropped connections, answers
 // lost after Listmonk did the work, status changes and creates that land after the client gave
@@ -18,18 +19,10 @@ import { runBuild } from './run-build.js';
 // makes: no address in two live campaigns of a sending day, nobody twice for a one-time segment,
 // and (once a fault-free build has reconciled) stamped ⇔ scheduled in Listmonk and on its list.
 
-const renderer: CampaignRenderer = {
-  renderCampaign: async (c) => ({
-    subject: c.segment,
-    body: '<p>{{ .Subscriber.Name }} <a href="{{ UnsubscribeURL }}">unsubscribe</a></p>',
-    altbody: '{{ .Subscriber.Name }} {{ UnsubscribeURL }}',
-    lintErrors: [],
-  }),
-};
+const renderer = FIXED_RENDERER;
 const rules = resolveBuildRules('trucking', {}, createDomainFamilies());
 const CYCLE_SEGMENTS = new Set(rules.segments.filter((s) => s.rule.kind === 'filing_cycle').map((s) => s.id));
 const START = '2026-06-22';
-const LIVE = new Set(['scheduled', 'running', 'paused', 'finished']);
 
 const PATHS: Array<[string, string | RegExp]> = [
   ['POST', '/api/lists'],
@@ -136,57 +129,8 @@ describe('a build under random faults across consecutive dates (PGlite, stand-in
     }
   }
 
-  async function expectInvariants(settled: boolean): Promise<void> {
-    const standIn = listmonk!;
-    const ledger = await t!.db
-      .selectFrom('send_ledger')
-      .select(['recipient_key', 'email', 'segment', 'campaign_name', 'state'])
-      .execute();
-    const segmentOf = new Map(ledger.map((r) => [r.campaign_name, r.segment]));
-    const live = [...standIn.state.campaigns.values()].filter((c) => LIVE.has(c.status));
-    const membersOf = (listIds: number[]) =>
-      [...standIn.state.subscribers.values()]
-        .filter((s) => listIds.some((id) => (s.lists.get(id) ?? 'unsubscribed') !== 'unsubscribed'))
-        .map((s) => s.email);
-    const names = live.map((c) => c.name);
-    expect(new Set(names).size, 'one live campaign per name').toBe(names.length);
-    const perDay = new Map<string, string>();
-    const perSegment = new Map<string, string>();
-    for (const c of live) {
-      const day = c.sendAt!.toISOString().slice(0, 10);
-      const segment = segmentOf.get(c.name)!;
-      for (const email of membersOf(c.listIds)) {
-        const k = `${day} ${email}`;
-        expect(perDay.get(k), `${email} in two live campaigns of ${day}`).toBeUndefined();
-        perDay.set(k, c.name);
-        if (CYCLE_SEGMENTS.has(segment)) continue;
-        const s = `${segment} ${email}`;
-        expect(perSegment.get(s), `${email} twice for one-time segment ${segment}`).toBeUndefined();
-        perSegment.set(s, c.name);
-      }
-    }
-    if (!settled) return;
-    // Stamped ⇔ scheduled in Listmonk and on its list.
-    const scheduledRows = new Set(
-      ledger.filter((r) => r.state === 'scheduled').map((r) => `${r.campaign_name} ${r.email.toLowerCase()}`),
-    );
-    const onLiveLists = new Set(live.flatMap((c) => membersOf(c.listIds).map((e) => `${c.name} ${e}`)));
-    expect(
-      [...scheduledRows].filter((k) => !onLiveLists.has(k)),
-      'stamped, not in Listmonk',
-    ).toEqual([]);
-    expect(
-      [...onLiveLists].filter((k) => !scheduledRows.has(k)),
-      'in Listmonk, not stamped',
-    ).toEqual([]);
-    const stamped = await sql<{ key: string }>`
-      select dot_number::text as key from fmcsa_carriers
-      where listmonk_sent_at >= ${new Date(`${START}T00:00:00Z`)}`.execute(t!.db);
-    const scheduledKeys = new Set(ledger.filter((r) => r.state === 'scheduled').map((r) => r.recipient_key));
-    expect(new Set(stamped.rows.map((r) => r.key))).toEqual(scheduledKeys);
-    const open = ledger.filter((r) => ['planned', 'imported', 'failed'].includes(r.state));
-    expect(open, 'rows left unfinished after a fault-free build').toEqual([]);
-  }
+  const expectInvariants = (settled: boolean) =>
+    expectBuildInvariants(t!.db, listmonk!, { settled, cycleSegments: CYCLE_SEGMENTS, since: START });
 
   it('keeps every promise, whatever fails when', async () => {
     await fc.assert(
