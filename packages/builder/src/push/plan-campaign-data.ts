@@ -48,16 +48,23 @@ export function planCampaignData(
     data.tone = TONES[i];
     data.due_date = longDate(touch.dueDate);
     data.days_left = dayNumberOf(touch.dueDate) - dayNumberOf(day.date);
-    data.utm_campaign = `${segment.id}-${touch.cycle.replace(':', '-')}-touch${touch.touch}`;
-    if (segment.rule.kind === 'filing_cycle' && segment.rule.calendar === 'ifta')
+    // <segment>-<period>-touch<n> (ucr-2027-touch1, ifta-2026q3-touch1): the cycle id already starts
+    // with the calendar's name, so it is not repeated after the segment id.
+    let period = touch.cycle.slice(touch.cycle.indexOf(':') + 1);
+    if (segment.rule.kind === 'filing_cycle' && segment.rule.calendar === 'ifta') {
       data.quarter = iftaQuarterOf(touch.dueDate);
+      const [quarter, year] = (data.quarter as string).split(' ');
+      period = `${year}${quarter?.toLowerCase()}`;
+    }
     if (segment.rule.kind === 'filing_cycle' && segment.rule.calendar === 'ucr') {
       data.deadline = longDate(touch.dueDate);
       data.ucr_year = Number(touch.dueDate.slice(0, 4)) + 1;
+      period = String(data.ucr_year);
       // The shipped fee table of that registration year, unless config gives one.
       const shipped = UCR_FEE_BRACKETS[data.ucr_year as number];
       if (data.fee_brackets === undefined && shipped !== undefined) data.fee_brackets = shipped;
     }
+    data.utm_campaign = `${segment.id}-${period}-touch${touch.touch}`;
   }
   return data;
 }
