@@ -83,6 +83,22 @@ describe.each(testEngines())('importEmails and importVerification on %s', (engin
     expect(domain.rejected).toEqual({ suppressed: 1 });
   });
 
+  it('an unknown key names the file that brings it: the FMCSA census for a USDOT number, NPPES for an NPI', async () => {
+    const truck = await importEmails(t.db, text('dot_number,email\n99,x@y.example\n'), {
+      vertical: 'trucking',
+    });
+    expect(truck.problems[0]?.detail).toBe(
+      'no carrier with this USDOT number; import the FMCSA census first (audience import fmcsa)',
+    );
+    const npi = await importEmails(t.db, text('npi,email\n1234567893,x@y.example\n'), {
+      vertical: 'healthcare',
+    });
+    expect(npi.rejected).toEqual({ unknown_key: 1 });
+    expect(npi.problems[0]?.detail).toBe(
+      'no provider with this NPI; import NPPES first (audience import nppes)',
+    );
+  });
+
   it('a census refresh does not replace an enrichment address', async () => {
     await importCarriers(t.db, text('dot_number,legal_name,email_address\n1,ONE LLC,census@one.example\n'), {
       yearPivot: 26,

@@ -70,7 +70,10 @@ export async function importEmails(
             ...(out?.unknown_lines ?? []).map((line) => ({
               line,
               reason: 'unknown_key' as const,
-              detail: `no ${options.vertical === 'trucking' ? 'carrier with this USDOT number' : 'provider with this NPI'}; import the census first`,
+              detail:
+                options.vertical === 'trucking'
+                  ? 'no carrier with this USDOT number; import the FMCSA census first (audience import fmcsa)'
+                  : 'no provider with this NPI; import NPPES first (audience import nppes)',
             })),
             ...(out?.suppressed_lines ?? []).map((line) => ({
               line,
