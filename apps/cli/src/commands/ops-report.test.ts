@@ -210,6 +210,15 @@ describe('mailramp ops report', () => {
     [['--log', '/nonexistent/mail.log'], /does not exist.*--log/],
     [['--log', '/dev/null', '--date', '2026-06-01', '--since', '2026-06-01'], /either --date or --since/],
     [['--log', '/dev/null', '--since', '2026-13-01'], /--since 2026-13-01 is not a date/],
+    // --date is a day: the advice offers only what it takes, never a date-time.
+    [
+      ['--log', '/dev/null', '--date', '2026-13-01'],
+      /--date 2026-13-01 is not a day; use YYYY-MM-DD, today or yesterday$/m,
+    ],
+    [
+      ['--log', '/dev/null', '--date', '2026-06-01T10:00'],
+      /--date 2026-06-01T10:00 is not a day; use YYYY-MM-DD, today or yesterday$/m,
+    ],
     [['--log', '/dev/null', '--since', '2026-06-02', '--until', '2026-06-01'], /--until must be later/],
   ])('%j is a usage error (exit 2) that says what to do', async (args, message) => {
     const { code, io } = await report(args);

@@ -18,8 +18,8 @@ export interface ReportWindowInput {
   until?: string | undefined;
 }
 
-/** A wall-clock time of the log as `Date.UTC` milliseconds. */
-function parseTime(value: string, flag: string): number {
+/** A wall-clock time of the log as `Date.UTC` milliseconds; with `day`, a date without a time. */
+function parseTime(value: string, flag: string, day = false): number {
   const m = TIME.exec(value.trim());
   const ms =
     m === null
@@ -37,11 +37,14 @@ function parseTime(value: string, flag: string): number {
     m === null ||
     Number.isNaN(ms) ||
     back.getUTCDate() !== Number(m[3]) ||
-    back.getUTCMonth() + 1 !== Number(m[2])
+    back.getUTCMonth() + 1 !== Number(m[2]) ||
+    (day && m[4] !== undefined)
   ) {
     throw new MailrampError(
       'INVALID_INPUT',
-      `${flag} ${value} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]`,
+      day
+        ? `${flag} ${value} is not a day; use YYYY-MM-DD, today or yesterday`
+        : `${flag} ${value} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]`,
     );
   }
   return ms;
@@ -64,7 +67,7 @@ export function planReportWindow(input: ReportWindowInput, now: Date): ReportWin
         ? today
         : input.date === 'yesterday'
           ? today - DAY
-          : parseTime(input.date, '--date');
+          : parseTime(input.date, '--date', true);
     until = since + DAY;
   } else {
     if (input.since !== undefined) since = parseTime(input.since, '--since');
