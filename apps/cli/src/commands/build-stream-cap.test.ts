@@ -48,4 +48,21 @@ describe('mailramp build on the two-instance host: the stream’s ramp bounds th
     expect(io.err()).toContain(`stream trucking started ${host.root}/etc/postfix/pw-warmup-start`);
     expect(io.err()).toContain('2/h × 5 sending hours');
   });
+
+  it('a templates.dir that does not exist is a config error naming templates.dir, no option build lacks', async () => {
+    const host = openTwoInstanceHost();
+    const { build } = JSON.parse(readFileSync(demoConfig, 'utf8'));
+    host.writeConfig({ ...host.config(), build, templates: { dir: 'no-such-templates' } });
+    const data = ['--data-dir', join(dir, 'data-missing-templates')];
+    await createTestDataDir(join(dir, 'data-missing-templates'));
+    const seed = captureIo({ now: () => NOW, cwd: host.root });
+    expect(await runCli([...data, 'db', 'seed-demo', '--carriers', '50', '--providers', '0'], seed)).toBe(
+      EXIT.OK,
+    );
+    const io = captureIo({ now: () => NOW, cwd: host.root });
+    expect(await runCli([...data, 'build', '--vertical', 'trucking', '--dry-run'], io)).toBe(EXIT.USAGE);
+    expect(io.err()).toContain(`${host.root}/no-such-templates does not exist`);
+    expect(io.err()).toContain('templates.dir in mailramp.config.json');
+    expect(io.err()).not.toContain('--templates-dir');
+  });
 });

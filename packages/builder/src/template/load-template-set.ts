@@ -83,7 +83,7 @@ export async function listTemplateFiles(dir: string): Promise<string[]> {
     throw new BuilderError(
       error.code === 'ENOENT' ? 'TEMPLATE_NOT_FOUND' : 'TEMPLATE_UNREADABLE',
       error.code === 'ENOENT'
-        ? `${dir} does not exist; pass an existing template file or directory (templates.dir in mailramp.config.json, or --templates-dir)`
+        ? `${dir} does not exist; pass an existing template file or directory`
         : `cannot read ${dir}: ${error.message}`,
       { cause: error },
     );

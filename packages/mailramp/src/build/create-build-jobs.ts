@@ -100,9 +100,16 @@ export function createBuildJobs(session: Session): BuildJobs {
     const version = config.listmonk.instances[rules.listmonkInstance]?.version;
     const configured = version === undefined ? undefined : parseListmonkVersion(version);
     const renderer = async (versions: () => Promise<readonly ListmonkVersion[] | undefined>) => {
-      const set = await builder.loadTemplateSet(
-        await resolveTemplatesDir(session.cwd, config.templates.dir, builder.STOCK_TEMPLATES_DIR),
-      );
+      const dir = await resolveTemplatesDir(session.cwd, config.templates.dir, builder.STOCK_TEMPLATES_DIR);
+      const set = await builder.loadTemplateSet(dir).catch((error: unknown) => {
+        // A build takes its templates from the config only: say so, not what a path argument would do.
+        if (!(error instanceof builder.BuilderError) || error.code !== 'TEMPLATE_NOT_FOUND') throw error;
+        throw new builder.BuilderError(
+          'TEMPLATE_NOT_FOUND',
+          `${dir} does not exist; set templates.dir in mailramp.config.json to your templates directory (without it, ./templates or else the shipped templates are used)`,
+          { cause: error },
+        );
+      });
       const listmonkVersions = await versions();
       return builder.createTemplateRenderer(set, listmonkVersions === undefined ? {} : { listmonkVersions });
     };
