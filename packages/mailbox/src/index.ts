@@ -17,10 +17,15 @@ export {
 export {
   BIG_MX_OPERATORS,
   CONSUMER_MX_OPERATORS,
+  DOMAIN_NOT_FOUND,
   extendOperatorTable,
   MIXED_MX,
+  NO_MAIL_HOST,
   NO_MX,
+  NULL_MX,
   OPERATOR_SUFFIXES,
   type OperatorTable,
+  UNDELIVERABLE_MX,
+  type UndeliverableMx,
   WARMUP_EXCLUDE_OPERATORS,
 } from './operators/operator-suffixes.js';

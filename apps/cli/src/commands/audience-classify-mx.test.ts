@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,13 @@ describe('mailramp audience classify-mx with the configured resolver', () => {
     { name: 'acme-hauling.example', type: 'MX', exchange: 'aspmx.l.google.com', priority: 1 },
     { name: 'smallfleet.example', type: 'MX', exchange: 'mx-biz.mail.am0.yahoodns.net', priority: 1 },
     { name: 'flaky.example', type: 'SERVFAIL' },
+    // RFC 7505 null MX: the domain says it takes no mail.
+    { name: 'nullmx.example', type: 'MX', exchange: '.', priority: 0 },
+    // No MX but an address: RFC 5321 §5.1 implicit MX, mail goes to that host.
+    { name: 'webonly.example', type: 'A', address: '192.0.2.10' },
+    { name: 'v6only.example', type: 'AAAA', address: '2001:db8::10' },
+    // The name exists (a TXT record) with neither MX nor address.
+    { name: 'parked.example', type: 'TXT', data: 'v=spf1 -all' },
   ];
   let args: string[];
   // The CLI's own database: PGlite in a data directory (opened here only between runs), or the
@@ -56,6 +64,10 @@ describe('mailramp audience classify-mx with the configured resolver', () => {
           { dot_number: 2, email: 'b@smallfleet.example' },
           { dot_number: 3, email: 'c@flaky.example' },
           { dot_number: 4, email: 'd@gone.example' },
+          { dot_number: 5, email: 'e@nullmx.example' },
+          { dot_number: 6, email: 'f@webonly.example' },
+          { dot_number: 7, email: 'g@v6only.example' },
+          { dot_number: 8, email: 'h@parked.example' },
         ])
         .execute(),
     );
@@ -87,11 +99,29 @@ describe('mailramp audience classify-mx with the configured resolver', () => {
     };
     expect(result.resolver).toBe(`127.0.0.1:${server.port}`);
     expect(result.failed.map((f) => f.domain)).toEqual(['flaky.example']);
-    expect(result.byOperator).toEqual({ google: 1, yahoo: 1, no_mx: 1 });
+    // NXDOMAIN, null MX and no host at all are told apart from an implicit MX (A/AAAA only).
+    expect(result.byOperator).toEqual({
+      google: 1,
+      yahoo: 1,
+      domain_not_found: 1,
+      null_mx: 1,
+      no_mx: 2,
+      no_mail_host: 1,
+    });
     expect(io.err()).toContain('1 look-up failed (left untagged; the next run asks again)');
     expect(io.err()).toContain('set by health.dns.resolver in the config');
     expect(server.queries).toContain('MX acme-hauling.example');
-    expect(await tags()).toEqual({ 1: 'google', 2: 'yahoo', 3: null, 4: 'no_mx' });
+    expect(server.queries).toEqual(expect.arrayContaining(['A webonly.example', 'AAAA parked.example']));
+    expect(await tags()).toEqual({
+      1: 'google',
+      2: 'yahoo',
+      3: null,
+      4: 'domain_not_found',
+      5: 'null_mx',
+      6: 'no_mx',
+      7: 'no_mx',
+      8: 'no_mail_host',
+    });
 
     // The resolver recovers: the next run asks only for the domain left untagged.
     records.splice(2, 1, {
@@ -110,5 +140,37 @@ describe('mailramp audience classify-mx with the configured resolver', () => {
     });
     expect(server.queries.slice(before)).toEqual(['MX flaky.example']);
     expect((await tags())[3]).toBe('mx:flaky-mail.example');
+  });
+
+  it('exits 3 naming the resolver when it answers no look-up at all, and tags nothing', async () => {
+    // A UDP port nothing listens on: every query is refused (ICMP port unreachable) or times out.
+    const socket = createSocket('udp4');
+    await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+    const deadPort = socket.address().port;
+    await new Promise<void>((done) => socket.close(() => done()));
+    const config = join(dir, 'dead-resolver.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        health: { dns: { resolver: { servers: ['127.0.0.1'], port: deadPort, timeoutMs: 200 } } },
+      }),
+    );
+    await withDb((db) =>
+      db
+        .insertInto('fmcsa_carriers')
+        .values([
+          { dot_number: 9, email: 'i@fresh-one.example' },
+          { dot_number: 10, email: 'j@fresh-two.example' },
+        ])
+        .execute(),
+    );
+    const io = captureIo();
+    const deadArgs = args.map((a, i) => (args[i - 1] === '--config' ? config : a));
+    expect(await runCli([...deadArgs, 'audience', 'classify-mx', '--json'], io)).toBe(EXIT.UNAVAILABLE);
+    expect(JSON.parse(io.out())).toMatchObject({ unavailable: true, domains: 2, rowsTagged: 0 });
+    expect(io.err()).toContain(`the DNS resolver 127.0.0.1:${deadPort} did not answer any look-up`);
+    expect(io.err()).toContain('health.dns.resolver.servers');
+    const after = await tags();
+    expect([after[9], after[10]]).toEqual([null, null]);
   });
 });

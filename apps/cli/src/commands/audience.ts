@@ -156,7 +156,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
   audience
     .command('classify-mx')
     .description(
-      'fill mx_provider for rows that have none: one MX look-up per distinct recipient domain (every MX host must match one operator), asked of the resolver in health.dns.resolver; failed look-ups stay untagged for the next run',
+      'fill mx_provider for rows that have none: one MX look-up per distinct recipient domain (every MX host must match one operator), asked of the resolver in health.dns.resolver. A domain that does not exist (domain_not_found), has a null MX (null_mx) or neither MX nor A/AAAA (no_mail_host) is never mailed; no MX but an address is no_mx (mailed there). Failed look-ups stay untagged for the next run; exit 3 when the resolver answered none',
     )
     .addOption(new Option('--vertical <vertical>', 'only this audience').choices(VERTICALS))
     .option('--limit <n>', 'at most this many domains', (v) => parseCount(v))
@@ -196,6 +196,13 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
             `${result.dryRun ? 'dry run (nothing stored): ' : ''}${counted(result.domains, 'domain')}, ${counted(result.lookups, 'look-up')} via ${via}, ${counted(result.rowsTagged, 'row')} tagged${ops === '' ? '' : ` (${ops})`}; ${counted(result.failed.length, 'look-up')} failed (left untagged; the next run asks again)`,
           );
           for (const f of result.failed.slice(0, 20)) say(ctx.io, `  ${f.domain}: ${f.error}`);
+          if (result.unavailable) {
+            say(
+              ctx.io,
+              `the DNS resolver ${via} did not answer any look-up (refused or timed out): nothing was tagged. Check that it runs and answers from this host, or point health.dns.resolver.servers (and .port) in the config at one that does`,
+            );
+            return EXIT.UNAVAILABLE;
+          }
           if (result.failed.length > 0 && ctx.io.resolveMx === undefined) {
             say(
               ctx.io,

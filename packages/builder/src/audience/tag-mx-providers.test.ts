@@ -28,6 +28,9 @@ function resolver() {
         throw Object.assign(new Error(`queryMx ENOTFOUND ${domain}`), { code: 'ENOTFOUND' });
       return records;
     },
+    resolveAddress: async (domain: string): Promise<string[]> => {
+      throw Object.assign(new Error(`queryA ENOTFOUND ${domain}`), { code: 'ENOTFOUND' });
+    },
   };
 }
 
@@ -54,7 +57,7 @@ describe.each(testEngines())('tagMxProviders on %s', (engine) => {
   it('looks each untagged domain up once, tags only untagged rows, leaves failed look-ups for the next run', async () => {
     const dns = resolver();
     const dry = await tagMxProviders(t.db, {
-      classifier: createMxClassifier({ resolveMx: dns.resolveMx }),
+      classifier: createMxClassifier(dns),
       dryRun: true,
     });
     expect(dry).toMatchObject({ dryRun: true, rowsTagged: 6 });
@@ -68,7 +71,7 @@ describe.each(testEngines())('tagMxProviders on %s', (engine) => {
 
     const live = resolver();
     const result = await tagMxProviders(t.db, {
-      classifier: createMxClassifier({ resolveMx: live.resolveMx }),
+      classifier: createMxClassifier(live),
     });
     expect(live.asked.sort()).toEqual([
       'acme.example',
@@ -81,8 +84,8 @@ describe.each(testEngines())('tagMxProviders on %s', (engine) => {
       domains: 5,
       lookups: 5,
       rowsTagged: 6,
-      byOperator: { microsoft: 1, google: 1, 'mx:mixed': 1, no_mx: 1 },
-      failed: [{ domain: 'flaky.example', error: 'queryMx ETIMEOUT flaky.example' }],
+      byOperator: { microsoft: 1, google: 1, 'mx:mixed': 1, domain_not_found: 1 },
+      failed: [{ domain: 'flaky.example', error: 'queryMx ETIMEOUT flaky.example', transport: true }],
     });
     const rows = await t.db
       .selectFrom('fmcsa_carriers')
@@ -94,7 +97,7 @@ describe.each(testEngines())('tagMxProviders on %s', (engine) => {
       'microsoft',
       'google',
       'mx:mixed',
-      'no_mx',
+      'domain_not_found',
       null,
       'zoho',
     ]);
@@ -103,7 +106,7 @@ describe.each(testEngines())('tagMxProviders on %s', (engine) => {
     ).toBe('microsoft');
 
     const again = resolver();
-    await tagMxProviders(t.db, { classifier: createMxClassifier({ resolveMx: again.resolveMx }) });
+    await tagMxProviders(t.db, { classifier: createMxClassifier(again) });
     expect(again.asked).toEqual(['flaky.example']);
   });
 });

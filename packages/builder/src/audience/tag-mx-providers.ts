@@ -26,8 +26,11 @@ export interface TagMxResult {
   rowsTagged: number;
   /** Domains by operator. */
   byOperator: Record<string, number>;
-  /** Look-ups that failed in a way that may pass (timeout, SERVFAIL): rows stay untagged for the next run. */
-  failed: Array<{ domain: string; error: string }>;
+  /**
+   * Look-ups that failed in a way that may pass (timeout, SERVFAIL, refused): rows stay untagged for
+   * the next run. `transport` when the resolver could not be asked or did not answer at all.
+   */
+  failed: Array<{ domain: string; error: string; transport: boolean }>;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function tagMxProviders(db: Kysely<Database>, options: TagMxOptions
         done += 1;
         options.onProgress?.(done, domains.length);
         if (c.operator === undefined) {
-          result.failed.push({ domain, error: c.error });
+          result.failed.push({ domain, error: c.error, transport: c.transport });
           return;
         }
         result.byOperator[c.operator] = (result.byOperator[c.operator] ?? 0) + 1;

@@ -1,4 +1,5 @@
 import type { Database, JsonObject } from '@mailramp/db';
+import { UNDELIVERABLE_MX } from '@mailramp/mailbox';
 import { type Kysely, sql } from 'kysely';
 import { type IsoDate, isIsoDate } from '../calendar/calendar-date.js';
 import { planFilingTouch } from '../calendar/plan-filing-touch.js';
@@ -264,8 +265,9 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   const roomLeft = (op: string | null, taken: ReadonlyMap<string, number>): number =>
     Math.min(want, capOf(op) - (taken.get(operatorKeyOf(op)) ?? 0));
   // Operators whose rows are a blocked family (Yahoo-hosted domains) are read like held ones: on
-  // the first page only, so their exclusions are counted but later pages do not walk them.
-  const familyOps = new Set(rules.families.operators());
+  // the first page only, so their exclusions are counted but later pages do not walk them; so are
+  // domains that cannot receive mail (domain_not_found, null_mx, no_mail_host).
+  const familyOps = new Set<string>([...rules.families.operators(), ...UNDELIVERABLE_MX]);
   const roomOf = (op: string | null, taken: ReadonlyMap<string, number>): boolean =>
     (op === null || (!held.has(op) && !familyOps.has(op))) && roomLeft(op, taken) > 0;
   const mailableOnly = {

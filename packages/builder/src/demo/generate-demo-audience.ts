@@ -82,7 +82,12 @@ const MAILBOXES: Weighted<{ domain: string | null; operator: string | null }> = 
   [{ domain: null, operator: 'rackspace' }, 1],
   [{ domain: null, operator: 'mx:protonmail.ch' }, 1],
   [{ domain: null, operator: 'mx:hostinger.com' }, 3],
-  [{ domain: null, operator: 'no_mx' }, 1],
+  // Domains without a usable MX, as classify-mx tags them: no MX but an A record (mailed, implicit
+  // MX), gone (NXDOMAIN), a null MX, or no host at all — the last three are never mailed.
+  [{ domain: null, operator: 'no_mx' }, 0.3],
+  [{ domain: null, operator: 'domain_not_found' }, 0.4],
+  [{ domain: null, operator: 'null_mx' }, 0.1],
+  [{ domain: null, operator: 'no_mail_host' }, 0.2],
   [{ domain: null, operator: null }, 12],
 ];
 

@@ -1,3 +1,5 @@
+import { UNDELIVERABLE_MX, type UndeliverableMx } from '@mailramp/mailbox';
+
 /** The fixed exclusion reasons; domain families add `family:<id>` (e.g. `family:yahoo`). */
 export const EXCLUSION_REASONS = [
   'invalid_address',
@@ -12,6 +14,8 @@ export const EXCLUSION_REASONS = [
   'already_filed',
   'in_todays_build',
   'shared_address',
+  // The recipient domain cannot receive mail (mx_provider tags of @mailramp/mailbox UNDELIVERABLE_MX).
+  ...UNDELIVERABLE_MX,
 ] as const;
 export type FixedExclusionReason = (typeof EXCLUSION_REASONS)[number];
 /** Why a candidate was not selected: a fixed reason or `family:<id>`. */
@@ -68,6 +72,8 @@ export interface ExclusionRules {
 // Deliberately plain: one @, something on both sides, a dot in the domain, no spaces or brackets.
 const ADDRESS = /^[^\s@<>(),;:"[\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 
+const UNDELIVERABLE: ReadonlySet<string> = new Set(UNDELIVERABLE_MX);
+
 /** True when an address is well-formed enough to hand to Listmonk. */
 export function isValidAddress(email: string): boolean {
   return email.length <= 254 && ADDRESS.test(email);
@@ -79,6 +85,7 @@ export function isValidAddress(email: string): boolean {
  */
 export function classifyExclusion(row: ExclusionFacts, rules: ExclusionRules): ExclusionReason | undefined {
   if (!isValidAddress(row.email)) return 'invalid_address';
+  if (UNDELIVERABLE.has(row.operator ?? '')) return row.operator as UndeliverableMx;
   const email = row.email.toLowerCase();
   const domain = row.domain ?? email.slice(email.lastIndexOf('@') + 1);
   if (rules.legalAddresses.has(email)) return 'family:legal_dnc';

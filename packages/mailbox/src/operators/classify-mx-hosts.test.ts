@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyMxHosts, mxSuffixOf, operatorOfHost } from './classify-mx-hosts.js';
-import { createMxClassifier } from './create-mx-classifier.js';
+import { createMxClassifier, type MxRecord } from './create-mx-classifier.js';
 import { extendOperatorTable, OPERATOR_SUFFIXES } from './operator-suffixes.js';
 
 describe('classifyMxHosts', () => {
@@ -24,14 +24,12 @@ describe('classifyMxHosts', () => {
     [['aspmx.l.google.com', 'backup.example.com'], 'mx:mixed'],
     [['aspmx.l.google.com', 'mx0a.pphosted.com'], 'mx:mixed'],
     [[], 'no_mx'],
-    [['.'], 'no_mx'],
+    // RFC 7505 null MX, as written and as node:dns returns it; beside real hosts it is ignored.
+    [['.'], 'null_mx'],
+    [[''], 'null_mx'],
+    [['', 'aspmx.l.google.com'], 'google'],
   ])('%j → %s', (hosts, expected) => {
-    expect(
-      classifyMxHosts(
-        hosts.filter((h) => h !== '.'),
-        OPERATOR_SUFFIXES,
-      ),
-    ).toBe(expected);
+    expect(classifyMxHosts(hosts, OPERATOR_SUFFIXES)).toBe(expected);
   });
 
   it('does not match a suffix that is only a string suffix of another label', () => {
@@ -73,26 +71,48 @@ describe('classifyMxHosts', () => {
   });
 });
 
+const dnsError = (code: string, name: string) => Object.assign(new Error(`query ${code} ${name}`), { code });
+
 describe('createMxClassifier', () => {
-  it('looks each domain up once, maps NXDOMAIN/ENODATA to no_mx and leaves passing failures untagged', async () => {
-    const calls: string[] = [];
-    const classifier = createMxClassifier({
-      resolveMx: async (domain) => {
-        calls.push(domain);
-        if (domain === 'gone.example')
-          throw Object.assign(new Error('queryMx ENOTFOUND gone.example'), { code: 'ENOTFOUND' });
-        if (domain === 'flaky.example')
-          throw Object.assign(new Error('queryMx ETIMEOUT flaky.example'), { code: 'ETIMEOUT' });
-        return [
+  // One zone per DNS outcome: what node:dns answers (records, or the error code it rejects with).
+  const ZONE: Record<string, { MX?: unknown[] | string; A?: unknown[] | string; AAAA?: unknown[] | string }> =
+    {
+      'carrier.example': {
+        MX: [
           { exchange: 'alt1.aspmx.l.google.com', priority: 5 },
           { exchange: 'aspmx.l.google.com', priority: 1 },
-        ];
+        ],
       },
+      'gone.example': { MX: 'ENOTFOUND' },
+      'nullmx.example': { MX: [{ exchange: '', priority: 0 }] },
+      'webonly.example': { MX: 'ENODATA', A: ['192.0.2.1'], AAAA: 'ENODATA' },
+      'v6only.example': { MX: 'ENODATA', A: 'ENODATA', AAAA: ['2001:db8::1'] },
+      'parked.example': { MX: 'ENODATA', A: 'ENODATA', AAAA: 'ENODATA' },
+      'flaky.example': { MX: 'ETIMEOUT' },
+      'broken.example': { MX: 'ESERVFAIL' },
+      'refused.example': { MX: 'EREFUSED' },
+      // No MX, and the address look-up fails in a way that may pass: not decided this run.
+      'halfway.example': { MX: 'ENODATA', A: 'ETIMEOUT', AAAA: 'ENODATA' },
+    };
+  const create = (calls: string[] = []) => {
+    const answer = (name: string, type: 'MX' | 'A' | 'AAAA') => {
+      calls.push(`${type} ${name}`);
+      const found = ZONE[name]?.[type] ?? 'ENOTFOUND';
+      if (typeof found === 'string') throw dnsError(found, name);
+      return found;
+    };
+    return createMxClassifier({
+      resolveMx: async (domain) => answer(domain, 'MX') as MxRecord[],
+      resolveAddress: async (domain, type) => answer(domain, type),
     });
-    const [a, b, c] = await Promise.all([
+  };
+
+  it('looks each domain up once and caches the answer', async () => {
+    const calls: string[] = [];
+    const classifier = create(calls);
+    const [a, b] = await Promise.all([
       classifier.classify('Carrier.example'),
       classifier.classify('carrier.example'),
-      classifier.classify('gone.example'),
     ]);
     expect(a).toEqual({
       domain: 'carrier.example',
@@ -100,10 +120,26 @@ describe('createMxClassifier', () => {
       hosts: ['aspmx.l.google.com', 'alt1.aspmx.l.google.com'],
     });
     expect(b).toBe(a);
-    expect(c).toEqual({ domain: 'gone.example', operator: 'no_mx', hosts: [] });
-    const flaky = await classifier.classify('flaky.example');
-    expect(flaky.operator).toBeUndefined();
-    expect(calls).toEqual(['carrier.example', 'gone.example', 'flaky.example']);
-    expect(classifier.lookups).toBe(3);
+    expect(calls).toEqual(['MX carrier.example']);
+    expect(classifier.lookups).toBe(1);
+  });
+
+  it.each([
+    ['gone.example', 'domain_not_found'],
+    ['nullmx.example', 'null_mx'],
+    ['webonly.example', 'no_mx'],
+    ['v6only.example', 'no_mx'],
+    ['parked.example', 'no_mail_host'],
+  ])('tells NXDOMAIN, null MX and no MX apart: %s → %s', async (domain, operator) => {
+    expect((await create().classify(domain)).operator).toBe(operator);
+  });
+
+  it.each([
+    ['flaky.example', 'ETIMEOUT', true],
+    ['refused.example', 'EREFUSED', true],
+    ['broken.example', 'ESERVFAIL', false],
+    ['halfway.example', 'ETIMEOUT', true],
+  ])('never tags a failure that may pass: %s (%s)', async (domain, code, transport) => {
+    expect(await create().classify(domain)).toMatchObject({ operator: undefined, code, transport });
   });
 });

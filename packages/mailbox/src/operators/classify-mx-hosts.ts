@@ -1,4 +1,4 @@
-import { MIXED_MX, NO_MX, OPERATOR_SUFFIXES, type OperatorTable } from './operator-suffixes.js';
+import { MIXED_MX, NO_MX, NULL_MX, OPERATOR_SUFFIXES, type OperatorTable } from './operator-suffixes.js';
 
 function normalizeHost(host: string): string {
   return host.trim().toLowerCase().replace(/\.$/, '');
@@ -41,13 +41,15 @@ export function mxSuffixOf(host: string): string {
 }
 
 /**
- * Classifies a domain by its MX hosts. A domain belongs to an operator only if EVERY MX host
- * matches that operator; no hosts (or only a null MX `.`) is `no_mx`; hosts of no known operator
- * sharing one suffix give `mx:<suffix>`; anything else is `mx:mixed`.
+ * Classifies a domain by the exchanges of its MX records. A domain belongs to an operator only if
+ * EVERY MX host matches that operator; only a null MX (`.`, which resolvers return as `''`) is
+ * `null_mx` (RFC 7505: no mail accepted); no records at all is `no_mx` (the caller decides from
+ * the address records whether that is mailable); hosts of no known operator sharing one suffix
+ * give `mx:<suffix>`; anything else is `mx:mixed`. A `.` beside real hosts is ignored.
  */
 export function classifyMxHosts(hosts: readonly string[], table: OperatorTable = OPERATOR_SUFFIXES): string {
   const names = hosts.map(normalizeHost).filter((h) => h !== '');
-  if (names.length === 0) return NO_MX;
+  if (names.length === 0) return hosts.length === 0 ? NO_MX : NULL_MX;
   const operators = new Set(names.map((h) => operatorOfHost(h, table)));
   if (operators.size === 1) {
     const [only] = operators;

@@ -59,8 +59,20 @@ export const CONSUMER_MX_OPERATORS = [
  */
 export const WARMUP_EXCLUDE_OPERATORS = [...BIG_MX_OPERATORS, ...CONSUMER_MX_OPERATORS] as const;
 
-/** The domain has no usable MX (none, or a null MX). */
+/**
+ * The domain exists and has no MX record but has an address (A/AAAA) record: mail goes to that host
+ * (RFC 5321 §5.1 implicit MX). Mailable, under the cap of the operators with no column of their own.
+ */
 export const NO_MX = 'no_mx';
+/** The domain does not exist (NXDOMAIN): every address at it hard-bounces. Never mailed. */
+export const DOMAIN_NOT_FOUND = 'domain_not_found';
+/** The domain publishes a null MX (RFC 7505, a single MX `.`): it accepts no mail. Never mailed. */
+export const NULL_MX = 'null_mx';
+/** The domain exists but has neither an MX nor an address (A/AAAA) record: no host to deliver to. Never mailed. */
+export const NO_MAIL_HOST = 'no_mail_host';
+/** mx_provider tags of domains that cannot receive mail: the build excludes their rows under that name. */
+export const UNDELIVERABLE_MX = [DOMAIN_NOT_FOUND, NULL_MX, NO_MAIL_HOST] as const;
+export type UndeliverableMx = (typeof UNDELIVERABLE_MX)[number];
 /** The MX hosts belong to different operators (vanity domains mixing providers). */
 export const MIXED_MX = 'mx:mixed';
 

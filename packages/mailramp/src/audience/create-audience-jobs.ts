@@ -41,6 +41,8 @@ export interface ClassifyMxOptions {
   dryRun?: boolean | undefined;
   /** MX look-ups in place of the configured resolver (tests). */
   resolveMx?: ((domain: string) => Promise<MxRecord[]>) | undefined;
+  /** A/AAAA look-ups (for domains without MX) in place of the configured resolver (tests). */
+  resolveAddress?: ((domain: string, type: 'A' | 'AAAA') => Promise<unknown[]>) | undefined;
   onEvent?: ((event: { type: 'progress'; done: number; total: number }) => void) | undefined;
 }
 
@@ -50,9 +52,10 @@ export interface AudienceJobs {
   import(file: string, what: AudienceImportKind, options?: AudienceImportOptions): Promise<ImportSummary>;
   /**
    * Fills mx_provider for rows that have none: one MX look-up per distinct domain, asked of the
-   * resolver in health.dns.resolver; `resolver` says which.
+   * resolver in health.dns.resolver; `resolver` says which. `unavailable` when every look-up failed
+   * for transport reasons (refused, timed out): the resolver, not the domains, is the problem.
    */
-  classifyMx(options?: ClassifyMxOptions): Promise<TagMxResult & { resolver: string }>;
+  classifyMx(options?: ClassifyMxOptions): Promise<TagMxResult & { resolver: string; unavailable: boolean }>;
   /** Records an "I already filed" link (checked against the vertical's filedLinkSecret); `dryRun` only checks it. */
   markFiled(
     link: string,
@@ -71,13 +74,14 @@ export function createAudienceJobs(session: Session): AudienceJobs {
       ]);
       const { config } = session;
       // The configured resolver (health.dns), as every DNS check: the system's may answer
-      // NXDOMAIN for what it cannot reach, which would tag a live domain no_mx (mailable).
+      // NXDOMAIN for what it cannot reach, which would tag a live domain domain_not_found (never mailed).
       const dns = config.health.dns.resolver;
       const resolver = createDnsResolver({ servers: dns.servers, port: dns.port, timeoutMs: dns.timeoutMs });
       const resolveMx =
         options.resolveMx ?? ((domain: string) => resolver.resolve(domain, 'MX') as Promise<MxRecord[]>);
       const classifier = mailbox.createMxClassifier({
         resolveMx,
+        resolveAddress: options.resolveAddress ?? ((domain, type) => resolver.resolve(domain, type)),
         table: mailbox.extendOperatorTable(config.mailbox.operators),
       });
       const result = await b.tagMxProviders(await session.db(), {
@@ -93,6 +97,10 @@ export function createAudienceJobs(session: Session): AudienceJobs {
       return {
         ...result,
         resolver: options.resolveMx === undefined ? resolver.description : 'an injected resolver',
+        unavailable:
+          result.failed.length > 0 &&
+          result.failed.length === result.domains &&
+          result.failed.every((f) => f.transport),
       };
     },
     async markFiled(link, options = {}) {

@@ -6,6 +6,7 @@ const { Packet } = dns2;
 /** One record a fixture zone serves. Names are absolute without the trailing dot; `*.x` matches any name under x. */
 export type FixtureRecord =
   | { name: string; type: 'A'; address: string }
+  | { name: string; type: 'AAAA'; address: string }
   | { name: string; type: 'TXT'; data: string | string[] }
   | { name: string; type: 'PTR'; domain: string }
   | { name: string; type: 'MX'; exchange: string; priority: number }
@@ -25,6 +26,7 @@ const RCODE = { SERVFAIL: 2, NXDOMAIN: 3 } as const;
 
 const TYPES: Record<string, number> = {
   A: Packet.TYPE.A,
+  AAAA: Packet.TYPE.AAAA,
   TXT: Packet.TYPE.TXT,
   PTR: Packet.TYPE.PTR,
   MX: Packet.TYPE.MX,
@@ -69,7 +71,7 @@ export async function startFixtureDnsServer(records: readonly FixtureRecord[]): 
       for (const record of found) {
         if (TYPES[record.type] !== question.type) continue;
         const base = { name: question.name, type: question.type, class: Packet.CLASS.IN, ttl: 60 };
-        if (record.type === 'A') answers.push({ ...base, address: record.address });
+        if (record.type === 'A' || record.type === 'AAAA') answers.push({ ...base, address: record.address });
         if (record.type === 'PTR') answers.push({ ...base, domain: record.domain });
         if (record.type === 'MX')
           answers.push({ ...base, exchange: record.exchange, priority: record.priority });
