@@ -61,6 +61,41 @@ describe('listmonkClientFor', () => {
     }
   });
 
+  it("a refused login names the instance's own variables, never the unprefixed ones it refuses", async () => {
+    const standIn = await createListmonkStandIn({ version: 6 });
+    const dir = await mkdtemp(join(tmpdir(), 'mailramp-client-'));
+    try {
+      const server = { url: standIn.url, username: standIn.username };
+      await writeFile(
+        join(dir, 'mailramp.config.json'),
+        JSON.stringify({ listmonk: { instances: { trucking: server, healthcare: server } } }),
+      );
+      const env = { LISTMONK_TRUCKING_TOKEN: standIn.token, LISTMONK_HEALTHCARE_TOKEN: '' };
+      const ctx = createContext(captureIo({ cwd: dir, env }), () => ({}));
+      const client = await listmonkClientFor(ctx, 'healthcare');
+      const error = await client.getServerInfo().catch((e: unknown) => e);
+      expect((error as Error).message).toBe(
+        `Listmonk GET /api/config failed: HTTP 403 "invalid API credentials"; listmonk.instances.healthcare has no token: set LISTMONK_HEALTHCARE_TOKEN (set but empty counts as unset) or listmonk.instances.healthcare.token`,
+      );
+      const truck = await listmonkClientFor(ctx, 'trucking');
+      expect((await truck.getServerInfo()).version.major).toBe(6);
+      // A wrong token: the same instance's variables, and the config keys.
+      const wrong = createContext(
+        captureIo({ cwd: dir, env: { ...env, LISTMONK_HEALTHCARE_TOKEN: 'wrong' } }),
+        () => ({}),
+      );
+      const refused = await (await listmonkClientFor(wrong, 'healthcare'))
+        .getServerInfo()
+        .catch((e: unknown) => e);
+      expect((refused as Error).message).toBe(
+        `Listmonk GET /api/config failed: HTTP 403 "invalid API credentials"; check the API user and token of healthcare (LISTMONK_HEALTHCARE_USERNAME / LISTMONK_HEALTHCARE_TOKEN, or listmonk.instances.healthcare.username / .token) and its permissions`,
+      );
+    } finally {
+      await standIn.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says what to configure when no instance or an unknown one is asked for', async () => {
     const ctx = createContext(captureIo(), () => ({}));
     await expect(listmonkClientFor(ctx)).rejects.toThrow(/LISTMONK_URL/);

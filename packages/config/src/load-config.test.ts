@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
-import { ENV_LISTMONK_INSTANCE, listmonkEnvName, loadConfig, parseConfig } from './load-config.js';
+import {
+  ENV_LISTMONK_INSTANCE,
+  listmonkCredentialProblems,
+  listmonkEnvName,
+  loadConfig,
+  parseConfig,
+} from './load-config.js';
 import { redactConfig } from './redact-config.js';
 import { configJsonSchema } from './schema.js';
 
@@ -164,6 +170,64 @@ describe('LISTMONK_* environment rules (issue #22)', () => {
       /LISTMONK_TOKEN cannot say which .*\(trucking, healthcare\).*set LISTMONK_TRUCKING_TOKEN, LISTMONK_HEALTHCARE_TOKEN instead/,
     );
     expect((error as ConfigError).message).not.toContain('tok,');
+  });
+
+  it('a LISTMONK_<INSTANCE>_* naming no configured instance is refused naming the configured ones', async () => {
+    const dir = dirWith({
+      listmonk: { instances: { trucking: server('trucking'), healthcare: server('healthcare') } },
+    });
+    const error = await loadConfig({ cwd: dir, env: { LISTMONK_TRUKING_TOKEN: 'tok' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('INVALID');
+    expect((error as ConfigError).message).toBe(
+      'LISTMONK_TRUKING_TOKEN names no Listmonk instance of the config (trucking, healthcare); set LISTMONK_TRUCKING_TOKEN or LISTMONK_HEALTHCARE_TOKEN instead',
+    );
+    // Set but empty is unset, for a misspelt name as for every other variable; Listmonk's own
+    // database URL (links-repair) and Listmonk's own lower-case settings are no instance's.
+    await expect(
+      loadConfig({
+        cwd: dir,
+        env: {
+          LISTMONK_TRUKING_TOKEN: '',
+          LISTMONK_DATABASE_URL: 'postgres://lm',
+          LISTMONK_app__root_url: 'x',
+        },
+      }),
+    ).resolves.toBeDefined();
+    // Without instances in the file, the unprefixed variables are the ones that work.
+    const none = await loadConfig({
+      cwd: dirWith({}),
+      env: { LISTMONK_TRUCKING_URL: 'http://x:9000' },
+    }).catch((e: unknown) => e);
+    expect((none as ConfigError).message).toBe(
+      'LISTMONK_TRUCKING_URL names no Listmonk instance of the config (none in the file); set LISTMONK_URL instead, or name the instance in listmonk.instances',
+    );
+  });
+
+  it('an empty LISTMONK_<INSTANCE>_TOKEN is unset, and the missing credentials are a problem naming its variables', async () => {
+    const dir = dirWith({
+      listmonk: {
+        instances: {
+          trucking: server('trucking'),
+          healthcare: { url: 'http://healthcare:9000', username: 'api' },
+        },
+      },
+    });
+    const { config, envOverrides } = await loadConfig({ cwd: dir, env: { LISTMONK_HEALTHCARE_TOKEN: '' } });
+    expect(config.listmonk.instances.healthcare?.token).toBeUndefined();
+    expect(envOverrides).toEqual([]);
+    expect(listmonkCredentialProblems(config)).toEqual([
+      'listmonk.instances.healthcare has no token: set LISTMONK_HEALTHCARE_TOKEN (set but empty counts as unset) or listmonk.instances.healthcare.token',
+    ]);
+    // The only instance: the unprefixed variables (they always work for one). Credentials in the URL count.
+    const one = parseConfig({ listmonk: { instances: { default: { url: 'http://lm:9000' } } } });
+    expect(listmonkCredentialProblems(one)).toEqual([
+      'listmonk.instances.default has no username or token: set LISTMONK_USERNAME / LISTMONK_TOKEN (set but empty counts as unset) or listmonk.instances.default.username / .token',
+    ]);
+    const inUrl = parseConfig({ listmonk: { instances: { default: { url: 'http://api:tok@lm:9000' } } } });
+    expect(listmonkCredentialProblems(inUrl)).toEqual([]);
   });
 });
 

@@ -180,7 +180,8 @@ function applyEnv(root: Record<string, unknown>, env: LoadConfigOptions['env']):
   const dataDir = value('MAILRAMP_DATA_DIR');
   if (dataDir !== undefined) section(root, 'database').dataDir = dataDir;
 
-  applyListmonkEnv(section(section(root, 'listmonk'), 'instances'), value);
+  const named = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
+  applyListmonkEnv(section(section(root, 'listmonk'), 'instances'), value, named);
 
   // As in the runbook's builder: when set, MAIN_EXCLUDE_OPERATORS REPLACES the default set. Set
   // but empty is unset, like every other variable (a compose file passes the variable empty when the
@@ -204,15 +205,21 @@ export function listmonkEnvName(instance: string, key: 'URL' | 'USERNAME' | 'TOK
 /** The instance the unprefixed `LISTMONK_*` variables define when the file names none. */
 export const ENV_LISTMONK_INSTANCE = 'default';
 
+const PREFIXED = /^LISTMONK_([A-Z][A-Z0-9_]*)_(URL|USERNAME|TOKEN)$/;
+/** Variables of that shape that are no instance's: `listmonk links-repair` reads Listmonk's database URL. */
+const NOT_INSTANCE_VARIABLES = new Set(['LISTMONK_DATABASE_URL']);
+
 /**
  * `LISTMONK_URL`/`_USERNAME`/`_TOKEN` name one server: the only instance of the file, or, with none,
  * the instance every vertical uses. With several instances each has its own
  * `LISTMONK_<INSTANCE>_…` variables, and the unprefixed ones are refused: which instance they meant
- * cannot be guessed.
+ * cannot be guessed. A prefixed variable (set, not empty) for an instance the file does not name is a
+ * typo or a stale name, refused rather than ignored: the instance it meant would run without it.
  */
 function applyListmonkEnv(
   instances: Record<string, unknown>,
   value: (name: string) => string | undefined,
+  envNames: readonly string[],
 ): void {
   const keys = [
     ['URL', 'url'],
@@ -220,6 +227,23 @@ function applyListmonkEnv(
     ['TOKEN', 'token'],
   ] as const;
   const names = Object.keys(instances);
+  const known = new Set(names.map((name) => listmonkEnvName(name, 'URL')));
+  const stray = envNames.filter((name) => {
+    const m = PREFIXED.exec(name);
+    return m !== null && !known.has(`LISTMONK_${m[1]}_URL`) && !NOT_INSTANCE_VARIABLES.has(name);
+  });
+  if (stray.length > 0) {
+    const wanted = [
+      ...new Set(stray.map((name) => PREFIXED.exec(name)?.[2] as 'URL' | 'USERNAME' | 'TOKEN')),
+    ];
+    const which = `${stray.join(', ')} name${stray.length === 1 ? 's' : ''} no Listmonk instance of the config`;
+    throw new ConfigError(
+      'INVALID',
+      names.length === 0
+        ? `${which} (none in the file); set ${wanted.map((k) => `LISTMONK_${k}`).join(' / ')} instead, or name the instance in listmonk.instances`
+        : `${which} (${names.join(', ')}); set ${wanted.flatMap((k) => names.map((n) => listmonkEnvName(n, k))).join(' or ')} instead`,
+    );
+  }
   for (const name of names) {
     for (const [key, field] of keys) {
       const v = value(listmonkEnvName(name, key));
@@ -255,4 +279,57 @@ function formatIssues(issues: z.core.$ZodIssue[]): string[] {
     }
     return `${path}: ${issue.message}`;
   });
+}
+
+/**
+ * Where an instance's credentials come from, for messages: its variables (the unprefixed ones when it
+ * is the only instance, its own `LISTMONK_<INSTANCE>_…` otherwise) and its config keys.
+ */
+function credentialSources(
+  config: Config,
+  name: string,
+  keys: ReadonlyArray<'USERNAME' | 'TOKEN'>,
+): { variables: string; configKeys: string } {
+  const only = Object.keys(config.listmonk.instances).length === 1;
+  const variables = keys.map((k) => (only ? `LISTMONK_${k}` : listmonkEnvName(name, k))).join(' / ');
+  const fields = keys.map((k) => k.toLowerCase());
+  const configKeys = `listmonk.instances.${name}.${fields[0]}${fields.length > 1 ? ` / .${fields.slice(1).join(' / .')}` : ''}`;
+  return { variables, configKeys };
+}
+
+/**
+ * What is missing of an instance's credentials, or undefined when it has both: every auth mode sends
+ * the API user and token (v4+ `token user:token`, v2/v3 HTTP Basic), in the URL (`user:token@`) or not.
+ */
+export function listmonkCredentialProblem(config: Config, name: string): string | undefined {
+  const instance = config.listmonk.instances[name];
+  if (instance === undefined) return undefined;
+  // Validated by the schema (z.url()).
+  const url = new URL(instance.url);
+  const missing = (
+    [
+      ['USERNAME', instance.username ?? url.username],
+      ['TOKEN', instance.token ?? url.password],
+    ] as const
+  )
+    .filter(([, v]) => v === undefined || v === '')
+    .map(([k]) => k);
+  if (missing.length === 0) return undefined;
+  const { variables, configKeys } = credentialSources(config, name, missing);
+  return `listmonk.instances.${name} has no ${missing.map((k) => k.toLowerCase()).join(' or ')}: set ${variables} (set but empty counts as unset) or ${configKeys}`;
+}
+
+/** {@link listmonkCredentialProblem} of every instance. */
+export function listmonkCredentialProblems(config: Config): string[] {
+  return Object.keys(config.listmonk.instances).flatMap(
+    (name) => listmonkCredentialProblem(config, name) ?? [],
+  );
+}
+
+/** What to check when Listmonk refuses an instance's login: its credentials, missing or where they are set. */
+export function listmonkAuthHint(config: Config, name: string): string {
+  const missing = listmonkCredentialProblem(config, name);
+  if (missing !== undefined) return missing;
+  const { variables, configKeys } = credentialSources(config, name, ['USERNAME', 'TOKEN']);
+  return `check the API user and token of ${name} (${variables}, or ${configKeys}) and its permissions`;
 }

@@ -1,4 +1,4 @@
-import { configJsonSchema, redactConfig } from '@mailramp/config';
+import { configJsonSchema, listmonkCredentialProblems, redactConfig } from '@mailramp/config';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -38,11 +38,20 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
 
   config
     .command('check')
-    .description('validate the configuration and report every problem; exit 0 when valid, 2 otherwise')
+    .description(
+      'validate the configuration and report every problem, a Listmonk instance without its API user or token included (every auth mode sends both); exit 0 when valid, 2 otherwise',
+    )
     .action(
       ctx.action(async () => {
         const loaded = await ctx.loadedConfig();
-        say(ctx.io, `${loaded.path ?? 'default configuration'} is valid`);
+        const where = loaded.path ?? 'default configuration';
+        const problems = listmonkCredentialProblems(loaded.config);
+        if (problems.length > 0) {
+          say(ctx.io, `${where}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+          for (const problem of problems) say(ctx.io, `  ${problem}`);
+          return EXIT.USAGE;
+        }
+        say(ctx.io, `${where} is valid`);
         return EXIT.OK;
       }),
     );

@@ -7,8 +7,16 @@ export const ListmonkInstanceSection = z.strictObject({
     .string()
     .min(1)
     .optional()
-    .describe('v4+: API user name; v2/v3: admin user. Env: LISTMONK_USERNAME.'),
-  token: z.string().min(1).optional().describe('v4+: API token; v2/v3: admin password. Env: LISTMONK_TOKEN.'),
+    .describe(
+      'v4+: API user name; v2/v3: admin user. Env: LISTMONK_USERNAME (the only instance) or LISTMONK_<INSTANCE>_USERNAME.',
+    ),
+  token: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'v4+: API token; v2/v3: admin password. Env: LISTMONK_TOKEN (the only instance) or LISTMONK_<INSTANCE>_TOKEN.',
+    ),
   auth: z
     .enum(['auto', 'token', 'basic'])
     .default('auto')

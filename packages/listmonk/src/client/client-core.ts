@@ -24,6 +24,11 @@ export interface ListmonkClientOptions {
    * be v2/v3 (it answers 401). `token` or `basic` force one scheme.
    */
   auth?: 'auto' | 'token' | 'basic';
+  /**
+   * What a refused login (401/403) tells the user to check, e.g. where this server's credentials are
+   * set. Default: the API user, token and permissions.
+   */
+  authHint?: string | undefined;
   /** Per-request timeout, ms. Default 15 000. */
   timeoutMs?: number;
   /** Parallel requests when fanning out. Default 4. */
@@ -98,6 +103,7 @@ export function createClientCore(options: ListmonkClientOptions): ClientCore {
     sleep,
     random: options.random ?? Math.random,
     onEvent: emit,
+    authHint: options.authHint,
   });
 
   let cached: Promise<ServerInfo> | undefined;

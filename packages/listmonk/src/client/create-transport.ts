@@ -41,6 +41,8 @@ export interface TransportOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   onEvent: (event: ListmonkEvent) => void;
+  /** What to check when Listmonk refuses the login (401/403); see ListmonkClientOptions. */
+  authHint?: string | undefined;
 }
 
 /** Sends calls with auth, retries idempotent ones, parses replies with zod, maps every failure. */
@@ -112,7 +114,7 @@ export function createTransport(options: TransportOptions): Transport {
     const code = codeOfStatus(response.status, call);
     throw new ListmonkError(
       code,
-      `Listmonk ${label} failed: HTTP ${response.status}${serverMessage ? ` "${serverMessage}"` : ''}${hintOf(code)}`,
+      `Listmonk ${label} failed: HTTP ${response.status}${serverMessage ? ` "${serverMessage}"` : ''}${hintOf(code, options.authHint)}`,
       { call: label, status: response.status, serverMessage },
     );
   }
@@ -197,10 +199,8 @@ function codeOfStatus(status: number, call: Call<unknown>): ListmonkErrorCode {
   return 'REJECTED';
 }
 
-function hintOf(code: ListmonkErrorCode): string {
-  if (code === 'AUTH') {
-    return '; check the API user and token (LISTMONK_USERNAME / LISTMONK_TOKEN) and its permissions';
-  }
+function hintOf(code: ListmonkErrorCode, authHint: string | undefined): string {
+  if (code === 'AUTH') return `; ${authHint ?? 'check the API user and token and its permissions'}`;
   if (code === 'UNAVAILABLE') return '; Listmonk had a server error, try again later';
   return '';
 }

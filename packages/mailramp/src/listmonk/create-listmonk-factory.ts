@@ -1,4 +1,4 @@
-import type { Config } from '@mailramp/config';
+import { type Config, listmonkAuthHint } from '@mailramp/config';
 import type { ListmonkClient, ListmonkClientOptions } from '@mailramp/listmonk';
 import { MailrampError } from '../errors.js';
 
@@ -59,6 +59,7 @@ export function createListmonkFactory(
       username: instance.username,
       token: instance.token,
       auth: instance.auth,
+      authHint: listmonkAuthHint(config, chosen),
       timeoutMs: instance.timeoutMs,
       concurrency: instance.concurrency,
       sendAtMarginMs: instance.sendAtMarginMs,

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../exit-codes.js';
+import { captureIo } from '../io.js';
+import { runCli } from '../run-cli.js';
+
+describe('mailramp config check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-check-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const server = { url: 'http://lm:9000', username: 'api' };
+  writeFileSync(
+    join(dir, 'mailramp.config.json'),
+    JSON.stringify({ listmonk: { instances: { trucking: server, healthcare: server } } }),
+  );
+
+  it('reports a Listmonk instance without credentials as a problem (exit 2), an empty variable as unset', async () => {
+    const io = captureIo({
+      cwd: dir,
+      env: { LISTMONK_TRUCKING_TOKEN: 'tok', LISTMONK_HEALTHCARE_TOKEN: '' },
+    });
+    expect(await runCli(['config', 'check'], io)).toBe(EXIT.USAGE);
+    expect(io.err()).toContain(
+      'listmonk.instances.healthcare has no token: set LISTMONK_HEALTHCARE_TOKEN (set but empty counts as unset)',
+    );
+    expect(io.err()).not.toContain('listmonk.instances.trucking');
+    expect(io.err()).not.toContain('is valid');
+
+    const ok = captureIo({
+      cwd: dir,
+      env: { LISTMONK_TRUCKING_TOKEN: 'tok', LISTMONK_HEALTHCARE_TOKEN: 'tok' },
+    });
+    expect(await runCli(['config', 'check'], ok)).toBe(EXIT.OK);
+    expect(ok.err()).toContain('is valid');
+  });
+});
