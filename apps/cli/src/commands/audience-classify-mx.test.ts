@@ -142,7 +142,7 @@ describe('mailramp audience classify-mx with the configured resolver', () => {
     expect((await tags())[3]).toBe('mx:flaky-mail.example');
   });
 
-  it('exits 3 naming the resolver when it answers no look-up at all, and tags nothing', async () => {
+  it('exits 3 naming the resolver when it answers no look-up at all, asks no further, and tags nothing', async () => {
     // A UDP port nothing listens on: every query is refused (ICMP port unreachable) or times out.
     const socket = createSocket('udp4');
     await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
@@ -158,19 +158,24 @@ describe('mailramp audience classify-mx with the configured resolver', () => {
     await withDb((db) =>
       db
         .insertInto('fmcsa_carriers')
-        .values([
-          { dot_number: 9, email: 'i@fresh-one.example' },
-          { dot_number: 10, email: 'j@fresh-two.example' },
-        ])
+        .values(
+          Array.from({ length: 20 }, (_, i) => ({ dot_number: 100 + i, email: `x@fresh-${i}.example` })),
+        )
         .execute(),
     );
     const io = captureIo();
     const deadArgs = args.map((a, i) => (args[i - 1] === '--config' ? config : a));
-    expect(await runCli([...deadArgs, 'audience', 'classify-mx', '--json'], io)).toBe(EXIT.UNAVAILABLE);
-    expect(JSON.parse(io.out())).toMatchObject({ unavailable: true, domains: 2, rowsTagged: 0 });
+    expect(await runCli([...deadArgs, 'audience', 'classify-mx', '--json', '--concurrency', '1'], io)).toBe(
+      EXIT.UNAVAILABLE,
+    );
+    // The first 16 look-ups all failed to reach it: the other 4 domains would only wait out the timeout.
+    const result = JSON.parse(io.out()) as { failed: unknown[] };
+    expect(result).toMatchObject({ unavailable: true, domains: 20, rowsTagged: 0, notAsked: 4 });
+    expect(result.failed).toHaveLength(16);
     expect(io.err()).toContain(`the DNS resolver 127.0.0.1:${deadPort} did not answer any look-up`);
+    expect(io.err()).toContain('4 more domains went unasked');
     expect(io.err()).toContain('health.dns.resolver.servers');
     const after = await tags();
-    expect([after[9], after[10]]).toEqual([null, null]);
+    expect(Array.from({ length: 20 }, (_, i) => after[100 + i])).toEqual(Array(20).fill(null));
   });
 });

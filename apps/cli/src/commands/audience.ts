@@ -199,7 +199,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
           if (result.unavailable) {
             say(
               ctx.io,
-              `the DNS resolver ${via} did not answer any look-up (refused or timed out): nothing was tagged. Check that it runs and answers from this host, or point health.dns.resolver.servers (and .port) in the config at one that does`,
+              `the DNS resolver ${via} did not answer any look-up (refused or timed out)${result.notAsked > 0 ? `, so ${counted(result.notAsked, 'more domain')} went unasked` : ''}: nothing was tagged. Check that it runs and answers from this host, or point health.dns.resolver.servers (and .port) in the config at one that does`,
             );
             return EXIT.UNAVAILABLE;
           }

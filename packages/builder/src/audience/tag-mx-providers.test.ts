@@ -110,3 +110,50 @@ describe.each(testEngines())('tagMxProviders on %s', (engine) => {
     expect(again.asked).toEqual(['flaky.example']);
   });
 });
+
+describe.each(testEngines())('tagMxProviders with an unreachable resolver on %s', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ engine });
+    await t.db
+      .insertInto('fmcsa_carriers')
+      .values(Array.from({ length: 30 }, (_, i) => ({ dot_number: i + 1, email: `a@d${100 + i}.example` })))
+      .execute();
+  });
+  afterAll(() => t.destroy());
+
+  const classifier = (answers: (domain: string) => boolean, asked: string[]) =>
+    createMxClassifier({
+      resolveMx: async (domain) => {
+        asked.push(domain);
+        if (answers(domain)) return [{ exchange: 'aspmx.l.google.com', priority: 1 }];
+        throw Object.assign(new Error(`queryMx ECONNREFUSED ${domain}`), { code: 'ECONNREFUSED' });
+      },
+      resolveAddress: async () => [],
+    });
+
+  it('stops asking once the first look-ups all failed to reach the resolver', async () => {
+    const asked: string[] = [];
+    const result = await tagMxProviders(t.db, {
+      classifier: classifier(() => false, asked),
+      concurrency: 1,
+      giveUpAfter: 5,
+    });
+    expect(asked).toHaveLength(5);
+    expect(result).toMatchObject({ domains: 30, rowsTagged: 0, notAsked: 25 });
+    expect(result.failed).toHaveLength(5);
+    expect(result.failed.every((f) => f.transport)).toBe(true);
+  });
+
+  it('asks every domain once the resolver has answered one', async () => {
+    const asked: string[] = [];
+    const result = await tagMxProviders(t.db, {
+      classifier: classifier((d) => d === 'd100.example', asked),
+      concurrency: 1,
+      giveUpAfter: 5,
+    });
+    expect(asked).toHaveLength(30);
+    expect(result).toMatchObject({ domains: 30, rowsTagged: 1, notAsked: 0, byOperator: { google: 1 } });
+    expect(result.failed).toHaveLength(29);
+  });
+});

@@ -14,6 +14,12 @@ export interface TagMxOptions {
   concurrency?: number;
   /** Look up and count, write nothing. */
   dryRun?: boolean;
+  /**
+   * Stop asking once this many look-ups have failed for transport reasons (refused, timed out) with
+   * no answer at all: the resolver is down, and every further domain would only wait out its timeout
+   * (default 16).
+   */
+  giveUpAfter?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -31,11 +37,14 @@ export interface TagMxResult {
    * the next run. `transport` when the resolver could not be asked or did not answer at all.
    */
   failed: Array<{ domain: string; error: string; transport: boolean }>;
+  /** Domains not asked because the resolver had answered none of the first `giveUpAfter` look-ups. */
+  notAsked: number;
 }
 
 /**
  * Fills `mx_provider` for rows that have none, with one MX look-up per distinct recipient domain
- * (the daily tagging job before the build). Tagged rows are never looked up again.
+ * (the daily tagging job before the build). Tagged rows are never looked up again. When the
+ * resolver answers none of the first `giveUpAfter` look-ups, the rest are not asked (`notAsked`).
  */
 export async function tagMxProviders(db: Kysely<Database>, options: TagMxOptions): Promise<TagMxResult> {
   const tables = options.tables ?? ['fmcsa_carriers', 'hc_providers'];
@@ -55,15 +64,27 @@ export async function tagMxProviders(db: Kysely<Database>, options: TagMxOptions
     rowsTagged: 0,
     byOperator: {},
     failed: [],
+    notAsked: 0,
   };
   const run = pLimit(options.concurrency ?? 8);
+  const giveUpAfter = options.giveUpAfter ?? 16;
   let done = 0;
+  let answered = 0;
+  let unreachable = 0;
   await Promise.all(
     domains.map((domain) =>
       run(async () => {
+        if (answered === 0 && unreachable >= giveUpAfter) {
+          result.notAsked += 1;
+          done += 1;
+          options.onProgress?.(done, domains.length);
+          return;
+        }
         const c = await options.classifier.classify(domain);
         done += 1;
         options.onProgress?.(done, domains.length);
+        if (c.operator === undefined && c.transport) unreachable += 1;
+        else answered += 1;
         if (c.operator === undefined) {
           result.failed.push({ domain, error: c.error, transport: c.transport });
           return;

@@ -99,7 +99,7 @@ export function createAudienceJobs(session: Session): AudienceJobs {
         resolver: options.resolveMx === undefined ? resolver.description : 'an injected resolver',
         unavailable:
           result.failed.length > 0 &&
-          result.failed.length === result.domains &&
+          result.failed.length + result.notAsked === result.domains &&
           result.failed.every((f) => f.transport),
       };
     },
