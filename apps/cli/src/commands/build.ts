@@ -69,11 +69,13 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-One address gets at most one campaign a day per vertical: where several USDOT numbers (NPIs) share
-an address, the first the selection reaches (segments by priority, keys ascending) is mailed and
-the others are counted under "excluded" as shared_address, as is an address a run earlier in the
-day already queued under another key. Listmonk keeps one subscriber per address: its attributes
-(lp_link, dot/npi) are those of the key that was mailed.
+One address gets at most one campaign a day per vertical, its most important one: where several
+USDOT numbers (NPIs) share an address, the key in the highest-priority segment (then the lowest
+key) is mailed, and the others are counted under "excluded" as shared_address, as is an address a
+run earlier in the day already queued under another key. A lower segment's key gets the address
+only when a cap (--max-per-segment, an operator's or the day's) turns the higher one away.
+Listmonk keeps one subscriber per address: its attributes (lp_link, dot/npi) are those of the key
+that was mailed.
 
 Exit codes: 0 built (or planned) · 2 bad flags or config · 3 database/Listmonk unavailable ·
 4 refused (a send_at already passed, another build of the vertical running) · 1 lint errors.

@@ -10,6 +10,7 @@ import { planMcs150Cutoffs } from '../calendar/plan-mcs150-cutoffs.js';
 import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
 import type { SegmentDefinition, Vertical } from '../segments/default-segments.js';
 import { classifyExclusion, type ExclusionRules } from '../selection/classify-exclusion.js';
+import { keyOrderOf } from '../selection/find-segment-candidates.js';
 import { addressKeyOf, operatorKeyOf } from '../selection/plan-selection.js';
 import { type BuildPlan, planBuild } from './plan-build.js';
 import { type BuildRules, type BuildSettings, resolveBuildRules } from './resolve-build-rules.js';
@@ -241,7 +242,7 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
   afterAll(() => t.destroy());
 
   it.each(['trucking', 'healthcare'] as const)(
-    '%s: (a) the full build never selects fewer than one --only-segment build; (b) every accepted, unexcluded row is selected, capped or taken by a higher segment',
+    '%s: (a) the full build never selects fewer than one --only-segment build; (b) every accepted, unexcluded row is selected, capped or taken by a higher segment; (c) an address goes to its highest-priority eligible key',
     async (vertical) => {
       await fc.assert(
         fc.asyncProperty(
@@ -249,9 +250,36 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
           fc.array(facts, { minLength: 24, maxLength: 24 }),
           fc.constantFrom(...DATES),
           fc.integer({ min: 0, max: 40 }),
-          caps,
+          // One run in three open: caps no audience here reaches, so (c) holds unconditionally there.
+          fc.oneof(
+            caps,
+            caps.map((c) => ({
+              ...c,
+              daily: 100,
+              operators: { godaddy: 100, google: 100, zoho: 100 },
+              unclassified: 100,
+              maxPerSegment: undefined,
+              open: true,
+            })),
+            caps,
+          ),
           async (keys, all, date, warmupDay, c) => {
-            const rows = rowsOf(vertical, date, keys, all);
+            // Open runs: verified mailboxes on mailable domains, so keys of several segments
+            // contend for one address.
+            const open = 'open' in c;
+            const rows = rowsOf(
+              vertical,
+              date,
+              keys,
+              open
+                ? all.map((f) => ({
+                    ...f,
+                    verify: 'smtp_valid' as const,
+                    mailbox: f.mailbox ?? 'dispatch',
+                    email: f.email === null ? null : f.email === 'yahoo.com' ? 'carrier.com' : 'fleet.net',
+                  }))
+                : all,
+            );
             await load(t, vertical, rows);
             const settings: BuildSettings = {
               dailyCaps: [{ fromDay: 0, cap: c.daily }],
@@ -312,6 +340,28 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
               );
             }
             expect(full.excluded.shared_address ?? 0, 'shared_address counts').toBeLessThanOrEqual(shadowed);
+            // (c) An address goes to its highest-priority eligible key (segment priority, then key
+            // order); a lower key only where a cap turned every higher one away.
+            const byKey = keyOrderOf(vertical);
+            const outranks = (a: Row, b: Row) =>
+              homeOf(a)!.priority - homeOf(b)!.priority || byKey(a.key, b.key);
+            for (const r of full.recipients) {
+              const chosen = rows.find((x) => x.key === r.recipientKey)!;
+              for (const x of rows) {
+                const home = homeOf(x);
+                if (home === undefined || x.key === chosen.key || excluded(x, exclusion, date, home))
+                  continue;
+                if (addressKeyOf(x.email!) !== addressKeyOf(r.email) || outranks(x, chosen) > 0) continue;
+                const capped =
+                  full.capsHit.daily ||
+                  full.capsHit.segments.includes(home.id) ||
+                  (full.capsHit.operators[operatorKeyOf(x.operator)] ?? 0) > 0;
+                expect(
+                  capped,
+                  `${x.key} (${home.id}) outranks ${chosen.key} (${r.segment}), no cap bit`,
+                ).toBe(true);
+              }
+            }
           },
         ),
         { numRuns: RUNS, endOnFailure: true },

@@ -86,6 +86,35 @@ describe.each(testEngines())('one address, one campaign a day (%s)', (engine) =>
     expect(plan.excluded).toEqual({ shared_address: 3 });
   });
 
+  it('an address goes to its highest-priority key: the UCR reminder beats MCS-150 for twinroutes', async () => {
+    // USDOT 3200001 (interstate) is in ucr (priority 16), 3200002 (intrastate) behind the same
+    // address in mcs150 (priority 20): the time-critical UCR reminder and its carrier's attributes win.
+    const ucrAlone = await planBuild(t.db, rules, {
+      vertical: 'trucking',
+      date: NOVEMBER,
+      warmupDay: 12,
+      onlySegment: 'ucr',
+      now: () => new Date(`${NOVEMBER}T05:00:00Z`),
+    });
+    expect(ucrAlone.recipients.map((r) => [r.email, r.recipientKey])).toContainEqual([
+      'office@twinroutes.com',
+      '3200001',
+    ]);
+    const plan = await build(NOVEMBER);
+    const twin = plan.recipients.filter((r) => r.email === 'office@twinroutes.com');
+    expect(twin.map((r) => [r.segment, r.recipientKey])).toEqual([['ucr', '3200001']]);
+    const attribs = (twin[0]!.subscriber as { attribs: Record<string, string> }).attribs;
+    expect(attribs.dot).toBe('3200001');
+    expect(attribs.lp_link).toContain('/order/ucr-registration?dot=3200001');
+    // Every address goes to the highest-priority segment holding one of its keys (no cap bites here).
+    expect(plan.recipients.map((r) => [r.segment, r.recipientKey]).sort()).toEqual([
+      ['ucr', '3100001'],
+      ['ucr', '3200001'],
+      ['ucr', '3300001'],
+    ]);
+    expect(plan.excluded).toEqual({ shared_address: 3 });
+  });
+
   it('a later run of the day does not pick an address an earlier run queued under another key', async () => {
     const first = await build(JUNE);
     const runId = await createBuildRun(t.db, { vertical: 'trucking', date: JUNE, options: {} });

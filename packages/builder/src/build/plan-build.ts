@@ -63,8 +63,9 @@ export interface BuildRequest {
    * Rows per segment on the first page (default: twice the day's remaining cap, at least 64).
    * Paging never breaks a rule; it changes the queries it takes, how many excluded rows the plan
    * examined (later pages skip rows the rules would exclude) and, once operator caps bind, which of
-   * equally eligible rows are picked (later pages walk each operator from its own cursor); tests
-   * set it to force paging.
+   * equally eligible rows are picked (later pages walk each operator from its own cursor); once
+   * the day's cap binds, a higher segment's key on a page not read yet is one the cap turned away,
+   * so a lower key may take that address. Tests set it to force paging.
    */
   pageSize?: number | undefined;
   now: () => Date;

@@ -49,34 +49,51 @@ const candidateArb = fc.record({
   addressInTodaysBuild: rarely,
 });
 
-const audienceArb = fc
-  .array(
-    fc.tuple(
-      fc.constantFrom('mcs150', 'ucr', 'new_carrier', 'hazmat'),
-      // A segment's candidates are table rows: one per key.
-      fc.uniqueArray(candidateArb, { selector: (c) => c.key, maxLength: 60 }),
-    ),
-    {
-      minLength: 1,
-      maxLength: 4,
-    },
-  )
-  .map((segments) => {
-    const seen = new Set<string>();
-    return segments
-      .filter(([id]) => !seen.has(id) && seen.add(id) !== undefined)
-      .map(
-        ([segment, rows]): SegmentCandidates => ({
-          segment,
-          complete: true,
-          candidates: rows.map(({ local, ...r }) => ({
-            ...r,
-            key: `${segment}-${r.key}`,
-            email: `${local}@${r.domain}`,
-          })),
-        }),
-      );
-  });
+// Mostly mailable rows behind a handful of addresses: keys of several segments contend for each.
+const contestedArb = fc.record({
+  key: fc.integer({ min: 1, max: 400 }).map(String),
+  local: fc.constantFrom('dispatch', 'office', 'Office'),
+  domain: fc.constantFrom('acme.com', 'trucks.io', 'earthlink.net'),
+  operator: fc.constantFrom(null, 'godaddy', 'zoho', 'microsoft'),
+  verifyResult: fc.constantFrom('smtp_valid', 'send_confirmed', 'smtp_valid', 'mx_unreachable'),
+  suppressed: fc.constant(false),
+  domainSuppressed: fc.constant(false),
+  deactivated: rarely,
+  alreadyFiled: fc.constant(false),
+  inTodaysBuild: rarely,
+  addressInTodaysBuild: fc.constant(false),
+});
+
+const audienceOf = (rowArb: fc.Arbitrary<Omit<Candidate, 'email'> & { local: string }>) =>
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('mcs150', 'ucr', 'new_carrier', 'hazmat'),
+        // A segment's candidates are table rows: one per key.
+        fc.uniqueArray(rowArb, { selector: (c) => c.key, maxLength: 60 }),
+      ),
+      {
+        minLength: 1,
+        maxLength: 4,
+      },
+    )
+    .map((segments) => {
+      const seen = new Set<string>();
+      return segments
+        .filter(([id]) => !seen.has(id) && seen.add(id) !== undefined)
+        .map(
+          ([segment, rows]): SegmentCandidates => ({
+            segment,
+            complete: true,
+            candidates: rows.map(({ local, ...r }) => ({
+              ...r,
+              key: `${segment}-${r.key}`,
+              email: `${local}@${r.domain}`,
+            })),
+          }),
+        );
+    });
+const audienceArb = audienceOf(candidateArb);
 
 const configArb = fc.record({
   warmupDay: fc.integer({ min: 0, max: 60 }),
@@ -221,6 +238,60 @@ describe('planSelection (property tests)', () => {
     );
   });
 
+  it('an address goes to its highest-priority eligible key; a lower one only where a cap turned the higher away', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(audienceArb, audienceOf(contestedArb)),
+        configArb,
+        fc.boolean(),
+        (segments, config, uncapped) => {
+          // Half the runs with caps no audience reaches, so the unconditional form is checked often.
+          const rules: ExclusionRules = uncapped
+            ? { ...rulesOf(config), operatorCapOf: () => 10_000 }
+            : rulesOf(config);
+          const caps = uncapped ? { daily: 10_000 } : { daily: config.daily, perSegment: config.perSegment };
+          const plan = planSelection(segments, rules, caps);
+          // Every eligible key in priority order: segments as given, then walk order.
+          const eligible = segments.flatMap((s) =>
+            s.candidates
+              .filter((c) => classifyExclusion(c, rules) === undefined)
+              .map((c) => ({ segment: s.segment, candidate: c })),
+          );
+          const best = new Map<string, (typeof eligible)[number]>();
+          for (const e of eligible) {
+            const address = addressKeyOf(e.candidate.email);
+            if (!best.has(address)) best.set(address, e);
+          }
+          const capped =
+            plan.capsHit.daily ||
+            plan.capsHit.segments.length > 0 ||
+            Object.keys(plan.capsHit.operators).length > 0;
+          if (uncapped) expect(capped).toBe(false);
+          if (!capped) {
+            const chosen = new Map(
+              plan.selected.map((s) => [addressKeyOf(s.candidate.email), s.candidate.key]),
+            );
+            expect(chosen).toEqual(new Map([...best].map(([a, e]) => [a, e.candidate.key])));
+          }
+          // Under caps: every higher eligible key of a selected address was turned away by one.
+          for (const s of plan.selected) {
+            const address = addressKeyOf(s.candidate.email);
+            for (const e of eligible) {
+              if (e.candidate.key === s.candidate.key) break;
+              if (addressKeyOf(e.candidate.email) !== address) continue;
+              const turnedAway =
+                plan.capsHit.daily ||
+                plan.capsHit.segments.includes(e.segment) ||
+                (plan.capsHit.operators[operatorKeyOf(e.candidate.operator)] ?? 0) > 0;
+              expect(turnedAway, `${e.candidate.key} outranks ${s.candidate.key}`).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('is deterministic and counts every examined exclusion once', () => {
     fc.assert(
       fc.property(audienceArb, configArb, (segments, config) => {
@@ -281,7 +352,7 @@ describe('planSelection', () => {
     expect(plan.excluded).toEqual({ suppressed: 1 });
   });
 
-  it('one address, one campaign: the first key reached takes it, the others are shared_address', () => {
+  it('one address, one campaign: the highest key takes it, the others are shared_address', () => {
     // FMCSA lists several USDOT numbers behind one address; Listmonk keeps one subscriber per address.
     const shared = { email: 'Dispatch@SharedFleet.com', domain: 'sharedfleet.com' };
     const plan = planSelection(
@@ -306,6 +377,49 @@ describe('planSelection', () => {
       ['mcs150', '11'],
     ]);
     expect(plan.excluded).toEqual({ shared_address: 2 });
+  });
+
+  // The census fixture's twinroutes case: USDOT 3200001 in ucr (higher), 3200002 in mcs150.
+  const shared = { email: 'office@twinroutes.com', domain: 'twinroutes.com' };
+  const twinRoutes = (ucr: Candidate[]): SegmentCandidates[] => [
+    { segment: 'ucr', candidates: ucr, complete: true },
+    { segment: 'mcs150', candidates: [row('3200002', shared), row('4')], complete: true },
+  ];
+
+  it('a lower segment that reaches an address first sets its key aside: the higher key takes the address', () => {
+    const plan = planSelection(twinRoutes([row('1'), row('3200001', shared)]), open, { daily: 100 });
+    expect(plan.selected.map((s) => [s.segment, s.candidate.key])).toEqual([
+      ['ucr', '1'],
+      ['mcs150', '4'],
+      ['ucr', '3200001'],
+    ]);
+    expect(plan.excluded).toEqual({ shared_address: 1 });
+  });
+
+  it('the lower key takes the address when the higher segment reached --max-per-segment first', () => {
+    const plan = planSelection(twinRoutes([row('1'), row('3200001', shared)]), open, {
+      daily: 100,
+      perSegment: 1,
+    });
+    expect(plan.selected.map((s) => [s.segment, s.candidate.key])).toEqual([
+      ['ucr', '1'],
+      ['mcs150', '3200002'],
+    ]);
+    expect(plan.capsHit.segments).toEqual(['ucr', 'mcs150']);
+  });
+
+  it('a key set aside gets its turn once the operator cap of the higher key fills', () => {
+    const zohoOnce: ExclusionRules = { ...open, operatorCapOf: (op) => (op === 'zoho' ? 1 : 1000) };
+    const ucr = [row('1'), row('2', { operator: 'zoho' }), row('3200001', { ...shared, operator: 'zoho' })];
+    const plan = planSelection(twinRoutes(ucr), zohoOnce, { daily: 100 });
+    // Round 1 sets 3200002 aside for ucr's 3200001; ucr's zoho pick fills zoho, so mcs150 takes it.
+    expect(plan.selected.map((s) => [s.segment, s.candidate.key])).toEqual([
+      ['ucr', '1'],
+      ['mcs150', '4'],
+      ['ucr', '2'],
+      ['mcs150', '3200002'],
+    ]);
+    expect(plan.excluded).toEqual({ shared_address: 1 });
   });
 
   it('an address an earlier run of the day queued under another key is shared_address', () => {
