@@ -1,6 +1,6 @@
 import { BuilderError, type BuilderErrorCode } from '@mailramp/builder/errors';
 import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
-import { DbError, type DbErrorCode, isConnectionLost, SQLSTATE, sqlStateOf } from '@mailramp/db/errors';
+import { DbError, type DbErrorCode, isConnectionLost } from '@mailramp/db/errors';
 import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk/errors';
 import { OpsError, type OpsErrorCode } from '@mailramp/ops/errors';
 import { CommanderError } from 'commander';
@@ -54,6 +54,7 @@ const DB_EXIT: Record<DbErrorCode, ExitCode> = {
   MIGRATION_FAILED: EXIT.INTERNAL,
   LOCKED: EXIT.REFUSED,
   DATA_DIR_UNUSABLE: EXIT.USAGE,
+  NOT_MIGRATED: EXIT.USAGE,
 };
 
 const OPS_EXIT: Record<OpsErrorCode, ExitCode> = {
@@ -122,7 +123,7 @@ export function exitCodeOfListmonk(code: ListmonkErrorCode): ExitCode {
 
 /**
  * What to print for an error: its message, with what to do where the driver's words don't say it
- * (a table missing means the database was never migrated).
+ * (a lost connection). A database never migrated is the SDK's DbError NOT_MIGRATED, which says so.
  */
 export function messageOf(error: unknown, command?: string): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -130,8 +131,6 @@ export function messageOf(error: unknown, command?: string): string {
     const what = command === undefined || command === '' ? 'the command' : `\`mailramp ${command}\``;
     return `the database connection was lost during ${what} (${message}); what it had committed is kept and the rest was rolled back: when the database is reachable again, re-run the same command to resume`;
   }
-  if (sqlStateOf(error) === SQLSTATE.UNDEFINED_TABLE)
-    return `the database is not migrated (${message}): run \`mailramp db migrate\` first`;
   return message;
 }
 
@@ -139,8 +138,6 @@ export function messageOf(error: unknown, command?: string): string {
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
   if (isConnectionLost(error)) return EXIT.UNAVAILABLE;
-  // Not migrated: nothing was changed, and `db migrate` is the fix.
-  if (sqlStateOf(error) === SQLSTATE.UNDEFINED_TABLE) return EXIT.USAGE;
   if (error instanceof MailrampError) return MAILRAMP_EXIT[error.code];
   if (error instanceof ConfigError) return CONFIG_EXIT[error.code];
   if (error instanceof DbError) return DB_EXIT[error.code];

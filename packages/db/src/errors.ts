@@ -7,6 +7,8 @@ export const DB_ERROR_CODES = [
   'MIGRATION_FAILED',
   'LOCKED',
   'DATA_DIR_UNUSABLE',
+  /** A table the code needs does not exist: the database was never migrated, or is behind. */
+  'NOT_MIGRATED',
 ] as const;
 
 export type DbErrorCode = (typeof DB_ERROR_CODES)[number];

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemoAudience } from '@mailramp/builder';
-import { runMigrations } from '@mailramp/db';
+import { DbError, runMigrations } from '@mailramp/db';
+import { createTestDataDir } from '@mailramp/db/testing';
 import { createListmonkStandIn } from '@mailramp/listmonk/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MailrampError } from './errors.js';
@@ -122,6 +123,46 @@ describe('openMailramp', () => {
     expect(mailramp.envOverrides).toEqual(['MAILRAMP_DATA_DIR']);
     await expect(mailramp.listmonk()).rejects.toThrow(MailrampError);
     await expect(mailramp.listmonk()).rejects.toThrow(/set LISTMONK_URL/);
+  });
+
+  it('on an unmigrated database every job throws the coded NOT_MIGRATED error that says how to migrate', async () => {
+    const warmup = {
+      streams: {
+        trucking: {
+          start: '2026-06-20',
+          ips: [
+            {
+              address: '203.0.113.10',
+              prefix: 24,
+              interface: 'eth0',
+              transport: 'out01',
+              helo: 'mta01.example.net',
+            },
+          ],
+          listmonk: [],
+        },
+      },
+    };
+    // As initdb left it (the snapshot saves PGlite's initdb, several CPU-seconds).
+    await createTestDataDir(join(dir, 'unmigrated'), { migrate: false });
+    await using mailramp = await openMailramp(
+      { database: { dataDir: join(dir, 'unmigrated') }, warmup },
+      { env: {}, now, cwd: dir },
+    );
+    const notMigrated = {
+      name: 'DbError',
+      code: 'NOT_MIGRATED',
+      message:
+        'the database is not migrated (relation "warmup_holds" does not exist): run `mailramp db migrate` (SDK: mailramp.database.migrate()) first',
+    };
+    await expect(mailramp.rampcap.holds()).rejects.toBeInstanceOf(DbError);
+    await expect(mailramp.rampcap.holds()).rejects.toMatchObject(notMigrated);
+    await expect(mailramp.suppress.list()).rejects.toMatchObject({ code: 'NOT_MIGRATED' });
+    // The driver's error stays the cause; a migration then makes the same call work.
+    const error = await mailramp.rampcap.holds().catch((e: unknown) => e);
+    expect((error as Error).cause).toMatchObject({ code: '42P01' });
+    await mailramp.database.migrate();
+    expect(await mailramp.rampcap.holds()).toEqual([]);
   });
 
   it('refuses a hold above the table cap without force, and checks the rate first', async () => {

@@ -8,6 +8,7 @@ import { type AudienceJobs, createAudienceJobs } from './audience/create-audienc
 import { type BackfillJobs, createBackfillJobs } from './backfill/create-backfill-jobs.js';
 import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
 import { createDatabaseJobs, type DatabaseJobs } from './database/create-database-jobs.js';
+import { reportingNotMigrated } from './database/reporting-not-migrated.js';
 import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.js';
 import { createLinksJobs, type LinksJobs } from './links/create-links-jobs.js';
 import { createListmonkFactory, type ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
@@ -151,16 +152,17 @@ export async function openMailramp(
     configPath: loaded.path,
     envOverrides: loaded.envOverrides,
     db: session.db,
-    database: createDatabaseJobs(session),
+    database: reportingNotMigrated(createDatabaseJobs(session)),
     listmonk: session.listmonk,
     listmonkInstanceOf: (vertical) => listmonkInstanceOf(config, vertical),
-    audience: createAudienceJobs(session),
-    build: createBuildJobs(session),
-    backfill: createBackfillJobs(session),
+    audience: reportingNotMigrated(createAudienceJobs(session)),
+    build: reportingNotMigrated(createBuildJobs(session)),
+    backfill: reportingNotMigrated(createBackfillJobs(session)),
+    // Its database is Listmonk's, where a missing table is no migration of ours.
     links: createLinksJobs(session),
-    suppress: createSuppressJobs(session),
-    warmup: createWarmupJobs(session),
-    rampcap: createRampcapJobs(session),
+    suppress: reportingNotMigrated(createSuppressJobs(session)),
+    warmup: reportingNotMigrated(createWarmupJobs(session)),
+    rampcap: reportingNotMigrated(createRampcapJobs(session)),
     health: createHealthJobs(session, loaded.path),
     templates: createTemplateJobs(session),
     report: createReportJob(session),
