@@ -20,6 +20,24 @@ const templates = new URL('../../../templates', import.meta.url).pathname;
 // The shipped demo config holds the footer's sender block (CAN-SPAM) the templates need.
 const demo = JSON.parse(readFileSync(new URL('../../../demo/mailramp.config.json', import.meta.url), 'utf8'));
 const trucking = demo.build.verticals.trucking as Record<string, unknown>;
+// One warm-up stream on one sending IP, for the hold jobs.
+const oneStreamWarmup = {
+  streams: {
+    trucking: {
+      start: '2026-06-20',
+      ips: [
+        {
+          address: '203.0.113.10',
+          prefix: 24,
+          interface: 'eth0',
+          transport: 'out01',
+          helo: 'mta01.example.net',
+        },
+      ],
+      listmonk: [],
+    },
+  },
+};
 
 describe('openMailramp', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-sdk-'));
@@ -126,27 +144,10 @@ describe('openMailramp', () => {
   });
 
   it('on an unmigrated database every job throws the coded NOT_MIGRATED error that says how to migrate', async () => {
-    const warmup = {
-      streams: {
-        trucking: {
-          start: '2026-06-20',
-          ips: [
-            {
-              address: '203.0.113.10',
-              prefix: 24,
-              interface: 'eth0',
-              transport: 'out01',
-              helo: 'mta01.example.net',
-            },
-          ],
-          listmonk: [],
-        },
-      },
-    };
     // As initdb left it (the snapshot saves PGlite's initdb, several CPU-seconds).
     await createTestDataDir(join(dir, 'unmigrated'), { migrate: false });
     await using mailramp = await openMailramp(
-      { database: { dataDir: join(dir, 'unmigrated') }, warmup },
+      { database: { dataDir: join(dir, 'unmigrated') }, warmup: oneStreamWarmup },
       { env: {}, now, cwd: dir },
     );
     const notMigrated = {
@@ -166,26 +167,7 @@ describe('openMailramp', () => {
   });
 
   it('refuses a hold above the table cap without force, and checks the rate first', async () => {
-    const config = {
-      database: { dataDir: join(dir, 'holds-data') },
-      warmup: {
-        streams: {
-          trucking: {
-            start: '2026-06-20',
-            ips: [
-              {
-                address: '203.0.113.10',
-                prefix: 24,
-                interface: 'eth0',
-                transport: 'out01',
-                helo: 'mta01.example.net',
-              },
-            ],
-            listmonk: [],
-          },
-        },
-      },
-    };
+    const config = { database: { dataDir: join(dir, 'holds-data') }, warmup: oneStreamWarmup };
     await using mailramp = await openMailramp(config, { env: {}, now, cwd: dir });
     await runMigrations(await mailramp.db());
     await expect(

@@ -15,25 +15,21 @@ const sample = (name: string) =>
   );
 
 describe('planCampaignData', () => {
-  it('tags a filing touch <segment>-<period>-touch<n>, the period once (as the shipped samples show)', () => {
-    const ucrDay = '2026-11-20';
-    const ucr = planCampaignData(
-      segment('ucr'),
-      { date: ucrDay, touch: planFilingTouch(ucrDay, 'ucr', [30, 12, 4]) },
-      {},
-    );
-    expect(ucr.utm_campaign).toBe('ucr-2027-touch1');
-    expect(ucr.utm_campaign).toBe(sample('ucr-annual').utm_campaign);
-
-    const iftaDay = '2026-10-19';
-    const ifta = planCampaignData(
-      segment('ifta'),
-      { date: iftaDay, touch: planFilingTouch(iftaDay, 'ifta', [10, 7, 4]) },
-      {},
-    );
-    expect(ifta.utm_campaign).toBe('ifta-2026q3-touch1');
-    expect(ifta.utm_campaign).toBe(sample('ifta-quarterly').utm_campaign);
-  });
+  it.each([
+    ['ucr', 'ucr', '2026-11-20', [30, 12, 4], 'ucr-2027-touch1', 'ucr-annual'],
+    ['ifta', 'ifta', '2026-10-19', [10, 7, 4], 'ifta-2026q3-touch1', 'ifta-quarterly'],
+  ] as const)(
+    '%s: tags a filing touch <segment>-<period>-touch<n>, the period once (as the shipped sample shows)',
+    (id, calendar, day, touchDays, tag, template) => {
+      const data = planCampaignData(
+        segment(id),
+        { date: day, touch: planFilingTouch(day, calendar, touchDays) },
+        {},
+      );
+      expect(data.utm_campaign).toBe(tag);
+      expect(data.utm_campaign).toBe(sample(template).utm_campaign);
+    },
+  );
 
   it('tags a day without a touch <segment>-<date>', () => {
     expect(planCampaignData(segment('mcs150'), { date: '2026-12-07' }, {}).utm_campaign).toBe(
