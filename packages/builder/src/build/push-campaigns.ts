@@ -9,7 +9,7 @@ import type {
   ListmonkPort,
   RenderedCampaign,
 } from '../push/listmonk-port.js';
-import { settleCampaignByName } from '../push/settle-campaign-by-name.js';
+import { settleCampaignByName, settleCampaigns } from '../push/settle-campaign-by-name.js';
 import {
   type AudienceCheck,
   attributesRead,
@@ -66,6 +66,16 @@ export interface CampaignWork {
 /** Campaigns pushed at once, per step. */
 const PUSH_CONCURRENCY = 4;
 
+/**
+ * What one Listmonk search for a date's campaigns and lists asks for: the start every campaign
+ * name of the date shares ({@link campaignNameOf}). Listmonk matches it as a substring (ILIKE) and,
+ * v2.5+, as a full-text phrase that our names' tokens also match; a name without it is looked up
+ * alone.
+ */
+export function buildSearchOf(vertical: string, date: string): string {
+  return `mailramp-${vertical}-${date}`;
+}
+
 /** The name of the list a build's one import goes to (its members are the date's recipients). */
 export function importListName(vertical: string, date: string): string {
   return `mailramp-import-${vertical}-${date}`;
@@ -78,6 +88,8 @@ interface Pushing {
   tags: string[];
   listId?: number;
   campaign?: ListmonkCampaignState | undefined;
+  /** The campaign this run created (settled again once every create is done). */
+  created?: ListmonkCampaignState | undefined;
   check?: AudienceCheck;
 }
 
@@ -144,12 +156,38 @@ export async function pushCampaigns(
     live = live.filter((p) => p.outcome.failedAt === undefined);
   };
 
+  // The date's lists and campaigns are read by one search each, not one per campaign: a re-run
+  // finds by exact name what an interrupted run made (and a create whose answer was lost).
+  const search = buildSearchOf(vertical, date);
+  const searched = (p: Pushing): boolean => p.work.name.includes(search);
+  const names = pushing.filter(searched).map((p) => p.work.name);
+  let found: { lists: Map<string, { id: number }>; campaigns: Map<string, ListmonkCampaignState[]> };
+  try {
+    const [lists, campaigns] =
+      names.length === 0
+        ? [new Map(), new Map()]
+        : await Promise.all([
+            listmonk.findListsByNames(search, names),
+            listmonk.listCampaignsByNames(search, names),
+          ]);
+    found = { lists, campaigns };
+  } catch (error) {
+    for (const p of pushing.filter(searched)) fail(p, 'list', error);
+    live = live.filter((p) => p.outcome.failedAt === undefined);
+    found = { lists: new Map(), campaigns: new Map() };
+  }
   await each('list', async (p) => {
-    // Found by exact name, or created: a re-run finds what an interrupted run made.
-    p.listId = (await listmonk.createList(p.work.name, p.tags)).id;
+    // Found by exact name, or created.
+    if (searched(p)) {
+      p.listId = found.lists.get(p.work.name)?.id ?? (await listmonk.addList(p.work.name, p.tags)).id;
+    } else {
+      p.listId = (await listmonk.createList(p.work.name, p.tags)).id;
+    }
     p.outcome.listId = p.listId;
     await updateLedgerCampaign(db, p.where, { listId: p.listId });
-    p.campaign = await settleCampaignByName(listmonk, p.work.name);
+    p.campaign = searched(p)
+      ? await settleCampaigns(listmonk, found.campaigns.get(p.work.name) ?? [])
+      : await settleCampaignByName(listmonk, p.work.name);
     if (p.campaign?.status === 'cancelled') {
       throw new StepFailure(
         `campaign ${p.work.name} (id ${p.campaign.id}) was cancelled in Listmonk; its recipients stay unstamped`,
@@ -182,10 +220,23 @@ export async function pushCampaigns(
     });
   }
 
-  const domainBlocklist = live.length > 0 ? await listmonk.readDomainBlocklist() : undefined;
+  // Every campaign's list read back at once, after every subscribe: what arrived, not what was sent.
+  let domainBlocklist: string[] | undefined;
+  let onLists = new Map<number, ListmonkMember[]>();
+  if (live.length > 0) {
+    try {
+      [domainBlocklist, onLists] = await Promise.all([
+        listmonk.readDomainBlocklist(),
+        listmonk.listMembersOfLists(live.map((p) => p.listId!)),
+      ]);
+    } catch (error) {
+      for (const p of live) fail(p, 'verify', error);
+      live = [];
+    }
+  }
   await each('verify', async (p) => {
     const rendered = p.work.rendered!;
-    const members = await listmonk.listMembers(p.listId!);
+    const members = onLists.get(p.listId!) ?? [];
     const planned: PlannedRecipient[] = p.work.rows.map((r) => ({
       rowId: r.id,
       email: r.email,
@@ -227,13 +278,8 @@ export async function pushCampaigns(
     if (p.campaign === undefined) {
       template =
         rendered.baseTemplate === undefined ? undefined : await ensureTemplate(rendered.baseTemplate);
-      // A create of an earlier run whose answer was lost may have landed since the list step looked.
-      p.campaign = await settleCampaignByName(listmonk, p.work.name);
-    }
-    if (p.campaign === undefined) {
-      let created: ListmonkCampaignState | undefined;
       try {
-        created = await listmonk.createCampaign({
+        p.created = await listmonk.createCampaign({
           name: p.work.name,
           subject: rendered.subject,
           listIds: [p.listId!],
@@ -244,19 +290,40 @@ export async function pushCampaigns(
           tags: p.tags,
           templateId: template?.id,
         });
+        p.campaign = p.created;
       } catch (error) {
         // A create is not retried (it is not idempotent), but its answer can be lost after Listmonk
         // made the campaign: look the name up before calling it failed.
         p.campaign = await settleCampaignByName(listmonk, p.work.name).catch(() => undefined);
         if (p.campaign === undefined) throw error;
       }
-      // Settled again after a create: a late duplicate beside it is removed, whichever came first.
-      if (created !== undefined)
-        p.campaign = (await settleCampaignByName(listmonk, p.work.name, created.id)) ?? created;
     }
     p.outcome.campaignId = p.campaign!.id;
     await updateLedgerCampaign(db, p.where, { campaignId: p.campaign!.id });
   });
+  // Settled again after the creates, by one search: a create of an earlier run whose answer was
+  // lost may have landed since the list step looked; the duplicate draft beside ours goes.
+  const made = live.filter((p) => p.created !== undefined);
+  if (made.length > 0) {
+    let again: Map<string, ListmonkCampaignState[]> | undefined;
+    const named = made.filter(searched).map((p) => p.work.name);
+    try {
+      again = named.length > 0 ? await listmonk.listCampaignsByNames(search, named) : new Map();
+    } catch (error) {
+      for (const p of made) fail(p, 'create', error);
+    }
+    await each('create', async (p) => {
+      if (p.created === undefined || again === undefined) return;
+      const kept = searched(p)
+        ? await settleCampaigns(listmonk, again.get(p.work.name) ?? [], p.created.id)
+        : await settleCampaignByName(listmonk, p.work.name, p.created.id);
+      if (kept !== undefined && kept.id !== p.campaign!.id) {
+        p.campaign = kept;
+        p.outcome.campaignId = kept.id;
+        await updateLedgerCampaign(db, p.where, { campaignId: kept.id });
+      }
+    });
+  }
 
   // Campaigns of one segment share their content (they differ by zone and send time only): Listmonk
   // renders it once, for the first verified recipient of the first of them, and the verdict holds
@@ -390,7 +457,7 @@ async function importOnce(
   const name = importListName(vertical, date);
   const list =
     (await listmonk.findListByName(name)) ??
-    (await listmonk.createList(name, ['mailramp', vertical, date, 'import']));
+    (await listmonk.addList(name, ['mailramp', vertical, date, 'import']));
   const byEmail = new Map<string, ImportSubscriber>();
   for (const p of importing) {
     for (const row of p.work.rows) {

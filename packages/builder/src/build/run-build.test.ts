@@ -155,6 +155,23 @@ describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (en
     await expectConsistent(result.plan.recipients.length);
   });
 
+  // Issue 18 (6): O(campaigns + recipients/1,000) requests — the date's lists, campaigns and
+  // members are read by one search each, not once per campaign, and a lost create is still found.
+  it("reads the date's lists, campaigns and members in a fixed number of requests, whatever the campaign count", async () => {
+    await setUp();
+    const result = await runBuild(t.db, rules, request, deps());
+    expect(result.status).toBe('succeeded');
+    expect(result.campaigns.length).toBeGreaterThan(4);
+    // Before the creates, and once after them (a late duplicate draft goes).
+    expect(listmonk.requestsTo('GET', '/api/campaigns')).toHaveLength(2);
+    // The date's campaign lists, and the import list.
+    expect(listmonk.requestsTo('GET', '/api/lists')).toHaveLength(2);
+    // The import list's members, then every campaign's list at once after the subscribes.
+    expect(listmonk.requestsTo('GET', '/api/subscribers')).toHaveLength(2);
+    expect(listmonk.requestsTo('POST', '/api/lists')).toHaveLength(result.campaigns.length + 1);
+    await expectConsistent(result.plan.recipients.length);
+  });
+
   it('a backfill reset of the date, then a same-date rebuild: the reset recipients are queued again in a new batch, imported and stamped once more', async () => {
     await setUp();
     const first = await runBuild(t.db, rules, { ...request, maxPerSegment: 3 }, deps());

@@ -30,7 +30,13 @@ function acceptingListmonk(): ListmonkPort {
       }));
   return {
     findListByName: async (name) => (lists.has(name) ? { id: lists.get(name)! } : undefined),
+    findListsByNames: async (_query, names) =>
+      new Map(names.filter((n) => lists.has(n)).map((n) => [n, { id: lists.get(n)! }])),
     createList: async (name) => {
+      lists.set(name, nextId);
+      return { id: nextId++ };
+    },
+    addList: async (name) => {
       lists.set(name, nextId);
       return { id: nextId++ };
     },
@@ -45,6 +51,7 @@ function acceptingListmonk(): ListmonkPort {
       return { submitted: rows.length, imported: rows.length };
     },
     listMembers: async (listId) => members(listId),
+    listMembersOfLists: async (listIds) => new Map(listIds.map((id) => [id, members(id)])),
     subscribeToList: async (ids, listId) => {
       for (const s of subscribers.values()) if (ids.includes(s.id)) s.lists.add(listId);
     },
@@ -57,6 +64,8 @@ function acceptingListmonk(): ListmonkPort {
     previewCampaign: async () => '<p>ok</p>',
     previewCampaignText: async () => 'ok',
     listCampaignsByName: async (name) => (campaigns.has(name) ? [campaigns.get(name)!] : []),
+    listCampaignsByNames: async (_query, names) =>
+      new Map(names.filter((n) => campaigns.has(n)).map((n) => [n, [campaigns.get(n)!]])),
     deleteCampaign: async (id) => {
       for (const [name, c] of campaigns) if (c.id === id) campaigns.delete(name);
     },

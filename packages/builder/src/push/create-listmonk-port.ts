@@ -22,6 +22,24 @@ function stateOf(c: Campaign): ListmonkCampaignState {
   };
 }
 
+/** Checks that a search can find every name: Listmonk matches `query` as a substring at best. */
+function assertQueryIn(query: string, names: readonly string[]): void {
+  const outside = names.find((n) => !n.includes(query));
+  if (query.trim() === '' || outside !== undefined) {
+    throw new Error(`a search for ${JSON.stringify(query)} cannot find ${JSON.stringify(outside ?? '')}`);
+  }
+}
+
+/** Items grouped by exact name, only the names asked for, each group by id. */
+function byName<T extends { id: number; name: string }>(items: T[], names: readonly string[]) {
+  const wanted = new Set(names);
+  const out = new Map<string, T[]>();
+  for (const item of [...items].sort((a, b) => a.id - b.id)) {
+    if (wanted.has(item.name)) out.set(item.name, [...(out.get(item.name) ?? []), item]);
+  }
+  return out;
+}
+
 /**
  * The push's Listmonk operations over @mailramp/listmonk's client. Lists and campaigns are found by
  * exact name (Listmonk's names are not unique and its search is fuzzy), so a re-run finds what an
@@ -32,6 +50,14 @@ export function createListmonkPort(client: ListmonkClient): ListmonkPort {
     async findListByName(name) {
       const list = await client.findList(name);
       return list === undefined ? undefined : { id: list.id };
+    },
+    async findListsByNames(query, names) {
+      assertQueryIn(query, names);
+      const found = byName(await client.listLists({ query }), names);
+      return new Map([...found].map(([name, lists]) => [name, { id: lists[0]!.id }]));
+    },
+    async addList(name, tags) {
+      return { id: (await client.createList({ name, type: 'private', optin: 'single', tags })).id };
     },
     async createList(name, tags) {
       const { list } = await client.findOrCreateList({ name, type: 'private', optin: 'single', tags });
@@ -48,6 +74,15 @@ export function createListmonkPort(client: ListmonkClient): ListmonkPort {
     },
     async listMembers(listId) {
       return (await client.listSubscribersOfList(listId)).map((s) => memberOf(s, listId));
+    },
+    async listMembersOfLists(listIds) {
+      const subscribers = await client.listSubscribersOfLists(listIds);
+      return new Map(
+        listIds.map((listId) => [
+          listId,
+          subscribers.filter((s) => s.lists?.some((l) => l.id === listId)).map((s) => memberOf(s, listId)),
+        ]),
+      );
     },
     async subscribeToList(subscriberIds, listId) {
       await client.addSubscriptions(subscriberIds, [listId], 'confirmed');
@@ -80,6 +115,11 @@ export function createListmonkPort(client: ListmonkClient): ListmonkPort {
       // Listmonk's `query` is a fuzzy search (tsquery or ILIKE): only exact names are ours.
       const found = (await client.listCampaigns({ query: name })).filter((c) => c.name === name);
       return found.sort((a, b) => a.id - b.id).map(stateOf);
+    },
+    async listCampaignsByNames(query, names) {
+      assertQueryIn(query, names);
+      const found = byName(await client.listCampaigns({ query, all: true }), names);
+      return new Map([...found].map(([name, campaigns]) => [name, campaigns.map(stateOf)]));
     },
     async deleteCampaign(id) {
       await client.deleteCampaign(id);

@@ -39,8 +39,15 @@ export interface NewCampaign {
  */
 export interface ListmonkPort {
   findListByName(name: string): Promise<{ id: number } | undefined>;
+  /**
+   * The lists named exactly one of `names` (the oldest of a name), found by one search for
+   * `query`, which every name contains (Listmonk's search matches more: only exact names count).
+   */
+  findListsByNames(query: string, names: readonly string[]): Promise<Map<string, { id: number }>>;
   /** The list named exactly `name`, created (private, single opt-in, tagged) when absent. */
   createList(name: string, tags: string[]): Promise<{ id: number }>;
+  /** Creates a list (private, single opt-in, tagged) without looking: the caller just looked. */
+  addList(name: string, tags: string[]): Promise<{ id: number }>;
   /**
    * Bulk-imports (upserts: name and attributes overwritten) subscribers into a list and waits until
    * Listmonk has finished. `imported` is Listmonk's own count, which proves nothing on its own: an
@@ -52,6 +59,8 @@ export interface ListmonkPort {
   ): Promise<{ submitted: number; imported: number }>;
   /** Every subscriber on a list, with status, attributes and their subscription to that list. */
   listMembers(listId: number): Promise<ListmonkMember[]>;
+  /** {@link listMembers} of several lists, read at once (one request where Listmonk allows). */
+  listMembersOfLists(listIds: readonly number[]): Promise<Map<number, ListmonkMember[]>>;
   /** Subscribes subscribers (by id) to a list, confirmed, in one request. */
   subscribeToList(subscriberIds: readonly number[], listId: number): Promise<void>;
   /** Takes subscribers (by id) off lists in one request. */
@@ -66,6 +75,14 @@ export interface ListmonkPort {
   previewCampaignText(id: number, text: string): Promise<string>;
   /** Every campaign named exactly `name` (Listmonk's names are not unique), oldest first. */
   listCampaignsByName(name: string): Promise<ListmonkCampaignState[]>;
+  /**
+   * {@link listCampaignsByName} for several names, by one search for `query`, which every name
+   * contains; a name Listmonk has no campaign of is absent from the map.
+   */
+  listCampaignsByNames(
+    query: string,
+    names: readonly string[],
+  ): Promise<Map<string, ListmonkCampaignState[]>>;
   /** Deletes a campaign; one already gone is not an error. */
   deleteCampaign(id: number): Promise<void>;
   /** Creates a draft campaign. */

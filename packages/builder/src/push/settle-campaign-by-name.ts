@@ -29,7 +29,18 @@ export async function settleCampaignByName(
   name: string,
   prefer?: number,
 ): Promise<ListmonkCampaignState | undefined> {
-  const found = await listmonk.listCampaignsByName(name);
+  return settleCampaigns(listmonk, await listmonk.listCampaignsByName(name), prefer);
+}
+
+/**
+ * {@link settleCampaignByName} over campaigns of one name already read from Listmonk (one search
+ * for a whole build): keeps {@link pickCampaign}'s choice and deletes every other draft.
+ */
+export async function settleCampaigns(
+  listmonk: ListmonkPort,
+  found: readonly ListmonkCampaignState[],
+  prefer?: number,
+): Promise<ListmonkCampaignState | undefined> {
   const kept = pickCampaign(found, prefer);
   for (const c of found) {
     if (c !== kept && c.status === 'draft') await listmonk.deleteCampaign(c.id);

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { ClientCore } from '../client/client-core.js';
 import { pageReader, readAllPages } from '../client/read-pages.js';
-import { type Campaign, CampaignSchema, type RunningStats, RunningStatsSchema } from '../client/schemas.js';
+import {
+  type Campaign,
+  CampaignSchema,
+  pageOf,
+  type RunningStats,
+  RunningStatsSchema,
+} from '../client/schemas.js';
 import { ListmonkError } from '../errors.js';
 import { assertSendAtAhead } from './assert-send-at-ahead.js';
 import { planStatusChange, type RequestableStatus } from './plan-status-change.js';
@@ -48,8 +54,17 @@ export interface CampaignsApi {
   deleteCampaign(id: number): Promise<void>;
   /** The campaign, or undefined. */
   findCampaign(id: number): Promise<Campaign | undefined>;
-  /** Campaigns, optionally only those with all given tags / one of the given statuses. */
-  listCampaigns(filter?: { tags?: string[]; status?: string[]; query?: string }): Promise<Campaign[]>;
+  /**
+   * Campaigns, optionally only those with all given tags / one of the given statuses / matching
+   * Listmonk's search `query` (full text or ILIKE on name and subject: a superset, never exact).
+   * `all`: in one request (`per_page=all`), one consistent read; otherwise pages of 50.
+   */
+  listCampaigns(filter?: {
+    tags?: string[];
+    status?: string[];
+    query?: string;
+    all?: boolean;
+  }): Promise<Campaign[]>;
   /**
    * Changes the status along Listmonk's allowed transitions and returns the campaign as re-read
    * afterwards (v5+ stores `scheduled` when `running` is asked of a campaign with a send_at).
@@ -218,6 +233,16 @@ export function createCampaignsApi(core: ClientCore): CampaignsApi {
       await core.server();
       // Listmonk reads `tag=` (repeatable); `tags=` would be ignored and every campaign returned.
       const query = { tag: filter.tags, status: filter.status, query: filter.query };
+      if (filter.all === true) {
+        // One read: pages read one after another can skip a campaign deleted in between.
+        const page = await core.transport.send({
+          method: 'GET',
+          path: '/api/campaigns',
+          query: { ...query, per_page: 'all' },
+          schema: pageOf(CampaignSchema),
+        });
+        return page.results;
+      }
       return readAllPages(core, pageReader(core, '/api/campaigns', query, CampaignSchema));
     },
 

@@ -35,6 +35,8 @@ export interface ListmonkFeatures {
   splitOverwrite: boolean;
   /** v5+: `running` asked on a campaign with send_at stores `scheduled` (the reply says running). */
   runningWithSendAtSchedules: boolean;
+  /** v2.1+: `GET /api/subscribers` reads every `list_id` given; v2.0 only the first. */
+  manyListIdsPerQuery: boolean;
 }
 
 /** The feature set of a version. */
@@ -46,5 +48,6 @@ export function featuresOf(version: ListmonkVersion): ListmonkFeatures {
     perKeySettings: version.major >= 6,
     splitOverwrite: version.major >= 6,
     runningWithSendAtSchedules: version.major >= 5,
+    manyListIdsPerQuery: isAtLeast(version, 2, 1),
   };
 }

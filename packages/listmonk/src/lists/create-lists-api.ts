@@ -22,6 +22,11 @@ export interface ListsApi {
    * oldest (lowest id) exact match wins; calls for one name are serialised inside this client.
    */
   findOrCreateList(input: ListInput): Promise<{ list: List; created: boolean }>;
+  /**
+   * Creates a list without looking for one of that name first (`POST /api/lists`): for a caller
+   * that has just looked (Listmonk's names are not unique: a second create makes a second list).
+   */
+  createList(input: ListInput): Promise<List>;
 }
 
 const ListPage = pageOf(ListSchema);
@@ -46,10 +51,17 @@ export function createListsApi(core: ClientCore): ListsApi {
     return candidates.filter((l) => l.name === name).sort((a, b) => a.id - b.id)[0];
   }
 
-  async function create(input: ListInput): Promise<{ list: List; created: boolean }> {
-    const found = await findList(input.name);
-    if (found !== undefined) return { list: found, created: false };
-    const list = await core.transport.send({
+  function checkName(name: string): void {
+    const bytes = Buffer.byteLength(name);
+    if (bytes < 1 || bytes > 2000) {
+      throw new ListmonkError('REJECTED', `a Listmonk list name is 1 to 2000 bytes; got ${bytes}`);
+    }
+  }
+
+  async function createList(input: ListInput): Promise<List> {
+    checkName(input.name);
+    await core.server();
+    return core.transport.send({
       method: 'POST',
       path: '/api/lists',
       json: {
@@ -61,18 +73,23 @@ export function createListsApi(core: ClientCore): ListsApi {
       },
       schema: ListSchema,
     });
-    return { list, created: true };
+  }
+
+  async function create(input: ListInput): Promise<{ list: List; created: boolean }> {
+    const found = await findList(input.name);
+    if (found !== undefined) return { list: found, created: false };
+    return { list: await createList(input), created: true };
   }
 
   return {
     listLists,
     findList,
+    createList,
     findOrCreateList(input) {
-      const bytes = Buffer.byteLength(input.name);
-      if (bytes < 1 || bytes > 2000) {
-        return Promise.reject(
-          new ListmonkError('REJECTED', `a Listmonk list name is 1 to 2000 bytes; got ${bytes}`),
-        );
+      try {
+        checkName(input.name);
+      } catch (error) {
+        return Promise.reject(error);
       }
       const previous = inFlight.get(input.name) ?? Promise.resolve(undefined);
       const next = previous.catch(() => undefined).then(() => create(input));

@@ -23,6 +23,12 @@ export interface SubscribersApi {
    */
   listSubscribersOfList(listId: number): Promise<Subscriber[]>;
   /**
+   * Every subscriber on any of the lists, once each, with all their subscriptions: one request on
+   * v2.1+ (`list_id` repeated; Listmonk answers a subscriber once per list it is on), one per list
+   * on v2.0 (which reads only the first `list_id`).
+   */
+  listSubscribersOfLists(listIds: ReadonlyArray<number>): Promise<Subscriber[]>;
+  /**
    * Subscribes subscribers to lists in one request (`PUT /api/subscribers/lists`, action `add`);
    * an existing subscription gets `status` (v4+; v2/v3 keep it and add new ones `unconfirmed`).
    */
@@ -75,6 +81,17 @@ export function createSubscribersApi(core: ClientCore, imports: ImportApi): Subs
     return page.results;
   }
 
+  async function subscribersOf(listIds: ReadonlyArray<number>): Promise<Subscriber[]> {
+    await core.server();
+    const page = await core.transport.send({
+      method: 'GET',
+      path: '/api/subscribers',
+      query: { list_id: listIds.map(String), per_page: 'all' },
+      schema: SubscriberPage,
+    });
+    return page.results;
+  }
+
   const findSubscribersByEmail = async (emails: ReadonlyArray<string>): Promise<Map<string, Subscriber>> => {
     await core.server();
     const unique = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))];
@@ -96,15 +113,17 @@ export function createSubscribersApi(core: ClientCore, imports: ImportApi): Subs
         mode: 'blocklist',
       });
     },
-    async listSubscribersOfList(listId) {
-      await core.server();
-      const page = await core.transport.send({
-        method: 'GET',
-        path: '/api/subscribers',
-        query: { list_id: String(listId), per_page: 'all' },
-        schema: SubscriberPage,
-      });
-      return page.results;
+    listSubscribersOfList(listId) {
+      return subscribersOf([listId]);
+    },
+    async listSubscribersOfLists(listIds) {
+      const ids = [...new Set(listIds)];
+      if (ids.length === 0) return [];
+      const { features } = await core.server();
+      const found = features.manyListIdsPerQuery
+        ? await subscribersOf(ids)
+        : (await Promise.all(ids.map((id) => core.limit(() => subscribersOf([id]))))).flat();
+      return [...new Map(found.map((s) => [s.id, s])).values()];
     },
     async addSubscriptions(subscriberIds, listIds, status = 'confirmed') {
       await changeSubscriptions(subscriberIds, listIds, { action: 'add', status });

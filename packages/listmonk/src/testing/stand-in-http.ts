@@ -118,7 +118,8 @@ export function paginate<T>(
 ): { results: T[]; total: number; per_page: number | string; page: number } {
   const perPageRaw = query.get('per_page') ?? '20';
   const page = Math.max(1, Number(query.get('page') ?? '1') || 1);
-  if (perPageRaw === 'all') return { results: items, total: items.length, per_page: 'all' as never, page: 1 };
+  // knadh/paginator with AllowAll: `all` is no limit, answered as per_page 0 on page 1.
+  if (perPageRaw === 'all') return { results: items, total: items.length, per_page: 0, page: 1 };
   const perPage = Math.min(50, Math.max(1, Number(perPageRaw) || 20));
   return {
     results: items.slice((page - 1) * perPage, page * perPage),

@@ -4,6 +4,7 @@ import { rewriteTrackLinks } from '../../templates/rewrite-track-links.js';
 import { audienceOf } from '../campaign-life.js';
 import { parseTemplate, TemplateError } from '../go-template.js';
 import { MSG } from '../messages.js';
+import { campaignMatches } from '../search-match.js';
 import {
   bad,
   byteLength,
@@ -223,16 +224,16 @@ export const CAMPAIGNS_ROUTES: StandInRoute[] = [
       // `tag=` (repeatable); `tags=` is not a parameter Listmonk reads.
       const tags = req.query.getAll('tag');
       const statuses = req.query.getAll('status');
-      const query = (req.query.get('query') ?? '').toLowerCase();
+      const query = (req.query.get('query') ?? '').trim();
       const items = [...ctx.state.campaigns.values()]
         .filter((c) => tags.every((t) => c.tags.includes(t)))
         .filter((c) => statuses.length === 0 || statuses.includes(c.status))
-        .filter(
-          (c) =>
-            query === '' || c.name.toLowerCase().includes(query) || c.subject.toLowerCase().includes(query),
-        )
+        .filter((c) => campaignMatches(c, query, ctx.version))
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
         .map((c) => campaignOut(c, ctx));
+      // Nothing found: Listmonk answers an empty PageResults (no query, page or per_page).
+      if (items.length === 0)
+        return ok({ results: [], search: '', query: '', total: 0, per_page: 0, page: 0 });
       return ok({ ...paginate(items, req.query), query });
     },
   },

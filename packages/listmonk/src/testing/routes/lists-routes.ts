@@ -1,4 +1,5 @@
 import { MSG } from '../messages.js';
+import { listMatches } from '../search-match.js';
 import {
   bad,
   byteLength,
@@ -36,10 +37,10 @@ export const LISTS_ROUTES: StandInRoute[] = [
     pattern: '/api/lists',
     perm: 'lists:get_all',
     handle: (req, ctx) => {
-      const query = (req.query.get('query') ?? '').toLowerCase();
+      const query = (req.query.get('query') ?? '').trim();
       const tags = req.query.getAll('tag');
       const lists = [...ctx.state.lists.values()]
-        .filter((l) => query === '' || l.name.toLowerCase().includes(query))
+        .filter((l) => listMatches(l.name, query, ctx.version))
         .filter((l) => tags.every((t) => l.tags.includes(t)))
         .sort((a, b) => a.id - b.id)
         .map((l) => listOut(l, ctx));

@@ -1,3 +1,4 @@
+import { isAtLeast } from '../../client/listmonk-version.js';
 import { MSG } from '../messages.js';
 import {
   bad,
@@ -66,11 +67,14 @@ export const SUBSCRIBERS_ROUTES: StandInRoute[] = [
         throw new HttpFailure(403, MSG.permissionDenied('subscribers:sql_query'));
       }
       const match = query === '' ? () => true : matcherOf(query);
-      const listIds = req.query.getAll('list_id').map(Number);
+      // v2.0 reads one list_id (the first); v2.1+ all of them, joined: a subscriber comes back
+      // once per list asked for that it is on (no DISTINCT in query-subscribers).
+      const given = req.query.getAll('list_id').map(Number);
+      const listIds = isAtLeast(ctx.version, 2, 1) ? given : given.slice(0, 1);
       const items = [...ctx.state.subscribers.values()]
         .filter(match)
-        .filter((s) => listIds.length === 0 || listIds.some((id) => s.lists.has(id)))
         .sort((a, b) => a.id - b.id)
+        .flatMap((s) => (listIds.length === 0 ? [s] : listIds.filter((id) => s.lists.has(id)).map(() => s)))
         .map((s) => subscriberOut(s, ctx));
       return ok({ ...paginate(items, req.query), query, search: '' });
     },
