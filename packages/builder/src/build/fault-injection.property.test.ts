@@ -1,17 +1,21 @@
 import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
-import { createListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type Fault, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterEach, describe, it } from 'vitest';
 import { addDays } from '../calendar/calendar-date.js';
-import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import { createListmonkPort } from '../push/create-listmonk-port.js';
 import { resolveBuildRules } from './resolve-build-rules.js';
 import { runBuild } from './run-build.js';
 import { expectBuildInvariants } from './testing/expect-build-invariants.js';
 import { FIXED_RENDERER } from './testing/run-build-child.js';
+import {
+  createFaultClient,
+  FAULT_START,
+  restoreFaultAudience,
+  seedFaultAudience,
+} from './testing/seeded-fault-audience.js';
 
 // Issue 20: random faults across consecutive dates — stand-in 5xx, dropped connections, answers
 // lost after Listmonk did the work, status changes and creates that land after the client gave
@@ -22,7 +26,7 @@ import { FIXED_RENDERER } from './testing/run-build-child.js';
 const renderer = FIXED_RENDERER;
 const rules = resolveBuildRules('trucking', {}, createDomainFamilies());
 const CYCLE_SEGMENTS = new Set(rules.segments.filter((s) => s.rule.kind === 'filing_cycle').map((s) => s.id));
-const START = '2026-06-22';
+const START = FAULT_START;
 
 const PATHS: Array<[string, string | RegExp]> = [
   ['POST', '/api/lists'],
@@ -70,20 +74,8 @@ describe('a build under random faults across consecutive dates (PGlite, stand-in
   async function fresh(): Promise<void> {
     if (t === undefined) {
       t = await createTestDatabase({ engine: 'pglite' });
-      await seedDemoAudience(t.db, { carriers: 150, providers: 0, today: START, seed: 7 });
-      await sql`create table seeded_stamps as select dot_number, listmonk_sent_at from fmcsa_carriers`.execute(
-        t.db,
-      );
-      await sql`create table seeded_suppressions as select * from suppressions`.execute(t.db);
-      return;
-    }
-    await sql`delete from segment_touches`.execute(t.db);
-    await sql`delete from send_ledger`.execute(t.db);
-    await sql`delete from build_runs`.execute(t.db);
-    await sql`delete from suppressions`.execute(t.db);
-    await sql`insert into suppressions select * from seeded_suppressions`.execute(t.db);
-    await sql`update fmcsa_carriers c set listmonk_sent_at = s.listmonk_sent_at
-      from seeded_stamps s where s.dot_number = c.dot_number`.execute(t.db);
+      await seedFaultAudience(t.db);
+    } else await restoreFaultAudience(t.db);
   }
 
   async function attempt(date: string, fault: Injected): Promise<void> {
@@ -102,15 +94,7 @@ describe('a build under random faults across consecutive dates (PGlite, stand-in
       await sql`create trigger break_stamp before update of listmonk_sent_at on fmcsa_carriers
         for each statement execute function break_stamp()`.execute(t!.db);
     }
-    const client = createListmonkClient({
-      url: standIn.url,
-      username: standIn.username,
-      token: standIn.token,
-      now,
-      pollIntervalMs: 2,
-      timeoutMs: 2_000,
-      retry: { attempts: 1 },
-    });
+    const client = createFaultClient(standIn, now);
     try {
       await runBuild(
         t!.db,

@@ -3,20 +3,19 @@ import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addDays } from '../calendar/calendar-date.js';
-import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import { resolveBuildRules } from './resolve-build-rules.js';
 import { expectBuildInvariants } from './testing/expect-build-invariants.js';
 import type { BuildChildArgs } from './testing/run-build-child.js';
+import { FAULT_START, restoreFaultAudience, seedFaultAudience } from './testing/seeded-fault-audience.js';
 
 // Issue 20: `kill -9` at a random moment of a real build process, across consecutive dates — the
 // process dies mid-request, mid-import or mid-transaction, its database session with it — and the
 // promises still hold; a final fault-free build settles every row. PostgreSQL only: a second
 // process cannot share an embedded PGlite (the data-dir lock test covers that engine).
 const CHILD = new URL('./testing/run-build-child.ts', import.meta.url).pathname;
-const START = '2026-06-22';
+const START = FAULT_START;
 const rules = resolveBuildRules('trucking', {}, createDomainFamilies());
 const CYCLE_SEGMENTS = new Set(rules.segments.filter((s) => s.rule.kind === 'filing_cycle').map((s) => s.id));
 
@@ -42,17 +41,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
     async function fresh(): Promise<void> {
       if (t === undefined) {
         t = await createTestDatabase({ engine: 'postgres' });
-        await seedDemoAudience(t.db, { carriers: 150, providers: 0, today: START, seed: 7 });
-        await sql`create table seeded_stamps as select dot_number, listmonk_sent_at from fmcsa_carriers`.execute(
-          t.db,
-        );
-        return;
-      }
-      await sql`delete from segment_touches`.execute(t.db);
-      await sql`delete from send_ledger`.execute(t.db);
-      await sql`delete from build_runs`.execute(t.db);
-      await sql`update fmcsa_carriers c set listmonk_sent_at = s.listmonk_sent_at
-      from seeded_stamps s where s.dot_number = c.dot_number`.execute(t.db);
+        await seedFaultAudience(t.db);
+      } else await restoreFaultAudience(t.db);
     }
 
     /** Kills that landed while the build was talking to Listmonk (the test proves nothing without). */

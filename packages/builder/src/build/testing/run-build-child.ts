@@ -4,12 +4,12 @@
  * The same rules, caps and renderer as the fault-injection property test.
  */
 import { connect } from '@mailramp/db';
-import { createListmonkClient } from '@mailramp/listmonk';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { createListmonkPort } from '../../push/create-listmonk-port.js';
 import type { CampaignRenderer } from '../../push/listmonk-port.js';
 import { resolveBuildRules } from '../resolve-build-rules.js';
 import { runBuild } from '../run-build.js';
+import { createFaultClient } from './seeded-fault-audience.js';
 
 /** What the parent passes as the one argument (JSON). */
 export interface BuildChildArgs {
@@ -34,15 +34,10 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].sp
   const args = JSON.parse(process.argv[2] ?? '{}') as BuildChildArgs;
   const now = () => new Date(`${args.date}T06:00:00Z`);
   const db = connect({ url: args.databaseUrl });
-  const client = createListmonkClient({
-    url: args.listmonkUrl,
-    username: args.username,
-    token: args.token,
+  const client = createFaultClient(
+    { url: args.listmonkUrl, username: args.username, token: args.token },
     now,
-    pollIntervalMs: 2,
-    timeoutMs: 2_000,
-    retry: { attempts: 1 },
-  });
+  );
   try {
     const result = await runBuild(
       db,
