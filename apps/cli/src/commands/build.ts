@@ -63,7 +63,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
     )
     .option(
       '--dry-run',
-      'print the plan and render and lint every campaign it plans, as the live run would; write nothing, touch no Listmonk; exit 1 naming what to fix when the live run would stop',
+      'print the plan and render and lint every campaign it plans, as the live run would; write nothing, touch no Listmonk; exit 1 naming what to fix when a campaign would not render or lint, exit 4 as the live run when a send time has passed (add --next-slot)',
     )
     .option('--json', 'print the plan/result as JSON on stdout')
     .addHelpText(
