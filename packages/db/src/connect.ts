@@ -38,6 +38,14 @@ interface EngineHandle {
 
 const handles = new WeakMap<Kysely<Database>, EngineHandle>();
 
+/** A pg client that is never without an 'error' listener (see connect()). */
+class ListeningClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
+
 /**
  * Opens the database: a pg pool for a `postgres://` URL, embedded PGlite persisted in a data
  * directory otherwise.
@@ -62,25 +70,18 @@ function connectPostgres(url: string, poolSize: number): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // Every client listens for 'error' from birth: pg emits it on a client whose server process
+    // ends (pg_terminate_backend, a restart) — while idle, checked out, or still joining the pool —
+    // and with no listener Node throws it as an uncaught exception that ends the CLI. The query in
+    // flight, or the next, fails with the reason instead.
+    Client: ListeningClient,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         TEXT_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  // Nor a checked-out one (a build pins one for its advisory lock): pg emits 'error' on the client
-  // when its server process ends (pg_terminate_backend, a restart), and with no listener Node
-  // throws it as an uncaught exception. The query in flight, or the next, fails with the reason.
-  const listened = new WeakSet<pg.PoolClient>();
-  const connectClient = async () => {
-    const client = await pool.connect();
-    if (!listened.has(client)) {
-      listened.add(client);
-      client.on('error', () => undefined);
-    }
-    return withCopySupport(client);
-  };
+  const connectClient = async () => withCopySupport(await pool.connect());
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool: {
