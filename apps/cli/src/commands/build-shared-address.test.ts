@@ -53,6 +53,18 @@ describe.each(testEngines())('mailramp build with shared addresses on %s', (engi
       ]);
       expect(verified.code, verified.io.err()).toBe(EXIT.OK);
 
+      // --list-recipients says which key got each address before anything is pushed.
+      const dry = await cli(['build', '--vertical', 'trucking', '--warmup-day', '12', '--dry-run']);
+      expect(dry.io.err()).not.toContain('office@twinroutes.com');
+      const listed = await cli([
+        ...['build', '--vertical', 'trucking', '--warmup-day', '12'],
+        ...['--dry-run', '--list-recipients', '--json'],
+      ]);
+      expect(listed.code, listed.io.err()).toBe(EXIT.OK);
+      const { selected } = JSON.parse(listed.io.out()) as { selected: Array<{ key: string; email: string }> };
+      expect(selected.find((r) => r.email === 'office@twinroutes.com')?.key).toBe('3200001');
+      expect(selected).toHaveLength(3);
+
       const first = await cli(['build', '--vertical', 'trucking', '--warmup-day', '12', '--json']);
       expect(first.code, first.io.err()).toBe(EXIT.OK);
       const result = JSON.parse(first.io.out()) as {

@@ -25,6 +25,7 @@ interface BuildFlags {
   warmupDay?: number;
   dryRun?: boolean;
   json?: boolean;
+  listRecipients?: boolean;
 }
 
 function wholeNumber(min: number, max: number) {
@@ -66,6 +67,10 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
       'print the plan and render and lint every campaign it plans, as the live run would; write nothing, touch no Listmonk; exit 1 naming what to fix when a campaign would not render or lint, exit 4 as the live run when a send time has passed (add --next-slot)',
     )
     .option('--json', 'print the plan/result as JSON on stdout')
+    .option(
+      '--list-recipients',
+      'also list who is selected (key, address, segment, campaign): a table on stderr, or "selected" in --json',
+    )
     .addHelpText(
       'after',
       `
@@ -99,8 +104,10 @@ Examples:
         };
         if (flags.dryRun) {
           const { plan, warmup, problems } = await mailramp.build.plan(options);
-          if (flags.json) printJson(ctx.io, { ...planToJson(plan, true), problems });
+          if (flags.json)
+            printJson(ctx.io, { ...planToJson(plan, true, flags.listRecipients === true), problems });
           printPlan(ctx.io, plan, warmup.source, true);
+          if (flags.listRecipients && !flags.json) printRecipients(ctx.io, plan);
           if (problems.length === 0) return EXIT.OK;
           say(
             ctx.io,
@@ -116,6 +123,7 @@ Examples:
             }
             if (event.type === 'planned') {
               printPlan(ctx.io, event.plan, event.warmup.source, false);
+              if (flags.listRecipients && !flags.json) printRecipients(ctx.io, event.plan);
               if (event.resumed > 0)
                 say(ctx.io, `resuming ${event.resumed} recipients of an earlier run of ${event.plan.date}`);
               return;
@@ -124,7 +132,7 @@ Examples:
             say(ctx.io, `[${event.done}/${event.total}] ${o.name}: ${describeOutcome(o)}`);
           },
         });
-        if (flags.json) printJson(ctx.io, resultToJson(result));
+        if (flags.json) printJson(ctx.io, resultToJson(result, flags.listRecipients === true));
         say(
           ctx.io,
           `${result.status}: ${result.campaigns.filter((c) => c.state === 'scheduled').length}/${result.campaigns.length} campaigns scheduled, ${result.stamped} recipients stamped (build run ${result.runId})`,
@@ -158,7 +166,11 @@ function printReconciliation(io: CliIo, r: Reconciliation): void {
 }
 
 /** The plan as the documented JSON object: `campaigns` (name, segment, sendAt, recipients) and `excluded`. */
-export function planToJson(plan: BuildPlan, dryRun: boolean): Record<string, unknown> {
+export function planToJson(
+  plan: BuildPlan,
+  dryRun: boolean,
+  listRecipients = false,
+): Record<string, unknown> {
   return {
     vertical: plan.vertical,
     date: plan.date,
@@ -189,13 +201,36 @@ export function planToJson(plan: BuildPlan, dryRun: boolean): Record<string, unk
     releasedOperators: plan.releasedOperators,
     catchAll: plan.catchAll,
     segments: plan.segments,
+    ...(listRecipients
+      ? {
+          selected: plan.recipients.map((r) => ({
+            key: r.recipientKey,
+            email: r.email,
+            segment: r.segment,
+            campaign: r.campaignName,
+            operator: r.operator,
+          })),
+        }
+      : {}),
   };
 }
 
+/** Who the plan selects, one line each: key, address, segment, campaign. */
+function printRecipients(io: CliIo, plan: BuildPlan): void {
+  say(io, '\nrecipients');
+  say(
+    io,
+    formatTable([
+      ['key', 'address', 'segment', 'campaign'],
+      ...plan.recipients.map((r) => [r.recipientKey, r.email, r.segment, r.campaignName]),
+    ]),
+  );
+}
+
 /** A live build's result as JSON: the plan's fields plus each campaign's outcome. */
-function resultToJson(result: BuildResult): Record<string, unknown> {
+function resultToJson(result: BuildResult, listRecipients: boolean): Record<string, unknown> {
   return {
-    ...planToJson(result.plan, false),
+    ...planToJson(result.plan, false, listRecipients),
     runId: result.runId,
     status: result.status,
     resumed: result.resumed,
