@@ -2,7 +2,6 @@ import { connect, isConnectionLost } from '@mailramp/db';
 import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
 import { createListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
-import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyBackfill } from '../backfill/apply-backfill.js';
@@ -12,26 +11,8 @@ import { createListmonkPort } from '../push/create-listmonk-port.js';
 import { createTemplateRenderer } from '../push/create-template-renderer.js';
 import type { ListmonkPort } from '../push/listmonk-port.js';
 import { loadTemplateSet } from '../template/load-template-set.js';
-import { resolveBuildRules } from './resolve-build-rules.js';
 import { runBuild } from './run-build.js';
-
-const DATE = '2026-06-22';
-const now = () => new Date('2026-06-22T06:00:00Z');
-const REPO_TEMPLATES = new URL('../../../../templates', import.meta.url).pathname;
-const SENDER = {
-  name: 'Example Compliance',
-  street: '1200 Commerce Drive, Suite 300',
-  city: 'Denver',
-  state: 'CO',
-  zip: '80202',
-  reply_to: 'compliance@example.com',
-  disclaimer: 'Example Compliance is a private filing service, not affiliated with FMCSA.',
-};
-const rules = resolveBuildRules(
-  'trucking',
-  { verticals: { trucking: { fromEmail: 'Compliance <c@example.com>', templateData: { sender: SENDER } } } },
-  createDomainFamilies(),
-);
+import { DATE, now, REPO_TEMPLATES, rules } from './testing/use-run-build-stand-in.js';
 
 /** Ends every other session on the test's database, as `pg_terminate_backend` from an operator would. */
 async function terminateOthers(url: string): Promise<number> {

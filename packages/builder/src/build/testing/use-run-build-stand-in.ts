@@ -14,7 +14,8 @@ import { resolveBuildRules } from '../resolve-build-rules.js';
 export const DATE = '2026-06-22';
 export const now = () => new Date('2026-06-22T06:00:00Z');
 
-const REPO_TEMPLATES = new URL('../../../../../templates', import.meta.url).pathname;
+/** The repository's templates/ (the shipped ones). */
+export const REPO_TEMPLATES = new URL('../../../../../templates', import.meta.url).pathname;
 export const SENDER = {
   name: 'Example Compliance',
   street: '1200 Commerce Drive, Suite 300',
