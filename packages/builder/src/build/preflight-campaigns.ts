@@ -25,6 +25,31 @@ export function filedLinkProblem(
 }
 
 /**
+ * Renders one segment's campaign content for a build date, as the live push sends it (a segment's
+ * campaigns differ only by zone): the one call the dry run and the push share, so they cannot drift.
+ */
+export function renderSegmentContent(
+  rules: BuildRules,
+  segment: SegmentDefinition,
+  date: string,
+  renderer: CampaignRenderer,
+): Promise<RenderedCampaign> {
+  const touch =
+    segment.rule.kind === 'filing_cycle'
+      ? planFilingTouch(date, segment.rule.calendar, segment.rule.touchBusinessDays)
+      : undefined;
+  return renderer.renderCampaign({
+    vertical: rules.vertical,
+    segment: segment.id,
+    template: segment.template,
+    subject: segment.subject,
+    listmonkTemplate: rules.listmonkTemplate,
+    attributes: campaignAttributesOf(rules, segment),
+    data: planCampaignData(segment, { date, touch }, rules.templateData),
+  });
+}
+
+/**
  * Renders and lints every campaign of a plan as the live build would, without writing anything or
  * touching Listmonk: the problems a live run would stop on (a lint error, a build-time value the
  * configuration does not provide, a link no recipient can get), each naming what to fix. Empty when
@@ -46,20 +71,9 @@ export async function preflightCampaigns(
     // Campaigns of one segment render the same (zones differ only in send time).
     if (segment === undefined || done.has(segment.id)) continue;
     done.add(segment.id);
-    const touch =
-      segment.rule.kind === 'filing_cycle'
-        ? planFilingTouch(plan.date, segment.rule.calendar, segment.rule.touchBusinessDays)
-        : undefined;
     let rendered: RenderedCampaign;
     try {
-      rendered = await renderer.renderCampaign({
-        vertical: rules.vertical,
-        segment: segment.id,
-        template: segment.template,
-        subject: segment.subject,
-        attributes: campaignAttributesOf(rules, segment),
-        data: planCampaignData(segment, { date: plan.date, touch }, rules.templateData),
-      });
+      rendered = await renderSegmentContent(rules, segment, plan.date, renderer);
     } catch (error) {
       if (!(error instanceof BuilderError)) throw error;
       problems.push(`${campaign.name} (${segment.template}): ${error.message}`);

@@ -1,22 +1,14 @@
 import { type Database, isConnectionLost, type JsonObject } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
-import { planFilingTouch } from '../calendar/plan-filing-touch.js';
 import { BuilderError } from '../errors.js';
 import type { CampaignRenderer, ListmonkPort, RenderedCampaign } from '../push/listmonk-port.js';
-import { planCampaignData } from '../push/plan-campaign-data.js';
 import { planSendTimes } from '../schedule/plan-send-times.js';
 import { isZoneGroup } from '../schedule/time-zones.js';
 import { VERTICALS } from '../segments/default-segments.js';
 import { closeAbandonedBuildRuns, createBuildRun, finishBuildRun } from './build-runs-repository.js';
 import { insertLedgerEntries, listUnfinishedLedger, updateLedgerCampaign } from './ledger-repository.js';
-import {
-  type BuildPlan,
-  type BuildRequest,
-  campaignAttributesOf,
-  planBuild,
-  sendTimeRulesOf,
-} from './plan-build.js';
-import { filedLinkProblem } from './preflight-campaigns.js';
+import { type BuildPlan, type BuildRequest, planBuild, sendTimeRulesOf } from './plan-build.js';
+import { filedLinkProblem, renderSegmentContent } from './preflight-campaigns.js';
 import { type CampaignOutcome, type CampaignWork, pushCampaigns } from './push-campaigns.js';
 import { type Reconciliation, reconcileEarlierDates } from './reconcile-earlier-dates.js';
 import type { BuildRules } from './resolve-build-rules.js';
@@ -235,22 +227,10 @@ async function push(
         `campaign ${w.name} of an earlier run is for segment ${w.segment}, which is no longer configured; re-enable it to resume`,
       );
     }
-    const touch =
-      segment.rule.kind === 'filing_cycle'
-        ? planFilingTouch(date, segment.rule.calendar, segment.rule.touchBusinessDays)
-        : undefined;
     // A segment's campaigns differ by zone only: render (and lint) each segment's content once.
     let rendered = renderedBySegment.get(w.segment);
     if (rendered === undefined) {
-      rendered = await deps.renderer.renderCampaign({
-        vertical,
-        segment: w.segment,
-        template: segment.template,
-        subject: segment.subject,
-        listmonkTemplate: rules.listmonkTemplate,
-        attributes: campaignAttributesOf(rules, segment),
-        data: planCampaignData(segment, { date, touch }, rules.templateData),
-      });
+      rendered = await renderSegmentContent(rules, segment, date, deps.renderer);
       renderedBySegment.set(w.segment, rendered);
       for (const e of rendered.lintErrors) lintProblems.push(`${w.segment} (${segment.template}): ${e}`);
       const dead = filedLinkProblem(rules, { name: w.segment, template: segment.template }, rendered);
