@@ -387,7 +387,8 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
       if (fault.kind === 'status') {
         send(res, { status: fault.status ?? 500, message: MSG.internal }, record);
         return;
-      } else await new Promise<void>((resolve) => later(fault.delayMs ?? 1000, resolve));
+      }
+      if (fault.kind === 'delay') await new Promise<void>((resolve) => later(fault.delayMs ?? 1000, resolve));
     }
     if (loseReply) lostReplies.add(res);
 
