@@ -62,17 +62,17 @@ async function settlePending(
   now: () => Date,
   includePending: ApplyBackfillOptions['includePending'],
 ): Promise<TakenOff[]> {
-  const { rows } = await sql<PendingRow>`
-    select s.email, s.campaign_name as "campaignName", s.listmonk_instance as "listmonkInstance",
-      s.send_at as "sendAt"
+  const { rows } = await sql<PendingRow & { key: string }>`
+    select b.key::text as key, s.email, s.campaign_name as "campaignName",
+      s.listmonk_instance as "listmonkInstance", s.send_at as "sendAt"
     from ${backup} b join send_ledger s on s.id = b.ledger_id
     where s.state = 'scheduled' and s.send_at > ${now()}`.execute(trx);
   if (rows.length === 0) return [];
   if (includePending !== undefined) {
     const takenOff = await takeOffPendingCampaigns(name, rows, includePending.listmonk, now);
-    // Kept for the revert: these were never mailed, so their stamps must not come back.
+    // Kept for the revert: exactly these rows were never mailed, so their stamps must not come back.
     await sql`update ${backup} b set taken_off = s.campaign_name from send_ledger s
-      where s.id = b.ledger_id and s.state = 'scheduled' and s.send_at > ${now()}`.execute(trx);
+      where s.id = b.ledger_id and b.key::text = any(${rows.map((r) => r.key)}::text[])`.execute(trx);
     return takenOff;
   }
   const campaigns = new Set(rows.map((r) => `${r.listmonkInstance}\n${r.campaignName}`)).size;
