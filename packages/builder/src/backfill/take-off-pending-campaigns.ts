@@ -70,8 +70,8 @@ export async function takeOffPendingCampaigns(
       const emails = new Set(group.map((r) => r.email.trim().toLowerCase()));
       const onLists = async () => {
         const ids = new Set<number>();
-        for (const listId of listIds) {
-          for (const m of await listmonk.listMembers(listId)) if (emails.has(m.email)) ids.add(m.id);
+        for (const members of (await listmonk.listMembersOfLists(listIds)).values()) {
+          for (const m of members) if (emails.has(m.email)) ids.add(m.id);
         }
         return [...ids];
       };

@@ -155,7 +155,9 @@ async function settleTaken(
   const first = group[0]!;
   const listIds = campaign.listIds ?? (first.listId === null ? [] : [first.listId]);
   const members = new Map<string, ListmonkMember>();
-  for (const id of listIds) for (const m of await listmonk.listMembers(id)) members.set(m.email, m);
+  for (const list of (await listmonk.listMembersOfLists(listIds)).values()) {
+    for (const m of list) members.set(m.email, m);
+  }
   const content = campaign.content;
   const keys = content === undefined ? [] : attributesRead(content.subject, content.body, content.altbody);
   const check = verifyCampaignAudience(
