@@ -1,3 +1,4 @@
+import { normalizeEmail } from '@mailramp/mailbox';
 import { BuilderError } from '../errors.js';
 import type { ListmonkPort } from '../push/listmonk-port.js';
 import { pickCampaign } from '../push/settle-campaign-by-name.js';
@@ -67,7 +68,7 @@ export async function takeOffPendingCampaigns(
       const campaign = await scheduled();
       const listIds = campaign.listIds ?? [];
       if (listIds.length === 0) throw refuse('Listmonk did not say which lists it sends to');
-      const emails = new Set(group.map((r) => r.email.trim().toLowerCase()));
+      const emails = new Set(group.map((r) => normalizeEmail(r.email)));
       const onLists = async () => {
         const ids = new Set<number>();
         for (const members of (await listmonk.listMembersOfLists(listIds)).values()) {

@@ -1,4 +1,5 @@
 import type { Database, JsonObject, LedgerState } from '@mailramp/db';
+import { normalizeEmail } from '@mailramp/mailbox';
 import { type Kysely, sql } from 'kysely';
 import type { IsoDate } from '../calendar/calendar-date.js';
 
@@ -179,7 +180,7 @@ export async function listUnreconciledRecipients(
     .execute();
   return {
     keys: new Set(rows.map((r) => r.recipient_key)),
-    emails: new Set(rows.map((r) => r.email.trim().toLowerCase())),
+    emails: new Set(rows.map((r) => normalizeEmail(r.email))),
   };
 }
 

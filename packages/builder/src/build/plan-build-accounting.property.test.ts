@@ -1,6 +1,6 @@
 import type { JsonObject } from '@mailramp/db';
 import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
-import { createDomainFamilies } from '@mailramp/mailbox';
+import { createDomainFamilies, normalizeEmail } from '@mailramp/mailbox';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.
 import type { SegmentDefinition, Vertical } from '../segments/default-segments.js';
 import { classifyExclusion, type ExclusionRules } from '../selection/classify-exclusion.js';
 import { keyOrderOf } from '../selection/find-segment-candidates.js';
-import { addressKeyOf, operatorKeyOf } from '../selection/plan-selection.js';
+import { operatorKeyOf } from '../selection/plan-selection.js';
 import { type BuildPlan, planBuild } from './plan-build.js';
 import { type BuildRules, type BuildSettings, resolveBuildRules } from './resolve-build-rules.js';
 
@@ -312,9 +312,9 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
               expect(planned.takenByHigher, `${s.id}: candidates a higher segment took`).toBe(higherTook);
             }
             // One address, one key a day; the other keys behind a selected address are counted.
-            const addresses = full.recipients.map((r) => addressKeyOf(r.email));
+            const addresses = full.recipients.map((r) => normalizeEmail(r.email));
             expect(new Set(addresses).size, 'an address selected twice').toBe(addresses.length);
-            const taken = new Map(full.recipients.map((r) => [addressKeyOf(r.email), r.recipientKey]));
+            const taken = new Map(full.recipients.map((r) => [normalizeEmail(r.email), r.recipientKey]));
             let shadowed = 0;
             for (const r of rows) {
               const home = homeOf(r);
@@ -326,7 +326,7 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
                 expect(selected.get(r.key)).toBe(home.id);
                 continue;
               }
-              const owner = taken.get(addressKeyOf(r.email!));
+              const owner = taken.get(normalizeEmail(r.email!));
               if (owner !== undefined && owner !== r.key) {
                 shadowed += 1;
                 continue;
@@ -351,7 +351,7 @@ describe.each(testEngines())('the plan accounts for every candidate on %s (prope
                 const home = homeOf(x);
                 if (home === undefined || x.key === chosen.key || excluded(x, exclusion, date, home))
                   continue;
-                if (addressKeyOf(x.email!) !== addressKeyOf(r.email) || outranks(x, chosen) > 0) continue;
+                if (normalizeEmail(x.email!) !== normalizeEmail(r.email) || outranks(x, chosen) > 0) continue;
                 const capped =
                   full.capsHit.daily ||
                   full.capsHit.segments.includes(home.id) ||

@@ -1,5 +1,5 @@
 import type { Database, JsonObject } from '@mailramp/db';
-import { UNDELIVERABLE_MX } from '@mailramp/mailbox';
+import { normalizeEmail, UNDELIVERABLE_MX } from '@mailramp/mailbox';
 import { type Kysely, sql } from 'kysely';
 import { type IsoDate, isIsoDate } from '../calendar/calendar-date.js';
 import { planFilingTouch } from '../calendar/plan-filing-touch.js';
@@ -324,7 +324,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
       // A recipient whose campaign of an earlier date is still unreconciled may be scheduled in
       // Listmonk already: left out like one in today's build until a reconcile settles it.
       for (const row of page.rows) {
-        if (unreconciled.keys.has(row.key) || unreconciled.emails.has(row.email.trim().toLowerCase()))
+        if (unreconciled.keys.has(row.key) || unreconciled.emails.has(normalizeEmail(row.email)))
           row.inTodaysBuild = true;
       }
       if (first) {
@@ -395,7 +395,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
     segOp.set(opKey, (segOp.get(opKey) ?? 0) + 1);
     recipients.push({
       recipientKey: candidate.key,
-      email: candidate.email.trim().toLowerCase(),
+      email: normalizeEmail(candidate.email),
       operator: candidate.operator,
       segment,
       zone,

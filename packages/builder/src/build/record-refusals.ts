@@ -1,4 +1,5 @@
 import type { Database } from '@mailramp/db';
+import { normalizeEmail } from '@mailramp/mailbox';
 import type { Kysely } from 'kysely';
 import type { AudienceCheck } from '../push/verify-campaign-audience.js';
 import { addSuppressions } from '../suppression/suppression-repository.js';
@@ -17,7 +18,7 @@ export async function recordRefusals(db: Kysely<Database>, check: AudienceCheck,
     await addSuppressions(
       db,
       blocklisted.map((r) => ({
-        value: r.recipient.email.trim().toLowerCase(),
+        value: normalizeEmail(r.recipient.email),
         reason: 'listmonk_blocklist' as const,
         source: 'build: blocklisted in Listmonk',
       })),

@@ -1,15 +1,9 @@
-import { createDomainFamilies, WARMUP_EXCLUDE_OPERATORS } from '@mailramp/mailbox';
+import { createDomainFamilies, normalizeEmail, WARMUP_EXCLUDE_OPERATORS } from '@mailramp/mailbox';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planHeldOperators, planOperatorCaps } from '../caps/plan-operator-caps.js';
 import { classifyExclusion, type ExclusionRules } from './classify-exclusion.js';
-import {
-  addressKeyOf,
-  type Candidate,
-  operatorKeyOf,
-  planSelection,
-  type SegmentCandidates,
-} from './plan-selection.js';
+import { type Candidate, operatorKeyOf, planSelection, type SegmentCandidates } from './plan-selection.js';
 
 const families = createDomainFamilies({ legalAddresses: ['lawyer@firm.com'] });
 const DOMAINS = [
@@ -208,7 +202,7 @@ describe('planSelection (property tests)', () => {
       fc.property(audienceArb, configArb, (segments, config) => {
         const rules = rulesOf(config);
         const plan = planSelection(segments, rules, { daily: config.daily, perSegment: config.perSegment });
-        const addresses = plan.selected.map((s) => addressKeyOf(s.candidate.email));
+        const addresses = plan.selected.map((s) => normalizeEmail(s.candidate.email));
         expect(new Set(addresses).size).toBe(addresses.length);
         // Every examined key of a selected address that no other rule excludes is counted, once.
         const chosen = new Set(plan.selected.map((s) => s.candidate.key));
@@ -221,7 +215,7 @@ describe('planSelection (property tests)', () => {
               const reason = classifyExclusion(c, rules);
               return (
                 reason === 'shared_address' ||
-                (reason === undefined && !chosen.has(c.key) && taken.has(addressKeyOf(c.email)))
+                (reason === undefined && !chosen.has(c.key) && taken.has(normalizeEmail(c.email)))
               );
             })
             .map((c) => c.key),
@@ -259,7 +253,7 @@ describe('planSelection (property tests)', () => {
           );
           const best = new Map<string, (typeof eligible)[number]>();
           for (const e of eligible) {
-            const address = addressKeyOf(e.candidate.email);
+            const address = normalizeEmail(e.candidate.email);
             if (!best.has(address)) best.set(address, e);
           }
           const capped =
@@ -269,16 +263,16 @@ describe('planSelection (property tests)', () => {
           if (uncapped) expect(capped).toBe(false);
           if (!capped) {
             const chosen = new Map(
-              plan.selected.map((s) => [addressKeyOf(s.candidate.email), s.candidate.key]),
+              plan.selected.map((s) => [normalizeEmail(s.candidate.email), s.candidate.key]),
             );
             expect(chosen).toEqual(new Map([...best].map(([a, e]) => [a, e.candidate.key])));
           }
           // Under caps: every higher eligible key of a selected address was turned away by one.
           for (const s of plan.selected) {
-            const address = addressKeyOf(s.candidate.email);
+            const address = normalizeEmail(s.candidate.email);
             for (const e of eligible) {
               if (e.candidate.key === s.candidate.key) break;
-              if (addressKeyOf(e.candidate.email) !== address) continue;
+              if (normalizeEmail(e.candidate.email) !== address) continue;
               const turnedAway =
                 plan.capsHit.daily ||
                 plan.capsHit.segments.includes(e.segment) ||

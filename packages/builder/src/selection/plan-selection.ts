@@ -1,3 +1,4 @@
+import { normalizeEmail } from '@mailramp/mailbox';
 import {
   classifyExclusion,
   type ExclusionFacts,
@@ -53,11 +54,6 @@ export interface SelectionPlan<C extends Candidate = Candidate> {
   capsHit: CapsHit;
   /** Segments that ran out of fetched candidates while they could still take more: fetch more and re-plan. */
   starved: string[];
-}
-
-/** The address as Listmonk keys a subscriber (and the ledger stores it): trimmed, lower-cased. */
-export function addressKeyOf(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 /** The operator key used for caps and counts; rows with no operator yet share one cap. */
@@ -120,7 +116,7 @@ export function planSelection<C extends Candidate>(
       const claim: Claim = {
         segment: i,
         index,
-        address: addressKeyOf(c.email),
+        address: normalizeEmail(c.email),
         state: 'open',
       };
       claimOf[i]![index] = claim;
@@ -191,7 +187,7 @@ export function planSelection<C extends Candidate>(
           if (claim !== undefined) claim.state = 'closed';
           continue;
         }
-        const address = addressKeyOf(candidate.email);
+        const address = normalizeEmail(candidate.email);
         if (claim === undefined || addresses.has(address)) {
           if (claim !== undefined) claim.state = 'closed';
           exclude(candidate.key, reasons[i]![index] ?? 'shared_address');
