@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Config, DEFAULT_CONFIG_FILE, type LoadedConfig } from '@mailramp/config';
-import type { Database } from '@mailramp/db';
-import type { Kysely } from 'kysely';
+import { DEFAULT_CONFIG_FILE, type LoadedConfig } from '@mailramp/config';
 import type { Mailramp } from 'mailramp';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -25,8 +23,6 @@ export interface CliContext {
   /** The SDK session every command calls: opened on first use, closed when the run ends. */
   mailramp(): Promise<Mailramp>;
   loadedConfig(): Promise<LoadedConfig>;
-  config(): Promise<Config>;
-  db(): Promise<Kysely<Database>>;
   /**
    * Wraps a command action: the action returns its exit code (undefined = OK), which becomes the
    * exit code of the run.
@@ -41,15 +37,12 @@ export interface CliContext {
    * message before it is printed.
    */
   secrets(): Promise<string[]>;
-  /** Registers cleanup to run when the command finishes, success or not. */
-  onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
 /** Creates the context for one CLI run. */
 export function createContext(io: CliIo, globals: () => GlobalOptions): CliContext {
   let session: Promise<Mailramp> | undefined;
-  const closers: Array<() => Promise<void> | void> = [];
   let exit: ExitCode = EXIT.OK;
   const ctx: CliContext = {
     io,
@@ -91,12 +84,6 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
       const m = await ctx.mailramp();
       return { config: m.config, path: m.configPath, envOverrides: [...m.envOverrides] };
     },
-    async config() {
-      return (await ctx.mailramp()).config;
-    },
-    async db() {
-      return (await ctx.mailramp()).db();
-    },
     async secrets() {
       const { secretsOfUrl } = await import('@mailramp/db');
       const urls = [globals().databaseUrl, io.env.DATABASE_URL];
@@ -117,11 +104,7 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
       for (const url of urls) if (url !== undefined && url !== '') found.push(...secretsOfUrl(url));
       return found;
     },
-    onClose(fn) {
-      closers.push(fn);
-    },
     async close() {
-      for (const fn of closers.splice(0).reverse()) await fn();
       const open = session;
       session = undefined;
       await (await open?.catch(() => undefined))?.close();

@@ -20,7 +20,7 @@ export interface CliIo {
    * none, so classify-mx asks the resolver the config names, never the system's.
    */
   resolveMx?: (domain: string) => Promise<Array<{ exchange: string; priority: number }>>;
-  /** Options for every Listmonk client `listmonkClientFor()` builds; tests pass fast polling and retries. */
+  /** Options for every Listmonk client the SDK session builds; tests pass fast polling and retries. */
   listmonk?: Partial<ListmonkClientOptions>;
 }
 
