@@ -53,12 +53,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a lost database connection (iss
       retry: { attempts: 1 },
     });
     const port = createListmonkPort(client);
-    let terminated = 0;
-    // The build's sessions end while it waits on Listmonk's first campaign create.
+    // The build's sessions end while it waits on Listmonk's first campaign create. Creates can run
+    // concurrently: each waits on the one termination, and none starts a second one (a second would
+    // find nothing left to end, and once overwrote the count with 0).
+    let termination: Promise<number> | undefined;
     const faulty: ListmonkPort = {
       ...port,
       createCampaign: async (campaign) => {
-        if (terminated === 0) terminated = await terminateOthers(url);
+        termination ??= terminateOthers(url);
+        await termination;
         return port.createCampaign(campaign);
       },
     };
@@ -69,6 +72,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a lost database connection (iss
     const error = await runBuild(t.db, rules, request, { listmonk: faulty, renderer }).catch(
       (e: unknown) => e,
     );
+    const terminated = termination === undefined ? 0 : await termination;
     expect(terminated, `the build ended before its first campaign create: ${String(error)}`).toBeGreaterThan(
       0,
     );
