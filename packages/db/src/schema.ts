@@ -217,6 +217,76 @@ export interface ListmonkBounceCursorsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string | undefined>;
 }
 
+/** Outcomes of a scheduled run (0805): `running` until it ends; `missed` and `abandoned` are set by the service. */
+export const SERVICE_RUN_OUTCOMES = ['running', 'ok', 'failed', 'skipped', 'missed', 'abandoned'] as const;
+export type ServiceRunOutcome = (typeof SERVICE_RUN_OUTCOMES)[number];
+
+/** service_runs: exactly one row per scheduled slot of each job of `mailramp serve` (0805). */
+export interface ServiceRunsTable {
+  id: Generated<number>;
+  job: string;
+  slot: Timestamp;
+  outcome: ColumnType<ServiceRunOutcome, ServiceRunOutcome | undefined, ServiceRunOutcome>;
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  summary: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  error: ColumnType<string | null, string | null | undefined, string | null>;
+  worker: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** report_days: one log day's delivery mix, DKIM and queue, rewritten by each report run (0805). */
+export interface ReportDaysTable {
+  day: CalendarDate;
+  sent: ColumnType<number, number | undefined, number>;
+  deferred: ColumnType<number, number | undefined, number>;
+  bounced: ColumnType<number, number | undefined, number>;
+  expired: ColumnType<number, number | undefined, number>;
+  egress: ColumnType<number, number | undefined, number>;
+  primary_egress: ColumnType<number, number | undefined, number>;
+  dkim_signed: ColumnType<number, number | undefined, number>;
+  dkim_messages: ColumnType<number, number | undefined, number>;
+  queue_size: ColumnType<number | null, number | null | undefined, number | null>;
+  read_from: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  read_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** report_outcomes: day × sending IP × receiving operator × outcome × reason (0805). */
+export interface ReportOutcomesTable {
+  day: CalendarDate;
+  ip: string;
+  operator: string;
+  outcome: string;
+  reason: ColumnType<string, string | undefined, string>;
+  count: number;
+}
+
+/** report_hours: deliveries per sending IP per hour of a log day (0805). */
+export interface ReportHoursTable {
+  day: CalendarDate;
+  hour: number;
+  ip: string;
+  sent: ColumnType<number, number | undefined, number>;
+  deferred: ColumnType<number, number | undefined, number>;
+  bounced: ColumnType<number, number | undefined, number>;
+  expired: ColumnType<number, number | undefined, number>;
+}
+
+/** alarms: one row per alarm episode, open while report runs keep tripping it (0805). */
+export interface AlarmsTable {
+  id: Generated<number>;
+  alarm: string;
+  scope: ColumnType<string, string | undefined, string>;
+  severity: 'critical' | 'warning';
+  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  message: string;
+  action: ColumnType<string | null, string | null | undefined, string | null>;
+  evidence: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 /** Every table mailramp owns. Later migrations add their tables here. */
 export interface Database {
   fmcsa_carriers: FmcsaCarriersTable;
@@ -231,6 +301,11 @@ export interface Database {
   mailramp_migrations: MailrampMigrationsTable;
   backfills: BackfillsTable;
   warmup_holds: WarmupHoldsTable;
+  service_runs: ServiceRunsTable;
+  report_days: ReportDaysTable;
+  report_outcomes: ReportOutcomesTable;
+  report_hours: ReportHoursTable;
+  alarms: AlarmsTable;
 }
 
 export type FmcsaCarrier = Selectable<FmcsaCarriersTable>;
@@ -241,3 +316,5 @@ export type NewHcProvider = Insertable<HcProvidersTable>;
 export type SendLedgerRow = Selectable<SendLedgerTable>;
 export type BuildRun = Selectable<BuildRunsTable>;
 export type BackfillRow = Selectable<BackfillsTable>;
+export type ServiceRun = Selectable<ServiceRunsTable>;
+export type AlarmRow = Selectable<AlarmsTable>;
