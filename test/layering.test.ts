@@ -40,6 +40,11 @@ const CASES: Array<[string, string, boolean]> = [
   ['packages/config/src/b.ts', '@mailramp/db', false],
   ['apps/cli/src/b.ts', '@mailramp/ops/maillog', false],
   ['packages/builder/src/g.ts', './audience/run-audience-import.js', false],
+  ['apps/service/src/a.ts', '@mailramp/builder', true],
+  ['apps/service/src/b.ts', '@mailramp/ops/maillog', true],
+  ['apps/service/src/c.ts', '../../../packages/listmonk/src/index.js', true],
+  ['apps/service/src/d.ts', 'mailramp', false],
+  ['apps/service/src/e.ts', '@mailramp/listmonk/testing', false],
 ];
 
 describe('the layering lint rules', () => {
