@@ -15,6 +15,14 @@ export {
 export { redactConfig } from './redact-config.js';
 export { type Config, type ConfigInput, ConfigSchema, configJsonSchema } from './schema.js';
 export {
+  DEFAULT_SERVICE_LISTEN,
+  ON_MISSED,
+  type OnMissed,
+  parseListenAddress,
+  SERVICE_JOB_NAMES,
+  type ServiceJobName,
+} from './sections/service.js';
+export {
   type DayRange,
   DEFAULT_DAILY_CEILING,
   DEFAULT_SENDING_HOURS,

@@ -179,6 +179,8 @@ function applyEnv(root: Record<string, unknown>, env: LoadConfigOptions['env']):
   if (databaseUrl !== undefined) section(root, 'database').url = databaseUrl;
   const dataDir = value('MAILRAMP_DATA_DIR');
   if (dataDir !== undefined) section(root, 'database').dataDir = dataDir;
+  const serviceToken = value('MAILRAMP_SERVICE_TOKEN');
+  if (serviceToken !== undefined) section(root, 'service').token = serviceToken;
 
   const named = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
   applyListmonkEnv(section(section(root, 'listmonk'), 'instances'), value, named);

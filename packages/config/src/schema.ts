@@ -7,6 +7,7 @@ import { HealthSection } from './sections/health.js';
 import { ListmonkSection } from './sections/listmonk.js';
 import { MailboxSection } from './sections/mailbox.js';
 import { ReportSection } from './sections/report.js';
+import { ServiceSection } from './sections/service.js';
 import { SuppressSection } from './sections/suppress.js';
 import { TemplatesSection } from './sections/templates.js';
 import { WarmupSection } from './sections/warmup.js';
@@ -31,6 +32,7 @@ export const ConfigSchema = z
     suppress: SuppressSection.prefault({}),
     report: ReportSection.prefault({}),
     templates: TemplatesSection.prefault({}),
+    service: ServiceSection.prefault({}),
   })
   .superRefine((config, ctx) => {
     // A held operator nobody's MX is tagged with holds nobody: `msft` for `microsoft` would release
