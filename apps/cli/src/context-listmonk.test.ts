@@ -3,12 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createListmonkStandIn } from '@mailramp/listmonk/testing';
 import { describe, expect, it } from 'vitest';
+import type { CliContext } from './context.js';
 import { createContext } from './context.js';
-import { CliError } from './exit-codes.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
 import { captureIo } from './io.js';
-import { listmonkClientFor } from './listmonk-client.js';
 
-describe('listmonkClientFor', () => {
+/** The client a command gets: the context's SDK session's, with its events reported on stderr. */
+async function clientOf(ctx: CliContext, name?: string, extra = {}) {
+  return (await ctx.mailramp()).listmonk(name, extra);
+}
+
+describe("a command's Listmonk client (the context's SDK session)", () => {
   it('builds a client from LISTMONK_* and reports retries on stderr without the token', async () => {
     const standIn = await createListmonkStandIn({ version: 6, token: 'tok-secret-1' });
     try {
@@ -20,7 +25,7 @@ describe('listmonkClientFor', () => {
         },
       });
       const ctx = createContext(io, () => ({}));
-      const client = await listmonkClientFor(ctx, undefined, { retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+      const client = await clientOf(ctx, undefined, { retry: { baseDelayMs: 1, maxDelayMs: 2 } });
       standIn.injectFault({ kind: 'status', status: 502, path: '/api/config' });
       expect((await client.getServerInfo()).version.major).toBe(6);
       expect(io.err()).toMatch(/listmonk default: GET \/api\/config failed .*retry 1/);
@@ -30,7 +35,7 @@ describe('listmonkClientFor', () => {
     }
   });
 
-  it("honours the instance's auth and sendAtMarginMs (build and ops rampcap both build clients here)", async () => {
+  it("honours the instance's auth and sendAtMarginMs (every command gets its client here)", async () => {
     const standIn = await createListmonkStandIn({ version: 6 });
     const dir = await mkdtemp(join(tmpdir(), 'mailramp-client-'));
     try {
@@ -47,7 +52,7 @@ describe('listmonkClientFor', () => {
       );
       const now = new Date('2026-06-22T12:00:00Z');
       const ctx = createContext(captureIo({ cwd: dir, env: {}, now: () => now }), () => ({}));
-      const client = await listmonkClientFor(ctx, 'trucking');
+      const client = await clientOf(ctx, 'trucking');
       const { list } = await client.findOrCreateList({ name: 'l' });
       // 30 minutes ahead is inside the configured 1 h margin (default 2 min): refused locally.
       const campaign = { name: 'c', subject: 's', listIds: [list.id], body: 'x' };
@@ -72,21 +77,19 @@ describe('listmonkClientFor', () => {
       );
       const env = { LISTMONK_TRUCKING_TOKEN: standIn.token, LISTMONK_HEALTHCARE_TOKEN: '' };
       const ctx = createContext(captureIo({ cwd: dir, env }), () => ({}));
-      const client = await listmonkClientFor(ctx, 'healthcare');
+      const client = await clientOf(ctx, 'healthcare');
       const error = await client.getServerInfo().catch((e: unknown) => e);
       expect((error as Error).message).toBe(
         `Listmonk GET /api/config failed: HTTP 403 "invalid API credentials"; listmonk.instances.healthcare has no token: set LISTMONK_HEALTHCARE_TOKEN (set but empty counts as unset) or listmonk.instances.healthcare.token`,
       );
-      const truck = await listmonkClientFor(ctx, 'trucking');
+      const truck = await clientOf(ctx, 'trucking');
       expect((await truck.getServerInfo()).version.major).toBe(6);
       // A wrong token: the same instance's variables, and the config keys.
       const wrong = createContext(
         captureIo({ cwd: dir, env: { ...env, LISTMONK_HEALTHCARE_TOKEN: 'wrong' } }),
         () => ({}),
       );
-      const refused = await (await listmonkClientFor(wrong, 'healthcare'))
-        .getServerInfo()
-        .catch((e: unknown) => e);
+      const refused = await (await clientOf(wrong, 'healthcare')).getServerInfo().catch((e: unknown) => e);
       expect((refused as Error).message).toBe(
         `Listmonk GET /api/config failed: HTTP 403 "invalid API credentials"; check the API user and token of healthcare (LISTMONK_HEALTHCARE_USERNAME / LISTMONK_HEALTHCARE_TOKEN, or listmonk.instances.healthcare.username / .token) and its permissions`,
       );
@@ -98,7 +101,8 @@ describe('listmonkClientFor', () => {
 
   it('says what to configure when no instance or an unknown one is asked for', async () => {
     const ctx = createContext(captureIo(), () => ({}));
-    await expect(listmonkClientFor(ctx)).rejects.toThrow(/LISTMONK_URL/);
-    await expect(listmonkClientFor(ctx, 'healthcare')).rejects.toBeInstanceOf(CliError);
+    await expect(clientOf(ctx)).rejects.toThrow(/LISTMONK_URL/);
+    const unknown = await clientOf(ctx, 'healthcare').catch((e: unknown) => e);
+    expect(exitCodeOf(unknown)).toBe(EXIT.USAGE);
   });
 });
