@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { ClientCore } from '../client/client-core.js';
-import { pageReader, readAllPages } from '../client/read-pages.js';
+import { pageReader, readAll, readAllPages } from '../client/read-pages.js';
 import {
   type Campaign,
   CampaignSchema,
-  pageOf,
   type RunningStats,
   RunningStatsSchema,
 } from '../client/schemas.js';
@@ -235,13 +234,7 @@ export function createCampaignsApi(core: ClientCore): CampaignsApi {
       const query = { tag: filter.tags, status: filter.status, query: filter.query };
       if (filter.all === true) {
         // One read: pages read one after another can skip a campaign deleted in between.
-        const page = await core.transport.send({
-          method: 'GET',
-          path: '/api/campaigns',
-          query: { ...query, per_page: 'all' },
-          schema: pageOf(CampaignSchema),
-        });
-        return page.results;
+        return readAll(core, '/api/campaigns', query, CampaignSchema);
       }
       return readAllPages(core, pageReader(core, '/api/campaigns', query, CampaignSchema));
     },

@@ -24,6 +24,26 @@ export function pageReader<T extends z.ZodType>(
     core.transport.send({ method: 'GET', path, query: { ...query, page: n, per_page: PER_PAGE }, schema });
 }
 
+/**
+ * Every item in one request (`per_page=all`): one consistent read, where pages read one after
+ * another can skip an item deleted in between. For result sets bounded by the query (a list's
+ * subscribers, a chunk of addresses, a name search).
+ */
+export async function readAll<T extends z.ZodType>(
+  core: ClientCore,
+  path: string,
+  query: Call<unknown>['query'],
+  item: T,
+): Promise<Array<z.infer<T>>> {
+  const page = await core.transport.send({
+    method: 'GET',
+    path,
+    query: { ...query, per_page: 'all' },
+    schema: pageOf(item),
+  });
+  return page.results;
+}
+
 /** Every item: page 1 tells the total, the other pages are fetched in parallel (bounded by p-limit). */
 export async function readAllPages<T>(core: ClientCore, read: (n: number) => Promise<Page<T>>): Promise<T[]> {
   const first = await read(1);

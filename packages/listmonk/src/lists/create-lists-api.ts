@@ -1,5 +1,6 @@
 import type { ClientCore } from '../client/client-core.js';
-import { type List, ListSchema, pageOf } from '../client/schemas.js';
+import { readAll } from '../client/read-pages.js';
+import { type List, ListSchema } from '../client/schemas.js';
 import { ListmonkError } from '../errors.js';
 
 /** What a list is created with when find-or-create does not find it. */
@@ -29,21 +30,13 @@ export interface ListsApi {
   createList(input: ListInput): Promise<List>;
 }
 
-const ListPage = pageOf(ListSchema);
-
 /** Creates the list methods. */
 export function createListsApi(core: ClientCore): ListsApi {
   const inFlight = new Map<string, Promise<{ list: List; created: boolean }>>();
 
   async function listLists(filter: { query?: string; tag?: string } = {}): Promise<List[]> {
     await core.server();
-    const page = await core.transport.send({
-      method: 'GET',
-      path: '/api/lists',
-      query: { query: filter.query, tag: filter.tag, per_page: 'all' },
-      schema: ListPage,
-    });
-    return page.results;
+    return readAll(core, '/api/lists', { query: filter.query, tag: filter.tag }, ListSchema);
   }
 
   async function findList(name: string): Promise<List | undefined> {

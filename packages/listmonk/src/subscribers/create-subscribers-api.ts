@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClientCore } from '../client/client-core.js';
-import { pageOf, type Subscriber, SubscriberSchema } from '../client/schemas.js';
+import { readAll } from '../client/read-pages.js';
+import { type Subscriber, SubscriberSchema } from '../client/schemas.js';
 import type { ImportApi, ImportResult } from './create-import-api.js';
 
 /** The subscriber methods of the client (bulk writes go through the import API). */
@@ -45,7 +46,6 @@ export interface SubscribersApi {
 }
 
 const CHUNK = 50;
-const SubscriberPage = pageOf(SubscriberSchema);
 
 /** An SQL string literal for Listmonk's `query` (which is SQL): quotes doubled. */
 function sqlString(value: string): string {
@@ -72,24 +72,12 @@ export function createSubscribersApi(core: ClientCore, imports: ImportApi): Subs
 
   async function lookup(emails: string[]): Promise<Subscriber[]> {
     const query = `LOWER(subscribers.email) IN (${emails.map((e) => sqlString(e.toLowerCase())).join(', ')})`;
-    const page = await core.transport.send({
-      method: 'GET',
-      path: '/api/subscribers',
-      query: { query, per_page: 'all' },
-      schema: SubscriberPage,
-    });
-    return page.results;
+    return readAll(core, '/api/subscribers', { query }, SubscriberSchema);
   }
 
   async function subscribersOf(listIds: ReadonlyArray<number>): Promise<Subscriber[]> {
     await core.server();
-    const page = await core.transport.send({
-      method: 'GET',
-      path: '/api/subscribers',
-      query: { list_id: listIds.map(String), per_page: 'all' },
-      schema: SubscriberPage,
-    });
-    return page.results;
+    return readAll(core, '/api/subscribers', { list_id: listIds.map(String) }, SubscriberSchema);
   }
 
   const findSubscribersByEmail = async (emails: ReadonlyArray<string>): Promise<Map<string, Subscriber>> => {
