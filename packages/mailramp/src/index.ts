@@ -29,6 +29,7 @@ export {
   type OpenMailrampOptions,
   openMailramp,
 } from './open-mailramp.js';
+export type { AlarmEpisode, AlarmJobs, ListAlarmEpisodesOptions } from './report/create-alarm-jobs.js';
 export type { ReportEvent, ReportJob, ReportOptions, ReportResult } from './report/create-report-job.js';
 export type { ReportWindow } from './report/plan-report-window.js';
 export type { LogFile } from './report/select-log-files.js';

@@ -13,6 +13,7 @@ import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.j
 import { createLinksJobs, type LinksJobs } from './links/create-links-jobs.js';
 import { createListmonkFactory, type ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
 import { listmonkInstanceOf } from './listmonk/listmonk-instance-of.js';
+import { type AlarmJobs, createAlarmJobs } from './report/create-alarm-jobs.js';
 import { createReportJob, type ReportJob } from './report/create-report-job.js';
 import type { Session } from './session.js';
 import { createSuppressJobs, type SuppressJobs } from './suppress/create-suppress-jobs.js';
@@ -86,6 +87,8 @@ export interface Mailramp extends AsyncDisposable {
   readonly templates: TemplateJobs;
   /** The mail-log report with the runbook's alarms. */
   readonly report: ReportJob;
+  /** Alarm episodes stored by report runs (`report({ store: true })`). */
+  readonly alarms: AlarmJobs;
   /** Closes the database; the session cannot be used afterwards. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -166,6 +169,7 @@ export async function openMailramp(
     health: createHealthJobs(session, loaded.path),
     templates: createTemplateJobs(session),
     report: createReportJob(session),
+    alarms: reportingNotMigrated(createAlarmJobs(session)),
     close,
     [Symbol.asyncDispose]: close,
   };

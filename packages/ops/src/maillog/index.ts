@@ -3,6 +3,14 @@
  * benchmark in test/bench). Start reading at summarize-mail-log.ts. Export a name here when another
  * package needs it, not before.
  */
+export {
+  type AlarmEpisode,
+  type AlarmEpisodeStatus,
+  type AlarmEpisodesRepository,
+  createAlarmEpisodesRepository,
+  type EpisodeEvidence,
+  type ListAlarmEpisodesOptions,
+} from './alarm-episodes-repository.js';
 export type { Alarm } from './list-alarms.js';
 export { listRotatedFiles, orderRotatedFiles, rotationOf, statLogFiles } from './read-log-files.js';
 export { type MailLogSummary, summarizeMailLog } from './summarize-mail-log.js';
