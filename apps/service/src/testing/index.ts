@@ -1,0 +1,1 @@
+export { openTestMailramp, type TestMailramp } from './open-test-mailramp.js';
