@@ -242,6 +242,15 @@ describe('redactConfig', () => {
     expect(text).not.toContain('tok-123');
     expect(text).toContain('postgres://mailramp:***@db:5432/mailramp');
   });
+
+  it('hides the guard webhook URL, which carries its credential in the path', () => {
+    const config = parseConfig({
+      guard: { notify: { webhook: { url: 'https://hooks.slack.com/services/T0/B0/XyZsecret' } } },
+    });
+    expect(config.guard.notify.webhook).toMatchObject({ timeoutMs: 5000, attempts: 4 });
+    expect(config.guard.stop.alarms).toContain('runaway_volume');
+    expect(JSON.stringify(redactConfig(config))).not.toContain('XyZsecret');
+  });
 });
 
 describe('configJsonSchema', () => {

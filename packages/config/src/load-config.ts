@@ -182,6 +182,9 @@ function applyEnv(root: Record<string, unknown>, env: LoadConfigOptions['env']):
   const serviceToken = value('MAILRAMP_SERVICE_TOKEN');
   if (serviceToken !== undefined) section(root, 'service').token = serviceToken;
 
+  const webhook = value('MAILRAMP_GUARD_WEBHOOK_URL');
+  if (webhook !== undefined) section(section(section(root, 'guard'), 'notify'), 'webhook').url = webhook;
+
   const named = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
   applyListmonkEnv(section(section(root, 'listmonk'), 'instances'), value, named);
 

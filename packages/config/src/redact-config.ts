@@ -11,14 +11,15 @@ export function redactConfig(config: Config): unknown {
   return redactValue(config, '');
 }
 
-function redactValue(value: unknown, key: string): unknown {
+function redactValue(value: unknown, key: string, parent = ''): unknown {
   if (typeof value === 'string') {
-    if (SECRET_KEYS.test(key)) return '***';
+    // A Slack-style webhook URL carries its credential in the path.
+    if (SECRET_KEYS.test(key) || (parent === 'webhook' && key === 'url')) return '***';
     return redactUrl(value);
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, ''));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k, key)]));
   }
   return value;
 }

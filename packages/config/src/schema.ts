@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AudienceSection } from './sections/audience.js';
 import { BuildSection } from './sections/build.js';
 import { DatabaseSection } from './sections/database.js';
+import { GuardSection } from './sections/guard.js';
 import { HealthSection } from './sections/health.js';
 import { ListmonkSection } from './sections/listmonk.js';
 import { MailboxSection } from './sections/mailbox.js';
@@ -33,6 +34,7 @@ export const ConfigSchema = z
     report: ReportSection.prefault({}),
     templates: TemplatesSection.prefault({}),
     service: ServiceSection.prefault({}),
+    guard: GuardSection.prefault({}),
   })
   .superRefine((config, ctx) => {
     // A held operator nobody's MX is tagged with holds nobody: `msft` for `microsoft` would release

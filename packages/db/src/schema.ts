@@ -287,6 +287,59 @@ export interface AlarmsTable {
   closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** incidents: a stream stopped by the guard, open until a person resumes it (0806). */
+export interface IncidentsTable {
+  id: Generated<number>;
+  stream: string;
+  status: ColumnType<'open' | 'resolved', 'open' | 'resolved' | undefined, 'open' | 'resolved'>;
+  evidence: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  opened_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  resolved_by: ColumnType<string | null, string | null | undefined, string | null>;
+  resolution: ColumnType<
+    JsonObject | null,
+    JsonObject | string | null | undefined,
+    JsonObject | string | null
+  >;
+}
+
+/** incident_alarms: the alarm episodes an incident was opened or joined by (0806). */
+export interface IncidentAlarmsTable {
+  incident_id: number;
+  alarm_id: number;
+  linked_at: Timestamp;
+}
+
+/** What the guard does to a target: Listmonk status changes, the ramp hold, notifications. */
+export type IncidentActionKind =
+  | 'pause_campaign'
+  | 'draft_campaign'
+  | 'hold'
+  | 'notify'
+  | 'schedule_campaign'
+  | 'release_hold';
+
+/** incident_actions: each change the guard made or is about to make, written before it is made (0806). */
+export interface IncidentActionsTable {
+  id: Generated<number>;
+  incident_id: number;
+  kind: IncidentActionKind;
+  target_key: string;
+  target: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  status: ColumnType<
+    'planned' | 'done' | 'failed' | 'skipped',
+    'planned' | 'done' | 'failed' | 'skipped' | undefined,
+    'planned' | 'done' | 'failed' | 'skipped'
+  >;
+  planned_at: Timestamp;
+  done_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  result: ColumnType<JsonObject | null, JsonObject | string | null | undefined, JsonObject | string | null>;
+  error: ColumnType<string | null, string | null | undefined, string | null>;
+  attempts: ColumnType<number, number | undefined, number>;
+  notified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 /** Every table mailramp owns. Later migrations add their tables here. */
 export interface Database {
   fmcsa_carriers: FmcsaCarriersTable;
@@ -306,6 +359,9 @@ export interface Database {
   report_outcomes: ReportOutcomesTable;
   report_hours: ReportHoursTable;
   alarms: AlarmsTable;
+  incidents: IncidentsTable;
+  incident_alarms: IncidentAlarmsTable;
+  incident_actions: IncidentActionsTable;
 }
 
 export type FmcsaCarrier = Selectable<FmcsaCarriersTable>;
@@ -318,3 +374,5 @@ export type BuildRun = Selectable<BuildRunsTable>;
 export type BackfillRow = Selectable<BackfillsTable>;
 export type ServiceRun = Selectable<ServiceRunsTable>;
 export type AlarmRow = Selectable<AlarmsTable>;
+export type IncidentRow = Selectable<IncidentsTable>;
+export type IncidentActionRow = Selectable<IncidentActionsTable>;
