@@ -20,6 +20,18 @@ export type { BuildWarmup } from './build/resolve-build-warmup.js';
 export type { DatabaseEvent, DatabaseJobs } from './database/create-database-jobs.js';
 export { MAILRAMP_ERROR_CODES, MailrampError, type MailrampErrorCode } from './errors.js';
 export type { BootCheckResult, DnsCheckOptions, HealthJobs } from './health/create-health-jobs.js';
+export {
+  type DeliveryHistoryOptions,
+  type HistoryJobs,
+  MAX_HISTORY_DAYS,
+} from './history/create-history-jobs.js';
+export type {
+  DeliveryHistory,
+  HistoryDay,
+  HistoryIpSeries,
+  HistoryLastDay,
+  HistoryOperatorSeries,
+} from './history/read-delivery-history.js';
 export type { LinksJobs, LinksRepairCheck } from './links/create-links-jobs.js';
 export type { ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
 export {

@@ -10,6 +10,7 @@ import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
 import { createDatabaseJobs, type DatabaseJobs } from './database/create-database-jobs.js';
 import { reportingNotMigrated } from './database/reporting-not-migrated.js';
 import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.js';
+import { createHistoryJobs, type HistoryJobs } from './history/create-history-jobs.js';
 import { createLinksJobs, type LinksJobs } from './links/create-links-jobs.js';
 import { createListmonkFactory, type ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
 import { listmonkInstanceOf } from './listmonk/listmonk-instance-of.js';
@@ -89,6 +90,8 @@ export interface Mailramp extends AsyncDisposable {
   readonly report: ReportJob;
   /** Alarm episodes stored by report runs (`report({ store: true })`). */
   readonly alarms: AlarmJobs;
+  /** What report runs stored, read back as series over days (the dashboard's charts). */
+  readonly history: HistoryJobs;
   /** Closes the database; the session cannot be used afterwards. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -170,6 +173,7 @@ export async function openMailramp(
     templates: createTemplateJobs(session),
     report: createReportJob(session),
     alarms: reportingNotMigrated(createAlarmJobs(session)),
+    history: reportingNotMigrated(createHistoryJobs(session)),
     close,
     [Symbol.asyncDispose]: close,
   };
