@@ -30,6 +30,7 @@ export const BUILDER_ERROR_CODES = [
   'BUILD_LOCKED', // another build of the same vertical is running
   'LISTMONK_FAILED', // Listmonk refused or could not be reached while pushing; re-run resumes
   'DEMO_REFUSED', // demo data would mix with a real audience
+  'GATE_REFUSED', // the pre-flight gate found sending unhealthy; nothing was pushed (details: the verdict)
   // the "I already filed" link of cycle reminders
   'FILED_LINK_INVALID', // a link with a missing field or a token that does not match
 ] as const;

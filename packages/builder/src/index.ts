@@ -51,6 +51,16 @@ export {
 } from './backfill/links/index.js';
 export { type BuildPlan, type BuildRequest, planBuild } from './build/plan-build.js';
 export { preflightCampaigns } from './build/preflight-campaigns.js';
+export {
+  describeFailedChecks,
+  GATE_CHECKS,
+  type GateCheck,
+  type GateCheckId,
+  type GateOverride,
+  type GateRequest,
+  type GateVerdict,
+  type PreflightGate,
+} from './build/preflight-gate.js';
 export { resolveBuildRules } from './build/resolve-build-rules.js';
 export {
   type BuildResult,

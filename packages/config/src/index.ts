@@ -14,7 +14,7 @@ export {
 } from './load-config.js';
 export { redactConfig } from './redact-config.js';
 export { type Config, type ConfigInput, ConfigSchema, configJsonSchema } from './schema.js';
-export { DEFAULT_STOP_ALARMS, type GuardConfig } from './sections/guard.js';
+export { DEFAULT_STOP_ALARMS, type GuardConfig, type GuardGateConfig } from './sections/guard.js';
 export {
   DEFAULT_SERVICE_LISTEN,
   ON_MISSED,

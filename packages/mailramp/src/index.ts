@@ -1,3 +1,4 @@
+export type { GateCheck, GateOverride, GateVerdict } from '@mailramp/builder';
 export type {
   AudienceImportKind,
   AudienceImportOptions,

@@ -9,6 +9,12 @@ export { DEFAULT_DNSBL_ZONES } from './dns/dnsbl-zones.js';
 export { OpsError } from './errors.js';
 export { pathArg } from './exec/safe-args.js';
 export {
+  createPreflightGate,
+  type GateStreamConfig,
+  type PreflightGateOptions,
+} from './guard/create-preflight-gate.js';
+export type { GateThresholds, GuardIncidentSource, OpenIncident } from './guard/plan-gate-verdict.js';
+export {
   type BootFinding,
   type MasterCfView,
   type PoolIp,

@@ -32,7 +32,8 @@ describe('mailramp build on the two-instance host: the stream’s ramp bounds th
       EXIT.OK,
     );
 
-    const io = captureIo({ now: () => NOW, cwd: host.root });
+    // The host's `ip` answers the pre-flight gate's probe: every pool IP bound.
+    const io = captureIo({ now: () => NOW, cwd: host.root, runner: host.runner });
     const code = await runCli([...data, 'build', '--vertical', 'trucking', '--dry-run', '--json'], io);
     expect(code, io.err()).toBe(EXIT.OK);
     const plan = JSON.parse(io.out()) as {

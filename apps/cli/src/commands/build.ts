@@ -1,7 +1,10 @@
 import {
+  BuilderError,
   type BuildPlan,
   type BuildResult,
   type CampaignOutcome,
+  type GateOverride,
+  type GateVerdict,
   type Reconciliation,
   VERTICALS,
   type Vertical,
@@ -9,7 +12,7 @@ import {
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { BuildOptions } from 'mailramp';
 import type { CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { isoDateArgument } from '../iso-date-argument.js';
 import { counted, formatTable, printJson, say } from '../output.js';
@@ -26,6 +29,9 @@ interface BuildFlags {
   dryRun?: boolean;
   json?: boolean;
   listRecipients?: boolean;
+  force?: boolean;
+  reason?: string;
+  who?: string;
 }
 
 function wholeNumber(min: number, max: number) {
@@ -66,6 +72,12 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
       '--dry-run',
       'print the plan and render and lint every campaign it plans, as the live run would; write nothing, touch no Listmonk; exit 1 naming what to fix when a campaign would not render or lint, exit 4 as the live run when a send time has passed (add --next-slot)',
     )
+    .option(
+      '--force',
+      'push even when the pre-flight gate fails (needs --reason); who and why are recorded in build_runs and printed',
+    )
+    .option('--reason <text>', 'why --force overrides the pre-flight gate (required with --force)')
+    .option('--who <name>', 'who forces, for the record (default: $SUDO_USER / $USER)')
     .option('--json', 'print the plan/result as JSON on stdout')
     .option(
       '--list-recipients',
@@ -82,15 +94,30 @@ only when a cap (--max-per-segment, an operator's or the day's) turns the higher
 Listmonk keeps one subscriber per address: its attributes (lp_link, dot/npi) are those of the key
 that was mailed.
 
+Before a live build pushes anything, the pre-flight gate checks that sending is healthy: the DKIM
+ratio of the last 24 h, every pool IP of the vertical's stream bound, no bind failure within
+guard.gate.bindFailureHours, no open STOP alarm (or guard incident) for the stream or the host, SPF
+of health.dns.envelopeDomain passing every pool IP, the Postfix queue under guard.gate.maxQueue, and
+today's sends within the stream's ramp. A failing check refuses the build (exit 4) with its
+evidence; --force --reason "…" overrides it and records who and why. --dry-run shows the verdict.
+
 Exit codes: 0 built (or planned) · 2 bad flags or config · 3 database/Listmonk unavailable ·
-4 refused (a send_at already passed, another build of the vertical running) · 1 lint errors.
+4 refused (the pre-flight gate, a send_at already passed, another build of the vertical running) ·
+1 lint errors, or a dry run whose live run the gate would refuse.
 
 Examples:
   mailramp build --vertical trucking --dry-run
-  mailramp build --vertical trucking --only-segment mcs150 --max-per-segment 100 --send-hour 17 --send-minute 30`,
+  mailramp build --vertical trucking --only-segment mcs150 --max-per-segment 100 --send-hour 17 --send-minute 30
+  mailramp build --vertical trucking --force --reason "SPF change propagating; checked by hand"`,
     )
     .action(
       ctx.action(async (flags: BuildFlags) => {
+        if (flags.force === true && (flags.reason === undefined || flags.reason.trim() === '')) {
+          throw new CliError(EXIT.USAGE, '--force needs --reason "why the pre-flight gate is overridden"');
+        }
+        if (flags.force !== true && (flags.reason !== undefined || flags.who !== undefined)) {
+          throw new CliError(EXIT.USAGE, '--reason and --who go with --force; add --force or drop them');
+        }
         const mailramp = await ctx.mailramp();
         const options: BuildOptions = {
           vertical: flags.vertical,
@@ -101,37 +128,70 @@ Examples:
           sendMinute: flags.sendMinute,
           nextSlot: flags.nextSlot,
           warmupDay: flags.warmupDay,
+          ...(flags.force === true ? { force: { by: flags.who, reason: flags.reason ?? '' } } : {}),
         };
         if (flags.dryRun) {
-          const { plan, warmup, problems } = await mailramp.build.plan(options);
+          const { plan, warmup, problems, gate } = await mailramp.build.plan(options);
           if (flags.json)
-            printJson(ctx.io, { ...planToJson(plan, true, flags.listRecipients === true), problems });
+            printJson(ctx.io, {
+              ...planToJson(plan, true, flags.listRecipients === true),
+              problems,
+              gate: gateToJson(gate),
+            });
           printPlan(ctx.io, plan, warmup.source, true);
           if (flags.listRecipients && !flags.json) printRecipients(ctx.io, plan);
-          if (problems.length === 0) return EXIT.OK;
-          say(
-            ctx.io,
-            `the live run would stop before Listmonk on ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`,
-          );
+          printGate(ctx.io, gate, undefined, true);
+          if (problems.length === 0 && gate.ok) return EXIT.OK;
+          if (problems.length > 0)
+            say(
+              ctx.io,
+              `the live run would stop before Listmonk on ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`,
+            );
+          if (!gate.ok)
+            say(
+              ctx.io,
+              `the pre-flight gate would refuse the live run${flags.force === true ? ' (--force would override it)' : ''}`,
+            );
           return EXIT.FINDINGS;
         }
-        const result = await mailramp.build.run(options, {
-          onEvent: (event) => {
-            if (event.type === 'reconciled') {
-              printReconciliation(ctx.io, event.reconciliation);
-              return;
+        let gateShown = false;
+        const result = await mailramp.build
+          .run(options, {
+            onEvent: (event) => {
+              if (event.type === 'gate') {
+                gateShown = true;
+                printGate(ctx.io, event.verdict, event.forced, false);
+                return;
+              }
+              if (event.type === 'reconciled') {
+                printReconciliation(ctx.io, event.reconciliation);
+                return;
+              }
+              if (event.type === 'planned') {
+                printPlan(ctx.io, event.plan, event.warmup.source, false);
+                if (flags.listRecipients && !flags.json) printRecipients(ctx.io, event.plan);
+                if (event.resumed > 0)
+                  say(ctx.io, `resuming ${event.resumed} recipients of an earlier run of ${event.plan.date}`);
+                return;
+              }
+              const o = event.outcome;
+              say(ctx.io, `[${event.done}/${event.total}] ${o.name}: ${describeOutcome(o)}`);
+            },
+          })
+          .catch((error: unknown) => {
+            // A refusal keeps its evidence: the verdict on stdout with --json (the message follows on stderr).
+            if (error instanceof BuilderError && error.code === 'GATE_REFUSED') {
+              const verdict = error.details as GateVerdict;
+              if (flags.json)
+                printJson(ctx.io, {
+                  vertical: flags.vertical,
+                  status: 'refused',
+                  gate: gateToJson(verdict),
+                });
+              if (!gateShown) printGate(ctx.io, verdict, undefined, false);
             }
-            if (event.type === 'planned') {
-              printPlan(ctx.io, event.plan, event.warmup.source, false);
-              if (flags.listRecipients && !flags.json) printRecipients(ctx.io, event.plan);
-              if (event.resumed > 0)
-                say(ctx.io, `resuming ${event.resumed} recipients of an earlier run of ${event.plan.date}`);
-              return;
-            }
-            const o = event.outcome;
-            say(ctx.io, `[${event.done}/${event.total}] ${o.name}: ${describeOutcome(o)}`);
-          },
-        });
+            throw error;
+          });
         if (flags.json) printJson(ctx.io, resultToJson(result, flags.listRecipients === true));
         say(
           ctx.io,
@@ -144,6 +204,34 @@ Examples:
         return EXIT.OK;
       }),
     );
+}
+
+const MARK = { pass: 'ok  ', fail: 'FAIL', not_judged: '--  ' } as const;
+
+/** The gate's verdict, one line per check; a failed check's evidence follows it as JSON. */
+function printGate(io: CliIo, verdict: GateVerdict, forced: GateOverride | undefined, dryRun: boolean): void {
+  const head = verdict.ok
+    ? 'passed'
+    : forced !== undefined
+      ? `FAILED — overridden by ${forced.by} with --force: "${forced.reason}"`
+      : dryRun
+        ? 'FAILED — the live run would be refused'
+        : 'FAILED — build refused, nothing pushed';
+  say(io, `\npre-flight gate (${verdict.checkedAt.toISOString()}): ${head}`);
+  for (const c of verdict.checks) {
+    say(io, `  ${MARK[c.status]} ${c.id}: ${c.status === 'not_judged' ? 'not judged: ' : ''}${c.message}`);
+    if (c.status === 'fail') say(io, `       evidence: ${JSON.stringify(c.evidence)}`);
+  }
+}
+
+/** The gate's verdict as JSON: ok, when, each check with its evidence, and the override if one was used. */
+function gateToJson(verdict: GateVerdict, forced?: GateOverride): Record<string, unknown> {
+  return {
+    ok: verdict.ok,
+    checkedAt: verdict.checkedAt.toISOString(),
+    checks: verdict.checks,
+    ...(forced === undefined ? {} : { forced }),
+  };
 }
 
 /** What the build settled of earlier dates before it planned (nothing when nothing was open). */
@@ -233,6 +321,7 @@ function resultToJson(result: BuildResult, listRecipients: boolean): Record<stri
     ...planToJson(result.plan, false, listRecipients),
     runId: result.runId,
     status: result.status,
+    ...(result.gate === undefined ? {} : { gate: gateToJson(result.gate.verdict, result.gate.forced) }),
     resumed: result.resumed,
     reconciled: {
       ...result.reconciled,

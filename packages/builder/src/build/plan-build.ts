@@ -37,6 +37,7 @@ import {
   summarizeLedgerDay,
 } from './ledger-repository.js';
 import { planCoupon } from './plan-coupon.js';
+import type { GateOverride } from './preflight-gate.js';
 import type { BuildRules } from './resolve-build-rules.js';
 
 /** What a build is asked to do (the CLI flags, as a library call). */
@@ -57,6 +58,8 @@ export interface BuildRequest {
   sendHour?: number | undefined;
   sendMinute?: number | undefined;
   nextSlot?: boolean | undefined;
+  /** Who overrides a failing pre-flight gate, and why (a live build only; recorded in build_runs). */
+  force?: GateOverride | undefined;
   /** Recent sends and bounces (5 days), for the catch-all rule; absent: measured from the ledger. */
   recentBounces?: RecentBounces | undefined;
   /**

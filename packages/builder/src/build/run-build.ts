@@ -9,6 +9,12 @@ import { closeAbandonedBuildRuns, createBuildRun, finishBuildRun } from './build
 import { insertLedgerEntries, listUnfinishedLedger, updateLedgerCampaign } from './ledger-repository.js';
 import { type BuildPlan, type BuildRequest, planBuild, sendTimeRulesOf } from './plan-build.js';
 import { filedLinkProblem, renderSegmentContent } from './preflight-campaigns.js';
+import {
+  describeFailedChecks,
+  type GateOverride,
+  type GateVerdict,
+  type PreflightGate,
+} from './preflight-gate.js';
 import { type CampaignOutcome, type CampaignWork, pushCampaigns } from './push-campaigns.js';
 import { type Reconciliation, reconcileEarlierDates } from './reconcile-earlier-dates.js';
 import type { BuildRules } from './resolve-build-rules.js';
@@ -21,6 +27,8 @@ export type BuildEvent =
   /** First, when earlier dates had unfinished rows: what the build settled with Listmonk. */
   | { type: 'reconciled'; reconciliation: Reconciliation }
   | { type: 'planned'; plan: BuildPlan; resumed: number }
+  /** After planning, before anything reaches Listmonk: the pre-flight gate's verdict (and an override). */
+  | { type: 'gate'; verdict: GateVerdict; forced?: GateOverride }
   | { type: 'campaign'; outcome: CampaignOutcome; done: number; total: number };
 
 /** What a live build did. */
@@ -35,12 +43,19 @@ export interface BuildResult {
   scheduled: number;
   stamped: number;
   status: 'succeeded' | 'failed';
+  /** The pre-flight gate's verdict, when a gate was asked; `forced` when `request.force` overrode a failure. */
+  gate?: { verdict: GateVerdict; forced?: GateOverride };
 }
 
 /** Ports a live build needs. */
 export interface BuildDeps {
   listmonk: ListmonkPort;
   renderer: CampaignRenderer;
+  /**
+   * Asked after planning, before anything is pushed: a failing verdict refuses the build
+   * (`GATE_REFUSED`) unless `request.force` says who overrides it and why.
+   */
+  gate?: PreflightGate;
   onEvent?: (event: BuildEvent) => void;
 }
 
@@ -102,6 +117,7 @@ async function buildLocked(
     sendHour: request.sendHour ?? null,
     sendMinute: request.sendMinute ?? null,
     nextSlot: request.nextSlot ?? false,
+    force: request.force === undefined ? null : { by: request.force.by, reason: request.force.reason },
   };
   const runId = await createBuildRun(db, { vertical: request.vertical, date, options });
   try {
@@ -121,9 +137,10 @@ async function buildLocked(
     });
     return result;
   } catch (error) {
+    const refused = error instanceof BuilderError && error.code === 'GATE_REFUSED';
     const failed = {
       status: 'failed' as const,
-      counts: {},
+      counts: refused ? { gate: gateCountsOf({ verdict: error.details as GateVerdict }) } : {},
       error: error instanceof Error ? error.message : String(error),
     };
     // With the pinned connection lost, a fresh one from the pool closes the row; when the database
@@ -154,7 +171,46 @@ function countsOf(result: BuildResult): JsonObject {
     },
     excluded: result.plan.excluded,
     capsHit: result.plan.capsHit as unknown as JsonObject,
+    ...(result.gate === undefined ? {} : { gate: gateCountsOf(result.gate) }),
   };
+}
+
+function gateCountsOf(gate: { verdict: GateVerdict; forced?: GateOverride }): JsonObject {
+  return {
+    ok: gate.verdict.ok,
+    failed: gate.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+    notJudged: gate.verdict.checks.filter((c) => c.status === 'not_judged').map((c) => c.id),
+    forced: gate.forced === undefined ? null : { by: gate.forced.by, reason: gate.forced.reason },
+  };
+}
+
+/**
+ * Asks the pre-flight gate; a failing verdict throws `GATE_REFUSED` (the verdict in `details`)
+ * unless the request carries an override, which is then returned beside the verdict.
+ */
+async function askGate(
+  gate: PreflightGate,
+  request: BuildRequest & { date: string },
+  recipients: number,
+  onEvent: BuildDeps['onEvent'],
+): Promise<{ verdict: GateVerdict; forced?: GateOverride }> {
+  const verdict = await gate.check({
+    vertical: request.vertical,
+    date: request.date,
+    warmupDay: request.warmupDay,
+    stream: request.stream,
+    recipients,
+  });
+  const forced = verdict.ok ? undefined : request.force;
+  onEvent?.({ type: 'gate', verdict, ...(forced === undefined ? {} : { forced }) });
+  if (!verdict.ok && forced === undefined) {
+    throw new BuilderError(
+      'GATE_REFUSED',
+      `the pre-flight gate refused the ${request.vertical} build; nothing was pushed to Listmonk:\n  ${describeFailedChecks(verdict).join('\n  ')}\nfix what it names and re-run, or override with --force --reason "…" (recorded with who and why)`,
+      { details: verdict },
+    );
+  }
+  return { verdict, ...(forced === undefined ? {} : { forced }) };
 }
 
 async function push(
@@ -245,6 +301,12 @@ async function push(
     );
   }
 
+  // The last word before anything is written or pushed: is sending healthy right now?
+  const gate =
+    deps.gate === undefined
+      ? undefined
+      : await askGate(deps.gate, request, plan.recipients.length + earlier.length, deps.onEvent);
+
   // From here on the ledger holds every recipient before Listmonk sees any of them.
   await insertLedgerEntries(
     db,
@@ -277,6 +339,7 @@ async function push(
     scheduled: outcomes.filter((o) => o.state === 'scheduled').reduce((s, o) => s + (o.stamped ?? 0), 0),
     stamped,
     // An earlier campaign left unreconciled fails the run too: a re-run asks Listmonk again.
+    ...(gate === undefined ? {} : { gate }),
     status:
       outcomes.every((o) => o.state !== 'failed') && reconciled.unreconciled === 0 ? 'succeeded' : 'failed',
   };

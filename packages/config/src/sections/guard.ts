@@ -84,11 +84,48 @@ export const GuardNotifySection = z
   })
   .describe('Incident notifications: webhook and/or e-mail through the local MTA');
 
+const share = (text: string) => z.number().min(0).max(1).optional().describe(text);
+const count = (text: string, value: number) => z.number().int().min(0).default(value).describe(text);
+
+/** `guard.gate`: the pre-flight gate a live build asks before it pushes anything to Listmonk (issue 24 §1). */
+export const GuardGateSection = z
+  .strictObject({
+    dkimMinRatio: share(
+      'DKIM signatures per campaign message over the last 24 h below which the gate refuses (default: report.alarms.dkimMinRatio)',
+    ),
+    dkimMinMessages: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'campaign messages in the last 24 h needed before the DKIM ratio is judged (default: report.alarms.dkimMinMessages)',
+      ),
+    bindFailureHours: count(
+      'a bind_failure alarm seen within this many hours refuses the build, open or closed',
+      24,
+    ),
+    maxQueue: count('the latest stored Postfix queue size above which the gate refuses', 1000),
+    queueMaxAgeHours: count('a stored queue size older than this is not judged', 6),
+    hourlyMargin: z
+      .number()
+      .min(0)
+      .default(0.1)
+      .describe(
+        "share above the stream's hourly ramp cap one hour of today's sends may reach before the gate refuses (0.1: 10%)",
+      ),
+  })
+  .describe('Pre-flight gate of live builds: DKIM, bound IPs, alarms, SPF, queue, volume');
+
+/** The parsed `guard.gate` section. */
+export type GuardGateConfig = z.output<typeof GuardGateSection>;
+
 /** `guard`: the automatic stop and its notifications (the pre-flight gate keeps its keys beside these). */
 export const GuardSection = z
   .strictObject({
     stop: GuardStopSection.prefault({}),
     notify: GuardNotifySection.prefault({}),
+    gate: GuardGateSection.prefault({}),
   })
   .describe('The guard: automatic stop on STOP alarms, incidents and notifications');
 

@@ -3,12 +3,17 @@ import type {
   BuildRequest,
   BuildResult,
   CampaignOutcome,
+  GateOverride,
+  GateVerdict,
   Reconciliation,
   Vertical,
 } from '@mailramp/builder';
 import type { ListmonkVersion } from '@mailramp/listmonk';
+import { whoOf } from '../backfill/create-backfill-jobs.js';
+import { MailrampError } from '../errors.js';
 import type { Session } from '../session.js';
 import { resolveTemplatesDir } from '../templates/resolve-templates-dir.js';
+import { createSessionGate } from './create-session-gate.js';
 import type { BuildWarmup } from './resolve-build-warmup.js';
 
 /** What a build is asked for; every field but `vertical` is optional. */
@@ -25,6 +30,12 @@ export interface BuildOptions {
   nextSlot?: boolean | undefined;
   /** The warm-up day to cap by (default: from the vertical's warm-up stream). */
   warmupDay?: number | undefined;
+  /**
+   * Push even when the pre-flight gate fails: who overrides it (default: $SUDO_USER, $USER or
+   * $LOGNAME of the session's environment) and why (required). Recorded in build_runs.options and
+   * shown in the result; a passing gate leaves it unused.
+   */
+  force?: { by?: string | undefined; reason: string } | undefined;
 }
 
 /** A planned build: the plan, the warm-up day it used, and what the live run would stop on. */
@@ -33,12 +44,15 @@ export interface BuildPlanResult {
   warmup: BuildWarmup;
   /** Render and lint problems of the planned campaigns: the live run would stop before Listmonk. */
   problems: string[];
+  /** The pre-flight gate's verdict now: a live run would refuse when it is not ok (unless forced). */
+  gate: GateVerdict;
 }
 
 /** A live build's progress: the plan once made, then each campaign's outcome. */
 export type BuildEvent =
   | { type: 'reconciled'; reconciliation: Reconciliation }
   | { type: 'planned'; plan: BuildPlan; resumed: number; warmup: BuildWarmup }
+  | { type: 'gate'; verdict: GateVerdict; forced?: GateOverride }
   | { type: 'campaign'; outcome: CampaignOutcome; done: number; total: number };
 
 /** A live build: what the builder did, and the warm-up day it capped by. */
@@ -76,6 +90,15 @@ export function createBuildJobs(session: Session): BuildJobs {
       ...builder.resolveBuildRules(options.vertical, config.build, families),
       listmonkInstance: listmonkInstanceOf(config, options.vertical),
     };
+    if (options.force !== undefined) {
+      const { by, reason } = options.force;
+      if (typeof reason !== 'string' || reason.trim() === '' || (by !== undefined && by.trim() === '')) {
+        throw new MailrampError(
+          'INVALID_INPUT',
+          'force needs why the pre-flight gate is overridden: { reason, by? } with a non-empty reason (CLI: --force --reason "…")',
+        );
+      }
+    }
     const date = options.date ?? session.now().toISOString().slice(0, 10);
     const warmup = await resolveBuildWarmup(config, {
       vertical: options.vertical,
@@ -94,6 +117,10 @@ export function createBuildJobs(session: Session): BuildJobs {
       sendHour: options.sendHour,
       sendMinute: options.sendMinute,
       nextSlot: options.nextSlot,
+      force:
+        options.force === undefined
+          ? undefined
+          : { by: whoOf(session.env, options.force.by?.trim()), reason: options.force.reason.trim() },
       now: () => session.now(),
     };
     // The lint accepts the TrackLink forms of the instance's configured version (none: every v2–v6).
@@ -125,7 +152,15 @@ export function createBuildJobs(session: Session): BuildJobs {
         plan,
         await renderer(async () => (configured === undefined ? undefined : [configured])),
       );
-      return { plan, warmup, problems };
+      // The gate's verdict as the live run would get it now; a dry run shows it and refuses nothing.
+      const gate = await (await createSessionGate(session)).check({
+        vertical: request.vertical,
+        date: plan.date,
+        warmupDay: request.warmupDay,
+        stream: request.stream,
+        recipients: plan.recipients.length,
+      });
+      return { plan, warmup, problems, gate };
     },
     async run(options, progress = {}) {
       const { builder, rules, request, warmup, renderer, configured } = await prepare(options);
@@ -146,6 +181,7 @@ export function createBuildJobs(session: Session): BuildJobs {
       const result = await builder.runBuild(await session.db(), rules, request, {
         listmonk: builder.createListmonkPort(client),
         renderer: rendering,
+        gate: await createSessionGate(session),
         onEvent: (event) => progress.onEvent?.(event.type === 'planned' ? { ...event, warmup } : event),
       });
       return { ...result, warmup };

@@ -1,9 +1,10 @@
 import { OpsError } from '../errors.js';
 import type { CommandRunner } from '../exec/command-runner.js';
 import { cidrArg, interfaceArg, pathArg } from '../exec/safe-args.js';
-import { type BoundAddress, parseIpAddrJson } from './parse-ip-addr-json.js';
+import type { BoundAddress } from './parse-ip-addr-json.js';
 import type { PoolIp } from './plan-boot-findings.js';
 import { planRebind } from './plan-rebind.js';
+import { describeFailedCommand, readBoundAddresses } from './read-bound-addresses.js';
 import { type MailLogScan, scanMailLog } from './scan-mail-log.js';
 import { readWatchdogState, type WatchdogState, writeWatchdogState } from './watchdog-state.js';
 
@@ -54,8 +55,7 @@ export interface WatchdogResult {
   problems: string[];
 }
 
-const fail = (command: string, answer: { code: number; stderr: string; stdout: string }) =>
-  `${command} exited ${answer.code}: ${(answer.stderr || answer.stdout).trim() || 'no output'}`;
+const fail = describeFailedCommand;
 
 /**
  * The IP watchdog (the runbook's pw-mail-ip-watchdog, run at boot and every 5 minutes): re-binds
@@ -75,20 +75,9 @@ export async function runWatchdog(options: WatchdogOptions): Promise<WatchdogRes
   const interfaces = [...new Set(options.pool.map((ip) => ip.interface))];
 
   const readBound = async (): Promise<Map<string, BoundAddress[]>> => {
-    const bound = new Map<string, BoundAddress[]>();
-    for (const name of interfaces) {
-      const args = ['-j', '-4', 'addr', 'show', 'dev', interfaceArg(name)];
-      const answer = await runner.run('ip', args);
-      if (answer.code !== 0) {
-        problems.push(fail(`ip ${args.join(' ')}`, answer));
-        continue;
-      }
-      for (const [ifname, list] of parseIpAddrJson(answer.stdout)) {
-        if (ifname === name) bound.set(name, list);
-      }
-      if (!bound.has(name)) bound.set(name, []);
-    }
-    return bound;
+    const read = await readBoundAddresses(runner, interfaces);
+    problems.push(...read.problems);
+    return read.bound;
   };
 
   const before = await readBound();
