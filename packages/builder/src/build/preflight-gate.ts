@@ -1,4 +1,5 @@
-import type { JsonObject } from '@mailramp/db';
+import type { Database, JsonObject } from '@mailramp/db';
+import type { Kysely } from 'kysely';
 import type { Vertical } from '../segments/default-segments.js';
 
 /** The checks of the pre-flight gate (issue 24 §1), in the order a verdict lists them. */
@@ -51,7 +52,8 @@ export interface GateRequest {
  * probes; the SDK wires the two (the builder never imports ops).
  */
 export interface PreflightGate {
-  check(request: GateRequest): Promise<GateVerdict>;
+  /** Reads stored results through `db`: the build's own connection (embedded PGlite has only one). */
+  check(request: GateRequest, db: Kysely<Database>): Promise<GateVerdict>;
 }
 
 /** Who overrode a failing gate, and why (recorded in build_runs.options and the build's output). */

@@ -189,18 +189,22 @@ function gateCountsOf(gate: { verdict: GateVerdict; forced?: GateOverride }): Js
  * unless the request carries an override, which is then returned beside the verdict.
  */
 async function askGate(
+  db: Kysely<Database>,
   gate: PreflightGate,
   request: BuildRequest & { date: string },
   recipients: number,
   onEvent: BuildDeps['onEvent'],
 ): Promise<{ verdict: GateVerdict; forced?: GateOverride }> {
-  const verdict = await gate.check({
-    vertical: request.vertical,
-    date: request.date,
-    warmupDay: request.warmupDay,
-    stream: request.stream,
-    recipients,
-  });
+  const verdict = await gate.check(
+    {
+      vertical: request.vertical,
+      date: request.date,
+      warmupDay: request.warmupDay,
+      stream: request.stream,
+      recipients,
+    },
+    db,
+  );
   const forced = verdict.ok ? undefined : request.force;
   onEvent?.({ type: 'gate', verdict, ...(forced === undefined ? {} : { forced }) });
   if (!verdict.ok && forced === undefined) {
@@ -305,7 +309,7 @@ async function push(
   const gate =
     deps.gate === undefined
       ? undefined
-      : await askGate(deps.gate, request, plan.recipients.length + earlier.length, deps.onEvent);
+      : await askGate(db, deps.gate, request, plan.recipients.length + earlier.length, deps.onEvent);
 
   // From here on the ledger holds every recipient before Listmonk sees any of them.
   await insertLedgerEntries(

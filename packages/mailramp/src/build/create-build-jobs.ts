@@ -153,13 +153,16 @@ export function createBuildJobs(session: Session): BuildJobs {
         await renderer(async () => (configured === undefined ? undefined : [configured])),
       );
       // The gate's verdict as the live run would get it now; a dry run shows it and refuses nothing.
-      const gate = await (await createSessionGate(session)).check({
-        vertical: request.vertical,
-        date: plan.date,
-        warmupDay: request.warmupDay,
-        stream: request.stream,
-        recipients: plan.recipients.length,
-      });
+      const gate = await (await createSessionGate(session)).check(
+        {
+          vertical: request.vertical,
+          date: plan.date,
+          warmupDay: request.warmupDay,
+          stream: request.stream,
+          recipients: plan.recipients.length,
+        },
+        await session.db(),
+      );
       return { plan, warmup, problems, gate };
     },
     async run(options, progress = {}) {

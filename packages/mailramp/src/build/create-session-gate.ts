@@ -12,7 +12,6 @@ export async function createSessionGate(session: Session): Promise<PreflightGate
   const gate = config.guard.gate;
   const dns = config.health.dns;
   return ops.createPreflightGate({
-    db: await session.db(),
     runner: session.runner,
     now: session.now,
     thresholds: {

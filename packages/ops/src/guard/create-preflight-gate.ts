@@ -24,7 +24,6 @@ export interface GateStreamConfig {
 
 /** What {@link createPreflightGate} needs; probes left out are "not judged". */
 export interface PreflightGateOptions {
-  db: Kysely<Database>;
   /** Runs `ip -j -4 addr show dev IFACE` for the pool's interfaces. */
   runner: CommandRunner;
   now: () => Date;
@@ -59,12 +58,13 @@ export interface PreflightGateVerdict {
  * report results (report_days, report_hours, alarms) and live probes (`ip -j addr`, SPF).
  *
  * @example
- * const gate = createPreflightGate({ db, runner, now: () => new Date(), thresholds, streams });
- * const verdict = await gate.check({ vertical: 'trucking', warmupDay: 12, stream });
+ * const gate = createPreflightGate({ runner, now: () => new Date(), thresholds, streams });
+ * const verdict = await gate.check({ vertical: 'trucking', warmupDay: 12, stream }, db);
  */
 export function createPreflightGate(options: PreflightGateOptions) {
   return {
-    async check(request: PreflightGateRequest): Promise<PreflightGateVerdict> {
+    /** Reads the stored results through `db` (a build passes its own connection). */
+    async check(request: PreflightGateRequest, db: Kysely<Database>): Promise<PreflightGateVerdict> {
       const now = options.now();
       const { thresholds } = options;
       const configured = request.stream === undefined ? undefined : options.streams[request.stream.name];
@@ -83,7 +83,7 @@ export function createPreflightGate(options: PreflightGateOptions) {
             };
       const interfaces = [...new Set((stream?.pool ?? []).map((ip) => ip.interface))];
       const [facts, bound, spf, incidents] = await Promise.all([
-        readGateFacts(options.db, {
+        readGateFacts(db, {
           now,
           bindFailureSince: new Date(now.getTime() - thresholds.bindFailureHours * 3_600_000),
         }),
