@@ -19,6 +19,7 @@ import {
   COUNT_DKIM_MESSAGES,
   COUNT_DKIM_NOTIFICATIONS,
   COUNT_DKIM_SIGNED,
+  COUNT_DAYS,
   COUNT_FIRST_DAY,
   COUNT_GROUPS,
   COUNT_LAST_DAY,
@@ -27,6 +28,9 @@ import {
   COUNT_LINES_TOTAL,
   DATE_RFC3339,
   DATE_SYSLOG,
+  DAY_DKIM_MESSAGES,
+  DAY_DKIM_NOTIFICATIONS,
+  DAY_DKIM_SIGNED,
   DOMAINS_SIGNING,
   HANDOFF_BIND_PENDING,
   HANDOFF_GROUP_SHIFT,
@@ -75,6 +79,9 @@ let dkimNotifications: i32 = 0;
 /** Days of the first and last line counted as parsed (its own and handed-off lines), or -1. */
 let firstDay: i32 = -1;
 let lastDay: i32 = -1;
+/** Times of the first and last line counted as parsed, in `Date.UTC` milliseconds. */
+let firstTime: f64 = NaN;
+let lastTime: f64 = NaN;
 
 // The line being scanned: its day and time, set by parseStamp.
 let lineDay: i32 = 0;
@@ -101,7 +108,10 @@ export function reset(windowSince: f64, windowUntil: f64): void {
   dkimNotifications = 0;
   firstDay = -1;
   lastDay = -1;
+  firstTime = NaN;
+  lastTime = NaN;
   dayCount = 0;
+  memory.fill(dayDkim, 0, <usize>dayDkimCapacity * 12);
   clearDays();
   clearPrograms();
   clearPending();
@@ -169,9 +179,21 @@ export function countOf(what: i32): i32 {
       return lastDay;
     case COUNT_GROUPS:
       return groupCount;
+    case COUNT_DAYS:
+      return dayCount;
     default:
       return -1;
   }
+}
+
+/** The time of the first (`which` 0) or last (1) line counted as parsed, or NaN. */
+export function lineTimeOf(which: i32): f64 {
+  return which == 0 ? firstTime : lastTime;
+}
+
+/** DKIM events this scanner counted on day `day` (an id of `newDay`): one of the DAY_DKIM_ fields. */
+export function dayDkimOf(day: i32, field: i32): i32 {
+  return load<i32>(dayDkim + (<usize>day * 3 + <usize>field) * 4);
 }
 
 /** Lines of the sent-delivery group `id` this scanner counted (see `handoff`). */
@@ -218,8 +240,12 @@ function scanLine(start: usize, end: usize): void {
     const key = newGroupKey;
     const result = handoff(start, end, key >= 0 ? 1 : 0);
     if ((result & HANDOFF_PARSED) != 0) {
-      if (firstDay < 0) firstDay = lineDay;
+      if (firstDay < 0) {
+        firstDay = lineDay;
+        firstTime = lineTime;
+      }
       lastDay = lineDay;
+      lastTime = lineTime;
     }
     bindsPending = (result & HANDOFF_BIND_PENDING) != 0;
     if (key >= 0 && result >> HANDOFF_GROUP_SHIFT != 0) addGroup(key, (result >> HANDOFF_GROUP_SHIFT) - 1);
@@ -231,18 +257,24 @@ function scanLine(start: usize, end: usize): void {
     return;
   }
   linesParsed++;
-  if (firstDay < 0) firstDay = lineDay;
+  if (firstDay < 0) {
+    firstDay = lineDay;
+    firstTime = lineTime;
+  }
   lastDay = lineDay;
+  lastTime = lineTime;
   if (event == EV_OTHER) return;
   if (event == EV_SENT) {
     const at = groupLineCounts + (<usize>lineGroup << 2);
     store<i32>(at, load<i32>(at) + 1);
   } else if (event == EV_CLEANUP) {
     dkimMessages++;
+    countDayDkim(DAY_DKIM_MESSAGES);
     const slot = pendingSlot(qidStart, qidEnd, true);
     store<u32>(slot, load<u32>(slot, 12) | 1, 12);
   } else if (event == EV_SIGNED) {
     dkimSigned++;
+    countDayDkim(DAY_DKIM_SIGNED);
     const id = signing.intern(fieldStart, fieldEnd);
     signing.add(id, 0, 1);
     const slot = pendingSlot(qidStart, qidEnd, true);
@@ -257,6 +289,7 @@ function scanLine(start: usize, end: usize): void {
     // Bounce notifications (null sender) are made by Postfix itself and never signed.
     if (fieldEnd == fieldStart) {
       dkimNotifications++;
+      countDayDkim(DAY_DKIM_NOTIFICATIONS);
       return;
     }
     let at = fieldEnd;
@@ -268,6 +301,12 @@ function scanLine(start: usize, end: usize): void {
     const slot = pendingSlot(qidStart, qidEnd, false);
     if (slot != 0) removePending(slot);
   }
+}
+
+/** Counts a DKIM event on the line's day. */
+function countDayDkim(field: i32): void {
+  const at = dayDkim + (<usize>lineDay * 3 + <usize>field) * 4;
+  store<i32>(at, load<i32>(at) + 1);
 }
 
 /** `(local)`: the sender domain of a sender without `@`. */
@@ -523,6 +562,21 @@ const dayIds = heap.alloc(DAY_SLOTS * 4);
 const dayMidnights = heap.alloc(DAY_SLOTS * 8);
 let daysInFile: i32 = 0;
 let dayCount: i32 = 0;
+// DKIM events per day id: signed, messages, notifications (DAY_DKIM_ fields), 12 bytes a day.
+let dayDkimCapacity: i32 = 64;
+let dayDkim: usize = heap.alloc(<usize>dayDkimCapacity * 12);
+memory.fill(dayDkim, 0, <usize>dayDkimCapacity * 12);
+
+/** Makes room for the DKIM counters of day id `id`. */
+function reserveDayDkim(id: i32): void {
+  if (id < dayDkimCapacity) return;
+  const capacity = dayDkimCapacity * 2;
+  const bigger = heap.alloc(<usize>capacity * 12);
+  memory.fill(bigger, 0, <usize>capacity * 12);
+  memory.copy(bigger, dayDkim, <usize>dayDkimCapacity * 12);
+  dayDkim = bigger;
+  dayDkimCapacity = capacity;
+}
 
 function clearDays(): void {
   memory.fill(dayKeys, 0xff, DAY_SLOTS * 4);
@@ -552,6 +606,7 @@ function setDay(key: i32, rfc: i32, year: i32, month: i32, day: i32, clock: i32)
         slot = (<u32>key * 0x9e3779b1) >> 19;
       }
       store<i32>(dayKeys + (<usize>slot << 2), key);
+      reserveDayDkim(dayCount);
       store<i32>(dayIds + (<usize>slot << 2), dayCount++);
       store<f64>(dayMidnights + (<usize>slot << 3), newDay(rfc, year, month, day));
       daysInFile++;

@@ -25,6 +25,8 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
   const lines = { total: 0, parsed: 0, malformed: 0, outsideWindow: 0, malformedSamples: [] as string[] };
   let firstLine: string | undefined;
   let lastLine: string | undefined;
+  let firstTime: number | undefined;
+  let lastTime: number | undefined;
 
   // The line being added, as a span of its text: cut out only for a sample.
   let text = '';
@@ -57,13 +59,13 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
         sentGroup = deliveries.addDelivery(line, ev, wantGroup);
         return;
       case 'cleanup':
-        dkim.cleanup(ev.qid);
+        dkim.cleanup(ev.qid, line.date);
         return;
       case 'dkim-signed':
-        dkim.signed(ev.qid, ev.domain);
+        dkim.signed(ev.qid, ev.domain, line.date);
         return;
       case 'queued':
-        dkim.queued(ev.qid, ev.sender);
+        dkim.queued(ev.qid, ev.sender, line.date);
         return;
       case 'expired':
         deliveries.addExpired(line, ev.qid);
@@ -96,8 +98,12 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
         return false;
       }
       lines.parsed += 1;
-      if (firstLine === undefined) firstLine = line.date;
+      if (firstLine === undefined) {
+        firstLine = line.date;
+        firstTime = line.time;
+      }
       lastLine = line.date;
+      lastTime = line.time;
       addEvent(line);
       return true;
     },
@@ -122,6 +128,8 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
       lines.outsideWindow += scanned.lines.outsideWindow;
       firstLine = scanned.firstLine;
       lastLine = scanned.lastLine;
+      firstTime = scanned.firstTime;
+      lastTime = scanned.lastTime;
       dkim.addScanned(scanned);
     },
     finish(): MailLogReport {
@@ -130,9 +138,12 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
         lines,
         firstLine,
         lastLine,
+        firstTime,
+        lastTime,
         totals: counted.totals,
         byDay: counted.byDay,
         byHour: counted.byHour,
+        byIpHour: counted.byIpHour,
         byIp: counted.byIp,
         byOperator: counted.byOperator,
         outcomes: counted.outcomes,

@@ -1,7 +1,14 @@
 import { ownCopy } from './own-copy.js';
-import type { DkimStats, ScannedCounts } from './report-types.js';
+import type { DkimDayStats, DkimStats, ScannedCounts } from './report-types.js';
 
 const MAX_PENDING = 100_000;
+
+/** DKIM events counted on one day. */
+interface DayCounts {
+  signed: number;
+  messages: number;
+  notifications: number;
+}
 
 /** A message between its cleanup line and its first qmgr line. */
 interface PendingDkim {
@@ -15,12 +22,12 @@ interface PendingDkim {
  * packages/ops/assembly/maillog-kernel.ts.
  */
 export interface DkimCorrelation {
-  /** `postfix/cleanup` `message-id=`: a message entered the queue. */
-  cleanup(qid: string): void;
+  /** `postfix/cleanup` `message-id=` on day `date`: a message entered the queue. */
+  cleanup(qid: string, date: string): void;
   /** OpenDKIM `DKIM-Signature field added` for the message `qid`, signed for `domain`. */
-  signed(qid: string, domain: string): void;
+  signed(qid: string, domain: string, date: string): void;
   /** qmgr `from=`: the first one after cleanup counts the message against its sender's domain. */
-  queued(qid: string, sender: string): void;
+  queued(qid: string, sender: string, date: string): void;
   /** qmgr `removed`: the message left the queue. */
   removed(qid: string): void;
   /** Adds what the WebAssembly scanner correlated itself. */
@@ -49,6 +56,21 @@ export function createDkimCorrelation(): DkimCorrelation {
   const pendingDkim = new Map<string, PendingDkim>();
   let lastSender = '';
   let lastSenderStats: { messages: number; signed: number } | undefined;
+  // Events per day of their own line; lines come in time order, so the last day is kept at hand.
+  const days = new Map<string, DayCounts>();
+  let lastDate = '';
+  let lastDay: DayCounts | undefined;
+  const dayOf = (date: string): DayCounts => {
+    if (date === lastDate && lastDay !== undefined) return lastDay;
+    let d = days.get(date);
+    if (d === undefined) {
+      d = { signed: 0, messages: 0, notifications: 0 };
+      days.set(date, d);
+    }
+    lastDate = date;
+    lastDay = d;
+    return d;
+  };
 
   const pending = (qid: string) => {
     let p = pendingDkim.get(qid);
@@ -61,18 +83,20 @@ export function createDkimCorrelation(): DkimCorrelation {
   };
 
   return {
-    cleanup(qid) {
+    cleanup(qid, date) {
       counts.messages += 1;
+      dayOf(date).messages += 1;
       pending(qid).cleaned = true;
     },
-    signed(qid, domain) {
+    signed(qid, domain, date) {
       counts.signed += 1;
+      dayOf(date).signed += 1;
       const signedBefore = signingDomains.get(domain);
       if (signedBefore === undefined) signingDomains.set(ownCopy(domain), 1);
       else signingDomains.set(domain, signedBefore + 1);
       pending(qid).signed = true;
     },
-    queued(qid, sender) {
+    queued(qid, sender, date) {
       // qmgr logs from= on every retry; only the first one after cleanup counts the message.
       const p = pendingDkim.get(qid);
       if (p === undefined) return;
@@ -81,6 +105,7 @@ export function createDkimCorrelation(): DkimCorrelation {
       // Bounce notifications (null sender) are made by Postfix itself and never signed.
       if (sender === '') {
         counts.notifications += 1;
+        dayOf(date).notifications += 1;
         return;
       }
       // Most messages come from one sender: its domain's counters are looked up once per run of it.
@@ -105,6 +130,12 @@ export function createDkimCorrelation(): DkimCorrelation {
       counts.signed += scanned.dkim.signed;
       counts.messages += scanned.dkim.messages;
       counts.notifications += scanned.dkim.notifications;
+      for (const [date, c] of scanned.dkimByDay) {
+        const d = dayOf(date);
+        d.signed += c.signed;
+        d.messages += c.messages;
+        d.notifications += c.notifications;
+      }
       for (const [written, n] of scanned.signingDomains) {
         const domain = written.toLowerCase();
         signingDomains.set(domain, (signingDomains.get(domain) ?? 0) + n);
@@ -134,6 +165,17 @@ export function createDkimCorrelation(): DkimCorrelation {
             ratio: s.messages === 0 ? undefined : s.signed / s.messages,
           }))
           .sort((a, b) => b.messages - a.messages),
+        byDay: [...days]
+          .map(([date, d]): DkimDayStats => {
+            const dayMessages = d.messages - d.notifications;
+            return {
+              date,
+              signed: d.signed,
+              messages: dayMessages,
+              ratio: dayMessages <= 0 ? undefined : d.signed / dayMessages,
+            };
+          })
+          .sort((a, b) => a.date.localeCompare(b.date)),
       };
     },
   };

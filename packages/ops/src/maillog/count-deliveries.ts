@@ -17,6 +17,7 @@ import type {
   DeliveryMix,
   HourStats,
   IpAttribution,
+  IpHourStats,
   IpStats,
   MailLogReport,
   OperatorStats,
@@ -35,6 +36,7 @@ interface SentGroup {
   hour: HourStats;
   egress?: {
     ip: IpStats;
+    ipHour: IpHourStats;
     via: keyof IpAttribution;
     operator: OperatorStats;
     row: OutcomeRow | undefined;
@@ -66,7 +68,7 @@ export interface DeliveryCounters {
   addScanned(scanned: ScannedCounts): void;
   finish(): Pick<
     MailLogReport,
-    'totals' | 'byDay' | 'byHour' | 'byIp' | 'byOperator' | 'outcomes' | 'reasons' | 'signals'
+    'totals' | 'byDay' | 'byHour' | 'byIpHour' | 'byIp' | 'byOperator' | 'outcomes' | 'reasons' | 'signals'
   >;
 }
 
@@ -161,6 +163,21 @@ export function createDeliveryCounters(options: DeliveryCounterOptions): Deliver
   const dayIds = new Map<string, number>();
   const outcomeRows = new Map<number | string, OutcomeRow>();
   const signals = new Map<ReplySignal, SignalStats>();
+  // Egress per hour bucket, indexed by the sending IP's id.
+  const ipHours = new Map<HourStats, IpHourStats[]>();
+  const ipHourOf = (hour: HourStats, ip: IpStats & { id: number }): IpHourStats => {
+    let list = ipHours.get(hour);
+    if (list === undefined) {
+      list = [];
+      ipHours.set(hour, list);
+    }
+    let stats = list[ip.id];
+    if (stats === undefined) {
+      stats = { date: hour.date, hour: hour.hour, ip: ip.ip, ...emptyMix() };
+      list[ip.id] = stats;
+    }
+    return stats;
+  };
   // The scanner's groups of sent deliveries.
   const groups: SentGroup[] = [];
 
@@ -253,6 +270,8 @@ export function createDeliveryCounters(options: DeliveryCounterOptions): Deliver
         ips.set(ipStats.ip, ipStats);
       }
       count(ipStats, status);
+      const ipHour = ipHourOf(hour, ipStats);
+      count(ipHour, status);
       ipStats.via[via] += 1;
       ipStats.transportSet.add(line.service ?? 'smtp');
       let opStats = operators.get(operator);
@@ -278,6 +297,7 @@ export function createDeliveryCounters(options: DeliveryCounterOptions): Deliver
       if (!wantGroup || status !== 'sent' || via === 'bindFallback') return -1;
       const egress = {
         ip: ipStats,
+        ipHour,
         via,
         operator: opStats,
         row,
@@ -306,6 +326,7 @@ export function createDeliveryCounters(options: DeliveryCounterOptions): Deliver
         if (egress.primary) group.day.primaryEgress += n;
         if (egress.microsoft) group.day.microsoftAttempts += n;
         egress.ip.sent += n;
+        egress.ipHour.sent += n;
         egress.ip.via[egress.via] += n;
         egress.operator.sent += n;
         egress.operator.outcomes.accepted = (egress.operator.outcomes.accepted ?? 0) + n;
@@ -325,6 +346,9 @@ export function createDeliveryCounters(options: DeliveryCounterOptions): Deliver
           deliveryRate: rate({ ...totals, deferred: totals.deferrals }),
         },
         ...time.finish(),
+        byIpHour: [...ipHours.values()]
+          .flatMap((list) => list.filter((s) => s !== undefined))
+          .sort((a, b) => a.date.localeCompare(b.date) || a.hour - b.hour || a.ip.localeCompare(b.ip)),
         byIp: [...ips.values()]
           .map(({ transportSet, id: _id, ...rest }) => ({ ...rest, transports: [...transportSet].sort() }))
           .sort((a, b) => a.ip.localeCompare(b.ip)),

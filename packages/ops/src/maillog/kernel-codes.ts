@@ -29,6 +29,13 @@ export const COUNT_FIRST_DAY = 6;
 export const COUNT_LAST_DAY = 7;
 /** How many sent-delivery groups `groupLines(id)` can be asked for. */
 export const COUNT_GROUPS = 8;
+/** How many day ids `newDay` gave (what `dayDkimOf(day, …)` can be asked for). */
+export const COUNT_DAYS = 9;
+
+// The `field` of `dayDkimOf(day, field)`: DKIM events counted on a day.
+export const DAY_DKIM_SIGNED = 0;
+export const DAY_DKIM_MESSAGES = 1;
+export const DAY_DKIM_NOTIFICATIONS = 2;
 
 // The `which` of `domainCount`, `domainPtr`, `domainLength`, `domainValue`.
 export const DOMAINS_SIGNING = 0;

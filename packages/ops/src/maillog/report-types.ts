@@ -62,6 +62,13 @@ export interface HourStats extends DeliveryMix {
   hour: number;
 }
 
+/** One hour of one sending IP's egress (what `report_hours` stores). */
+export interface IpHourStats extends DeliveryMix {
+  date: string;
+  hour: number;
+  ip: string;
+}
+
 /** How deliveries were attributed to a sending IP. */
 export interface IpAttribution {
   /** From the transport's configured IP. */
@@ -122,6 +129,15 @@ export interface DkimDomainStats {
   ratio: number | undefined;
 }
 
+/** One day of the DKIM signing ratio: each event counts on the day of its own line. */
+export interface DkimDayStats {
+  date: string;
+  signed: number;
+  /** Cleanup lines of the day less the bounce notifications whose qmgr line is on the day. */
+  messages: number;
+  ratio: number | undefined;
+}
+
 /** OpenDKIM signatures against Postfix cleanup messages: the signing ratio. */
 export interface DkimStats {
   /** `DKIM-Signature field added` lines. */
@@ -133,6 +149,7 @@ export interface DkimStats {
   ratio: number | undefined;
   bySigningDomain: Array<{ domain: string; signed: number }>;
   bySenderDomain: DkimDomainStats[];
+  byDay: DkimDayStats[];
 }
 
 /** Counts and samples of one reply signal. */
@@ -154,9 +171,14 @@ export interface MailLogReport {
   };
   firstLine: string | undefined;
   lastLine: string | undefined;
+  /** Times of the first and last parsed line in the window, `Date.UTC` milliseconds of the log's clock. */
+  firstTime: number | undefined;
+  lastTime: number | undefined;
   totals: MailLogTotals;
   byDay: DayStats[];
   byHour: HourStats[];
+  /** Egress per day × hour × sending IP. */
+  byIpHour: IpHourStats[];
   byIp: IpStats[];
   byOperator: OperatorStats[];
   outcomes: OutcomeRow[];
@@ -211,7 +233,11 @@ export interface ScannedCounts {
   /** Dates of the first and last parsed line of the log, handed-over ones included. */
   firstLine: string | undefined;
   lastLine: string | undefined;
+  firstTime: number | undefined;
+  lastTime: number | undefined;
   dkim: { signed: number; messages: number; notifications: number };
+  /** The scanner's DKIM events per day (a day may come twice, once per file that had it). */
+  dkimByDay: Array<[date: string, counts: { signed: number; messages: number; notifications: number }]>;
   signingDomains: Array<[domain: string, signed: number]>;
   senderDomains: Array<[domain: string, counts: { messages: number; signed: number }]>;
   /** Sent deliveries the scanner counted, by the group id `addScannerSpan` gave. */

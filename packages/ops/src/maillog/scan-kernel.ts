@@ -1,6 +1,7 @@
 // Twin of packages/ops/assembly/maillog-kernel.ts (its loader and host functions): keep in step.
 import { readFileSync } from 'node:fs';
 import {
+  COUNT_DAYS,
   COUNT_DKIM_MESSAGES,
   COUNT_DKIM_NOTIFICATIONS,
   COUNT_DKIM_SIGNED,
@@ -12,6 +13,9 @@ import {
   COUNT_LINES_TOTAL,
   DATE_RFC3339,
   DATE_SYSLOG,
+  DAY_DKIM_MESSAGES,
+  DAY_DKIM_NOTIFICATIONS,
+  DAY_DKIM_SIGNED,
   DOMAINS_SENDER,
   DOMAINS_SIGNING,
   TAG_CLEANUP,
@@ -49,6 +53,8 @@ interface KernelExports {
   domainLength(which: number, id: number): number;
   domainValue(which: number, id: number, field: number): number;
   groupLines(id: number): number;
+  lineTimeOf(which: number): number;
+  dayDkimOf(day: number, field: number): number;
 }
 
 /** A compiled WebAssembly module (this project's Node types do not declare WebAssembly). */
@@ -216,6 +222,15 @@ function readScanned(
     }));
   const firstDay = kernel.countOf(COUNT_FIRST_DAY);
   const lastDay = kernel.countOf(COUNT_LAST_DAY);
+  const dkimByDay: ScannedCounts['dkimByDay'] = [];
+  for (let day = 0; day < kernel.countOf(COUNT_DAYS); day++) {
+    const counts = {
+      signed: kernel.dayDkimOf(day, DAY_DKIM_SIGNED),
+      messages: kernel.dayDkimOf(day, DAY_DKIM_MESSAGES),
+      notifications: kernel.dayDkimOf(day, DAY_DKIM_NOTIFICATIONS),
+    };
+    if (counts.signed + counts.messages + counts.notifications > 0) dkimByDay.push([dates[day]!, counts]);
+  }
   return {
     lines: {
       total: kernel.countOf(COUNT_LINES_TOTAL),
@@ -224,11 +239,14 @@ function readScanned(
     },
     firstLine: firstDay < 0 ? undefined : dates[firstDay],
     lastLine: lastDay < 0 ? undefined : dates[lastDay],
+    firstTime: firstDay < 0 ? undefined : kernel.lineTimeOf(0),
+    lastTime: lastDay < 0 ? undefined : kernel.lineTimeOf(1),
     dkim: {
       signed: kernel.countOf(COUNT_DKIM_SIGNED),
       messages: kernel.countOf(COUNT_DKIM_MESSAGES),
       notifications: kernel.countOf(COUNT_DKIM_NOTIFICATIONS),
     },
+    dkimByDay,
     signingDomains: domains(DOMAINS_SIGNING).map((d) => [d.domain, d.first]),
     senderDomains: domains(DOMAINS_SENDER).map((d) => [d.domain, { messages: d.first, signed: d.second }]),
     groupLines: Array.from({ length: kernel.countOf(COUNT_GROUPS) }, (_, id) => kernel.groupLines(id)),

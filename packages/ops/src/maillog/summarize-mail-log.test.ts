@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -117,5 +117,103 @@ describe('summarizeMailLog on a generated corpus', () => {
     ]);
     const { sent, deferred, deferrals, bounced } = ours.totals;
     expect({ sent, deferred, deferrals, bounced }).toEqual(theirs);
+  });
+});
+
+describe('summarizeMailLog per day and per sending IP hour (what report_days and report_hours store)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailramp-maillog-days-'));
+  const TRANSPORT_IPS = { out05: '203.0.113.94', out06: '203.0.113.95' };
+  const PRIMARY = '203.0.113.71';
+
+  it.each([true, false])(
+    'counts DKIM on the day of each line and egress per IP and hour (scanner: %s)',
+    async (kernel) => {
+      const path = join(dir, `midnight-${kernel}.log`);
+      writeFileSync(
+        path,
+        [
+          'Jun 19 23:59:58 mail postfix/cleanup[8791]: 09E3779B1: message-id=<09e3779b1.1781913601830@mail.example.net>',
+          'Jun 19 23:59:58 mail opendkim[880]: 09E3779B1: DKIM-Signature field added (s=mail, d=mail.example.net)',
+          'Jun 19 23:59:59 mail postfix/qmgr[1201]: 09E3779B1: from=<compliance@mail.example.net>, size=19762, nrcpt=1 (queue active)',
+          'Jun 20 00:00:02 mail postfix/out05/smtp[20473]: 09E3779B1: to=<office19491@gmail.com>, relay=aspmx.l.google.com[64.233.184.27]:25, delay=2.55, delays=1.35/0.01/0.46/0.67, dsn=2.0.0, status=sent (250 2.0.0 OK  1781913602 d2e1a72fcca58-5bxvt3vsi5bxvt3vb3a.7 - gsmtp)',
+          'Jun 20 00:00:02 mail postfix/qmgr[1201]: 09E3779B1: removed',
+          'Jun 20 00:00:03 mail postfix/cleanup[8430]: 13C6EF362: message-id=<13c6ef362.1781913603734@mail.example.net>',
+          'Jun 20 00:00:03 mail postfix/qmgr[1201]: 13C6EF362: from=<noreply@example.net>, size=20452, nrcpt=1 (queue active)',
+          'Jun 20 01:10:05 mail postfix/out06/smtp[20707]: 13C6EF362: to=<dispatch36791@ruralisp.net>, relay=mx1.ruralisp.net[198.51.100.40]:25, delay=1.81, delays=0.61/0.01/0.49/0.47, dsn=4.4.2, status=deferred (conversation with mx1.ruralisp.net[198.51.100.40] timed out while receiving the initial server greeting)',
+          'Jun 20 01:10:10 mail postfix/smtp[20708]: 317156075: to=<ops81353@smallfleet.com>, relay=mail.smallfleet.com[198.51.100.25]:25, delay=2.26, delays=1.06/0.01/0.74/0.21, dsn=5.1.1, status=bounced (host mail.smallfleet.com[198.51.100.25] said: 550 5.1.1 <ops81353@smallfleet.com>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))',
+          'Jun 20 01:10:10 mail postfix/cleanup[8603]: 3B54CDA26: message-id=<1781913610450.885.3B54CDA26@mail.example.net>',
+          'Jun 20 01:10:10 mail postfix/qmgr[1201]: 3B54CDA26: from=<>, size=4200, nrcpt=1 (queue active)',
+          'Jun 20 01:10:10 mail postfix/local[9759]: 3B54CDA26: to=<compliance@mail.example.net>, relay=local, delay=0.02, delays=0/0.01/0/0.01, dsn=2.0.0, status=sent (delivered to mailbox)',
+          '',
+        ].join('\n'),
+      );
+      utimesSync(path, new Date(2026, 5, 20, 2), new Date(2026, 5, 20, 2));
+      const summary = await summarizeMailLog({
+        files: await statLogFiles([path]),
+        transportIps: TRANSPORT_IPS,
+        primaryIp: PRIMARY,
+        kernel,
+      });
+      expect(summary.dkim.byDay).toEqual([
+        { date: '2026-06-19', signed: 1, messages: 1, ratio: 1 },
+        // Two cleanups, one of them Postfix's own bounce notification: one campaign message, unsigned.
+        { date: '2026-06-20', signed: 0, messages: 1, ratio: 0 },
+      ]);
+      expect(summary.byIpHour).toEqual([
+        { date: '2026-06-20', hour: 0, ip: '203.0.113.94', sent: 1, deferred: 0, bounced: 0, expired: 0 },
+        { date: '2026-06-20', hour: 1, ip: '203.0.113.71', sent: 0, deferred: 0, bounced: 1, expired: 0 },
+        { date: '2026-06-20', hour: 1, ip: '203.0.113.95', sent: 0, deferred: 1, bounced: 0, expired: 0 },
+      ]);
+      expect(summary.firstTime).toBe(Date.UTC(2026, 5, 19, 23, 59, 58));
+      expect(summary.lastTime).toBe(Date.UTC(2026, 5, 20, 1, 10, 10));
+    },
+  );
+
+  it('adds up to the whole-window figures on a generated log across midnight, on both paths', async () => {
+    const path = join(dir, 'across-midnight.log');
+    const chunks: string[] = [];
+    generateMailLog(
+      {
+        lines: 30_000,
+        seed: 17,
+        start: new Date(2026, 5, 19, 22, 30),
+        messagesPerMinute: 20,
+        signedShare: 0.8,
+        bindFailureShare: 0.01,
+        transportIps: TRANSPORT_IPS,
+        primaryIp: PRIMARY,
+      },
+      (c) => chunks.push(c),
+    );
+    writeFileSync(path, chunks.join(''));
+    const files = await statLogFiles([path]);
+    const options = { files, transportIps: TRANSPORT_IPS, primaryIp: PRIMARY };
+    const [scanned, typescript] = await Promise.all([
+      summarizeMailLog(options),
+      summarizeMailLog({ ...options, kernel: false }),
+    ]);
+    expect(scanned.dkim.byDay).toEqual(typescript.dkim.byDay);
+    expect(scanned.byIpHour).toEqual(typescript.byIpHour);
+    const s = scanned;
+    expect(s.dkim.byDay.map((d) => d.date)).toEqual(['2026-06-19', '2026-06-20']);
+    const sum = <T>(list: T[], f: (x: T) => number) => list.reduce((a, x) => a + f(x), 0);
+    expect(sum(s.dkim.byDay, (d) => d.signed)).toBe(s.dkim.signed);
+    expect(sum(s.dkim.byDay, (d) => d.messages)).toBe(s.dkim.messages);
+    for (const ip of s.byIp) {
+      const hours = s.byIpHour.filter((h) => h.ip === ip.ip);
+      expect({ ip: ip.ip, sent: sum(hours, (h) => h.sent), deferred: sum(hours, (h) => h.deferred) }).toEqual(
+        {
+          ip: ip.ip,
+          sent: ip.sent,
+          deferred: ip.deferred,
+        },
+      );
+      expect(sum(hours, (h) => h.bounced)).toBe(ip.bounced);
+    }
+    for (const day of s.byDay) {
+      const hours = s.byIpHour.filter((h) => h.date === day.date);
+      expect(sum(hours, (h) => h.sent + h.deferred + h.bounced + h.expired)).toBe(day.egress);
+    }
+    expect(new Set(s.byIpHour.map((h) => h.ip))).toEqual(new Set([...Object.values(TRANSPORT_IPS), PRIMARY]));
   });
 });
