@@ -1,4 +1,5 @@
-import type { MailLogSummary, QueueSummary } from '@mailramp/ops/maillog';
+import type { MailLogSummary, QueueSummary, StoredReport } from '@mailramp/ops/maillog';
+import { reportingNotMigrated } from '../database/reporting-not-migrated.js';
 import type { Session } from '../session.js';
 import { planReportWindow, type ReportWindow, type ReportWindowInput } from './plan-report-window.js';
 import { type LogFile, selectLogFiles } from './select-log-files.js';
@@ -13,6 +14,12 @@ export interface ReportOptions extends ReportWindowInput {
   queue?: boolean | undefined;
   /** Read with the WebAssembly scanner (default true); false reads every line in TypeScript. */
   scanner?: boolean | undefined;
+  /**
+   * Store the run in the database: each log day read replaces its `report_days`, `report_outcomes`
+   * and `report_hours` rows (unless a stored read covered more of the day), and the alarms open,
+   * update and close their episodes in `alarms`.
+   */
+  store?: boolean | undefined;
 }
 
 /** Progress of a report: the files chosen (and their total size), then bytes read. */
@@ -25,6 +32,8 @@ export interface ReportResult {
   window: ReportWindow;
   summary: MailLogSummary;
   queue?: QueueSummary;
+  /** With `store`: the days written (and kept), and what happened to alarm episodes. */
+  stored?: StoredReport;
 }
 
 /** Reads the mail log once and summarizes it: delivery mix, reasons, bind failures, DKIM, alarms. */
@@ -67,6 +76,36 @@ export function createReportJob(session: Session): ReportJob {
         progress.onEvent?.({ type: 'progress', bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }),
     });
     const queue = options.queue ? await maillog.readQueue(session.runner) : undefined;
-    return { window, summary, ...(queue ? { queue } : {}) };
+    if (!options.store) return { window, summary, ...(queue ? { queue } : {}) };
+    const now = session.now();
+    // The log's clock is the host's wall clock, read as UTC like the window.
+    const logNow = Date.UTC(
+      now.getFullYear(),
+      now.getMonth(),
+      now.getDate(),
+      now.getHours(),
+      now.getMinutes(),
+      now.getSeconds(),
+    );
+    const span = {
+      since: window.since,
+      until: window.until,
+      firstTime: summary.firstTime,
+      lastTime: summary.lastTime,
+    };
+    const scoped = maillog.scopeAlarms(summary.alarms, summary);
+    const db = await session.db();
+    const stored = await reportingNotMigrated({
+      store: () =>
+        maillog.storeReportResults(db, {
+          days: maillog.planReportDays(summary, span, logNow),
+          planAlarms: (open) => maillog.planAlarmEpisodes(open, scoped, span),
+          queue: queue
+            ? { day: new Date(logNow).toISOString().slice(0, 10), size: queue.messages }
+            : undefined,
+          now,
+        }),
+    }).store();
+    return { window, summary, ...(queue ? { queue } : {}), stored };
   };
 }

@@ -12,6 +12,9 @@ export {
   type ListAlarmEpisodesOptions,
 } from './alarm-episodes-repository.js';
 export type { Alarm } from './list-alarms.js';
+export { planAlarmEpisodes, scopeAlarms } from './plan-alarm-episodes.js';
+export { planReportDays } from './plan-report-days.js';
 export { listRotatedFiles, orderRotatedFiles, rotationOf, statLogFiles } from './read-log-files.js';
+export { type StoredReport, storeReportResults } from './store-report-results.js';
 export { type MailLogSummary, summarizeMailLog } from './summarize-mail-log.js';
 export { type QueueSummary, readQueue } from './summarize-queue.js';
