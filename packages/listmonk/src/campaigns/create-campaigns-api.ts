@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import type { ClientCore } from '../client/client-core.js';
 import { pageReader, readAll, readAllPages } from '../client/read-pages.js';
-import {
-  type Campaign,
-  CampaignSchema,
-  type RunningStats,
-  RunningStatsSchema,
-} from '../client/schemas.js';
+import { type Campaign, CampaignSchema, type RunningStats, RunningStatsSchema } from '../client/schemas.js';
 import { ListmonkError } from '../errors.js';
 import { assertSendAtAhead } from './assert-send-at-ahead.js';
 import { planStatusChange, type RequestableStatus } from './plan-status-change.js';

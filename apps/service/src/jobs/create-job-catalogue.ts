@@ -1,0 +1,219 @@
+import type { Config, ServiceJobName } from '@mailramp/config';
+import { type Mailramp, MailrampError, type ReportOptions } from 'mailramp';
+import type { JobContext, JobOutcome, ScheduledJob } from '../scheduler/scheduled-job.js';
+
+/** What one job does for a slot, through the SDK. */
+export type JobRun = (context: JobContext) => Promise<JobOutcome>;
+
+/** The verticals a build job exists for. */
+export const BUILD_VERTICALS = ['trucking', 'healthcare'] as const;
+/** One of {@link BUILD_VERTICALS}. */
+export type BuildVertical = (typeof BUILD_VERTICALS)[number];
+
+/** The service's jobs by name, and the live build of a vertical and date the HTTP API asks for. */
+export interface JobCatalogue {
+  readonly jobs: Record<ServiceJobName, JobRun>;
+  build(vertical: BuildVertical, date?: string): JobRun;
+}
+
+/**
+ * The options of the report the service runs every 15 minutes: today's log so far. The service
+ * stores its figures and alarms through the SDK (`report_days`, `report_outcomes`, `alarms`) once the
+ * report job can store them; the options are here so that switch is one line.
+ */
+export const SERVICE_REPORT_OPTIONS: ReportOptions = { date: 'today' };
+
+// A precondition the config does not meet: the run is `skipped` with the reason, not `failed`.
+const NOT_CONFIGURED = new Set(['WARMUP_NOT_CONFIGURED', 'LISTMONK_NOT_CONFIGURED']);
+
+const skipped = (reason: string): JobOutcome => ({ outcome: 'skipped', summary: { reason } });
+
+/** Runs `fn`, turning an SDK "not configured" error into a skipped run. */
+async function unlessNotConfigured(fn: () => Promise<JobOutcome>): Promise<JobOutcome> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof MailrampError && NOT_CONFIGURED.has(error.code)) return skipped(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Maps each job of `service.jobs` to the SDK call the CLI and the runbook's crontabs make: the
+ * warm-up pool and the ramp cap applied, each vertical's live build (resumed through its ledger),
+ * the watchdog with repair, the mail-log report, the suppression sync and the MX classification.
+ * Each run returns a small JSON summary — counts and ids, never an address.
+ *
+ * @example
+ * const catalogue = createJobCatalogue(mailramp);
+ * const jobs = scheduledJobsOf(mailramp.config, catalogue);
+ */
+export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
+  const build =
+    (vertical: BuildVertical, date?: string): JobRun =>
+    async () => {
+      if (mailramp.config.build.verticals?.[vertical] === undefined) {
+        return skipped(`build.verticals.${vertical} is not configured`);
+      }
+      return unlessNotConfigured(async () => {
+        const result = await mailramp.build.run({ vertical, ...(date === undefined ? {} : { date }) });
+        const failed = result.campaigns.filter((c) => c.state === 'failed');
+        const summary = {
+          vertical,
+          date: result.plan.date,
+          runId: result.runId,
+          status: result.status,
+          warmupDay: result.plan.warmupDay,
+          dailyCap: result.plan.dailyCap,
+          recipients: result.plan.recipients.length,
+          resumed: result.resumed,
+          campaigns: result.campaigns.length,
+          failedCampaigns: failed.length,
+          scheduled: result.scheduled,
+          stamped: result.stamped,
+        };
+        if (result.status === 'failed') {
+          return {
+            outcome: 'failed',
+            summary,
+            error: `build run ${result.runId} failed: ${failed.length} of ${result.campaigns.length} campaigns failed; the next run resumes them through the ledger`,
+          };
+        }
+        return { outcome: 'ok', summary };
+      });
+    };
+
+  const jobs: Record<ServiceJobName, JobRun> = {
+    warmup: () =>
+      unlessNotConfigured(async () => {
+        const result = await mailramp.warmup.run({ apply: true });
+        const summary = {
+          date: result.date,
+          streams: result.streams.map(({ plan, applied }) => ({
+            stream: plan.stream,
+            day: plan.day,
+            pool: plan.pool.length,
+            changed: plan.changed,
+            applied: applied !== undefined,
+          })),
+          blocked: result.blocked,
+        };
+        if (result.refused || result.findings) {
+          return {
+            outcome: 'failed',
+            summary,
+            error: result.refused
+              ? `nothing applied: the plan of ${result.blocked.join(', ')} has errors (mailramp warmup run shows them)`
+              : 'applied with findings a person must act on (mailramp warmup run shows them)',
+          };
+        }
+        return { outcome: 'ok', summary };
+      }),
+    rampcap: () =>
+      unlessNotConfigured(async () => {
+        const result = await mailramp.rampcap.run({ apply: true });
+        const failures = result.streams.flatMap((s) =>
+          s.instances.flatMap((i) => (i.status === 'failed' ? [`${s.stream}/${i.instance}`] : [])),
+        );
+        const summary = {
+          date: result.date,
+          streams: result.streams.map((s) => ({
+            stream: s.stream,
+            day: s.day,
+            cap: s.cap,
+            tableCap: s.tableCap,
+            held: s.hold !== undefined,
+            instances: s.instances.map((i) => ({ instance: i.instance, status: i.status })),
+          })),
+        };
+        if (failures.length > 0) {
+          return {
+            outcome: 'failed',
+            summary,
+            error: `the ramp cap was not written to ${failures.join(', ')} (mailramp ops rampcap --apply says why)`,
+          };
+        }
+        return { outcome: 'ok', summary };
+      }),
+    'build-trucking': build('trucking'),
+    'build-healthcare': build('healthcare'),
+    watchdog: () =>
+      unlessNotConfigured(async () => {
+        const result = await mailramp.health.watchdog({ apply: true });
+        const summary = {
+          status: result.status,
+          missing: result.missing.map((ip) => ip.address),
+          actions: result.actions.length,
+          flushReasons: result.flushReasons,
+        };
+        if (result.status === 'failed') {
+          return { outcome: 'failed', summary, error: result.problems.join('; ') };
+        }
+        return { outcome: 'ok', summary };
+      }),
+    report: async () => {
+      const { window, summary } = await mailramp.report(SERVICE_REPORT_OPTIONS);
+      return {
+        outcome: 'ok',
+        summary: {
+          window: window.label ?? null,
+          files: summary.files.length,
+          lines: summary.lines.total,
+          totals: summary.totals,
+          alarms: summary.alarms.map((a) => ({ id: a.id, severity: a.severity })),
+        },
+      };
+    },
+    'suppress-sync': () =>
+      unlessNotConfigured(async () => {
+        const result = await mailramp.suppress.sync();
+        const unread = result.listmonk.filter((l) => l.error !== undefined);
+        const summary = {
+          attemptsRead: result.attemptsRead,
+          bouncesRead: result.bouncesRead,
+          failuresRecorded: result.failuresRecorded,
+          suppressed: result.suppressed.length,
+          complaints: result.complaints.length,
+          deadTenants: result.deadTenants.length,
+          listmonk: result.listmonk.map((l) => ({
+            instance: l.instance,
+            bouncesRead: l.bouncesRead,
+            ...(l.error === undefined ? {} : { error: l.error.code }),
+          })),
+        };
+        if (unread.length > 0) {
+          return {
+            outcome: 'failed',
+            summary,
+            error: unread.map((l) => `${l.instance}: ${l.error?.message}`).join('; '),
+          };
+        }
+        return { outcome: 'ok', summary };
+      }),
+    'classify-mx': async () => {
+      const result = await mailramp.audience.classifyMx();
+      const summary = {
+        domains: result.domains,
+        lookups: result.lookups,
+        rowsTagged: result.rowsTagged,
+        failed: result.failed.length,
+        notAsked: result.notAsked,
+        resolver: result.resolver,
+      };
+      if (result.unavailable) {
+        return { outcome: 'failed', summary, error: `the resolver ${result.resolver} answered no look-up` };
+      }
+      return { outcome: 'ok', summary };
+    },
+  };
+  return { jobs, build };
+}
+
+/** The scheduler's jobs: each of `service.jobs` with its schedule and what it runs. */
+export function scheduledJobsOf(config: Config, catalogue: JobCatalogue): ScheduledJob[] {
+  return (Object.keys(catalogue.jobs) as ServiceJobName[]).map((name) => ({
+    name,
+    ...config.service.jobs[name],
+    run: catalogue.jobs[name],
+  }));
+}

@@ -1,0 +1,169 @@
+import { hostname } from 'node:os';
+import { ConfigError, parseListenAddress } from '@mailramp/config';
+import type { FastifyInstance } from 'fastify';
+import type { Mailramp } from 'mailramp';
+import type { Logger } from 'pino';
+import { ServiceError } from './errors.js';
+import { createHttpServer } from './http/create-http-server.js';
+import type { JobRunner } from './http/job-runner.js';
+import { listenHttpServer } from './http/listen-http-server.js';
+import {
+  BUILD_VERTICALS,
+  type BuildVertical,
+  createJobCatalogue,
+  scheduledJobsOf,
+} from './jobs/create-job-catalogue.js';
+import { createLocalScheduler } from './scheduler/create-local-scheduler.js';
+import { createPgScheduler } from './scheduler/create-pg-scheduler.js';
+import { compileSchedule } from './scheduler/cron-slots.js';
+import { DEFAULT_STOP_GRACE_MS, type ScheduledJob, type Scheduler } from './scheduler/scheduled-job.js';
+
+/** Options of {@link startService}. */
+export interface StartServiceOptions {
+  /** The SDK session every job and route goes through. */
+  mailramp: Mailramp;
+  /** JSON-lines logger (pino). */
+  logger: Logger;
+  /** `host:port` to listen on (default `service.listen`); `false`: no HTTP server. */
+  listen?: string | false | undefined;
+  /** The clock (default: the system clock). */
+  now?: () => Date;
+  /** The jobs to schedule (default: `service.jobs` of the config mapped to the SDK). */
+  jobs?: readonly ScheduledJob[] | undefined;
+  /** PostgreSQL only: graphile-worker's poll interval and the dead-run sweep interval (tests shorten them). */
+  pollInterval?: number | undefined;
+  sweepInterval?: number | undefined;
+}
+
+/** A running `mailramp serve`. */
+export interface RunningService {
+  /** `host:pid`, as written in `service_runs.worker`. */
+  readonly worker: string;
+  readonly engine: 'postgres' | 'pglite';
+  /** Where the HTTP server listens (`http://127.0.0.1:9025`), when it does. */
+  readonly url: string | undefined;
+  readonly scheduler: Scheduler;
+  /** Stops taking requests and slots, lets runs in progress end (at most `graceMs`), then resolves. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts `mailramp serve`: the scheduler — graphile-worker's cron on PostgreSQL (any number of
+ * processes), one in-process timer on the embedded database (one process: the data-directory lock
+ * refuses a second) — and the HTTP server, whose job and build requests run through the same
+ * scheduler and land in `service_runs` like scheduled runs.
+ *
+ * @example
+ * const mailramp = await openMailramp('/etc/mailramp/mailramp.config.json');
+ * const service = await startService({ mailramp, logger: pino() });
+ * process.once('SIGTERM', () => void service.stop().then(() => mailramp.close()));
+ */
+export async function startService(options: StartServiceOptions): Promise<RunningService> {
+  const { mailramp, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const { config } = mailramp;
+  const catalogue = createJobCatalogue(mailramp);
+  const jobs = options.jobs ?? scheduledJobsOf(config, catalogue);
+  const problems = jobs.flatMap((job) => {
+    try {
+      compileSchedule(job.name, job.schedule);
+      return [];
+    } catch (error) {
+      return [`service.jobs.${job.name}.schedule: ${(error as Error).message}`];
+    }
+  });
+  if (problems.length > 0) {
+    throw new ConfigError('INVALID', `the job schedules are invalid:\n  ${problems.join('\n  ')}`, problems);
+  }
+  const listen = options.listen ?? config.service.listen;
+  const address = listen === false ? undefined : parseListenAddress(listen);
+  if (listen !== false && address === undefined) {
+    throw new ConfigError('INVALID', `--listen ${listen} is not host:port (e.g. 127.0.0.1:9025)`);
+  }
+
+  // Opening the database first: on the embedded engine this takes the data-directory lock, so a
+  // second service on the same directory is refused before it schedules anything.
+  const db = await mailramp.db();
+  const worker = `${hostname()}:${process.pid}`;
+  const url = config.database.url;
+  const engine = url === undefined || url === '' ? 'pglite' : 'postgres';
+  const scheduler: Scheduler =
+    engine === 'postgres'
+      ? await createPgScheduler({
+          connectionString: url as string,
+          db,
+          jobs,
+          logger,
+          worker,
+          now,
+          ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
+          ...(options.sweepInterval === undefined ? {} : { sweepInterval: options.sweepInterval }),
+        })
+      : await createLocalScheduler({ db, jobs, logger, worker, now });
+
+  let server: FastifyInstance | undefined;
+  let serverUrl: string | undefined;
+  if (address !== undefined) {
+    server = createHttpServer({
+      mailramp,
+      token: config.service.token,
+      logger,
+      now,
+      jobs: createSchedulerJobRunner(scheduler, jobs, catalogue.build, now),
+    });
+    try {
+      serverUrl = await listenHttpServer(server, address);
+    } catch (error) {
+      await scheduler.stop(0);
+      throw error;
+    }
+  }
+  logger.info(
+    { worker, engine, url: serverUrl, jobs: jobs.filter((j) => j.enabled).map((j) => j.name) },
+    'mailramp serve started',
+  );
+
+  return {
+    worker,
+    engine,
+    url: serverUrl,
+    scheduler,
+    async stop(graceMs = DEFAULT_STOP_GRACE_MS) {
+      logger.info({ worker, graceMs }, 'stopping');
+      await server?.close();
+      await scheduler.stop(graceMs);
+    },
+  };
+}
+
+/** The HTTP API's job runner on a scheduler: on-demand runs are recorded under the current time. */
+export function createSchedulerJobRunner(
+  scheduler: Scheduler,
+  jobs: readonly ScheduledJob[],
+  build: (vertical: BuildVertical, date?: string) => ScheduledJob['run'],
+  now: () => Date,
+): JobRunner {
+  const find = (name: string) => {
+    const job = jobs.find((j) => j.name === name);
+    if (job === undefined) throw new ServiceError('UNKNOWN_JOB', `no job "${name}"`);
+    return job;
+  };
+  const start = async (job: ScheduledJob) => {
+    const slot = now();
+    const { id } = await scheduler.runNow(job, slot);
+    return { job: job.name, slot, id: String(id) };
+  };
+  return {
+    jobNames: () => jobs.map((j) => j.name),
+    runJob: (name) => start(find(name)),
+    runBuild: ({ vertical, date }) => {
+      if (!(BUILD_VERTICALS as readonly string[]).includes(vertical)) {
+        throw new ServiceError(
+          'INVALID_INPUT',
+          `no vertical "${vertical}"; one of ${BUILD_VERTICALS.join(', ')}`,
+        );
+      }
+      return start({ ...find(`build-${vertical}`), run: build(vertical as BuildVertical, date) });
+    },
+  };
+}
