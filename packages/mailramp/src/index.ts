@@ -46,6 +46,14 @@ export type { AlarmEpisode, AlarmJobs, ListAlarmEpisodesOptions } from './report
 export type { ReportEvent, ReportJob, ReportOptions, ReportResult } from './report/create-report-job.js';
 export type { ReportWindow } from './report/plan-report-window.js';
 export type { LogFile } from './report/select-log-files.js';
+export type { DeliveryCount, DeliveryDay, LastBuild, ResultJobs } from './results/create-result-jobs.js';
+export type {
+  JobLastRuns,
+  ListServiceRunsOptions,
+  RunJobs,
+  ServiceRunCursor,
+  ServiceRunRecord,
+} from './runs/create-run-jobs.js';
 export type {
   SuppressAdded,
   SuppressImported,
@@ -69,3 +77,4 @@ export type {
   WarmupStreamOutcome,
 } from './warmup/create-warmup-jobs.js';
 export { isWarmupHealthy, listWarmupPlanErrors } from './warmup/list-warmup-plan-errors.js';
+export type { WarmupStreamStatus } from './warmup/read-warmup-status.js';

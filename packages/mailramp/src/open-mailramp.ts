@@ -16,6 +16,8 @@ import { createListmonkFactory, type ListmonkRetryEvent } from './listmonk/creat
 import { listmonkInstanceOf } from './listmonk/listmonk-instance-of.js';
 import { type AlarmJobs, createAlarmJobs } from './report/create-alarm-jobs.js';
 import { createReportJob, type ReportJob } from './report/create-report-job.js';
+import { createResultJobs, type ResultJobs } from './results/create-result-jobs.js';
+import { createRunJobs, type RunJobs } from './runs/create-run-jobs.js';
 import type { Session } from './session.js';
 import { createSuppressJobs, type SuppressJobs } from './suppress/create-suppress-jobs.js';
 import { createTemplateJobs, type TemplateJobs } from './templates/create-template-jobs.js';
@@ -92,6 +94,10 @@ export interface Mailramp extends AsyncDisposable {
   readonly alarms: AlarmJobs;
   /** What report runs stored, read back as series over days (the dashboard's charts). */
   readonly history: HistoryJobs;
+  /** Stored results: the report runs' days (delivery mix, DKIM, queue) and the builds' counts. */
+  readonly results: ResultJobs;
+  /** The runs `mailramp serve` recorded, one per job and slot. */
+  readonly runs: RunJobs;
   /** Closes the database; the session cannot be used afterwards. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -174,6 +180,8 @@ export async function openMailramp(
     report: createReportJob(session),
     alarms: reportingNotMigrated(createAlarmJobs(session)),
     history: reportingNotMigrated(createHistoryJobs(session)),
+    results: reportingNotMigrated(createResultJobs(session)),
+    runs: reportingNotMigrated(createRunJobs(session)),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -40,7 +40,7 @@ export {
   renderHoldMap,
 } from './warmup/plan-hold-map.js';
 export { planPool } from './warmup/plan-pool.js';
-export { RAMP_SETTING_KEYS } from './warmup/plan-ramp-cap.js';
+export { planRampCap, RAMP_SETTING_KEYS } from './warmup/plan-ramp-cap.js';
 export { parseTransportMaps } from './warmup/plan-transport-maps.js';
 export { planWarmup, type WarmupPlan } from './warmup/plan-warmup.js';
 export { planReadTransportMapsCommand } from './warmup/postfix-commands.js';

@@ -1,6 +1,7 @@
 import type { HoldMapApplied, HoldMapEntry, WarmupApplied, WarmupPlan } from '@mailramp/ops';
 import { MailrampError } from '../errors.js';
 import type { Session } from '../session.js';
+import { readWarmupStatus, type WarmupStreamStatus } from './read-warmup-status.js';
 
 /** One stream's warm-up: the plan, and with `apply` what changed and what Postfix reads back. */
 export interface WarmupStreamOutcome {
@@ -46,6 +47,8 @@ export interface WarmupJobs {
   run(options?: { date?: string; stream?: string; apply?: boolean }): Promise<WarmupRunResult>;
   /** The transport(5) lines that park blocked families on `hold:`; with `write`, installed and postmapped. */
   holdMap(options?: HoldMapOptions): Promise<HoldMapResult>;
+  /** Each stream's warm-up day, pool, hourly cap and hold on `date` (default today); reads only. */
+  status(options?: { date?: string }): Promise<{ date: string; streams: WarmupStreamStatus[] }>;
 }
 
 /** The warm-up jobs of a session. */
@@ -133,6 +136,7 @@ export function createWarmupJobs(session: Session): WarmupJobs {
       }
       return { families: ids, entries, tables };
     },
+    status: (options) => readWarmupStatus(session, options),
   };
 }
 
