@@ -46,7 +46,7 @@ export type { AlarmEpisode, AlarmJobs, ListAlarmEpisodesOptions } from './report
 export type { ReportEvent, ReportJob, ReportOptions, ReportResult } from './report/create-report-job.js';
 export type { ReportWindow } from './report/plan-report-window.js';
 export type { LogFile } from './report/select-log-files.js';
-export type { DeliveryCount, DeliveryDay, LastBuild, ResultJobs } from './results/create-result-jobs.js';
+export type { DeliveryCount, LastBuild, ResultJobs } from './results/create-result-jobs.js';
 export type {
   JobLastRuns,
   ListServiceRunsOptions,

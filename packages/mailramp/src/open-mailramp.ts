@@ -94,7 +94,7 @@ export interface Mailramp extends AsyncDisposable {
   readonly alarms: AlarmJobs;
   /** What report runs stored, read back as series over days (the dashboard's charts). */
   readonly history: HistoryJobs;
-  /** Stored results: the report runs' days (delivery mix, DKIM, queue) and the builds' counts. */
+  /** Stored results: a day's deliveries by IP × operator × outcome, and the builds' counts. */
   readonly results: ResultJobs;
   /** The runs `mailramp serve` recorded, one per job and slot. */
   readonly runs: RunJobs;

@@ -1,8 +1,8 @@
 /**
- * The SDK's read-only views for the service (issue 23): stored report days, the last builds, the
- * service's runs and each warm-up stream's day, pool, cap and hold — on rows shaped as the report
- * runs, the builder and the scheduler write them (NULL queue size and window, a day without attempts,
- * reasons to sum, missed runs without start), on both engines.
+ * The SDK's read-only views for the service (issue 23): a stored day's deliveries, the last builds,
+ * the service's runs and each warm-up stream's day, pool, cap and hold — on rows shaped as the
+ * report runs, the builder and the scheduler write them (reasons to sum, a running build, missed
+ * runs without a start), on both engines.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,13 +27,13 @@ insert into report_days (day, sent, deferred, bounced, expired, egress, primary_
 values ('2026-06-22', 180, 15, 5, 0, 200, 0, 190, 200, 41, '2026-06-22T00:00:00Z', '2026-06-22T10:00:00Z'),
        ('2026-06-21', 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
 insert into report_outcomes (day, ip, operator, outcome, reason, count) values
-  ('2026-06-22', '203.0.113.10', 'google', 'sent', '', 120),
-  ('2026-06-22', '203.0.113.10', 'google', 'deferred', '421 4.7.28 rate limited', 6),
-  ('2026-06-22', '203.0.113.10', 'google', 'deferred', '450 4.2.1 try later', 4),
-  ('2026-06-22', '203.0.113.11', 'microsoft', 'sent', '', 60),
-  ('2026-06-22', '203.0.113.11', 'microsoft', 'bounced', '550 5.7.1 blocked', 5),
-  ('2026-06-22', '203.0.113.11', 'microsoft', 'deferred', '451 4.7.650 throttled', 5),
-  ('2026-06-21', '203.0.113.10', 'google', 'sent', '', 999);
+  ('2026-06-22', '203.0.113.10', 'google', 'accepted', '', 120),
+  ('2026-06-22', '203.0.113.10', 'google', 'throttled', '421 4.7.28 unusual rate of unsolicited mail', 6),
+  ('2026-06-22', '203.0.113.10', 'google', 'throttled', '421 4.7.0 try again later', 4),
+  ('2026-06-22', '203.0.113.11', 'microsoft', 'accepted', '', 60),
+  ('2026-06-22', '203.0.113.11', 'microsoft', 'reputation_reject', '550 5.7.1 S3150 blocked', 5),
+  ('2026-06-22', '203.0.113.11', 'microsoft', 'temporary_failure', '451 4.7.650 throttled', 5),
+  ('2026-06-21', '203.0.113.10', 'google', 'accepted', '', 999);
 insert into build_runs (vertical, build_date, dry_run, status, started_at, finished_at, counts) values
   ('trucking', '2026-06-21', false, 'succeeded', '2026-06-21T06:00:00Z', '2026-06-21T06:10:00Z', '{"selected": 900, "stamped": 880, "refused": 20}'),
   ('trucking', '2026-06-22', false, 'failed', '2026-06-22T06:00:00Z', '2026-06-22T06:02:00Z', '{}'),
@@ -100,37 +100,19 @@ describe.each(testEngines())('read-only jobs for the service on %s', (engine: En
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("reads today's stored day with reasons summed and the rates computed", async () => {
-    const day = await mailramp.results.day();
-    expect(day).toMatchObject({
-      day: '2026-06-22',
-      sent: 180,
-      deferred: 15,
-      bounced: 5,
-      deliveryRate: 0.9,
-      dkim: { signed: 190, messages: 200, ratio: 0.95 },
-      queueSize: 41,
-      readUntil: new Date('2026-06-22T10:00:00Z'),
-    });
-    expect(day?.deliveries).toEqual([
-      { ip: '203.0.113.10', operator: 'google', outcome: 'sent', count: 120 },
-      { ip: '203.0.113.11', operator: 'microsoft', outcome: 'sent', count: 60 },
-      { ip: '203.0.113.10', operator: 'google', outcome: 'deferred', count: 10 },
-      { ip: '203.0.113.11', operator: 'microsoft', outcome: 'bounced', count: 5 },
-      { ip: '203.0.113.11', operator: 'microsoft', outcome: 'deferred', count: 5 },
+  it("reads today's deliveries by IP × operator × outcome, reasons summed", async () => {
+    expect(await mailramp.results.deliveries()).toEqual([
+      { ip: '203.0.113.10', operator: 'google', outcome: 'accepted', count: 120 },
+      { ip: '203.0.113.11', operator: 'microsoft', outcome: 'accepted', count: 60 },
+      { ip: '203.0.113.10', operator: 'google', outcome: 'throttled', count: 10 },
+      { ip: '203.0.113.11', operator: 'microsoft', outcome: 'reputation_reject', count: 5 },
+      { ip: '203.0.113.11', operator: 'microsoft', outcome: 'temporary_failure', count: 5 },
     ]);
-  });
-
-  it('reads a day without attempts as null rates, and an unstored day as undefined', async () => {
-    const quiet = await mailramp.results.day('2026-06-21');
-    expect(quiet).toMatchObject({
-      deliveryRate: null,
-      dkim: { ratio: null },
-      queueSize: null,
-      readFrom: null,
-    });
-    expect(await mailramp.results.day('2026-06-20')).toBeUndefined();
-    await expect(mailramp.results.day('2026-13-01')).rejects.toThrow(/not a date/);
+    expect(await mailramp.results.deliveries('2026-06-21')).toEqual([
+      { ip: '203.0.113.10', operator: 'google', outcome: 'accepted', count: 999 },
+    ]);
+    expect(await mailramp.results.deliveries('2026-06-20')).toEqual([]);
+    await expect(mailramp.results.deliveries('2026-13-01')).rejects.toThrow(/not a date/);
   });
 
   it("reads each vertical's latest finished live build", async () => {

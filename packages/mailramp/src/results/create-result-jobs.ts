@@ -1,19 +1,20 @@
 import type { Session } from '../session.js';
-import type { DeliveryCount, DeliveryDay, LastBuild } from './stored-results-repository.js';
+import type { DeliveryCount, LastBuild } from './stored-results-repository.js';
 
-export type { DeliveryCount, DeliveryDay, LastBuild };
+export type { DeliveryCount, LastBuild };
 
-/** Stored results: the report runs' days and the builds' counts, read only. */
+/** Stored results: a day's deliveries by IP × operator × outcome and the builds' counts, read only. */
 export interface ResultJobs {
   /**
-   * The stored log day `date` (default today, UTC, by the session's clock): delivery mix, DKIM,
-   * queue size and deliveries by IP × operator × outcome; undefined when no report run stored it.
+   * The stored log day `date` (default today, UTC, by the session's clock) by sending IP ×
+   * receiving operator × outcome, reasons summed, largest first; [] when no report stored it. The
+   * day's totals and rates are in `history.deliveries()`.
    *
    * @example
-   * const today = await mailramp.results.day();
-   * if (today && (today.deliveryRate ?? 1) < 0.8) console.log('delivery is down');
+   * const today = await mailramp.results.deliveries();
+   * const rejected = today.filter((d) => d.outcome === 'reputation_reject');
    */
-  day(date?: string): Promise<DeliveryDay | undefined>;
+  deliveries(date?: string): Promise<DeliveryCount[]>;
   /** Each vertical's latest finished live build and its recipient counts. */
   lastBuilds(): Promise<LastBuild[]>;
 }
@@ -28,9 +29,9 @@ export function createResultJobs(session: Session): ResultJobs {
     return createStoredResultsRepository(db);
   };
   return {
-    async day(date) {
+    async deliveries(date) {
       const { toUtcDate } = await import('@mailramp/ops');
-      return (await repository()).findDay(toUtcDate(date ?? session.now()));
+      return (await repository()).listDeliveries(toUtcDate(date ?? session.now()));
     },
     lastBuilds: async () => (await repository()).lastBuilds(),
   };

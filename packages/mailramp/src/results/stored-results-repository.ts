@@ -9,26 +9,6 @@ export interface DeliveryCount {
   count: number;
 }
 
-/** A log day as the report runs stored it (`report_days` and its `report_outcomes`). */
-export interface DeliveryDay {
-  day: string;
-  sent: number;
-  deferred: number;
-  bounced: number;
-  expired: number;
-  egress: number;
-  primaryEgress: number;
-  /** sent / (sent + deferred + bounced) attempts, as the runbook's grep counts; null without attempts. */
-  deliveryRate: number | null;
-  dkim: { signed: number; messages: number; ratio: number | null };
-  /** The last queue size read that day, when one was read. */
-  queueSize: number | null;
-  readFrom: Date | null;
-  readUntil: Date | null;
-  /** By sending IP × receiving operator × outcome, largest first. */
-  deliveries: DeliveryCount[];
-}
-
 /** A vertical's latest finished live build, with its recipient counts. */
 export interface LastBuild {
   vertical: string;
@@ -42,59 +22,35 @@ export interface LastBuild {
   refused: number;
 }
 
-/** Stored results of the report runs and the builds, read only. */
+/** Stored results of the report runs and the builds, read only (series over days: `history`). */
 export interface StoredResultsRepository {
-  /** The stored day, or undefined when no report run stored it. */
-  findDay(day: string): Promise<DeliveryDay | undefined>;
+  /** A day's deliveries by sending IP × receiving operator × outcome (reasons summed), largest first. */
+  listDeliveries(day: string): Promise<DeliveryCount[]>;
   /** Each vertical's latest finished live build. */
   lastBuilds(): Promise<LastBuild[]>;
 }
 
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
 /**
  * Creates the stored results repository.
  *
  * @example
- * const today = await createStoredResultsRepository(db).findDay('2026-06-22');
+ * const today = await createStoredResultsRepository(db).listDeliveries('2026-06-22');
  */
 export function createStoredResultsRepository(db: Kysely<Database>): StoredResultsRepository {
   return {
-    async findDay(day) {
-      const [row, deliveries] = await Promise.all([
-        db.selectFrom('report_days').selectAll().where('day', '=', day).executeTakeFirst(),
-        db
-          .selectFrom('report_outcomes')
-          .select(['ip', 'operator', 'outcome', sql<number>`sum(count)::int`.as('count')])
-          .where('day', '=', day)
-          .groupBy(['ip', 'operator', 'outcome'])
-          .orderBy('count', 'desc')
-          .orderBy('ip')
-          .orderBy('operator')
-          .orderBy('outcome')
-          .execute(),
-      ]);
-      if (row === undefined) return undefined;
-      return {
-        day,
-        sent: row.sent,
-        deferred: row.deferred,
-        bounced: row.bounced,
-        expired: row.expired,
-        egress: row.egress,
-        primaryEgress: row.primary_egress,
-        deliveryRate: ratio(row.sent, row.sent + row.deferred + row.bounced),
-        dkim: {
-          signed: row.dkim_signed,
-          messages: row.dkim_messages,
-          ratio: ratio(row.dkim_signed, row.dkim_messages),
-        },
-        queueSize: row.queue_size,
-        readFrom: row.read_from,
-        readUntil: row.read_until,
-        deliveries,
-      };
+    listDeliveries(day) {
+      return db
+        .selectFrom('report_outcomes')
+        .select(['ip', 'operator', 'outcome', sql<number>`sum(count)::int`.as('count')])
+        .where('day', '=', day)
+        .groupBy(['ip', 'operator', 'outcome'])
+        .orderBy('count', 'desc')
+        .orderBy('ip')
+        .orderBy('operator')
+        .orderBy('outcome')
+        .execute();
     },
     async lastBuilds() {
       const rows = await db
