@@ -10,6 +10,10 @@ export const MAILRAMP_ERROR_CODES = [
   'HOLD_ABOVE_TABLE',
   /** A hold-map table no warm-up stream looks up first: its hold: entries would hold nothing. */
   'HOLD_TABLE_NOT_FIRST',
+  /** No guard incident with the id given. */
+  'INCIDENT_NOT_FOUND',
+  /** A resume while a STOP alarm of the incident's stream is still open: the guard would stop it again. */
+  'INCIDENT_STILL_ALARMING',
 ] as const;
 export type MailrampErrorCode = (typeof MAILRAMP_ERROR_CODES)[number];
 

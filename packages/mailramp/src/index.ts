@@ -20,6 +20,16 @@ export type {
 export type { BuildWarmup } from './build/resolve-build-warmup.js';
 export type { DatabaseEvent, DatabaseJobs } from './database/create-database-jobs.js';
 export { MAILRAMP_ERROR_CODES, MailrampError, type MailrampErrorCode } from './errors.js';
+export type {
+  GuardCycleResult,
+  GuardEvent,
+  GuardJobs,
+  GuardStreamResult,
+  Incident,
+  IncidentAction,
+  ResumeOptions,
+  ResumeResult,
+} from './guard/create-guard-jobs.js';
 export type { BootCheckResult, DnsCheckOptions, HealthJobs } from './health/create-health-jobs.js';
 export {
   type DeliveryHistoryOptions,

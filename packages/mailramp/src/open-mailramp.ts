@@ -9,6 +9,7 @@ import { type BackfillJobs, createBackfillJobs } from './backfill/create-backfil
 import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
 import { createDatabaseJobs, type DatabaseJobs } from './database/create-database-jobs.js';
 import { reportingNotMigrated } from './database/reporting-not-migrated.js';
+import { createGuardJobs, type GuardJobs } from './guard/create-guard-jobs.js';
 import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.js';
 import { createHistoryJobs, type HistoryJobs } from './history/create-history-jobs.js';
 import { createLinksJobs, type LinksJobs } from './links/create-links-jobs.js';
@@ -98,6 +99,8 @@ export interface Mailramp extends AsyncDisposable {
   readonly results: ResultJobs;
   /** The runs `mailramp serve` recorded, one per job and slot. */
   readonly runs: RunJobs;
+  /** The guard: automatic stop on STOP alarms, incidents, resume. */
+  readonly guard: GuardJobs;
   /** Closes the database; the session cannot be used afterwards. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -182,6 +185,7 @@ export async function openMailramp(
     history: reportingNotMigrated(createHistoryJobs(session)),
     results: reportingNotMigrated(createResultJobs(session)),
     runs: reportingNotMigrated(createRunJobs(session)),
+    guard: reportingNotMigrated(createGuardJobs(session)),
     close,
     [Symbol.asyncDispose]: close,
   };

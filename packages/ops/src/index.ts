@@ -15,6 +15,33 @@ export {
 } from './guard/create-preflight-gate.js';
 export type { GateThresholds, GuardIncidentSource, OpenIncident } from './guard/plan-gate-verdict.js';
 export {
+  type CampaignStep,
+  type CampaignTarget,
+  campaignKey,
+  type GuardActionKind,
+  type GuardCampaign,
+  type HoldTarget,
+  type PlannedAction,
+  planCampaignStep,
+  planGuardActions,
+  planResume,
+  type ResumeStep,
+} from './guard/plan-guard-actions.js';
+export {
+  type HourVolume,
+  planRunawayVolume,
+  type RunawayAlarm,
+  type RunawayHour,
+  type RunawayStream,
+} from './guard/plan-runaway-volume.js';
+export {
+  type IncidentEvent,
+  type IncidentNotice,
+  type RenderedNotice,
+  renderIncidentMessage,
+} from './guard/render-incident-message.js';
+export { type NoticeOutcome, sendMailNotice, sendWebhookNotice } from './guard/send-notice.js';
+export {
   type BootFinding,
   type MasterCfView,
   type PoolIp,

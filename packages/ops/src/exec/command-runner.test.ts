@@ -15,6 +15,15 @@ describe('createProcessRunner', () => {
     expect(result).toEqual({ code: 0, stdout: '$(touch /tmp/x); rm -rf /\n', stderr: '' });
   });
 
+  it('writes the input to standard input and closes it (sendmail reads the message there)', async () => {
+    const result = await runner.run(
+      process.execPath,
+      ['-e', 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>console.log(s.length, s.trim()))'],
+      { input: 'Subject: x\n\nbody\n' },
+    );
+    expect(result).toEqual({ code: 0, stdout: '17 Subject: x\n\nbody\n', stderr: '' });
+  });
+
   it('returns a non-zero exit as a result with its output', async () => {
     const result = await runner.run(process.execPath, [
       '-e',

@@ -13,6 +13,14 @@ export interface CommandResult {
 export interface CommandCall {
   command: string;
   args: readonly string[];
+  /** What was written to the command's standard input, when anything was. */
+  input?: string;
+}
+
+/** Per-call options of {@link CommandRunner.run}. */
+export interface RunOptions {
+  /** Written to the command's standard input, which is then closed (sendmail reads the message there). */
+  input?: string | undefined;
 }
 
 /**
@@ -21,7 +29,7 @@ export interface CommandCall {
  */
 export interface CommandRunner {
   /** Runs `command` with `args` as an argument array. A non-zero exit is a result, not a throw. */
-  run(command: string, args: readonly string[]): Promise<CommandResult>;
+  run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
 }
 
 /** Options for {@link createProcessRunner}. */
@@ -45,11 +53,11 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Command
   const timeout = options.timeoutMs ?? 30_000;
   const prefix = options.prefix ?? [];
   return {
-    async run(command, args) {
+    async run(command, args, runOptions = {}) {
       assertSafeCommand(command);
       const [file, ...rest] = [...prefix, command, ...args];
       return new Promise<CommandResult>((resolve, reject) => {
-        execFile(
+        const child = execFile(
           file!,
           rest,
           { timeout, maxBuffer: 64 * 1024 * 1024, env: options.env ?? process.env, encoding: 'utf8' },
@@ -80,6 +88,11 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Command
             }
           },
         );
+        if (runOptions.input !== undefined) {
+          // A command that exits before reading all of it (EPIPE) answers through its exit code.
+          child.stdin?.on('error', () => undefined);
+          child.stdin?.end(runOptions.input);
+        }
       });
     },
   };
@@ -101,9 +114,13 @@ export function createRecordingRunner(respond: ScriptedResponse = () => undefine
   const calls: CommandCall[] = [];
   return {
     calls,
-    async run(command, args) {
+    async run(command, args, runOptions = {}) {
       assertSafeCommand(command);
-      const call = { command, args: [...args] };
+      const call: CommandCall = {
+        command,
+        args: [...args],
+        ...(runOptions.input !== undefined ? { input: runOptions.input } : {}),
+      };
       calls.push(call);
       const answer = respond(call) ?? {};
       return { code: answer.code ?? 0, stdout: answer.stdout ?? '', stderr: answer.stderr ?? '' };

@@ -8,4 +8,5 @@ export {
   type CommandRunner,
   createProcessRunner,
   type ProcessRunnerOptions,
+  type RunOptions,
 } from './command-runner.js';
