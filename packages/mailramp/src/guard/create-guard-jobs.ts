@@ -382,17 +382,7 @@ export function createGuardJobs(session: Session): GuardJobs {
             holdUntil,
           });
         }
-        const todo: IncidentAction[] = [...pending];
-        for (const p of planned) {
-          const action = await d.incidents.plan(
-            inc.id,
-            { ...p, target: p.target as unknown as JsonObject },
-            session.now(),
-          );
-          onEvent?.({ type: 'planned', action });
-          todo.push(action);
-        }
-        for (const action of todo) {
+        const run = async (action: IncidentAction) => {
           let outcome: { status: 'done' | 'failed' | 'skipped'; result: JsonObject; error?: string };
           if (action.kind === 'hold') {
             const t = action.target as unknown as HoldTarget;
@@ -413,16 +403,25 @@ export function createGuardJobs(session: Session): GuardJobs {
               );
               outcome = { status: 'done', result: { holdId: set.hold.id, change: set.change, reason } };
             }
-          } else if (action.kind === 'pause_campaign' || action.kind === 'draft_campaign') {
-            outcome = await runCampaignAction(d, action);
           } else {
-            continue;
+            outcome = await runCampaignAction(d, action);
           }
           await d.incidents.finish(action.id, outcome, session.now());
           const after = { ...action, ...outcome, error: outcome.error ?? null, doneAt: session.now() };
           if (outcome.status === 'failed') errors.push(describe(after));
           finished.push(after);
           onEvent?.({ type: 'done', action: after });
+        };
+        // A crashed run's unfinished actions first, then each new one: recorded, made, read back.
+        for (const action of pending) await run(action);
+        for (const p of planned) {
+          const action = await d.incidents.plan(
+            inc.id,
+            { ...p, target: p.target as unknown as JsonObject },
+            session.now(),
+          );
+          onEvent?.({ type: 'planned', action });
+          await run(action);
         }
         // Every finished action not yet told about (also a crashed run's) goes out in one notice.
         const untold = (await d.incidents.actions(inc.id)).filter(

@@ -67,7 +67,16 @@ export const campaignKey = (instance: string, id: number): string => `${instance
  */
 export function planGuardActions(input: GuardActionsInput): PlannedAction[] {
   const actions: PlannedAction[] = [];
-  for (const c of input.campaigns) {
+  // What is sending now first; then the soonest to start.
+  const order = (c: GuardCampaign) => (c.status === 'running' ? 0 : 1);
+  const campaigns = [...input.campaigns].sort(
+    (a, b) =>
+      order(a) - order(b) ||
+      (a.sendAt ?? '').localeCompare(b.sendAt ?? '') ||
+      a.instance.localeCompare(b.instance) ||
+      a.id - b.id,
+  );
+  for (const c of campaigns) {
     const kind =
       c.status === 'running' ? 'pause_campaign' : c.status === 'scheduled' ? 'draft_campaign' : undefined;
     const targetKey = campaignKey(c.instance, c.id);
