@@ -1,8 +1,9 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseConfig } from '@mailramp/config';
+import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
 import { DEFAULT_ALARM_THRESHOLDS } from '@mailramp/ops';
 import {
   createRecordingRunner,
@@ -10,7 +11,7 @@ import {
   type GenerateMailLogOptions,
   generateMailLog,
 } from '@mailramp/ops/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
@@ -228,5 +229,62 @@ describe('mailramp ops report', () => {
 
   it('takes its alarm thresholds from config, with the library’s defaults', () => {
     expect(parseConfig({}).report.alarms).toEqual(DEFAULT_ALARM_THRESHOLDS);
+  });
+});
+
+describe.each(testEngines())('mailramp ops report --store on %s', (engine) => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  it('stores the days and alarm episodes, says what it stored, and overwrites on a re-run', async () => {
+    let db: string[];
+    if (engine === 'pglite') {
+      const data = mkdtempSync(join(tmpdir(), 'mailramp-ops-report-store-'));
+      cleanups.push(() => rmSync(data, { recursive: true, force: true }));
+      db = ['--data-dir', join(data, 'data')];
+      await createTestDataDir(join(data, 'data'));
+    } else {
+      const t = await createTestDatabase({ engine });
+      cleanups.push(() => t.destroy());
+      db = ['--database-url', t.url!];
+    }
+    const { path } = writeLog('store.log', {
+      lines: 8000,
+      seed: 31,
+      start: new Date(2026, 5, 29, 23),
+      signedShare: 0,
+      bindFailureShare: 0,
+    });
+    utimesSync(path, new Date(2026, 5, 30, 12), new Date(2026, 5, 30, 12));
+    const text = await report([...db, '--log', path, '--store']);
+    expect(text.code).toBe(EXIT.FINDINGS);
+    // Five alarms, all host-wide: five episodes; the same log again moves them on.
+    const raised = text.io.err().match(/^\[(CRITICAL|WARNING)\] /gm) ?? [];
+    expect(raised).toHaveLength(5);
+    expect(text.io.err()).toMatch(
+      /stored: 2026-06-29, 2026-06-30; alarm episodes opened 5, updated 0, closed 0/,
+    );
+    const again = await report([...db, '--log', path, '--store', '--json']);
+    expect(again.json().stored).toEqual({
+      days: ['2026-06-29', '2026-06-30'],
+      kept: [],
+      alarms: { opened: 0, updated: 5, closed: 0 },
+    });
+    // Without --store nothing is written.
+    const plain = await report([...db, '--log', path, '--json']);
+    expect(plain.json().stored).toBeUndefined();
+  });
+
+  it('refuses to store into a database that is not migrated, and says how to migrate', async () => {
+    if (engine !== 'pglite') return;
+    const data = mkdtempSync(join(tmpdir(), 'mailramp-ops-report-unmigrated-'));
+    cleanups.push(() => rmSync(data, { recursive: true, force: true }));
+    await createTestDataDir(join(data, 'data'), { migrate: false });
+    const { path } = writeLog('unmigrated.log', { lines: 2000, seed: 3 });
+    const result = await report(['--data-dir', join(data, 'data'), '--log', path, '--store']);
+    expect(result.code).toBe(EXIT.USAGE);
+    expect(result.io.err()).toMatch(/not migrated.*mailramp db migrate/);
   });
 });

@@ -1,6 +1,6 @@
 import type { Alarm, MailLogSummary, QueueSummary } from '@mailramp/ops/maillog';
 import type { Command } from 'commander';
-import type { ReportWindow } from 'mailramp';
+import type { ReportResult, ReportWindow } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, formatTable, printJson, say } from '../output.js';
@@ -14,6 +14,7 @@ interface ReportOptions {
   rotated?: boolean;
   queue?: boolean;
   scanner: boolean;
+  store?: boolean;
   json?: boolean;
 }
 
@@ -47,13 +48,17 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
       'read every line in TypeScript instead of the WebAssembly scanner `pnpm install` builds (same report, slower)',
     )
     .option(
+      '--store',
+      'store the run in the database: each log day read replaces its per-day, per IP × operator × outcome and per IP-hour rows (a re-run of the same span overwrites; a read starting mid-day never wipes a fuller one), and alarms open, update and close their episodes',
+    )
+    .option(
       '--json',
       'print the report as JSON on stdout: totals, byDay, byHour, byIp, byOperator, outcomes, reasons, bindFailures, dkim, alarms',
     )
     .action(
       ctx.action(async (opts: ReportOptions) => {
         let progress: ReturnType<typeof createProgress> | undefined;
-        const { window, summary, queue } = await (await ctx.mailramp())
+        const { window, summary, queue, stored } = await (await ctx.mailramp())
           .report(
             {
               log: opts.log,
@@ -63,6 +68,7 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
               rotated: opts.rotated,
               queue: opts.queue,
               scanner: opts.scanner,
+              store: opts.store,
             },
             {
               onEvent: (event) => {
@@ -77,9 +83,15 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
           )
           .finally(() => progress?.done());
         if (opts.json) {
-          printJson(ctx.io, { window: window.label, ...summary, ...(queue ? { queue } : {}) });
+          printJson(ctx.io, {
+            window: window.label,
+            ...summary,
+            ...(queue ? { queue } : {}),
+            ...(stored ? { stored } : {}),
+          });
         } else {
           printReport(ctx, summary, window.label, queue);
+          if (stored !== undefined) printStored(ctx, stored);
         }
         return summary.alarms.length > 0 ? EXIT.FINDINGS : EXIT.OK;
       }),
@@ -195,6 +207,19 @@ function printReport(
   }
   say(io, `${s.alarms.length} alarm${s.alarms.length === 1 ? '' : 's'}:`);
   for (const alarm of s.alarms) printAlarm(ctx, alarm);
+}
+
+function printStored(ctx: CliContext, stored: NonNullable<ReportResult['stored']>) {
+  const days = stored.days.length > 0 ? stored.days.join(', ') : 'no day';
+  const kept =
+    stored.kept.length > 0
+      ? ` (kept ${stored.kept.join(', ')}: a stored read covered more of ${stored.kept.length === 1 ? 'it' : 'them'})`
+      : '';
+  const a = stored.alarms;
+  say(
+    ctx.io,
+    `\nstored: ${days}${kept}; alarm episodes opened ${a.opened}, updated ${a.updated}, closed ${a.closed}`,
+  );
 }
 
 function printAlarm(ctx: CliContext, alarm: Alarm) {

@@ -51,6 +51,8 @@ export function createReportJob(session: Session): ReportJob {
     ]);
     const { config } = session;
     const window = planReportWindow(options, session.now());
+    // Storing needs the database: an unreachable one fails before the log is read.
+    const db = options.store ? await session.db() : undefined;
     const files = await selectLogFiles(
       options.log !== undefined && options.log.length > 0 ? options.log : config.report.logFiles,
       options.rotated ?? window.since !== undefined,
@@ -76,7 +78,7 @@ export function createReportJob(session: Session): ReportJob {
         progress.onEvent?.({ type: 'progress', bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }),
     });
     const queue = options.queue ? await maillog.readQueue(session.runner) : undefined;
-    if (!options.store) return { window, summary, ...(queue ? { queue } : {}) };
+    if (db === undefined) return { window, summary, ...(queue ? { queue } : {}) };
     const now = session.now();
     // The log's clock is the host's wall clock, read as UTC like the window.
     const logNow = Date.UTC(
@@ -94,7 +96,6 @@ export function createReportJob(session: Session): ReportJob {
       lastTime: summary.lastTime,
     };
     const scoped = maillog.scopeAlarms(summary.alarms, summary);
-    const db = await session.db();
     const stored = await reportingNotMigrated({
       store: () =>
         maillog.storeReportResults(db, {
