@@ -98,7 +98,7 @@ export function createPreflightGate(options: PreflightGateOptions) {
               stream.pool.map((ip) => ip.address),
               options.spf,
             ),
-        options.incidents?.listOpenIncidents(),
+        options.incidents?.listOpenIncidents(db),
       ]);
       const inputs: GateInputs = {
         vertical: request.vertical,

@@ -75,6 +75,7 @@ export async function readGateFacts(
       .where('status', '=', 'open')
       .where('severity', '=', 'critical')
       .orderBy('first_seen')
+      .orderBy('id')
       .execute(),
   ]);
   const toAlarm = (row: (typeof openCritical)[number]): StoredAlarm => ({

@@ -1,4 +1,5 @@
-import type { JsonObject } from '@mailramp/db';
+import type { Database, JsonObject } from '@mailramp/db';
+import type { Kysely } from 'kysely';
 import type { SpfCheck } from '../dns/check-spf.js';
 import type { BoundAddress } from '../health/parse-ip-addr-json.js';
 import type { GateFacts, StoredAlarm } from './gate-facts-repository.js';
@@ -31,9 +32,12 @@ export interface OpenIncident {
   openedAt: Date;
 }
 
-/** Where the gate reads the guard's open incidents from (wired by the SDK once incidents are stored). */
+/**
+ * Where the gate reads the guard's open incidents from (the SDK wires the guard's incidents in):
+ * through `db`, the build's own connection (embedded PGlite has only one).
+ */
 export interface GuardIncidentSource {
-  listOpenIncidents(): Promise<OpenIncident[]>;
+  listOpenIncidents(db: Kysely<Database>): Promise<OpenIncident[]>;
 }
 
 /** The vertical's stream as the gate sees it: its name, every IP it owns, and the day's pool. */
