@@ -350,6 +350,10 @@ describe.each(testEngines())('the pre-flight gate on %s', (engine) => {
     const day = await checkOf('volume');
     expect(day.check.status).toBe('fail');
     expect(day.check.evidence).toMatchObject({ total: 1680, dayCap: 1500 });
+    // No stored report for today: today's sends are unknown, not zero.
+    await t.db.updateTable('report_days').set({ day: '2026-06-15' }).where('day', '=', TODAY).execute();
+    expect((await checkOf('volume')).check.status).toBe('not_judged');
+    await t.db.updateTable('report_days').set({ day: TODAY }).where('day', '=', '2026-06-15').execute();
     // Another stream's IP and yesterday's hours do not count.
     await sql`delete from report_hours`.execute(t.db);
     await t.db

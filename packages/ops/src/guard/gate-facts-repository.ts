@@ -27,6 +27,8 @@ export interface GateFacts {
   dkimDays: DkimDay[];
   /** The latest stored queue size, and until when its day's log was read. */
   queue?: { day: string; size: number; readAt: Date };
+  /** Until when today's log was read into report_days; absent: no stored report covers today. */
+  todayReadUntil?: Date;
   /** Today's deliveries per sending IP and hour (sent + bounced: messages that left or ended). */
   hours: Array<{ hour: number; ip: string; messages: number }>;
   /** bind_failure episodes seen since `bindFailureSince`, open or closed. */
@@ -45,7 +47,7 @@ export async function readGateFacts(
   const [days, queue, hours, bindFailures, openCritical] = await Promise.all([
     db
       .selectFrom('report_days')
-      .select(['day', 'dkim_signed', 'dkim_messages'])
+      .select(['day', 'dkim_signed', 'dkim_messages', 'read_until', 'updated_at'])
       .where('day', '>=', since)
       .where('day', '<=', today)
       .orderBy('day')
@@ -89,7 +91,9 @@ export async function readGateFacts(
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
   });
+  const todayRow = days.find((d) => d.day === today);
   return {
+    ...(todayRow === undefined ? {} : { todayReadUntil: todayRow.read_until ?? todayRow.updated_at }),
     dkimDays: days.map((d) => ({ day: d.day, signed: d.dkim_signed, messages: d.dkim_messages })),
     ...(queue === undefined || queue.queue_size === null
       ? {}

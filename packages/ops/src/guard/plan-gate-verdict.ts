@@ -358,6 +358,15 @@ function checkVolume({ facts, stream, thresholds, now }: GateInputs): GateCheckR
       evidence: {},
     };
   }
+  if (facts.todayReadUntil === undefined) {
+    return {
+      id: 'volume',
+      status: 'not_judged',
+      message:
+        "no stored mail-log report covers today (the report job stores one): today's sends are unknown",
+      evidence: { stream: stream.name },
+    };
+  }
   const ips = new Set(stream.ips);
   const perIp = new Map<string, number>();
   const perHour = new Map<number, number>();
@@ -373,6 +382,7 @@ function checkVolume({ facts, stream, thresholds, now }: GateInputs): GateCheckR
   const evidence = {
     stream: stream.name,
     day: now.toISOString().slice(0, 10),
+    readUntil: facts.todayReadUntil.toISOString(),
     total,
     dayCap,
     hourlyCap: stream.hourlyCap,
