@@ -55,6 +55,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./templates.js')).registerTemplateCommands,
   },
   { commands: ['build'], load: async () => (await import('./build.js')).registerBuildCommands },
+  { commands: ['guard'], load: async () => (await import('./guard.js')).registerGuardCommands },
 ];
 
 /** Options of the root program that take a value, so the words after them are not commands. */

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '@mailramp/db';
+import { createTestDatabase, createTestDataDir } from '@mailramp/db/testing';
+import { createListmonkStandIn, createRawApi } from '@mailramp/listmonk/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../exit-codes.js';
+import { captureIo } from '../io.js';
+import { runCli } from '../run-cli.js';
+
+const now = () => new Date('2026-06-22T15:00:00Z');
+
+describe('mailramp guard status|cycle|incidents|show|resume', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('stops the stream (exit 1), refuses a resume while alarming (exit 4), resumes dry and for real', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-guard-cli-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const lm = await createListmonkStandIn({ version: 5, now, scanIntervalMs: Number.POSITIVE_INFINITY });
+    cleanups.push(() => lm.close());
+    writeFileSync(
+      join(dir, 'mailramp.config.json'),
+      JSON.stringify({
+        listmonk: { instances: { trucking: { url: lm.url, username: lm.username, token: lm.token } } },
+        warmup: {
+          streams: {
+            trucking: {
+              start: '2026-06-21',
+              ips: [
+                {
+                  address: '203.0.113.10',
+                  prefix: 24,
+                  interface: 'eth0',
+                  transport: 'out01',
+                  helo: 'mta01.example.net',
+                },
+              ],
+              listmonk: ['trucking'],
+            },
+          },
+        },
+      }),
+    );
+    let db: string[];
+    let url: string | undefined;
+    if (process.env.TEST_DATABASE_URL) {
+      const t = await createTestDatabase({ engine: 'postgres' });
+      cleanups.push(() => t.destroy());
+      url = t.url!;
+      db = ['--database-url', url];
+    } else {
+      await createTestDataDir(join(dir, 'data'));
+      db = ['--data-dir', join(dir, 'data')];
+    }
+    const run = async (...argv: string[]) => {
+      const io = captureIo({ cwd: dir, now });
+      const code = await runCli([...db, ...argv], io);
+      return { code, out: io.out(), err: io.err() };
+    };
+    // A campaign scheduled for tomorrow, straight in Listmonk.
+    const api = createRawApi(lm);
+    const list = (await api('POST', '/api/lists', { name: 'l' })).body.data as { id: number };
+    const campaign = (
+      await api('POST', '/api/campaigns', {
+        name: 'tomorrow',
+        subject: 's',
+        lists: [list.id],
+        body: 'b',
+        send_at: '2026-06-23T14:00:00Z',
+      })
+    ).body.data as { id: number };
+    await api('PUT', `/api/campaigns/${campaign.id}/status`, { status: 'scheduled' });
+
+    expect((await run('guard', 'status')).code).toBe(EXIT.OK);
+    const direct = connect(url !== undefined ? { url } : { dataDir: join(dir, 'data') });
+    await direct
+      .insertInto('alarms')
+      .values({
+        alarm: 'gmail_unsolicited',
+        severity: 'critical',
+        message: 'Gmail 550-5.7.1 x2',
+        first_seen: now(),
+        last_seen: now(),
+      })
+      .execute();
+    if (url === undefined) await direct.destroy();
+
+    const cycle = await run('guard', 'cycle', '--json');
+    expect(cycle.code).toBe(EXIT.FINDINGS);
+    const stopped = JSON.parse(cycle.out).streams[0];
+    expect(stopped).toMatchObject({ stream: 'trucking', opened: true });
+    expect(stopped.actions.map((a: { kind: string; status: string }) => `${a.kind} ${a.status}`)).toEqual([
+      'draft_campaign done',
+      'hold done',
+    ]);
+    const status = await run('guard', 'status', '--json');
+    expect(status.code).toBe(EXIT.FINDINGS);
+    expect(JSON.parse(status.out).streams[0]).toMatchObject({
+      stopped: true,
+      stopAlarms: ['gmail_unsolicited'],
+    });
+    const id = String(stopped.incidentId);
+    expect((await run('guard', 'incidents')).out).toContain('gmail_unsolicited');
+    expect((await run('guard', 'show', id)).out).toContain(`trucking/${campaign.id}`);
+
+    const refused = await run('guard', 'resume', id);
+    expect(refused.code).toBe(EXIT.REFUSED);
+    expect(refused.err).toContain('still has open STOP alarms');
+    expect((await run('guard', 'resume', '999')).code).toBe(EXIT.USAGE);
+    expect((await run('guard', 'resume', 'abc')).code).toBe(EXIT.USAGE);
+
+    const closer = connect(url !== undefined ? { url } : { dataDir: join(dir, 'data') });
+    await closer.updateTable('alarms').set({ status: 'closed', closed_at: now() }).execute();
+    await closer.destroy();
+    if (url !== undefined) await direct.destroy();
+
+    const dry = await run('guard', 'resume', id, '--dry-run', '--json');
+    expect(dry.code).toBe(EXIT.OK);
+    expect(JSON.parse(dry.out)).toMatchObject({
+      dryRun: true,
+      scheduled: [{ campaignId: campaign.id }],
+      hold: 'kept',
+    });
+    expect((await api('GET', `/api/campaigns/${campaign.id}`)).body.data).toMatchObject({ status: 'draft' });
+
+    const done = await run('guard', 'resume', id, '--release-hold', '--by', 'ops');
+    expect(done.code).toBe(EXIT.OK);
+    expect(done.err).toContain(`re-scheduled campaign ${campaign.id}`);
+    expect((await api('GET', `/api/campaigns/${campaign.id}`)).body.data).toMatchObject({
+      status: 'scheduled',
+    });
+    expect(JSON.parse((await run('ops', 'rampcap', 'holds', '--json')).out)).toEqual({ holds: [] });
+    expect((await run('guard', 'status')).code).toBe(EXIT.OK);
+  });
+});
