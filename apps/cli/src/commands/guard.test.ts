@@ -135,5 +135,6 @@ describe('mailramp guard status|cycle|incidents|show|resume', () => {
     });
     expect(JSON.parse((await run('ops', 'rampcap', 'holds', '--json')).out)).toEqual({ holds: [] });
     expect((await run('guard', 'status')).code).toBe(EXIT.OK);
-  });
+    // A dozen CLI runs, each opening the embedded database when no server is configured.
+  }, 240_000);
 });
