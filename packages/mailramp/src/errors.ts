@@ -31,3 +31,11 @@ export class MailrampError extends Error {
     this.problems = options?.problems ?? [];
   }
 }
+
+// The errors of the packages below, so an app that may import only the SDK (the service) can map
+// every code the SDK's jobs throw.
+export { BuilderError, type BuilderErrorCode } from '@mailramp/builder/errors';
+export { ConfigError, type ConfigErrorCode } from '@mailramp/config';
+export { DbError, type DbErrorCode, isConnectionLost } from '@mailramp/db/errors';
+export { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk/errors';
+export { OpsError, type OpsErrorCode } from '@mailramp/ops/errors';

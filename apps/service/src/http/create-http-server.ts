@@ -1,10 +1,15 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { type Mailramp, MailrampError, type MailrampErrorCode } from 'mailramp';
+import type { Mailramp } from 'mailramp';
 import type { Logger } from 'pino';
-import { ServiceError, type ServiceErrorCode } from '../errors.js';
+import { ServiceError } from '../errors.js';
 import { checkBearerToken } from './check-bearer-token.js';
+import { describeHttpError } from './describe-http-error.js';
 import type { JobRunner } from './job-runner.js';
-import { registerJobRoutes } from './routes/register-job-routes.js';
+import { registerAlarmRoutes } from './routes/register-alarm-routes.js';
+import { registerBuildRoutes } from './routes/register-build-routes.js';
+import { registerMetricsRoute } from './routes/register-metrics-route.js';
+import { registerRunRoutes } from './routes/register-run-routes.js';
+import { registerStatusRoutes } from './routes/register-status-routes.js';
 
 /** What the HTTP server needs; the scheduler's `start-service.ts` builds it from the config. */
 export interface HttpServerDeps {
@@ -19,26 +24,6 @@ export interface HttpServerDeps {
   /** Runs jobs and live builds on demand, recorded like scheduled runs. */
   jobs: JobRunner;
 }
-
-/** The HTTP status of each service error code: a new code does not compile until it is mapped. */
-const SERVICE_STATUS: Record<ServiceErrorCode, number> = {
-  INVALID_INPUT: 400,
-  UNAUTHORIZED: 401,
-  TOKEN_NOT_CONFIGURED: 403,
-  UNKNOWN_JOB: 404,
-  JOB_BUSY: 409,
-};
-
-/** The HTTP status of each SDK error code. */
-const MAILRAMP_STATUS: Record<MailrampErrorCode, number> = {
-  LISTMONK_NOT_CONFIGURED: 409,
-  WARMUP_NOT_CONFIGURED: 409,
-  INVALID_INPUT: 400,
-  HOLD_ABOVE_TABLE: 409,
-  HOLD_TABLE_NOT_FIRST: 409,
-  INCIDENT_NOT_FOUND: 404,
-  INCIDENT_STILL_ALARMING: 409,
-};
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -77,7 +62,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   });
 
   server.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const { status, code, message } = describeError(error);
+    const { status, code, message } = describeHttpError(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code, status }, message);
     return reply.status(status).send({ error: { code, message } });
@@ -90,23 +75,11 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   );
 
   server.get('/healthz', async () => ({ ok: true, now: deps.now().toISOString() }));
-  registerJobRoutes(server, deps.jobs);
+  registerMetricsRoute(server, deps);
+  registerStatusRoutes(server, deps);
+  registerRunRoutes(server, deps);
+  registerAlarmRoutes(server, deps);
+  registerBuildRoutes(server, deps);
 
   return server;
-}
-
-/** The status, code and message a failed request answers with; unknown errors say nothing of themselves. */
-function describeError(error: FastifyError | Error): { status: number; code: string; message: string } {
-  if (error instanceof ServiceError) {
-    return { status: SERVICE_STATUS[error.code], code: error.code, message: error.message };
-  }
-  if (error instanceof MailrampError) {
-    return { status: MAILRAMP_STATUS[error.code], code: error.code, message: error.message };
-  }
-  const statusCode = (error as FastifyError).statusCode;
-  // Fastify's own 4xx (a body that is not JSON, too large, a bad content type) say what was wrong.
-  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
-    return { status: statusCode, code: 'INVALID_INPUT', message: error.message };
-  }
-  return { status: 500, code: 'INTERNAL', message: 'internal error; the service log has the details' };
 }

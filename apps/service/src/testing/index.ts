@@ -1,1 +1,2 @@
 export { openTestMailramp, type TestMailramp } from './open-test-mailramp.js';
+export { type ServiceResultsSize, seedServiceResults } from './seed-service-results.js';

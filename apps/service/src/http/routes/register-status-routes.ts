@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import type { HttpServerDeps } from '../create-http-server.js';
+import { readServiceStatus } from '../read-service-status.js';
+
+/** `GET /api/status`: per stream the warm-up day against the ramp, today's delivery mix, open alarms, the last run of every job. */
+export function registerStatusRoutes(server: FastifyInstance, deps: HttpServerDeps): void {
+  server.get('/api/status', () => readServiceStatus(deps.mailramp, deps.jobs, deps.now()));
+}
