@@ -275,15 +275,24 @@ describe('campaign status machine', () => {
     expect(await status(to)).toMatchObject({ status: 400, body: { message } });
   });
 
-  it('scheduled → draft, draft → running → paused → cancelled', async () => {
-    const { api, status } = await draft({}, { send_at: new Date(Date.now() + 3_600_000).toISOString() });
+  it('scheduled → draft keeps send_at (the guard re-schedules it later), draft → running → paused → cancelled', async () => {
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const { api, status } = await draft({}, { send_at: sendAt });
     expect((await status('scheduled')).body.data).toMatchObject({ status: 'scheduled' });
     expect((await status('draft')).body.data).toMatchObject({ status: 'draft' });
+    const kept = (await api('GET', '/api/campaigns/1')).body.data as { send_at: string };
+    expect(Date.parse(kept.send_at)).toBe(Date.parse(sendAt));
     await api('PUT', '/api/campaigns/1', { lists: [1], send_at: null });
     expect((await status('running')).body.data).toMatchObject({ status: 'running' });
     expect((await status('paused')).body.data).toMatchObject({ status: 'paused' });
     expect((await status('cancelled')).body.data).toMatchObject({ status: 'cancelled' });
     expect((await status('running')).body.message).toBe(MSG.onlyPausedOrDraftStart);
+  });
+
+  it('a running campaign with no send_at asked scheduled: the "needs a date" message wins', async () => {
+    const { status } = await draft();
+    await status('running');
+    expect(await status('scheduled')).toMatchObject({ status: 400, body: { message: MSG.needsDate } });
   });
 
   it('v5+: paused → scheduled is allowed; v4: only drafts can be scheduled', async () => {

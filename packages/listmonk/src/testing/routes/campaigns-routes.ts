@@ -194,11 +194,13 @@ function changeStatus(c: StoredCampaign, to: unknown, ctx: StandInContext): Stor
       if (c.status !== 'scheduled') bad(MSG.onlyScheduledToDraft);
       return 'draft';
     case 'scheduled':
+      // Listmonk checks both and its second message overwrites the first: a campaign that is in the
+      // wrong status and has no send_at is answered "needs a date" (core/campaigns.go).
+      if (c.sendAt === null) bad(MSG.needsDate);
       if (v5 ? c.status !== 'draft' && c.status !== 'paused' : c.status !== 'draft') {
         bad(v5 ? MSG.onlyDraftOrPausedScheduled : MSG.onlyDraftScheduled);
       }
       // Listmonk does not re-check send_at here: a past send_at is scheduled and starts at once.
-      if (c.sendAt === null) bad(MSG.needsDate);
       return 'scheduled';
     case 'running':
       if (c.status !== 'draft' && c.status !== 'paused') bad(MSG.onlyPausedOrDraftStart);
