@@ -165,12 +165,17 @@ export function createDeliveryCounters(options: DeliveryCounterOptions): Deliver
   const signals = new Map<ReplySignal, SignalStats>();
   // Egress per hour bucket, indexed by the sending IP's id.
   const ipHours = new Map<HourStats, IpHourStats[]>();
+  // Lines come in time order: the last hour's list is kept at hand.
+  let lastHour: HourStats | undefined;
+  let lastHourIps: IpHourStats[] = [];
   const ipHourOf = (hour: HourStats, ip: IpStats & { id: number }): IpHourStats => {
-    let list = ipHours.get(hour);
+    let list = hour === lastHour ? lastHourIps : ipHours.get(hour);
     if (list === undefined) {
       list = [];
       ipHours.set(hour, list);
     }
+    lastHour = hour;
+    lastHourIps = list;
     let stats = list[ip.id];
     if (stats === undefined) {
       stats = { date: hour.date, hour: hour.hour, ip: ip.ip, ...emptyMix() };
