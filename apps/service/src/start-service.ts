@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ConfigError, parseListenAddress } from '@mailramp/config';
+import { DbError } from '@mailramp/db';
 import type { FastifyInstance } from 'fastify';
 import type { Mailramp } from 'mailramp';
 import type { Logger } from 'pino';
@@ -84,6 +85,13 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   // Opening the database first: on the embedded engine this takes the data-directory lock, so a
   // second service on the same directory is refused before it schedules anything.
   const db = await mailramp.db();
+  const pending = (await mailramp.database.migrationStatus()).filter((m) => m.state === 'pending');
+  if (pending.length > 0) {
+    throw new DbError(
+      'NOT_MIGRATED',
+      `the database has ${pending.length} migration${pending.length === 1 ? '' : 's'} to apply (${pending[0]?.name}${pending.length > 1 ? ', …' : ''}); run mailramp db migrate, then start the service`,
+    );
+  }
   const worker = `${hostname()}:${process.pid}`;
   const url = config.database.url;
   const engine = url === undefined || url === '' ? 'pglite' : 'postgres';

@@ -56,6 +56,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   { commands: ['build'], load: async () => (await import('./build.js')).registerBuildCommands },
   { commands: ['guard'], load: async () => (await import('./guard.js')).registerGuardCommands },
+  { commands: ['serve'], load: async () => (await import('./serve.js')).registerServeCommands },
 ];
 
 /** Options of the root program that take a value, so the words after them are not commands. */

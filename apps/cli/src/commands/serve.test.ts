@@ -1,0 +1,129 @@
+/**
+ * `mailramp serve` as the real binary in child processes on one embedded data directory: it starts,
+ * answers /healthz, refuses a second process on the same directory (exit 4), stops on SIGTERM with
+ * exit 0, and never logs its token. Two process starts: ~5 s from dist, ~25 s when tsx compiles the
+ * sources (dist older than them).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDataDir } from '@mailramp/db/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXIT } from '../exit-codes.js';
+import { captureIo } from '../io.js';
+import { runCli } from '../run-cli.js';
+
+const root = new URL('../../../../', import.meta.url).pathname;
+const bin = join(root, 'apps/cli/bin/mailramp.js');
+const TOKEN = 'serve-test-token-8c1f0e2d9b7a';
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+// From the repository (tsx resolves there), with the test's config file.
+function start(args: string[], work: string) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', bin, '--config', join(work, 'mailramp.config.json'), ...args],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DATABASE_URL: '', MAILRAMP_SERVICE_TOKEN: TOKEN },
+    },
+  );
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (d: Buffer) => {
+    out.stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out.stderr += d.toString();
+  });
+  const done = new Promise<Finished>((resolve) => child.on('exit', (code) => resolve({ code, ...out })));
+  return { child, out, done };
+}
+
+async function waitFor(check: () => boolean, what: string, out: { stdout: string; stderr: string }) {
+  for (let i = 0; i < 600; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}:\n${out.stderr}\n${out.stdout}`);
+}
+
+describe('mailramp serve', () => {
+  it('serves, refuses a second process on the same data directory, stops on SIGTERM with exit 0', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'mailramp-serve-'));
+    await createTestDataDir(join(work, 'data'));
+    // No job of this test may touch the host: every one is off.
+    const off = { enabled: false };
+    writeFileSync(
+      join(work, 'mailramp.config.json'),
+      JSON.stringify({
+        database: { dataDir: join(work, 'data') },
+        service: {
+          jobs: Object.fromEntries(
+            [
+              'warmup',
+              'rampcap',
+              'build-trucking',
+              'build-healthcare',
+              'watchdog',
+              'report',
+              'suppress-sync',
+              'classify-mx',
+            ].map((j) => [j, off]),
+          ),
+        },
+      }),
+    );
+    const first = start(['serve', '--listen', '127.0.0.1:0', '--grace', '5'], work);
+    await waitFor(() => first.out.stderr.includes('listening on'), 'the service to listen', first.out);
+    const url = /listening on (http:\/\/[^;]+);/.exec(first.out.stderr)?.[1];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    const second = await start(['serve', '--listen', '127.0.0.1:0'], work).done;
+    expect(second.code, second.stderr).toBe(EXIT.REFUSED);
+    expect(second.stderr).toContain('in use by another mailramp process');
+
+    first.child.kill('SIGTERM');
+    const stopped = await first.done;
+    expect(stopped.code, stopped.stderr).toBe(EXIT.OK);
+    const lines = stopped.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['mailramp serve started', 'stop asked', 'scheduler stopped']),
+    );
+    expect(stopped.stdout + stopped.stderr).not.toContain(TOKEN);
+  }, 60_000);
+
+  it('prints a systemd unit and refuses a bad --listen with exit 2', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'mailramp-serve-'));
+    writeFileSync(join(work, 'mailramp.config.json'), '{}');
+    const io = captureIo({ cwd: work });
+    const args = ['serve', '--print-unit', '--user', 'mailramp', '--binary', '/opt/mailramp/bin/mailramp'];
+    expect(await runCli(args, io)).toBe(EXIT.OK);
+    expect(io.out()).toContain('User=mailramp\n');
+    expect(io.out()).toContain(
+      `ExecStart=/opt/mailramp/bin/mailramp --config ${join(work, 'mailramp.config.json')} serve\n`,
+    );
+    expect(io.out()).toContain('Restart=on-failure\n');
+    const bad = captureIo({ cwd: work });
+    expect(await runCli(['serve', '--listen', 'everywhere', '--data-dir', join(work, 'data')], bad)).toBe(
+      EXIT.USAGE,
+    );
+    expect(bad.err()).toContain('--listen everywhere is not host:port');
+  });
+});
