@@ -85,33 +85,21 @@ export async function storeReportResults(
       await trx.selectFrom('alarms').selectAll().where('status', '=', 'open').forUpdate().execute()
     ).map(toAlarmEpisode);
     const plan = input.planAlarms(open);
+    const seen = (a: AlarmEpisodePlan['open'][number]) => ({
+      severity: a.severity,
+      message: a.message,
+      action: a.action,
+      evidence: JSON.stringify(a.evidence),
+      last_seen: input.now,
+    });
     for (const a of plan.open) {
       await trx
         .insertInto('alarms')
-        .values({
-          alarm: a.alarm,
-          scope: a.scope,
-          severity: a.severity,
-          message: a.message,
-          action: a.action,
-          evidence: JSON.stringify(a.evidence),
-          first_seen: input.now,
-          last_seen: input.now,
-        })
+        .values({ alarm: a.alarm, scope: a.scope, first_seen: input.now, ...seen(a) })
         .execute();
     }
     for (const a of plan.update) {
-      await trx
-        .updateTable('alarms')
-        .set({
-          severity: a.severity,
-          message: a.message,
-          action: a.action,
-          evidence: JSON.stringify(a.evidence),
-          last_seen: input.now,
-        })
-        .where('id', '=', a.id)
-        .execute();
+      await trx.updateTable('alarms').set(seen(a)).where('id', '=', a.id).execute();
     }
     if (plan.close.length > 0) {
       await trx
