@@ -156,6 +156,7 @@ describe.each(testEngines())('history.deliveries on %s', (engine) => {
           { outcome: 'reputation_reject', reason: '550-5.7.1 likely unsolicited mail', count: 15 },
           { outcome: 'temporary_failure', reason: 'connect: Connection timed out', count: 5 },
         ],
+        hours: [{ hour: 9, ip: '203.0.113.10', sent: 60, attempts: 100 }],
       });
 
       const earlier = await t.mailramp.history.deliveries({ days: 2, until: '2026-06-19' });

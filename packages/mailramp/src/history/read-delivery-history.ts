@@ -50,6 +50,8 @@ export interface HistoryLastDay {
   operators: Array<{ operator: string; total: number; outcomes: Record<string, number> }>;
   /** The most frequent non-empty reasons, largest first. */
   reasons: Array<{ outcome: string; reason: string; count: number }>;
+  /** Deliveries per hour (of the log's clock) and sending IP: the hourly ramp as it ran. */
+  hours: Array<{ hour: number; ip: string; sent: number; attempts: number }>;
 }
 
 /** Stored report results over a span of days, shaped as chart series (oldest day first). */
@@ -78,7 +80,7 @@ export async function readDeliveryHistory(
   const from = days[0]!;
   const { until } = options;
   const index = new Map(days.map((d, i) => [d, i]));
-  const [dayRows, ipRows, operatorRows, reasonRows] = await Promise.all([
+  const [dayRows, ipRows, operatorRows, reasonRows, hourRows] = await Promise.all([
     db.selectFrom('report_days').selectAll().where('day', '>=', from).where('day', '<=', until).execute(),
     db
       .selectFrom('report_hours')
@@ -108,6 +110,13 @@ export async function readDeliveryHistory(
       .orderBy('count', 'desc')
       .orderBy('reason')
       .limit(TOP_REASONS)
+      .execute(),
+    db
+      .selectFrom('report_hours')
+      .select(['hour', 'ip', 'sent', sql<number>`sent + deferred + bounced`.as('attempts')])
+      .where('day', '=', until)
+      .orderBy('hour')
+      .orderBy('ip')
       .execute(),
   ]);
 
@@ -209,6 +218,7 @@ export async function readDeliveryHistory(
         .map(([operator, o]) => ({ operator, ...o }))
         .sort((a, b) => b.total - a.total || a.operator.localeCompare(b.operator)),
       reasons: reasonRows.map((r) => ({ outcome: r.outcome, reason: r.reason, count: r.count })),
+      hours: hourRows.map((r) => ({ hour: r.hour, ip: r.ip, sent: r.sent, attempts: r.attempts })),
     },
   };
 }
