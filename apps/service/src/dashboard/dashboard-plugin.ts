@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Mailramp } from 'mailramp';
+import { ServiceError } from '../errors.js';
 
 /** What the dashboard reads: the SDK session (the page's other data comes from the API routes). */
 export interface DashboardPluginOptions {
@@ -47,26 +48,20 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
 
   app.get<{ Params: { name: string } }>('/dashboard/assets/:name', async (request, reply) => {
     const asset = Object.hasOwn(ASSETS, request.params.name) ? ASSETS[request.params.name] : undefined;
-    if (asset === undefined) {
-      return reply.status(404).send({
-        error: { code: 'NOT_FOUND', message: `no dashboard asset ${request.params.name}` },
-      });
-    }
+    if (asset === undefined) return reply.callNotFound();
     return reply
       .type(`${asset.type}; charset=utf-8`)
       .header('cache-control', 'no-cache')
       .send(await readFile(asset.path(), 'utf8'));
   });
 
-  app.get<{ Querystring: { days?: string } }>('/api/dashboard', async (request, reply) => {
+  app.get<{ Querystring: { days?: string } }>('/api/dashboard', async (request) => {
     const { days } = request.query;
     if (days !== undefined && !/^\d{1,3}$/.test(days)) {
-      return reply.status(400).send({
-        error: {
-          code: 'INVALID_INPUT',
-          message: `days must be a whole number of days, got ${JSON.stringify(days)}`,
-        },
-      });
+      throw new ServiceError(
+        'INVALID_INPUT',
+        `days must be a whole number of days, got ${JSON.stringify(days)}`,
+      );
     }
     const history = await mailramp.history.deliveries({
       days: days === undefined ? DASHBOARD_DAYS : Number(days),

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Mailramp } from 'mailramp';
 import type { Logger } from 'pino';
+import { dashboardPlugin } from '../dashboard/dashboard-plugin.js';
 import { ServiceError } from '../errors.js';
 import { checkBearerToken } from './check-bearer-token.js';
 import { describeHttpError } from './describe-http-error.js';
@@ -80,6 +81,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerRunRoutes(server, deps);
   registerAlarmRoutes(server, deps);
   registerBuildRoutes(server, deps);
+  server.register(dashboardPlugin, { mailramp: deps.mailramp });
 
   return server;
 }

@@ -116,7 +116,7 @@ function renderAlarms({ alarms }) {
     return el(
       'article',
       { class: `alarm ${a.severity}`, dataset: { alarm: a.alarm, severity: a.severity } },
-      el('h3', {}, el('span', { class: `badge ${a.severity}` }, a.severity.toUpperCase()), a.message),
+      el('h3', {}, el('span', { class: `badge ${a.severity}` }, a.severity.toUpperCase()), ' ', a.message),
       el(
         'p',
         {},
@@ -401,7 +401,20 @@ function renderRuns({ runs }) {
         cells: [
           el('th', { scope: 'row' }, r.job),
           el('td', {}, utc(r.slot)),
-          el('td', {}, el('span', { class: 'status' }, r.outcome.toUpperCase())),
+          el(
+            'td',
+            {},
+            el(
+              'span',
+              { class: 'status' },
+              bad
+                ? el('span', { 'aria-hidden': 'true' }, '✗ ')
+                : r.outcome === 'ok'
+                  ? el('span', { 'aria-hidden': 'true' }, '✓ ')
+                  : null,
+              r.outcome.toUpperCase(),
+            ),
+          ),
           el('td', {}, utc(r.startedAt)),
           numTd(undefined, took(r)),
           el(
