@@ -7,17 +7,13 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Engine } from '@mailramp/db';
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { pino } from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpServer } from '../http/create-http-server.js';
-import type { JobRunner } from '../http/job-runner.js';
-import { listenHttpServer } from '../http/listen-http-server.js';
 import { openTestMailramp, type TestMailramp } from '../testing/index.js';
 import { findChromium } from './testing/find-chromium.js';
 import { SEED_IPS, seedServiceResults } from './testing/seed-service-results.js';
+import { startTestServer } from './testing/start-test-server.js';
 
 const now = () => new Date('2026-06-22T18:40:00Z');
 const TODAY = '2026-06-22';
@@ -36,22 +32,12 @@ interface BrowserWindow {
   getComputedStyle(element: unknown): { color: string };
 }
 
-const jobs: JobRunner = {
-  jobNames: () => ['warmup', 'rampcap', 'report'],
-  runJob: async () => {
-    throw new Error('the dashboard test runs no job');
-  },
-  runBuild: async () => {
-    throw new Error('the dashboard test runs no build');
-  },
-};
-
 const ALARM_SAMPLE =
   'Jun 22 14:02:11 mta01 postfix/out05/smtp[2231]: 4bXk1Q2zTrz9: to=<d***@acme-freight.example>, relay=gmail-smtp-in.l.google.com[142.250.27.26]:25, delay=1.2, dsn=5.7.1, status=bounced (host gmail-smtp-in.l.google.com[142.250.27.26] said: 550-5.7.1 [203.0.113.14] Gmail has detected that this message is likely unsolicited mail. <script>document.title="owned"</script> - gsmtp)';
 
 describe('the dashboard in Chromium', () => {
   let t: TestMailramp;
-  let server: FastifyInstance;
+  let server: { url: string; close: () => Promise<void> } | undefined;
   let url: string;
   let browser: Browser | undefined;
   let page: Page;
@@ -132,14 +118,8 @@ describe('the dashboard in Chromium', () => {
       .where('id', '=', latest('rampcap'))
       .execute();
 
-    server = createHttpServer({
-      mailramp: t.mailramp,
-      token: 'dashboard-test-token-0123456789',
-      logger: pino({ level: 'silent' }),
-      now,
-      jobs,
-    });
-    url = await listenHttpServer(server, { port: 0 });
+    server = await startTestServer(t.mailramp, now);
+    url = server.url;
     // Found before launching: no Chromium fails here, saying what to install.
     const executablePath = findChromium();
     browser = await chromium.launch({

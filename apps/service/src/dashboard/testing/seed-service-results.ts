@@ -46,6 +46,7 @@ const REASONS = {
     other:
       '550 5.1.1 <address>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO)',
   },
+  mailbox_full: '552 5.2.2 <address>: Recipient address rejected: Mailbox full (in reply to RCPT TO)',
   reputation_reject:
     '550-5.7.1 [<ip>] Gmail has detected that this message is likely unsolicited mail. more <id> - gsmtp',
   other_reject: '554 5.7.9 Message not accepted for policy reasons. (in reply to end of DATA)',
@@ -120,7 +121,7 @@ export async function seedServiceResults(
       // The pool grows from the front of the list: IP i joins on day 2i, then ramps.
       const age = d - 2 * i;
       if (age < 0) continue;
-      const perIp = Math.round(Math.min(60 * (age + 1), 900) * part);
+      const perIp = Math.round(Math.min(150 * (age + 1), 3000) * part);
       const ipTotal = { sent: 0, deferred: 0, bounced: 0 };
       for (const [operator, share] of SEED_OPERATORS) {
         const volume = Math.round(perIp * share * (0.85 + 0.3 * random()));
@@ -135,16 +136,25 @@ export async function seedServiceResults(
         const known = (table: Record<string, string>) => table[operator] ?? table.other!;
         const repRejects =
           operator === 'google' ? Math.round(volume * (ip === collapsing && collapse ? 0.45 : 0.004)) : 0;
-        const throttled = Math.round(volume * (operator === 'microsoft' ? 0.08 : 0.03) * random());
-        const timeouts = Math.round(volume * 0.01 * random());
-        const unknownUser = Math.round(volume * 0.02 * (0.5 + random()));
-        const policy = random() < 0.2 ? 1 : 0;
+        // At least one of the everyday outcomes per IP × operator, as a real day has.
+        const some = (rate: number) => Math.max(1, Math.round(volume * rate * (0.5 + random())));
+        const throttled = some(operator === 'microsoft' ? 0.06 : 0.02);
+        const big = operator === 'google' || operator === 'microsoft' || operator === 'yahoo';
+        const tryLater = big ? some(0.01) : 0;
+        const timeouts = [some(0.006), some(0.004)];
+        const unknownUser = some(0.015);
+        const mailboxFull = some(0.003);
+        const policy = random() < 0.3 ? 1 : 0;
         add('throttled', known(REASONS.throttled), throttled);
-        add('temporary_failure', REASONS.temporary_failure[d % 2]!, timeouts);
+        add('throttled', REASONS.throttled.other, tryLater);
+        add('temporary_failure', REASONS.temporary_failure[0], timeouts[0]!);
+        add('temporary_failure', REASONS.temporary_failure[1], timeouts[1]!);
         add('recipient_reject', known(REASONS.recipient_reject), unknownUser);
+        add('recipient_reject', REASONS.mailbox_full, mailboxFull);
         add('reputation_reject', REASONS.reputation_reject, repRejects);
         add('other_reject', REASONS.other_reject, policy);
-        add('accepted', '', volume - throttled - timeouts - unknownUser - repRejects - policy);
+        const failed = throttled + tryLater + timeouts[0]! + timeouts[1]! + unknownUser + mailboxFull;
+        add('accepted', '', volume - failed - repRejects - policy);
       }
       // Spread the IP's day over its sending hours, the remainder in the first ones.
       for (const [h, hour] of hoursOfDay.entries()) {
