@@ -158,12 +158,12 @@ function peakHour(hours, ips) {
 }
 
 function renderWarmup([status, dashboard]) {
-  const streams = status.warmup?.streams ?? [];
+  const { streams } = status;
   if (streams.length === 0)
     return el('p', { class: 'muted' }, 'No warm-up streams configured (warmup.streams).');
   const { last } = dashboard.history;
   return table(
-    `Per stream on ${status.warmup.date}`,
+    `Per stream on ${status.today}`,
     ['Stream', numTh('Warm-up day'), 'Pool', numTh('Hourly cap'), 'Hold', numTh('Busiest hour today')],
     streams.map((s) => {
       if (s.error) {
@@ -384,43 +384,45 @@ function renderCharts({ history }) {
 
 // ---------------------------------------------------------------------------------------- runs
 
-function renderRuns({ runs }) {
-  if (runs.length === 0) return el('p', { class: 'muted' }, 'No job has run yet.');
-  const took = (r) =>
-    r.startedAt && r.endedAt
-      ? `${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`
-      : '—';
+function renderRuns({ jobs }) {
+  if (jobs.length === 0) return el('p', { class: 'muted' }, 'The service runs no jobs (service.jobs).');
+  const took = (r) => (r.durationMs === null ? '—' : `${(r.durationMs / 1000).toFixed(1)} s`);
+  const mark = (outcome) =>
+    BAD_RUNS.has(outcome) ? '✗ ' : outcome === 'ok' ? '✓ ' : outcome === 'running' ? '… ' : '';
   return table(
     'The latest slot of every job',
-    ['Job', 'Slot', 'Outcome', 'Started', numTh('Took'), 'Summary or error'],
-    runs.map((r) => {
-      const bad = BAD_RUNS.has(r.outcome);
+    ['Job', 'Slot', 'Outcome', 'Took', 'Last success', 'Summary or error'],
+    jobs.map(({ job, last, lastOk }) => {
+      if (last === null) {
+        return {
+          dataset: { job, outcome: 'none' },
+          cells: [el('th', { scope: 'row' }, job), el('td', { colspan: 5, class: 'muted' }, 'no slot yet')],
+        };
+      }
+      const bad = BAD_RUNS.has(last.outcome);
       return {
-        class: bad ? 'bad' : r.outcome === 'ok' ? 'good' : undefined,
-        dataset: { job: r.job, outcome: r.outcome },
+        class: bad ? 'bad' : last.outcome === 'ok' ? 'good' : undefined,
+        dataset: { job, outcome: last.outcome },
         cells: [
-          el('th', { scope: 'row' }, r.job),
-          el('td', {}, utc(r.slot)),
+          el('th', { scope: 'row' }, job),
+          el('td', {}, utc(last.slot)),
           el(
             'td',
             {},
             el(
               'span',
               { class: 'status' },
-              bad
-                ? el('span', { 'aria-hidden': 'true' }, '✗ ')
-                : r.outcome === 'ok'
-                  ? el('span', { 'aria-hidden': 'true' }, '✓ ')
-                  : null,
-              r.outcome.toUpperCase(),
+              el('span', { 'aria-hidden': 'true' }, mark(last.outcome)),
+              last.outcome.toUpperCase(),
             ),
           ),
-          el('td', {}, utc(r.startedAt)),
-          numTd(undefined, took(r)),
+          numTd(undefined, took(last)),
+          el('td', {}, lastOk === null ? 'never' : utc(lastOk.endedAt ?? lastOk.slot)),
           el(
             'td',
             {},
-            r.error ?? (r.summary && Object.keys(r.summary).length > 0 ? JSON.stringify(r.summary) : ''),
+            last.error ??
+              (last.summary && Object.keys(last.summary).length > 0 ? JSON.stringify(last.summary) : ''),
           ),
         ],
       };
@@ -434,13 +436,14 @@ function renderRuns({ runs }) {
 async function load() {
   for (const chart of charts.splice(0)) chart.destroy();
   const dashboard = getJson(`/api/dashboard?days=${DAYS}`);
+  // One status read for the alarms, the warm-up and the runs: the same instant for all three.
   const status = getJson('/api/status');
   await Promise.allSettled([
-    fill('alarms', getJson('/api/alarms?status=open'), renderAlarms),
+    fill('alarms', status, renderAlarms),
     fill('warmup', Promise.all([status, dashboard]), renderWarmup),
     fill('today', dashboard, renderToday),
     fill('charts', dashboard, renderCharts),
-    fill('runs', getJson('/api/runs?latest=true'), renderRuns),
+    fill('runs', status, renderRuns),
   ]);
   // Let the charts draw before saying the page is ready.
   await new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,12 +1,13 @@
+import { SERVICE_JOB_NAMES } from '@mailramp/config';
 import type { Mailramp } from 'mailramp';
 import { pino } from 'pino';
 import { createHttpServer } from '../../http/create-http-server.js';
 import type { JobRunner } from '../../http/job-runner.js';
 import { listenHttpServer } from '../../http/listen-http-server.js';
 
-/** A job runner that runs nothing: the dashboard only reads. */
+/** A job runner with the default jobs that runs none: the dashboard only reads. */
 const NO_JOBS: JobRunner = {
-  jobNames: () => [],
+  jobNames: () => SERVICE_JOB_NAMES,
   runJob: () => Promise.reject(new Error('the dashboard test server runs no job')),
   runBuild: () => Promise.reject(new Error('the dashboard test server runs no build')),
 };
