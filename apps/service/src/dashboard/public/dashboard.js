@@ -184,7 +184,11 @@ function renderWarmup([status, dashboard]) {
         cells: [
           el('th', { scope: 'row' }, s.stream),
           numTd(s.day, s.day < 0 ? `starts in ${-s.day} d` : `day ${s.day}`),
-          el('td', {}, `${s.pool.length} of ${s.poolTarget} IPs: ${s.pool.join(', ') || '—'}`),
+          el(
+            'td',
+            {},
+            `${s.pool.length} in rotation${s.pool.length < s.poolTarget ? ` (the table asks ${s.poolTarget})` : ''}: ${s.pool.join(', ') || '—'}`,
+          ),
           numTd(
             undefined,
             s.hourlyCap === s.tableCap
