@@ -3,11 +3,9 @@
  * (missing, wrong, wrong length, no token configured), JSON errors, and no token in any log line
  * or response.
  */
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openTestMailramp, type TestMailramp } from '../testing/index.js';
+import { createTestLogger, openTestMailramp, type TestMailramp } from '../testing/index.js';
 import { createHttpServer } from './create-http-server.js';
 import type { JobRunner } from './job-runner.js';
 import { listenHttpServer } from './listen-http-server.js';
@@ -40,16 +38,7 @@ async function errorOf(response: Response): Promise<{ code: string; message: str
 describe('createHttpServer', () => {
   let t: TestMailramp;
   let server: FastifyInstance | undefined;
-  const lines: string[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = createTestLogger();
   beforeAll(async () => {
     t = await openTestMailramp('pglite', { now });
   });

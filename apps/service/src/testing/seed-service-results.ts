@@ -57,8 +57,8 @@ export async function seedServiceResults(db: Kysely<Database>, size: ServiceResu
   const days = size.days ?? 90;
   const ips = size.ips ?? 6;
   const until = size.until;
-  const dayList = sql`(select (${until}::date - n)::date as day from generate_series(0, ${days - 1}) n)`;
-  const ipList = sql`(select '203.0.113.' || (10 + n) as ip from generate_series(0, ${ips - 1}) n)`;
+  const dayList = sql`(select (${until}::date - n)::date as day from generate_series(0, ${days - 1}::int) n)`;
+  const ipList = sql`(select '203.0.113.' || (10 + n) as ip from generate_series(0, ${ips - 1}::int) n)`;
   const operators = sql`(select unnest(${sql.val(OPERATORS)}::text[]) as operator)`;
   const outcomes = sql`(select * from unnest(${sql.val(OUTCOMES.map((o) => o[0]))}::text[], ${sql.val(OUTCOMES.map((o) => o[1]))}::text[]) as o(outcome, reason))`;
   await sql`
@@ -106,10 +106,10 @@ export async function seedServiceResults(db: Kysely<Database>, size: ServiceResu
       case when k % 97 = 0 then null else 'mta01:' || (1000 + k % 7) end
     from (
       select 'report' as job, t as slot from generate_series(
-        (${until}::date - ${days - 1})::timestamptz, ${until}::date + interval '10 hours', interval '15 minutes') t
+        (${until}::date - ${days - 1}::int)::timestamptz, ${until}::date + interval '10 hours', interval '15 minutes') t
       union all
       select 'watchdog', t from generate_series(
-        (${until}::date - ${days - 1})::timestamptz, ${until}::date + interval '10 hours', interval '5 minutes') t
+        (${until}::date - ${days - 1}::int)::timestamptz, ${until}::date + interval '10 hours', interval '5 minutes') t
       union all
       select job, day + at::time from ${dayList} d,
         unnest(${sql.val(DAILY_JOBS.map((j) => j[0]))}::text[], ${sql.val(DAILY_JOBS.map((j) => j[1]))}::text[]) j(job, at)

@@ -3,6 +3,7 @@ import type { Mailramp } from 'mailramp';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { JobRunner } from '../job-runner.js';
 import { readServiceStatus } from '../read-service-status.js';
+import { shareInFlight } from '../share-in-flight.js';
 
 /** The service's Prometheus metrics: a registry of its own (never prom-client's global one). */
 export interface ServiceMetrics {
@@ -175,14 +176,5 @@ export function createServiceMetrics(deps: {
     return registry.metrics();
   };
 
-  let inFlight: Promise<string> | undefined;
-  return {
-    registry,
-    render() {
-      inFlight ??= scrape().finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
-    },
-  };
+  return { registry, render: shareInFlight(scrape) };
 }

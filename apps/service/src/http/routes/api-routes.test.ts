@@ -6,14 +6,12 @@
  * the SDK, live through the scheduler's JobRunner, bad input), and no secret in any response or log.
  */
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { type Engine, execScript } from '@mailramp/db';
 import { testEngines } from '@mailramp/db/testing';
 import type { FastifyInstance } from 'fastify';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestMailramp, type TestMailramp } from '../../testing/index.js';
+import { createTestLogger, openTestMailramp, type TestMailramp } from '../../testing/index.js';
 import { createHttpServer } from '../create-http-server.js';
 import type { JobRunner } from '../job-runner.js';
 import { listenHttpServer } from '../listen-http-server.js';
@@ -97,7 +95,7 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
   let server: FastifyInstance;
   let url: string;
   const calls: string[] = [];
-  const lines: string[] = [];
+  const { logger, lines } = createTestLogger();
   const bodies: string[] = [];
   const jobs: JobRunner = {
     jobNames: () => ['report', 'warmup', 'watchdog'],
@@ -134,14 +132,6 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
     t = await openTestMailramp(engine, { now, config: CONFIG });
     const db = await t.mailramp.db();
     await execScript(db, db, SEED);
-    const logger = pino(
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
     server = createHttpServer({ mailramp: t.mailramp, token: TOKEN, logger, now, jobs });
     url = await listenHttpServer(server, { port: 0 });
   });
