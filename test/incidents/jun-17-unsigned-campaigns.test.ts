@@ -9,16 +9,17 @@
  * Time to detection: 1 report cycle (the first stored read of the unsigned mail).
  * After it no campaign, list or subscriber reached Listmonk.
  */
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuilderError } from '../../packages/builder/src/index.js';
-import { createTestDatabase, createTestDataDir } from '../../packages/db/src/testing/index.js';
+import { createTestDatabaseSection } from '../../packages/db/src/testing/index.js';
 import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
 import { type GateVerdict, type Mailramp, openMailramp } from '../../packages/mailramp/src/index.js';
 import { createRecordingRunner, generateMailLog } from '../../packages/ops/src/testing/index.js';
 
+const DEMO = JSON.parse(readFileSync(new URL('../../demo/mailramp.config.json', import.meta.url), 'utf8'));
 const TRANSPORT_IPS = { out05: '203.0.113.94', out06: '203.0.113.95', out07: '203.0.113.96' };
 const ip = (address: string, transport: string) => ({
   address,
@@ -56,15 +57,9 @@ describe('Jun 17: campaign mail leaving unsigned (no DKIM)', () => {
 
   beforeAll(async () => {
     lm = await createListmonkStandIn({ version: 5, now: () => clock });
-    let database: { url: string } | { dataDir: string };
-    if (process.env.TEST_DATABASE_URL) {
-      const t = await createTestDatabase({ engine: 'postgres' });
-      database = { url: t.url! };
-      destroy = () => t.destroy();
-    } else {
-      await createTestDataDir(join(dir, 'data'));
-      database = { dataDir: join(dir, 'data') };
-    }
+    const section = await createTestDatabaseSection(join(dir, 'data'));
+    destroy = section.destroy;
+    const database = section.database;
     const runner = createRecordingRunner((call) =>
       call.command === 'ip' && call.args.join(' ') === '-j -4 addr show dev eth0'
         ? { stdout: IP_J }
@@ -75,25 +70,8 @@ describe('Jun 17: campaign mail leaving unsigned (no DKIM)', () => {
         database,
         listmonk: { instances: { trucking: { url: lm.url, username: lm.username, token: lm.token } } },
         templates: { dir: new URL('../../templates', import.meta.url).pathname },
-        build: {
-          verticals: {
-            trucking: {
-              fromEmail: 'Compliance <c@example.com>',
-              siteUrl: 'https://example.com',
-              templateData: {
-                sender: {
-                  name: 'Example Compliance',
-                  street: '1 Main Street',
-                  city: 'Denver',
-                  state: 'CO',
-                  zip: '80202',
-                  reply_to: 'c@example.com',
-                  disclaimer: 'Not affiliated with FMCSA.',
-                },
-              },
-            },
-          },
-        },
+        // The shipped demo config's build section: segments and the footer's sender block.
+        build: DEMO.build,
         warmup: {
           primaryIp: '203.0.113.71',
           streams: {

@@ -200,3 +200,23 @@ function withDatabase(url: string, database: string): string {
   parsed.pathname = `/${database}`;
   return parsed.toString();
 }
+
+/** A session's `database` config for a test, and how to drop it. */
+export interface TestDatabaseSection {
+  database: { url: string } | { dataDir: string };
+  destroy(): Promise<void>;
+}
+
+/**
+ * The `database` section for an SDK session under test: a private, migrated PostgreSQL database when
+ * TEST_DATABASE_URL is set (dropped by `destroy`), else a migrated PGlite data directory at
+ * `dataDir` (removed with the test's directory).
+ */
+export async function createTestDatabaseSection(dataDir: string): Promise<TestDatabaseSection> {
+  if (process.env.TEST_DATABASE_URL) {
+    const t = await createTestDatabase({ engine: 'postgres' });
+    return { database: { url: t.url! }, destroy: () => t.destroy() };
+  }
+  await createTestDataDir(dataDir);
+  return { database: { dataDir }, destroy: async () => {} };
+}

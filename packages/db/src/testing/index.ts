@@ -1,7 +1,9 @@
 export {
   createTestDatabase,
+  createTestDatabaseSection,
   createTestDataDir,
   type TestDatabase,
   type TestDatabaseOptions,
+  type TestDatabaseSection,
   testEngines,
 } from './create-test-database.js';

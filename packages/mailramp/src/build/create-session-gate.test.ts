@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, createTestDataDir } from '@mailramp/db/testing';
+import { createTestDatabaseSection } from '@mailramp/db/testing';
 import { createRecordingRunner } from '@mailramp/ops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailrampError } from '../errors.js';
@@ -22,15 +22,9 @@ describe('the build’s pre-flight gate in the SDK', () => {
   let mailramp: Mailramp;
   let destroy = async () => {};
   beforeAll(async () => {
-    let database: { url: string } | { dataDir: string };
-    if (process.env.TEST_DATABASE_URL) {
-      const t = await createTestDatabase({ engine: 'postgres' });
-      database = { url: t.url! };
-      destroy = () => t.destroy();
-    } else {
-      await createTestDataDir(join(dir, 'data'));
-      database = { dataDir: join(dir, 'data') };
-    }
+    const section = await createTestDatabaseSection(join(dir, 'data'));
+    destroy = section.destroy;
+    const database = section.database;
     mailramp = await openMailramp(
       {
         database,
