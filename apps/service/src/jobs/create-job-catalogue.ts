@@ -17,11 +17,10 @@ export interface JobCatalogue {
 }
 
 /**
- * The options of the report the service runs every 15 minutes: today's log so far. The service
- * stores its figures and alarms through the SDK (`report_days`, `report_outcomes`, `alarms`) once the
- * report job can store them; the options are here so that switch is one line.
+ * The options of the report the service runs every 15 minutes: today's log so far, stored
+ * (`report_days`, `report_outcomes`, `report_hours`, `alarms`) so the guard can act on it.
  */
-export const SERVICE_REPORT_OPTIONS: ReportOptions = { date: 'today' };
+export const SERVICE_REPORT_OPTIONS: ReportOptions = { date: 'today', store: true };
 
 // A precondition the config does not meet: the run is `skipped` with the reason, not `failed`.
 const NOT_CONFIGURED = new Set(['WARMUP_NOT_CONFIGURED', 'LISTMONK_NOT_CONFIGURED']);
@@ -153,15 +152,27 @@ export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
       }),
     report: async () => {
       const { window, summary } = await mailramp.report(SERVICE_REPORT_OPTIONS);
+      // In the same slot: a STOP alarm this run stored stops its stream now, not a cycle later.
+      const guard = await mailramp.guard.cycle();
+      const errors = guard.streams.flatMap((s) => s.errors.map((e) => `${s.stream}: ${e}`));
       return {
-        outcome: 'ok',
+        outcome: errors.length > 0 ? 'failed' : 'ok',
         summary: {
           window: window.label ?? null,
           files: summary.files.length,
           lines: summary.lines.total,
           totals: summary.totals,
           alarms: summary.alarms.map((a) => ({ id: a.id, severity: a.severity })),
+          guard: {
+            runaway: guard.runaway.map((r) => r.stream),
+            stopped: guard.streams.map((s) => ({
+              stream: s.stream,
+              incident: s.incidentId,
+              actions: s.actions.length,
+            })),
+          },
         },
+        ...(errors.length > 0 ? { error: `the guard could not finish its stop: ${errors.join('; ')}` } : {}),
       };
     },
     'suppress-sync': () =>
