@@ -8,6 +8,7 @@ import { describeHttpError } from './describe-http-error.js';
 import type { JobRunner } from './job-runner.js';
 import { registerAlarmRoutes } from './routes/register-alarm-routes.js';
 import { registerBuildRoutes } from './routes/register-build-routes.js';
+import { registerIncidentRoutes } from './routes/register-incident-routes.js';
 import { registerMetricsRoute } from './routes/register-metrics-route.js';
 import { registerRunRoutes } from './routes/register-run-routes.js';
 import { registerStatusRoutes } from './routes/register-status-routes.js';
@@ -81,6 +82,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerRunRoutes(server, deps);
   registerAlarmRoutes(server, deps);
   registerBuildRoutes(server, deps);
+  registerIncidentRoutes(server, deps);
   server.register(dashboardPlugin, { mailramp: deps.mailramp });
 
   return server;
