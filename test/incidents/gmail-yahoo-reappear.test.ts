@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestDataDir } from '../../packages/db/src/testing/index.js';
+import { createTestDatabaseSection } from '../../packages/db/src/testing/index.js';
 import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
 import { type Mailramp, openMailramp } from '../../packages/mailramp/src/index.js';
 import { createRecordingRunner, generateMailLog } from '../../packages/ops/src/testing/index.js';
@@ -45,15 +45,9 @@ describe('Gmail 550-5.7.1 and Yahoo TSS04 reappear: stop, hold, resume only what
         scanIntervalMs: Number.POSITIVE_INFINITY,
       });
     }
-    let database: { url: string } | { dataDir: string };
-    if (process.env.TEST_DATABASE_URL) {
-      const t = await createTestDatabase({ engine: 'postgres' });
-      database = { url: t.url! };
-      destroy = () => t.destroy();
-    } else {
-      await createTestDataDir(join(dir, 'data'));
-      database = { dataDir: join(dir, 'data') };
-    }
+    const section = await createTestDatabaseSection(join(dir, 'data'));
+    const { database } = section;
+    destroy = section.destroy;
     const instance = (s: ListmonkStandIn) => ({ url: s.url, username: s.username, token: s.token });
     mailramp = await openMailramp(
       {

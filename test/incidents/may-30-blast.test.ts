@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestDataDir } from '../../packages/db/src/testing/index.js';
+import { createTestDatabaseSection } from '../../packages/db/src/testing/index.js';
 import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
 import { type Mailramp, openMailramp } from '../../packages/mailramp/src/index.js';
 import { createRecordingRunner, generateMailLog } from '../../packages/ops/src/testing/index.js';
@@ -41,15 +41,9 @@ describe('May 30: 29,000 sends on cold IPs from a campaign made by hand in Listm
       now: () => clock,
       scanIntervalMs: Number.POSITIVE_INFINITY,
     });
-    let database: { url: string } | { dataDir: string };
-    if (process.env.TEST_DATABASE_URL) {
-      const t = await createTestDatabase({ engine: 'postgres' });
-      database = { url: t.url! };
-      destroy = () => t.destroy();
-    } else {
-      await createTestDataDir(join(dir, 'data'));
-      database = { dataDir: join(dir, 'data') };
-    }
+    const section = await createTestDatabaseSection(join(dir, 'data'));
+    const { database } = section;
+    destroy = section.destroy;
     mailramp = await openMailramp(
       {
         database,

@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Database, runMigrations } from '@mailramp/db';
-import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
+import type { Database } from '@mailramp/db';
+import { createTestDatabaseSection, type TestDatabaseSection } from '@mailramp/db/testing';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createRecordingRunner } from '@mailramp/ops/testing';
 import type { Kysely } from 'kysely';
@@ -49,7 +49,7 @@ async function startHook(): Promise<Hook> {
 
 describe('the guard on a stream with a STOP alarm', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-guard-'));
-  let t: TestDatabase | undefined;
+  let t: TestDatabaseSection | undefined;
   let lm: ListmonkStandIn;
   let hook: Hook;
   let mailramp: Mailramp;
@@ -60,10 +60,10 @@ describe('the guard on a stream with a STOP alarm', () => {
   beforeAll(async () => {
     lm = await createListmonkStandIn({ version: 6, now, scanIntervalMs: Number.POSITIVE_INFINITY });
     hook = await startHook();
-    if (process.env.TEST_DATABASE_URL) t = await createTestDatabase({ engine: 'postgres' });
+    t = await createTestDatabaseSection(join(dir, 'data'));
     mailramp = await openMailramp(
       {
-        database: t?.url !== undefined ? { url: t.url } : { dataDir: join(dir, 'data') },
+        database: t.database,
         listmonk: { instances: { trucking: { url: lm.url, username: lm.username, token: lm.token } } },
         warmup: {
           streams: {
@@ -92,7 +92,6 @@ describe('the guard on a stream with a STOP alarm', () => {
       { env: {}, now, cwd: dir, runner, listmonk: { retry: { baseDelayMs: 1, maxDelayMs: 4 } } },
     );
     db = await mailramp.db();
-    if (t === undefined) await runMigrations(db);
 
     const client = await mailramp.listmonk('trucking');
     const list = await client.createList({ name: 'carriers' });
