@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { ip } from './testing/rampcap-fixtures.js';
 
 const now = () => new Date('2026-06-22T15:00:00Z');
 
@@ -30,15 +31,7 @@ describe('mailramp guard status|cycle|incidents|show|resume', () => {
           streams: {
             trucking: {
               start: '2026-06-21',
-              ips: [
-                {
-                  address: '203.0.113.10',
-                  prefix: 24,
-                  interface: 'eth0',
-                  transport: 'out01',
-                  helo: 'mta01.example.net',
-                },
-              ],
+              ips: [ip(94)],
               listmonk: ['trucking'],
             },
           },
