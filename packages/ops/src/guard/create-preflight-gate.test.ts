@@ -350,6 +350,18 @@ describe.each(testEngines())('the pre-flight gate on %s', (engine) => {
     const day = await checkOf('volume');
     expect(day.check.status).toBe('fail');
     expect(day.check.evidence).toMatchObject({ total: 1680, dayCap: 1500 });
+    // Within the ramp for the stream, but all of it through one IP: above its share (1500 / 3 + 10%).
+    await sql`delete from report_hours`.execute(t.db);
+    await t.db
+      .insertInto('report_hours')
+      .values(
+        Array.from({ length: 5 }, (_, hour) => ({ day: TODAY, hour: 8 + hour, ip: POOL[0]!, sent: 120 })),
+      )
+      .execute();
+    const oneIp = await checkOf('volume');
+    expect(oneIp.check.status).toBe('fail');
+    expect(oneIp.check.evidence).toMatchObject({ total: 600, ipLimit: 550, perIp: { [POOL[0]!]: 600 } });
+    expect(oneIp.check.message).toContain("207.174.124.94 sent 600 today, above one IP's share");
     // No stored report for today: today's sends are unknown, not zero.
     await t.db.updateTable('report_days').set({ day: '2026-06-15' }).where('day', '=', TODAY).execute();
     expect((await checkOf('volume')).check.status).toBe('not_judged');

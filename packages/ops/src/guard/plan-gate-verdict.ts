@@ -379,6 +379,10 @@ function checkVolume({ facts, stream, thresholds, now }: GateInputs): GateCheckR
   const dayCap = stream.hourlyCap * stream.sendingHours;
   const hourLimit = Math.floor(stream.hourlyCap * (1 + thresholds.hourlyMargin));
   const overHours = [...perHour].filter(([, count]) => count > hourLimit).sort((a, b) => a[0] - b[0]);
+  // The rotation spreads the day's ramp over the pool: one IP far above its share is sending
+  // outside it (a broken transport map, a campaign pinned to one IP).
+  const ipLimit = Math.floor((dayCap / Math.max(1, stream.pool.length)) * (1 + thresholds.hourlyMargin));
+  const overIps = [...perIp].filter(([, count]) => count > ipLimit).sort((a, b) => b[1] - a[1]);
   const evidence = {
     stream: stream.name,
     day: now.toISOString().slice(0, 10),
@@ -387,6 +391,7 @@ function checkVolume({ facts, stream, thresholds, now }: GateInputs): GateCheckR
     dayCap,
     hourlyCap: stream.hourlyCap,
     hourLimit,
+    ipLimit,
     perIp: Object.fromEntries([...perIp].sort((a, b) => b[1] - a[1])),
     perHour: Object.fromEntries([...perHour].sort((a, b) => a[0] - b[0]).map(([h, c]) => [String(h), c])),
   };
@@ -399,6 +404,11 @@ function checkVolume({ facts, stream, thresholds, now }: GateInputs): GateCheckR
   if (overHours.length > 0) {
     problems.push(
       `hour${overHours.length === 1 ? '' : 's'} ${overHours.map(([h, c]) => `${String(h).padStart(2, '0')}:00 (${n(c)})`).join(', ')} UTC above the hourly ramp cap ${n(stream.hourlyCap)} + ${pct(thresholds.hourlyMargin)}`,
+    );
+  }
+  if (overIps.length > 0) {
+    problems.push(
+      `${overIps.map(([ip, c]) => `${ip} sent ${n(c)}`).join(', ')} today, above one IP's share of the day's ramp (${n(dayCap)} over ${stream.pool.length} pool IPs + ${pct(thresholds.hourlyMargin)} = ${n(ipLimit)})`,
     );
   }
   if (problems.length > 0) {
