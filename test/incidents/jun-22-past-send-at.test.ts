@@ -95,7 +95,9 @@ describe('Jun 22: a past send_at on a same-day re-run', () => {
   it('refuses the re-run naming the fix, and --next-slot schedules every campaign ahead', async () => {
     const refused = await build();
     expect(refused.code, refused.err).toBe(EXIT.REFUSED);
-    expect(refused.err).toMatch(/2026-06-22T13:00Z \(eastern morning\).* not at least 10 min after now \(2026-06-22T16:20Z\)/);
+    expect(refused.err).toMatch(
+      /2026-06-22T13:00Z \(eastern morning\).* not at least 10 min after now \(2026-06-22T16:20Z\)/,
+    );
     expect(refused.err).toContain('the build stopped before touching Listmonk');
     // Both fixes, with the exact time to type: the first quarter hour at least 10 min ahead.
     expect(refused.err).toContain('Re-run with --send-hour 16 --send-minute 30 (UTC)');
