@@ -350,6 +350,13 @@ function renderCharts({ history }) {
   document.querySelector('#charts-title').textContent =
     `Last ${history.days.length} days (${history.from} to ${history.until})`;
   const { days } = history;
+  if (!history.totals.some((d) => d.reported)) {
+    return el(
+      'p',
+      { class: 'muted' },
+      'No report run stored results for these days: the charts fill as the report job runs (every 15 minutes).',
+    );
+  }
   const figures = [
     chartFigure(
       'chart-ip',
