@@ -17,8 +17,9 @@ export interface JobCatalogue {
 }
 
 /**
- * The options of the report the service runs every 15 minutes: today's log so far, stored
- * (`report_days`, `report_outcomes`, `report_hours`, `alarms`) so the guard can act on it.
+ * The report the service runs every 15 minutes: today's log so far, stored — the day's rows of
+ * `report_days`, `report_outcomes` and `report_hours` replaced (a re-run overwrites, never adds) and
+ * the alarms' episodes opened, moved on or closed in `alarms`.
  */
 export const SERVICE_REPORT_OPTIONS: ReportOptions = { date: 'today', store: true };
 
@@ -151,7 +152,7 @@ export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
         return { outcome: 'ok', summary };
       }),
     report: async () => {
-      const { window, summary } = await mailramp.report(SERVICE_REPORT_OPTIONS);
+      const { window, summary, stored } = await mailramp.report(SERVICE_REPORT_OPTIONS);
       // In the same slot: a STOP alarm this run stored stops its stream now, not a cycle later.
       const guard = await mailramp.guard.cycle();
       const errors = guard.streams.flatMap((s) => s.errors.map((e) => `${s.stream}: ${e}`));
@@ -171,6 +172,9 @@ export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
               actions: s.actions.length,
             })),
           },
+          ...(stored === undefined
+            ? {}
+            : { stored: { days: stored.days, kept: stored.kept, alarms: stored.alarms } }),
         },
         ...(errors.length > 0 ? { error: `the guard could not finish its stop: ${errors.join('; ')}` } : {}),
       };

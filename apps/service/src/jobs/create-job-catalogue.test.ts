@@ -1,0 +1,42 @@
+/**
+ * The catalogue's report job on a real Postfix log (a public sample, test/fixtures/postfix): stored,
+ * and a second run of the same span overwrites the day instead of adding to it. ~3 s (PGlite).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestMailramp, type TestMailramp } from '../testing/index.js';
+import { createJobCatalogue } from './create-job-catalogue.js';
+
+const log = new URL(
+  '../../../../test/fixtures/postfix/Hsn723-postfix_exporter-exporter_test.log',
+  import.meta.url,
+).pathname;
+// The sample's lines are of Feb 11 (no year in syslog lines: the report takes the clock's).
+const now = () => new Date('2026-02-11T20:00:00Z');
+
+describe('the report job', () => {
+  let t: TestMailramp;
+  beforeAll(async () => {
+    t = await openTestMailramp('pglite', { now, config: { report: { logFiles: [log] } } });
+  });
+  afterAll(() => t.destroy());
+
+  it("stores today's figures, and a re-run overwrites them instead of adding", async () => {
+    const { jobs } = createJobCatalogue(t.mailramp);
+    const run = () => jobs.report({ slot: now(), signal: new AbortController().signal });
+    const first = await run();
+    expect(first.outcome).toBe('ok');
+    expect(first.summary).toMatchObject({
+      window: { since: '2026-02-11T00:00:00' },
+      stored: { days: ['2026-02-11'] },
+    });
+    const db = await t.mailramp.db();
+    const read = () => db.selectFrom('report_days').selectAll().execute();
+    const once = await read();
+    expect(once).toHaveLength(1);
+    expect(once[0]?.sent).toBeGreaterThan(0);
+    expect((first.summary.totals as { sent: number }).sent).toBe(once[0]?.sent);
+    await run();
+    const twice = await read();
+    expect(twice.map((d) => d.sent)).toEqual(once.map((d) => d.sent));
+  });
+});
