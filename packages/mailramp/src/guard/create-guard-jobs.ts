@@ -138,13 +138,25 @@ export function createGuardJobs(session: Session): GuardJobs {
     return byStream;
   }
 
+  /**
+   * The stream's warm-up day on a log day. A stamp file that cannot be read must not keep the
+   * guard from stopping: it counts as day 0, the coldest cap (the strictest runaway line, the
+   * lowest hold).
+   */
+  async function warmupDayOf(
+    d: Awaited<ReturnType<typeof deps>>,
+    stream: ReturnType<typeof streamsOf>[number],
+  ) {
+    const start = await d.ops.readWarmupStart(stream.start, session.readTextFile).catch(() => undefined);
+    return (day: string) => (start === undefined ? 0 : Math.max(0, d.ops.warmupDay(start, day)));
+  }
+
   async function capToday(
     d: Awaited<ReturnType<typeof deps>>,
     stream: ReturnType<typeof streamsOf>[number],
     day: string,
   ) {
-    const start = await d.ops.readWarmupStart(stream.start, session.readTextFile);
-    return d.ops.getHourlyCap(stream.hourlyCap, Math.max(0, d.ops.warmupDay(start, day)));
+    return d.ops.getHourlyCap(stream.hourlyCap, (await warmupDayOf(d, stream))(day));
   }
 
   /** Opens, keeps or closes the runaway_volume episodes from the stored hours. */
@@ -158,15 +170,14 @@ export function createGuardJobs(session: Session): GuardJobs {
       .where('day', '>=', d.ops.toUtcDate(new Date(since)))
       .execute();
     const hours = rows.filter((r) => Date.parse(`${r.day}T00:00:00Z`) + (r.hour + 1) * 3_600_000 > since);
-    const starts = new Map<string, string | Date>();
-    for (const s of streams) starts.set(s.name, await d.ops.readWarmupStart(s.start, session.readTextFile));
+    const days = new Map<string, (day: string) => number>();
+    for (const s of streams) days.set(s.name, await warmupDayOf(d, s));
     const alarms = d.ops.planRunawayVolume(
       hours,
       streams.map((s) => ({
         name: s.name,
         ips: [...s.ips.map((ip) => ip.address), ...s.retired],
-        capOn: (day: string) =>
-          d.ops.getHourlyCap(s.hourlyCap, Math.max(0, d.ops.warmupDay(starts.get(s.name)!, day))),
+        capOn: (day: string) => d.ops.getHourlyCap(s.hourlyCap, days.get(s.name)!(day)),
       })),
       { margin: runawayMargin, minMessages: runawayMinMessages },
     );

@@ -12,7 +12,7 @@ import { listenHttpServer } from '../listen-http-server.js';
 /** The fields the routes answer with that this test reads (each reply has some of them). */
 interface Reply {
   incidents: { id: number; stream: string; status: string }[];
-  actions: { kind: string }[];
+  actions: { kind: string; target: { rate?: number } }[];
   error: { code: string };
   incident: unknown;
 }
@@ -43,7 +43,8 @@ describe.each(testEngines())('the incident routes on %s', (engine: Engine) => {
         warmup: {
           streams: {
             trucking: {
-              start: '2026-06-10',
+              // A stamp file that cannot be read must not keep the guard from stopping (day 0 is assumed).
+              start: { stampFile: '/nonexistent/pw-warmup-start' },
               ips: [
                 {
                   address: '203.0.113.10',
@@ -91,7 +92,7 @@ describe.each(testEngines())('the incident routes on %s', (engine: Engine) => {
     expect(open.json.incidents).toEqual([expect.objectContaining({ stream: 'trucking', status: 'open' })]);
     const id = open.json.incidents[0]!.id;
     const shown = await call('GET', `/api/incidents/${id}`, undefined, null);
-    expect(shown.json.actions.map((a) => a.kind)).toEqual(['hold']);
+    expect(shown.json.actions.map((a) => [a.kind, a.target.rate])).toEqual([['hold', 50]]);
     expect((await call('GET', '/api/incidents/999', undefined, null)).status).toBe(404);
     expect((await call('GET', '/api/incidents/abc', undefined, null)).status).toBe(400);
 
