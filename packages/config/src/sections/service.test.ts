@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
 import { loadConfig, parseConfig } from '../load-config.js';
 import { redactConfig } from '../redact-config.js';
+import { problemsOf } from '../testing/problems-of.js';
 import { parseListenAddress, SERVICE_JOB_NAMES } from './service.js';
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 describe('service config section', () => {
   it("defaults to loopback, no token and the runbook's schedules", () => {

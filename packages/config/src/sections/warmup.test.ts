@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
 import { parseConfig } from '../load-config.js';
+import { problemsOf } from '../testing/problems-of.js';
 import { RAMP_PRESETS, RUNBOOK_POOL_TABLE } from './warmup.js';
 
 const ip = (n: number, transport = `out${n}`) => ({
@@ -10,16 +10,6 @@ const ip = (n: number, transport = `out${n}`) => ({
   transport,
   helo: `mta${n}.example.net`,
 });
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 describe('warmup config section', () => {
   it('defaults to no streams', () => {
