@@ -1,13 +1,14 @@
 /**
  * The dashboard in a real browser (issue 23 §4): Debian's Chromium, driven by playwright-core, loads
  * the page from the service's HTTP server on 127.0.0.1 over a database seeded with 15 days of report
- * results in the stored shape, an open critical alarm with its evidence, a failed and a missed run.
+ * results in the stored shape, an open critical alarm with its evidence, the guard's open incident
+ * with its actions (and a resolved one), a failed and a missed run.
  * It asserts what the page shows, that the charts drew, and saves a screenshot. No Chromium is a
  * failure that says what to install, never a skip.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Engine } from '@mailramp/db';
-import { sql } from 'kysely';
+import type { Database, Engine } from '@mailramp/db';
+import { type Kysely, sql } from 'kysely';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestMailramp, type TestMailramp } from '../testing/index.js';
@@ -35,12 +36,136 @@ interface BrowserWindow {
 const ALARM_SAMPLE =
   'Jun 22 14:02:11 mta01 postfix/out05/smtp[2231]: 4bXk1Q2zTrz9: to=<d***@acme-freight.example>, relay=gmail-smtp-in.l.google.com[142.250.27.26]:25, delay=1.2, dsn=5.7.1, status=bounced (host gmail-smtp-in.l.google.com[142.250.27.26] said: 550-5.7.1 [203.0.113.14] Gmail has detected that this message is likely unsolicited mail. <script>document.title="owned"</script> - gsmtp)';
 
+/**
+ * The guard's incidents in the rows migration 0806 stores: a resolved one from last week, and the
+ * open one the Gmail alarm opened with what the guard did (a pause, a draft that failed, the hold,
+ * the notice).
+ */
+async function seedIncidents(db: Kysely<Database>, alarms: { gmail: number; dkim: number }) {
+  const resolved = await db
+    .insertInto('incidents')
+    .values({
+      stream: 'trucking',
+      status: 'resolved',
+      evidence: { alarms: [{ id: alarms.dkim, alarm: 'dkim_unsigned', scope: '', message: 'DKIM low' }] },
+      opened_at: new Date('2026-06-15T09:00:00Z'),
+      updated_at: new Date('2026-06-16T10:00:00Z'),
+      resolved_at: new Date('2026-06-16T10:00:00Z'),
+      resolved_by: 'ops',
+      resolution: { scheduled: [], left: [], hold: 'released' },
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const open = await db
+    .insertInto('incidents')
+    .values({
+      stream: 'trucking',
+      evidence: {
+        alarms: [
+          {
+            id: alarms.gmail,
+            alarm: 'gmail_unsolicited',
+            scope: '203.0.113.14',
+            message: 'Gmail rejects mail from 203.0.113.14 as likely unsolicited (550-5.7.1)',
+          },
+        ],
+      },
+      opened_at: new Date('2026-06-22T15:00:00Z'),
+      updated_at: new Date('2026-06-22T15:05:00Z'),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('incident_alarms')
+    .values([
+      { incident_id: resolved.id, alarm_id: alarms.dkim, linked_at: new Date('2026-06-15T09:00:00Z') },
+      { incident_id: open.id, alarm_id: alarms.gmail, linked_at: new Date('2026-06-22T15:00:00Z') },
+    ])
+    .execute();
+  const campaign = (campaignId: number, name: string, previousStatus: string, sendAt: string) => ({
+    instance: 'lm-trucking',
+    campaignId,
+    name,
+    previousStatus,
+    sendAt,
+  });
+  await db
+    .insertInto('incident_actions')
+    .values([
+      {
+        incident_id: resolved.id,
+        kind: 'release_hold',
+        target_key: 'trucking',
+        target: { stream: 'trucking' },
+        status: 'done',
+        planned_at: new Date('2026-06-16T10:00:00Z'),
+        done_at: new Date('2026-06-16T10:00:00Z'),
+        result: { holdId: 3 },
+        attempts: 1,
+      },
+      {
+        incident_id: open.id,
+        kind: 'pause_campaign',
+        target_key: 'lm-trucking/41',
+        target: campaign(41, 'trucking-central-2026-06-22', 'running', '2026-06-22T14:00:00Z'),
+        status: 'done',
+        planned_at: new Date('2026-06-22T15:00:30Z'),
+        done_at: new Date('2026-06-22T15:01:00Z'),
+        result: { status: 'paused' },
+        attempts: 1,
+      },
+      {
+        incident_id: open.id,
+        kind: 'draft_campaign',
+        target_key: 'lm-trucking/42',
+        target: campaign(42, 'trucking-eastern-2026-06-23', 'scheduled', '2026-06-23T13:00:00Z'),
+        status: 'failed',
+        planned_at: new Date('2026-06-22T15:01:00Z'),
+        done_at: null,
+        result: {},
+        error: 'Listmonk at http://127.0.0.1:9000 answered 502 Bad Gateway',
+        attempts: 1,
+      },
+      {
+        incident_id: open.id,
+        kind: 'hold',
+        target_key: 'trucking',
+        target: {
+          stream: 'trucking',
+          rate: 50,
+          until: '2026-06-24',
+          previous: { rate: 200, until: '2026-06-23' },
+        },
+        status: 'done',
+        planned_at: new Date('2026-06-22T15:01:30Z'),
+        done_at: new Date('2026-06-22T15:02:00Z'),
+        result: { holdId: 4, change: 'set', reason: 'guard incident: gmail_unsolicited' },
+        attempts: 1,
+      },
+      {
+        incident_id: open.id,
+        kind: 'notify',
+        target_key: 'opened/webhook',
+        target: { event: 'opened', channel: 'webhook', subject: 'mailramp: trucking stopped' },
+        status: 'done',
+        planned_at: new Date('2026-06-22T15:02:00Z'),
+        done_at: new Date('2026-06-22T15:02:05Z'),
+        result: { attempts: 1 },
+        attempts: 1,
+      },
+    ])
+    .execute();
+  return { open: Number(open.id), resolved: Number(resolved.id) };
+}
+
 describe('the dashboard in Chromium', () => {
   let t: TestMailramp;
   let server: { url: string; close: () => Promise<void> } | undefined;
   let url: string;
   let browser: Browser | undefined;
   let page: Page;
+  let openIncident: number;
+  let resolvedIncident: number;
 
   beforeAll(async () => {
     t = await openTestMailramp(engine, {
@@ -71,7 +196,7 @@ describe('the dashboard in Chromium', () => {
       until: '2026-06-24',
       reason: 'Gmail 5.7.1 on .14',
     });
-    await db
+    const [gmail, dkim] = await db
       .insertInto('alarms')
       .values([
         {
@@ -100,7 +225,12 @@ describe('the dashboard in Chromium', () => {
           last_seen: '2026-06-22T18:35:00Z',
         },
       ])
+      .returning('id')
       .execute();
+    ({ open: openIncident, resolved: resolvedIncident } = await seedIncidents(db, {
+      gmail: Number(gmail!.id),
+      dkim: Number(dkim!.id),
+    }));
     const latest = (job: string) =>
       db.selectFrom('service_runs').select('id').where('job', '=', job).orderBy('slot', 'desc').limit(1);
     await db
@@ -171,9 +301,68 @@ describe('the dashboard in Chromium', () => {
     );
   });
 
-  it('shows the open alarms first, the critical one with its evidence, log text as text', async () => {
+  it("shows the guard's open incident first: its alarms, what it changed, how to resume", async () => {
     const headings = await page.locator('main > section:not([hidden]) > h2').allTextContents();
-    expect(headings[0]).toBe('Open alarms');
+    expect(headings.slice(0, 2)).toEqual(['Open incidents', 'Open alarms']);
+    const incidents = page.locator('#incidents article.incident');
+    expect(await incidents.count()).toBe(1);
+    const incident = incidents.first();
+    expect(await incident.getAttribute('data-incident')).toBe(String(openIncident));
+    expect(await incident.locator('h3').textContent()).toBe(
+      `STOPPED Stream trucking: incident #${openIncident}`,
+    );
+    expect(await incident.locator('p.opened').textContent()).toContain(
+      'Open since 2026-06-22 15:00 UTC, last acted 2026-06-22 15:05 UTC.',
+    );
+    const alarm = incident.locator('ul.incident-alarms > li');
+    expect(await alarm.count()).toBe(1);
+    expect(await alarm.locator('strong').textContent()).toBe('gmail unsolicited · 203.0.113.14');
+    expect(await alarm.textContent()).toContain(
+      'Gmail rejects mail from 203.0.113.14 as likely unsolicited (550-5.7.1)',
+    );
+    expect(await alarm.locator('table.evidence tbody tr > *').allTextContents()).toEqual([
+      'gmailUnsolicited',
+      '212',
+    ]);
+    // The sample's <script> is text on the page, not markup.
+    expect(await alarm.locator('pre.samples').textContent()).toBe(ALARM_SAMPLE);
+    expect(await alarm.locator('script').count()).toBe(0);
+    const rows = incident.locator('table.incident-actions tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-kind')))).toEqual([
+      'pause_campaign',
+      'draft_campaign',
+      'hold',
+    ]);
+    const cells = async (i: number) => rows.nth(i).locator('td').allTextContents();
+    expect(await cells(0)).toEqual([
+      'Paused campaign 41 “trucking-central-2026-06-22” on lm-trucking (was running, send_at 2026-06-22 14:00 UTC, now paused)',
+      '✓ DONE',
+      '2026-06-22 15:01 UTC',
+    ]);
+    expect(await cells(1)).toEqual([
+      'Returned campaign 42 “trucking-eastern-2026-06-23” on lm-trucking to draft (was scheduled, send_at 2026-06-23 13:00 UTC)',
+      '✗ FAILED (retried next cycle) Listmonk at http://127.0.0.1:9000 answered 502 Bad Gateway',
+      '2026-06-22 15:01 UTC',
+    ]);
+    expect(await rows.nth(1).getAttribute('class')).toBe('bad');
+    expect(await cells(2)).toEqual([
+      "Held trucking's ramp cap at 50/h through 2026-06-24 (before: 200/h until 2026-06-23)",
+      '✓ DONE',
+      '2026-06-22 15:02 UTC',
+    ]);
+    const text = await incident.textContent();
+    expect(text).toContain('Notified “opened” via webhook');
+    expect(await incident.locator('p.resume code').allTextContents()).toEqual([
+      `mailramp guard resume ${openIncident} --dry-run`,
+      `POST /api/incidents/${openIncident}/resume`,
+      '{"dryRun": true}',
+    ]);
+    // The resolved incident (same stream, lifted last week) is not on the page.
+    expect(await page.locator(`#incidents [data-incident="${resolvedIncident}"]`).count()).toBe(0);
+    expect(await page.locator('#incidents').textContent()).not.toContain(`#${resolvedIncident}`);
+  });
+
+  it('shows the open alarms, the critical one with its evidence, log text as text', async () => {
     const alarms = page.locator('#alarms article.alarm');
     expect(await alarms.count()).toBe(2);
     const critical = alarms.first();

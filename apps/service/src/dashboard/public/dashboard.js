@@ -97,6 +97,150 @@ async function fill(id, load, render) {
   }
 }
 
+// ---------------------------------------------------------------------------------------- incidents
+
+/** Action statuses in words, with a mark that is not the only signal (colour neither). */
+const ACTION_STATUS = {
+  done: '✓ DONE',
+  planned: '… PLANNED (not finished yet)',
+  failed: '✗ FAILED (retried next cycle)',
+  skipped: 'SKIPPED',
+};
+
+/** What a guard action did, in a sentence: campaigns by name and id, the hold by rate and end. */
+function describeAction(a) {
+  const t = a.target ?? {};
+  const r = a.result ?? {};
+  const campaign = `campaign ${t.campaignId} “${t.name ?? '?'}” on ${t.instance ?? '?'}`;
+  const sendAt = t.sendAt ? `, send_at ${utc(t.sendAt)}` : '';
+  const now = r.status ? `, now ${r.status}` : '';
+  switch (a.kind) {
+    case 'pause_campaign':
+      return `Paused ${campaign} (was ${t.previousStatus}${sendAt}${now})`;
+    case 'draft_campaign':
+      return `Returned ${campaign} to draft (was ${t.previousStatus}${sendAt}${now})`;
+    case 'schedule_campaign':
+      return `Re-scheduled ${campaign}${sendAt}${now}`;
+    case 'hold': {
+      const before = t.previous ? `${num(t.previous.rate)}/h until ${t.previous.until}` : 'no hold';
+      return `Held ${t.stream}'s ramp cap at ${num(t.rate)}/h through ${t.until} (before: ${before})`;
+    }
+    case 'release_hold':
+      return `Released ${t.stream}'s hold`;
+    case 'notify':
+      return `Notified “${t.event}” via ${t.channel}`;
+    default:
+      return `${words(a.kind)} ${a.targetKey}`;
+  }
+}
+
+/** The alarms that opened (or joined) an incident: the stored episode with its evidence when found. */
+function incidentAlarms(incident, episodes) {
+  const seen = incident.evidence?.alarms ?? [];
+  return incident.alarmIds.map((id) => {
+    const episode = episodes.find((e) => e.id === id);
+    const brief = seen.find((a) => a.id === id) ?? {};
+    const alarm = episode?.alarm ?? brief.alarm ?? 'alarm';
+    const scope = episode?.scope ?? brief.scope ?? '';
+    const counts = Object.entries(episode?.evidence?.counts ?? {});
+    const samples = episode?.evidence?.samples ?? [];
+    return el(
+      'li',
+      { dataset: { alarmId: id, alarm } },
+      el('strong', {}, `${words(alarm)}${scope ? ` · ${scope}` : ''}`),
+      ` (#${id}${episode ? `, ${episode.status}` : ''}): `,
+      episode?.message ?? brief.message ?? '',
+      counts.length > 0
+        ? table(
+            'Evidence',
+            ['What', numTh('Count')],
+            counts.map(([k, v]) => [el('th', { scope: 'row' }, words(k)), numTd(v)]),
+            { class: 'evidence' },
+          )
+        : null,
+      samples.length > 0 ? el('pre', { class: 'samples' }, samples.join('\n')) : null,
+    );
+  });
+}
+
+function renderIncidents([incidents, episodes]) {
+  const section = document.querySelector('#incidents');
+  const open = incidents.filter(({ incident }) => incident.status === 'open');
+  section.classList.toggle('stopped', open.length > 0);
+  if (open.length === 0)
+    return el('p', { class: 'none' }, '✓ No open incidents: the guard has stopped no stream.');
+  return open.map(({ incident, actions }) => {
+    const changed = actions.filter((a) => a.kind !== 'notify');
+    const told = actions.filter((a) => a.kind === 'notify');
+    return el(
+      'article',
+      { class: 'incident', dataset: { incident: incident.id, stream: incident.stream } },
+      el(
+        'h3',
+        {},
+        el('span', { class: 'badge critical' }, 'STOPPED'),
+        ' ',
+        `Stream ${incident.stream}: incident #${incident.id}`,
+      ),
+      el(
+        'p',
+        { class: 'opened' },
+        `Open since ${utc(incident.openedAt)}, last acted ${utc(incident.updatedAt)}. Sending on this stream stays stopped until a person resumes it.`,
+      ),
+      el('h4', {}, 'Alarms that opened it'),
+      el('ul', { class: 'incident-alarms' }, incidentAlarms(incident, episodes)),
+      changed.length > 0
+        ? table(
+            'What the guard changed',
+            ['Change', 'Status', 'When'],
+            changed.map((a) => ({
+              class: a.status === 'failed' ? 'bad' : undefined,
+              dataset: { kind: a.kind, status: a.status },
+              cells: [
+                el('td', {}, describeAction(a)),
+                el(
+                  'td',
+                  {},
+                  el('span', { class: 'status' }, ACTION_STATUS[a.status] ?? a.status.toUpperCase()),
+                  a.error ? ` ${a.error}` : '',
+                  a.result?.note ? ` (${a.result.note})` : '',
+                ),
+                el('td', {}, utc(a.doneAt ?? a.plannedAt)),
+              ],
+            })),
+            { class: 'incident-actions' },
+          )
+        : el('p', { class: 'muted' }, 'The guard has changed nothing yet (its next cycle acts).'),
+      told.length > 0
+        ? el('p', { class: 'muted' }, `Notified: ${told.map(describeAction).join('; ')}.`)
+        : null,
+      el('h4', {}, 'How to resume'),
+      el(
+        'p',
+        { class: 'resume' },
+        'Once the report no longer raises the STOP alarms: ',
+        el('code', {}, `mailramp guard resume ${incident.id} --dry-run`),
+        ', then without --dry-run (add --release-hold to end the hold now), or ',
+        el('code', {}, `POST /api/incidents/${incident.id}/resume`),
+        ' with ',
+        el('code', {}, '{"dryRun": true}'),
+        '. It re-schedules only the campaigns it returned to draft whose send_at is still ahead; the others stay as they are.',
+      ),
+    );
+  });
+}
+
+/** Open incidents with their actions, and the alarm episodes they cite (only read when one is open). */
+async function loadIncidents() {
+  const { incidents } = await getJson('/api/incidents?status=open');
+  if (incidents.length === 0) return [[], []];
+  const [details, { alarms }] = await Promise.all([
+    Promise.all(incidents.map((i) => getJson(`/api/incidents/${i.id}`))),
+    getJson('/api/alarms?status=all&limit=500'),
+  ]);
+  return [details, alarms];
+}
+
 // ---------------------------------------------------------------------------------------- alarms
 
 function renderAlarms({ alarms }) {
@@ -450,6 +594,7 @@ async function load() {
   // One status read for the alarms, the warm-up and the runs: the same instant for all three.
   const status = getJson('/api/status');
   await Promise.allSettled([
+    fill('incidents', loadIncidents(), renderIncidents),
     fill('alarms', status, renderAlarms),
     fill('warmup', Promise.all([status, dashboard]), renderWarmup),
     fill('today', dashboard, renderToday),
