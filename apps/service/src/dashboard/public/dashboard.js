@@ -97,6 +97,17 @@ async function fill(id, load, render) {
   }
 }
 
+/** An alarm's evidence counts as a table (none when it has none). */
+const evidenceTable = (counts) =>
+  counts.length === 0
+    ? null
+    : table(
+        'Evidence',
+        ['What', numTh('Count')],
+        counts.map(([k, v]) => [el('th', { scope: 'row' }, words(k)), numTd(v)]),
+        { class: 'evidence' },
+      );
+
 // ---------------------------------------------------------------------------------------- incidents
 
 /** Action statuses in words, with a mark that is not the only signal (colour neither). */
@@ -150,14 +161,7 @@ function incidentAlarms(incident, episodes) {
       el('strong', {}, `${words(alarm)}${scope ? ` · ${scope}` : ''}`),
       ` (#${id}${episode ? `, ${episode.status}` : ''}): `,
       episode?.message ?? brief.message ?? '',
-      counts.length > 0
-        ? table(
-            'Evidence',
-            ['What', numTh('Count')],
-            counts.map(([k, v]) => [el('th', { scope: 'row' }, words(k)), numTd(v)]),
-            { class: 'evidence' },
-          )
-        : null,
+      evidenceTable(counts),
       samples.length > 0 ? el('pre', { class: 'samples' }, samples.join('\n')) : null,
     );
   });
@@ -267,14 +271,7 @@ function renderAlarms({ alarms }) {
         `${words(a.alarm)}${a.scope ? ` · ${a.scope}` : ''} · open since ${utc(a.firstSeen)}, last seen ${utc(a.lastSeen)}`,
       ),
       a.action ? el('p', {}, el('strong', {}, 'What to do: '), a.action) : null,
-      counts.length > 0
-        ? table(
-            'Evidence',
-            ['What', numTh('Count')],
-            counts.map(([k, v]) => [el('th', { scope: 'row' }, words(k)), numTd(v)]),
-            { class: 'evidence' },
-          )
-        : null,
+      evidenceTable(counts),
       days.length > 0
         ? table(
             'By day',
