@@ -16,6 +16,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LIVE_TRUCKING_VERTICAL,
+  SHIPPED_TEMPLATES_DIR,
+} from '../../apps/cli/src/commands/fixtures/write-live-build-config.js';
 import { BuilderError, type ListmonkDatabase } from '../../packages/builder/src/index.js';
 import { execScript } from '../../packages/db/src/index.js';
 import { createTestDatabase, createTestDataDir } from '../../packages/db/src/testing/index.js';
@@ -23,7 +27,6 @@ import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/list
 import { type Mailramp, openMailramp } from '../../packages/mailramp/src/index.js';
 import { createRecordingRunner } from '../../packages/ops/src/testing/index.js';
 
-const SHIPPED = new URL('../../templates', import.meta.url).pathname;
 // The incident's CTA: the per-carrier order link, tracked. The shipped partial has the same href
 // without the marker (a direct link; web analytics count the clicks).
 const SHIPPED_CTA =
@@ -63,7 +66,7 @@ describe('Jun 22: @TrackLink on per-subscriber links', () => {
   const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    cpSync(SHIPPED, templates, { recursive: true });
+    cpSync(SHIPPED_TEMPLATES_DIR, templates, { recursive: true });
     const cta = join(templates, 'partials', 'cta.html');
     const shipped = readFileSync(cta, 'utf8');
     expect(shipped).toContain(`href="${SHIPPED_CTA}"`);
@@ -84,25 +87,7 @@ describe('Jun 22: @TrackLink on per-subscriber links', () => {
         database,
         listmonk: { instances: { trucking: { url: lm.url, username: lm.username, token: lm.token } } },
         templates: { dir: templates },
-        build: {
-          verticals: {
-            trucking: {
-              fromEmail: 'Compliance <c@example.com>',
-              siteUrl: 'https://example.com',
-              templateData: {
-                sender: {
-                  name: 'Example Compliance',
-                  street: '1 Main Street',
-                  city: 'Denver',
-                  state: 'CO',
-                  zip: '80202',
-                  reply_to: 'c@example.com',
-                  disclaimer: 'Not affiliated with FMCSA.',
-                },
-              },
-            },
-          },
-        },
+        build: { verticals: { trucking: LIVE_TRUCKING_VERTICAL } },
       },
       { env: {}, cwd: dir, now: () => clock, runner: createRecordingRunner() },
     );
@@ -117,7 +102,7 @@ describe('Jun 22: @TrackLink on per-subscriber links', () => {
   });
 
   it('the lint refuses the template: the shipped one passes, the incident one fails on the CTA', async () => {
-    const shipped = await mailramp.templates.lint([], { templatesDir: SHIPPED });
+    const shipped = await mailramp.templates.lint([], { templatesDir: SHIPPED_TEMPLATES_DIR });
     expect(shipped.findings.filter((f) => f.severity === 'error')).toEqual([]);
 
     const { findings } = await mailramp.templates.lint();

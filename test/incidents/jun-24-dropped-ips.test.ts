@@ -19,6 +19,10 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LIVE_TRUCKING_VERTICAL,
+  SHIPPED_TEMPLATES_DIR,
+} from '../../apps/cli/src/commands/fixtures/write-live-build-config.js';
 import { BuilderError } from '../../packages/builder/src/index.js';
 import { createTestDatabase, createTestDataDir } from '../../packages/db/src/testing/index.js';
 import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
@@ -178,26 +182,8 @@ describe(`Jun 24: sending IPs dropped after a reboot (${unavailable === undefine
       {
         database,
         listmonk: { instances: { trucking: { url: lm.url, username: lm.username, token: lm.token } } },
-        templates: { dir: new URL('../../templates', import.meta.url).pathname },
-        build: {
-          verticals: {
-            trucking: {
-              fromEmail: 'Compliance <c@example.com>',
-              siteUrl: 'https://example.com',
-              templateData: {
-                sender: {
-                  name: 'Example Compliance',
-                  street: '1 Main Street',
-                  city: 'Denver',
-                  state: 'CO',
-                  zip: '80202',
-                  reply_to: 'c@example.com',
-                  disclaimer: 'Not affiliated with FMCSA.',
-                },
-              },
-            },
-          },
-        },
+        templates: { dir: SHIPPED_TEMPLATES_DIR },
+        build: { verticals: { trucking: LIVE_TRUCKING_VERTICAL } },
         health: {
           mailLog: join(dir, 'mail.log'),
           stateFile: join(dir, 'watchdog-state.json'),
