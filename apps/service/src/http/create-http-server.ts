@@ -37,7 +37,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * @example
  * const server = createHttpServer({ mailramp, token, logger, now: () => new Date(), jobs });
  * await server.register(dashboardPlugin);
- * await listenHttpServer(server, { port: 8425 });
+ * await listenHttpServer(server, { port: 9025 });
  */
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const server = Fastify({

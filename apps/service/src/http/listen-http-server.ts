@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 /** The address the service listens on unless told otherwise: this host only. */
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 /** The port the service listens on unless told otherwise. */
-export const DEFAULT_HTTP_PORT = 8425;
+export const DEFAULT_HTTP_PORT = 9025;
 
 /** Where to listen; both default to {@link DEFAULT_HTTP_HOST}:{@link DEFAULT_HTTP_PORT} (port 0: any free one). */
 export interface HttpListen {
@@ -11,7 +11,7 @@ export interface HttpListen {
   port?: number | undefined;
 }
 
-/** Starts listening and resolves with the address, e.g. `http://127.0.0.1:8425`. */
+/** Starts listening and resolves with the address, e.g. `http://127.0.0.1:9025`. */
 export async function listenHttpServer(server: FastifyInstance, listen: HttpListen = {}): Promise<string> {
   return server.listen({ host: listen.host ?? DEFAULT_HTTP_HOST, port: listen.port ?? DEFAULT_HTTP_PORT });
 }
