@@ -49,6 +49,12 @@ export {
   type RevertedLinksRepair,
   revertLinksRepair,
 } from './backfill/links/index.js';
+export {
+  countLapsedRows,
+  countStampedRows,
+  releaseUnmailedCampaign,
+  type StampedCampaign,
+} from './build/ledger-repository.js';
 export { type BuildPlan, type BuildRequest, planBuild } from './build/plan-build.js';
 export { preflightCampaigns } from './build/preflight-campaigns.js';
 export {

@@ -318,7 +318,8 @@ export type IncidentActionKind =
   | 'hold'
   | 'notify'
   | 'schedule_campaign'
-  | 'release_hold';
+  | 'release_hold'
+  | 'release_recipients';
 
 /** incident_actions: each change the guard made or is about to make, written before it is made (0806). */
 export interface IncidentActionsTable {

@@ -166,10 +166,13 @@ export function registerGuardCommands(program: Command, ctx: CliContext): void {
   guard
     .command('resume')
     .description(
-      'lift an incident: re-schedule only the campaigns the guard returned to draft whose send_at is still ahead (the others stay as they are and are listed: a past send_at stays draft, a campaign paused while running stays paused), keep the ramp hold unless --release-hold, resolve the incident and notify. Refused (exit 4) while a STOP alarm of the stream is still open',
+      'lift an incident: re-schedule only the campaigns the guard returned to draft whose send_at is still ahead (the others stay as they are and are listed: a past send_at stays draft, a campaign paused while running stays paused); the recipients of a campaign that stays draft were never mailed and go back to the audience (their ledger rows lapse and their stamp is taken back, so the next build selects them again); keep the ramp hold unless --release-hold, resolve the incident and notify. Refused (exit 4) while a STOP alarm of the stream is still open',
     )
     .argument('<id>', 'incident id')
-    .option('--dry-run', 'show what would be re-scheduled and left; change nothing')
+    .option(
+      '--dry-run',
+      'show what would be re-scheduled, left and given back to the audience; change nothing',
+    )
     .option('--release-hold', 'also end the hold the stop set (default: it runs to its end date)')
     .option('--by <name>', 'who resumes (recorded; default: your user name)')
     .option('--json', 'print JSON on stdout')
@@ -206,6 +209,11 @@ function reportResume(ctx: CliContext, r: ResumeResult): void {
     say(
       ctx.io,
       `left campaign ${l.campaign.campaignId} "${l.campaign.name}" on ${l.campaign.instance}: ${l.why}`,
+    );
+  for (const x of r.released)
+    say(
+      ctx.io,
+      `${x.recipients} recipients of campaign ${x.campaign.campaignId} "${x.campaign.name}" on ${x.campaign.instance} were never mailed and ${r.dryRun ? 'would go' : 'go'} back to the audience`,
     );
   const hold =
     r.hold === 'none'

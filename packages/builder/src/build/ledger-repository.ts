@@ -2,6 +2,8 @@ import type { Database, JsonObject, LedgerState } from '@mailramp/db';
 import { normalizeEmail } from '@mailramp/mailbox';
 import { type Kysely, sql } from 'kysely';
 import type { IsoDate } from '../calendar/calendar-date.js';
+import type { Vertical } from '../segments/default-segments.js';
+import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 
 /** What earlier runs already put in the ledger for the day mail leaves. */
 export interface LedgerDay {
@@ -343,6 +345,102 @@ export async function stampScheduledCampaign(
           }),
         )
         .execute();
+    }
+    return rows.length;
+  });
+}
+
+/** A Listmonk campaign whose stamped rows may have to be taken back. */
+export interface StampedCampaign {
+  instance: string;
+  campaignId: number;
+}
+
+/** Stamped (`scheduled`) ledger rows of a campaign: what {@link releaseUnmailedCampaign} would release. */
+export async function countStampedRows(db: Kysely<Database>, campaign: StampedCampaign): Promise<number> {
+  const row = await db
+    .selectFrom('send_ledger')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('listmonk_instance', '=', campaign.instance)
+    .where('campaign_id', '=', campaign.campaignId)
+    .where('state', '=', 'scheduled')
+    .executeTakeFirst();
+  return row?.n ?? 0;
+}
+
+/** Ledger rows of a campaign lapsed with `reason` (what a release did, counted again on a re-run). */
+export async function countLapsedRows(
+  db: Kysely<Database>,
+  campaign: StampedCampaign,
+  reason: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('send_ledger')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('listmonk_instance', '=', campaign.instance)
+    .where('campaign_id', '=', campaign.campaignId)
+    .where('state', '=', 'lapsed')
+    .where('refusal', '=', reason)
+    .executeTakeFirst();
+  return row?.n ?? 0;
+}
+
+/**
+ * Takes back the stamp of a campaign Listmonk holds but will never send (returned to draft and
+ * left there): in one transaction its `scheduled` rows become `lapsed` with `reason`, and each
+ * recipient's `listmonk_sent_at` and cycle touch are put back to what the recipient's other
+ * scheduled rows say (none: cleared) — only where this campaign's stamp is the one it holds, so a
+ * later campaign's stamp stays. The next build selects them again. Rows already lapsed are left
+ * alone: a re-run changes nothing. Returns the rows released now.
+ */
+export async function releaseUnmailedCampaign(
+  db: Kysely<Database>,
+  campaign: StampedCampaign,
+  reason: string,
+  at: Date,
+): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    // A scheduled row's updated_at is its stamp (stampScheduledCampaign sets both to one instant).
+    const rows = await tx
+      .selectFrom('send_ledger')
+      .select(['id', 'vertical', 'recipient_key', 'segment', 'cycle', 'touch', 'updated_at as stamp'])
+      .where('listmonk_instance', '=', campaign.instance)
+      .where('campaign_id', '=', campaign.campaignId)
+      .where('state', '=', 'scheduled')
+      .forUpdate()
+      .execute();
+    if (rows.length === 0) return 0;
+    await tx
+      .updateTable('send_ledger')
+      .set({ state: 'lapsed', refusal: reason, updated_at: at })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    for (const r of rows) {
+      const audience = AUDIENCE_TABLES[r.vertical as Vertical];
+      if (audience === undefined) continue;
+      // The stamp the update overwrote is gone; the recipient's other scheduled rows are the truth.
+      const key =
+        audience.key === 'dot_number' ? sql`${Number(r.recipient_key)}::bigint` : sql`${r.recipient_key}`;
+      await sql`update ${sql.table(audience.table)} c set updated_at = ${at}, listmonk_sent_at = (
+          select max(s.updated_at) from send_ledger s
+          where s.vertical = ${r.vertical} and s.recipient_key = ${r.recipient_key} and s.state = 'scheduled')
+        where ${sql.ref(`c.${audience.key}`)} = ${key} and c.listmonk_sent_at = ${r.stamp}`.execute(tx);
+      if (r.cycle !== null && r.touch !== null) {
+        await sql`update segment_touches st set updated_at = ${at},
+            touch = coalesce((select max(s.touch) from send_ledger s where s.vertical = st.vertical
+              and s.segment = st.segment and s.recipient_key = st.recipient_key and s.cycle = st.cycle
+              and s.state = 'scheduled'), 0),
+            reminded_at = (select max(s.updated_at) from send_ledger s where s.vertical = st.vertical
+              and s.segment = st.segment and s.recipient_key = st.recipient_key and s.cycle = st.cycle
+              and s.state = 'scheduled')
+          where st.vertical = ${r.vertical} and st.segment = ${r.segment}
+            and st.recipient_key = ${r.recipient_key} and st.cycle = ${r.cycle} and st.touch = ${r.touch}
+            and st.reminded_at = ${r.stamp}`.execute(tx);
+      }
     }
     return rows.length;
   });

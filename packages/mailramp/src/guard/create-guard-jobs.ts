@@ -61,6 +61,12 @@ export interface ResumeResult {
   scheduled: CampaignTarget[];
   /** Campaigns left as they are, with why (send_at passed, was running, …). */
   left: { campaign: CampaignTarget; why: string }[];
+  /**
+   * Campaigns the guard returned to draft that stay draft (send_at passed): nobody was mailed, so
+   * their recipients' stamps are taken back (ledger rows lapsed, listmonk_sent_at put back) and the
+   * next build selects them again. Dry: the recipients that would go back.
+   */
+  released: { campaign: CampaignTarget; recipients: number }[];
   hold: 'released' | 'kept' | 'none';
 }
 
@@ -494,7 +500,7 @@ export function createGuardJobs(session: Session): GuardJobs {
       const { incident, actions } = await this.incident(id);
       const base = { incidentId: id, stream: incident.stream, dryRun: options.dryRun === true };
       if (incident.status === 'resolved') {
-        return { ...base, alreadyResolved: true, scheduled: [], left: [], hold: 'none' };
+        return { ...base, alreadyResolved: true, scheduled: [], left: [], released: [], hold: 'none' };
       }
       const alarms = (await openStopAlarms(d)).get(incident.stream) ?? [];
       if (alarms.length > 0) {
@@ -520,16 +526,30 @@ export function createGuardJobs(session: Session): GuardJobs {
         stopped.push({ target, statusNow: (await client.findCampaign(target.campaignId))?.status });
       }
       const plan = d.ops.planResume(stopped, session.now(), 0);
+      // Drafted by the guard and draft still: Listmonk never sent it, and a resume leaves it so.
+      const unmailed = plan.flatMap((p, i) =>
+        p.step === 'leave' && p.campaign.previousStatus === 'scheduled' && stopped[i]!.statusNow === 'draft'
+          ? [p.campaign]
+          : [],
+      );
+      const builder = await import('@mailramp/builder');
       const holdAction = actions.find((a) => a.kind === 'hold' && a.status === 'done');
       const result: ResumeResult = {
         ...base,
         alreadyResolved: false,
         scheduled: [],
         left: plan.flatMap((p) => (p.step === 'leave' ? [{ campaign: p.campaign, why: p.why }] : [])),
+        released: [],
         hold: holdAction === undefined ? 'none' : options.releaseHold === true ? 'released' : 'kept',
       };
       const toSchedule = plan.filter((p) => p.step === 'schedule').map((p) => p.campaign);
-      if (options.dryRun === true) return { ...result, scheduled: toSchedule };
+      if (options.dryRun === true) {
+        const released = [];
+        for (const campaign of unmailed) {
+          released.push({ campaign, recipients: await builder.countStampedRows(d.db, campaign) });
+        }
+        return { ...result, scheduled: toSchedule, released };
+      }
       for (const target of toSchedule) {
         const action = await d.incidents.plan(
           id,
@@ -562,6 +582,38 @@ export function createGuardJobs(session: Session): GuardJobs {
           result.left.push({ campaign: target, why: `could not be scheduled: ${(error as Error).message}` });
         }
       }
+      for (const campaign of unmailed) {
+        const reason = `guard incident ${id} returned campaign ${campaign.campaignId} "${campaign.name}" on ${campaign.instance} to draft and its send_at ${campaign.sendAt ?? '(none)'} passed: never mailed`;
+        const action = await d.incidents.plan(
+          id,
+          {
+            kind: 'release_recipients',
+            targetKey: `${campaign.instance}/${campaign.campaignId}`,
+            target: campaign as unknown as JsonObject,
+          },
+          session.now(),
+        );
+        try {
+          const now = session.now();
+          const releasedNow = await builder.releaseUnmailedCampaign(d.db, campaign, reason, now);
+          // Counted from the ledger, so a re-run after a crash reports what the first run released.
+          const recipients = await builder.countLapsedRows(d.db, campaign, reason);
+          await d.incidents.finish(
+            action.id,
+            { status: 'done', result: { recipients, releasedNow, reason } },
+            session.now(),
+          );
+          result.released.push({ campaign, recipients });
+        } catch (error) {
+          await d.incidents.finish(
+            action.id,
+            { status: 'failed', result: {}, error: (error as Error).message },
+            session.now(),
+          );
+          // The incident stays open: a re-run of the resume releases them.
+          throw error;
+        }
+      }
       if (result.hold === 'released') {
         const action = await d.incidents.plan(
           id,
@@ -582,6 +634,10 @@ export function createGuardJobs(session: Session): GuardJobs {
           campaign: `${l.campaign.instance}/${l.campaign.campaignId}`,
           why: l.why,
         })),
+        released: result.released.map((r) => ({
+          campaign: `${r.campaign.instance}/${r.campaign.campaignId}`,
+          recipients: r.recipients,
+        })),
         hold: result.hold,
       };
       await d.incidents.resolve(id, by, resolution, session.now());
@@ -592,6 +648,10 @@ export function createGuardJobs(session: Session): GuardJobs {
         ...result.left.map(
           (l) =>
             `left campaign ${l.campaign.campaignId} "${l.campaign.name}" on ${l.campaign.instance}: ${l.why}`,
+        ),
+        ...result.released.map(
+          (r) =>
+            `${r.recipients} recipients of campaign ${r.campaign.campaignId} "${r.campaign.name}" were never mailed and go back to the audience`,
         ),
         `hold ${result.hold}`,
       ];

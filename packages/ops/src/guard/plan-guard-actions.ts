@@ -15,7 +15,8 @@ export type GuardActionKind =
   | 'hold'
   | 'notify'
   | 'schedule_campaign'
-  | 'release_hold';
+  | 'release_hold'
+  | 'release_recipients';
 
 /** The target of a campaign action: enough to find it again and to undo it. */
 export interface CampaignTarget {
