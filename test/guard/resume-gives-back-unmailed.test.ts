@@ -7,13 +7,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Database, Engine } from '@mailramp/db';
-import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
-import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
-import { createRecordingRunner } from '@mailramp/ops/testing';
-import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mailramp, openMailramp } from '../index.js';
+import {
+  LIVE_TRUCKING_VERTICAL,
+  SHIPPED_TEMPLATES_DIR,
+} from '../../apps/cli/src/commands/fixtures/write-live-build-config.js';
+import { releaseUnmailedCampaign, seedDemoAudience } from '../../packages/builder/src/index.js';
+import type { Engine } from '../../packages/db/src/index.js';
+import { createTestDatabase, createTestDataDir, testEngines } from '../../packages/db/src/testing/index.js';
+import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
+import { type Mailramp, openMailramp } from '../../packages/mailramp/src/index.js';
+import { createRecordingRunner } from '../../packages/ops/src/testing/index.js';
 
 let clock = new Date('2026-06-22T06:00:00Z');
 const now = () => clock;
@@ -24,7 +28,7 @@ describe.each(testEngines())(
   (engine: Engine) => {
     let lm: ListmonkStandIn;
     let mailramp: Mailramp;
-    let db: Kysely<Database>;
+    let db: Awaited<ReturnType<Mailramp['db']>>;
     let dir: string;
     let cleanup: () => Promise<void> = async () => undefined;
 
@@ -51,26 +55,8 @@ describe.each(testEngines())(
         {
           database,
           listmonk: { instances: { trucking: { url: lm.url, username: lm.username, token: lm.token } } },
-          templates: { dir: new URL('../../../../templates', import.meta.url).pathname },
-          build: {
-            verticals: {
-              trucking: {
-                fromEmail: 'Compliance <c@example.com>',
-                siteUrl: 'https://example.com',
-                templateData: {
-                  sender: {
-                    name: 'Example Compliance',
-                    street: '1 Main Street',
-                    city: 'Denver',
-                    state: 'CO',
-                    zip: '80202',
-                    reply_to: 'c@example.com',
-                    disclaimer: 'Not affiliated with FMCSA.',
-                  },
-                },
-              },
-            },
-          },
+          templates: { dir: SHIPPED_TEMPLATES_DIR },
+          build: { verticals: { trucking: LIVE_TRUCKING_VERTICAL } },
           warmup: {
             streams: {
               trucking: {
@@ -98,7 +84,6 @@ describe.each(testEngines())(
         },
       );
       db = await mailramp.db();
-      const { seedDemoAudience } = await import('@mailramp/builder');
       await seedDemoAudience(db, { carriers: 600, providers: 0, today: '2026-06-22' });
     });
 
@@ -120,18 +105,20 @@ describe.each(testEngines())(
       ).map((r) => ({ key: r.recipient_key, state: r.state, refusal: r.refusal }));
     const sentAt = async (keys: readonly string[]) =>
       (
-        await sql<{ key: string; sent: Date | null }>`select dot_number::text as key, listmonk_sent_at as sent
-        from fmcsa_carriers where dot_number::text = any(${[...keys]}::text[]) order by dot_number`.execute(
-          db,
-        )
-      ).rows;
+        await db
+          .selectFrom('fmcsa_carriers')
+          .select(['dot_number', 'listmonk_sent_at'])
+          .where('dot_number', 'in', keys.map(Number))
+          .orderBy('dot_number')
+          .execute()
+      ).map((r) => ({ key: String(r.dot_number), sent: r.listmonk_sent_at }));
     const snapshot = async () => ({
       ledger: await db.selectFrom('send_ledger').selectAll().orderBy('id').execute(),
-      carriers: (
-        await sql`select dot_number, listmonk_sent_at, updated_at from fmcsa_carriers order by dot_number`.execute(
-          db,
-        )
-      ).rows,
+      carriers: await db
+        .selectFrom('fmcsa_carriers')
+        .select(['dot_number', 'listmonk_sent_at', 'updated_at'])
+        .orderBy('dot_number')
+        .execute(),
       actions: await db.selectFrom('incident_actions').selectAll().orderBy('id').execute(),
       campaigns: [...lm.state.campaigns.values()].map((c) => [c.id, c.status]),
     });
@@ -219,7 +206,6 @@ describe.each(testEngines())(
       const again = await mailramp.guard.resume(incident!.id, { by: 'ops' });
       expect(again).toMatchObject({ alreadyResolved: true, released: [] });
       expect(await snapshot()).toEqual(after);
-      const { releaseUnmailedCampaign } = await import('@mailramp/builder');
       for (const r of done.released) {
         expect(await releaseUnmailedCampaign(db, r.campaign, 'again', clock)).toBe(0);
       }
