@@ -400,16 +400,42 @@ export async function releaseUnmailedCampaign(
   at: Date,
 ): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    // A scheduled row's updated_at is its stamp (stampScheduledCampaign sets both to one instant).
     const rows = await tx
       .selectFrom('send_ledger')
-      .select(['id', 'vertical', 'recipient_key', 'segment', 'cycle', 'touch', 'updated_at as stamp'])
+      .select(['id', 'vertical'])
       .where('listmonk_instance', '=', campaign.instance)
       .where('campaign_id', '=', campaign.campaignId)
       .where('state', '=', 'scheduled')
       .forUpdate()
       .execute();
     if (rows.length === 0) return 0;
+    const ids = sql`${rows.map((r) => r.id)}::bigint[]`;
+    // A scheduled row's updated_at is its stamp (stampScheduledCampaign sets both to one instant);
+    // compared in SQL, to the microsecond. What the recipient's other scheduled rows say replaces it.
+    const others = (column: 'updated_at' | 'touch', cycle: boolean) =>
+      sql`(select max(${sql.ref(`o.${column}`)}) from send_ledger o where o.vertical = s.vertical
+        and o.recipient_key = s.recipient_key and o.state = 'scheduled' and o.id <> all(${ids})
+        ${cycle ? sql`and o.segment = s.segment and o.cycle = s.cycle` : sql``})`;
+    for (const vertical of new Set(rows.map((r) => r.vertical))) {
+      const audience = AUDIENCE_TABLES[vertical as Vertical];
+      if (audience === undefined) continue;
+      const key =
+        audience.key === 'dot_number'
+          ? sql`c.dot_number = s.recipient_key::bigint`
+          : sql`c.npi = s.recipient_key`;
+      await sql`update ${sql.table(audience.table)} c
+        set listmonk_sent_at = ${others('updated_at', false)}, updated_at = ${at}
+        from send_ledger s
+        where s.id = any(${ids}) and s.vertical = ${vertical} and ${key}
+          and c.listmonk_sent_at = s.updated_at`.execute(tx);
+    }
+    await sql`update segment_touches st
+      set touch = coalesce(${others('touch', true)}, 0), reminded_at = ${others('updated_at', true)},
+        updated_at = ${at}
+      from send_ledger s
+      where s.id = any(${ids}) and s.cycle is not null and s.touch is not null
+        and st.vertical = s.vertical and st.segment = s.segment and st.recipient_key = s.recipient_key
+        and st.cycle = s.cycle and st.touch = s.touch and st.reminded_at = s.updated_at`.execute(tx);
     await tx
       .updateTable('send_ledger')
       .set({ state: 'lapsed', refusal: reason, updated_at: at })
@@ -419,29 +445,6 @@ export async function releaseUnmailedCampaign(
         rows.map((r) => r.id),
       )
       .execute();
-    for (const r of rows) {
-      const audience = AUDIENCE_TABLES[r.vertical as Vertical];
-      if (audience === undefined) continue;
-      // The stamp the update overwrote is gone; the recipient's other scheduled rows are the truth.
-      const key =
-        audience.key === 'dot_number' ? sql`${Number(r.recipient_key)}::bigint` : sql`${r.recipient_key}`;
-      await sql`update ${sql.table(audience.table)} c set updated_at = ${at}, listmonk_sent_at = (
-          select max(s.updated_at) from send_ledger s
-          where s.vertical = ${r.vertical} and s.recipient_key = ${r.recipient_key} and s.state = 'scheduled')
-        where ${sql.ref(`c.${audience.key}`)} = ${key} and c.listmonk_sent_at = ${r.stamp}`.execute(tx);
-      if (r.cycle !== null && r.touch !== null) {
-        await sql`update segment_touches st set updated_at = ${at},
-            touch = coalesce((select max(s.touch) from send_ledger s where s.vertical = st.vertical
-              and s.segment = st.segment and s.recipient_key = st.recipient_key and s.cycle = st.cycle
-              and s.state = 'scheduled'), 0),
-            reminded_at = (select max(s.updated_at) from send_ledger s where s.vertical = st.vertical
-              and s.segment = st.segment and s.recipient_key = st.recipient_key and s.cycle = st.cycle
-              and s.state = 'scheduled')
-          where st.vertical = ${r.vertical} and st.segment = ${r.segment}
-            and st.recipient_key = ${r.recipient_key} and st.cycle = ${r.cycle} and st.touch = ${r.touch}
-            and st.reminded_at = ${r.stamp}`.execute(tx);
-      }
-    }
     return rows.length;
   });
 }
