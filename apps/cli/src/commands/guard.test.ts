@@ -10,7 +10,8 @@ import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
 import { ip } from './testing/rampcap-fixtures.js';
 
-const now = () => new Date('2026-06-22T15:00:00Z');
+let clock = new Date('2026-06-22T15:00:00Z');
+const now = () => clock;
 
 describe('mailramp guard status|cycle|incidents|show|resume', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -67,6 +68,17 @@ describe('mailramp guard status|cycle|incidents|show|resume', () => {
       })
     ).body.data as { id: number };
     await api('PUT', `/api/campaigns/${campaign.id}/status`, { status: 'scheduled' });
+    // And one a build made for today at 16:00, its two recipients stamped.
+    const today = (
+      await api('POST', '/api/campaigns', {
+        name: 'mailramp-trucking-2026-06-22-mcs150',
+        subject: 's',
+        lists: [list.id],
+        body: 'b',
+        send_at: '2026-06-22T16:00:00Z',
+      })
+    ).body.data as { id: number };
+    await api('PUT', `/api/campaigns/${today.id}/status`, { status: 'scheduled' });
 
     expect((await run('guard', 'status')).code).toBe(EXIT.OK);
     const direct = connect(url !== undefined ? { url } : { dataDir: join(dir, 'data') });
@@ -80,6 +92,41 @@ describe('mailramp guard status|cycle|incidents|show|resume', () => {
         last_seen: now(),
       })
       .execute();
+    const buildRun = await direct
+      .insertInto('build_runs')
+      .values({ vertical: 'trucking', build_date: '2026-06-22' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const dot of [2001, 2002]) {
+      await direct
+        .insertInto('fmcsa_carriers')
+        .values({
+          dot_number: dot,
+          legal_name: `C ${dot}`,
+          email: `o@c${dot}.example`,
+          listmonk_sent_at: now(),
+        })
+        .execute();
+      await direct
+        .insertInto('send_ledger')
+        .values({
+          vertical: 'trucking',
+          recipient_key: String(dot),
+          email: `o@c${dot}.example`,
+          operator: null,
+          segment: 'mcs150',
+          build_date: '2026-06-22',
+          build_run_id: buildRun.id,
+          listmonk_instance: 'trucking',
+          list_name: 'l',
+          campaign_name: 'mailramp-trucking-2026-06-22-mcs150',
+          campaign_id: today.id,
+          send_at: new Date('2026-06-22T16:00:00Z'),
+          state: 'scheduled',
+          updated_at: now(),
+        })
+        .execute();
+    }
     if (url === undefined) await direct.destroy();
 
     const cycle = await run('guard', 'cycle', '--json');
@@ -87,6 +134,7 @@ describe('mailramp guard status|cycle|incidents|show|resume', () => {
     const stopped = JSON.parse(cycle.out).streams[0];
     expect(stopped).toMatchObject({ stream: 'trucking', opened: true });
     expect(stopped.actions.map((a: { kind: string; status: string }) => `${a.kind} ${a.status}`)).toEqual([
+      'draft_campaign done',
       'draft_campaign done',
       'hold done',
     ]);
@@ -111,18 +159,38 @@ describe('mailramp guard status|cycle|incidents|show|resume', () => {
     await closer.destroy();
     if (url !== undefined) await direct.destroy();
 
+    clock = new Date('2026-06-22T17:00:00Z'); // today's send_at has passed, tomorrow's is ahead
     const dry = await run('guard', 'resume', id, '--dry-run', '--json');
     expect(dry.code).toBe(EXIT.OK);
     expect(JSON.parse(dry.out)).toMatchObject({
       dryRun: true,
       scheduled: [{ campaignId: campaign.id }],
+      released: [{ campaign: { campaignId: today.id }, recipients: 2 }],
       hold: 'kept',
     });
+    expect(dry.err).toContain(
+      `2 recipients of campaign ${today.id} "mailramp-trucking-2026-06-22-mcs150" on trucking were never mailed and would go back to the audience`,
+    );
     expect((await api('GET', `/api/campaigns/${campaign.id}`)).body.data).toMatchObject({ status: 'draft' });
 
     const done = await run('guard', 'resume', id, '--release-hold', '--by', 'ops');
     expect(done.code).toBe(EXIT.OK);
     expect(done.err).toContain(`re-scheduled campaign ${campaign.id}`);
+    expect(done.err).toContain(
+      `2 recipients of campaign ${today.id} "mailramp-trucking-2026-06-22-mcs150" on trucking were never mailed and go back to the audience`,
+    );
+    const reader = connect(url !== undefined ? { url } : { dataDir: join(dir, 'data') });
+    expect(
+      await reader
+        .selectFrom('fmcsa_carriers')
+        .select(['dot_number', 'listmonk_sent_at'])
+        .orderBy('dot_number')
+        .execute(),
+    ).toEqual([
+      { dot_number: 2001, listmonk_sent_at: null },
+      { dot_number: 2002, listmonk_sent_at: null },
+    ]);
+    await reader.destroy();
     expect((await api('GET', `/api/campaigns/${campaign.id}`)).body.data).toMatchObject({
       status: 'scheduled',
     });

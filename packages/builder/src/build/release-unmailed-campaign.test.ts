@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countLapsedRows, countStampedRows, releaseUnmailedCampaign } from './ledger-repository.js';
 
@@ -78,7 +79,7 @@ describe.each(testEngines())('releaseUnmailedCampaign on %s', (engine) => {
         recipient_key: '1001',
         cycle: '2026',
         touch: 1,
-        reminded_at: X,
+        reminded_at: sql<Date>`${X}::timestamptz`,
         updated_at: X,
       })
       .execute();

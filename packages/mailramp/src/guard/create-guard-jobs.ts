@@ -527,12 +527,20 @@ export function createGuardJobs(session: Session): GuardJobs {
       }
       const plan = d.ops.planResume(stopped, session.now(), 0);
       // Drafted by the guard and draft still: Listmonk never sent it, and a resume leaves it so.
-      const unmailed = plan.flatMap((p, i) =>
-        p.step === 'leave' && p.campaign.previousStatus === 'scheduled' && stopped[i]!.statusNow === 'draft'
-          ? [p.campaign]
-          : [],
-      );
+      // Only a build's campaign has recipients stamped (one made by hand has no ledger rows).
       const builder = await import('@mailramp/builder');
+      const unmailed: { campaign: CampaignTarget; reason: string; stamped: number }[] = [];
+      for (const [i, p] of plan.entries()) {
+        if (p.step !== 'leave' || p.campaign.previousStatus !== 'scheduled') continue;
+        if (stopped[i]!.statusNow !== 'draft') continue;
+        const c = p.campaign;
+        const reason = `guard incident ${id} returned campaign ${c.campaignId} "${c.name}" on ${c.instance} to draft and its send_at ${c.sendAt ?? '(none)'} passed: never mailed`;
+        const stamped = await builder.countStampedRows(d.db, c);
+        // A crashed resume may have released them already: its action is finished below.
+        if (stamped > 0 || (await builder.countLapsedRows(d.db, c, reason)) > 0) {
+          unmailed.push({ campaign: c, reason, stamped });
+        }
+      }
       const holdAction = actions.find((a) => a.kind === 'hold' && a.status === 'done');
       const result: ResumeResult = {
         ...base,
@@ -544,10 +552,7 @@ export function createGuardJobs(session: Session): GuardJobs {
       };
       const toSchedule = plan.filter((p) => p.step === 'schedule').map((p) => p.campaign);
       if (options.dryRun === true) {
-        const released = [];
-        for (const campaign of unmailed) {
-          released.push({ campaign, recipients: await builder.countStampedRows(d.db, campaign) });
-        }
+        const released = unmailed.map((u) => ({ campaign: u.campaign, recipients: u.stamped }));
         return { ...result, scheduled: toSchedule, released };
       }
       for (const target of toSchedule) {
@@ -582,8 +587,7 @@ export function createGuardJobs(session: Session): GuardJobs {
           result.left.push({ campaign: target, why: `could not be scheduled: ${(error as Error).message}` });
         }
       }
-      for (const campaign of unmailed) {
-        const reason = `guard incident ${id} returned campaign ${campaign.campaignId} "${campaign.name}" on ${campaign.instance} to draft and its send_at ${campaign.sendAt ?? '(none)'} passed: never mailed`;
+      for (const { campaign, reason } of unmailed) {
         const action = await d.incidents.plan(
           id,
           {
