@@ -14,7 +14,7 @@ import {
 } from '../../apps/cli/src/commands/fixtures/write-live-build-config.js';
 import { releaseUnmailedCampaign, seedDemoAudience } from '../../packages/builder/src/index.js';
 import type { Engine } from '../../packages/db/src/index.js';
-import { createTestDatabase, createTestDataDir, testEngines } from '../../packages/db/src/testing/index.js';
+import { createTestDatabaseSection, testEngines } from '../../packages/db/src/testing/index.js';
 import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
 import { type Mailramp, openMailramp } from '../../packages/mailramp/src/index.js';
 import { createRecordingRunner } from '../../packages/ops/src/testing/index.js';
@@ -41,16 +41,9 @@ describe.each(testEngines())(
         importBatchDelayMs: 1,
         scanIntervalMs: Number.POSITIVE_INFINITY,
       });
-      let database: Record<string, unknown>;
-      if (engine === 'postgres') {
-        const test = await createTestDatabase({ engine });
-        await test.db.destroy();
-        database = { url: test.url };
-        cleanup = test.destroy;
-      } else {
-        await createTestDataDir(join(dir, 'data'));
-        database = { dataDir: join(dir, 'data') };
-      }
+      const section = await createTestDatabaseSection(join(dir, 'data'), engine);
+      cleanup = section.destroy;
+      const database = section.database;
       mailramp = await openMailramp(
         {
           database,

@@ -210,10 +210,13 @@ export interface TestDatabaseSection {
 /**
  * The `database` section for an SDK session under test: a private, migrated PostgreSQL database when
  * TEST_DATABASE_URL is set (dropped by `destroy`), else a migrated PGlite data directory at
- * `dataDir` (removed with the test's directory).
+ * `dataDir` (removed with the test's directory). `engine` picks one (a test run per {@link testEngines}).
  */
-export async function createTestDatabaseSection(dataDir: string): Promise<TestDatabaseSection> {
-  if (process.env.TEST_DATABASE_URL) {
+export async function createTestDatabaseSection(
+  dataDir: string,
+  engine: Engine = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite',
+): Promise<TestDatabaseSection> {
+  if (engine === 'postgres') {
     const t = await createTestDatabase({ engine: 'postgres' });
     return { database: { url: t.url! }, destroy: () => t.destroy() };
   }
