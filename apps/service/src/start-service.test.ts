@@ -3,6 +3,7 @@
  * through the API runs through the scheduler and ends as a service_runs row; a job whose
  * preconditions are absent is skipped with the reason; no token in any log line. ~3 s.
  */
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceLogger } from './create-service-logger.js';
 import { createJobCatalogue } from './jobs/create-job-catalogue.js';
@@ -98,5 +99,62 @@ describe('startService', () => {
         ],
       }),
     ).rejects.toThrow(/service\.jobs\.odd\.schedule: .*61/);
+  });
+
+  it('refuses a busy port with exit-2 ConfigError before any job runs or any run row is written', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    let ran = 0;
+    const db = await t.mailramp.db();
+    const before = await db.selectFrom('service_runs').select('id').execute();
+    try {
+      const error = await startService({
+        mailramp: t.mailramp,
+        logger: createServiceLogger(() => undefined),
+        listen: `127.0.0.1:${port}`,
+        now,
+        jobs: [
+          {
+            name: 'eager',
+            schedule: '* * * * *',
+            enabled: true,
+            onMissed: 'run-once',
+            run: async () => {
+              ran++;
+              return { outcome: 'ok', summary: {} };
+            },
+          },
+        ],
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ name: 'ConfigError', code: 'INVALID' });
+      expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+      expect((error as Error).message).toMatch(/EADDRINUSE.*--listen.*service\.listen/);
+    } finally {
+      busy.close();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ran).toBe(0);
+    expect(await db.selectFrom('service_runs').select('id').execute()).toEqual(before);
+  });
+
+  it('warns that a non-loopback address exposes the API and logs the address bound', async () => {
+    const logged: string[] = [];
+    const running = await startService({
+      mailramp: t.mailramp,
+      logger: createServiceLogger((line) => logged.push(line)),
+      listen: '0.0.0.0:0',
+      now,
+      jobs: [],
+    });
+    await running.stop(0);
+    const lines = logged.map((l) => JSON.parse(l) as { level: number; msg: string; url?: string });
+    expect(lines.find((l) => l.level === 40)?.msg).toMatch(/0\.0\.0\.0, reachable from the network/);
+    const started = lines.find((l) => l.msg === 'mailramp serve started');
+    expect(started?.url).toMatch(/^http:\/\/[^:]+:[1-9]\d*$/);
+    expect(running.url).toBe(started?.url);
   });
 });

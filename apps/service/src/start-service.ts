@@ -95,37 +95,57 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const worker = `${hostname()}:${process.pid}`;
   const url = config.database.url;
   const engine = url === undefined || url === '' ? 'pglite' : 'postgres';
-  const scheduler: Scheduler =
-    engine === 'postgres'
-      ? await createPgScheduler({
-          connectionString: url as string,
-          db,
-          jobs,
-          logger,
-          worker,
-          now,
-          ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
-          ...(options.sweepInterval === undefined ? {} : { sweepInterval: options.sweepInterval }),
-        })
-      : await createLocalScheduler({ db, jobs, logger, worker, now });
 
+  // The port is bound before the scheduler starts: a busy or forbidden port is a configuration
+  // error (exit 2) that must stop the start-up before any job runs or any run row is written.
   let server: FastifyInstance | undefined;
   let serverUrl: string | undefined;
+  let ready: (scheduler: Scheduler) => void = () => undefined;
+  const schedulerReady = new Promise<Scheduler>((resolveReady) => {
+    ready = resolveReady;
+  });
   if (address !== undefined) {
+    const deferred: Scheduler = {
+      worker,
+      runNow: async (job, slot) => (await schedulerReady).runNow(job, slot),
+      stop: async (graceMs) => (await schedulerReady).stop(graceMs),
+    };
     server = createHttpServer({
       mailramp,
       token: config.service.token,
       logger,
       now,
-      jobs: createSchedulerJobRunner(scheduler, jobs, catalogue.build, now),
+      jobs: createSchedulerJobRunner(deferred, jobs, catalogue.build, now),
     });
-    try {
-      serverUrl = await listenHttpServer(server, address);
-    } catch (error) {
-      await scheduler.stop(0);
-      throw error;
+    serverUrl = await listenOrExplain(server, address, listen as string);
+    if (!isLoopback(address.host)) {
+      logger.warn(
+        { listen: serverUrl },
+        `the API listens on ${address.host}, reachable from the network: only the bearer token protects the mutations; bind 127.0.0.1 unless a firewall or proxy guards the port`,
+      );
     }
   }
+
+  let scheduler: Scheduler;
+  try {
+    scheduler =
+      engine === 'postgres'
+        ? await createPgScheduler({
+            connectionString: url as string,
+            db,
+            jobs,
+            logger,
+            worker,
+            now,
+            ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
+            ...(options.sweepInterval === undefined ? {} : { sweepInterval: options.sweepInterval }),
+          })
+        : await createLocalScheduler({ db, jobs, logger, worker, now });
+  } catch (error) {
+    await server?.close();
+    throw error;
+  }
+  ready(scheduler);
   logger.info(
     { worker, engine, url: serverUrl, jobs: jobs.filter((j) => j.enabled).map((j) => j.name) },
     'mailramp serve started',
@@ -142,6 +162,43 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       await scheduler.stop(graceMs);
     },
   };
+}
+
+/** Whether `host` is reachable only from this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * Binds the HTTP server; a port in use or not permitted becomes a configuration error naming the
+ * address and how to change it (the CLI exits 2, and systemd does not restart into the same wall).
+ */
+async function listenOrExplain(
+  server: FastifyInstance,
+  address: { host: string; port: number },
+  listen: string,
+): Promise<string> {
+  try {
+    return await listenHttpServer(server, address);
+  } catch (error) {
+    await server.close();
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const why =
+        code === 'EADDRINUSE'
+          ? 'is in use by another process'
+          : code === 'EACCES'
+            ? 'is not permitted to this user (ports below 1024 need root or CAP_NET_BIND_SERVICE)'
+            : 'is not an address of this host';
+      throw new ConfigError(
+        'INVALID',
+        `cannot listen on ${listen}: the address ${why} (${code}); choose another with --listen host:port or service.listen`,
+        [`service.listen: ${listen} ${why}`],
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /** The HTTP API's job runner on a scheduler: on-demand runs are recorded under the current time. */
