@@ -1,5 +1,6 @@
 import { configJsonSchema, listmonkCredentialProblems, redactConfig } from '@mailramp/config';
 import type { Command } from 'commander';
+import { unreachedStreamWarnings } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, say } from '../output.js';
@@ -52,6 +53,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
           return EXIT.USAGE;
         }
         say(ctx.io, `${where} is valid`);
+        for (const warning of unreachedStreamWarnings(loaded.config)) say(ctx.io, `  warning: ${warning}`);
         return EXIT.OK;
       }),
     );

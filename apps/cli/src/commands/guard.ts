@@ -156,6 +156,7 @@ export function registerGuardCommands(program: Command, ctx: CliContext): void {
           for (const a of s.actions)
             say(ctx.io, `  ${a.status} ${a.kind} ${a.targetKey}${a.error ? `: ${a.error}` : ''}`);
           for (const e of s.errors) say(ctx.io, `  error: ${e}`);
+          if (s.warning !== undefined) say(ctx.io, `  WARNING: ${s.warning}`);
         }
         if (result.streams.length === 0) say(ctx.io, 'no STOP alarm open: nothing stopped');
         if (result.streams.some((s) => s.errors.length > 0)) return EXIT.UNAVAILABLE;

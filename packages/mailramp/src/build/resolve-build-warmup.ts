@@ -1,6 +1,7 @@
 import type { BuildRequest } from '@mailramp/builder';
 import type { Config } from '@mailramp/config';
 import { getHourlyCap, readWarmupStart, warmupDay } from '@mailramp/ops';
+import { warmupStreamOfVertical } from '../warmup/stream-listmonk-instances.js';
 
 /** The warm-up day a build caps by, where it came from, and the stream whose ramp cap bounds the day. */
 export interface BuildWarmup {
@@ -25,10 +26,7 @@ export async function resolveBuildWarmup(
     readTextFile: (path: string) => Promise<string>;
   },
 ): Promise<BuildWarmup> {
-  const streams = Object.entries(config.warmup.streams);
-  const found =
-    streams.find(([name]) => name === options.vertical) ??
-    streams.find(([, s]) => s.listmonk.includes(options.instance));
+  const found = warmupStreamOfVertical(config, options.vertical, options.instance);
   // The stream's hourly ramp cap × sending hours bounds the day (a hold lowers it: the build reads it).
   const streamOf = (day: number): BuildRequest['stream'] =>
     found === undefined

@@ -31,6 +31,10 @@ export interface GuardStreamResult {
   actions: IncidentAction[];
   /** Listmonk instances that could not be read or changed, with why. */
   errors: string[];
+  /** The Listmonk instances the stream's mail goes through (explicit and by vertical). */
+  instances: string[];
+  /** Set when the stream reaches no Listmonk instance: its campaigns were not stopped, only held. */
+  warning?: string;
 }
 
 /** What {@link GuardJobs.cycle} did. */
@@ -103,13 +107,20 @@ const RUNAWAY = 'runaway_volume';
 /** The guard jobs of a session. */
 export function createGuardJobs(session: Session): GuardJobs {
   const deps = async () => {
-    const [db, ops, repo, streams] = await Promise.all([
+    const [db, ops, repo, streams, reach] = await Promise.all([
       session.db(),
       import('@mailramp/ops'),
       import('./incidents-repository.js'),
       import('../warmup/select-streams.js'),
+      import('../warmup/stream-listmonk-instances.js'),
     ]);
-    return { db, ops, incidents: repo.createIncidentsRepository(db), selectStreams: streams.selectStreams };
+    return {
+      db,
+      ops,
+      incidents: repo.createIncidentsRepository(db),
+      selectStreams: streams.selectStreams,
+      instancesOf: reach.streamListmonkInstances(session.config),
+    };
   };
   const streamsOf = (selectStreams: typeof import('../warmup/select-streams.js').selectStreams) =>
     Object.keys(session.config.warmup.streams).length === 0 ? [] : selectStreams(session.config, undefined);
@@ -354,6 +365,11 @@ export function createGuardJobs(session: Session): GuardJobs {
           (a) => a.kind !== 'notify' && (a.status === 'planned' || a.status === 'failed'),
         );
         let planned: PlannedAction[] = [];
+        const instances = d.instancesOf.get(stream.name) ?? [];
+        const warning =
+          alarms.length > 0 && instances.length === 0
+            ? `stream ${stream.name} reaches no Listmonk instance: its campaigns were NOT paused or drafted, only its ramp cap held; add the instance under listmonk.instances (or set warmup.streams.${stream.name}.listmonk) and stop them by hand now`
+            : undefined;
         if (alarms.length > 0) {
           const campaigns: {
             instance: string;
@@ -362,7 +378,7 @@ export function createGuardJobs(session: Session): GuardJobs {
             status: string;
             sendAt: string | null;
           }[] = [];
-          for (const instance of stream.listmonk) {
+          for (const instance of instances) {
             try {
               const client: ListmonkClient = await session.listmonk(instance);
               const listed: Campaign[] = await client.listCampaigns({
@@ -459,7 +475,16 @@ export function createGuardJobs(session: Session): GuardJobs {
             session.now(),
           );
         }
-        results.push({ stream: stream.name, incidentId: inc.id, opened, alarms, actions: finished, errors });
+        results.push({
+          stream: stream.name,
+          incidentId: inc.id,
+          opened,
+          alarms,
+          actions: finished,
+          errors,
+          instances,
+          ...(warning === undefined ? {} : { warning }),
+        });
       }
       return { at: now.toISOString(), runaway, streams: results };
     },
