@@ -87,9 +87,9 @@ export type {
   WarmupStreamOutcome,
 } from './warmup/create-warmup-jobs.js';
 export { isWarmupHealthy, listWarmupPlanErrors } from './warmup/list-warmup-plan-errors.js';
+export type { WarmupStreamStatus } from './warmup/read-warmup-status.js';
 export {
   streamListmonkInstances,
   unreachedStreamWarnings,
   warmupStreamOfVertical,
 } from './warmup/stream-listmonk-instances.js';
-export type { WarmupStreamStatus } from './warmup/read-warmup-status.js';

@@ -1,5 +1,5 @@
-import type { Config } from '@mailramp/config';
 import { VERTICALS } from '@mailramp/builder';
+import type { Config } from '@mailramp/config';
 import { listmonkInstanceOf } from '../listmonk/listmonk-instance-of.js';
 
 /**
