@@ -34,26 +34,35 @@ export function createServiceMetrics(deps: {
     "Today's deliveries (UTC) by sending IP, receiving operator and outcome, as the last report run stored them",
     ['ip', 'operator', 'outcome'],
   );
-  const deliveryRate = gauge(
+  // prom-client prints an unlabelled gauge as 0 until it is set (and again after reset), so a figure
+  // that can be unknown is a gauge of no registry, registered per scrape only when it is known: an
+  // alert on a DKIM ratio below 0.9 must not fire for a day without OpenDKIM lines.
+  const optional = (name: string, help: string) => ({
+    name,
+    gauge: new Gauge({ name, help, registers: [] }),
+  });
+  const deliveryRate = optional(
     'mailramp_delivery_rate',
     "Today's sent / (sent + deferred + bounced) attempts; absent without attempts",
-    [],
   );
-  const dkimRatio = gauge(
+  const dkimRatio = optional(
     'mailramp_dkim_signed_ratio',
     "Today's campaign messages OpenDKIM signed / campaign messages; absent without messages",
-    [],
   );
-  const queueSize = gauge(
+  const queueSize = optional(
     'mailramp_queue_size',
     'The last Postfix queue size read today; absent when none was',
-    [],
   );
-  const readUntil = gauge(
+  const readUntil = optional(
     'mailramp_report_read_until_timestamp_seconds',
-    'The end of the mail-log window today was last read up to',
-    [],
+    'The end of the mail-log window today was last read up to; absent without a report today',
   );
+  const setOrAbsent = (metric: { name: string; gauge: Gauge }, value: number | null) => {
+    registry.removeSingleMetric(metric.name);
+    if (value === null) return;
+    metric.gauge.set(value);
+    registry.registerMetric(metric.gauge);
+  };
   const warmupDay = gauge('mailramp_warmup_day', "The stream's warm-up day (days since its start)", [
     'stream',
   ]);
@@ -106,10 +115,6 @@ export function createServiceMetrics(deps: {
   );
   const ours = [
     deliveries,
-    deliveryRate,
-    dkimRatio,
-    queueSize,
-    readUntil,
     warmupDay,
     poolSize,
     hourlyCap,
@@ -136,10 +141,10 @@ export function createServiceMetrics(deps: {
     for (const metric of ours) metric.reset();
     for (const d of counts) deliveries.set({ ip: d.ip, operator: d.operator, outcome: d.outcome }, d.count);
     const totals = status.deliveries.totals;
-    if (totals.deliveryRate !== null) deliveryRate.set(totals.deliveryRate);
-    if (totals.dkimRatio !== null) dkimRatio.set(totals.dkimRatio);
-    if (totals.queueSize !== null) queueSize.set(totals.queueSize);
-    if (totals.readUntil !== null) readUntil.set(Date.parse(totals.readUntil) / 1000);
+    setOrAbsent(deliveryRate, totals.deliveryRate);
+    setOrAbsent(dkimRatio, totals.dkimRatio);
+    setOrAbsent(queueSize, totals.queueSize);
+    setOrAbsent(readUntil, totals.readUntil === null ? null : Date.parse(totals.readUntil) / 1000);
     for (const s of status.streams) {
       const stream = { stream: s.stream };
       if (s.error !== undefined) {

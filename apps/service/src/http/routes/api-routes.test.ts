@@ -338,6 +338,30 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
     expect(calls).toEqual(['report']);
   });
 
+  it('GET /metrics: a figure the database holds as unknown is absent, never 0', async () => {
+    // No attempts, no OpenDKIM lines, no queue read today: an alert on DKIM < 0.9 must not fire.
+    const db = await t.mailramp.db();
+    await execScript(
+      db,
+      db,
+      `update report_days set sent = 0, deferred = 0, bounced = 0, dkim_signed = 0, dkim_messages = 0,
+         queue_size = null where day = '2026-06-22'`,
+    );
+    const unknown = ['mailramp_delivery_rate', 'mailramp_dkim_signed_ratio', 'mailramp_queue_size'];
+    const families = (text: string) => parsePrometheusTextFormat(text).map((f) => f.name);
+    const partial = (await get('/metrics')).text;
+    for (const name of unknown) expect(families(partial)).not.toContain(name);
+    expect(sample(partial, 'mailramp_report_read_until_timestamp_seconds')).toBe(
+      Date.parse('2026-06-22T10:00:00Z') / 1000,
+    );
+    // No report row today at all: the window read is unknown too.
+    await execScript(db, db, `delete from report_days where day = '2026-06-22'`);
+    const none = (await get('/metrics')).text;
+    for (const name of [...unknown, 'mailramp_report_read_until_timestamp_seconds'])
+      expect(families(none)).not.toContain(name);
+    expect(sample(none, 'mailramp_warmup_day', { stream: 'trucking' })).toBe(12);
+  });
+
   it('never puts the token or the Listmonk password in a response or a log line', () => {
     expect(lines.length).toBeGreaterThan(20);
     for (const text of [...lines, ...bodies]) {
