@@ -2,6 +2,7 @@
  * The catalogue's report job on a real Postfix log (a public sample, test/fixtures/postfix): stored,
  * and a second run of the same span overwrites the day instead of adding to it. ~3 s (PGlite).
  */
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestMailramp, type TestMailramp } from '../testing/index.js';
 import { createJobCatalogue } from './create-job-catalogue.js';
@@ -38,5 +39,53 @@ describe('the report job', () => {
     await run();
     const twice = await read();
     expect(twice.map((d) => d.sent)).toEqual(once.map((d) => d.sent));
+  });
+});
+
+describe('a failed job run', () => {
+  it('names the cause (ECONNREFUSED) and advises nothing the service lock refuses', async () => {
+    // A port nothing listens on: the Listmonk instance is down.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const t = await openTestMailramp('pglite', {
+      now: () => new Date('2026-06-22T07:20:00Z'),
+      listmonk: { retry: { baseDelayMs: 1, maxDelayMs: 4 } },
+      config: {
+        listmonk: {
+          instances: {
+            trucking: { url: `http://127.0.0.1:${port}`, username: 'api', token: 'tok-dead-0000000000' },
+          },
+        },
+        warmup: {
+          streams: {
+            trucking: {
+              start: '2026-06-20',
+              ips: [
+                {
+                  address: '203.0.113.10',
+                  prefix: 24,
+                  interface: 'eth0',
+                  transport: 'out01',
+                  helo: 'mta01.example.net',
+                },
+              ],
+              listmonk: ['trucking'],
+            },
+          },
+        },
+      },
+    });
+    try {
+      const { jobs } = createJobCatalogue(t.mailramp);
+      const result = await jobs.rampcap({ slot: new Date(), signal: new AbortController().signal });
+      expect(result.outcome).toBe('failed');
+      expect(result.error).toContain('trucking/trucking');
+      expect(result.error).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+      expect(result.error).not.toMatch(/mailramp ops/);
+    } finally {
+      await t.destroy();
+    }
   });
 });

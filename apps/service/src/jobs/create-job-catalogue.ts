@@ -1,5 +1,6 @@
 import type { Config, ServiceJobName } from '@mailramp/config';
 import { type Mailramp, MailrampError, type ReportOptions } from 'mailramp';
+import { describeRunError } from '../scheduler/create-slot-runner.js';
 import type { JobContext, JobOutcome, ScheduledJob } from '../scheduler/scheduled-job.js';
 
 /** What one job does for a slot, through the SDK. */
@@ -113,7 +114,13 @@ export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
       unlessNotConfigured(async () => {
         const result = await mailramp.rampcap.run({ apply: true });
         const failures = result.streams.flatMap((s) =>
-          s.instances.flatMap((i) => (i.status === 'failed' ? [`${s.stream}/${i.instance}`] : [])),
+          s.instances.flatMap((i) =>
+            i.status === 'failed'
+              ? [
+                  `${s.stream}/${i.instance}: ${describeRunError(i.error)}${i.mayHaveWritten ? ' (some ramp keys may be stored)' : ''}`,
+                ]
+              : [],
+          ),
         );
         const summary = {
           date: result.date,
@@ -130,7 +137,7 @@ export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
           return {
             outcome: 'failed',
             summary,
-            error: `the ramp cap was not written to ${failures.join(', ')} (mailramp ops rampcap --apply says why)`,
+            error: `the ramp cap was not written to ${failures.join('; ')}; the next slot retries, or POST /api/jobs/rampcap/run once the cause is fixed`,
           };
         }
         return { outcome: 'ok', summary };

@@ -26,13 +26,30 @@ export interface SlotRunner {
   drain(graceMs: number): Promise<void>;
 }
 
-/** An error as one line for `service_runs.error`: its code when it has one, and its message. */
+/**
+ * An error as one line for `service_runs.error` and the log: its code when it has one, its message,
+ * then each `cause` below it (`…: connect ECONNREFUSED 127.0.0.1:19101`), so the run row says why
+ * without a person re-running the job by hand.
+ */
 export function describeRunError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && !error.message.startsWith(code)
-    ? `${code}: ${error.message}`
-    : error.message;
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current !== undefined && current !== null && !seen.has(current) && parts.length < 8) {
+    seen.add(current);
+    if (!(current instanceof Error)) {
+      parts.push(String(current));
+      break;
+    }
+    const code = (current as { code?: unknown }).code;
+    const text =
+      typeof code === 'string' && !current.message.includes(code)
+        ? `${code}: ${current.message}`
+        : current.message;
+    if (text !== '' && !parts.some((p) => p.includes(text))) parts.push(text);
+    current = current.cause;
+  }
+  return parts.join(': ');
 }
 
 /** A slot runner writing to `ledger`, logging each run's end as one JSON line. */
