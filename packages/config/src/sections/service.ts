@@ -62,7 +62,7 @@ function job(schedule: string, onMissed: OnMissed, what: string) {
  */
 const JOBS = {
   warmup: job('17 7 * * *', 'run-once', 'Warm-up pool of every stream (mailramp warmup run)'),
-  rampcap: job('20 7 * * *', 'run-once', 'Listmonk ramp cap of every stream (mailramp rampcap run)'),
+  rampcap: job('20 7 * * *', 'run-once', 'Listmonk ramp cap of every stream (mailramp ops rampcap run)'),
   'build-trucking': job('30 7 * * *', 'record', 'The daily trucking build, live (mailramp build)'),
   'build-healthcare': job('35 7 * * *', 'record', 'The daily healthcare build, live (mailramp build)'),
   watchdog: job('*/5 * * * *', 'record', 'Sending-IP watchdog with repair (mailramp ops watchdog --apply)'),

@@ -531,7 +531,7 @@ export function createGuardJobs(session: Session): GuardJobs {
       if (alarms.length > 0) {
         throw new MailrampError(
           'INCIDENT_STILL_ALARMING',
-          `stream ${incident.stream} still has open STOP alarms (${alarms.map((a) => `${a.alarm} #${a.id}`).join(', ')}); the guard would stop it again at its next cycle. Wait until the report no longer raises them (mailramp alarms / the dashboard), then resume; nothing was changed`,
+          `stream ${incident.stream} still has open STOP alarms (${alarms.map((a) => `${a.alarm} #${a.id}`).join(', ')}); the guard would stop it again at its next cycle. Wait until the report no longer raises them (\`mailramp guard status\` lists the open ones; \`mailramp ops report\` re-reads the log), then resume; nothing was changed`,
         );
       }
       // The first action per campaign holds its status before the guard touched it.

@@ -46,7 +46,7 @@ export interface RunawayAlarm {
 }
 
 const ACTION =
-  'STOP: more mail left in an hour than the ramp cap allows — a campaign is sending outside the build (created directly in Listmonk?) or the sliding window is off; find the campaign, check Listmonk’s sliding-window settings (mailramp rampcap run), and resume only once the cause is fixed';
+  'STOP: more mail left in an hour than the ramp cap allows — a campaign is sending outside the build (created directly in Listmonk?) or the sliding window is off; find the campaign, check Listmonk’s sliding-window settings (mailramp ops rampcap run), and resume only once the cause is fixed';
 
 /**
  * The runbook's May 30 blast (29,000 sends in a day on cold IPs) as an alarm: per stream and log
