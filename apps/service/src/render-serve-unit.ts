@@ -19,7 +19,17 @@ export interface ServeUnitInput {
   user: string;
   /** `--listen` for the unit, when it differs from the config's. */
   listen?: string | undefined;
+  /**
+   * The directory serve resolves relative paths against (the cwd at print time, absolute): under
+   * systemd the cwd is `/` otherwise, and `.mailramp/data` would become `/.mailramp/data`.
+   */
+  workingDirectory: string;
+  /** The embedded database's data directory (absolute), when the config uses it. */
+  dataDir?: string | undefined;
 }
+
+/** Where the unit reads LISTMONK_*_TOKEN, MAILRAMP_SERVICE_TOKEN, DATABASE_URL (README). */
+export const SERVE_ENVIRONMENT_FILE = '/etc/mailramp/mailramp.env';
 
 const UNSAFE = /[^A-Za-z0-9_@%+=:,./-]/;
 
@@ -36,18 +46,19 @@ function word(value: string): string {
  * through its ledger). One unit replaces the runbook's crontab lines and timers (README).
  *
  * @example
- * renderServeUnit({ binary: '/usr/local/bin/mailramp', configPath: '/etc/mailramp/mailramp.config.json', user: 'mailramp' });
+ * renderServeUnit({ binary: '/usr/local/bin/mailramp', configPath: '/etc/mailramp/mailramp.config.json', user: 'mailramp', workingDirectory: '/etc/mailramp' });
  */
 export function renderServeUnit(input: ServeUnitInput): ServeUnit {
   const args = [word(input.binary)];
   if (input.configPath !== undefined) args.push('--config', word(input.configPath));
+  if (input.dataDir !== undefined) args.push('--data-dir', word(input.dataDir));
   args.push('serve');
   if (input.listen !== undefined) args.push('--listen', word(input.listen));
   const unit = `# /etc/systemd/system/mailramp.service
 # mailramp serve: every scheduled job (warm-up pool, ramp cap, daily builds, watchdog, mail-log report
 # and alarms, suppression sync, MX classification), one run row per slot, the HTTP API and dashboard.
 # Install: systemctl daemon-reload && systemctl enable --now mailramp.service
-# Then remove the crontab lines and timers it replaces (README: "Running mailramp serve").
+# Then remove the crontab lines and timers it replaces (README: "Running \`mailramp serve\`").
 [Unit]
 Description=mailramp: scheduled jobs, run records, API and dashboard
 Wants=network-online.target
@@ -56,6 +67,10 @@ After=network-online.target postgresql.service postfix.service
 [Service]
 Type=simple
 User=${input.user}
+# Relative paths of the config (templates, log files) resolve here, as where it was printed.
+WorkingDirectory=${word(input.workingDirectory)}
+# The secrets (LISTMONK_<NAME>_TOKEN, MAILRAMP_SERVICE_TOKEN, DATABASE_URL), mode 0600; "-": optional.
+EnvironmentFile=-${SERVE_ENVIRONMENT_FILE}
 ExecStart=${args.join(' ')}
 # Exit 0 after SIGTERM; 2 is a configuration error (restarting will not fix it), 4 another
 # service holds the embedded database's directory.

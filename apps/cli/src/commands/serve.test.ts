@@ -5,7 +5,7 @@
  * sources (dist older than them).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDataDir } from '@mailramp/db/testing';
@@ -116,14 +116,47 @@ describe('mailramp serve', () => {
     const args = ['serve', '--print-unit', '--user', 'mailramp', '--binary', '/opt/mailramp/bin/mailramp'];
     expect(await runCli(args, io)).toBe(EXIT.OK);
     expect(io.out()).toContain('User=mailramp\n');
-    expect(io.out()).toContain(
-      `ExecStart=/opt/mailramp/bin/mailramp --config ${join(work, 'mailramp.config.json')} serve\n`,
-    );
     expect(io.out()).toContain('Restart=on-failure\n');
     const bad = captureIo({ cwd: work });
     expect(await runCli(['serve', '--listen', 'everywhere', '--data-dir', join(work, 'data')], bad)).toBe(
       EXIT.USAGE,
     );
     expect(bad.err()).toContain('--listen everywhere is not host:port');
+  });
+
+  it('prints a unit that runs against the database set up where it was printed, even from /', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'mailramp-serve-'));
+    writeFileSync(join(work, 'mailramp.config.json'), '{}');
+    await createTestDataDir(join(work, '.mailramp/data'));
+    const io = captureIo({ cwd: work });
+    expect(await runCli(['--config', 'mailramp.config.json', 'serve', '--print-unit'], io)).toBe(EXIT.OK);
+    const keys = new Map<string, string>();
+    for (const line of io.out().split('\n')) {
+      const m = /^([A-Za-z]+)=(.*)$/.exec(line);
+      if (m?.[1] !== undefined && m[2] !== undefined) keys.set(m[1], m[2]);
+    }
+    expect(keys.get('WorkingDirectory')).toBe(work);
+    expect(keys.get('EnvironmentFile')).toBe('-/etc/mailramp/mailramp.env');
+    const exec = (keys.get('ExecStart') ?? '').split(' ');
+    expect(exec).toEqual([
+      '/usr/local/bin/mailramp',
+      '--config',
+      join(work, 'mailramp.config.json'),
+      '--data-dir',
+      join(work, '.mailramp/data'),
+      'serve',
+    ]);
+    // The README section the unit points to exists, and says what goes in the environment file.
+    const section = /README: "([^"]+)"/.exec(io.out())?.[1] ?? '';
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(`## ${section}\n`);
+    expect(readme).toMatch(/\/etc\/mailramp\/mailramp\.env[\s\S]*LISTMONK_[A-Z_<>]*_TOKEN/);
+    // Started from / (systemd's cwd without WorkingDirectory), the printed arguments still reach
+    // the migrated database: nothing pending, where a relative data dir would be /.mailramp/data.
+    const fromRoot = captureIo({ cwd: '/' });
+    const args = exec.slice(1, -1);
+    expect(await runCli([...args, 'db', 'status', '--json'], fromRoot)).toBe(EXIT.OK);
+    expect(fromRoot.out()).not.toMatch(/"pending"/);
+    expect(fromRoot.out()).toMatch(/"applied"/);
   });
 });

@@ -47,11 +47,16 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
           const service = await import('@mailramp/service');
           if (opts.printUnit) {
             const loaded = await ctx.loadedConfig();
+            const { url, dataDir } = loaded.config.database;
+            const embedded = (url === undefined || url === '') && !dataDir.startsWith('memory://');
+            // Absolute paths: systemd starts the unit in its WorkingDirectory, not where this ran.
             const { name, unit } = service.renderServeUnit({
               binary: opts.binary,
-              configPath: loaded.path === undefined ? undefined : resolve(loaded.path),
+              configPath: loaded.path === undefined ? undefined : resolve(ctx.io.cwd, loaded.path),
               user: opts.user,
               listen: opts.listen,
+              workingDirectory: resolve(ctx.io.cwd),
+              dataDir: embedded ? resolve(ctx.io.cwd, dataDir) : undefined,
             });
             ctx.io.stdout(unit);
             say(
