@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type {
   AppliedBackfill,
   ApplyBackfillOptions,
@@ -59,9 +60,21 @@ export interface BackfillJobs {
   show(name: string): Promise<BackfillDetails>;
 }
 
-/** Who runs a job, for registries: the login name from the environment. */
+/**
+ * Who runs a job, for registries: `who`, else the login name from the environment, else the OS
+ * user of the process (cron and systemd run root with no $USER), else its uid.
+ */
 export function whoOf(env: Session['env'], who: string | undefined): string {
-  return who ?? env.SUDO_USER ?? env.USER ?? env.LOGNAME ?? 'unknown';
+  return who ?? env.SUDO_USER ?? env.USER ?? env.LOGNAME ?? osUser();
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry for the uid (a container's arbitrary uid).
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
 }
 
 /** The backfill jobs of a session. */

@@ -32,7 +32,7 @@ export interface BuildOptions {
   warmupDay?: number | undefined;
   /**
    * Push even when the pre-flight gate fails: who overrides it (default: $SUDO_USER, $USER or
-   * $LOGNAME of the session's environment) and why (required). Recorded in build_runs.options and
+   * $LOGNAME of the session's environment, else the process's OS user) and why (required). Recorded in build_runs.options and
    * shown in the result; a passing gate leaves it unused.
    */
   force?: { by?: string | undefined; reason: string } | undefined;
