@@ -30,21 +30,38 @@ export type DaySource = Pick<MailLogReport, 'byDay' | 'byIpHour' | 'outcomes' | 
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
- * The report's figures per log day, for every day from the first line read to the last (a day
- * without a delivery is stored as zeros: the run saw it quiet). `now` is the run's clock on the
- * log's wall clock: no read covers time that has not happened. Pure.
+ * The report's figures per log day, for the days the report has: those with deliveries, DKIM
+ * messages, hourly rows or outcomes, and the days of the first and last line read (a day the run saw
+ * quiet is stored as zeros), bounded by the window. Never a day between them it has no line for: a
+ * dump whose lines are out of order, or whose year-less stamps roll over a year, has its first line
+ * later than its last or hundreds of days between two of its lines. `now` is the run's clock on
+ * the log's wall clock: no read covers time that has not happened. Pure.
  *
  * @example
  * planReportDays(summary, { since, until, firstTime: summary.firstTime, lastTime: summary.lastTime }, nowMs);
  */
 export function planReportDays(report: DaySource, span: ReadSpan, now: number): ReportDay[] {
   if (span.firstTime === undefined || span.lastTime === undefined) return [];
-  const from = span.since ?? span.firstTime;
-  const until = Math.min(span.until ?? span.lastTime + 1000, now);
+  const earliest = Math.min(span.firstTime, span.lastTime);
+  const latest = Math.max(span.firstTime, span.lastTime);
+  const from = span.since ?? earliest;
+  const until = Math.min(span.until ?? latest + 1000, now);
+  const inWindow = (start: number) =>
+    (span.since === undefined || start + DAY > span.since) &&
+    (span.until === undefined || start < span.until);
+  const dates = new Set([
+    dateOf(span.firstTime),
+    dateOf(span.lastTime),
+    ...report.byDay.map((d) => d.date),
+    ...report.dkim.byDay.map((d) => d.date),
+    ...report.byIpHour.map((h) => h.date),
+    ...report.outcomes.map((o) => o.date),
+  ]);
   const days = new Map<string, ReportDay>();
-  const first = Date.parse(`${dateOf(span.firstTime)}T00:00:00Z`);
-  for (let start = first; start <= span.lastTime; start += DAY) {
-    const day = dateOf(start);
+  for (const day of [...dates].sort()) {
+    const start = Date.parse(`${day}T00:00:00Z`);
+    if (!inWindow(start)) continue;
+    const readFrom = Math.min(Math.max(start, from), start + DAY);
     days.set(day, {
       day,
       mix: { sent: 0, deferred: 0, bounced: 0, expired: 0 },
@@ -52,8 +69,8 @@ export function planReportDays(report: DaySource, span: ReadSpan, now: number): 
       primaryEgress: 0,
       dkimSigned: 0,
       dkimMessages: 0,
-      readFrom: Math.max(start, from),
-      readUntil: Math.max(Math.max(start, from), Math.min(start + DAY, until)),
+      readFrom,
+      readUntil: Math.max(readFrom, Math.min(start + DAY, until)),
       outcomes: [],
       hours: [],
     });
