@@ -45,7 +45,9 @@ describe('the mailramp binary', () => {
       cwd: root,
     }).catch((e: { code: number }) => e);
     expect((failed as { code: number }).code).toBe(2);
-  });
+    // Three cold tsx starts over every source file: ~12 s alone, over 60 s when the suite's
+    // other files keep both cores busy.
+  }, 180_000);
 
   it('`pnpm mailramp` resolves relative paths against the directory it was typed in', async () => {
     const from = join(root, 'test/fixtures');

@@ -101,9 +101,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the PostgreSQL scheduler, three
     });
 
     // kill -9 the process in the middle of a run: its row is abandoned, the next slot runs.
-    const victim = await waitFor('a tick in progress', async () =>
-      (await rowsOf(t.db, 'tick')).find((r) => r.outcome === 'running' && r.slot.getTime() > allUp),
-    );
+    // A run whose job has started: a row just claimed may not have reached the job yet, and a
+    // kill there leaves an abandoned slot that never ran (seen once under load).
+    const victim = await waitFor('a tick in progress', async () => {
+      const started = await sql<{ slot: Date }>`
+        select slot from test_job_runs where job = 'tick' and phase = 'start'`.execute(t.db);
+      const startedAt = new Set(started.rows.map((r) => new Date(r.slot).getTime()));
+      return (await rowsOf(t.db, 'tick')).find(
+        (r) => r.outcome === 'running' && r.slot.getTime() > allUp && startedAt.has(r.slot.getTime()),
+      );
+    });
     const pid = Number(victim.worker?.split(':')[1]);
     const killed = first.find((s) => s.proc.pid === pid);
     expect(killed, `worker ${victim.worker}`).toBeDefined();
