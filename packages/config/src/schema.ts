@@ -80,7 +80,14 @@ export const ConfigSchema = z
         });
       });
     }
-  });
+  })
+  // One Postfix log, three readers: the report and the suppression sync read health.mailLog unless
+  // their own setting says else (a host that set only health.mailLog had them read the default).
+  .transform((config) => ({
+    ...config,
+    report: { ...config.report, logFiles: config.report.logFiles ?? [config.health.mailLog] },
+    suppress: { ...config.suppress, mailLog: config.suppress.mailLog ?? [config.health.mailLog] },
+  }));
 
 /** The parsed, defaulted configuration. */
 export type Config = z.output<typeof ConfigSchema>;

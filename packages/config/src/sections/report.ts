@@ -29,12 +29,14 @@ export const ReportAlarmsSection = z.strictObject({
 /** `report`: where the mail log is and when its report raises alarms. */
 export const ReportSection = z
   .strictObject({
+    // Unset: [health.mailLog] (filled in by the config schema), so one setting moves both readers
+    // of the one Postfix log; a host that set only health.mailLog had the report read the default.
     logFiles: z
       .array(z.string().min(1))
       .min(1)
-      .default(['/var/log/mail.log'])
+      .optional()
       .describe(
-        'Mail logs read when no --log is given; rotated siblings (.1, .2.gz, …) are found next to each',
+        'Mail logs read when no --log is given (default: [health.mailLog], /var/log/mail.log); rotated siblings (.1, .2.gz, …) are found next to each',
       ),
     alarms: ReportAlarmsSection.prefault({}),
     sampleLines: z

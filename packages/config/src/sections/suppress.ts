@@ -27,9 +27,12 @@ export const SuppressSection = z
       .describe(
         'A domain whose every attempt got this deferral on at least minDays days is a dead Microsoft 365 tenant.',
       ),
+    // Unset: [health.mailLog] (filled in by the config schema), like report.logFiles.
     mailLog: z
       .array(z.string().min(1))
-      .default(['/var/log/mail.log'])
-      .describe('Mail logs read by sync (rotated siblings like mail.log.1 and .gz are read too).'),
+      .optional()
+      .describe(
+        'Mail logs read by sync (default: [health.mailLog]; rotated siblings like mail.log.1 and .gz are read too).',
+      ),
   })
   .describe('Bounce-driven suppression');
