@@ -104,8 +104,8 @@ export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
             outcome: 'failed',
             summary,
             error: result.refused
-              ? `nothing applied: the plan of ${result.blocked.join(', ')} has errors (mailramp warmup run shows them)`
-              : 'applied with findings a person must act on (mailramp warmup run shows them)',
+              ? `nothing applied: the plan of ${result.blocked.join(', ')} has errors (mailramp ops warmup without --apply shows them; it reads Postfix, not the database, so it runs beside the service)`
+              : 'applied with findings a person must act on (mailramp ops warmup without --apply shows them; it runs beside the service)',
           };
         }
         return { outcome: 'ok', summary };
