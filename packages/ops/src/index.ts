@@ -13,6 +13,12 @@ export {
   type GateStreamConfig,
   type PreflightGateOptions,
 } from './guard/create-preflight-gate.js';
+export {
+  isReplyAlarm,
+  type OwnerOutcome,
+  type OwnerStream,
+  planAlarmOwners,
+} from './guard/plan-alarm-owners.js';
 export type { GateThresholds, GuardIncidentSource, OpenIncident } from './guard/plan-gate-verdict.js';
 export {
   type CampaignStep,

@@ -125,7 +125,12 @@ export function createGuardJobs(session: Session): GuardJobs {
   const streamsOf = (selectStreams: typeof import('../warmup/select-streams.js').selectStreams) =>
     Object.keys(session.config.warmup.streams).length === 0 ? [] : selectStreams(session.config, undefined);
 
-  /** The open STOP alarm episodes per stream: scope is a stream name, one of its IPs, or host-wide. */
+  /**
+   * The open STOP alarm episodes per stream. Scope is a stream name, one of its IPs, or host-wide
+   * (''); a host-wide reply alarm (Gmail, Yahoo, Microsoft, block lists) belongs only to the streams
+   * whose sending IPs carried its replies in the stored report_outcomes of its days (or that its
+   * samples name): see `planAlarmOwners`. Alarms about the host (the DKIM ratio) stop every stream.
+   */
   async function openStopAlarms(d: Awaited<ReturnType<typeof deps>>) {
     const stop = session.config.guard.stop.alarms;
     const rows =
@@ -133,26 +138,62 @@ export function createGuardJobs(session: Session): GuardJobs {
         ? []
         : await d.db
             .selectFrom('alarms')
-            .select(['id', 'alarm', 'scope', 'message'])
+            .select(['id', 'alarm', 'scope', 'message', 'evidence', 'first_seen', 'last_seen'])
             .where('status', '=', 'open')
             .where('alarm', 'in', stop)
             .orderBy('id')
             .execute();
     const streams = streamsOf(d.selectStreams);
     const byStream = new Map<string, { id: number; alarm: string; scope: string; message: string }[]>();
-    for (const row of rows) {
+    for (const { evidence, first_seen, last_seen, ...row } of rows) {
       const alarm = { ...row, id: Number(row.id) };
-      const owners = streams.filter(
+      let owners = streams.filter(
         (s) =>
           s.name === row.scope ||
           s.ips.some((ip) => ip.address === row.scope) ||
           s.retired.includes(row.scope),
       );
+      if (owners.length === 0 && row.scope === '' && d.ops.isReplyAlarm(row.alarm)) {
+        const ev = (evidence ?? {}) as { days?: Record<string, unknown>; samples?: unknown };
+        const days = logDaysOf(d, ev.days, new Date(first_seen), new Date(last_seen));
+        const outcomes = await d.db
+          .selectFrom('report_outcomes')
+          .select(['day', 'ip', 'outcome', 'reason'])
+          .where('day', 'in', days)
+          .where('outcome', '!=', 'accepted')
+          .execute();
+        const samples = Array.isArray(ev.samples) ? ev.samples.filter((x) => typeof x === 'string') : [];
+        const owned = d.ops.planAlarmOwners(
+          row.alarm,
+          days,
+          outcomes,
+          samples,
+          streams.map((s) => ({ name: s.name, ips: [...s.ips.map((ip) => ip.address), ...s.retired] })),
+        );
+        owners = streams.filter((s) => owned.streams.includes(s.name));
+      }
       for (const s of owners.length > 0 ? owners : streams) {
         byStream.set(s.name, [...(byStream.get(s.name) ?? []), alarm]);
       }
     }
     return byStream;
+  }
+
+  /** The log days an alarm is about: its evidence's days, else the days it was seen on and the one before. */
+  function logDaysOf(
+    d: Awaited<ReturnType<typeof deps>>,
+    days: Record<string, unknown> | undefined,
+    firstSeen: Date,
+    lastSeen: Date,
+  ): string[] {
+    const named = Object.keys(days ?? {});
+    if (named.length > 0) return named;
+    const out: string[] = [];
+    for (let t = firstSeen.getTime() - 86_400_000; t <= lastSeen.getTime(); t += 86_400_000) {
+      out.push(d.ops.toUtcDate(new Date(t)));
+    }
+    const last = d.ops.toUtcDate(lastSeen);
+    return out.includes(last) ? out : [...out, last];
   }
 
   /**

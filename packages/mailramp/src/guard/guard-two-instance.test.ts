@@ -17,6 +17,8 @@ import { unreachedStreamWarnings } from '../warmup/stream-listmonk-instances.js'
 
 const clock = new Date('2026-06-22T15:00:00Z');
 const now = () => clock;
+const GMAIL_550 =
+  '550-5.7.1 [207.174.124.94] Gmail has detected that this message is likely unsolicited mail';
 
 describe('the guard on the two-instance host', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-guard2-'));
@@ -64,6 +66,8 @@ describe('the guard on the two-instance host', () => {
       'incidents',
       'alarms',
       'report_outcomes',
+      'report_hours',
+      'report_days',
     ] as const)
       await db.deleteFrom(table).execute();
     await db.deleteFrom('warmup_holds').execute();
@@ -83,11 +87,11 @@ describe('the guard on the two-instance host', () => {
   };
   const status = async (i: 'trucking' | 'healthcare') =>
     (await (await mailramp!.listmonk(i)).getCampaign(ids[i]!)).status;
-  const alarm = (scope: string, days?: Record<string, unknown>) =>
+  const alarm = (scope: string, days?: Record<string, unknown>, id = 'gmail_unsolicited') =>
     db
       .insertInto('alarms')
       .values({
-        alarm: 'gmail_unsolicited',
+        alarm: id,
         scope,
         severity: 'critical',
         message: 'Gmail answered 12 deliveries with unsolicited-mail blocks or rate limits',
@@ -130,5 +134,91 @@ describe('the guard on the two-instance host', () => {
     expect(result.streams).toHaveLength(1);
     expect(result.streams[0]).toMatchObject({ stream: 'trucking', instances: [] });
     expect(result.streams[0]!.warning).toMatch(/reaches no Listmonk instance: its campaigns were NOT paused/);
+  });
+
+  /** The day's stored outcomes: Gmail's 550s came back to trucking's .94; healthcare's mail was accepted. */
+  const storeOutcomes = async () => {
+    await db
+      .insertInto('report_days')
+      .values({
+        day: '2026-06-22',
+        sent: 300,
+        deferred: 0,
+        bounced: 12,
+        expired: 0,
+        egress: 312,
+        primary_egress: 0,
+        dkim_signed: 312,
+        dkim_messages: 312,
+      } as never)
+      .execute();
+    await db
+      .insertInto('report_outcomes')
+      .values([
+        {
+          day: '2026-06-22',
+          ip: '207.174.124.94',
+          operator: 'google',
+          outcome: 'accepted',
+          reason: '',
+          count: 100,
+        },
+        {
+          day: '2026-06-22',
+          ip: '207.174.124.94',
+          operator: 'google',
+          outcome: 'reputation_reject',
+          reason: GMAIL_550,
+          count: 12,
+        },
+        {
+          day: '2026-06-22',
+          ip: '207.174.124.107',
+          operator: 'google',
+          outcome: 'accepted',
+          reason: '',
+          count: 200,
+        },
+        {
+          day: '2026-06-22',
+          ip: '207.174.124.108',
+          operator: 'microsoft',
+          outcome: 'temporary_failure',
+          reason: '451 4.7.650 throttled',
+          count: 3,
+        },
+      ])
+      .execute();
+  };
+
+  it('stops only the stream whose IPs drew a host-wide Gmail 550 (report_outcomes name .94)', async () => {
+    await open(['trucking', 'healthcare']);
+    await storeOutcomes();
+    await alarm('', { '2026-06-22': { gmail_unsolicited: 12 } });
+    const result = await mailramp!.guard.cycle();
+    expect(result.streams.map((s) => s.stream)).toEqual(['trucking']);
+    expect(await status('trucking')).toBe('draft');
+    expect(await status('healthcare')).toBe('scheduled');
+    expect((await mailramp!.guard.status()).map((s) => [s.stream, s.stopAlarms])).toEqual([
+      ['trucking', ['gmail_unsolicited']],
+      ['healthcare', []],
+    ]);
+  });
+
+  it('stops every stream for an alarm about the host (DKIM ratio: unsigned mail)', async () => {
+    await open(['trucking', 'healthcare']);
+    await storeOutcomes();
+    await alarm('', undefined, 'dkim_unsigned');
+    const result = await mailramp!.guard.cycle();
+    expect(result.streams.map((s) => s.stream)).toEqual(['trucking', 'healthcare']);
+    expect(await status('trucking')).toBe('draft');
+    expect(await status('healthcare')).toBe('draft');
+  });
+
+  it('stays host-wide when no stored outcome traces the Gmail replies to an IP', async () => {
+    await open(['trucking', 'healthcare']);
+    await alarm('', { '2026-06-22': { gmail_unsolicited: 12 } });
+    const result = await mailramp!.guard.cycle();
+    expect(result.streams.map((s) => s.stream)).toEqual(['trucking', 'healthcare']);
   });
 });
