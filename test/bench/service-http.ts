@@ -14,20 +14,13 @@
  * PostgreSQL when TEST_DATABASE_URL is set, else embedded PGlite. autocannon paces the requests
  * (`overallRate`) over 10 connections; every answer's latency is kept and the percentiles are taken
  * over all of a path's answers. The paths take turns in `--rounds` windows so a busy moment of a
- * shared host falls on the peer too. autocannon runs in this process beside the server, as a scraper
- * on the same host would, so the figures include its share of the event loop.
+ * shared host falls on the peer too. The server runs in a process of its own
+ * (test/bench/service-http-server.ts), as `mailramp serve` does beside a scraper: autocannon's own
+ * work is not on the server's event loop.
  */
+import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { createHttpServer } from '../../apps/service/src/http/create-http-server.js';
-import type { JobRunner } from '../../apps/service/src/http/job-runner.js';
-import { listenHttpServer } from '../../apps/service/src/http/listen-http-server.js';
-import {
-  createTestLogger,
-  openTestMailramp,
-  seedServiceResults,
-} from '../../apps/service/src/testing/index.js';
-import { execScript } from '../../packages/db/src/index.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -37,75 +30,17 @@ const opt = (name: string, fallback: string) => {
 const DURATION = Number(opt('--duration', '60'));
 const RATE = Number(opt('--rate', '50'));
 const ROUNDS = Number(opt('--rounds', '6'));
-const DAYS = Number(opt('--days', '90'));
-const TODAY = '2026-06-22';
-const engine = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+const DAYS = opt('--days', '90');
 
-const ip = (n: number) => ({
-  address: `203.0.113.${10 + n}`,
-  prefix: 24,
-  interface: 'eth0',
-  transport: `out0${n}`,
-  helo: `mta0${n}.example.net`,
+const child = fork(new URL('./service-http-server.ts', import.meta.url), [], {
+  execArgv: ['--import', 'tsx'],
+  env: { ...process.env, BENCH_DAYS: DAYS },
 });
-const config = {
-  warmup: {
-    streams: {
-      trucking: { start: '2026-06-01', ips: [0, 1, 2, 3].map(ip), listmonk: [] },
-      healthcare: {
-        start: '2026-06-15',
-        ips: [4, 5].map(ip),
-        listmonk: [],
-        postfix: { configDir: '/etc/postfix-hc' },
-      },
-    },
-  },
-};
-
-const now = () => new Date(`${TODAY}T10:05:00Z`);
-const t = await openTestMailramp(engine, { now, config });
-const db = await t.mailramp.db();
-const seeded = performance.now();
-await seedServiceResults(db, { days: DAYS, until: TODAY });
-await execScript(
-  db,
-  db,
-  `insert into warmup_holds (stream, rate, until, reason) values ('trucking', 150, '2026-06-30', 'bench'); analyze;`,
-);
-const rows = await db
-  .selectNoFrom((eb) => [
-    eb.selectFrom('report_outcomes').select(eb.fn.countAll<string>().as('n')).as('outcomes'),
-    eb.selectFrom('report_hours').select(eb.fn.countAll<string>().as('n')).as('hours'),
-    eb.selectFrom('service_runs').select(eb.fn.countAll<string>().as('n')).as('runs'),
-    eb.selectFrom('alarms').select(eb.fn.countAll<string>().as('n')).as('alarms'),
-  ])
-  .executeTakeFirstOrThrow();
-console.log(
-  `${engine}: ${DAYS} days seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s — report_outcomes ${rows.outcomes}, report_hours ${rows.hours}, service_runs ${rows.runs}, alarms ${rows.alarms}`,
-);
-
-const jobs: JobRunner = {
-  jobNames: () => [
-    'report',
-    'watchdog',
-    'warmup',
-    'rampcap',
-    'build-trucking',
-    'build-healthcare',
-    'suppress-sync',
-    'classify-mx',
-  ],
-  runJob: async () => {
-    throw new Error('not in this benchmark');
-  },
-  runBuild: async () => {
-    throw new Error('not in this benchmark');
-  },
-};
-// Logs go through pino as in the service (JSON lines), to a sink instead of a terminal.
-const { logger } = createTestLogger({ keep: false });
-const server = createHttpServer({ mailramp: t.mailramp, token: 'bench', logger, now, jobs });
-const url = await listenHttpServer(server, { port: 0 });
+const { url, seeded } = await new Promise<{ url: string; seeded: string }>((resolve, reject) => {
+  child.once('message', (m) => resolve(m as { url: string; seeded: string }));
+  child.once('exit', (code) => reject(new Error(`the bench server exited (${code}) before listening`)));
+});
+console.log(seeded);
 
 const PATHS = ['/healthz', '/metrics', '/api/status'];
 
@@ -173,6 +108,5 @@ try {
     );
   }
 } finally {
-  await server.close();
-  await t.destroy();
+  child.disconnect();
 }

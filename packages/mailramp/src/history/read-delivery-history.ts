@@ -1,5 +1,5 @@
-import type { Database } from '@mailramp/db';
-import { type Kysely, sql } from 'kysely';
+import type { Database, ReportDaysTable } from '@mailramp/db';
+import { type Kysely, type Selectable, sql } from 'kysely';
 
 /** One day's delivery mix as the report stored it (report_days), with its rates. */
 export interface HistoryDay {
@@ -121,43 +121,7 @@ export async function readDeliveryHistory(
   ]);
 
   const stored = new Map(dayRows.map((r) => [r.day, r]));
-  const totals = days.map((day): HistoryDay => {
-    const r = stored.get(day);
-    if (r === undefined) {
-      return {
-        day,
-        sent: 0,
-        deferred: 0,
-        bounced: 0,
-        expired: 0,
-        deliveryRate: null,
-        egress: 0,
-        primaryEgress: 0,
-        dkimSigned: 0,
-        dkimMessages: 0,
-        dkimRatio: null,
-        queueSize: null,
-        reported: false,
-        readUntil: null,
-      };
-    }
-    return {
-      day,
-      sent: r.sent,
-      deferred: r.deferred,
-      bounced: r.bounced,
-      expired: r.expired,
-      deliveryRate: ratio(r.sent, r.sent + r.deferred + r.bounced),
-      egress: r.egress,
-      primaryEgress: r.primary_egress,
-      dkimSigned: r.dkim_signed,
-      dkimMessages: r.dkim_messages,
-      dkimRatio: ratio(r.dkim_signed, r.dkim_messages),
-      queueSize: r.queue_size,
-      reported: true,
-      readUntil: r.read_until?.toISOString() ?? null,
-    };
-  });
+  const totals = days.map((day) => toHistoryDay(day, stored.get(day)));
 
   const ips = new Map<string, { sent: number[]; attempts: number[] }>();
   for (const r of ipRows) {
@@ -221,6 +185,52 @@ export async function readDeliveryHistory(
       hours: hourRows.map((r) => ({ hour: r.hour, ip: r.ip, sent: r.sent, attempts: r.attempts })),
     },
   };
+}
+
+type ReportDayRow = Selectable<ReportDaysTable>;
+
+/** A day's totals from its report_days row; zeros and `reported: false` when no report stored it. */
+function toHistoryDay(day: string, r: ReportDayRow | undefined): HistoryDay {
+  if (r === undefined) {
+    return {
+      day,
+      sent: 0,
+      deferred: 0,
+      bounced: 0,
+      expired: 0,
+      deliveryRate: null,
+      egress: 0,
+      primaryEgress: 0,
+      dkimSigned: 0,
+      dkimMessages: 0,
+      dkimRatio: null,
+      queueSize: null,
+      reported: false,
+      readUntil: null,
+    };
+  }
+  return {
+    day,
+    sent: r.sent,
+    deferred: r.deferred,
+    bounced: r.bounced,
+    expired: r.expired,
+    deliveryRate: ratio(r.sent, r.sent + r.deferred + r.bounced),
+    egress: r.egress,
+    primaryEgress: r.primary_egress,
+    dkimSigned: r.dkim_signed,
+    dkimMessages: r.dkim_messages,
+    dkimRatio: ratio(r.dkim_signed, r.dkim_messages),
+    queueSize: r.queue_size,
+    reported: true,
+    readUntil: r.read_until?.toISOString() ?? null,
+  };
+}
+
+/** One UTC day's stored totals (one row of report_days): what `history` gives as `totals[i]`. */
+export async function readHistoryDay(db: Kysely<Database>, day: string): Promise<HistoryDay> {
+  const row = await db.selectFrom('report_days').selectAll().where('day', '=', day).executeTakeFirst();
+  return toHistoryDay(day, row);
 }
 
 /** The `count` UTC dates ending `until`, oldest first. */

@@ -115,6 +115,30 @@ describe.each(testEngines())('read-only jobs for the service on %s', (engine: En
     await expect(mailramp.results.deliveries('2026-13-01')).rejects.toThrow(/not a date/);
   });
 
+  it("reads a day's stored totals as history gives them; a day never reported is a gap", async () => {
+    const today = await mailramp.results.day();
+    expect(today).toEqual({
+      day: '2026-06-22',
+      sent: 180,
+      deferred: 15,
+      bounced: 5,
+      expired: 0,
+      deliveryRate: 0.9,
+      egress: 200,
+      primaryEgress: 0,
+      dkimSigned: 190,
+      dkimMessages: 200,
+      dkimRatio: 0.95,
+      queueSize: 41,
+      reported: true,
+      readUntil: '2026-06-22T10:00:00.000Z',
+    });
+    const history = await mailramp.history.deliveries({ days: 3, until: '2026-06-22' });
+    for (const day of history.totals) expect(await mailramp.results.day(day.day)).toEqual(day);
+    expect(await mailramp.results.day('2026-06-20')).toMatchObject({ reported: false, sent: 0, dkimRatio: null });
+    await expect(mailramp.results.day('2026-13-01')).rejects.toThrow(/not a date/);
+  });
+
   it("reads each vertical's latest finished live build", async () => {
     expect(await mailramp.results.lastBuilds()).toMatchObject([
       {

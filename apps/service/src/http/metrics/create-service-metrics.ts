@@ -2,7 +2,6 @@ import { SERVICE_RUN_OUTCOMES } from '@mailramp/db';
 import type { Mailramp } from 'mailramp';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { JobRunner } from '../job-runner.js';
-import { readServiceStatus } from '../read-service-status.js';
 import { shareInFlight } from '../share-in-flight.js';
 
 /** The service's Prometheus metrics: a registry of its own (never prom-client's global one). */
@@ -131,21 +130,25 @@ export function createServiceMetrics(deps: {
     buildRecipients,
   ];
 
+  // The figures only: one row of today's totals, not /api/status's mix by operator and reasons.
   const scrape = async () => {
-    const now = deps.now();
-    const [status, counts, builds] = await Promise.all([
-      readServiceStatus(deps.mailramp, deps.jobs, now),
-      deps.mailramp.results.deliveries(now.toISOString().slice(0, 10)),
-      deps.mailramp.results.lastBuilds(),
+    const { mailramp } = deps;
+    const today = deps.now().toISOString().slice(0, 10);
+    const [warmup, totals, alarms, jobs, counts, builds] = await Promise.all([
+      mailramp.warmup.status({ date: today }),
+      mailramp.results.day(today),
+      mailramp.alarms.list({ status: 'open' }),
+      mailramp.runs.latest(deps.jobs.jobNames()),
+      mailramp.results.deliveries(today),
+      mailramp.results.lastBuilds(),
     ]);
     for (const metric of ours) metric.reset();
     for (const d of counts) deliveries.set({ ip: d.ip, operator: d.operator, outcome: d.outcome }, d.count);
-    const totals = status.deliveries.totals;
     setOrAbsent(deliveryRate, totals.deliveryRate);
     setOrAbsent(dkimRatio, totals.dkimRatio);
     setOrAbsent(queueSize, totals.queueSize);
     setOrAbsent(readUntil, totals.readUntil === null ? null : Date.parse(totals.readUntil) / 1000);
-    for (const s of status.streams) {
+    for (const s of warmup.streams) {
       const stream = { stream: s.stream };
       if (s.error !== undefined) {
         streamError.set(stream, 1);
@@ -159,12 +162,12 @@ export function createServiceMetrics(deps: {
       holdActive.set(stream, s.hold === null ? 0 : 1);
       if (s.hold !== null) holdRate.set(stream, s.hold.rate);
     }
-    for (const a of status.alarms) {
+    for (const a of alarms) {
       const labels = { alarm: a.alarm, scope: a.scope, severity: a.severity };
       alarmOpen.set(labels, 1);
       alarmSince.set(labels, seconds(a.firstSeen));
     }
-    for (const { job, last, lastOk } of status.jobs) {
+    for (const { job, last, lastOk } of jobs) {
       if (lastOk?.endedAt) lastSuccess.set({ job }, seconds(lastOk.endedAt));
       if (last === null) continue;
       lastRun.set({ job }, seconds(last.slot));
