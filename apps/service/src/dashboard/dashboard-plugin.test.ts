@@ -158,6 +158,19 @@ async function seedIncidents(db: Kysely<Database>, alarms: { gmail: number; dkim
   return { open: Number(open.id), resolved: Number(resolved.id) };
 }
 
+/** A build run's summary as the service's job stores it (nested, camelCase keys). */
+const BUILD_SUMMARY = {
+  vertical: 'trucking',
+  date: '2026-06-22',
+  runId: 41,
+  status: 'succeeded',
+  failedCampaigns: 0,
+  stamped: 1250,
+  streams: [{ stream: 'trucking', held: true }],
+  guard: { stopped: [] },
+};
+const GAP_DAY = '2026-06-15';
+
 describe('the dashboard in Chromium', () => {
   let t: TestMailramp;
   let server: { url: string; close: () => Promise<void> } | undefined;
@@ -247,6 +260,15 @@ describe('the dashboard in Chromium', () => {
       .set({ outcome: 'missed', started_at: null, ended_at: null })
       .where('id', '=', latest('rampcap'))
       .execute();
+    await db
+      .updateTable('service_runs')
+      .set({ summary: JSON.stringify(BUILD_SUMMARY) })
+      .where('id', '=', latest('build-trucking'))
+      .execute();
+    // The report job was down on GAP_DAY: no stored row for it at all.
+    for (const table of ['report_days', 'report_hours', 'report_outcomes'] as const) {
+      await db.deleteFrom(table).where('day', '=', GAP_DAY).execute();
+    }
 
     server = await startTestServer(t.mailramp, now);
     url = server.url;
@@ -443,6 +465,20 @@ describe('the dashboard in Chromium', () => {
     const legend = await page.locator('#chart-ip .u-legend').textContent();
     for (const ip of SEED_IPS) expect(legend).toContain(ip);
     expect(await page.locator('#chart-ip details tbody tr').count()).toBe(14);
+    // A day no report stored is a gap, not 0 sends: "—" in every chart's numbers for that day.
+    for (const id of ['#chart-ip', '#chart-operator', '#chart-rate']) {
+      const gap = await page
+        .locator(`${id} details tbody tr`, { hasText: GAP_DAY })
+        .locator('td')
+        .allTextContents();
+      expect(gap.length).toBeGreaterThan(0);
+      expect(new Set(gap)).toEqual(new Set(['—']));
+      const before = await page
+        .locator(`${id} details tbody tr`, { hasText: '2026-06-14' })
+        .locator('td')
+        .allTextContents();
+      expect(before.some((cell) => cell !== '—')).toBe(true);
+    }
   });
 
   it('lists the last run of every job, the failed and the missed one in red with the word', async () => {
@@ -463,5 +499,18 @@ describe('the dashboard in Chromium', () => {
     expect(await ok.locator('.status').textContent()).toBe('✓ OK');
     expect(await page.locator('#runs-table tbody tr').count()).toBe(8);
     expect(await page.locator('#runs-table tr.bad').count()).toBe(2);
+    // A summary reads as words and figures, not JSON (jsonb keeps its own key order).
+    const build = await page.locator('#runs-table tr[data-job="build-trucking"] td').last().textContent();
+    for (const part of [
+      'vertical trucking',
+      'run id 41',
+      'failed campaigns 0',
+      'stamped 1,250',
+      'streams (held true, stream trucking)',
+      'guard (stopped none)',
+    ]) {
+      expect(build).toContain(part);
+    }
+    expect(build).not.toMatch(/[{}"]/);
   });
 });

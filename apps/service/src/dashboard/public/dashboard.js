@@ -48,6 +48,24 @@ const pct = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed
 const utc = (iso) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—');
 const words = (s) => String(s).replaceAll('_', ' ');
 
+/** A run summary's key as words: `failedCampaigns` → "failed campaigns". */
+const keyWords = (key) => words(key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+
+/**
+ * A run's JSON summary as a line a person reads: `{ files: 2, totals: { sent: 12 } }` →
+ * "files 2 · totals (sent 12)"; lists are joined with "; ", an empty one is "none".
+ */
+function describeSummary(summary) {
+  const value = (v) => {
+    if (v === null || v === undefined) return '—';
+    if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map(value).join('; ');
+    if (typeof v === 'object') return `(${pairs(v).join(', ')})`;
+    return typeof v === 'number' ? nf.format(v) : String(v);
+  };
+  const pairs = (o) => Object.entries(o).map(([k, v]) => `${keyWords(k)} ${value(v)}`);
+  return pairs(summary).join(' · ');
+}
+
 /** A table with a caption, header cells with scope, and body rows (arrays of cells or {cells, class}). */
 function table(caption, headers, rows, attrs = {}) {
   return el(
@@ -498,18 +516,20 @@ function renderCharts({ history }) {
       'No report run stored results for these days: the charts fill as the report job runs (every 15 minutes).',
     );
   }
+  // A day no report run stored is a gap in the line (and "—" in its table), not a day of 0 sends.
+  const reported = (values) => values.map((v, i) => (history.totals[i].reported ? v : null));
   const figures = [
     chartFigure(
       'chart-ip',
       'Sent per sending IP',
       days,
-      history.byIp.map((s) => ({ label: s.ip, values: s.sent })),
+      history.byIp.map((s) => ({ label: s.ip, values: reported(s.sent) })),
     ),
     chartFigure(
       'chart-operator',
       'Accepted per receiving operator',
       days,
-      history.byOperator.map((s) => ({ label: s.operator || '(unknown)', values: s.accepted })),
+      history.byOperator.map((s) => ({ label: s.operator || '(unknown)', values: reported(s.accepted) })),
     ),
     chartFigure(
       'chart-rate',
@@ -570,12 +590,7 @@ function renderRuns({ jobs }) {
           ),
           numTd(undefined, took(last)),
           el('td', {}, lastOk === null ? 'never' : utc(lastOk.endedAt ?? lastOk.slot)),
-          el(
-            'td',
-            {},
-            last.error ??
-              (last.summary && Object.keys(last.summary).length > 0 ? JSON.stringify(last.summary) : ''),
-          ),
+          el('td', {}, last.error ?? (last.summary ? describeSummary(last.summary) : '')),
         ],
       };
     }),
