@@ -135,7 +135,11 @@ describe.each(testEngines())('read-only jobs for the service on %s', (engine: En
     });
     const history = await mailramp.history.deliveries({ days: 3, until: '2026-06-22' });
     for (const day of history.totals) expect(await mailramp.results.day(day.day)).toEqual(day);
-    expect(await mailramp.results.day('2026-06-20')).toMatchObject({ reported: false, sent: 0, dkimRatio: null });
+    expect(await mailramp.results.day('2026-06-20')).toMatchObject({
+      reported: false,
+      sent: 0,
+      dkimRatio: null,
+    });
     await expect(mailramp.results.day('2026-13-01')).rejects.toThrow(/not a date/);
   });
 
