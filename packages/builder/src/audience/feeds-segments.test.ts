@@ -1,15 +1,19 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BuildPlan, planBuild } from '../build/plan-build.js';
 import { resolveBuildRules } from '../build/resolve-build-rules.js';
 import type { Vertical } from '../segments/default-segments.js';
 import { importAuthority } from './import-authority.js';
 import { importCarriers } from './import-carriers.js';
-import { importLeie } from './import-flags.js';
+import { importEmails } from './import-emails.js';
+import { importDeactivations, importFlags, importLeie } from './import-flags.js';
+import { importLabs } from './import-labs.js';
 import { importProviders } from './import-providers.js';
 import { importRevalidation } from './import-revalidation.js';
+import { importVerification } from './import-verification.js';
 import { readCsvRecords } from './read-csv-records.js';
 
 // A build on the real-shaped files selects recipients in each segment these imports feed.
@@ -130,4 +134,161 @@ describe.each(testEngines())('imports feed the segments on %s', (engine) => {
     expect(built.recipients.map((r) => r.recipientKey)).not.toContain('1000079198');
     expect(built.excluded.deactivated).toBeGreaterThanOrEqual(1);
   });
+});
+
+// Issue 17, "Done when": each segment a real file's rows meet selects them, with nothing set by hand
+// but what no public file carries (addresses, their verification, the MX operator). One database per
+// engine, emptied before each segment's files are imported.
+describe.each(testEngines())('each segment fed by the published files alone on %s', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ engine });
+  });
+  beforeEach(async () => {
+    await sql`truncate fmcsa_carriers, hc_providers, send_ledger, segment_touches`.execute(t.db);
+  });
+  afterAll(() => t?.destroy());
+
+  async function* chunk(s: string): AsyncGenerator<string> {
+    yield s;
+  }
+  const text = (s: string) => readCsvRecords(chunk(s));
+  // What the user's verifier says about every address, and the operator classify-mx would tag.
+  const verified = async (table: 'fmcsa_carriers' | 'hc_providers') => {
+    const rows = await t.db.selectFrom(table).select('email').where('email', 'is not', null).execute();
+    const summary = await importVerification(
+      t.db,
+      text(['email,result', ...rows.map((r) => `${r.email},valid`)].join('\n')),
+    );
+    expect(summary.rejected).toEqual({});
+    await t.db.updateTable(table).set({ mx_provider: 'godaddy' }).where('email', 'is not', null).execute();
+  };
+  // NPPES main-file rows (the fixture's real header) for the NPIs the other public files list.
+  const nppesHeader = readFileSync(new URL('./fixtures/nppes-main.csv', import.meta.url), 'utf8').split(
+    '\n',
+  )[0]!;
+  const nppes = (rows: { npi: string; name: string; state: string; deactivated?: string }[]) =>
+    text(
+      [
+        nppesHeader,
+        ...rows.map((r) =>
+          [
+            r.npi,
+            '2',
+            '',
+            '',
+            r.name,
+            '',
+            '',
+            '',
+            '',
+            r.state,
+            '',
+            '01/02/2010',
+            '03/04/2020',
+            '',
+            r.deactivated ?? '',
+            '',
+            '207Q00000X',
+            'Y',
+            '',
+            '',
+          ]
+            .map((v) => `"${v}"`)
+            .join(','),
+        ),
+      ].join('\n'),
+    );
+  const enrich = async (npis: string[]) => {
+    const summary = await importEmails(
+      t.db,
+      text(['npi,email', ...npis.map((npi) => `${npi},office@clinic${npi}.com`)].join('\n')),
+      { vertical: 'healthcare' },
+    );
+    expect(summary.rejected).toEqual({});
+    await verified('hc_providers');
+  };
+
+  it('usdot_reactivation: the inactive carrier of the Company Census File (status_code I)', async () => {
+    await importCarriers(t.db, fixture('packages/builder/src/audience/fixtures/fmcsa-company-census.csv'), {
+      yearPivot: 26,
+    });
+    await verified('fmcsa_carriers');
+    const plan = await plan_('trucking', '2026-06-15');
+    expect(bySegment(plan).usdot_reactivation).toEqual(['3000001']);
+  });
+
+  it('the six enrichment deficiency segments: the flags import onto the SMS census (no STATUS_CODE)', async () => {
+    await importCarriers(t.db, fixture('test/fixtures/audience/fmcsa-sms-census-authority.csv'), {
+      yearPivot: 26,
+    });
+    const flags = await importFlags(t.db, fixture('test/fixtures/audience/flags-trucking.csv'), {
+      vertical: 'trucking',
+    });
+    expect(flags.rejected).toEqual({ unknown_flag: 1 });
+    await verified('fmcsa_carriers');
+    // June: no IFTA or UCR window open, no MCS-150 of these carriers due.
+    const plan = await plan_('trucking', '2026-06-15');
+    expect(bySegment(plan)).toEqual({
+      deficiency_irp_ifta: ['1000001'],
+      deficiency_intrastate_authority: ['1000002'],
+      deficiency_state_emissions: ['1000004'],
+      deficiency_state_weight_tax: ['1000005'],
+      deficiency_state_permit: ['1000006'],
+      deficiency_hazmat: ['1000007'],
+    });
+    // 1000005 is flagged hazmat too: state_weight_tax (34) took it, and the plan says so.
+    expect(plan.segments.find((s) => s.id === 'deficiency_hazmat')?.takenByHigher).toBe(1);
+  });
+
+  it('npi_reactivation: the LEIE file as published flags the listed, not the reinstated', async () => {
+    const listed = ['1222222220', '1333333338', '1111111112'];
+    await importProviders(t.db, nppes(listed.map((npi) => ({ npi, name: `PROVIDER ${npi}`, state: 'NY' }))));
+    await enrich(listed);
+    const leie = await importLeie(t.db, fixture('test/fixtures/audience/oig-leie-updated.csv'), {
+      today: '2026-12-07',
+    });
+    expect(leie.updated).toBe(2);
+    // 1111111112 was reinstated on 2026-01-15: in no segment.
+    expect(bySegment(await plan_('healthcare', '2026-12-07'))).toEqual({
+      npi_reactivation: ['1222222220', '1333333338'],
+    });
+  });
+
+  it('npi_reactivation: the NPPES Deactivated NPI Report as published (caption line and all)', async () => {
+    // The main file lists a deactivated NPI with its deactivation date (no reason: not a death).
+    const deactivated = ['1666666668', '1777777776'];
+    await importProviders(
+      t.db,
+      nppes([
+        { npi: '1666666668', name: 'DEACTIVATED A', state: 'TX', deactivated: '10/07/2026' },
+        { npi: '1777777776', name: 'DEACTIVATED B', state: 'TX', deactivated: '03/15/2025' },
+      ]),
+    );
+    await enrich(deactivated);
+    expect((await plan_('healthcare', '2026-12-07')).recipients).toEqual([]);
+    const report = await importDeactivations(
+      t.db,
+      fixture('test/fixtures/audience/nppes-deactivated-report.csv'),
+    );
+    expect(report.updated).toBe(2);
+    expect(bySegment(await plan_('healthcare', '2026-12-07'))).toEqual({ npi_reactivation: deactivated });
+  });
+
+  it('clia_renewal: a CLIA lab file joined to NPIs sets the certificate expiry', async () => {
+    await importProviders(t.db, fixture('packages/builder/src/audience/fixtures/nppes-main.csv'));
+    await enrich(['1000000004', '1234567893']);
+    const labs = await importLabs(t.db, fixture('test/fixtures/audience/clia-labs-with-npi.csv'));
+    expect(labs.skipped).toMatchObject({ terminated: 1, not_in_audience: 1 });
+    // 10D0123456 expires 2027-01-31: inside the window (30 days after to 90 days before).
+    expect(bySegment(await plan_('healthcare', '2026-12-07'))).toEqual({ clia_renewal: ['1000000004'] });
+  });
+
+  const plan_ = (vertical: Vertical, date: string) =>
+    planBuild(t.db, resolveBuildRules(vertical, {}, createDomainFamilies()), {
+      vertical,
+      date,
+      warmupDay: 40,
+      now: () => new Date(`${date}T06:00:00Z`),
+    });
 });
