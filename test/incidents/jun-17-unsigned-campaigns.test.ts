@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobCatalogue } from '../../apps/service/src/jobs/create-job-catalogue.js';
 import { BuilderError } from '../../packages/builder/src/index.js';
 import { createTestDatabaseSection } from '../../packages/db/src/testing/index.js';
 import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
@@ -160,5 +161,37 @@ describe('Jun 17: campaign mail leaving unsigned (no DKIM)', () => {
     expect(runs[0]).toMatchObject({ status: 'failed', counts: { gate: { ok: false } } });
     expect((runs[0]!.counts.gate as { failed: string[] }).failed).toContain('dkim');
     expect(await db.selectFrom('send_ledger').select('id').execute()).toEqual([]);
+  });
+
+  it("the service's build job records the refusal with its checks; POST /api/builds force overrides it", async () => {
+    const { build } = createJobCatalogue(mailramp);
+    const context = { slot: clock, signal: new AbortController().signal };
+    const refused = await build('trucking')(context);
+    expect(refused.outcome).toBe('failed');
+    const gate = refused.summary.gate as { failed: Array<{ id: string; evidence: Record<string, unknown> }> };
+    expect(gate.failed.map((c) => c.id)).toEqual(expect.arrayContaining(['dkim', 'alarms']));
+    expect(gate.failed.find((c) => c.id === 'dkim')!.evidence).toMatchObject({ minRatio: 0.9 });
+    expect(refused.error).toContain('nothing was pushed to Listmonk');
+    expect(refused.error).toContain('"force":{"reason":"…"}');
+    expect(refused.error).not.toContain('--force');
+    expect(lm.state.campaigns.size).toBe(0);
+
+    // What POST /api/builds {"mode":"live","force":{…}} hands the scheduler: the build pushes.
+    const forced = await build('trucking', { force: { reason: 'InternalHosts fixed at 08:30', by: 'ana' } })(
+      context,
+    );
+    expect(forced.outcome).toBe('ok');
+    expect(lm.state.campaigns.size).toBeGreaterThan(0);
+    const db = await mailramp.db();
+    const run = await db
+      .selectFrom('build_runs')
+      .select(['status', 'options'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      options: { force: { by: 'ana', reason: 'InternalHosts fixed at 08:30' } },
+    });
   });
 });

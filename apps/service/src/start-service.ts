@@ -12,6 +12,7 @@ import {
   BUILD_VERTICALS,
   type BuildVertical,
   createJobCatalogue,
+  type JobCatalogue,
   scheduledJobsOf,
 } from './jobs/create-job-catalogue.js';
 import { createLocalScheduler } from './scheduler/create-local-scheduler.js';
@@ -205,7 +206,7 @@ async function listenOrExplain(
 export function createSchedulerJobRunner(
   scheduler: Scheduler,
   jobs: readonly ScheduledJob[],
-  build: (vertical: BuildVertical, date?: string) => ScheduledJob['run'],
+  build: JobCatalogue['build'],
   now: () => Date,
 ): JobRunner {
   const find = (name: string) => {
@@ -221,14 +222,14 @@ export function createSchedulerJobRunner(
   return {
     jobNames: () => jobs.map((j) => j.name),
     runJob: (name) => start(find(name)),
-    runBuild: ({ vertical, date }) => {
+    runBuild: ({ vertical, date, force }) => {
       if (!(BUILD_VERTICALS as readonly string[]).includes(vertical)) {
         throw new ServiceError(
           'INVALID_INPUT',
           `no vertical "${vertical}"; one of ${BUILD_VERTICALS.join(', ')}`,
         );
       }
-      return start({ ...find(`build-${vertical}`), run: build(vertical as BuildVertical, date) });
+      return start({ ...find(`build-${vertical}`), run: build(vertical as BuildVertical, { date, force }) });
     },
   };
 }

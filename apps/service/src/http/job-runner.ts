@@ -18,6 +18,8 @@ export interface JobRunner {
 export interface LiveBuildOptions {
   vertical: BuildOptions['vertical'];
   date?: string | undefined;
+  /** Push although the pre-flight gate refuses: why, and who (recorded in build_runs.options). */
+  force?: BuildOptions['force'];
 }
 
 /** A run the scheduler accepted: the caller follows it in `GET /api/runs?job=…`. */

@@ -1,5 +1,12 @@
 import type { Config, ServiceJobName } from '@mailramp/config';
-import { type Mailramp, MailrampError, type ReportOptions } from 'mailramp';
+import {
+  type BuildOptions,
+  type GateVerdict,
+  type Mailramp,
+  MailrampError,
+  type ReportOptions,
+} from 'mailramp';
+import { BuilderError } from 'mailramp/errors';
 import { describeRunError } from '../scheduler/create-slot-runner.js';
 import type { JobContext, JobOutcome, ScheduledJob } from '../scheduler/scheduled-job.js';
 
@@ -11,10 +18,17 @@ export const BUILD_VERTICALS = ['trucking', 'healthcare'] as const;
 /** One of {@link BUILD_VERTICALS}. */
 export type BuildVertical = (typeof BUILD_VERTICALS)[number];
 
-/** The service's jobs by name, and the live build of a vertical and date the HTTP API asks for. */
+/** A live build the HTTP API asks for: a date other than today, an override of the gate. */
+export interface LiveBuildRequest {
+  date?: string | undefined;
+  /** Push although the pre-flight gate refuses: why (required) and who (default: the service's user). */
+  force?: BuildOptions['force'];
+}
+
+/** The service's jobs by name, and the live build of a vertical the HTTP API asks for. */
 export interface JobCatalogue {
   readonly jobs: Record<ServiceJobName, JobRun>;
-  build(vertical: BuildVertical, date?: string): JobRun;
+  build(vertical: BuildVertical, request?: LiveBuildRequest): JobRun;
 }
 
 /**
@@ -28,6 +42,29 @@ export const SERVICE_REPORT_OPTIONS: ReportOptions = { date: 'today', store: tru
 const NOT_CONFIGURED = new Set(['WARMUP_NOT_CONFIGURED', 'LISTMONK_NOT_CONFIGURED']);
 
 const skipped = (reason: string): JobOutcome => ({ outcome: 'skipped', summary: { reason } });
+
+/**
+ * A live build the pre-flight gate refused (nothing reached Listmonk): failed, with the failing
+ * checks and their evidence in the summary and how to override it over the API in the error.
+ */
+function gateRefused(vertical: BuildVertical, verdict: GateVerdict): JobOutcome {
+  const failed = verdict.checks.filter((c) => c.status === 'fail');
+  return {
+    outcome: 'failed',
+    summary: {
+      vertical,
+      gate: {
+        checkedAt: verdict.checkedAt.toISOString(),
+        failed: failed.map((c) => ({ id: c.id, message: c.message, evidence: c.evidence })),
+      },
+    },
+    error: `the pre-flight gate refused the ${vertical} build; nothing was pushed to Listmonk: ${failed
+      .map((c) => `${c.id}: ${c.message}`)
+      .join(
+        '; ',
+      )}. Fix what it names (the next slot asks again), or override it once with POST /api/builds {"vertical":"${vertical}","mode":"live","force":{"reason":"…"}} (recorded with who and why)`,
+  };
+}
 
 /** Runs `fn`, turning an SDK "not configured" error into a skipped run. */
 async function unlessNotConfigured(fn: () => Promise<JobOutcome>): Promise<JobOutcome> {
@@ -51,13 +88,23 @@ async function unlessNotConfigured(fn: () => Promise<JobOutcome>): Promise<JobOu
  */
 export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
   const build =
-    (vertical: BuildVertical, date?: string): JobRun =>
+    (vertical: BuildVertical, { date, force }: LiveBuildRequest = {}): JobRun =>
     async () => {
       if (mailramp.config.build.verticals?.[vertical] === undefined) {
         return skipped(`build.verticals.${vertical} is not configured`);
       }
       return unlessNotConfigured(async () => {
-        const result = await mailramp.build.run({ vertical, ...(date === undefined ? {} : { date }) });
+        let result: Awaited<ReturnType<Mailramp['build']['run']>>;
+        try {
+          result = await mailramp.build.run({
+            vertical,
+            ...(date === undefined ? {} : { date }),
+            ...(force === undefined ? {} : { force }),
+          });
+        } catch (error) {
+          if (!(error instanceof BuilderError) || error.code !== 'GATE_REFUSED') throw error;
+          return gateRefused(vertical, error.details as GateVerdict);
+        }
         const failed = result.campaigns.filter((c) => c.state === 'failed');
         const summary = {
           vertical,

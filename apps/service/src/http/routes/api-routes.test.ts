@@ -104,7 +104,9 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
       return { job: name, slot: now() };
     },
     runBuild: async (options) => {
-      calls.push(`build:${options.vertical}:${options.date ?? 'today'}`);
+      calls.push(
+        `build:${options.vertical}:${options.date ?? 'today'}${options.force ? `:force=${JSON.stringify(options.force)}` : ''}`,
+      );
       return { job: `build-${options.vertical}`, slot: now(), id: '42' };
     },
   };
@@ -298,6 +300,9 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
     expect(plan).toMatchObject({ mode: 'dry', vertical: 'trucking', date: '2026-06-22', problems: [] });
     expect(plan.recipients).toBeGreaterThan(0);
     expect(plan.warmup).toMatchObject({ day: 12 });
+    // What a live build would stop on now, every check with its evidence.
+    expect(plan.gate).toMatchObject({ ok: expect.any(Boolean), checkedAt: expect.any(String) });
+    expect(plan.gate.checks.map((c: { id: string }) => c.id)).toContain('dkim');
     const after = await db
       .selectFrom('send_ledger')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -314,11 +319,25 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
     calls.length = 0;
   });
 
+  it('POST /api/builds: a live build can override the gate, saying why (and who)', async () => {
+    const body = {
+      vertical: 'trucking',
+      mode: 'live',
+      force: { reason: ' DKIM fixed at 09:40 ', by: 'ana' },
+    };
+    expect((await post('/api/builds', body)).status).toBe(202);
+    expect(calls).toEqual(['build:trucking:today:force={"reason":"DKIM fixed at 09:40","by":"ana"}']);
+    calls.length = 0;
+  });
+
   it.each([
     [{ vertical: 'shipping', mode: 'dry' }, /vertical: .*"trucking"/],
     [{ vertical: 'trucking' }, /mode: /],
     [{ vertical: 'trucking', mode: 'dry', date: '2026-02-30' }, /date: /],
     [{ vertical: 'trucking', mode: 'dry', force: true }, /force/],
+    [{ vertical: 'trucking', mode: 'dry', force: { reason: 'x' } }, /force is for a live build/],
+    [{ vertical: 'trucking', mode: 'live', force: { reason: '  ' } }, /force.reason must say why/],
+    [{ vertical: 'trucking', mode: 'live', force: { by: 'ana' } }, /force.reason/],
     ['{"vertical": "trucking",', /JSON/i],
   ])('POST /api/builds %j answers 400 with what is wrong, running nothing', async (body, message) => {
     const response = await post('/api/builds', body);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { BuildOptions } from 'mailramp';
+import { type BuildOptions, MailrampError } from 'mailramp';
 import { z } from 'zod';
 import type { HttpServerDeps } from '../create-http-server.js';
 import { parseRequest } from '../parse-request.js';
@@ -12,23 +12,38 @@ const BuildBody = z.strictObject({
   /** `dry` plans and lints (writes nothing, touches no Listmonk); `live` runs the build through the scheduler. */
   mode: z.enum(['dry', 'live']),
   date: z.iso.date().optional(),
+  /** Live only: push although the pre-flight gate refuses; `reason` is recorded with `by` (who). */
+  force: z
+    .strictObject({
+      reason: z.string().trim().min(1, 'force.reason must say why'),
+      by: z.string().trim().min(1).optional(),
+    })
+    .optional(),
 });
 
 /**
- * `POST /api/builds` `{ vertical, mode: 'dry' | 'live', date? }`: a dry build answers its plan's counts
- * (200); a live one is handed to the scheduler, recorded as a run like the scheduled build (202).
+ * `POST /api/builds` `{ vertical, mode: 'dry' | 'live', date?, force?: { reason, by? } }`: a dry build
+ * answers its plan's counts and the pre-flight gate's verdict (200); a live one is handed to the
+ * scheduler, recorded as a run like the scheduled build (202) — a refusal of the gate ends that run
+ * `failed` with the failing checks in its summary; `force` overrides the gate for that run.
  */
 export function registerBuildRoutes(server: FastifyInstance, deps: HttpServerDeps): void {
   server.post('/api/builds', async (request, reply) => {
     const body = parseRequest(BuildBody, request.body, 'body');
     const { vertical } = body;
     if (body.mode === 'live') {
-      const started = await deps.jobs.runBuild({ vertical, date: body.date });
+      const started = await deps.jobs.runBuild({ vertical, date: body.date, force: body.force });
       return reply
         .status(202)
         .send({ job: started.job, slot: started.slot.toISOString(), id: started.id ?? null });
     }
-    const { plan, warmup, problems } = await deps.mailramp.build.plan({ vertical, date: body.date });
+    if (body.force !== undefined) {
+      throw new MailrampError(
+        'INVALID_INPUT',
+        'force is for a live build ("mode": "live"): a dry build pushes nothing',
+      );
+    }
+    const { plan, warmup, problems, gate } = await deps.mailramp.build.plan({ vertical, date: body.date });
     // Counts only: the recipients' addresses stay out of responses and logs.
     return {
       mode: 'dry',
@@ -44,6 +59,8 @@ export function registerBuildRoutes(server: FastifyInstance, deps: HttpServerDep
       excluded: plan.excluded,
       capsHit: plan.capsHit,
       problems,
+      // What a live build would stop on now: every check with its evidence.
+      gate,
     };
   });
 }
