@@ -56,7 +56,7 @@ export {
 export { readInterfaces } from './health/read-interfaces.js';
 export { renderWatchdogUnits } from './health/render-watchdog-units.js';
 export { runWatchdog, type WatchdogResult } from './health/run-watchdog.js';
-export { DEFAULT_ALARM_THRESHOLDS } from './maillog/list-alarms.js';
+export { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS } from './maillog/list-alarms.js';
 export { createParseContext, parseLogLine } from './maillog/parse-log-line.js';
 export { listRotatedFiles, orderRotatedFiles, readLogFiles, statLogFiles } from './maillog/read-log-files.js';
 export { parseMasterCf } from './postfix/parse-master-cf.js';

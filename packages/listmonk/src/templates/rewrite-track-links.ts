@@ -29,7 +29,7 @@ function rewriteTrackLinkCalls(source: string, version: ListmonkVersion): string
 
 /**
  * Listmonk's source rewrite before parsing a body or template:
- * 1. `{{ TrackLink … }}` as that version rewrites it (see {@link rewriteTrackLinkCalls});
+ * 1. `{{ TrackLink … }}` as that version rewrites it (see `rewriteTrackLinkCalls()`);
  * 2. `URL@TrackLink` → `{{ TrackLink "URL" . }}` where URL starts with a literal http(s):// —
  *    v5+ match a URL character class (`%` from v6.1), v2–v4 a lazy `.+?`;
  * 3. `{{ TrackView }}`, `{{ UnsubscribeURL }}`, … → `{{ TrackView . }}`, ….

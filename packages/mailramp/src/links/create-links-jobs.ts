@@ -13,7 +13,7 @@ export interface LinksRepairCheck extends LinksRepairPlan {
 }
 
 /**
- * Repairs of Listmonk's registered tracking links of the @TrackLink incident's shape, in Listmonk's
+ * Repairs of Listmonk's registered tracking links of the `@TrackLink` incident's shape, in Listmonk's
  * own database (`url`: a postgres:// URL of it, never mailramp's). Each call connects and disconnects.
  */
 export interface LinksJobs {

@@ -24,7 +24,7 @@ export interface ServiceRunCursor {
   id: number;
 }
 
-/** Filters of {@link ServiceRunsRepository.list}. */
+/** Filters of `ServiceRunsRepository.list()`. */
 export interface ListServiceRunsOptions {
   job?: string | undefined;
   outcome?: ServiceRunOutcome | undefined;

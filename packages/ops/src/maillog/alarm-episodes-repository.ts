@@ -30,7 +30,7 @@ export interface AlarmEpisode {
   closedAt: Date | null;
 }
 
-/** Filters of {@link AlarmEpisodesRepository.list}. */
+/** Filters of `AlarmEpisodesRepository.list()`. */
 export interface ListAlarmEpisodesOptions {
   /** `open`, `closed`, or both (default `all`). */
   status?: AlarmEpisodeStatus | 'all' | undefined;
