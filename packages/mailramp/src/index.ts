@@ -67,6 +67,7 @@ export type {
 export type {
   SuppressAdded,
   SuppressImported,
+  SuppressImportOptions,
   SuppressJobs,
   SuppressSyncOptions,
 } from './suppress/create-suppress-jobs.js';

@@ -123,6 +123,37 @@ describe.each(testEngines())('mailramp suppress on %s', (engine) => {
     );
     expect(await runCli([...args, 'suppress', 'add', 'nonsense'], captureIo())).toBe(EXIT.USAGE);
   });
+
+  // Issue 20 (8): a NUL byte reached PostgreSQL (exit 5, its raw "invalid byte sequence"), and the
+  // not-UTF-8 refusal advised an --encoding this command did not take.
+  it('import refuses a NUL or control byte by line, and reads Latin-1 with --encoding', async () => {
+    const nul = join(dir, 'nul.csv');
+    writeFileSync(
+      nul,
+      'email,reason\nnul-ok@z.example,manual\nnul\u0000x@z.example,manual\nesc\u001b[2J@z.example,\n',
+    );
+    const refused = captureIo();
+    expect(await runCli([...args, 'suppress', 'import', nul], refused), refused.err()).toBe(EXIT.USAGE);
+    expect(refused.err()).toContain('line 3');
+    expect(refused.err()).toContain('line 4');
+    expect(refused.err()).not.toContain('invalid byte sequence');
+    expect(refused.err()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(await runCli([...args, 'suppress', 'add', 'esc\u001b@z.example'], captureIo())).toBe(EXIT.USAGE);
+
+    const latin1 = join(dir, 'latin1.csv');
+    writeFileSync(latin1, Buffer.from('email\nadministración@cañada.example\n', 'latin1'));
+    const notUtf8 = captureIo();
+    expect(await runCli([...args, 'suppress', 'import', latin1], notUtf8)).toBe(EXIT.USAGE);
+    expect(notUtf8.err()).toContain('--encoding latin1');
+    const read = captureIo();
+    expect(
+      await runCli([...args, 'suppress', 'import', latin1, '--encoding', 'latin1', '--json'], read),
+      read.err(),
+    ).toBe(EXIT.OK);
+    expect(JSON.parse(read.out())).toMatchObject({ read: 1, added: 1 });
+    expect(await list()).toContain('email:administración@cañada.example:manual');
+    expect(await list()).not.toContain('email:nul-ok@z.example:manual');
+  });
 });
 
 describe.each(testEngines())('mailramp suppress sync with Listmonk on %s', (engine) => {

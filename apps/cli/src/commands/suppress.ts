@@ -1,9 +1,11 @@
+import type { CsvEncoding } from '@mailramp/builder';
 import { SUPPRESSION_REASONS, type SuppressionReason } from '@mailramp/db';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { MailrampError } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT, type ExitCode, exitCodeOfListmonk } from '../exit-codes.js';
 import { formatTable, printJson, say } from '../output.js';
+import { parseEncoding } from './audience-files.js';
 
 const reasonOption = (fallback?: SuppressionReason) => {
   const option = new Option('--reason <reason>', 'why it is never mailed').choices(SUPPRESSION_REASONS);
@@ -54,13 +56,21 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
     )
     .addOption(reasonOption('manual'))
     .option('--source <source>', 'where the list came from (default: the file name)')
+    .option(
+      '--encoding <name>',
+      'character encoding: utf-8 (default, checked strictly), latin1 or windows-1252',
+      parseEncoding,
+    )
     .option('--json', 'print the result as JSON on stdout')
     .action(
       ctx.action(
-        async (file: string, opts: { reason: SuppressionReason; source?: string; json?: boolean }) => {
+        async (
+          file: string,
+          opts: { reason: SuppressionReason; source?: string; encoding?: CsvEncoding; json?: boolean },
+        ) => {
           const mailramp = await ctx.mailramp();
           const result = await mailramp.suppress
-            .import(file, { reason: opts.reason, source: opts.source })
+            .import(file, { reason: opts.reason, source: opts.source, encoding: opts.encoding })
             .catch((error: unknown) => {
               // All or nothing: the bad lines are shown, and nothing was stored.
               if (error instanceof MailrampError)

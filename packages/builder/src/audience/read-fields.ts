@@ -23,7 +23,10 @@ export function countAt(record: CsvRecord, index: number | undefined): number | 
   return Number(v);
 }
 
-const EMAIL = /^[^\s@,;<>"()[\]\\]+@[^\s@,;<>"()[\]\\]+\.[^\s@,;<>"()[\]\\.]{2,}$/;
+// No control character anywhere (\s leaves out NUL, ESC and DEL): PostgreSQL refuses a NUL in text, and
+// a terminal acts on the rest when the address is printed.
+const EMAIL =
+  /^[^\s@,;<>"()[\]\\\u0000-\u001f\u007f-\u009f]+@[^\s@,;<>"()[\]\\\u0000-\u001f\u007f-\u009f]+\.[^\s@,;<>"()[\]\\.\u0000-\u001f\u007f-\u009f]{2,}$/;
 
 /** A lower-cased, trimmed address when it looks like one address; undefined when it does not. */
 export function readEmail(text: string | null): string | null | undefined {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import type { NewSuppression, Suppression, SyncResult } from '@mailramp/builder';
+import type { CsvEncoding, NewSuppression, Suppression, SyncResult } from '@mailramp/builder';
 import type { SuppressionReason } from '@mailramp/db';
 import { MailrampError } from '../errors.js';
 import type { Session } from '../session.js';
@@ -9,6 +9,14 @@ import type { Session } from '../session.js';
 export interface SuppressAdded {
   added: string[];
   alreadySuppressed: number;
+}
+
+/** Options of {@link SuppressJobs.import}. */
+export interface SuppressImportOptions {
+  reason?: SuppressionReason | undefined;
+  source?: string | undefined;
+  /** The file's character encoding (default UTF-8, checked strictly: a file that is not refuses). */
+  encoding?: CsvEncoding | undefined;
 }
 
 /** What {@link SuppressJobs.import} did. */
@@ -40,7 +48,7 @@ export interface SuppressJobs {
    * Suppresses every address (column email) or domain (column domain) of a CSV file; a reason column
    * is optional. All or nothing: a bad line refuses the file (`INVALID_INPUT`, lines in `problems`).
    */
-  import(file: string, options?: { reason?: SuppressionReason; source?: string }): Promise<SuppressImported>;
+  import(file: string, options?: SuppressImportOptions): Promise<SuppressImported>;
   /** Suppressions, newest first (default at most 1000). */
   list(filter?: { reason?: SuppressionReason; limit?: number }): Promise<Suppression[]>;
   /** Lifts the suppressions of an address or domain (one reason, or all); returns how many went. */
@@ -77,7 +85,10 @@ export function createSuppressJobs(session: Session): SuppressJobs {
       const bad: Array<{ line: number; value: string }> = [];
       let columns: { value: number; reason: number } | undefined;
       try {
-        for await (const record of b.readCsvRecords(createReadStream(path))) {
+        for await (const record of b.readCsvRecords(
+          createReadStream(path),
+          options.encoding === undefined ? {} : { encoding: options.encoding },
+        )) {
           if (columns === undefined) {
             const header = record.fields.map((f) => f.trim().toLowerCase());
             const value = header.findIndex((h) => h === 'email' || h === 'email_address' || h === 'domain');
