@@ -155,6 +155,20 @@ describe('warmup config section', () => {
     expect(problems.some((p) => p.startsWith(`warmup.streams.s.${expected}`))).toBe(true);
   });
 
+  // Issue 20 (9): configDir becomes the argument of `postconf -c`, `postfix -c` and `postqueue -c`;
+  // `config check` names a bad one before any command refuses it.
+  it.each(['-oevil', 'etc/postfix', '/etc/postfix;reboot', '/etc/../root', '/etc/postfix two'])(
+    'rejects the Postfix configDir %j',
+    (configDir) => {
+      const problems = problemsOf({
+        warmup: { streams: { s: { ips: [ip(10)], start: '2026-06-02', postfix: { configDir } } } },
+      });
+      expect(problems).toEqual([
+        'warmup.streams.s.postfix.configDir: must be an absolute path of letters, digits, _ . / - without .. (such as /etc/postfix-hc)',
+      ]);
+    },
+  );
+
   it('reports a broken table even when the same stream has a type error', () => {
     const problems = problemsOf({
       warmup: { streams: { s: { ips: 'x', start: 5, hourlyCap: [{ from: 1, value: 3 }] } } },

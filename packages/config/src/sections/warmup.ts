@@ -140,9 +140,13 @@ export const WarmupStartSection = z.union(
 
 /** Where a stream's `transport_maps` lives in Postfix. */
 export const StreamPostfixSection = z.strictObject({
+  // Becomes the argument of `postconf -c`, `postfix -c` and `postqueue -c` (ops checks it again there).
   configDir: z
     .string()
-    .min(1)
+    .refine(
+      (dir) => /^\/[A-Za-z0-9_./-]*$/.test(dir) && !dir.split('/').includes('..'),
+      'must be an absolute path of letters, digits, _ . / - without .. (such as /etc/postfix-hc)',
+    )
     .default('/etc/postfix')
     .describe('Postfix config directory (`postconf -c`); a second instance has its own'),
   service: z
