@@ -9,6 +9,21 @@ export const FAULT_START = '2026-06-22';
 /** Seeds the fault tests' audience once (the slow part) and keeps its stamps and suppressions. */
 export async function seedFaultAudience(db: Kysely<Database>): Promise<void> {
   await seedDemoAudience(db, { carriers: 150, providers: 0, today: FAULT_START, seed: 7 });
+  // Several USDOT numbers behind one mailbox, as the SMS census lists them (issue 20): every fifth
+  // carrier with an address takes its predecessor's, so the "one address, one live campaign a day"
+  // promise is tested on the shape that broke it.
+  await sql`
+    with mailed as (
+      select dot_number, email, mx_provider, email_verify_result,
+        row_number() over (order by dot_number) as n,
+        lag(email) over (order by dot_number) as prev_email,
+        lag(mx_provider) over (order by dot_number) as prev_mx,
+        lag(email_verify_result) over (order by dot_number) as prev_verify
+      from fmcsa_carriers where email is not null)
+    update fmcsa_carriers c
+    set email = m.prev_email, mx_provider = m.prev_mx, email_verify_result = m.prev_verify
+    from mailed m
+    where m.dot_number = c.dot_number and m.n % 5 = 0`.execute(db);
   await sql`create table seeded_stamps as select dot_number, listmonk_sent_at from fmcsa_carriers`.execute(
     db,
   );
