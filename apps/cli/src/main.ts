@@ -1,4 +1,8 @@
 import { processIo } from './io.js';
+import { sayWhatAnInterruptLeaves } from './on-interrupt.js';
 import { runCli } from './run-cli.js';
 
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+const argv = process.argv.slice(2);
+const io = processIo();
+sayWhatAnInterruptLeaves(argv, io.stderr);
+process.exitCode = await runCli(argv, io);

@@ -13,7 +13,7 @@ must act on · 2 usage, config or input error · 3 database/Listmonk/DNS unavail
 failed · 4 refused by a safety rule (nothing changed) · 5 internal error.`;
 
 /** The command words of a command line (`build`, `audience import fmcsa`), for messages. */
-function commandOf(argv: readonly string[]): string {
+export function commandOf(argv: readonly string[]): string {
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;

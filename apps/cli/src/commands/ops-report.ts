@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ReportResult, ReportWindow } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { onInterruptSay } from '../on-interrupt.js';
 import { createProgress, formatTable, printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
 
@@ -58,6 +59,11 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
     .action(
       ctx.action(async (opts: ReportOptions) => {
         let progress: ReturnType<typeof createProgress> | undefined;
+        if (opts.store) {
+          onInterruptSay(
+            'nothing was stored (--store writes the whole read in one transaction, after it); run it again',
+          );
+        }
         const { window, summary, queue, stored } = await (await ctx.mailramp())
           .report(
             {
@@ -82,6 +88,7 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
             },
           )
           .finally(() => progress?.done());
+        if (stored !== undefined) onInterruptSay('the run was stored; only its printing was cut short');
         if (opts.json) {
           printJson(ctx.io, {
             window: window.label,
