@@ -169,10 +169,17 @@ export function createBuildJobs(session: Session): BuildJobs {
       const { builder, rules, request, warmup, renderer, configured } = await prepare(options);
       const instance = session.config.listmonk.instances[rules.listmonkInstance];
       if (instance === undefined) {
-        const several = Object.keys(session.config.listmonk.instances).length > 0;
+        // Advise only what works: with no instance in the file the LISTMONK_* variables define the
+        // one every vertical uses; with some, an unprefixed variable is refused.
+        const names = Object.keys(session.config.listmonk.instances);
+        const named = session.config.build.verticals?.[options.vertical]?.listmonkInstance !== undefined;
         throw new builder.BuilderError(
           'BUILD_CONFIG',
-          `no Listmonk instance "${rules.listmonkInstance}" for the ${options.vertical} build; add listmonk.instances.${rules.listmonkInstance}${several ? '' : ' (or LISTMONK_URL)'}, or set build.verticals.${options.vertical}.listmonkInstance`,
+          `no Listmonk instance "${rules.listmonkInstance}" for the ${options.vertical} build; ${
+            names.length === 0 && !named
+              ? `set LISTMONK_URL, LISTMONK_USERNAME and LISTMONK_TOKEN (the one instance every vertical uses), or add listmonk.instances.${rules.listmonkInstance}`
+              : `add listmonk.instances.${rules.listmonkInstance}${names.length === 0 ? '' : `, or set build.verticals.${options.vertical}.listmonkInstance to one of ${names.join(', ')}`}`
+          }`,
         );
       }
       // The one place a client is built from an instance's config (auth, sendAtMarginMs, …).

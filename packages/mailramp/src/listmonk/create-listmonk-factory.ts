@@ -42,14 +42,14 @@ export function createListmonkFactory(
         'LISTMONK_NOT_CONFIGURED',
         names.length === 0
           ? 'no Listmonk server configured: set LISTMONK_URL (and LISTMONK_USERNAME / LISTMONK_TOKEN) or listmonk.instances in mailramp.config.json'
-          : `several Listmonk servers are configured (${names.join(', ')}); say which one with --instance`,
+          : `several Listmonk servers are configured (${names.join(', ')}): name the one to use, e.g. mailramp.listmonk('${names[0]}')`,
       );
     }
     const instance = instances[chosen];
     if (instance === undefined) {
       throw new MailrampError(
         'LISTMONK_NOT_CONFIGURED',
-        `no Listmonk server called "${chosen}" in the config; configured: ${names.join(', ') || 'none'}`,
+        `no Listmonk server called "${chosen}" in the config (configured: ${names.join(', ') || 'none'}); add listmonk.instances.${chosen}`,
       );
     }
     // Loaded on first use: a report or a backfill starts without the HTTP client.
