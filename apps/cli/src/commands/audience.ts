@@ -79,7 +79,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
     imports
       .command('nppes <file>')
       .description(
-        'NPPES main file (npidata_pfile), upserted by NPI (check digit verified); deactivated NPIs are marked and never mailed',
+        'NPPES main file (npidata_pfile), upserted by NPI (check digit verified); deactivated NPIs are marked and never mailed; a CLIA number among the Other Provider Identifier columns is kept for `audience import clia`',
       ),
   ).action(
     ctx.action((file: string, flags: ImportFlags) => runImport('nppes', file, flags, { kind: 'nppes' })),
@@ -89,7 +89,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
     imports
       .command('clia <file>')
       .description(
-        'CMS CLIA lab file, active labs only (PGM_TRMNTN_CD 00); by NPI when the file has an NPI column, else onto the provider holding each CLIA number',
+        'CMS CLIA lab file, active labs only (PGM_TRMNTN_CD 00); by NPI when the file has an NPI column, else onto the provider holding each CLIA number or, when nobody holds it, the one provider whose NPPES record lists it (then it holds it; several: skipped as clia_ambiguous). Import NPPES first',
       ),
   ).action(
     ctx.action((file: string, flags: ImportFlags) => runImport('clia', file, flags, { kind: 'clia' })),

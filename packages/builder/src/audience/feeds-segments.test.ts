@@ -284,6 +284,25 @@ describe.each(testEngines())('each segment fed by the published files alone on %
     expect(bySegment(await plan_('healthcare', '2026-12-07'))).toEqual({ clia_renewal: ['1000000004'] });
   });
 
+  it('clia_renewal: the CMS lab file as published (no NPI) reaches the lab NPPES lists it under', async () => {
+    await importProviders(t.db, fixture('packages/builder/src/audience/fixtures/nppes-main.csv'));
+    // The NPPES weekly update: Sunrise's record lists its CLIA number as an other identifier.
+    const update = await importProviders(
+      t.db,
+      text(
+        [
+          `${nppesHeader},"Other Provider Identifier_1","Other Provider Identifier Type Code_1","Other Provider Identifier State_1","Other Provider Identifier Issuer_1"`,
+          '"1000000004","2","","","SUNRISE CLINICAL LAB, LLC","","","","","FL","33101","01/02/2010","03/04/2020","","","","291U00000X","Y","","","10D0123456","01","FL","CLIA"',
+        ].join('\n'),
+      ),
+    );
+    expect(update.rejected).toEqual({});
+    await enrich(['1000000004']);
+    await importLabs(t.db, fixture('packages/builder/src/audience/fixtures/clia-labs.csv'));
+    // 10D0123456 expires 2025-12-31: inside the window from December 2025.
+    expect(bySegment(await plan_('healthcare', '2025-12-15'))).toEqual({ clia_renewal: ['1000000004'] });
+  });
+
   const plan_ = (vertical: Vertical, date: string) =>
     planBuild(t.db, resolveBuildRules(vertical, {}, createDomainFamilies()), {
       vertical,

@@ -65,7 +65,10 @@ export async function importLabs(
             inserted: upserted.inserted,
             updated: upserted.updated + updated.updated,
             problems,
-            skipped: updated.notInAudience > 0 ? { not_in_audience: updated.notInAudience } : undefined,
+            skipped: skippedOf({
+              not_in_audience: updated.notInAudience,
+              clia_ambiguous: updated.ambiguous,
+            }),
           };
         },
       };
@@ -74,11 +77,35 @@ export async function importLabs(
   );
 }
 
+/**
+ * The CMS lab file names no NPI: each lab goes to the provider holding its CLIA number, else to the
+ * one provider whose NPPES record lists it (`attributes.nppes.clia`, from the NPPES import), which
+ * then holds it. A CLIA number several NPPES records list is left alone (`clia_ambiguous`).
+ */
 async function updateLabsByClia(
   db: Kysely<Database>,
   rows: LabRow[],
-): Promise<{ updated: number; notInAudience: number }> {
-  if (rows.length === 0) return { updated: 0, notInAudience: 0 };
+): Promise<{ updated: number; notInAudience: number; ambiguous: number }> {
+  if (rows.length === 0) return { updated: 0, notInAudience: 0, ambiguous: 0 };
+  const numbers = JSON.stringify(rows.map((r) => r.clia_number));
+  const linked = await sql<{ ambiguous: number }>`
+    with r as (
+      select distinct x as clia_number from json_array_elements_text(cast(${numbers} as json)) as x
+    ), listed as (
+      select r.clia_number, min(h.npi) as npi, count(*) as n
+      from r join hc_providers h on (h.attributes -> 'nppes' ->> 'clia') = r.clia_number
+      where h.clia_number is null
+        and not exists (select 1 from hc_providers o where o.clia_number = r.clia_number)
+      group by r.clia_number
+    ), up as (
+      update hc_providers t set clia_number = l.clia_number
+      from listed l
+      where t.npi = l.npi and l.n = 1
+      returning t.npi
+    )
+    select (select count(*) from listed where n > 1)::int as ambiguous, (select count(*) from up)::int as linked
+  `.execute(db);
+  const ambiguous = linked.rows[0]?.ambiguous ?? 0;
   const staged = rows.map(({ clia, ...row }) => ({ ...row, attrs: clia }));
   const result = await sql<{ updated: number; not_in_audience: number }>`
     with r as (
@@ -106,5 +133,12 @@ async function updateLabsByClia(
       (select count(*) from r
         where not exists (select 1 from hc_providers h where h.clia_number = r.clia_number))::int as not_in_audience
   `.execute(db);
-  return { updated: result.rows[0]?.updated ?? 0, notInAudience: result.rows[0]?.not_in_audience ?? 0 };
+  const nobody = result.rows[0]?.not_in_audience ?? 0;
+  return { updated: result.rows[0]?.updated ?? 0, notInAudience: nobody - ambiguous, ambiguous };
+}
+
+/** The non-zero counts, or nothing when every count is zero. */
+function skippedOf(counts: Record<string, number>): Record<string, number> | undefined {
+  const kept = Object.entries(counts).filter(([, n]) => n > 0);
+  return kept.length === 0 ? undefined : Object.fromEntries(kept);
 }

@@ -131,4 +131,57 @@ describe.each(testEngines())('importProviders and importLabs on %s', (engine) =>
     });
     expect(await importLabs(t.db, fixture('clia-labs.csv'))).toMatchObject({ updated: 0, unchanged: 1 });
   });
+
+  it('the CMS lab file (no NPI) reaches the one provider whose NPPES record lists the CLIA number', async () => {
+    // NPPES keeps a lab's CLIA number among its "Other Provider Identifier" columns (issuer CLIA).
+    const others = [1, 2].flatMap((i) =>
+      ['', ' Type Code', ' State', ' Issuer'].map((part) => `"Other Provider Identifier${part}_${i}"`),
+    );
+    const header = [
+      '"NPI"',
+      '"Entity Type Code"',
+      '"Provider Organization Name (Legal Business Name)"',
+      ...others,
+    ];
+    const row = (npi: string, name: string, ...ids: string[]) =>
+      [npi, '2', name, ...ids].map((v) => `"${v}"`).join(',');
+    const nppes = await importProviders(
+      t.db,
+      text(
+        [
+          header.join(','),
+          // A Medicaid number first, then the CLIA number (lower case as typed).
+          row('1000000103', 'GULF LAB', '123456', '05', 'TX', '', '45d0999999', '01', 'TX', 'CLIA'),
+          // Two NPIs list one CLIA number: which one holds the certificate is not known.
+          row('1000000111', 'TWIN LAB A', '33D0000001', '01', 'NY', 'CLIA', '', '', '', ''),
+          row('1000000129', 'TWIN LAB B', '33D0000001', '01', 'NY', 'CLIA', '', '', '', ''),
+          // Lists a CLIA number another provider already holds (1000000004 since the NPI-joined file).
+          row('1000000137', 'SUNRISE BRANCH', '10D0123456', '01', 'FL', 'CLIA', '', '', '', ''),
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(nppes).toMatchObject({ inserted: 4, rejected: {} });
+    expect((await provider('1000000103')).attributes).toMatchObject({ nppes: { clia: '45D0999999' } });
+
+    const labs = await importLabs(t.db, fixture('clia-labs.csv'));
+    expect(labs).toMatchObject({ updated: 1, unchanged: 1, skipped: { terminated: 1 } });
+    expect(labs.skipped).not.toHaveProperty('not_in_audience');
+    expect(await provider('1000000103')).toMatchObject({
+      clia_number: '45D0999999',
+      clia_expires: '2026-06-30',
+    });
+    expect(await provider('1000000137')).toMatchObject({ clia_number: null, clia_expires: null });
+    expect((await provider('1000000004')).clia_number).toBe('10D0123456');
+
+    const twins = await importLabs(
+      t.db,
+      text(
+        'PRVDR_NUM,FAC_NAME,STATE_CD,ZIP_CD,TRMNTN_EXPRTN_DT,PGM_TRMNTN_CD\n33D0000001,TWIN LAB,NY,,20270101,00\n',
+      ),
+    );
+    expect(twins).toMatchObject({ updated: 0, skipped: { clia_ambiguous: 1 } });
+    expect((await provider('1000000111')).clia_number).toBeNull();
+    expect((await provider('1000000129')).clia_number).toBeNull();
+  });
 });

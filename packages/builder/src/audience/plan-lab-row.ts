@@ -2,7 +2,7 @@ import type { HcProvider } from '@mailramp/db';
 import { BuilderError } from '../errors.js';
 import type { RowPlan } from './import-summary.js';
 import { parseCensusDate } from './parse-census-date.js';
-import { isNpi } from './plan-provider-row.js';
+import { CLIA_NUMBER, isNpi } from './plan-provider-row.js';
 import type { CsvRecord } from './read-csv-records.js';
 import { findColumn, shapeProblem, textAt } from './read-fields.js';
 
@@ -66,7 +66,7 @@ export function planLabRow(record: CsvRecord, layout: LabLayout): RowPlan<LabRow
   if (termination !== null && termination !== '00' && termination !== '0')
     return { ok: 'skip', reason: 'terminated' };
   const clia = (textAt(record, layout.clia) ?? '').toUpperCase();
-  if (!/^\d{2}D\d{7}$/.test(clia))
+  if (!CLIA_NUMBER.test(clia))
     return { ok: false, problem: { line, reason: 'bad_key', detail: `CLIA number "${clia}"` } };
   let npi: string | null = null;
   if (layout.npi !== undefined) {

@@ -33,6 +33,8 @@ export interface ProviderLayout {
   reactivated?: number | undefined;
   /** [taxonomy code, primary switch] pairs, 1…15. */
   taxonomies: Array<[code: number, primary: number | undefined]>;
+  /** `Other Provider Identifier_1…50`: where a lab lists its CLIA number. */
+  otherIdentifiers: number[];
 }
 
 /** Recognises the NPPES main file (`NPI`, `Entity Type Code`, … 330 columns); refuses anything else. */
@@ -52,6 +54,11 @@ export function detectProviderLayout(header: readonly string[]): ProviderLayout 
     const code = col(`Healthcare Provider Taxonomy Code_${i}`);
     if (code !== undefined) taxonomies.push([code, col(`Healthcare Provider Primary Taxonomy Switch_${i}`)]);
   }
+  const otherIdentifiers: number[] = [];
+  for (let i = 1; i <= 50; i++) {
+    const other = col(`Other Provider Identifier_${i}`);
+    if (other !== undefined) otherIdentifiers.push(other);
+  }
   return {
     width: cells.length,
     npi,
@@ -68,6 +75,7 @@ export function detectProviderLayout(header: readonly string[]): ProviderLayout 
     deactivationReason: col('NPI Deactivation Reason Code'),
     reactivated: col('NPI Reactivation Date'),
     taxonomies,
+    otherIdentifiers,
   };
 }
 
@@ -86,6 +94,9 @@ export function isNpi(value: string): boolean {
   }
   return sum % 10 === 0;
 }
+
+/** A CLIA number: 2-digit state code, `D`, 7 digits (`11D2306220`). */
+export const CLIA_NUMBER = /^\d{2}D\d{7}$/;
 
 const US_DATE = { formats: ['MM/DD/YYYY', 'ISO'] as const, yearPivot: 0 };
 
@@ -147,6 +158,15 @@ export function planProviderRow(record: CsvRecord, layout: ProviderLayout): RowP
   // Kept while deactivated: a death (DT) or disbandment (DB) is never mailed, even about reactivation.
   const reason = textAt(record, layout.deactivationReason);
   if (deactivated !== null && reason !== null) nppes.deactivation_reason = reason.toUpperCase();
+  // A lab lists its CLIA number (2-digit state, D, 7 digits) as an other identifier, issuer "CLIA":
+  // the CMS lab file names no NPI, so this is how `audience import clia` finds the lab's provider.
+  for (const index of layout.otherIdentifiers) {
+    const value = textAt(record, index)?.toUpperCase();
+    if (value !== undefined && CLIA_NUMBER.test(value)) {
+      nppes.clia = value;
+      break;
+    }
+  }
   const zip = textAt(record, layout.zip);
   return {
     ok: true,
