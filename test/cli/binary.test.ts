@@ -1,18 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { INSTALLED_BINARY } from '../../apps/cli/src/installed-binary.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
 
 describe('the mailramp binary', () => {
   it('runs as `mailramp` from the PATH through the symlink the README installs (issue #22)', async () => {
-    // README: sudo ln -sf "$PWD/apps/cli/bin/mailramp.js" /usr/local/bin/mailramp
+    // The README's one install command, and the path the printed units and cron lines call.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const install = /^sudo ln -sf "\$PWD\/(\S+)" (\S+)$/m.exec(readme);
+    expect(install?.slice(1)).toEqual(['apps/cli/bin/mailramp.js', INSTALLED_BINARY]);
     const bin = mkdtempSync(join(tmpdir(), 'mailramp-path-'));
-    symlinkSync(join(root, 'apps/cli/bin/mailramp.js'), join(bin, 'mailramp'));
+    symlinkSync(join(root, install?.[1] ?? ''), join(bin, basename(INSTALLED_BINARY)));
     const elsewhere = mkdtempSync(join(tmpdir(), 'mailramp-cwd-'));
     const { stdout } = await run('mailramp', ['db', '--help'], {
       cwd: elsewhere,

@@ -2,6 +2,7 @@ import type { BootFinding, DnsReport, MasterCfView, WatchdogResult } from '@mail
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { INSTALLED_BINARY } from '../installed-binary.js';
 import { formatTable, printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
 
@@ -46,7 +47,7 @@ export function registerOpsHealthCommands(program: Command, ctx: CliContext): vo
       '--print-units',
       'print the systemd oneshot and the */5 cron entry that run `ops watchdog --apply`',
     )
-    .option('--binary <path>', 'mailramp binary the units run', '/usr/local/bin/mailramp')
+    .option('--binary <path>', 'mailramp binary the units run', INSTALLED_BINARY)
     .option('--json', 'print the findings as JSON on stdout')
     .action(
       ctx.action(async (opts: { printUnits?: boolean; binary: string; json?: boolean }) => {

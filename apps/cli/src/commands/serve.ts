@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { INSTALLED_BINARY } from '../installed-binary.js';
 import { say } from '../output.js';
 
 const DESCRIPTION = `run mailramp as a service: every job of service.jobs on its schedule (UTC cron: warm-up pool 07:17, ramp cap 07:20, each vertical's build, watchdog every 5 min, mail-log report every 15 min, suppression sync, MX classification), one service_runs row per slot (ok, failed, skipped, missed while down, abandoned by a crash), and the HTTP API and dashboard on service.listen (default 127.0.0.1:9025).
@@ -30,11 +31,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
       'with --print-unit: the service user (root: the warm-up and the watchdog change Postfix and the interfaces)',
       'root',
     )
-    .option(
-      '--binary <path>',
-      'with --print-unit: the mailramp binary the unit runs',
-      '/usr/local/bin/mailramp',
-    )
+    .option('--binary <path>', 'with --print-unit: the mailramp binary the unit runs', INSTALLED_BINARY)
     .action(
       ctx.action(
         async (opts: {
