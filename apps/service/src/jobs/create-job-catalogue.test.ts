@@ -53,6 +53,7 @@ describe('a failed job run', () => {
       now: () => new Date('2026-06-22T07:20:00Z'),
       listmonk: { retry: { baseDelayMs: 1, maxDelayMs: 4 } },
       config: {
+        suppress: { mailLog: [log] },
         listmonk: {
           instances: {
             trucking: { url: `http://127.0.0.1:${port}`, username: 'api', token: 'tok-dead-0000000000' },
@@ -79,11 +80,17 @@ describe('a failed job run', () => {
     });
     try {
       const { jobs } = createJobCatalogue(t.mailramp);
-      const result = await jobs.rampcap({ slot: new Date(), signal: new AbortController().signal });
+      const context = { slot: new Date(), signal: new AbortController().signal };
+      const result = await jobs.rampcap(context);
       expect(result.outcome).toBe('failed');
       expect(result.error).toContain('trucking/trucking');
       expect(result.error).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
       expect(result.error).not.toMatch(/mailramp ops/);
+      // The suppression sync's unread instance: the cause too, not only the client's summary.
+      const sync = await jobs['suppress-sync'](context);
+      expect(sync.outcome).toBe('failed');
+      expect(sync.error).toMatch(/^trucking: /);
+      expect(sync.error).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
     } finally {
       await t.destroy();
     }

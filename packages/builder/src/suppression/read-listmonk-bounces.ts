@@ -69,7 +69,11 @@ export async function readListmonkBounces(
         return { outcome, bounces };
       } catch (error) {
         if (!isListmonkError(error)) throw error;
-        outcome.error = { code: error.code, message: error.message };
+        // The cause (ECONNREFUSED, a TLS failure) says what to fix; the client's message alone does not.
+        const cause = error.cause instanceof Error ? error.cause.message : '';
+        const message =
+          cause === '' || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`;
+        outcome.error = { code: error.code, message };
         return { outcome, bounces: [] };
       }
     }),
