@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, runMigrations } from '@mailramp/db';
+import { createListmonkStandIn } from '@mailramp/listmonk/testing';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeLiveBuildConfig } from './commands/fixtures/write-live-build-config.js';
+import { EXIT } from './exit-codes.js';
+import { captureIo } from './io.js';
+import { runCli } from './run-cli.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const bin = join(root, 'apps/cli/bin/mailramp.js');
@@ -88,5 +94,60 @@ describe('the embedded database: one process per data directory (issue #20)', ()
     const after = await start(['--data-dir', dir, 'db', 'status', '--json']).done;
     expect(after.code, after.stderr).toBe(0);
     expect(existsSync(lockFile)).toBe(false);
+  }, 300_000);
+
+  it('two live builds on one data directory: the second is refused with exit 4 and Listmonk gets one set of campaigns', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'mailramp-lock-build-'));
+    const dir = join(work, 'data');
+    // The first build's first campaign create is answered 20 s late: it holds the data directory
+    // while the second starts (a cron run overlapping a manual one).
+    const listmonk = await createListmonkStandIn({ version: 5, importBatchDelayMs: 1 });
+    try {
+      writeLiveBuildConfig(work, listmonk);
+      const configFile = join(work, 'mailramp.config.json');
+      const config = JSON.parse(readFileSync(configFile, 'utf8'));
+      config.listmonk.instances.trucking.timeoutMs = 120_000;
+      writeFileSync(configFile, JSON.stringify(config));
+      const inProcess = ['--config', configFile, '--data-dir', dir];
+      expect(await runCli([...inProcess, 'db', 'migrate'], captureIo({ cwd: work }))).toBe(EXIT.OK);
+      const seed = ['db', 'seed-demo', '--carriers', '400', '--providers', '0'];
+      expect(await runCli([...inProcess, ...seed], captureIo({ cwd: work }))).toBe(EXIT.OK);
+      listmonk.injectFault({ method: 'POST', path: '/api/campaigns', kind: 'delay', delayMs: 20_000 });
+
+      const build = [...inProcess, 'build', '--vertical', 'trucking', '--warmup-day', '12'];
+      // Tomorrow: every zone's slot is hours ahead, however long the builds take.
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const args = [...build, '--max-per-segment', '2', '--date', tomorrow, '--json'];
+      const first = start(args);
+      await waitFor(
+        () => listmonk.requestsTo('POST', '/api/campaigns').length > 0,
+        'the first build to push',
+      );
+      const second = await start(args).done;
+      expect(second.code, second.stderr).toBe(4);
+      expect(second.stderr).toContain('in use by another mailramp process');
+      expect(second.stderr).toContain(`process ${first.child.pid}`);
+      expect(second.stderr).not.toContain('    at ');
+      const firstDone = await first.done;
+      expect(firstDone.code, firstDone.stderr).toBe(0);
+
+      const names = [...listmonk.state.campaigns.values()].map((c) => c.name);
+      expect(names.length).toBeGreaterThan(0);
+      expect(new Set(names).size).toBe(names.length);
+      expect(listmonk.requestsTo('POST', '/api/campaigns')).toHaveLength(names.length);
+      const db = connect({ dataDir: dir });
+      try {
+        const runs = await sql<{ n: number }>`select count(*)::int as n from build_runs`.execute(db);
+        expect(runs.rows[0]?.n).toBe(1);
+        const twice = await sql<{ n: number }>`
+          select count(*)::int as n from (select recipient_key from send_ledger
+          group by recipient_key having count(*) > 1) d`.execute(db);
+        expect(twice.rows[0]?.n).toBe(0);
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await listmonk.close();
+    }
   }, 300_000);
 });
