@@ -61,7 +61,7 @@ export function registerListImports(
     imports
       .command('deactivated <file>')
       .description(
-        'NPPES Deactivated NPI Report (the monthly spreadsheet saved as CSV: NPI, NPPES Deactivation Date; caption lines above the header are skipped) → flag npi_reactivation by NPI. The report is the whole list: an NPI it no longer lists (reactivated) loses the flag',
+        'NPPES Deactivated NPI Report (the monthly spreadsheet saved as CSV: NPI, NPPES Deactivation Date; caption lines above the header are skipped) → flag npi_reactivation by NPI; while listed, no other segment mails the provider (as for a deactivation date in the NPPES main file). The report is the whole list: an NPI it no longer lists (reactivated) loses the flag',
       ),
   ).action(
     ctx.action((file: string, flags: ImportFlags) =>

@@ -275,6 +275,34 @@ describe.each(testEngines())('each segment fed by the published files alone on %
     expect(bySegment(await plan_('healthcare', '2026-12-07'))).toEqual({ npi_reactivation: deactivated });
   });
 
+  it('a provider the deactivation report lists goes to no other segment, though NPPES has no date yet', async () => {
+    // The main file predates the deactivation: 1666666668 is active there, and overdue for revalidation.
+    await importProviders(t.db, nppes([{ npi: '1666666668', name: 'LATE NEWS CLINIC', state: 'TX' }]));
+    await enrich(['1666666668']);
+    await t.db
+      .updateTable('hc_providers')
+      .set({ revalidation_due: '2026-10-31' })
+      .where('npi', '=', '1666666668')
+      .execute();
+    await importDeactivations(t.db, fixture('test/fixtures/audience/nppes-deactivated-report.csv'));
+    expect(bySegment(await plan_('healthcare', '2026-12-07'))).toEqual({ npi_reactivation: ['1666666668'] });
+    // Without the reactivation segment (--only-segment, or disabled in config) nobody mails it.
+    const only = await planBuild(t.db, resolveBuildRules('healthcare', {}, createDomainFamilies()), {
+      vertical: 'healthcare',
+      date: '2026-12-07',
+      warmupDay: 40,
+      onlySegment: 'revalidation_overdue',
+      now: () => new Date('2026-12-07T06:00:00Z'),
+    });
+    expect(only.recipients).toEqual([]);
+    expect(only.excluded.deactivated).toBe(1);
+    // A later report that no longer lists it (reactivated): the revalidation reminder is due again.
+    await importDeactivations(t.db, text('NPI,NPPES Deactivation Date\n1777777776,03/15/2025\n'));
+    expect(bySegment(await plan_('healthcare', '2026-12-07'))).toEqual({
+      revalidation_overdue: ['1666666668'],
+    });
+  });
+
   it('clia_renewal: a CLIA lab file joined to NPIs sets the certificate expiry', async () => {
     await importProviders(t.db, fixture('packages/builder/src/audience/fixtures/nppes-main.csv'));
     await enrich(['1000000004', '1234567893']);

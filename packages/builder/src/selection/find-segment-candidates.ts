@@ -141,14 +141,19 @@ export async function findSegmentCandidates(
     segment.definition.rule.kind === 'date_window'
       ? sql`${sql.ref(`c.${checkColumn(t.dateColumns, segment.definition.rule.column, segmentId)}`)}`
       : sql`null::date`;
+  // Deactivated: by the NPPES main file (a date, no later reactivation), or listed by the latest NPPES
+  // Deactivated NPI Report (its flag share, dropped when a later report no longer lists the NPI) even
+  // while the main file imported last predates it. Only a takesDeactivated segment may mail one, and
+  // never after a death (DT) or disbandment (DB), which only the main file states.
   const deactivated =
     vertical === 'healthcare'
-      ? sql`(c.deactivated_at is not null and c.deactivated_at <= ${date}::date
-            and coalesce(c.attributes ->> 'reactivated_at', '') < c.deactivated_at::text${
-              segment.definition.takesDeactivated === true
-                ? sql` and upper(coalesce(c.attributes -> 'nppes' ->> 'deactivation_reason', '')) in ('DT', 'DB')`
-                : sql``
-            })`
+      ? segment.definition.takesDeactivated === true
+        ? sql`(c.deactivated_at is not null and c.deactivated_at <= ${date}::date
+            and coalesce(c.attributes ->> 'reactivated_at', '') < c.deactivated_at::text
+            and upper(coalesce(c.attributes -> 'nppes' ->> 'deactivation_reason', '')) in ('DT', 'DB'))`
+        : sql`((c.deactivated_at is not null and c.deactivated_at <= ${date}::date
+            and coalesce(c.attributes ->> 'reactivated_at', '') < c.deactivated_at::text)
+            or jsonb_path_exists(c.attributes, '$.flag_sources.nppes_deactivated.*[*]'))`
       : sql`false`;
 
   const extra =
