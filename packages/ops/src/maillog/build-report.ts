@@ -43,6 +43,7 @@ export function createReportBuilder(options: ReportOptions = {}): ReportBuilder 
     topReasons: options.topReasons ?? 20,
     ips,
     sample,
+    maxOutcomeRows: options.maxOutcomeRows,
   });
   const dkim = createDkimCorrelation();
   // Whether the line being added should name its group of counters, and the group it named.

@@ -12,19 +12,20 @@ import { createReasonCounter } from './count-reasons.js';
 import { createQidSet } from './create-qid-set.js';
 import { ownCopy } from './own-copy.js';
 import type { DeliveryEvent, LineFacts } from './parse-log-line.js';
-import type {
-  DayStats,
-  DeliveryMix,
-  HourStats,
-  IpAttribution,
-  IpHourStats,
-  IpStats,
-  MailLogReport,
-  OperatorStats,
-  OutcomeRow,
-  ReasonCount,
-  ScannedCounts,
-  SignalStats,
+import {
+  type DayStats,
+  type DeliveryMix,
+  type HourStats,
+  type IpAttribution,
+  type IpHourStats,
+  type IpStats,
+  type MailLogReport,
+  type OperatorStats,
+  OTHER_REASONS,
+  type OutcomeRow,
+  type ReasonCount,
+  type ScannedCounts,
+  type SignalStats,
 } from './report-types.js';
 
 const MAX_OUTCOME_ROWS = 50_000;
@@ -53,6 +54,8 @@ export interface DeliveryCounterOptions {
   ips: IpAttributor;
   /** Keeps the line being added in a list of samples (when the list has room). */
   sample: (list: string[]) => void;
+  /** Outcome rows kept with their reason (default 50,000); later reasons go to OTHER_REASONS rows. */
+  maxOutcomeRows?: number | undefined;
 }
 
 /** The delivery counters of a report: totals, per day, hour, sending IP, operator, outcome row, reason, signal. */
@@ -142,7 +145,8 @@ function createTimeBuckets() {
 
 /**
  * Creates the delivery counters. Memory stays bounded: counters per day, hour, IP, operator and
- * reason, at most 50,000 outcome rows, and a compact set of deferred queue ids.
+ * reason, 50,000 outcome rows with their reason (then one per day × IP × operator × outcome), and
+ * a compact set of deferred queue ids.
  *
  * @example
  * const counters = createDeliveryCounters({ primaryIp, topReasons: 20, ips, sample: () => {} });
@@ -151,6 +155,7 @@ function createTimeBuckets() {
  */
 export function createDeliveryCounters(options: DeliveryCounterOptions): DeliveryCounters {
   const { primaryIp, ips: attributor, sample } = options;
+  const maxOutcomeRows = options.maxOutcomeRows ?? MAX_OUTCOME_ROWS;
   const table = options.operatorTable ?? OPERATOR_SUFFIXES;
   const totals = { sent: 0, deferrals: 0, bounced: 0, expired: 0, forwarded: 0, otherStatus: 0 };
   const deferredQids = createQidSet();
@@ -294,9 +299,17 @@ export function createDeliveryCounters(options: DeliveryCounterOptions): Deliver
       const rowKey = outcomeRowKey(dayId, ipStats.id, opStats.id, cls.outcome, reasonId);
       let row = outcomeRows.get(rowKey);
       if (row !== undefined) row.count += 1;
-      else if (outcomeRows.size < MAX_OUTCOME_ROWS) {
-        row = { date: line.date, ip: ipStats.ip, operator, outcome: cls.outcome, reason, count: 1 };
-        outcomeRows.set(rowKey, row);
+      else {
+        // Past the bound a new reason joins its group's "(other reasons)" row: counted, not dropped.
+        const full = outcomeRows.size >= maxOutcomeRows;
+        const key = full ? `${dayId}|${ipStats.id}|${opStats.id}|${cls.outcome}|other` : rowKey;
+        row = full ? outcomeRows.get(key) : undefined;
+        if (row !== undefined) row.count += 1;
+        else {
+          const kept = full ? OTHER_REASONS : reason;
+          row = { date: line.date, ip: ipStats.ip, operator, outcome: cls.outcome, reason: kept, count: 1 };
+          outcomeRows.set(key, row);
+        }
       }
       // After a bind failure the next delivery's IP is not its transport's: no group for it.
       if (!wantGroup || status !== 'sent' || via === 'bindFallback') return -1;

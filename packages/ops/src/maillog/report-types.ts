@@ -17,7 +17,16 @@ export interface ReportOptions {
   sampleLines?: number;
   /** Reasons listed per status (default 20). */
   topReasons?: number;
+  /**
+   * Outcome rows (day × IP × operator × outcome × reason) kept with their reason (default 50,000);
+   * past it a new reason is counted in its day × IP × operator × outcome's {@link OTHER_REASONS}
+   * row: memory stays bounded and no delivery goes uncounted.
+   */
+  maxOutcomeRows?: number;
 }
+
+/** The reason of an outcome row that gathers the reasons past `maxOutcomeRows`. */
+export const OTHER_REASONS = '(other reasons)';
 
 /** Delivery counts: `deferred` counts deferral attempts except in {@link MailLogTotals}. */
 export interface DeliveryMix {

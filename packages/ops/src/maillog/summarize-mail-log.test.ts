@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { statLogFiles } from './read-log-files.js';
+import { OTHER_REASONS } from './report-types.js';
 import { summarizeMailLog } from './summarize-mail-log.js';
 import { generateMailLog } from './testing/generate-mail-log.js';
 import { listSampleLogs, SAMPLE_DIR } from './testing/sample-logs.js';
@@ -168,6 +169,40 @@ describe('summarizeMailLog per day and per sending IP hour (what report_days and
       expect(summary.lastTime).toBe(Date.UTC(2026, 5, 20, 1, 10, 10));
     },
   );
+
+  it('past maxOutcomeRows a new reason is counted in its group\'s "(other reasons)" row, never dropped', async () => {
+    const path = join(dir, 'many-reasons.log');
+    const chunks: string[] = [];
+    generateMailLog(
+      { lines: 20_000, seed: 23, messagesPerMinute: 40, transportIps: TRANSPORT_IPS, primaryIp: PRIMARY },
+      (c) => chunks.push(c),
+    );
+    writeFileSync(path, chunks.join(''));
+    const files = await statLogFiles([path]);
+    const options = { files, transportIps: TRANSPORT_IPS, primaryIp: PRIMARY };
+    const group = (
+      rows: Array<{ date: string; ip: string; operator: string; outcome: string; count: number }>,
+    ) => {
+      const sums = new Map<string, number>();
+      for (const r of rows) {
+        const key = `${r.date} ${r.ip} ${r.operator} ${r.outcome}`;
+        sums.set(key, (sums.get(key) ?? 0) + r.count);
+      }
+      return Object.fromEntries([...sums].sort());
+    };
+    const whole = await summarizeMailLog(options);
+    expect(whole.outcomes.length).toBeGreaterThan(40);
+    expect(whole.outcomes.some((r) => r.reason === OTHER_REASONS)).toBe(false);
+    for (const kernel of [undefined, false] as const) {
+      const bounded = await summarizeMailLog({ ...options, maxOutcomeRows: 20, kernel });
+      // Every delivery still counted in its day × IP × operator × outcome, reasons folded past 20.
+      expect(group(bounded.outcomes)).toEqual(group(whole.outcomes));
+      const other = bounded.outcomes.filter((r) => r.reason === OTHER_REASONS);
+      expect(other.length).toBeGreaterThan(0);
+      expect(bounded.outcomes.length - other.length).toBe(20);
+      expect(bounded.totals).toEqual(whole.totals);
+    }
+  });
 
   it('adds up to the whole-window figures on a generated log across midnight, on both paths', async () => {
     const path = join(dir, 'across-midnight.log');
