@@ -229,6 +229,35 @@ describe('settings are saved without validation', () => {
     expect(await get(api, c.id)).toMatchObject({ status: 'finished', sent: 20 });
   });
 
+  it.each([
+    ['a numeric duration (read as nanoseconds)', { 'app.message_sliding_window_duration': 3_600_000 }],
+    ['a window rate of 0', { 'app.message_sliding_window_rate': 0 }],
+  ])('%s is stored and switches the window off', async (_, bad) => {
+    // LISTMONK.md:132-134
+    const { api, advance, standIn } = await boot(6);
+    const settings = (await api('GET', '/api/settings')).body.data as Record<string, unknown>;
+    const body = {
+      ...settings,
+      smtp: (settings.smtp as Array<Record<string, unknown>>).map((b) => ({ ...b, password: '' })),
+      'upload.s3.aws_secret_access_key': '',
+      'app.message_sliding_window': true,
+      'app.message_sliding_window_rate': 5,
+      'app.message_sliding_window_duration': '1h',
+      ...bad,
+    };
+    expect((await api('PUT', '/api/settings', body)).status).toBe(200);
+    await standIn.restarted();
+    expect((await api('GET', '/api/settings')).body.data).toMatchObject(bad);
+    const listId = await listWith(
+      api,
+      Array.from({ length: 20 }, (_, i) => `w${i}@x.org`),
+    );
+    const c = await campaign(api, listId, { send_at: at(1_000) });
+    await api('PUT', `/api/campaigns/${c.id}/status`, { status: 'scheduled' });
+    advance(7_000);
+    expect(await get(api, c.id)).toMatchObject({ status: 'finished', sent: 20 });
+  });
+
   it('a valid window holds messages back until it ends', async () => {
     // LISTMONK.md:138-142
     const { api, advance, standIn } = await boot(5);

@@ -196,7 +196,12 @@ describe('TrackLink forms by version', () => {
   const undotted = '<a href="{{ TrackLink .Subscriber.Attribs.lp }}">x</a>';
   const literal = '<a href="{{ TrackLink "https://a.example/" }}">x</a>';
 
-  it.each(['2.5.1', '3.0.0', '4.1.0'])(
+  // LISTMONK.md:152-153 dates the catch-all v2.5.0–v4.x and the literal rewrite v2.0–v2.4 and
+  // v5.0.1+; Listmonk's tags say otherwise (models/models.go regTplFuncs): v2.0.0 rewrites quoted
+  // literals, v2.1.0–v4.1.0 have the catch-all (d2cf6e0f, #667), v5.0.0 the catch-all in a Go raw
+  // string whose `\\s` matches nothing written with a space (no rewrite), v5.0.1+ double-quoted
+  // literals. The stand-in follows the tags.
+  it.each(['2.1.0', '2.5.1', '3.0.0', '4.1.0'])(
     'v%s: the catch-all breaks the dotted form; the undotted one works',
     async (version) => {
       // LISTMONK.md:152-156
@@ -217,4 +222,22 @@ describe('TrackLink forms by version', () => {
       expect((await render(api, literal)).status).toBe(200);
     },
   );
+
+  it('v5.0.0: no rewrite of {{ TrackLink … }}: only the dotted forms work, a bare literal fails too', async () => {
+    // LISTMONK.md:152-153 (v5.0.0 by the tag, see above), :173-177
+    const { api } = await boot('5.0.0', { lp: 'https://lp.example/' });
+    expect((await render(api, dotted)).status).toBe(200);
+    expect((await render(api, undotted)).status).toBe(400);
+    expect((await render(api, literal)).status).toBe(400);
+    expect((await render(api, '<a href="{{ TrackLink "https://a.example/" . }}">x</a>')).status).toBe(200);
+    expect((await render(api, '<a href="https://a.example/y@TrackLink">x</a>')).status).toBe(200);
+  });
+
+  it('v2.0.0: quoted literals are rewritten, a non-literal needs its dot', async () => {
+    // LISTMONK.md:152, :173-177 (v2.0.0 by the tag)
+    const { api } = await boot('2.0.0', { lp: 'https://lp.example/' });
+    expect((await render(api, dotted)).status).toBe(200);
+    expect((await render(api, undotted)).status).toBe(400);
+    expect((await render(api, literal)).status).toBe(200);
+  });
 });
