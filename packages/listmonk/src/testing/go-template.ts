@@ -476,29 +476,46 @@ function call(name: string, args: unknown[], env: RenderEnv, line: number): unkn
   }
 }
 
+/** One value as Go's fmt prints it with %v: a nil is `<nil>`, an attribute number a float64. */
+function goValue(arg: unknown): string {
+  if (arg === undefined || arg === null) return '<nil>';
+  if (typeof arg === 'number') return goNumber(arg);
+  if (typeof arg === 'object') return JSON.stringify(arg);
+  return String(arg);
+}
+
+/** fmt.Sprint: a space between two operands when neither is a string. */
 function goPrint(args: unknown[]): string {
   let out = '';
   args.forEach((arg, k) => {
     if (k > 0 && typeof arg !== 'string' && typeof args[k - 1] !== 'string') out += ' ';
-    out +=
-      arg === undefined || arg === null
-        ? '<nil>'
-        : typeof arg === 'object'
-          ? JSON.stringify(arg)
-          : String(arg);
+    out += goValue(arg);
   });
   return out;
 }
 
+/** fmt.Sprintf for the verbs templates use (%s %v %d %q %%); a wrong type prints as Go's `%!s(…)`. */
+function goPrintf(format: unknown, args: unknown[]): string {
+  let k = 0;
+  return String(format).replace(/%[sdvq%]/g, (verb) => {
+    if (verb === '%%') return '%';
+    if (k >= args.length) return `%!${verb[1]}(MISSING)`;
+    const arg = args[k++];
+    if (verb === '%v') return goValue(arg);
+    const bad = () =>
+      `%!${verb[1]}(${arg === undefined || arg === null ? '<nil>' : `${typeof arg === 'number' ? 'float64' : typeof arg}=${goValue(arg)}`})`;
+    // An integer literal in the template is a Go int; an attribute number (a float64) is not,
+    // but the stand-in cannot tell them apart.
+    if (verb === '%d') return typeof arg === 'number' && Number.isInteger(arg) ? String(arg) : bad();
+    if (typeof arg !== 'string') return bad();
+    return verb === '%q' ? JSON.stringify(arg) : arg;
+  });
+}
+
 const BUILTINS: Record<string, (...args: unknown[]) => unknown> = {
   print: (...a) => goPrint(a),
-  println: (...a) => `${a.map((x) => String(x)).join(' ')}\n`,
-  printf: (format, ...a) => {
-    let k = 0;
-    return String(format).replace(/%[sdvq%]/g, (m) =>
-      m === '%%' ? '%' : m === '%q' ? JSON.stringify(String(a[k++])) : String(a[k++]),
-    );
-  },
+  println: (...a) => `${a.map(goValue).join(' ')}\n`,
+  printf: (format, ...a) => goPrintf(format, a),
   index: (collection, ...keys) => {
     let current = collection;
     for (const key of keys) current = fieldOf(current, [String(key)]);

@@ -113,6 +113,19 @@ describe('contextual escaping (html/template)', () => {
       '[] 1.234567e&#43;06 42 1234567890',
     );
   });
+
+  it('a missing attribute given to print, println or printf is printed as Go prints a nil', async () => {
+    // LISTMONK.md:186-187, :193 (Go's text/template hands a missing key to an `any` parameter as
+    // nil, and fmt prints it: `<nil>`, `%!s(<nil>)`)
+    const { api, standIn } = await boot(6);
+    await create(api, {
+      body: '[{{ print .Subscriber.Attribs.nope "&u=1" }}] [{{ printf "%s|%v" .Subscriber.Attribs.nope .Subscriber.Attribs.nope }}] [{{ println "a" .Subscriber.Attribs.nope }}]',
+    });
+    standIn.state.campaigns.get(1)!.templateId = null;
+    expect((await api('GET', '/api/campaigns/1/preview?subscriber_id=1')).text).toBe(
+      '[&lt;nil&gt;&amp;u=1] [%!s(&lt;nil&gt;)|&lt;nil&gt;] [a &lt;nil&gt;\n]',
+    );
+  });
 });
 
 describe('the sent message: subject, HTML and text part per subscriber', () => {
