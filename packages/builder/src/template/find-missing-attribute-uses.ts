@@ -25,8 +25,6 @@ export function guaranteedAttributesOf(templateName: string): ReadonlySet<string
  * (`invalid value; expected string`): Listmonk skips that subscriber's message.
  */
 const NIL_SAFE = new Set([
-  'print',
-  'println',
   'default',
   'empty',
   'coalesce',
@@ -34,7 +32,6 @@ const NIL_SAFE = new Set([
   'toJson',
   'toPrettyJson',
   'toRawJson',
-  'toString',
   'quote',
   'squote',
   'eq',
@@ -44,19 +41,36 @@ const NIL_SAFE = new Set([
   'or',
   'kindOf',
   'typeOf',
-  'html',
-  'js',
-  'urlquery',
+]);
+
+/**
+ * Functions that take `any` but print a nil into the message: `fmt.Sprint(nil)` is `<nil>`
+ * (`print`, `println`, Sprig's `toString`, `printf`'s `%v`; `%s` gives `%!s(<nil>)`), and Go's
+ * `html`, `js` and `urlquery` print a nil as `<no value>`. The message is sent, showing that.
+ */
+const NIL_PRINTED: ReadonlyMap<string, string> = new Map([
+  ['print', '<nil>'],
+  ['println', '<nil>'],
+  ['toString', '<nil>'],
+  ['printf', '%!s(<nil>) (or <nil> with %v)'],
+  ['html', '<no value>'],
+  ['js', '<no value>'],
+  ['urlquery', '%3Cno+value%3E'],
 ]);
 
 /** One use of an attribute a recipient may lack, where Listmonk would break on it. */
 export interface MissingAttributeUse {
   tag: TemplateTag;
   attribute: string;
-  /** `function`: passed to a function (the message is skipped); `print`: printed in text/template. */
-  how: 'function' | 'print';
-  /** The function it is passed to (for `function`). */
+  /**
+   * `function`: passed to a function with a typed parameter (the message is skipped); `nil`: passed
+   * to one that prints a nil (the message shows `shows`); `print`: printed in text/template.
+   */
+  how: 'function' | 'nil' | 'print';
+  /** The function it is passed to (for `function` and `nil`). */
   fn?: string;
+  /** What the message shows instead of the value (for `nil`). */
+  shows?: string;
 }
 
 const ATTRIBUTE = /^\.Subscriber\.Attribs\.([A-Za-z_]\w*)$/;
@@ -104,21 +118,26 @@ export function findMissingAttributeUses(
     if (keyword !== undefined) continue;
     for (const call of action.calls) {
       if (NIL_SAFE.has(call.name)) continue;
-      // printf's format is a string; the values after it are `any`.
-      const operands = (call.name === 'printf' ? call.args.slice(0, 1) : call.args).map((arg) =>
+      const operands = call.args.map((arg) =>
         arg.kind === 'lparen' ? groupAt(tokens, tokens.indexOf(arg)) : [arg],
       );
-      if (call.piped && call.name !== 'printf') {
+      if (call.piped) {
         // The value piped in is the previous command's.
         const at = tokens.findIndex((t) => t.offset === call.offset);
         const before = tokens.slice(0, at - 1);
         operands.push(before.slice(before.map((t) => t.kind).lastIndexOf('pipe') + 1));
       }
-      for (const operand of operands) {
+      operands.forEach((operand, k) => {
         const key = attributeOf(operand);
-        if (key !== undefined && !guarded(key))
-          found.push({ tag, attribute: key, how: 'function', fn: call.name });
-      }
+        if (key === undefined || guarded(key)) return;
+        // printf's format is a string; the values after it are printed.
+        const shows = call.name === 'printf' && k === 0 ? undefined : NIL_PRINTED.get(call.name);
+        found.push(
+          shows === undefined
+            ? { tag, attribute: key, how: 'function', fn: call.name }
+            : { tag, attribute: key, how: 'nil', fn: call.name, shows },
+        );
+      });
     }
     if (options.textTemplate) {
       const key = attributeOf(tokens);

@@ -165,15 +165,23 @@ describe('attributes a recipient may lack', () => {
     ['<a href="{{ .Subscriber.Attribs.filed_link | Safe }}">filed</a>', 1],
     ['{{ Safe .Subscriber.Attribs.x }}', 1],
     ['{{ upper .Subscriber.Attribs.x }}', 1],
-    ['{{ index .Subscriber.Attribs "x" | print }}', 0],
+    // print, printf and friends do not fail on nil: they print it (`<nil>`, `%!s(<nil>)`).
+    ['{{ index .Subscriber.Attribs "x" | print }}', 1],
     ['{{ index .Subscriber.Attribs "filed-link" | Safe }}', 1],
     ['{{ Safe (index .Subscriber.Attribs "x") }}', 1],
-    ['{{ TrackLink (print .Subscriber.Attribs.x "&u=1") . }}', 0],
+    ['{{ TrackLink (print .Subscriber.Attribs.x "&u=1") . }}', 1],
+    ['{{ TrackLink (print .Subscriber.Attribs.lp_link "&u=1") . }}', 0],
     ['{{ if index .Subscriber.Attribs "x" }}{{ Safe (index .Subscriber.Attribs "x") }}{{ end }}', 0],
     ['{{ .Subscriber.Attribs.x }}', 0],
-    ['{{ print .Subscriber.Attribs.x }}', 0],
+    ['{{ print .Subscriber.Attribs.x }}', 1],
+    ['{{ println "a" .Subscriber.Attribs.x }}', 1],
+    ['{{ .Subscriber.Attribs.x | urlquery }}', 1],
+    ['{{ toString .Subscriber.Attribs.x }}', 1],
     ['{{ default "none" .Subscriber.Attribs.x }}', 0],
-    ['{{ printf "%s" .Subscriber.Attribs.x }}', 0],
+    ['{{ quote .Subscriber.Attribs.x }}', 0],
+    ['{{ printf "%s" .Subscriber.Attribs.x }}', 1],
+    ['{{ printf "%s" (default "" .Subscriber.Attribs.x) }}', 0],
+    ['{{ if .Subscriber.Attribs.x }}{{ print .Subscriber.Attribs.x }}{{ end }}', 0],
     ['<a href="{{ .Subscriber.Attribs.lp_link | Safe }}">order</a>', 0],
     [
       '{{ if .Subscriber.Attribs.filed_link }}<a href="{{ .Subscriber.Attribs.filed_link | Safe }}">f</a>{{ end }}',
@@ -196,6 +204,16 @@ describe('attributes a recipient may lack', () => {
         `---\nsubject: {{ if .Subscriber.Attribs.coupon }}Code {{ .Subscriber.Attribs.coupon }}{{ end }}\n---\n<p>x</p>${FOOTER}`,
       ),
     ).toEqual([]);
+  });
+
+  it('a missing attribute printed by print or printf shows <nil> in the body and the subject', () => {
+    const [body] = attr(`<p>{{ printf "Code %s" .Subscriber.Attribs.coupon }}</p>${FOOTER}`);
+    expect(body?.message).toContain('%!s(<nil>)');
+    const [subject] = attr(
+      `---\nsubject: Code {{ .Subscriber.Attribs.coupon | print }}\n---\n<p>x</p>${FOOTER}`,
+    );
+    expect(subject).toMatchObject({ line: 2, severity: 'error' });
+    expect(subject?.message).toContain('<nil>');
   });
 
   it('knows what the build guarantees per vertical', () => {

@@ -214,7 +214,9 @@ function lintSection(
       use.tag.start,
       use.how === 'print'
         ? `${use.tag.text} in the subject: a recipient without the attribute "${use.attribute}" gets a subject showing "<no value>" (Listmonk renders the subject with text/template); the build guarantees only ${[...guaranteed].join(', ')} — guard it with ${guard} or leave it out of the subject`
-        : `${use.tag.text}: a recipient without the attribute "${use.attribute}" passes nil to ${use.fn}, and Listmonk skips that message ("invalid value; expected string"); the build guarantees only ${[...guaranteed].join(', ')} — guard it with ${guard}`,
+        : use.how === 'nil'
+          ? `${use.tag.text}${isSubject ? ' in the subject' : ''}: a recipient without the attribute "${use.attribute}" passes nil to ${use.fn}, and Listmonk sends the message showing "${use.shows}"; the build guarantees only ${[...guaranteed].join(', ')} — guard it with ${guard}, or give a fallback with default`
+          : `${use.tag.text}: a recipient without the attribute "${use.attribute}" passes nil to ${use.fn}, and Listmonk skips that message ("invalid value; expected string"); the build guarantees only ${[...guaranteed].join(', ')} — guard it with ${guard}`,
     );
   }
   const vault = createTagVault();
