@@ -5,9 +5,15 @@ export interface PreviewSubscriber {
   attribs: Readonly<Record<string, unknown>>;
 }
 
-/** A Go template literal for a JSON value, or undefined when there is none (objects, arrays, null). */
+/**
+ * A Go template operand for a JSON value, or undefined when there is none (objects, arrays, null).
+ * A string is bound as `(print "…")`, not a bare literal: Listmonk's source rewrite turns a quoted
+ * literal after TrackLink into a working call (`{{ TrackLink "url" }}` → `{{ TrackLink "url" . }}`
+ * on v2.0.0 and v5.0.1+), which would make a preview pass where the send, whose argument is not
+ * a literal, fails.
+ */
 function goLiteral(value: unknown): string | undefined {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return `(print ${JSON.stringify(value)})`;
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number' && Number.isFinite(value)) {
     // Listmonk's attributes are float64 (JSON): a literal with a point is a float64 constant too.
@@ -22,8 +28,9 @@ function goLiteral(value: unknown): string | undefined {
  * for its built-in demo subscriber (`POST /api/campaigns/:id/preview` and `/text` take no
  * subscriber), shows what that subscriber would get: inside `{{ … }}` each
  * `.Subscriber.Attribs.key` the subscriber has as a string, number or boolean, `.Subscriber.Name`
- * and `.Subscriber.Email` become literals. Keys the subscriber lacks stay as they are: the demo
- * subscriber lacks them too, so a nil passed to a function fails the preview as it fails the send.
+ * and `.Subscriber.Email` become constants (see `goLiteral()`). Keys the subscriber lacks stay
+ * as they are: the demo subscriber lacks them too, so a nil passed to a function fails the preview
+ * as it fails the send.
  */
 export function bindPreviewSubscriber(source: string, subscriber: PreviewSubscriber): string {
   return source.replace(/\{\{.*?\}\}/gs, (action) =>
@@ -34,8 +41,8 @@ export function bindPreviewSubscriber(source: string, subscriber: PreviewSubscri
       .replace(/index\s+\.Subscriber\.Attribs\s+"([^"\\]+)"/g, (whole, key: string) =>
         Object.hasOwn(subscriber.attribs, key) ? (goLiteral(subscriber.attribs[key]) ?? whole) : whole,
       )
-      .replace(/\.Subscriber\.Name(?![A-Za-z0-9_])/g, JSON.stringify(subscriber.name))
-      .replace(/\.Subscriber\.Email(?![A-Za-z0-9_])/g, JSON.stringify(subscriber.email)),
+      .replace(/\.Subscriber\.Name(?![A-Za-z0-9_])/g, goLiteral(subscriber.name)!)
+      .replace(/\.Subscriber\.Email(?![A-Za-z0-9_])/g, goLiteral(subscriber.email)!),
   );
 }
 
