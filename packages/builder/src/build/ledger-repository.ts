@@ -247,6 +247,31 @@ export async function updateLedgerCampaign(
 }
 
 /**
+ * {@link updateLedgerCampaign} for several campaigns of one date in one statement: each campaign's
+ * unfinished rows get its own patch (one per push step, not one round trip per campaign).
+ */
+export async function updateLedgerCampaigns(
+  db: Kysely<Database>,
+  where: { vertical: string; date: IsoDate },
+  patches: ReadonlyArray<{ campaignName: string; listId?: number; campaignId?: number; state?: LedgerState }>,
+): Promise<void> {
+  if (patches.length === 0) return;
+  const names = patches.map((p) => p.campaignName);
+  const listIds = patches.map((p) => p.listId ?? null);
+  const campaignIds = patches.map((p) => p.campaignId ?? null);
+  const states = patches.map((p) => p.state ?? null);
+  await sql`update send_ledger l set
+      list_id = coalesce(v.list_id, l.list_id),
+      campaign_id = coalesce(v.campaign_id, l.campaign_id),
+      state = coalesce(v.state, l.state),
+      updated_at = now()
+    from unnest(${names}::text[], ${listIds}::int[], ${campaignIds}::int[], ${states}::text[])
+      as v(campaign_name, list_id, campaign_id, state)
+    where l.vertical = ${where.vertical} and l.build_date = ${where.date}
+      and l.campaign_name = v.campaign_name and l.state in ('planned', 'imported', 'failed')`.execute(db);
+}
+
+/**
  * Records rows Listmonk kept out of their campaign: state `refused` and the reason; they are never
  * stamped and a re-run of the date does not push them again.
  */
@@ -301,24 +326,56 @@ export async function stampScheduledCampaign(
   /** Only these ledger rows (the recipients the push saw arrive in Listmonk). */
   verifiedRowIds: readonly number[],
 ): Promise<number> {
-  if (verifiedRowIds.length === 0) return 0;
+  const stamped = await stampScheduledCampaigns(db, where, audience, at, [
+    { campaignName: where.campaignName, rowIds: verifiedRowIds },
+  ]);
+  return stamped.get(where.campaignName) ?? 0;
+}
+
+/**
+ * {@link stampScheduledCampaign} for several campaigns of one date in one transaction (a handful
+ * of statements, not a handful per campaign): all of them are stamped, or none. Returns the rows
+ * stamped per campaign name.
+ */
+export async function stampScheduledCampaigns(
+  db: Kysely<Database>,
+  where: { vertical: string; date: IsoDate },
+  audience: { table: 'fmcsa_carriers' | 'hc_providers'; key: 'dot_number' | 'npi' },
+  at: Date,
+  campaigns: ReadonlyArray<{ campaignName: string; rowIds: readonly number[] }>,
+): Promise<Map<string, number>> {
+  const stamped = new Map(campaigns.map((c) => [c.campaignName, 0]));
+  const ids = campaigns.flatMap((c) => c.rowIds);
+  if (ids.length === 0) return stamped;
   return db.transaction().execute(async (tx) => {
     const rows = await tx
       .updateTable('send_ledger')
       .set({ state: 'scheduled', updated_at: at })
       .where('vertical', '=', where.vertical)
       .where('build_date', '=', where.date)
-      .where('campaign_name', '=', where.campaignName)
+      .where(
+        'campaign_name',
+        'in',
+        campaigns.map((c) => c.campaignName),
+      )
       .where('state', 'in', ['planned', 'imported', 'failed'])
-      .where('id', 'in', [...verifiedRowIds])
-      .returning(['recipient_key', 'segment', 'cycle', 'touch'])
+      .where(sql<boolean>`id = any(${ids}::bigint[])`)
+      .returning(['campaign_name', 'recipient_key', 'segment', 'cycle', 'touch'])
       .execute();
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return stamped;
+    for (const r of rows) stamped.set(r.campaign_name, (stamped.get(r.campaign_name) ?? 0) + 1);
     const keys = rows.map((r) => r.recipient_key);
     const keyList = audience.key === 'dot_number' ? sql`${keys.map(Number)}::bigint[]` : sql`${keys}::text[]`;
     await sql`update ${sql.table(audience.table)} set listmonk_sent_at = ${at}, updated_at = ${at}
       where ${sql.ref(audience.key)} = any(${keyList})`.execute(tx);
-    const touched = rows.filter((r) => r.cycle !== null && r.touch !== null);
+    // One touch per recipient: a recipient is in one campaign of a date.
+    const touched = [
+      ...new Map(
+        rows
+          .filter((r) => r.cycle !== null && r.touch !== null)
+          .map((r) => [`${r.segment}\u0000${r.recipient_key}`, r]),
+      ).values(),
+    ];
     if (touched.length > 0) {
       await tx
         .insertInto('segment_touches')
@@ -346,7 +403,7 @@ export async function stampScheduledCampaign(
         )
         .execute();
     }
-    return rows.length;
+    return stamped;
   });
 }
 

@@ -20,7 +20,12 @@ import {
 } from '../push/verify-campaign-audience.js';
 import type { ZoneGroup } from '../schedule/time-zones.js';
 import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
-import { type LedgerRecord, stampScheduledCampaign, updateLedgerCampaign } from './ledger-repository.js';
+import {
+  type LedgerRecord,
+  stampScheduledCampaigns,
+  updateLedgerCampaign,
+  updateLedgerCampaigns,
+} from './ledger-repository.js';
 import type { BuildRequest } from './plan-build.js';
 import { recordRefusals } from './record-refusals.js';
 import type { BuildRules } from './resolve-build-rules.js';
@@ -91,6 +96,8 @@ interface Pushing {
   /** The campaign this run created (settled again once every create is done). */
   created?: ListmonkCampaignState | undefined;
   check?: AudienceCheck;
+  /** The import step put the campaign's recipients on its list. */
+  subscribed?: boolean;
 }
 
 class StepFailure extends Error {}
@@ -155,6 +162,30 @@ export async function pushCampaigns(
     );
     live = live.filter((p) => p.outcome.failedAt === undefined);
   };
+  /**
+   * Writes a step's result to the ledger for every campaign that has one, in one statement (not
+   * a round trip per campaign); a failed write fails those campaigns at the step.
+   */
+  const record = async (
+    step: PushStep,
+    campaigns: readonly Pushing[],
+    patchOf: (p: Pushing) => { listId?: number; campaignId?: number; state?: 'imported' } | undefined,
+  ): Promise<void> => {
+    const patched = campaigns.flatMap((p) => {
+      const patch = patchOf(p);
+      return patch === undefined ? [] : [{ p, patch: { campaignName: p.work.name, ...patch } }];
+    });
+    try {
+      await updateLedgerCampaigns(
+        db,
+        { vertical, date },
+        patched.map((x) => x.patch),
+      );
+    } catch (error) {
+      for (const { p } of patched) if (p.outcome.failedAt === undefined) fail(p, step, error);
+      live = live.filter((p) => p.outcome.failedAt === undefined);
+    }
+  };
 
   // The date's lists and campaigns are read by one search each, not one per campaign: a re-run
   // finds by exact name what an interrupted run made (and a create whose answer was lost).
@@ -184,7 +215,6 @@ export async function pushCampaigns(
       p.listId = (await listmonk.createList(p.work.name, p.tags)).id;
     }
     p.outcome.listId = p.listId;
-    await updateLedgerCampaign(db, p.where, { listId: p.listId });
     p.campaign = searched(p)
       ? await settleCampaigns(listmonk, found.campaigns.get(p.work.name) ?? [])
       : await settleCampaignByName(listmonk, p.work.name);
@@ -194,6 +224,8 @@ export async function pushCampaigns(
       );
     }
   });
+  // Every list id found or made, in one write (the ledger's rows name their list before the import).
+  await record('list', pushing, (p) => (p.listId === undefined ? undefined : { listId: p.listId }));
 
   // A campaign already past draft has its recipients: never import into its list again.
   const importing = live.filter(
@@ -216,8 +248,9 @@ export async function pushCampaigns(
         .filter((m): m is ListmonkMember => m !== undefined && m.status !== 'blocklisted')
         .map((m) => m.id);
       await listmonk.subscribeToList([...new Set(ids)], p.listId!);
-      await updateLedgerCampaign(db, p.where, { state: 'imported' });
+      p.subscribed = true;
     });
+    await record('import', live, (p) => (p.subscribed === true ? { state: 'imported' } : undefined));
   }
 
   // Every campaign's list read back at once, after every subscribe: what arrived, not what was sent.
@@ -299,8 +332,8 @@ export async function pushCampaigns(
       }
     }
     p.outcome.campaignId = p.campaign!.id;
-    await updateLedgerCampaign(db, p.where, { campaignId: p.campaign!.id });
   });
+  await record('create', live, (p) => ({ campaignId: p.campaign!.id }));
   // Settled again after the creates, by one search: a create of an earlier run whose answer was
   // lost may have landed since the list step looked; the duplicate draft beside ours goes.
   const made = live.filter((p) => p.created !== undefined);
@@ -404,22 +437,30 @@ export async function pushCampaigns(
     p.outcome.state = 'scheduled';
   });
 
-  await each('stamp', async (p) => {
+  // Every scheduled campaign stamped in one transaction: all of them, or none (a re-run stamps).
+  if (live.length > 0) {
     try {
-      p.outcome.stamped = await stampScheduledCampaign(
+      const stamped = await stampScheduledCampaigns(
         db,
-        p.where,
+        { vertical, date },
         AUDIENCE_TABLES[request.vertical],
         request.now(),
-        p.check!.verified.map((r) => r.rowId),
+        live.map((p) => ({ campaignName: p.work.name, rowIds: p.check!.verified.map((r) => r.rowId) })),
       );
+      for (const p of live) p.outcome.stamped = stamped.get(p.work.name) ?? 0;
     } catch (error) {
-      p.outcome.state = 'failed';
-      throw new StepFailure(
-        `${(error as Error).message}; the campaign is scheduled in Listmonk: re-run the date to stamp it`,
-      );
+      for (const p of live) {
+        fail(
+          p,
+          'stamp',
+          new StepFailure(
+            `${(error as Error).message}; the campaign is scheduled in Listmonk: re-run the date to stamp it`,
+          ),
+        );
+      }
+      live = [];
     }
-  });
+  }
 
   for (const p of pushing) {
     if (p.outcome.failedAt !== undefined) {
