@@ -1,5 +1,6 @@
-import type { Database, JsonObject } from '@mailramp/db';
+import type { Database } from '@mailramp/db';
 import type { Kysely } from 'kysely';
+import { type AlarmEpisode, toAlarmEpisode } from '../maillog/alarm-episodes-repository.js';
 
 /** One stored report day's DKIM figures. */
 export interface DkimDay {
@@ -8,18 +9,8 @@ export interface DkimDay {
   messages: number;
 }
 
-/** One stored alarm episode, as the gate reads it. */
-export interface StoredAlarm {
-  id: number;
-  alarm: string;
-  scope: string;
-  severity: 'critical' | 'warning';
-  status: 'open' | 'closed';
-  message: string;
-  evidence: JsonObject;
-  firstSeen: Date;
-  lastSeen: Date;
-}
+/** One stored alarm episode, as the gate reads it: the episode the service and dashboard read. */
+export type StoredAlarm = AlarmEpisode;
 
 /** What the stored report results say, for the gate. */
 export interface GateFacts {
@@ -80,17 +71,6 @@ export async function readGateFacts(
       .orderBy('id')
       .execute(),
   ]);
-  const toAlarm = (row: (typeof openCritical)[number]): StoredAlarm => ({
-    id: Number(row.id),
-    alarm: row.alarm,
-    scope: row.scope,
-    severity: row.severity,
-    status: row.status,
-    message: row.message,
-    evidence: row.evidence,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-  });
   const todayRow = days.find((d) => d.day === today);
   return {
     ...(todayRow === undefined ? {} : { todayReadUntil: todayRow.read_until ?? todayRow.updated_at }),
@@ -99,7 +79,7 @@ export async function readGateFacts(
       ? {}
       : { queue: { day: queue.day, size: queue.queue_size, readAt: queue.read_until ?? queue.updated_at } }),
     hours: hours.map((h) => ({ hour: h.hour, ip: h.ip, messages: h.sent + h.bounced })),
-    bindFailures: bindFailures.map(toAlarm),
-    openCritical: openCritical.map(toAlarm),
+    bindFailures: bindFailures.map(toAlarmEpisode),
+    openCritical: openCritical.map(toAlarmEpisode),
   };
 }
