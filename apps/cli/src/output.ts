@@ -1,3 +1,4 @@
+import type { MailLogReadEvent } from 'mailramp';
 import type { CliIo } from './io.js';
 
 /** Prints a value as pretty JSON on stdout (the data channel). */
@@ -87,5 +88,26 @@ export function createProgress(io: CliIo, label: string, options: { quiet?: bool
       if (io.isTTY) io.stderr('\r\x1b[K');
       if (summary !== undefined) io.stderr(`${label} ${summary}\n`);
     },
+  };
+}
+
+/** Progress is drawn only for mail logs this large. */
+const MAIL_LOG_PROGRESS_BYTES = 32 * 1024 * 1024;
+
+/** Progress of a job reading the mail log (report, suppress sync), in MB; silent for small logs. */
+export function createMailLogProgress(io: CliIo): {
+  onEvent(event: MailLogReadEvent): void;
+  done(): void;
+} {
+  let progress: Progress | undefined;
+  return {
+    onEvent(event) {
+      if (event.type === 'files') {
+        progress = createProgress(io, 'reading mail log (MB)', {
+          quiet: event.bytes < MAIL_LOG_PROGRESS_BYTES,
+        });
+      } else progress?.update(Math.round(event.bytesRead / 1e6), Math.round(event.bytesTotal / 1e6));
+    },
+    done: () => progress?.done(),
   };
 }

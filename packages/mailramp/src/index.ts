@@ -55,7 +55,7 @@ export {
 export type { AlarmEpisode, AlarmJobs, ListAlarmEpisodesOptions } from './report/create-alarm-jobs.js';
 export type { ReportEvent, ReportJob, ReportOptions, ReportResult } from './report/create-report-job.js';
 export type { ReportWindow } from './report/plan-report-window.js';
-export type { LogFile } from './report/select-log-files.js';
+export type { LogFile, MailLogReadEvent } from './report/select-log-files.js';
 export type { DeliveryCount, LastBuild, ResultJobs } from './results/create-result-jobs.js';
 export type {
   JobLastRuns,
@@ -69,6 +69,7 @@ export type {
   SuppressImported,
   SuppressImportOptions,
   SuppressJobs,
+  SuppressSyncEvent,
   SuppressSyncOptions,
 } from './suppress/create-suppress-jobs.js';
 export type { TemplateJobs, TemplatesOptions } from './templates/create-template-jobs.js';

@@ -4,7 +4,7 @@ import type { ReportResult, ReportWindow } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { onInterruptSay } from '../on-interrupt.js';
-import { createProgress, formatTable, printJson, say } from '../output.js';
+import { createMailLogProgress, formatTable, printJson, say } from '../output.js';
 import { opsCommand } from './ops-group.js';
 
 interface ReportOptions {
@@ -18,9 +18,6 @@ interface ReportOptions {
   store?: boolean;
   json?: boolean;
 }
-
-/** Progress is drawn only for inputs this large. */
-const PROGRESS_BYTES = 32 * 1024 * 1024;
 
 /** `mailramp ops report`: the mail log's delivery mix, per IP and operator, reasons, DKIM and alarms. */
 export function registerOpsReportCommands(program: Command, ctx: CliContext): void {
@@ -58,7 +55,7 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
     )
     .action(
       ctx.action(async (opts: ReportOptions) => {
-        let progress: ReturnType<typeof createProgress> | undefined;
+        const progress = createMailLogProgress(ctx.io);
         if (opts.store) {
           onInterruptSay(
             'nothing was stored (--store writes the whole read in one transaction, after it); run it again',
@@ -76,18 +73,9 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
               scanner: opts.scanner,
               store: opts.store,
             },
-            {
-              onEvent: (event) => {
-                if (event.type === 'files') {
-                  progress = createProgress(ctx.io, 'reading mail log (MB)', {
-                    quiet: event.bytes < PROGRESS_BYTES,
-                  });
-                } else
-                  progress?.update(Math.round(event.bytesRead / 1e6), Math.round(event.bytesTotal / 1e6));
-              },
-            },
+            { onEvent: progress.onEvent },
           )
-          .finally(() => progress?.done());
+          .finally(progress.done);
         if (stored !== undefined) onInterruptSay('the run was stored; only its printing was cut short');
         if (opts.json) {
           printJson(ctx.io, {

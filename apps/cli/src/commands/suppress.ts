@@ -4,7 +4,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { MailrampError } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT, type ExitCode, exitCodeOfListmonk } from '../exit-codes.js';
-import { formatTable, printJson, say } from '../output.js';
+import { createMailLogProgress, formatTable, printJson, say } from '../output.js';
 import { parseEncoding } from './audience-files.js';
 
 const reasonOption = (fallback?: SuppressionReason) => {
@@ -153,12 +153,18 @@ export function registerSuppressCommands(program: Command, ctx: CliContext): voi
         }) => {
           const mailramp = await ctx.mailramp();
           const rules = mailramp.config.suppress;
-          const result = await mailramp.suppress.sync({
-            log: opts.log,
-            instances: opts.listmonk ? opts.instance : [],
-            applyDeadTenants: opts.apply === true,
-            dryRun: opts.dryRun === true,
-          });
+          const progress = createMailLogProgress(ctx.io);
+          const result = await mailramp.suppress
+            .sync(
+              {
+                log: opts.log,
+                instances: opts.listmonk ? opts.instance : [],
+                applyDeadTenants: opts.apply === true,
+                dryRun: opts.dryRun === true,
+              },
+              { onEvent: progress.onEvent },
+            )
+            .finally(progress.done);
           if (opts.json) printJson(ctx.io, result);
           say(
             ctx.io,

@@ -2,7 +2,7 @@ import type { MailLogSummary, QueueSummary, StoredReport } from '@mailramp/ops/m
 import { reportingNotMigrated } from '../database/reporting-not-migrated.js';
 import type { Session } from '../session.js';
 import { planReportWindow, type ReportWindow, type ReportWindowInput } from './plan-report-window.js';
-import { type LogFile, selectLogFiles } from './select-log-files.js';
+import { type MailLogReadEvent, selectLogFiles } from './select-log-files.js';
 
 /** Options of the mail-log report. */
 export interface ReportOptions extends ReportWindowInput {
@@ -23,9 +23,7 @@ export interface ReportOptions extends ReportWindowInput {
 }
 
 /** Progress of a report: the files chosen (and their total size), then bytes read. */
-export type ReportEvent =
-  | { type: 'files'; files: LogFile[]; bytes: number }
-  | { type: 'progress'; bytesRead: number; bytesTotal: number };
+export type ReportEvent = MailLogReadEvent;
 
 /** The mail-log report: the window read, the summary and its alarms, and the queue when asked. */
 export interface ReportResult {

@@ -3,6 +3,11 @@ import type { statLogFiles } from '@mailramp/ops/maillog';
 /** A mail log file to read, with its size and last write. */
 export type LogFile = Awaited<ReturnType<typeof statLogFiles>>[number];
 
+/** Progress of a job reading the mail log: the files chosen (and their total size), then bytes read. */
+export type MailLogReadEvent =
+  | { type: 'files'; files: LogFile[]; bytes: number }
+  | { type: 'progress'; bytesRead: number; bytesTotal: number };
+
 /**
  * The files to read, oldest first: the files named and, with `rotated`, their rotated siblings —
  * except siblings whose last write is before the window, which cannot hold a line in it.

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { CsvEncoding, NewSuppression, Suppression, SyncResult } from '@mailramp/builder';
 import type { SuppressionReason } from '@mailramp/db';
 import { MailrampError } from '../errors.js';
+import type { MailLogReadEvent } from '../report/select-log-files.js';
 import type { Session } from '../session.js';
 
 /** What {@link SuppressJobs.add} did. */
@@ -37,6 +38,9 @@ export interface SuppressSyncOptions {
   dryRun?: boolean | undefined;
 }
 
+/** Progress of {@link SuppressJobs.sync}: the mail log files chosen, then bytes read. */
+export type SuppressSyncEvent = MailLogReadEvent;
+
 /** Suppressed addresses and domains: never mailed. */
 export interface SuppressJobs {
   /** Suppresses addresses or whole domains (a target without @ is a domain). */
@@ -53,8 +57,14 @@ export interface SuppressJobs {
   list(filter?: { reason?: SuppressionReason; limit?: number }): Promise<Suppression[]>;
   /** Lifts the suppressions of an address or domain (one reason, or all); returns how many went. */
   remove(target: string, reason?: SuppressionReason): Promise<number>;
-  /** Records hard failures from the mail log and Listmonk bounces, and suppresses who reached the rules. */
-  sync(options?: SuppressSyncOptions): Promise<SyncResult>;
+  /**
+   * Records hard failures from the mail log and Listmonk bounces, and suppresses who reached the
+   * rules. Reports the log files chosen and the bytes read through `onEvent`.
+   */
+  sync(
+    options?: SuppressSyncOptions,
+    progress?: { onEvent?: (event: SuppressSyncEvent) => void },
+  ): Promise<SyncResult>;
 }
 
 /** The suppression jobs of a session. */
@@ -133,7 +143,7 @@ export function createSuppressJobs(session: Session): SuppressJobs {
       const value = (await target())(input);
       return (await builder()).removeSuppressions(await session.db(), value, reason);
     },
-    async sync(options = {}) {
+    async sync(options = {}, progress = {}) {
       const { config } = session;
       const names = options.instances ?? Object.keys(config.listmonk.instances);
       const listmonk = await Promise.all(
@@ -144,6 +154,7 @@ export function createSuppressJobs(session: Session): SuppressJobs {
         cwd: session.cwd,
         now: session.now(),
         explicit: options.log !== undefined,
+        onEvent: progress.onEvent,
       });
       return (await builder()).syncSuppressions(await session.db(), {
         attempts,
