@@ -169,6 +169,21 @@ describe('readCsvRecords encodings (issue #20)', () => {
     },
   );
 
+  // Excel's "Unicode Text" is UTF-16: its ASCII bytes pass a UTF-8 decoder with a NUL after each,
+  // and neither Latin-1 nor Windows-1252 (what the UTF-8 refusal advises) reads it.
+  it.each([
+    ['utf-16le', undefined],
+    ['utf-16le', 'latin1'],
+    ['utf-16be', 'windows-1252'],
+  ] as const)('refuses a %s file (read as %s) naming UTF-16, before any record', async (form, encoding) => {
+    const le = Buffer.from('\ufeffname\nPEÑA\n', 'utf16le');
+    const bytes = form === 'utf-16le' ? le : Buffer.from(le).swap16();
+    const error = await read(bytes, 1, encoding).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuilderError);
+    expect((error as BuilderError).message).toMatch(/^line 1: the file is UTF-16/);
+    expect((error as BuilderError).message).toContain('save it as UTF-8');
+  });
+
   it('reads Latin-1 and Windows-1252 when told', async () => {
     const latin1 = Buffer.from('name\nCAFÉ PEÑA\n', 'latin1');
     expect((await read(latin1, 4, 'latin1'))[1]?.fields).toEqual(['CAFÉ PEÑA']);

@@ -37,6 +37,42 @@ interface ChunkDecoder {
 }
 
 function createChunkDecoder(encoding: CsvEncoding): ChunkDecoder {
+  return refusingUtf16(createDecoderOf(encoding));
+}
+
+/**
+ * Refuses a file that starts with a UTF-16 byte-order mark (Excel's "Unicode Text"): its ASCII
+ * passes a UTF-8 decoder with a NUL after every character, and no --encoding offered reads it.
+ */
+function refusingUtf16(inner: ChunkDecoder): ChunkDecoder {
+  let head: Uint8Array | undefined = new Uint8Array(0);
+  return {
+    decode(chunk, linesBefore) {
+      if (head === undefined) return inner.decode(chunk, linesBefore);
+      const bytes = concat(head, chunk);
+      if (bytes.length < 2) {
+        head = bytes;
+        return '';
+      }
+      head = undefined;
+      const [a, b] = bytes;
+      if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
+        throw new BuilderError(
+          'AUDIENCE_INPUT_INVALID',
+          'line 1: the file is UTF-16 (it starts with a UTF-16 byte-order mark, as Excel saves "Unicode Text"); nothing was imported: save it as UTF-8 (Excel: "CSV UTF-8") and import that',
+        );
+      }
+      return inner.decode(bytes, linesBefore);
+    },
+    end(linesBefore) {
+      const rest = head === undefined || head.length === 0 ? '' : inner.decode(head, linesBefore);
+      head = undefined;
+      return rest + inner.end(linesBefore);
+    },
+  };
+}
+
+function createDecoderOf(encoding: CsvEncoding): ChunkDecoder {
   if (encoding === 'latin1') {
     // ISO-8859-1 maps every byte to the code point of its value; a chunk boundary splits nothing.
     return {
