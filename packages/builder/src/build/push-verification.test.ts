@@ -177,6 +177,32 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
     expect(result.status).toBe('succeeded');
   });
 
+  it('upper-case addresses and names with commas, quotes and line breaks arrive as planned and are stamped', async () => {
+    await setUp();
+    // FMCSA's census writes many addresses in capitals and names with every CSV special character.
+    await sql`update fmcsa_carriers set email = upper(email),
+        legal_name = legal_name || ', "THE" O''NEIL' || chr(10) || 'TRUCKING; LLC'
+      where dot_number in (select dot_number from fmcsa_carriers order by dot_number limit 300)`.execute(
+      t.db,
+    );
+    const result = await build();
+    expect(result.status).toBe('succeeded');
+    const rows = await expectStampedOnlyWhatArrived(result);
+    const odd = await sql<{ state: string; sent: Date | null }>`
+      select l.state, c.listmonk_sent_at as sent
+      from send_ledger l join fmcsa_carriers c on c.dot_number = l.recipient_key::bigint
+      where l.build_date = ${DATE} and c.email <> lower(c.email)`.execute(t.db);
+    expect(odd.rows.length).toBeGreaterThan(0);
+    expect(odd.rows.every((r) => r.state === 'scheduled' && r.sent !== null)).toBe(true);
+    const byEmail = new Map([...listmonk.state.subscribers.values()].map((s) => [s.email, s]));
+    const names = await sql<{ email: string; legal_name: string }>`
+      select lower(email) as email, legal_name from fmcsa_carriers where email <> lower(email)`.execute(t.db);
+    for (const n of names.rows.filter((n) => byEmail.has(n.email))) {
+      expect(byEmail.get(n.email)!.attribs.legal_name).toBe(n.legal_name.trim());
+    }
+    expect(rows.every((r) => r.state === 'scheduled')).toBe(true);
+  });
+
   it("makes the vertical's Listmonk template once and has Listmonk render each segment's content once", async () => {
     await setUp();
     const result = await build();
