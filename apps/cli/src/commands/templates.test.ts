@@ -92,6 +92,22 @@ describe('mailramp lint', () => {
       expect((await run(['lint', undotted, '--config', v5, '--templates-dir', dir])).code).toBe(
         EXIT.FINDINGS,
       );
+      // An instance without a version may run any of them: every behaviour v2–v6 is checked.
+      const mixed = join(dir, 'mixed.json');
+      writeFileSync(
+        mixed,
+        JSON.stringify({
+          listmonk: {
+            instances: {
+              trucking: { url: 'https://lists.example.com', version: 'v4.1.0' },
+              healthcare: { url: 'https://hc.example.com' },
+            },
+          },
+        }),
+      );
+      const unknown = await run(['lint', undotted, '--config', mixed, '--templates-dir', dir]);
+      expect(unknown.code).toBe(EXIT.FINDINGS);
+      expect(unknown.out).toContain('[tracklink-missing-dot]');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

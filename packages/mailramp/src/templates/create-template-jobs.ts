@@ -14,7 +14,7 @@ export interface TemplatesOptions {
 export interface TemplateJobs {
   /**
    * Lints template files or directories (default: the templates directory) for the Listmonk versions
-   * the config names (none: every version v2–v6).
+   * the config names (none, or an instance without one: every version v2–v6).
    */
   lint(
     paths?: readonly string[],
@@ -34,11 +34,12 @@ export interface TemplateJobs {
 export function createTemplateJobs(session: Session): TemplateJobs {
   const listmonkVersions = async () => {
     const { parseListmonkVersion } = await import('@mailramp/listmonk');
-    const versions = Object.values(session.config.listmonk.instances).flatMap((i) => {
-      const version = i.version === undefined ? undefined : parseListmonkVersion(i.version);
-      return version === undefined ? [] : [version];
-    });
-    return versions.length === 0 ? {} : { listmonkVersions: versions };
+    const versions = Object.values(session.config.listmonk.instances).map((i) =>
+      i.version === undefined ? undefined : parseListmonkVersion(i.version),
+    );
+    // An instance without a (readable) version may run any of them: the lint's default, every v2–v6.
+    const known = versions.filter((v) => v !== undefined);
+    return known.length === 0 || known.length < versions.length ? {} : { listmonkVersions: known };
   };
   return {
     async lint(paths = [], options = {}) {
