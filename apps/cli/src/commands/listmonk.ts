@@ -48,13 +48,8 @@ export function registerListmonkCommands(program: Command, ctx: CliContext): voi
         }
         if (opts.name !== undefined && !opts.apply)
           throw new CliError(EXIT.USAGE, '--name goes with --apply');
-        const url = ctx.globals().databaseUrl ?? ctx.io.env.LISTMONK_DATABASE_URL;
-        if (url === undefined || url === '') {
-          throw new CliError(
-            EXIT.USAGE,
-            "links-repair needs Listmonk's database: --database-url postgres://…/listmonk (or env LISTMONK_DATABASE_URL)",
-          );
-        }
+        // Listmonk's database: --database-url, else the SDK reads LISTMONK_DATABASE_URL.
+        const url = ctx.globals().databaseUrl;
         const links = (await ctx.mailramp()).links;
         if (opts.revert !== undefined) {
           const result = await links.revert(url, { name: opts.revert });

@@ -5,6 +5,7 @@ import type {
   ListmonkDatabase,
   RevertedLinksRepair,
 } from '@mailramp/builder';
+import { MailrampError } from '../errors.js';
 import type { Session } from '../session.js';
 
 /** The dry run of a links repair: what it would rewrite, and the repairs made before. */
@@ -14,23 +15,32 @@ export interface LinksRepairCheck extends LinksRepairPlan {
 
 /**
  * Repairs of Listmonk's registered tracking links of the `@TrackLink` incident's shape, in Listmonk's
- * own database (`url`: a postgres:// URL of it, never mailramp's). Each call connects and disconnects.
+ * own database (`url`: a postgres:// URL of it, never mailramp's; undefined: `LISTMONK_DATABASE_URL`
+ * of the session's environment). Each call connects and disconnects.
  */
 export interface LinksJobs {
   /** What would be repaired; writes nothing. */
-  plan(url: string): Promise<LinksRepairCheck>;
+  plan(url?: string | undefined): Promise<LinksRepairCheck>;
   /** Backs up, rewrites and verifies the malformed rows in one transaction (default name: links_<date>_<time>). */
-  apply(url: string, options?: { name?: string | undefined }): Promise<AppliedLinksRepair>;
+  apply(url?: string | undefined, options?: { name?: string | undefined }): Promise<AppliedLinksRepair>;
   /** Restores the URLs a repair rewrote, from its backup table. */
-  revert(url: string, options: { name: string }): Promise<RevertedLinksRepair>;
+  revert(url: string | undefined, options: { name: string }): Promise<RevertedLinksRepair>;
 }
 
 /** The links-repair jobs of a session. */
 export function createLinksJobs(session: Session): LinksJobs {
   const withDatabase = async <T>(
-    url: string,
+    given: string | undefined,
     fn: (db: ListmonkDatabase, b: typeof import('@mailramp/builder')) => Promise<T>,
   ) => {
+    // Never mailramp's own database: with no URL, connect() would open the embedded one.
+    const url = given || session.env.LISTMONK_DATABASE_URL;
+    if (url === undefined || url === '') {
+      throw new MailrampError(
+        'INVALID_INPUT',
+        "a links repair needs Listmonk's database: pass its postgres:// URL (CLI: --database-url) or set LISTMONK_DATABASE_URL",
+      );
+    }
     const [b, { connect, DbError }, { sql }] = await Promise.all([
       import('@mailramp/builder'),
       import('@mailramp/db'),
