@@ -163,6 +163,46 @@ describe('the embedded (PGlite) scheduler', () => {
     expect(daily.calls).toEqual(['10:06']);
   });
 
+  it('records as missed only downtime, not the time a re-enabled job was disabled', async () => {
+    const watchdog = job('watchdog', '*/5 * * * *', async () => ({ outcome: 'ok', summary: {} }));
+    const report = job('report', '*/15 * * * *', async () => ({ outcome: 'ok', summary: {} }));
+    // report was disabled from 08:00 while the service ran the watchdog until it stopped at 10:00.
+    const ran = [];
+    for (let m = 0; m <= 120; m += 5) {
+      const slot = new Date(at('08:00:00').getTime() + m * 60_000);
+      ran.push({ job: 'watchdog', slot, outcome: 'ok' as const, started_at: slot, worker: 'host:99' });
+    }
+    await t.db
+      .insertInto('service_runs')
+      .values([...ran, { job: 'report', slot: at('08:00:00'), outcome: 'ok', worker: 'host:99' }])
+      .execute();
+    // Re-enabled, and started again at 10:30:30 after half an hour down.
+    scheduler = await createLocalScheduler({
+      db: t.db,
+      jobs: [watchdog, report],
+      logger,
+      worker: 'host:2',
+      now: () => at('10:30:30'),
+      manual: true,
+    });
+    await scheduler.ready;
+    const after = await rows();
+    expect(after.filter((r) => r.job === 'report').map((r) => [r.slot, r.outcome])).toEqual([
+      ['08:00', 'ok'],
+      // The service's last minute (10:00) may have ended before it reached this job: missed, to be safe.
+      ['10:00', 'missed'],
+      ['10:15', 'missed'],
+      ['10:30', 'ok'],
+    ]);
+    expect(after.filter((r) => r.job === 'watchdog' && r.outcome === 'missed').map((r) => r.slot)).toEqual([
+      '10:05',
+      '10:10',
+      '10:15',
+      '10:20',
+      '10:25',
+    ]);
+  });
+
   it('skips a slot while the run of an earlier one goes on, and abandons it when the stop grace ends', async () => {
     let release: () => void = () => undefined;
     let aborted = false;

@@ -40,7 +40,8 @@ export interface LocalScheduler extends Scheduler {
  * second — so one in-process minute timer gives each slot to exactly one run, and the unique
  * (job, slot) of `service_runs` stays the last word. At start-up every `running` row is a dead
  * process's (the lock holder is this process) and is closed `abandoned`; slots since a job's newest
- * row are `missed`, the newest of them run once when the job says `run-once`. Cron expressions are
+ * row and since the service's newest row of any job (the time it ran with the job disabled is not
+ * downtime) are `missed`, the newest of them run once when the job says `run-once`. Cron expressions are
  * matched by graphile-worker's own parser, as on PostgreSQL.
  */
 export async function createLocalScheduler(options: LocalSchedulerOptions): Promise<LocalScheduler> {
@@ -65,12 +66,16 @@ export async function createLocalScheduler(options: LocalSchedulerOptions): Prom
 
   const startedAt = now();
   const last = await ledger.lastSlots();
+  // The service was running up to its newest slot of any job: a job's slots before that minute were
+  // not downtime but time it was disabled (enabled: false), as on PostgreSQL, where a disabled job
+  // stays in the crontab and claims its slots without a row.
+  const alive = Math.max(...[...last.values()].map((d) => d.getTime() - 1), Number.NEGATIVE_INFINITY);
   const runOnce: Array<Promise<unknown>> = [];
   for (const { job, match } of jobs) {
-    const since = last.get(job.name);
-    if (since === undefined) continue;
-    const floor = new Date(startedAt.getTime() - MISSED_LOOKBACK_MS);
-    const missed = listSlots(match, since > floor ? since : floor, startedAt);
+    const own = last.get(job.name);
+    if (own === undefined) continue;
+    const since = Math.max(own.getTime(), alive, startedAt.getTime() - MISSED_LOOKBACK_MS);
+    const missed = listSlots(match, new Date(since), startedAt);
     for (const [i, slot] of missed.entries()) {
       if (decideMissedSlot(job, slot, i === missed.length - 1, startedAt) === 'run')
         runOnce.push(runner.run(job, slot));
