@@ -193,7 +193,7 @@ export async function openMailramp(
 
 /** Connects (loaded on first use: a report needs no database) and fails early when unreachable. */
 async function openDatabase(config: Config): Promise<Kysely<Database>> {
-  const [{ connect, DbError, describeConnection }, { sql }] = await Promise.all([
+  const [{ connect, DbError, describeConnection, engineOf }, { sql }] = await Promise.all([
     import('@mailramp/db'),
     import('kysely'),
   ]);
@@ -202,9 +202,14 @@ async function openDatabase(config: Config): Promise<Kysely<Database>> {
     await sql`select 1`.execute(db);
   } catch (error) {
     await db.destroy().catch(() => undefined);
+    const why = (error as Error).message;
     throw new DbError(
       'UNAVAILABLE',
-      `cannot reach the database at ${describeConnection(db)}: ${(error as Error).message}; check --database-url / DATABASE_URL, or omit it to use the embedded database`,
+      engineOf(db) === 'pglite'
+        ? // Nothing to reach: the files are there but PGlite cannot run them (a partial copy, a
+          // disk that filled, files another program wrote).
+          `cannot open the ${describeConnection(db)}: ${why}; the directory is not a database this PGlite can run: restore the directory from a backup, or pass --data-dir with another (an empty one starts a new database)`
+        : `cannot reach the database at ${describeConnection(db)}: ${why}; check --database-url / DATABASE_URL, or omit it to use the embedded database`,
       { cause: error },
     );
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, testEngines } from '@mailramp/db/testing';
@@ -75,6 +75,21 @@ describe('mailramp usage and errors', () => {
       EXIT.UNAVAILABLE,
     );
     expect(io.err()).toContain('cannot reach the database at postgres://nobody@127.0.0.1:1/none');
+  });
+
+  it('a data directory that is no usable embedded database: exit 3 with advice about the directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailramp-cli-corrupt-'));
+    try {
+      // What PGlite finds after a bad copy or another program's files: a PG_VERSION it cannot run.
+      writeFileSync(join(dir, 'PG_VERSION'), '99\n');
+      const io = captureIo({ env: { DATABASE_URL: '' } });
+      expect(await runCli(['--data-dir', dir, 'db', 'status'], io)).toBe(EXIT.UNAVAILABLE);
+      expect(io.err()).toContain(`cannot open the embedded PGlite at ${dir}:`);
+      expect(io.err()).toContain('restore the directory from a backup');
+      expect(io.err()).not.toContain('--database-url / DATABASE_URL');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 on an invalid config, naming every problem', async () => {
