@@ -94,6 +94,7 @@ describe('settings', () => {
   });
 
   it('v6: PUT /api/settings/:key sets one raw value without validation; a typo is a 200 that changes nothing', async () => {
+    // LISTMONK.md:130-131
     const { api, standIn } = await boot({ version: 6 });
     expect((await api('PUT', '/api/settings/app.message_rate', 7)).status).toBe(200);
     await standIn.restarted();
@@ -217,6 +218,7 @@ describe('TrackLink rewrite and link registration (preview)', () => {
   }
 
   it('registers links only when rendering, one row per distinct URL', async () => {
+    // LISTMONK.md:179-181
     const { res, links, standIn } = await preview(
       '5.1.0',
       '<a href="https://a.example/x@TrackLink">x</a> {{ TrackLink "https://b.example" }}',
@@ -227,6 +229,7 @@ describe('TrackLink rewrite and link registration (preview)', () => {
   });
 
   it('v5+: a per-subscriber href with @TrackLink is not rewritten — untracked, with a literal suffix', async () => {
+    // LISTMONK.md:157-159, :168-169
     const { res, links } = await preview(
       '5.1.0',
       '<a href="{{ .Subscriber.Attribs.lp_link }}&utm_source=x@TrackLink">go</a>',
@@ -239,6 +242,7 @@ describe('TrackLink rewrite and link registration (preview)', () => {
   });
 
   it('v2–v4: an expression after a literal prefix becomes one literal link for every subscriber', async () => {
+    // LISTMONK.md:159, :170-172
     const { links } = await preview(
       '4.1.0',
       '<a href="https://lp.example/?d={{ .Subscriber.Attribs.dot }}@TrackLink">go</a>',
@@ -248,6 +252,7 @@ describe('TrackLink rewrite and link registration (preview)', () => {
   });
 
   it('v6.1+: percent-encoded braces are part of the URL class, so the whole text is one literal', async () => {
+    // LISTMONK.md:158-159, :170-172
     const { links } = await preview(
       '6.2.0',
       '<a href="https://lp.example/?d=%7B%7B.X%7D%7D@TrackLink">go</a>',
@@ -256,6 +261,7 @@ describe('TrackLink rewrite and link registration (preview)', () => {
   });
 
   it('{{ TrackLink (print …) . }} tracks a per-subscriber URL', async () => {
+    // LISTMONK.md:173-174
     const { links } = await preview(
       '5.1.0',
       '<a href="{{ TrackLink (print .Subscriber.Attribs.lp_link "&utm_source=x") . }}">go</a>',
@@ -267,6 +273,7 @@ describe('TrackLink rewrite and link registration (preview)', () => {
   });
 
   it('a non-literal TrackLink without the trailing dot saves fine but fails when rendered', async () => {
+    // LISTMONK.md:175-177
     const { res, standIn } = await preview(
       '5.1.0',
       '<a href="{{ TrackLink .Subscriber.Attribs.lp_link }}">go</a>',

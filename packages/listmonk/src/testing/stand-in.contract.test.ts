@@ -336,6 +336,7 @@ describe('campaign status machine', () => {
 
 describe('bulk import', () => {
   it('is asynchronous: the POST returns at once, polling shows imported advancing per batch', async () => {
+    // LISTMONK.md:59-61
     const { api, standIn } = await boot({ importBatchSize: 100, importBatchDelayMs: 20 });
     await withList(api);
     const csv = `email,name,attributes\n${Array.from({ length: 250 }, (_, i) => `u${i}@x.org,U${i},{}`).join('\n')}\n`;
@@ -356,6 +357,7 @@ describe('bulk import', () => {
   });
 
   it('runs one import at a time: a second POST gets 400', async () => {
+    // LISTMONK.md:66-67
     const { api } = await boot({ importBatchSize: 1, importBatchDelayMs: 300 });
     await withList(api);
     await api('POST', '/api/import/subscribers', importForm('email\na@x.org\nb@x.org\n'));
@@ -366,6 +368,7 @@ describe('bulk import', () => {
   });
 
   it('v2.0–v2.4 need DELETE before the next import (else 500 "Error starting import"); v2.5+ do not', async () => {
+    // LISTMONK.md:67-68
     const old = await boot({ version: '2.4.0' });
     await withList(old.api);
     await old.api('POST', '/api/import/subscribers', importForm('email\na@x.org\n'));
@@ -388,6 +391,7 @@ describe('bulk import', () => {
   });
 
   it('requires a one-character delimiter', async () => {
+    // LISTMONK.md:45
     const { api } = await boot();
     const res = await api(
       'POST',
@@ -398,6 +402,7 @@ describe('bulk import', () => {
   });
 
   it('skips bad rows (invalid e-mail, blocked domain, too few columns); bad attribute JSON imports without attributes', async () => {
+    // LISTMONK.md:50-52
     const { api, standIn } = await boot();
     await withList(api);
     standIn.state.appliedSettings['privacy.domain_blocklist'] = ['blocked.example'];
@@ -440,6 +445,7 @@ describe('bulk import', () => {
   });
 
   it('a database error fails the import; earlier batches stay committed', async () => {
+    // LISTMONK.md:61-62
     const { api, standIn } = await boot({ importBatchSize: 2 });
     await withList(api);
     standIn.failImportAfterBatches(1);
@@ -469,9 +475,11 @@ describe('fault injection and recording', () => {
     expect([...standIn.state.campaigns.values()].map((c) => c.name)).toEqual(['c1']);
     expect(standIn.requestsTo('POST', '/api/campaigns')[0]!.status).toBeUndefined();
 
-    standIn.injectFault({ kind: 'lose-reply', method: 'POST', path: '/api/campaigns', delayMs: 30 });
+    // The cut is at once; the work lands delayMs later. 30 ms could pass before the client has
+    // seen the cut on a loaded machine (seen): 500 ms leaves room.
+    standIn.injectFault({ kind: 'lose-reply', method: 'POST', path: '/api/campaigns', delayMs: 500 });
     await expect(api('POST', '/api/campaigns', campaignBody(list, { name: 'c2' }))).rejects.toThrow();
     expect(standIn.state.campaigns.size).toBe(1);
-    await vi.waitFor(() => expect(standIn.state.campaigns.size).toBe(2));
+    await vi.waitFor(() => expect(standIn.state.campaigns.size).toBe(2), { timeout: 5_000 });
   });
 });
