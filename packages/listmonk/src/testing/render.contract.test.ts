@@ -192,8 +192,11 @@ describe('compiled at create and update', () => {
     }
     const ok = await create(api, {});
     const id = (ok.body.data as { id: number }).id;
-    const upd = await api('PUT', `/api/campaigns/${id}`, { lists: [1], altbody: '{{ nope }}' });
-    expect(upd).toMatchObject({ status: 400 });
+    for (const fields of [{ altbody: '{{ nope }}' }, { subject: 'Hi {{ if }}' }, { body: '{{ end }}' }]) {
+      const upd = await api('PUT', `/api/campaigns/${id}`, { lists: [1], ...fields });
+      expect(upd).toMatchObject({ status: 400 });
+      expect(upd.body.message).toMatch(/^Error compiling campaign body: /);
+    }
   });
 
   it('v6.2+: a templated header value is compiled too; v6.1 does not look', async () => {
@@ -201,6 +204,9 @@ describe('compiled at create and update', () => {
     const headers = [{ 'X-Carrier': '{{ .Subscriber.Name ' }];
     expect((await create((await boot('6.2.0')).api, { headers })).status).toBe(400);
     expect((await create((await boot('6.1.0')).api, { headers })).status).toBe(200);
+    const { api } = await boot('6.2.0');
+    await create(api, {});
+    expect((await api('PUT', '/api/campaigns/1', { lists: [1], headers })).status).toBe(400);
   });
 });
 
