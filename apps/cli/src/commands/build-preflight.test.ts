@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { TEST_SENDER } from './testing/template-sender.js';
 
 const templates = new URL('../../../../templates/', import.meta.url).pathname;
 // UCR registration year 2028 (touch 1, 30 business days before Dec 31, 2027): no fee table ships for it.
@@ -42,15 +43,7 @@ describe('mailramp build --dry-run is a preflight', () => {
     return { code, err: io.err(), json: JSON.parse(io.out()) as { recipients: number; problems: string[] } };
   };
   // What every deployment configures: the sender block of the footer (CAN-SPAM postal address).
-  const sender = {
-    name: 'Example Compliance',
-    street: '1 Main St',
-    city: 'Denver',
-    state: 'CO',
-    zip: '80202',
-    reply_to: 'help@example.com',
-    disclaimer: 'A private filing service.',
-  };
+  const sender = TEST_SENDER;
   const withSender = (
     body: { build?: { verticals?: { trucking?: Record<string, unknown> } } } & Record<string, unknown>,
   ) => ({

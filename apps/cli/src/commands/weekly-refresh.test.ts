@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { TEST_SENDER } from './testing/template-sender.js';
 
 // Issue 17 "Done when": the README's weekly refresh, command by command, on the fixtures shaped like
 // the public files (each as published, bad rows included), then a dry run per vertical. Every
@@ -78,15 +79,8 @@ describe.each(testEngines())(
           priority: 10,
         })),
       );
-      const sender = {
-        name: 'Example Compliance',
-        street: '1 Main St',
-        city: 'Denver',
-        state: 'CO',
-        zip: '80202',
-        reply_to: 'help@example.com',
-        disclaimer: 'A private filing service.',
-      };
+      // What every deployment configures: the sender block of the footer (CAN-SPAM postal address).
+      const sender = TEST_SENDER;
       const config = join(dir, 'mailramp.config.json');
       writeFileSync(
         config,

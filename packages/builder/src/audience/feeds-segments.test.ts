@@ -1,11 +1,13 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import type { Database } from '@mailramp/db';
 import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BuildPlan, planBuild } from '../build/plan-build.js';
 import { resolveBuildRules } from '../build/resolve-build-rules.js';
 import type { Vertical } from '../segments/default-segments.js';
+import { NPPES_HEADER, nppesRow } from '../testing/nppes-row.js';
 import { importAuthority } from './import-authority.js';
 import { importCarriers } from './import-carriers.js';
 import { importEmails } from './import-emails.js';
@@ -32,6 +34,16 @@ const bySegment = (plan: BuildPlan) => {
   return out;
 };
 
+/** The day's plan at warm-up day 40 under the shipped rules (`onlySegment`: that segment alone). */
+const planOn = (db: Kysely<Database>, vertical: Vertical, date: string, onlySegment?: string) =>
+  planBuild(db, resolveBuildRules(vertical, {}, createDomainFamilies()), {
+    vertical,
+    date,
+    warmupDay: 40,
+    onlySegment,
+    now: () => new Date(`${date}T06:00:00Z`),
+  });
+
 describe.each(testEngines())('imports feed the segments on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
@@ -47,13 +59,7 @@ describe.each(testEngines())('imports feed the segments on %s', (engine) => {
       .where('email', 'is not', null)
       .execute();
 
-  const plan = (vertical: Vertical, date: string) =>
-    planBuild(t.db, resolveBuildRules(vertical, {}, createDomainFamilies()), {
-      vertical,
-      date,
-      warmupDay: 40,
-      now: () => new Date(`${date}T06:00:00Z`),
-    });
+  const plan = (vertical: Vertical, date: string) => planOn(t.db, vertical, date);
 
   it('trucking: the authority files feed deficiency_for_hire_authority and new_carrier', async () => {
     // The SMS census (no STATUS_CODE), then each authority file as published.
@@ -164,38 +170,19 @@ describe.each(testEngines())('each segment fed by the published files alone on %
     await t.db.updateTable(table).set({ mx_provider: 'godaddy' }).where('email', 'is not', null).execute();
   };
   // NPPES main-file rows (the fixture's real header) for the NPIs the other public files list.
-  const nppesHeader = readFileSync(new URL('./fixtures/nppes-main.csv', import.meta.url), 'utf8').split(
-    '\n',
-  )[0]!;
   const nppes = (rows: { npi: string; name: string; state: string; deactivated?: string }[]) =>
     text(
       [
-        nppesHeader,
+        NPPES_HEADER,
         ...rows.map((r) =>
-          [
-            r.npi,
-            '2',
-            '',
-            '',
-            r.name,
-            '',
-            '',
-            '',
-            '',
-            r.state,
-            '',
-            '01/02/2010',
-            '03/04/2020',
-            '',
-            r.deactivated ?? '',
-            '',
-            '207Q00000X',
-            'Y',
-            '',
-            '',
-          ]
-            .map((v) => `"${v}"`)
-            .join(','),
+          nppesRow({
+            NPI: r.npi,
+            'Provider Organization Name (Legal Business Name)': r.name,
+            'Provider Business Practice Location Address State Name': r.state,
+            'Provider Business Practice Location Address Postal Code': '',
+            'Provider Enumeration Date': '01/02/2010',
+            'NPI Deactivation Date': r.deactivated ?? '',
+          }),
         ),
       ].join('\n'),
     );
@@ -287,13 +274,7 @@ describe.each(testEngines())('each segment fed by the published files alone on %
     await importDeactivations(t.db, fixture('test/fixtures/audience/nppes-deactivated-report.csv'));
     expect(bySegment(await plan_('healthcare', '2026-12-07'))).toEqual({ npi_reactivation: ['1666666668'] });
     // Without the reactivation segment (--only-segment, or disabled in config) nobody mails it.
-    const only = await planBuild(t.db, resolveBuildRules('healthcare', {}, createDomainFamilies()), {
-      vertical: 'healthcare',
-      date: '2026-12-07',
-      warmupDay: 40,
-      onlySegment: 'revalidation_overdue',
-      now: () => new Date('2026-12-07T06:00:00Z'),
-    });
+    const only = await planOn(t.db, 'healthcare', '2026-12-07', 'revalidation_overdue');
     expect(only.recipients).toEqual([]);
     expect(only.excluded.deactivated).toBe(1);
     // A later report that no longer lists it (reactivated): the revalidation reminder is due again.
@@ -319,7 +300,7 @@ describe.each(testEngines())('each segment fed by the published files alone on %
       t.db,
       text(
         [
-          `${nppesHeader},"Other Provider Identifier_1","Other Provider Identifier Type Code_1","Other Provider Identifier State_1","Other Provider Identifier Issuer_1"`,
+          `${NPPES_HEADER},"Other Provider Identifier_1","Other Provider Identifier Type Code_1","Other Provider Identifier State_1","Other Provider Identifier Issuer_1"`,
           '"1000000004","2","","","SUNRISE CLINICAL LAB, LLC","","","","","FL","33101","01/02/2010","03/04/2020","","","","291U00000X","Y","","","10D0123456","01","FL","CLIA"',
         ].join('\n'),
       ),
@@ -331,11 +312,5 @@ describe.each(testEngines())('each segment fed by the published files alone on %
     expect(bySegment(await plan_('healthcare', '2025-12-15'))).toEqual({ clia_renewal: ['1000000004'] });
   });
 
-  const plan_ = (vertical: Vertical, date: string) =>
-    planBuild(t.db, resolveBuildRules(vertical, {}, createDomainFamilies()), {
-      vertical,
-      date,
-      warmupDay: 40,
-      now: () => new Date(`${date}T06:00:00Z`),
-    });
+  const plan_ = (vertical: Vertical, date: string) => planOn(t.db, vertical, date);
 });

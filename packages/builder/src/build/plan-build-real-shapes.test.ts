@@ -11,6 +11,7 @@ import { readCsvRecords } from '../audience/read-csv-records.js';
 import { addDays } from '../calendar/calendar-date.js';
 import { planFilingTouch } from '../calendar/plan-filing-touch.js';
 import { DEFICIENCIES, npiOf } from '../demo/generate-demo-audience.js';
+import { NPPES_HEADER, nppesRow } from '../testing/nppes-row.js';
 import { type BuildPlan, planBuild } from './plan-build.js';
 import { resolveBuildRules } from './resolve-build-rules.js';
 
@@ -25,7 +26,6 @@ async function* chunk(s: string): AsyncGenerator<string> {
 const csv = (s: string) => readCsvRecords(chunk(s));
 
 const CENSUS_HEADER = fixture('fmcsa-sms-census.csv');
-const NPPES_HEADER = fixture('nppes-main.csv');
 const censusRow = (fields: Record<string, string>): string => {
   const names = CENSUS_HEADER.split(',');
   return names.map((name) => fields[name] ?? '').join(',');
@@ -112,30 +112,7 @@ describe.each(testEngines())('the full build on real-shaped audiences (%s)', (en
     // CMS lists would set them; one provider flagged for reactivation.
     const providers = [1, 2, 3, 4, 5].map((i) => npiOf(100_000_000 + i));
     const nppesRows = providers.map((npi, i) =>
-      [
-        npi,
-        '2',
-        '',
-        '',
-        `CLINIC ${i}`,
-        '',
-        '',
-        '',
-        '',
-        'TX',
-        '75201',
-        '05/23/2005',
-        '07/08/2020',
-        '',
-        '',
-        '',
-        '207Q00000X',
-        'Y',
-        '',
-        '',
-      ]
-        .map((v) => `"${v}"`)
-        .join(','),
+      nppesRow({ NPI: npi, 'Provider Organization Name (Legal Business Name)': `CLINIC ${i}` }),
     );
     expect(NPPES_HEADER.split(',').length).toBe(20);
     await importProviders(t.db, csv([NPPES_HEADER, ...nppesRows].join('\n')));
