@@ -22,7 +22,12 @@ export {
   SERVICE_REPORT_OPTIONS,
   scheduledJobsOf,
 } from './jobs/create-job-catalogue.js';
-export { renderServeUnit, type ServeUnit, type ServeUnitInput } from './render-serve-unit.js';
+export {
+  renderServeUnit,
+  renderSessionServeUnit,
+  type ServeUnit,
+  type ServeUnitInput,
+} from './render-serve-unit.js';
 export {
   createLocalScheduler,
   type LocalScheduler,

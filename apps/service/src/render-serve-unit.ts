@@ -1,3 +1,6 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Mailramp } from 'mailramp';
+
 /** The systemd unit that runs `mailramp serve`. */
 export interface ServeUnit {
   /** File name under /etc/systemd/system. */
@@ -87,4 +90,26 @@ StandardError=journal
 WantedBy=multi-user.target
 `;
   return { name: 'mailramp.service', unit };
+}
+
+/**
+ * The unit of `mailramp serve` for a session, printed from `cwd`: the session's config file and,
+ * when the config uses the embedded database on disk (no `database.url`, not `memory://`), its data
+ * directory, both as absolute paths — systemd starts the unit in its WorkingDirectory, `cwd`.
+ */
+export function renderSessionServeUnit(
+  mailramp: Pick<Mailramp, 'config' | 'configPath'>,
+  options: { binary: string; user: string; listen?: string | undefined; cwd: string },
+): ServeUnit {
+  const { url, dataDir } = mailramp.config.database;
+  const embedded = (url === undefined || url === '') && !dataDir.startsWith('memory://');
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(options.cwd, path));
+  return renderServeUnit({
+    binary: options.binary,
+    configPath: mailramp.configPath === undefined ? undefined : absolute(mailramp.configPath),
+    user: options.user,
+    listen: options.listen,
+    workingDirectory: absolute(options.cwd),
+    dataDir: embedded ? absolute(dataDir) : undefined,
+  });
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -43,17 +42,11 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
         }) => {
           const service = await import('@mailramp/service');
           if (opts.printUnit) {
-            const loaded = await ctx.loadedConfig();
-            const { url, dataDir } = loaded.config.database;
-            const embedded = (url === undefined || url === '') && !dataDir.startsWith('memory://');
-            // Absolute paths: systemd starts the unit in its WorkingDirectory, not where this ran.
-            const { name, unit } = service.renderServeUnit({
+            const { name, unit } = service.renderSessionServeUnit(await ctx.mailramp(), {
               binary: opts.binary,
-              configPath: loaded.path === undefined ? undefined : resolve(ctx.io.cwd, loaded.path),
               user: opts.user,
               listen: opts.listen,
-              workingDirectory: resolve(ctx.io.cwd),
-              dataDir: embedded ? resolve(ctx.io.cwd, dataDir) : undefined,
+              cwd: ctx.io.cwd,
             });
             ctx.io.stdout(unit);
             say(
