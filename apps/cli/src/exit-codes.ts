@@ -108,6 +108,8 @@ const MAILRAMP_EXIT: Record<MailrampErrorCode, ExitCode> = {
   HOLD_TABLE_NOT_FIRST: EXIT.REFUSED,
   INCIDENT_NOT_FOUND: EXIT.USAGE,
   INCIDENT_STILL_ALARMING: EXIT.REFUSED,
+  // The CLI closes its session only when the run ends: a job after that is a bug.
+  SESSION_CLOSED: EXIT.INTERNAL,
 };
 
 const LISTMONK_EXIT: Record<ListmonkErrorCode, ExitCode> = {

@@ -14,6 +14,8 @@ export const MAILRAMP_ERROR_CODES = [
   'INCIDENT_NOT_FOUND',
   /** A resume while a STOP alarm of the incident's stream is still open: the guard would stop it again. */
   'INCIDENT_STILL_ALARMING',
+  /** A job of a session after its `close()`: open a new session. */
+  'SESSION_CLOSED',
 ] as const;
 export type MailrampErrorCode = (typeof MAILRAMP_ERROR_CODES)[number];
 

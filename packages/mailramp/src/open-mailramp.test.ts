@@ -121,7 +121,14 @@ describe('openMailramp', () => {
       expect(await mailramp.suppress.remove('JO@example.com')).toBe(1);
 
       await mailramp.close();
-      await expect(mailramp.db()).rejects.toThrow(/closed/);
+      // A closed session's jobs throw the SDK's coded error, which the CLI and the service map.
+      const closed = {
+        name: 'MailrampError',
+        code: 'SESSION_CLOSED',
+        message: expect.stringMatching(/closed/),
+      };
+      await expect(mailramp.db()).rejects.toMatchObject(closed);
+      await expect(mailramp.backfill.list()).rejects.toMatchObject(closed);
       expect(print).not.toHaveBeenCalled();
       expect(printErr).not.toHaveBeenCalled();
     } finally {

@@ -9,6 +9,7 @@ import { type BackfillJobs, createBackfillJobs } from './backfill/create-backfil
 import { type BuildJobs, createBuildJobs } from './build/create-build-jobs.js';
 import { createDatabaseJobs, type DatabaseJobs } from './database/create-database-jobs.js';
 import { reportingNotMigrated } from './database/reporting-not-migrated.js';
+import { MailrampError } from './errors.js';
 import { createGuardJobs, type GuardJobs } from './guard/create-guard-jobs.js';
 import { createHealthJobs, type HealthJobs } from './health/create-health-jobs.js';
 import { createHistoryJobs, type HistoryJobs } from './history/create-history-jobs.js';
@@ -142,7 +143,14 @@ export async function openMailramp(
     readTextFile: options.readTextFile ?? ((path) => readFile(path, 'utf8')),
     runner: options.runner ?? createProcessRunner(),
     db() {
-      if (closed) return Promise.reject(new Error('this mailramp session is closed'));
+      if (closed) {
+        return Promise.reject(
+          new MailrampError(
+            'SESSION_CLOSED',
+            'this mailramp session is closed: open a new one with openMailramp()',
+          ),
+        );
+      }
       opening ??= openDatabase(config).then((db) => {
         database = db;
         return db;

@@ -34,6 +34,8 @@ const MAILRAMP_STATUS: Record<MailrampErrorCode, number> = {
   HOLD_TABLE_NOT_FIRST: 409,
   INCIDENT_NOT_FOUND: 404,
   INCIDENT_STILL_ALARMING: 409,
+  // The service keeps its session open while it serves: a job after close() is a bug.
+  SESSION_CLOSED: 500,
 };
 
 const CONFIG_STATUS: Record<ConfigErrorCode, number> = { NOT_FOUND: 400, UNREADABLE: 400, INVALID: 400 };
