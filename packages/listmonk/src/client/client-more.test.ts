@@ -168,6 +168,20 @@ describe('subscribers', () => {
     ]);
   });
 
+  it('v2: blocklists too, although Listmonk v2 skips an import row without a name', async () => {
+    // LISTMONK.md:54-55 (v2's importer refuses an empty name; v3+ derive it from the local part)
+    const { client, api, standIn } = await setup({ version: '2.5.1' });
+    const { list } = await client.findOrCreateList({ name: 'l' });
+    await api('POST', '/api/subscribers', { email: 'known@x.org', name: 'Known Co', lists: [list.id] });
+    const result = await client.blocklistEmails(['known@x.org', 'jane.roe@x.org']);
+    expect(result).toEqual({ submitted: 2, imported: 2, skipped: 0 });
+    const all = [...standIn.state.subscribers.values()];
+    expect(all.map((s) => [s.email, s.name, s.status])).toEqual([
+      ['known@x.org', 'Known Co', 'blocklisted'],
+      ['jane.roe@x.org', 'Jane Roe', 'blocklisted'],
+    ]);
+  });
+
   it('blocklists by id', async () => {
     const { client, api, standIn } = await setup();
     await api('POST', '/api/subscribers', { email: 'a@x.org' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClientCore } from '../client/client-core.js';
+import { isAtLeast } from '../client/listmonk-version.js';
 import { readAll } from '../client/read-pages.js';
 import { type Subscriber, SubscriberSchema } from '../client/schemas.js';
 import type { ImportApi, ImportResult } from './create-import-api.js';
@@ -52,6 +53,22 @@ function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/**
+ * The name Listmonk v3/v4 derive for an import row without one: the local part, lower-cased, dots
+ * as spaces, each word title-cased as Go's strings.Title does (`jane.roe@x` → `Jane Roe`).
+ */
+function nameOfEmail(email: string): string {
+  const local = email.trim().split('@')[0]!.toLowerCase();
+  return local
+    .replaceAll('.', ' ')
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .map((w) =>
+      w.replace(/(^|[^\p{L}\p{N}_])(\p{L})/gu, (_, before: string, c: string) => before + c.toUpperCase()),
+    )
+    .join(' ');
+}
+
 /** Creates the subscriber methods. */
 export function createSubscribersApi(core: ClientCore, imports: ImportApi): SubscribersApi {
   async function changeSubscriptions(
@@ -94,9 +111,13 @@ export function createSubscribersApi(core: ClientCore, imports: ImportApi): Subs
     async findSubscriberByEmail(email) {
       return (await findSubscribersByEmail([email])).get(email.trim().toLowerCase());
     },
-    blocklistEmails(emails) {
+    async blocklistEmails(emails) {
+      // v2's importer skips a row without a name, blocklist mode too (v3+ derive one); a name
+      // sent here never replaces a stored one (a blocklist upsert sets the status only).
+      const { version } = await core.server();
+      const named = !isAtLeast(version, 3);
       return imports.importSubscribers({
-        rows: emails.map((email) => ({ email })),
+        rows: emails.map((email) => (named ? { email, name: nameOfEmail(email) } : { email })),
         listIds: [],
         mode: 'blocklist',
       });
