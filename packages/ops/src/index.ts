@@ -13,12 +13,7 @@ export {
   type GateStreamConfig,
   type PreflightGateOptions,
 } from './guard/create-preflight-gate.js';
-export {
-  isReplyAlarm,
-  type OwnerOutcome,
-  type OwnerStream,
-  planAlarmOwners,
-} from './guard/plan-alarm-owners.js';
+export type { OwnerStream } from './guard/plan-alarm-owners.js';
 export type { GateThresholds, GuardIncidentSource, OpenIncident } from './guard/plan-gate-verdict.js';
 export {
   type CampaignStep,
@@ -40,6 +35,7 @@ export {
   type RunawayHour,
   type RunawayStream,
 } from './guard/plan-runaway-volume.js';
+export { type OwnedAlarm, readAlarmOwners } from './guard/read-alarm-owners.js';
 export {
   type IncidentEvent,
   type IncidentNotice,

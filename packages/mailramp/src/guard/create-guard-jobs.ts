@@ -129,7 +129,7 @@ export function createGuardJobs(session: Session): GuardJobs {
    * The open STOP alarm episodes per stream. Scope is a stream name, one of its IPs, or host-wide
    * (''); a host-wide reply alarm (Gmail, Yahoo, Microsoft, block lists) belongs only to the streams
    * whose sending IPs carried its replies in the stored report_outcomes of its days (or that its
-   * samples name): see `planAlarmOwners`. Alarms about the host (the DKIM ratio) stop every stream.
+   * samples name): see `readAlarmOwners` in @mailramp/ops. Alarms about the host (the DKIM ratio) stop every stream.
    */
   async function openStopAlarms(d: Awaited<ReturnType<typeof deps>>) {
     const stop = session.config.guard.stop.alarms;
@@ -145,55 +145,26 @@ export function createGuardJobs(session: Session): GuardJobs {
             .execute();
     const streams = streamsOf(d.selectStreams);
     const byStream = new Map<string, { id: number; alarm: string; scope: string; message: string }[]>();
+    const owners = streams.map((s) => ({
+      name: s.name,
+      ips: [...s.ips.map((ip) => ip.address), ...s.retired],
+    }));
     for (const { evidence, first_seen, last_seen, ...row } of rows) {
       const alarm = { ...row, id: Number(row.id) };
-      let owners = streams.filter(
-        (s) =>
-          s.name === row.scope ||
-          s.ips.some((ip) => ip.address === row.scope) ||
-          s.retired.includes(row.scope),
+      const owned = await d.ops.readAlarmOwners(
+        d.db,
+        {
+          alarm: row.alarm,
+          scope: row.scope,
+          evidence,
+          firstSeen: new Date(first_seen),
+          lastSeen: new Date(last_seen),
+        },
+        owners,
       );
-      if (owners.length === 0 && row.scope === '' && d.ops.isReplyAlarm(row.alarm)) {
-        const ev = (evidence ?? {}) as { days?: Record<string, unknown>; samples?: unknown };
-        const days = logDaysOf(d, ev.days, new Date(first_seen), new Date(last_seen));
-        const outcomes = await d.db
-          .selectFrom('report_outcomes')
-          .select(['day', 'ip', 'outcome', 'reason'])
-          .where('day', 'in', days)
-          .where('outcome', '!=', 'accepted')
-          .execute();
-        const samples = Array.isArray(ev.samples) ? ev.samples.filter((x) => typeof x === 'string') : [];
-        const owned = d.ops.planAlarmOwners(
-          row.alarm,
-          days,
-          outcomes,
-          samples,
-          streams.map((s) => ({ name: s.name, ips: [...s.ips.map((ip) => ip.address), ...s.retired] })),
-        );
-        owners = streams.filter((s) => owned.streams.includes(s.name));
-      }
-      for (const s of owners.length > 0 ? owners : streams) {
-        byStream.set(s.name, [...(byStream.get(s.name) ?? []), alarm]);
-      }
+      for (const name of owned) byStream.set(name, [...(byStream.get(name) ?? []), alarm]);
     }
     return byStream;
-  }
-
-  /** The log days an alarm is about: its evidence's days, else the days it was seen on and the one before. */
-  function logDaysOf(
-    d: Awaited<ReturnType<typeof deps>>,
-    days: Record<string, unknown> | undefined,
-    firstSeen: Date,
-    lastSeen: Date,
-  ): string[] {
-    const named = Object.keys(days ?? {});
-    if (named.length > 0) return named;
-    const out: string[] = [];
-    for (let t = firstSeen.getTime() - 86_400_000; t <= lastSeen.getTime(); t += 86_400_000) {
-      out.push(d.ops.toUtcDate(new Date(t)));
-    }
-    const last = d.ops.toUtcDate(lastSeen);
-    return out.includes(last) ? out : [...out, last];
   }
 
   /**

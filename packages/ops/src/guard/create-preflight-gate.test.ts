@@ -111,7 +111,7 @@ describe.each(testEngines())('the pre-flight gate on %s', (engine) => {
 
   // A healthy host: signed mail, every pool IP bound and in SPF, a small queue, sends within the ramp.
   beforeEach(async () => {
-    for (const table of ['report_days', 'report_hours', 'alarms'] as const) {
+    for (const table of ['report_days', 'report_hours', 'report_outcomes', 'alarms'] as const) {
       await sql`delete from ${sql.table(table)}`.execute(t.db);
     }
     await t.db
@@ -289,6 +289,39 @@ describe.each(testEngines())('the pre-flight gate on %s', (engine) => {
       'yahoo_tss',
       'runaway_volume',
     ]);
+  });
+
+  it('takes a host-wide reply alarm as the stop does: only the streams whose IPs carried its replies', async () => {
+    const reply = (ip: string) =>
+      `550-5.7.1 [${ip}] Our system has detected that this message is likely unsolicited mail`;
+    const outcome = (ip: string) => ({
+      day: TODAY,
+      ip,
+      operator: 'google',
+      outcome: 'reputation_reject',
+      reason: reply(ip),
+      count: 40,
+    });
+    await alarm({
+      alarm: 'gmail_unsolicited',
+      lastSeen: '2026-06-17T13:30:00Z',
+      evidence: { counts: { gmailUnsolicited: 40 }, days: { [TODAY]: { gmailUnsolicited: 40 } } },
+    });
+    // Gmail refused healthcare's IP only: trucking's build may go on, healthcare's may not.
+    await t.db.insertInto('report_outcomes').values(outcome('207.174.124.107')).execute();
+    expect((await checkOf('alarms')).check.status).toBe('pass');
+    const healthcare = await gate().check(
+      {
+        vertical: 'healthcare',
+        warmupDay: 2,
+        stream: { name: 'healthcare', hourlyCap: 150, sendingHours: 10 },
+      },
+      t.db,
+    );
+    expect(healthcare.checks.find((c) => c.id === 'alarms')!.status).toBe('fail');
+    // Once a trucking IP carried the replies too, trucking is refused as well.
+    await t.db.insertInto('report_outcomes').values(outcome(POOL[0]!)).execute();
+    expect((await checkOf('alarms')).check.status).toBe('fail');
   });
 
   it('refuses an open guard incident of the stream (read through the incident port)', async () => {

@@ -14,6 +14,7 @@ import {
   type GuardIncidentSource,
   planGateVerdict,
 } from './plan-gate-verdict.js';
+import { readAlarmOwners } from './read-alarm-owners.js';
 
 /** A stream's IPs and pool table, as configured (`warmup.streams.<name>`). */
 export interface GateStreamConfig {
@@ -100,8 +101,18 @@ export function createPreflightGate(options: PreflightGateOptions) {
             ),
         options.incidents?.listOpenIncidents(db),
       ]);
+      // A host-wide reply alarm concerns the streams its replies trace to, as the guard's stop decides.
+      const owners = Object.entries(options.streams).map(([name, s]) => ({
+        name,
+        ips: [...s.ips.map((ip) => ip.address), ...s.retired],
+      }));
+      const alarmOwners = new Map<number, string[]>();
+      for (const a of facts.openCritical) {
+        if (a.scope === '') alarmOwners.set(a.id, await readAlarmOwners(db, a, owners));
+      }
       const inputs: GateInputs = {
         vertical: request.vertical,
+        alarmOwners,
         now,
         thresholds,
         facts,

@@ -67,6 +67,8 @@ export interface GateInputs {
   spf?: { domain: string; checks: readonly SpfCheck[] } | { domain: string; error: string };
   /** Open incidents of the guard; absent: not read (no incident source wired). */
   incidents?: readonly OpenIncident[];
+  /** The streams each open host-wide alarm concerns (by episode id; `readAlarmOwners`); absent: all. */
+  alarmOwners?: ReadonlyMap<number, readonly string[]>;
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
@@ -175,10 +177,17 @@ function checkBound({ stream, bound }: GateInputs): GateCheckResult {
   };
 }
 
-/** Is an alarm about this vertical's sending: host-wide, its stream, its IPs or the primary IP? */
+/**
+ * Is an alarm about this vertical's sending: its stream, its IPs, the primary IP, or host-wide —
+ * then unless its replies trace only to other streams' IPs (`alarmOwners`, the stop's rule)?
+ */
 function concerns(alarm: StoredAlarm, input: GateInputs): boolean {
   const { stream, vertical, primaryIp } = input;
-  if (alarm.scope === '' || alarm.scope === vertical) return true;
+  if (alarm.scope === vertical) return true;
+  if (alarm.scope === '') {
+    const owners = input.alarmOwners?.get(alarm.id);
+    return stream === undefined || owners === undefined || owners.includes(stream.name);
+  }
   if (stream === undefined) return false;
   return alarm.scope === stream.name || stream.ips.includes(alarm.scope) || alarm.scope === primaryIp;
 }
