@@ -46,6 +46,7 @@ export type {
 export type { LinksJobs, LinksRepairCheck } from './links/create-links-jobs.js';
 export type { ListmonkRetryEvent } from './listmonk/create-listmonk-factory.js';
 export {
+  type ConfigCheck,
   type Mailramp,
   type MailrampConfigSource,
   type MailrampEvent,

@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { type Config, type ConfigFlags, type ConfigInput, loadConfig } from '@mailramp/config';
+import {
+  type Config,
+  type ConfigFlags,
+  type ConfigInput,
+  listmonkCredentialProblems,
+  loadConfig,
+} from '@mailramp/config';
 import type { Database } from '@mailramp/db';
 import type { ListmonkClient, ListmonkClientOptions } from '@mailramp/listmonk';
 import { type CommandRunner, createProcessRunner } from '@mailramp/ops/exec';
@@ -56,6 +62,14 @@ export interface OpenMailrampOptions {
 /** Events of the session itself (each job reports its own progress through its `onEvent`). */
 export type MailrampEvent = ListmonkRetryEvent;
 
+/** What {@link Mailramp.checkConfig} finds in the session's configuration. */
+export interface ConfigCheck {
+  /** What makes a live run fail (a Listmonk instance without its API user or token): fix first. */
+  problems: string[];
+  /** What works but weakens a safeguard (a warm-up stream the guard cannot stop in Listmonk). */
+  warnings: string[];
+}
+
 /** An open mailramp session: every job as a method, sharing one config, database and Listmonk factory. */
 export interface Mailramp extends AsyncDisposable {
   /** The validated configuration. */
@@ -72,6 +86,8 @@ export interface Mailramp extends AsyncDisposable {
   listmonk(name?: string, extra?: Partial<ListmonkClientOptions>): Promise<ListmonkClient>;
   /** The Listmonk instance a vertical sends through. */
   listmonkInstanceOf(vertical: string): string;
+  /** Checks the configuration beyond its schema (`mailramp config check`); reads nothing else. */
+  checkConfig(): Promise<ConfigCheck>;
   /** Audience imports: the public files and your own. */
   readonly audience: AudienceJobs;
   /** The daily build: plan (dry run) and run. */
@@ -178,6 +194,10 @@ export async function openMailramp(
     database: reportingNotMigrated(createDatabaseJobs(session)),
     listmonk: session.listmonk,
     listmonkInstanceOf: (vertical) => listmonkInstanceOf(config, vertical),
+    async checkConfig() {
+      const { unreachedStreamWarnings } = await import('./warmup/stream-listmonk-instances.js');
+      return { problems: listmonkCredentialProblems(config), warnings: unreachedStreamWarnings(config) };
+    },
     audience: reportingNotMigrated(createAudienceJobs(session)),
     build: reportingNotMigrated(createBuildJobs(session)),
     backfill: reportingNotMigrated(createBackfillJobs(session)),

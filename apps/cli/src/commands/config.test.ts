@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,5 +33,25 @@ describe('mailramp config check', () => {
     });
     expect(await runCli(['config', 'check'], ok)).toBe(EXIT.OK);
     expect(ok.err()).toContain('is valid');
+  });
+
+  it('is valid with a warning for a warm-up stream no Listmonk instance reaches (exit 0)', async () => {
+    const spare = join(dir, 'spare');
+    mkdirSync(spare);
+    const ip = {
+      address: '203.0.113.10',
+      prefix: 24,
+      interface: 'eth0',
+      transport: 'out01',
+      helo: 'mta01.example.net',
+    };
+    writeFileSync(
+      join(spare, 'mailramp.config.json'),
+      JSON.stringify({ warmup: { streams: { spare: { ips: [ip], start: '2026-06-02' } } } }),
+    );
+    const io = captureIo({ cwd: spare });
+    expect(await runCli(['config', 'check'], io)).toBe(EXIT.OK);
+    expect(io.err()).toContain('is valid');
+    expect(io.err()).toContain('  warning: warmup.streams.spare reaches no Listmonk instance');
   });
 });

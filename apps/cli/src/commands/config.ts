@@ -1,6 +1,5 @@
-import { configJsonSchema, listmonkCredentialProblems, redactConfig } from '@mailramp/config';
+import { configJsonSchema, redactConfig } from '@mailramp/config';
 import type { Command } from 'commander';
-import { unreachedStreamWarnings } from 'mailramp';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, say } from '../output.js';
@@ -44,16 +43,16 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     )
     .action(
       ctx.action(async () => {
-        const loaded = await ctx.loadedConfig();
-        const where = loaded.path ?? 'default configuration';
-        const problems = listmonkCredentialProblems(loaded.config);
+        const mailramp = await ctx.mailramp();
+        const where = mailramp.configPath ?? 'default configuration';
+        const { problems, warnings } = await mailramp.checkConfig();
         if (problems.length > 0) {
           say(ctx.io, `${where}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
           for (const problem of problems) say(ctx.io, `  ${problem}`);
           return EXIT.USAGE;
         }
         say(ctx.io, `${where} is valid`);
-        for (const warning of unreachedStreamWarnings(loaded.config)) say(ctx.io, `  warning: ${warning}`);
+        for (const warning of warnings) say(ctx.io, `  warning: ${warning}`);
         return EXIT.OK;
       }),
     );
