@@ -135,4 +135,44 @@ describe.each(testEngines())('one address, one campaign a day (%s)', (engine) =>
       await sql`delete from send_ledger`.execute(t.db);
     }
   });
+
+  // Listmonk renders a campaign's mail at send time from the subscriber as it is then: an address
+  // queued under one key for a campaign that has not sent yet (tomorrow's, built today) must not be
+  // re-imported today under another key, or tomorrow's mail carries today's carrier's lp_link.
+  it('does not pick an address queued under another key for a campaign that has not sent yet', async () => {
+    const TOMORROW = '2026-06-23';
+    const ahead = await planBuild(t.db, rules, {
+      vertical: 'trucking',
+      date: TOMORROW,
+      warmupDay: 12,
+      now: () => new Date(`${JUNE}T05:00:00Z`),
+    });
+    expect(keysOf(ahead)).toEqual(['3100001', '3200001', '3300001']);
+    const runId = await createBuildRun(t.db, { vertical: 'trucking', date: TOMORROW, options: {} });
+    await insertLedgerEntries(
+      t.db,
+      { id: runId, vertical: 'trucking', date: TOMORROW, listmonkInstance: 'trucking' },
+      ahead.recipients,
+    );
+    // What a scheduled push leaves: the rows scheduled, the selected keys stamped.
+    await sql`update send_ledger set state = 'scheduled'`.execute(t.db);
+    await sql`update fmcsa_carriers set listmonk_sent_at = now()
+      where dot_number in (3100001, 3200001, 3300001)`.execute(t.db);
+    try {
+      const today = await build(JUNE);
+      expect(keysOf(today)).toEqual([]);
+      expect(today.excluded).toEqual({ shared_address: 3 });
+      // Once tomorrow's campaigns have sent, the address-mates take their own reminders.
+      const after = await planBuild(t.db, rules, {
+        vertical: 'trucking',
+        date: '2026-06-24',
+        warmupDay: 12,
+        now: () => new Date('2026-06-24T05:00:00Z'),
+      });
+      expect(keysOf(after)).toEqual(['3100002', '3200002']);
+    } finally {
+      await sql`update fmcsa_carriers set listmonk_sent_at = null`.execute(t.db);
+      await sql`delete from send_ledger`.execute(t.db);
+    }
+  });
 });

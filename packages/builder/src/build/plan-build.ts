@@ -316,6 +316,7 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
           : operators,
         mailableOnly: first ? undefined : mailableOnly,
         sendWindow,
+        now,
         perOperator: first
           ? undefined
           : walking.map((op) => ({

@@ -59,6 +59,12 @@ export interface SegmentPage {
    * queued it) is in today's build, as is one already in a campaign of the build date.
    */
   sendWindow?: { from: Date; to: Date } | undefined;
+  /**
+   * The build's now: an address queued under another key for a campaign that sends after it (a
+   * later date's build, made ahead) keeps its subscriber's attributes until that campaign has sent —
+   * Listmonk renders a mail from the subscriber as it is at send time.
+   */
+  now?: Date | undefined;
 }
 
 interface CandidateRow {
@@ -178,7 +184,11 @@ export async function findSegmentCandidates(
       exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.recipient_key = ${key}::text
         and l.state <> 'reset' and ${today}) as in_todays_build,
       exists (select 1 from send_ledger l where l.vertical = ${vertical} and l.email = lower(btrim(c.email))
-        and l.recipient_key <> ${key}::text and l.state <> 'reset' and ${today}) as address_in_todays_build`;
+        and l.recipient_key <> ${key}::text and l.state <> 'reset' and (${today}${
+          page.now === undefined
+            ? sql``
+            : sql` or (l.send_at > ${page.now} and l.state in ('planned', 'imported', 'scheduled'))`
+        })) as address_in_todays_build`;
   const member = sql`${own} ${notHigher.length === 0 ? sql`` : sql`and ${sql.join(notHigher, sql` and `)}`} and ${mailableFilter}`;
   // A per-operator walk orders by (mx_provider, key), the operator-walk index's own order, and names
   // the operator as a range rather than `=`: with `=` the planner knows mx_provider is constant,
