@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { ip } from './testing/rampcap-fixtures.js';
 
 describe('mailramp config check', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-config-check-'));
@@ -38,16 +39,9 @@ describe('mailramp config check', () => {
   it('is valid with a warning for a warm-up stream no Listmonk instance reaches (exit 0)', async () => {
     const spare = join(dir, 'spare');
     mkdirSync(spare);
-    const ip = {
-      address: '203.0.113.10',
-      prefix: 24,
-      interface: 'eth0',
-      transport: 'out01',
-      helo: 'mta01.example.net',
-    };
     writeFileSync(
       join(spare, 'mailramp.config.json'),
-      JSON.stringify({ warmup: { streams: { spare: { ips: [ip], start: '2026-06-02' } } } }),
+      JSON.stringify({ warmup: { streams: { spare: { ips: [ip(94)], start: '2026-06-02' } } } }),
     );
     const io = captureIo({ cwd: spare });
     expect(await runCli(['config', 'check'], io)).toBe(EXIT.OK);
