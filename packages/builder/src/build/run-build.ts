@@ -67,7 +67,8 @@ const LOCK_SPACE = 7_323_100;
  * rendered and linted campaign, schedule — and stamp exactly the recipients whose campaign Listmonk
  * accepted as scheduled. Everything that can be refused (a past send_at, a lint error) is refused
  * before Listmonk is touched. A failure at a step marks that campaign's rows failed and the others
- * carry on; re-running the date resumes unfinished rows by name instead of duplicating them.
+ * carry on (the stamp, one transaction for every scheduled campaign, fails them all); re-running
+ * the date resumes unfinished rows by name instead of duplicating them.
  *
  * @example
  * const result = await runBuild(db, rules, { vertical: 'trucking', warmupDay: 12, now: () => new Date() }, deps);
