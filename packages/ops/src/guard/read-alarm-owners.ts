@@ -32,7 +32,7 @@ export function alarmLogDays(
  * The streams an open alarm concerns, as the guard's stop and the pre-flight gate both decide it: a
  * stream by name, by one of its IPs (current or retired), or — host-wide (scope '') — a reply alarm
  * traced through the stored report_outcomes of its days and its samples to the streams whose IPs
- * carried its replies ({@link planAlarmOwners}); every stream when it names none of them or cannot
+ * carried its replies (`planAlarmOwners()`); every stream when it names none of them or cannot
  * be traced, and for alarms about the host (the DKIM ratio).
  */
 export async function readAlarmOwners(
