@@ -18,6 +18,10 @@ describe('listmonk config section', () => {
     [{ url: 'https://l.example', sendAtMarginMs: -1 }, 'sendAtMarginMs'],
     [{ url: 'https://l.example', retries: 3 }, ''],
     [{ url: 'not a url' }, 'url'],
+    // Issue 20 (8): a mistyped scheme passed as a URL, and the build then failed with exit 3 as if
+    // Listmonk were down.
+    [{ url: 'htp://lists.example.com' }, 'url'],
+    [{ url: 'ftp://lists.example.com' }, 'url'],
   ])('refuses %j', (instance, path) => {
     const result = ListmonkSection.safeParse({ instances: { trucking: instance } });
     expect(result.success).toBe(false);

@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 /** One Listmonk server mailramp talks to. */
 export const ListmonkInstanceSection = z.strictObject({
-  url: z.url().describe('Base URL, e.g. https://lists.example.com'),
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .describe('Base URL, e.g. https://lists.example.com'),
   username: z
     .string()
     .min(1)
