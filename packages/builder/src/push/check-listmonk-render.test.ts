@@ -57,6 +57,8 @@ describe('bindPreviewSubscriber: the preview fails where the send fails', () => 
     '<a href="{{ TrackLink (print .Subscriber.Attribs.lp_link "&u=1") . }}">x</a>',
     '<a href="{{ .Subscriber.Attribs.lp_link | TrackLink }}">x</a>',
     '<p>{{ if eq .Subscriber.Attribs.usdot 1234567.0 }}{{ .Subscriber.Attribs.legal_name }}{{ end }}</p>',
+    // v2–v4's lazy `(https?://.+?)@TrackLink` starts at the first literal http(s):// of a line.
+    '<p><a href="{{ .Subscriber.Attribs.lp_link }}">order</a> or <a href="https://a.example/guide@TrackLink">guide</a></p>',
   ];
   const cases = ['2.0.0', '4.1.0', '5.0.0', '5.1.0', '6.2.0'].flatMap((v) =>
     forms.map((f) => [v, f] as const),

@@ -10,10 +10,13 @@ export interface PreviewSubscriber {
  * A string is bound as `(print "…")`, not a bare literal: Listmonk's source rewrite turns a quoted
  * literal after TrackLink into a working call (`{{ TrackLink "url" }}` → `{{ TrackLink "url" . }}`
  * on v2.0.0 and v5.0.1+), which would make a preview pass where the send, whose argument is not
- * a literal, fails.
+ * a literal, fails; and its slashes are escaped, so that no bound URL starts a `…@TrackLink`
+ * shorthand that the send does not have.
  */
 function goLiteral(value: unknown): string | undefined {
-  if (typeof value === 'string') return `(print ${JSON.stringify(value)})`;
+  // Slashes as \u002f: v2–v4 rewrite `(https?://.+?)@TrackLink` from the first literal http(s)://
+  // of a line, which a bound URL would otherwise become.
+  if (typeof value === 'string') return `(print ${JSON.stringify(value).replaceAll('/', '\\u002f')})`;
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number' && Number.isFinite(value)) {
     // Listmonk's attributes are float64 (JSON): a literal with a point is a float64 constant too.
