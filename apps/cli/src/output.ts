@@ -33,9 +33,12 @@ export function printable(text: string): string {
   });
 }
 
-/** Formats rows as aligned columns; the first row is the header. */
+/**
+ * Formats rows as aligned columns; the first row is the header. Cells are {@link printable}: they
+ * hold what files, servers and options put in the database (a suppression's source, an incident).
+ */
 export function formatTable(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  const cells = rows.map((row) => row.map(String));
+  const cells = rows.map((row) => row.map((cell) => printable(String(cell))));
   const widths: number[] = [];
   for (const row of cells) {
     row.forEach((cell, i) => {

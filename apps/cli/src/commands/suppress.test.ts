@@ -153,6 +153,17 @@ describe.each(testEngines())('mailramp suppress on %s', (engine) => {
     expect(JSON.parse(read.out())).toMatchObject({ read: 1, added: 1 });
     expect(await list()).toContain('email:administración@cañada.example:manual');
     expect(await list()).not.toContain('email:nul-ok@z.example:manual');
+
+    // A --source (or a file name) is printed back by `suppress list`: never raw to the terminal.
+    const dnc = join(dir, 'dnc2.csv');
+    writeFileSync(dnc, 'email\nsource-esc@z.example\n');
+    expect(
+      await runCli([...args, 'suppress', 'import', dnc, '--source', '\u001b]0;pwned\u0007list'], captureIo()),
+    ).toBe(EXIT.OK);
+    const table = captureIo();
+    expect(await runCli([...args, 'suppress', 'list'], table)).toBe(EXIT.OK);
+    expect(table.out()).toContain('\\x1b]0;pwned\\x07list');
+    expect(table.out()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 });
 
