@@ -413,7 +413,71 @@ describe('planSelection', () => {
       ['ucr', '2'],
       ['mcs150', '3200002'],
     ]);
-    expect(plan.excluded).toEqual({ shared_address: 1 });
+    // 3200001 lost its address to the zoho cap, not to a higher key: the cap bit, and says so.
+    expect(plan.excluded).toEqual({});
+    expect(plan.capsHit.operators).toEqual({ zoho: 1 });
+  });
+
+  it('a higher key a cap turned away before its walk reached it counts under that cap', () => {
+    // fast-check's counterexample (seed 873693703): mcs150's first key fills zoho, so hazmat's key
+    // takes office@acme.com before mcs150's walk reaches its own zoho key for that address.
+    const acme = { domain: 'acme.com', operator: 'zoho' };
+    const zohoOnce: ExclusionRules = { ...open, operatorCapOf: (op) => (op === 'zoho' ? 1 : 1000) };
+    const plan = planSelection(
+      [
+        {
+          segment: 'mcs150',
+          candidates: [
+            row('1', { ...acme, email: 'dispatch@acme.com' }),
+            row('2', { ...acme, email: 'office@acme.com' }),
+          ],
+          complete: true,
+        },
+        {
+          segment: 'hazmat',
+          candidates: [row('3', { domain: 'acme.com', operator: null, email: 'Office@acme.com' })],
+          complete: true,
+        },
+      ],
+      zohoOnce,
+      { daily: 3 },
+    );
+    expect(plan.selected.map((s) => [s.segment, s.candidate.key])).toEqual([
+      ['mcs150', '1'],
+      ['hazmat', '3'],
+    ]);
+    expect(plan.capsHit.operators).toEqual({ zoho: 1 });
+    expect(plan.excluded).toEqual({});
+  });
+
+  it('a key set aside whose own operator cap fills meanwhile is turned away by it, not left waiting', () => {
+    // fast-check's counterexample: ucr's office@trucks.io key waits for mcs150's; ucr's next pick
+    // fills the unclassified cap, so neither key can take the address. planSelection used to throw
+    // "segments wait on each other".
+    const twoUnclassified: ExclusionRules = { ...open, operatorCapOf: (op) => (op === null ? 2 : 1000) };
+    const at = (email: string) => ({ email, domain: email.split('@')[1]!.toLowerCase(), operator: null });
+    const plan = planSelection(
+      [
+        {
+          segment: 'mcs150',
+          candidates: [row('1', at('dispatch@acme.com')), row('2', at('Office@trucks.io'))],
+          complete: true,
+        },
+        {
+          segment: 'ucr',
+          candidates: [row('3', at('office@trucks.io')), row('4', at('Office@acme.com'))],
+          complete: true,
+        },
+      ],
+      twoUnclassified,
+      { daily: 3 },
+    );
+    expect(plan.selected.map((s) => [s.segment, s.candidate.key])).toEqual([
+      ['mcs150', '1'],
+      ['ucr', '4'],
+    ]);
+    expect(plan.capsHit.operators).toEqual({ '': 2 });
+    expect(plan.excluded).toEqual({});
   });
 
   it('an address an earlier run of the day queued under another key is shared_address', () => {

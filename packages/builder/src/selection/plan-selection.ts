@@ -133,6 +133,13 @@ export function planSelection<C extends Candidate>(
     !operatorFull(segments[c.segment]!.candidates[c.index]!);
   // The claim the address goes to: the highest one no cap turns away (caps only ever fill up).
   const headOf = (address: string): Claim | undefined => claims.get(address)!.find(claimCanTake);
+  // The claim each address went to in this run, and whether a claim ranks above another one.
+  const winner = new Map<string, Claim>();
+  const outranks = (a: Claim, b: Claim | undefined): boolean => {
+    if (b === undefined) return false;
+    const order = claims.get(a.address)!;
+    return order.indexOf(a) < order.indexOf(b);
+  };
   const deferred = new Set<Claim>();
   const released = segments.map((): Claim[] => []);
   const release = (claim: Claim | undefined): void => {
@@ -188,7 +195,14 @@ export function planSelection<C extends Candidate>(
           continue;
         }
         const address = normalizeEmail(candidate.email);
-        if (claim === undefined || addresses.has(address)) {
+        // A key that outranks the one its address went to lost it to its operator's cap (caps only
+        // fill up: still full now): it counts under that cap, as if its walk had reached it first.
+        const lostToCap =
+          claim !== undefined &&
+          addresses.has(address) &&
+          outranks(claim, winner.get(address)) &&
+          operatorFull(candidate);
+        if (!lostToCap && (claim === undefined || addresses.has(address))) {
           if (claim !== undefined) claim.state = 'closed';
           exclude(candidate.key, reasons[i]![index] ?? 'shared_address');
           continue;
@@ -212,6 +226,7 @@ export function planSelection<C extends Candidate>(
         operatorTaken.set(op, (operatorTaken.get(op) ?? 0) + 1);
         seen.add(candidate.key);
         addresses.add(address);
+        winner.set(address, claim);
         pick = candidate;
         for (const other of claims.get(address)!) {
           if (other.state !== 'deferred' && other.state !== 'released') continue;
@@ -223,6 +238,18 @@ export function planSelection<C extends Candidate>(
       }
       if (pick === undefined) {
         if (!segment.complete && cursor[i]! >= segment.candidates.length) starved.add(segment.segment);
+        // A key set aside whose own operator cap has filled since can never take its address: that
+        // cap turned it away (caps only fill up).
+        for (const claim of [...deferred]) {
+          if (claim.segment !== i) continue;
+          const candidate = segment.candidates[claim.index]!;
+          if (!operatorFull(candidate)) continue;
+          claim.state = 'closed';
+          deferred.delete(claim);
+          const op = operatorKeyOf(candidate.operator);
+          capsHit.operators[op] = (capsHit.operators[op] ?? 0) + 1;
+          progress = true;
+        }
         // A segment with keys set aside waits for their higher claims to be decided.
         if (![...deferred].some((c) => c.segment === i)) {
           done[i] = true;
