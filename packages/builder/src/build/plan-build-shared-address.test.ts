@@ -39,13 +39,29 @@ describe.each(testEngines())('one address, one campaign a day (%s)', (engine) =>
   afterAll(() => t.destroy());
 
   const rules = resolveBuildRules('trucking', {}, createDomainFamilies());
-  const build = (date: string): Promise<BuildPlan> =>
+  const build = (date: string, on = date): Promise<BuildPlan> =>
     planBuild(t.db, rules, {
       vertical: 'trucking',
       date,
       warmupDay: 12,
-      now: () => new Date(`${date}T05:00:00Z`),
+      now: () => new Date(`${on}T05:00:00Z`),
     });
+  /** What a scheduled push of `plan` leaves: its ledger rows scheduled, its keys stamped. */
+  const pushed = async (plan: BuildPlan, date: string): Promise<void> => {
+    const runId = await createBuildRun(t.db, { vertical: 'trucking', date, options: {} });
+    await insertLedgerEntries(
+      t.db,
+      { id: runId, vertical: 'trucking', date, listmonkInstance: 'trucking' },
+      plan.recipients,
+    );
+    await sql`update send_ledger set state = 'scheduled'`.execute(t.db);
+    await sql`update fmcsa_carriers set listmonk_sent_at = now()
+      where dot_number::text = any(${plan.recipients.map((r) => r.recipientKey)}::text[])`.execute(t.db);
+  };
+  const unpush = async (): Promise<void> => {
+    await sql`update fmcsa_carriers set listmonk_sent_at = null`.execute(t.db);
+    await sql`delete from send_ledger`.execute(t.db);
+  };
   const keysOf = (plan: BuildPlan) => plan.recipients.map((r) => r.recipientKey).sort();
 
   it('the census import keeps the shared addresses: three keys behind one, two behind another', async () => {
@@ -116,23 +132,14 @@ describe.each(testEngines())('one address, one campaign a day (%s)', (engine) =>
   });
 
   it('a later run of the day does not pick an address an earlier run queued under another key', async () => {
-    const first = await build(JUNE);
-    const runId = await createBuildRun(t.db, { vertical: 'trucking', date: JUNE, options: {} });
-    await insertLedgerEntries(
-      t.db,
-      { id: runId, vertical: 'trucking', date: JUNE, listmonkInstance: 'trucking' },
-      first.recipients,
-    );
-    // What a scheduled push stamps: the selected keys are never re-selected; their address-mates are.
-    await sql`update fmcsa_carriers set listmonk_sent_at = now()
-      where dot_number in (3100001, 3200001, 3300001)`.execute(t.db);
+    // The selected keys are never re-selected (stamped); their address-mates are not, by address.
+    await pushed(await build(JUNE), JUNE);
     try {
       const later = await build(JUNE);
       expect(keysOf(later)).toEqual([]);
       expect(later.excluded).toEqual({ shared_address: 3 });
     } finally {
-      await sql`update fmcsa_carriers set listmonk_sent_at = null`.execute(t.db);
-      await sql`delete from send_ledger`.execute(t.db);
+      await unpush();
     }
   });
 
@@ -141,38 +148,17 @@ describe.each(testEngines())('one address, one campaign a day (%s)', (engine) =>
   // re-imported today under another key, or tomorrow's mail carries today's carrier's lp_link.
   it('does not pick an address queued under another key for a campaign that has not sent yet', async () => {
     const TOMORROW = '2026-06-23';
-    const ahead = await planBuild(t.db, rules, {
-      vertical: 'trucking',
-      date: TOMORROW,
-      warmupDay: 12,
-      now: () => new Date(`${JUNE}T05:00:00Z`),
-    });
+    const ahead = await build(TOMORROW, JUNE);
     expect(keysOf(ahead)).toEqual(['3100001', '3200001', '3300001']);
-    const runId = await createBuildRun(t.db, { vertical: 'trucking', date: TOMORROW, options: {} });
-    await insertLedgerEntries(
-      t.db,
-      { id: runId, vertical: 'trucking', date: TOMORROW, listmonkInstance: 'trucking' },
-      ahead.recipients,
-    );
-    // What a scheduled push leaves: the rows scheduled, the selected keys stamped.
-    await sql`update send_ledger set state = 'scheduled'`.execute(t.db);
-    await sql`update fmcsa_carriers set listmonk_sent_at = now()
-      where dot_number in (3100001, 3200001, 3300001)`.execute(t.db);
+    await pushed(ahead, TOMORROW);
     try {
       const today = await build(JUNE);
       expect(keysOf(today)).toEqual([]);
       expect(today.excluded).toEqual({ shared_address: 3 });
       // Once tomorrow's campaigns have sent, the address-mates take their own reminders.
-      const after = await planBuild(t.db, rules, {
-        vertical: 'trucking',
-        date: '2026-06-24',
-        warmupDay: 12,
-        now: () => new Date('2026-06-24T05:00:00Z'),
-      });
-      expect(keysOf(after)).toEqual(['3100002', '3200002']);
+      expect(keysOf(await build('2026-06-24'))).toEqual(['3100002', '3200002']);
     } finally {
-      await sql`update fmcsa_carriers set listmonk_sent_at = null`.execute(t.db);
-      await sql`delete from send_ledger`.execute(t.db);
+      await unpush();
     }
   });
 });
