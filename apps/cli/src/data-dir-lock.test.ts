@@ -99,7 +99,7 @@ describe('the embedded database: one process per data directory (issue #20)', ()
   it('two live builds on one data directory: the second is refused with exit 4 and Listmonk gets one set of campaigns', async () => {
     const work = mkdtempSync(join(tmpdir(), 'mailramp-lock-build-'));
     const dir = join(work, 'data');
-    // The first build's first campaign create is answered 20 s late: it holds the data directory
+    // The first build's first campaign create is answered 30 s late: it holds the data directory
     // while the second starts (a cron run overlapping a manual one).
     const listmonk = await createListmonkStandIn({ version: 5, importBatchDelayMs: 1 });
     try {
@@ -112,7 +112,7 @@ describe('the embedded database: one process per data directory (issue #20)', ()
       expect(await runCli([...inProcess, 'db', 'migrate'], captureIo({ cwd: work }))).toBe(EXIT.OK);
       const seed = ['db', 'seed-demo', '--carriers', '400', '--providers', '0'];
       expect(await runCli([...inProcess, ...seed], captureIo({ cwd: work }))).toBe(EXIT.OK);
-      listmonk.injectFault({ method: 'POST', path: '/api/campaigns', kind: 'delay', delayMs: 20_000 });
+      listmonk.injectFault({ method: 'POST', path: '/api/campaigns', kind: 'delay', delayMs: 30_000 });
 
       const build = [...inProcess, 'build', '--vertical', 'trucking', '--warmup-day', '12'];
       // Tomorrow: every zone's slot is hours ahead, however long the builds take.
