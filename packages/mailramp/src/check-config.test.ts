@@ -3,16 +3,9 @@
  * credentials is a problem (a live run would fail), a warm-up stream reaching no Listmonk instance
  * a warning (the guard could only hold it).
  */
+import { oneIpStream } from '@mailramp/ops/testing';
 import { describe, expect, it } from 'vitest';
 import { openMailramp } from './open-mailramp.js';
-
-const ip = {
-  address: '203.0.113.10',
-  prefix: 24,
-  interface: 'eth0',
-  transport: 'out01',
-  helo: 'mta01.example.net',
-};
 
 describe('mailramp.checkConfig()', () => {
   it('lists the credentials missing as problems and the streams no Listmonk reaches as warnings', async () => {
@@ -24,7 +17,7 @@ describe('mailramp.checkConfig()', () => {
             healthcare: { url: 'http://lm:9001', username: 'api' },
           },
         },
-        warmup: { streams: { spare: { ips: [ip], start: '2026-06-02' } } },
+        warmup: { streams: { spare: oneIpStream({ start: '2026-06-02' }) } },
       },
       { env: { LISTMONK_TRUCKING_TOKEN: 'tok' }, cwd: '/' },
     );

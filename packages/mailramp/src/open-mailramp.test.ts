@@ -10,6 +10,7 @@ import { seedDemoAudience } from '@mailramp/builder';
 import { DbError, runMigrations } from '@mailramp/db';
 import { createTestDataDir } from '@mailramp/db/testing';
 import { createListmonkStandIn } from '@mailramp/listmonk/testing';
+import { oneIpStream } from '@mailramp/ops/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MailrampError } from './errors.js';
 import { type BuildEvent, openMailramp } from './index.js';
@@ -21,23 +22,7 @@ const templates = new URL('../../../templates', import.meta.url).pathname;
 const demo = JSON.parse(readFileSync(new URL('../../../demo/mailramp.config.json', import.meta.url), 'utf8'));
 const trucking = demo.build.verticals.trucking as Record<string, unknown>;
 // One warm-up stream on one sending IP, for the hold jobs.
-const oneStreamWarmup = {
-  streams: {
-    trucking: {
-      start: '2026-06-20',
-      ips: [
-        {
-          address: '203.0.113.10',
-          prefix: 24,
-          interface: 'eth0',
-          transport: 'out01',
-          helo: 'mta01.example.net',
-        },
-      ],
-      listmonk: [],
-    },
-  },
-};
+const oneStreamWarmup = { streams: { trucking: oneIpStream({ start: '2026-06-20' }) } };
 
 describe('openMailramp', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-sdk-'));

@@ -190,9 +190,7 @@ export function registerGuardCommands(program: Command, ctx: CliContext): void {
           });
           if (opts.json) printJson(ctx.io, result);
           reportResume(ctx, result);
-          return result.left.some((l) => l.why.startsWith('could not be scheduled'))
-            ? EXIT.UNAVAILABLE
-            : EXIT.OK;
+          return result.left.some((l) => l.failed) ? EXIT.UNAVAILABLE : EXIT.OK;
         },
       ),
     );

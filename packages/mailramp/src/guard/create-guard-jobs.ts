@@ -63,8 +63,11 @@ export interface ResumeResult {
   /** Already resolved before this call: nothing was done. */
   alreadyResolved: boolean;
   scheduled: CampaignTarget[];
-  /** Campaigns left as they are, with why (send_at passed, was running, …). */
-  left: { campaign: CampaignTarget; why: string }[];
+  /**
+   * Campaigns left as they are, with why (send_at passed, was running, …); `failed`: it was to be
+   * re-scheduled and Listmonk refused or could not be reached (it stays draft: schedule it by hand).
+   */
+  left: { campaign: CampaignTarget; why: string; failed: boolean }[];
   /**
    * Campaigns the guard returned to draft that stay draft (send_at passed): nobody was mailed, so
    * their recipients' stamps are taken back (ledger rows lapsed, listmonk_sent_at put back) and the
@@ -583,7 +586,9 @@ export function createGuardJobs(session: Session): GuardJobs {
         ...base,
         alreadyResolved: false,
         scheduled: [],
-        left: plan.flatMap((p) => (p.step === 'leave' ? [{ campaign: p.campaign, why: p.why }] : [])),
+        left: plan.flatMap((p) =>
+          p.step === 'leave' ? [{ campaign: p.campaign, why: p.why, failed: false }] : [],
+        ),
         released: [],
         hold: holdAction === undefined ? 'none' : options.releaseHold === true ? 'released' : 'kept',
       };
@@ -621,7 +626,11 @@ export function createGuardJobs(session: Session): GuardJobs {
             { status: 'failed', result: {}, error: (error as Error).message },
             session.now(),
           );
-          result.left.push({ campaign: target, why: `could not be scheduled: ${(error as Error).message}` });
+          result.left.push({
+            campaign: target,
+            why: `could not be scheduled: ${(error as Error).message}`,
+            failed: true,
+          });
         }
       }
       for (const { campaign, reason } of unmailed) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Database } from '@mailramp/db';
 import { createTestDatabaseSection, type TestDatabaseSection } from '@mailramp/db/testing';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
-import { createRecordingRunner } from '@mailramp/ops/testing';
+import { createRecordingRunner, oneIpStream } from '@mailramp/ops/testing';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mailramp, openMailramp } from '../index.js';
@@ -65,23 +65,7 @@ describe('the guard on a stream with a STOP alarm', () => {
       {
         database: t.database,
         listmonk: { instances: { trucking: { url: lm.url, username: lm.username, token: lm.token } } },
-        warmup: {
-          streams: {
-            trucking: {
-              start: '2026-06-20',
-              ips: [
-                {
-                  address: '203.0.113.10',
-                  prefix: 24,
-                  interface: 'eth0',
-                  transport: 'out01',
-                  helo: 'mta01.example.net',
-                },
-              ],
-              listmonk: ['trucking'],
-            },
-          },
-        },
+        warmup: { streams: { trucking: oneIpStream({ start: '2026-06-20', listmonk: ['trucking'] }) } },
         guard: {
           notify: {
             webhook: { url: hook.url, timeoutMs: 300, attempts: 3, backoffMs: 10 },
