@@ -60,7 +60,7 @@ describe('mailramp ops rampcap (the daily run) against Listmonk stand-ins', () =
    * Two streams on two Listmonk stand-ins: trucking (v5: one full PUT) started 2026-06-02,
    * healthcare (v6: one PUT per key) started 2026-06-10. `down` points trucking at a closed port.
    */
-  async function setup(options: { down?: boolean; healthcareStamp?: string } = {}) {
+  async function setup(options: { down?: boolean; healthcareStamp?: string; implied?: boolean } = {}) {
     const trucking = (await kit.start({ version: 5 })).standIn;
     const healthcare = (await kit.start({ version: 6 })).standIn;
     seed(trucking, 'trucking');
@@ -90,14 +90,14 @@ describe('mailramp ops rampcap (the daily run) against Listmonk stand-ins', () =
             trucking: {
               ips: [ip(94)],
               start: '2026-06-02',
-              listmonk: ['trucking'],
+              ...(options.implied ? {} : { listmonk: ['trucking'] }),
               postfix: { lookupTables: ['hash:/etc/postfix/transport'] },
             },
             healthcare: {
               ips: [ip(107)],
               start:
                 options.healthcareStamp === undefined ? '2026-06-10' : { stampFile: join(dir, 'hc-start') },
-              listmonk: ['healthcare'],
+              ...(options.implied ? {} : { listmonk: ['healthcare'] }),
               postfix: { configDir: '/etc/postfix-hc', lookupTables: ['hash:/etc/postfix-hc/transport'] },
             },
           },
@@ -119,6 +119,25 @@ describe('mailramp ops rampcap (the daily run) against Listmonk stand-ins', () =
 
   const writes = (s: ListmonkStandIn) =>
     s.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+
+  it("a stream named after a vertical caps that vertical's instance without warmup.streams.<s>.listmonk", async () => {
+    // The runbook's layout as the README configures it: instances named after the verticals, as the
+    // build finds them; the streams list none. The service's daily rampcap job must still run.
+    const { trucking, healthcare, run } = await setup({ implied: true });
+    const { code, json, err } = await run('--date', '2026-06-06', '--apply', '--json');
+    expect(code, err).toBe(EXIT.OK);
+    expect(
+      json.streams.map((s: { stream: string; instances: Array<{ instance: string; status: string }> }) => [
+        s.stream,
+        s.instances.map((i) => `${i.instance}:${i.status}`),
+      ]),
+    ).toEqual([
+      ['trucking', ['trucking:done']],
+      ['healthcare', ['healthcare:done']],
+    ]);
+    expect(trucking.state.settings['app.message_sliding_window_rate']).toBe(250);
+    expect(healthcare.state.settings['app.message_sliding_window']).toBe(true);
+  });
 
   it('--apply sets the four ramp keys and leaves every other stored setting, masked secrets included, as it was (v5 and v6)', async () => {
     const { trucking, healthcare, run } = await setup();

@@ -177,7 +177,7 @@ describe('mailramp ops rampcap usage', () => {
     const one = captureIo({ cwd: dir });
     expect(await runCli(['ops', 'rampcap', '--stream', 'healthcare'], one)).toBe(EXIT.USAGE);
     expect(one.err()).toContain(
-      'stream healthcare feeds no Listmonk instance, so there is no sliding window to set; list the instance names in warmup.streams.healthcare.listmonk',
+      'stream healthcare feeds no Listmonk instance, so there is no sliding window to set; define the instance under listmonk.instances named after the vertical the stream is named after (or build.verticals.<v>.listmonkInstance), or list instance names in warmup.streams.healthcare.listmonk',
     );
   });
 });

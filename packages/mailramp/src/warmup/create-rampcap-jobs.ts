@@ -66,11 +66,20 @@ export interface RampcapJobs {
 
 /** The ramp cap jobs of a session. */
 export function createRampcapJobs(session: Session): RampcapJobs {
-  const ops = async () => ({ ...(await import('@mailramp/ops')), ...(await import('./select-streams.js')) });
+  const ops = async () => ({
+    ...(await import('@mailramp/ops')),
+    ...(await import('./select-streams.js')),
+    ...(await import('./stream-listmonk-instances.js')),
+  });
   return {
     async run(options = {}, progress = {}) {
       const o = await ops();
-      const streams = o.selectStreams(session.config, options.stream);
+      // A stream feeds the instances it lists and those of the verticals it is named after, as the
+      // build and the guard take it: a stream named trucking caps the trucking vertical's instance.
+      const reach = o.streamListmonkInstances(session.config);
+      const streams = o
+        .selectStreams(session.config, options.stream)
+        .map((s) => ({ ...s, listmonk: reach.get(s.name) ?? s.listmonk }));
       if (streams.every((s) => s.listmonk.length === 0)) {
         const one = streams.length === 1 ? streams[0]!.name : undefined;
         const what =
@@ -79,7 +88,7 @@ export function createRampcapJobs(session: Session): RampcapJobs {
             : `stream ${one} feeds no Listmonk instance`;
         throw new MailrampError(
           'WARMUP_NOT_CONFIGURED',
-          `${what}, so there is no sliding window to set; list the instance names in warmup.streams.${one ?? '<stream>'}.listmonk (instances are defined under listmonk.instances, or LISTMONK_URL as "default")`,
+          `${what}, so there is no sliding window to set; define the instance under listmonk.instances named after the vertical the stream is named after (or build.verticals.<v>.listmonkInstance), or list instance names in warmup.streams.${one ?? '<stream>'}.listmonk`,
         );
       }
       const date = o.dateOption(options.date, session.now);
