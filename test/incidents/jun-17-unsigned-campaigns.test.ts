@@ -181,6 +181,12 @@ describe('Jun 17: campaign mail leaving unsigned (no DKIM)', () => {
       context,
     );
     expect(forced.outcome).toBe('ok');
+    // The run row says the gate failed and who pushed anyway, and why.
+    expect(forced.summary.gate).toMatchObject({
+      ok: false,
+      failed: expect.arrayContaining(['dkim', 'alarms']),
+      forced: { by: 'ana', reason: 'InternalHosts fixed at 08:30' },
+    });
     expect(lm.state.campaigns.size).toBeGreaterThan(0);
     const db = await mailramp.db();
     const run = await db

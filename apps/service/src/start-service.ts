@@ -222,14 +222,14 @@ export function createSchedulerJobRunner(
   return {
     jobNames: () => jobs.map((j) => j.name),
     runJob: (name) => start(find(name)),
-    runBuild: ({ vertical, date, force }) => {
+    runBuild: ({ vertical, ...request }) => {
       if (!(BUILD_VERTICALS as readonly string[]).includes(vertical)) {
         throw new ServiceError(
           'INVALID_INPUT',
           `no vertical "${vertical}"; one of ${BUILD_VERTICALS.join(', ')}`,
         );
       }
-      return start({ ...find(`build-${vertical}`), run: build(vertical as BuildVertical, { date, force }) });
+      return start({ ...find(`build-${vertical}`), run: build(vertical as BuildVertical, request) });
     },
   };
 }

@@ -122,7 +122,7 @@ export function describeHttpError(error: unknown): HttpErrorAnswer {
     const message =
       status >= 500
         ? `${code}: the request failed; the service log has the details`
-        : (error as Error).message;
+        : (slotPassedOverHttp(error) ?? (error as Error).message);
     return { status, code, message };
   }
   const statusCode = (error as { statusCode?: unknown }).statusCode;
@@ -131,6 +131,18 @@ export function describeHttpError(error: unknown): HttpErrorAnswer {
     return { status: statusCode, code: 'INVALID_INPUT', message: (error as Error).message };
   }
   return { status: 500, code: 'INTERNAL', message: 'internal error; the service log has the details' };
+}
+
+/** A passed send slot, advised in the request body's words instead of the CLI's flags. */
+function slotPassedOverHttp(error: unknown): string | undefined {
+  if (!(error instanceof BuilderError) || error.code !== 'SLOT_PASSED') return undefined;
+  const d = error.details as
+    | { what: string; date: string; dayOver: boolean; sendHour: number; sendMinute: number; latest: string }
+    | undefined;
+  if (d === undefined) return undefined;
+  return d.dayOver
+    ? `${d.what} ${d.date} is over: leave out "date" to build today's, or send "nextSlot": true to send ${d.date}'s campaigns today (${d.latest} at the latest)`
+    : `${d.what} Send "sendHour": ${d.sendHour}, "sendMinute": ${d.sendMinute} (UTC), or "nextSlot": true to move past slots to the next future one (${d.latest} at the latest)`;
 }
 
 function statusOf(error: unknown): { status: number; code: string } | undefined {

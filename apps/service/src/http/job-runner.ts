@@ -18,6 +18,10 @@ export interface JobRunner {
 export interface LiveBuildOptions {
   vertical: BuildOptions['vertical'];
   date?: string | undefined;
+  /** Past send times move to the next future slot; or one UTC send time for every campaign. */
+  nextSlot?: boolean | undefined;
+  sendHour?: number | undefined;
+  sendMinute?: number | undefined;
   /** Push although the pre-flight gate refuses: why, and who (recorded in build_runs.options). */
   force?: BuildOptions['force'];
 }

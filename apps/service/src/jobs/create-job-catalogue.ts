@@ -21,6 +21,9 @@ export type BuildVertical = (typeof BUILD_VERTICALS)[number];
 /** A live build the HTTP API asks for: a date other than today, an override of the gate. */
 export interface LiveBuildRequest {
   date?: string | undefined;
+  nextSlot?: boolean | undefined;
+  sendHour?: number | undefined;
+  sendMinute?: number | undefined;
   /** Push although the pre-flight gate refuses: why (required) and who (default: the service's user). */
   force?: BuildOptions['force'];
 }
@@ -88,7 +91,7 @@ async function unlessNotConfigured(fn: () => Promise<JobOutcome>): Promise<JobOu
  */
 export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
   const build =
-    (vertical: BuildVertical, { date, force }: LiveBuildRequest = {}): JobRun =>
+    (vertical: BuildVertical, { date, force, ...slot }: LiveBuildRequest = {}): JobRun =>
     async () => {
       if (mailramp.config.build.verticals?.[vertical] === undefined) {
         return skipped(`build.verticals.${vertical} is not configured`);
@@ -100,6 +103,7 @@ export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
             vertical,
             ...(date === undefined ? {} : { date }),
             ...(force === undefined ? {} : { force }),
+            ...slot,
           });
         } catch (error) {
           if (!(error instanceof BuilderError) || error.code !== 'GATE_REFUSED') throw error;
@@ -119,6 +123,16 @@ export function createJobCatalogue(mailramp: Mailramp): JobCatalogue {
           failedCampaigns: failed.length,
           scheduled: result.scheduled,
           stamped: result.stamped,
+          // Who overrode a failing gate and why, beside what it found: the run row is the record.
+          ...(result.gate === undefined
+            ? {}
+            : {
+                gate: {
+                  ok: result.gate.verdict.ok,
+                  failed: result.gate.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+                  forced: result.gate.forced ?? null,
+                },
+              }),
         };
         if (result.status === 'failed') {
           return {

@@ -89,6 +89,17 @@ export function planSendTimes(zones: readonly ZoneGroup[], rules: SendTimeRules)
         ? `${what} ${rules.date} is over: build today's date (leave out --date), or add --next-slot to send ${rules.date}'s campaigns today (${suggestion.toISOString().slice(0, 10)} ${hhmm(suggestion)}Z at the latest)`
         : `${what} Re-run with --send-hour ${suggestion.getUTCHours()} --send-minute ${suggestion.getUTCMinutes()} (UTC), ` +
             `or --next-slot to move past slots to the next future one (${hhmm(suggestion)}Z at the latest)`,
+      // For callers that do not speak CLI flags (the HTTP API words its own advice from these).
+      {
+        details: {
+          what,
+          date: rules.date,
+          dayOver,
+          sendHour: suggestion.getUTCHours(),
+          sendMinute: suggestion.getUTCMinutes(),
+          latest: `${hhmm(suggestion)}Z`,
+        },
+      },
     );
   }
   return slots;

@@ -105,7 +105,11 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
     },
     runBuild: async (options) => {
       calls.push(
-        `build:${options.vertical}:${options.date ?? 'today'}${options.force ? `:force=${JSON.stringify(options.force)}` : ''}`,
+        `build:${options.vertical}:${options.date ?? 'today'}${options.force ? `:force=${JSON.stringify(options.force)}` : ''}${
+          options.nextSlot || options.sendHour !== undefined
+            ? `:slot=${JSON.stringify({ nextSlot: options.nextSlot, sendHour: options.sendHour })}`
+            : ''
+        }`,
       );
       return { job: `build-${options.vertical}`, slot: now(), id: '42' };
     },
@@ -311,6 +315,31 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
     expect(calls).toEqual([]);
   });
 
+  it("POST /api/builds: a passed slot is advised in the body's words; nextSlot moves it", async () => {
+    const passed = await post('/api/builds', { vertical: 'trucking', mode: 'dry', date: '2026-06-21' });
+    expect(passed.status).toBe(409);
+    const { error } = passed.json();
+    expect(error.code).toBe('SLOT_PASSED');
+    expect(error.message).toContain('2026-06-21 is over: leave out "date"');
+    expect(error.message).toContain('"nextSlot": true');
+    expect(error.message).not.toMatch(/--next-slot|--date|--send-hour/);
+    const moved = await post('/api/builds', {
+      vertical: 'trucking',
+      mode: 'dry',
+      date: '2026-06-21',
+      nextSlot: true,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.json()).toMatchObject({ date: '2026-06-21', problems: [] });
+    expect(moved.json().campaigns).toBeGreaterThan(0);
+    expect(
+      (await post('/api/builds', { vertical: 'trucking', mode: 'live', nextSlot: true, sendHour: 14 }))
+        .status,
+    ).toBe(202);
+    expect(calls).toEqual(['build:trucking:today:slot={"nextSlot":true,"sendHour":14}']);
+    calls.length = 0;
+  });
+
   it('POST /api/builds: a live build goes to the scheduler (202)', async () => {
     const response = await post('/api/builds', { vertical: 'trucking', mode: 'live' });
     expect(response.status).toBe(202);
@@ -336,6 +365,8 @@ describe.each(testEngines())('the HTTP API on %s', (engine: Engine) => {
     [{ vertical: 'trucking', mode: 'dry', date: '2026-02-30' }, /date: /],
     [{ vertical: 'trucking', mode: 'dry', force: true }, /force/],
     [{ vertical: 'trucking', mode: 'dry', force: { reason: 'x' } }, /force is for a live build/],
+    [{ vertical: 'trucking', mode: 'dry', sendHour: 24 }, /sendHour/],
+    [{ vertical: 'trucking', mode: 'dry', nextSlot: 'yes' }, /nextSlot/],
     [{ vertical: 'trucking', mode: 'live', force: { reason: '  ' } }, /force.reason must say why/],
     [{ vertical: 'trucking', mode: 'live', force: { by: 'ana' } }, /force.reason/],
     ['{"vertical": "trucking",', /JSON/i],

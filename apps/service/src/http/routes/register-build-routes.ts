@@ -12,6 +12,11 @@ const BuildBody = z.strictObject({
   /** `dry` plans and lints (writes nothing, touches no Listmonk); `live` runs the build through the scheduler. */
   mode: z.enum(['dry', 'live']),
   date: z.iso.date().optional(),
+  /** Move send times that have passed to the next future slot (CLI --next-slot). */
+  nextSlot: z.boolean().optional(),
+  /** Send every campaign at this UTC time instead of each zone's morning (CLI --send-hour/--send-minute). */
+  sendHour: z.number().int().min(0).max(23).optional(),
+  sendMinute: z.number().int().min(0).max(59).optional(),
   /** Live only: push although the pre-flight gate refuses; `reason` is recorded with `by` (who). */
   force: z
     .strictObject({
@@ -21,8 +26,18 @@ const BuildBody = z.strictObject({
     .optional(),
 });
 
+/** The date and send-time options of a request, as the SDK's BuildOptions take them. */
+function slotOptions(body: z.infer<typeof BuildBody>) {
+  return {
+    date: body.date,
+    nextSlot: body.nextSlot,
+    sendHour: body.sendHour,
+    sendMinute: body.sendMinute,
+  };
+}
+
 /**
- * `POST /api/builds` `{ vertical, mode: 'dry' | 'live', date?, force?: { reason, by? } }`: a dry build
+ * `POST /api/builds` `{ vertical, mode: 'dry' | 'live', date?, nextSlot?, sendHour?, sendMinute?, force?: { reason, by? } }`: a dry build
  * answers its plan's counts and the pre-flight gate's verdict (200); a live one is handed to the
  * scheduler, recorded as a run like the scheduled build (202) — a refusal of the gate ends that run
  * `failed` with the failing checks in its summary; `force` overrides the gate for that run.
@@ -32,7 +47,7 @@ export function registerBuildRoutes(server: FastifyInstance, deps: HttpServerDep
     const body = parseRequest(BuildBody, request.body, 'body');
     const { vertical } = body;
     if (body.mode === 'live') {
-      const started = await deps.jobs.runBuild({ vertical, date: body.date, force: body.force });
+      const started = await deps.jobs.runBuild({ vertical, ...slotOptions(body), force: body.force });
       return reply
         .status(202)
         .send({ job: started.job, slot: started.slot.toISOString(), id: started.id ?? null });
@@ -43,7 +58,10 @@ export function registerBuildRoutes(server: FastifyInstance, deps: HttpServerDep
         'force is for a live build ("mode": "live"): a dry build pushes nothing',
       );
     }
-    const { plan, warmup, problems, gate } = await deps.mailramp.build.plan({ vertical, date: body.date });
+    const { plan, warmup, problems, gate } = await deps.mailramp.build.plan({
+      vertical,
+      ...slotOptions(body),
+    });
     // Counts only: the recipients' addresses stay out of responses and logs.
     return {
       mode: 'dry',
