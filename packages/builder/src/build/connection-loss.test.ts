@@ -1,5 +1,5 @@
 import { connect, isConnectionLost } from '@mailramp/db';
-import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
+import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
 import { createListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { sql } from 'kysely';
@@ -87,35 +87,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a lost database connection (iss
     expect(after.map((r) => r.status)).toEqual(['failed', 'succeeded']);
   });
 
-  it('a run row left running by a killed build is closed as abandoned by the next build', async () => {
-    t = await createTestDatabase({ engine: 'postgres' });
-    await seedDemoAudience(t.db, { carriers: 50, providers: 0, today: DATE });
-    listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
-    await t.db
-      .insertInto('build_runs')
-      .values({ vertical: 'trucking', build_date: '2026-06-21', options: '{}', dry_run: false })
-      .execute();
-    const client = createListmonkClient({
-      url: listmonk.url,
-      username: listmonk.username,
-      token: listmonk.token,
-      now,
-      pollIntervalMs: 5,
-      retry: { attempts: 1 },
-    });
-    const templates = await loadTemplateSet(REPO_TEMPLATES);
-    await runBuild(
-      t.db,
-      rules,
-      { vertical: 'trucking', date: DATE, warmupDay: 12, now },
-      { listmonk: createListmonkPort(client), renderer: createTemplateRenderer(templates) },
-    );
-    const runs = await t.db.selectFrom('build_runs').select(['status', 'error']).orderBy('id').execute();
-    expect(runs[0]?.status).toBe('failed');
-    expect(runs[0]?.error).toContain('abandoned');
-    expect(runs.filter((r) => r.status === 'running')).toEqual([]);
-  });
-
   it('during a backfill: it fails with a connection-lost error, nothing is applied, a re-run applies it', async () => {
     t = await createTestDatabase({ engine: 'postgres' });
     const url = t.url as string;
@@ -158,5 +129,45 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a lost database connection (iss
     const reset = await sql<{ n: number }>`
       select count(*)::int as n from fmcsa_carriers where listmonk_sent_at is null`.execute(t.db);
     expect(reset.rows[0]?.n).toBe(100);
+  });
+});
+
+// A killed build (kill -9, on either engine: an embedded one's process holds the data directory
+// alone) leaves its run row `running`; the next build closes it.
+describe.each(testEngines())('a build run left running (%s)', (engine) => {
+  let t: TestDatabase | undefined;
+  let listmonk: ListmonkStandIn | undefined;
+  afterEach(async () => {
+    await listmonk?.close();
+    await t?.destroy();
+  });
+
+  it('a run row left running by a killed build is closed as abandoned by the next build', async () => {
+    t = await createTestDatabase({ engine });
+    await seedDemoAudience(t.db, { carriers: 50, providers: 0, today: DATE });
+    listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
+    await t.db
+      .insertInto('build_runs')
+      .values({ vertical: 'trucking', build_date: '2026-06-21', options: '{}', dry_run: false })
+      .execute();
+    const client = createListmonkClient({
+      url: listmonk.url,
+      username: listmonk.username,
+      token: listmonk.token,
+      now,
+      pollIntervalMs: 5,
+      retry: { attempts: 1 },
+    });
+    const templates = await loadTemplateSet(REPO_TEMPLATES);
+    await runBuild(
+      t.db,
+      rules,
+      { vertical: 'trucking', date: DATE, warmupDay: 12, now },
+      { listmonk: createListmonkPort(client), renderer: createTemplateRenderer(templates) },
+    );
+    const runs = await t.db.selectFrom('build_runs').select(['status', 'error']).orderBy('id').execute();
+    expect(runs[0]?.status).toBe('failed');
+    expect(runs[0]?.error).toContain('abandoned');
+    expect(runs.filter((r) => r.status === 'running')).toEqual([]);
   });
 });
