@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, type LoadedConfig } from '@mailramp/config';
+import { Command } from 'commander';
 import type { Mailramp } from 'mailramp';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -44,11 +45,15 @@ export interface CliContext {
 export function createContext(io: CliIo, globals: () => GlobalOptions): CliContext {
   let session: Promise<Mailramp> | undefined;
   let exit: ExitCode = EXIT.OK;
+  let command: string | undefined;
   const ctx: CliContext = {
     io,
     globals,
     action(fn) {
       return async (...args) => {
+        // Commander passes the command last: its path names this run to a process it locks out.
+        const last = args.at(-1);
+        if (last instanceof Command) command = commandPath(last);
         exit = (await fn(...args)) ?? EXIT.OK;
       };
     },
@@ -71,6 +76,7 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
           readTextFile: io.readTextFile,
           runner: io.runner,
           ...(io.listmonk ? { listmonk: io.listmonk } : {}),
+          ...(command === undefined ? {} : { purpose: command }),
           onEvent: (event) =>
             say(
               io,
@@ -111,4 +117,11 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
     },
   };
   return ctx;
+}
+
+/** `mailramp audience import fmcsa`: the names from the root program down to `cmd`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }

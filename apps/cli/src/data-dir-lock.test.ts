@@ -77,7 +77,7 @@ describe('the embedded database: one process per data directory (issue #20)', ()
     const second = await start(['--data-dir', dir, 'audience', 'import', 'fmcsa', other, '--quiet']).done;
     expect(second.code, second.stderr).toBe(4);
     expect(second.stderr).toContain('in use by another mailramp process');
-    expect(second.stderr).toContain(`process ${first.child.pid}`);
+    expect(second.stderr).toContain(`process ${first.child.pid}, \`mailramp audience import fmcsa\``);
     expect(second.stderr).not.toContain('    at ');
 
     writeFileSync(fifo, census);

@@ -25,6 +25,11 @@ export interface ConnectOptions {
   dataDir?: string | undefined;
   /** pg pool size (default 10). */
   poolSize?: number | undefined;
+  /**
+   * What this process is (`mailramp serve`): an embedded data directory's lock records it, and a
+   * second process refused the directory is told who holds it.
+   */
+  holder?: string | undefined;
 }
 
 interface EngineHandle {
@@ -57,7 +62,7 @@ class ListeningClient extends pg.Client {
 export function connect(options: ConnectOptions | string = {}): Kysely<Database> {
   const opts: ConnectOptions = typeof options === 'string' ? { url: options } : options;
   if (opts.url !== undefined && opts.url !== '') return connectPostgres(opts.url, opts.poolSize ?? 10);
-  return connectPglite(opts.dataDir ?? DEFAULT_DATA_DIR);
+  return connectPglite(opts.dataDir ?? DEFAULT_DATA_DIR, undefined, opts.holder);
 }
 
 function connectPostgres(url: string, poolSize: number): Kysely<Database> {
@@ -101,10 +106,10 @@ function connectPostgres(url: string, poolSize: number): Kysely<Database> {
   return db;
 }
 
-function connectPglite(dataDir: string, snapshot?: Blob): Kysely<Database> {
+function connectPglite(dataDir: string, snapshot?: Blob, holder?: string): Kysely<Database> {
   const inMemory = dataDir === 'memory://';
   const dir = inMemory ? undefined : resolve(dataDir);
-  const lock = dir === undefined ? undefined : openDataDir(dir);
+  const lock = dir === undefined ? undefined : openDataDir(dir, holder);
   const parsers = Object.fromEntries(Object.entries(TEXT_PARSERS).map(([oid, fn]) => [Number(oid), fn]));
   let pglite: PGlite;
   try {
@@ -135,7 +140,7 @@ function connectPglite(dataDir: string, snapshot?: Blob): Kysely<Database> {
  * Creates the data directory owner-only (it holds addresses) and takes its one-process lock. A
  * directory this user owns that an earlier version created 0755 is tightened to 0700.
  */
-function openDataDir(dir: string): DataDirLock {
+function openDataDir(dir: string, holder: string | undefined): DataDirLock {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stat = statSync(dir);
@@ -149,7 +154,7 @@ function openDataDir(dir: string): DataDirLock {
       { cause: error },
     );
   }
-  return lockDataDir(dir);
+  return lockDataDir(dir, holder);
 }
 
 /** The dialect, with the data-directory lock released once PGlite has closed. */

@@ -19,6 +19,8 @@ interface Holder {
   start: string | null;
   host: string;
   since: string;
+  /** What the holder is, as its opener named it (`mailramp build`); absent when it did not. */
+  command?: string | undefined;
 }
 
 // A process that opens the same directory twice (the CLI's tests run commands in one process) shares one lock.
@@ -39,7 +41,11 @@ const BREAKER_STALE_MS = 10_000;
  * const lock = lockDataDir('/var/lib/mailramp/data');
  * try { ... } finally { lock.release(); }
  */
-export function lockDataDir(dir: string): DataDirLock {
+export function lockDataDir(
+  dir: string,
+  /** What this process is (`mailramp serve`), named to another that the lock refuses. */
+  command?: string,
+): DataDirLock {
   const path = join(dir, DATA_DIR_LOCK_FILE);
   const shared = held.get(path);
   if (shared !== undefined) {
@@ -51,6 +57,7 @@ export function lockDataDir(dir: string): DataDirLock {
     start: startTimeOf(process.pid),
     host: hostname(),
     since: new Date().toISOString(),
+    ...(command === undefined ? {} : { command }),
   };
   const content = `${JSON.stringify(me)}\n`;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -119,6 +126,11 @@ function parseHolder(text: string): Holder | undefined {
       start: typeof value.start === 'string' ? value.start : null,
       host: typeof value.host === 'string' ? value.host : '',
       since: typeof value.since === 'string' ? value.since : '',
+      // Shown to the user: one short line of printable text, whatever the file holds.
+      command:
+        typeof value.command === 'string' && /^[\x20-\x7e]{1,120}$/.test(value.command)
+          ? value.command
+          : undefined,
     };
   } catch {
     // An empty or torn file: its writer died between create and write, so nobody holds it.
@@ -182,13 +194,19 @@ function removeIfOwn(path: string, content: string): void {
 }
 
 function lockedError(dir: string, holder: Holder): DbError {
-  const since = holder.since === '' ? '' : ` since ${holder.since}`;
+  const since = holder.since === '' ? '' : `, since ${holder.since}`;
+  const what = holder.command === undefined ? '' : `, \`${holder.command}\``;
   const where =
     holder.host === hostname() ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
+  // A service never finishes: waiting for it is no advice.
+  const advice =
+    holder.command === 'mailramp serve'
+      ? 'the service holds it for as long as it runs: run the job through the service (POST /api/jobs/<job>/run, POST /api/builds), or stop the service first; for both at once use PostgreSQL (--database-url)'
+      : 'wait for that run to finish and re-run, or use PostgreSQL (--database-url) for concurrent runs';
   return new DbError(
     'LOCKED',
-    `the embedded database at ${dir} is in use by another mailramp process (${where}${since}); ` +
-      'only one process may open it at a time: wait for that run to finish and re-run, or use PostgreSQL (--database-url) for concurrent runs',
+    `the embedded database at ${dir} is in use by another mailramp process (${where}${what}${since}); ` +
+      `only one process may open it at a time: ${advice}`,
   );
 }
 

@@ -57,6 +57,11 @@ export interface OpenMailrampOptions {
   listmonk?: Partial<ListmonkClientOptions>;
   /** Session-wide events (Listmonk retries); jobs take their own `onEvent` for progress. */
   onEvent?: (event: MailrampEvent) => void;
+  /**
+   * What this session is for (`mailramp serve`, `nightly-build.ts`): the embedded database's
+   * one-process lock records it, so another process it refuses is told who holds the directory.
+   */
+  purpose?: string;
 }
 
 /** Events of the session itself (each job reports its own progress through its `onEvent`). */
@@ -167,7 +172,7 @@ export async function openMailramp(
           ),
         );
       }
-      opening ??= openDatabase(config).then((db) => {
+      opening ??= openDatabase(config, options.purpose).then((db) => {
         database = db;
         return db;
       });
@@ -220,12 +225,12 @@ export async function openMailramp(
 }
 
 /** Connects (loaded on first use: a report needs no database) and fails early when unreachable. */
-async function openDatabase(config: Config): Promise<Kysely<Database>> {
+async function openDatabase(config: Config, purpose: string | undefined): Promise<Kysely<Database>> {
   const [{ connect, DbError, describeConnection, engineOf }, { sql }] = await Promise.all([
     import('@mailramp/db'),
     import('kysely'),
   ]);
-  const db = connect({ url: config.database.url, dataDir: config.database.dataDir });
+  const db = connect({ url: config.database.url, dataDir: config.database.dataDir, holder: purpose });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
