@@ -157,4 +157,26 @@ describe('startService', () => {
     expect(started?.url).toMatch(/^http:\/\/[^:]+:[1-9]\d*$/);
     expect(running.url).toBe(started?.url);
   });
+
+  it('warns at start that without a token every change through the API answers 403', async () => {
+    const untokened = await openTestMailramp('pglite', { now, config: { service: { jobs: {} } } });
+    try {
+      const logged: string[] = [];
+      const running = await startService({
+        mailramp: untokened.mailramp,
+        logger: createServiceLogger((line) => logged.push(line)),
+        listen: '127.0.0.1:0',
+        now,
+        jobs: [],
+      });
+      expect((await fetch(`${running.url}/api/jobs/report/run`, { method: 'POST' })).status).toBe(403);
+      await running.stop(0);
+      const warnings = logged
+        .map((l) => JSON.parse(l) as { level: number; msg: string })
+        .filter((l) => l.level === 40);
+      expect(warnings.map((l) => l.msg)).toEqual([expect.stringMatching(/^no service token .* answers 403/)]);
+    } finally {
+      await untokened.destroy();
+    }
+  });
 });

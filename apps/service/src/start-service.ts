@@ -80,7 +80,13 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const listen = options.listen ?? config.service.listen;
   const address = listen === false ? undefined : parseListenAddress(listen);
   if (listen !== false && address === undefined) {
-    throw new ConfigError('INVALID', `--listen ${listen} is not host:port (e.g. 127.0.0.1:9025)`);
+    const port = /:(\d+)$/.exec(listen)?.[1];
+    throw new ConfigError(
+      'INVALID',
+      port !== undefined && Number(port) > 65_535
+        ? `--listen ${listen}: port ${port} is out of range (0-65535; 0 picks a free one)`
+        : `--listen ${listen} is not host:port (e.g. 127.0.0.1:9025)`,
+    );
   }
 
   // Opening the database first: on the embedded engine this takes the data-directory lock, so a
@@ -119,6 +125,12 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       jobs: createSchedulerJobRunner(deferred, jobs, catalogue.build, now),
     });
     serverUrl = await listenOrExplain(server, address, listen as string);
+    if (config.service.token === undefined) {
+      logger.warn(
+        { listen: serverUrl },
+        'no service token (MAILRAMP_SERVICE_TOKEN or service.token): the API reads and the dashboard work, but every change (POST /api/builds, /api/jobs/:name/run, /api/incidents/:id/resume) answers 403 until one is set',
+      );
+    }
     if (!isLoopback(address.host)) {
       logger.warn(
         { listen: serverUrl },

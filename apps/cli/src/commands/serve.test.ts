@@ -94,7 +94,10 @@ describe('mailramp serve', () => {
 
     const second = await start(['serve', '--listen', '127.0.0.1:0'], work).done;
     expect(second.code, second.stderr).toBe(EXIT.REFUSED);
-    expect(second.stderr).toContain('in use by another mailramp process');
+    // The holder never finishes: the message says to stop it or ask it, not to wait.
+    expect(second.stderr).toContain('`mailramp serve`');
+    expect(second.stderr).toContain('POST /api/jobs/<job>/run');
+    expect(second.stderr).not.toContain('wait for that run to finish');
 
     first.child.kill('SIGTERM');
     const stopped = await first.done;
@@ -122,6 +125,11 @@ describe('mailramp serve', () => {
       EXIT.USAGE,
     );
     expect(bad.err()).toContain('--listen everywhere is not host:port');
+    const far = captureIo({ cwd: work });
+    expect(
+      await runCli(['serve', '--listen', '127.0.0.1:99999', '--data-dir', join(work, 'data')], far),
+    ).toBe(EXIT.USAGE);
+    expect(far.err()).toContain('--listen 127.0.0.1:99999: port 99999 is out of range');
   });
 
   it('prints a unit that runs against the database set up where it was printed, even from /', async () => {
