@@ -27,31 +27,39 @@ async function terminateOthers(url: string): Promise<number> {
   }
 }
 
+/** A client of the stand-in that tries once and polls fast. */
+function clientOf(standIn: ListmonkStandIn) {
+  return createListmonkClient({
+    url: standIn.url,
+    username: standIn.username,
+    token: standIn.token,
+    now,
+    pollIntervalMs: 5,
+    // Generous: under CI load the import can outlast a short timeout, and the build would then
+    // fail on Listmonk before the injected connection loss (seen once: terminated stayed 0).
+    timeoutMs: 30_000,
+    retry: { attempts: 1 },
+  });
+}
+
+// Each test's database and stand-in, closed after it.
+let t: TestDatabase | undefined;
+let listmonk: ListmonkStandIn | undefined;
+afterEach(async () => {
+  await listmonk?.close();
+  await t?.destroy();
+  listmonk = undefined;
+  t = undefined;
+});
+
 // pg_terminate_backend needs a server: PGlite is one session in this process.
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a lost database connection (issue #20)', () => {
-  let t: TestDatabase | undefined;
-  let listmonk: ListmonkStandIn | undefined;
-  afterEach(async () => {
-    await listmonk?.close();
-    await t?.destroy();
-  });
-
   it('during a build: the build fails with a connection-lost error, its run row is closed, a re-run succeeds', async () => {
     t = await createTestDatabase({ engine: 'postgres' });
     const url = t.url as string;
     await seedDemoAudience(t.db, { carriers: 300, providers: 0, today: DATE });
     listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
-    const client = createListmonkClient({
-      url: listmonk.url,
-      username: listmonk.username,
-      token: listmonk.token,
-      now,
-      pollIntervalMs: 5,
-      // Generous: under CI load the import can outlast a short timeout, and the build would then
-      // fail on Listmonk before the injected connection loss (seen once: terminated stayed 0).
-      timeoutMs: 30_000,
-      retry: { attempts: 1 },
-    });
+    const client = clientOf(listmonk);
     const port = createListmonkPort(client);
     // The build's sessions end while it waits on Listmonk's first campaign create. Creates can run
     // concurrently: each waits on the one termination, and none starts a second one (a second would
@@ -135,13 +143,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a lost database connection (iss
 // A killed build (kill -9, on either engine: an embedded one's process holds the data directory
 // alone) leaves its run row `running`; the next build closes it.
 describe.each(testEngines())('a build run left running (%s)', (engine) => {
-  let t: TestDatabase | undefined;
-  let listmonk: ListmonkStandIn | undefined;
-  afterEach(async () => {
-    await listmonk?.close();
-    await t?.destroy();
-  });
-
   it('a run row left running by a killed build is closed as abandoned by the next build', async () => {
     t = await createTestDatabase({ engine });
     await seedDemoAudience(t.db, { carriers: 50, providers: 0, today: DATE });
@@ -150,14 +151,7 @@ describe.each(testEngines())('a build run left running (%s)', (engine) => {
       .insertInto('build_runs')
       .values({ vertical: 'trucking', build_date: '2026-06-21', options: '{}', dry_run: false })
       .execute();
-    const client = createListmonkClient({
-      url: listmonk.url,
-      username: listmonk.username,
-      token: listmonk.token,
-      now,
-      pollIntervalMs: 5,
-      retry: { attempts: 1 },
-    });
+    const client = clientOf(listmonk);
     const templates = await loadTemplateSet(REPO_TEMPLATES);
     await runBuild(
       t.db,
