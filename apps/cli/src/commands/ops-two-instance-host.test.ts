@@ -242,7 +242,7 @@ describe('ops check-boot fix lines', () => {
     host.writeConfig(config);
     const result = await run(host, 'ops', 'check-boot');
     expect(result.code).toBe(EXIT.USAGE);
-    expect(result.err).toContain('refusing path');
+    expect(result.err).toContain('warmup.streams.healthcare.postfix.configDir: must be an absolute path');
     expect(host.runner.calls).toEqual([]);
   });
 });
