@@ -8,9 +8,14 @@ import { printable } from './output.js';
 const DESCRIPTION = `Build Listmonk campaigns for cold compliance outreach while protecting the sending IPs' reputation.
 
 Data goes to stdout (--json); messages and progress go to stderr.
-Exit codes: 0 ok (also when it did all it could and printed what it left alone) · 1 findings a person
-must act on · 2 usage, config or input error · 3 database/Listmonk/DNS unavailable or a host command
-failed · 4 refused by a safety rule (nothing changed) · 5 internal error.`;
+
+Exit codes:
+  0  ok (also when it did all it could and printed what it left alone)
+  1  findings a person must act on
+  2  usage, config or input error
+  3  database, Listmonk or DNS unavailable, or a host command failed
+  4  refused by a safety rule (nothing changed)
+  5  internal error`;
 
 /** The command words of a command line (`build`, `audience import fmcsa`), for messages. */
 export function commandOf(argv: readonly string[]): string {

@@ -12,6 +12,7 @@ export { importProviders } from './audience/import-providers.js';
 export { importRevalidation } from './audience/import-revalidation.js';
 export type { ImportSummary } from './audience/import-summary.js';
 export { importVerification } from './audience/import-verification.js';
+export { CONTACT_COLUMNS } from './audience/plan-contact-rows.js';
 export {
   CSV_ENCODINGS,
   type CsvEncoding,

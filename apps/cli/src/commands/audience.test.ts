@@ -196,3 +196,16 @@ describe.each(testEngines())('mailramp audience on %s', (engine) => {
     expect(JSON.parse(again.out())).toMatchObject({ domains: 0, lookups: 0 });
   });
 });
+
+describe('mailramp audience import --help', () => {
+  it('names the header columns the emails and verification imports read', async () => {
+    const emails = captureIo();
+    expect(await runCli(['audience', 'import', 'emails', '--help'], emails)).toBe(EXIT.OK);
+    const help = emails.out().replace(/\s+/g, ' ');
+    for (const column of ['dot_number', 'usdot', 'npi', 'email_address']) expect(help).toContain(column);
+    const verification = captureIo();
+    expect(await runCli(['audience', 'import', 'verification', '--help'], verification)).toBe(EXIT.OK);
+    const text = verification.out().replace(/\s+/g, ' ');
+    for (const column of ['email', 'email_verify_result', 'result', 'status']) expect(text).toContain(column);
+  });
+});

@@ -1,4 +1,4 @@
-import { VERTICALS, type Vertical } from '@mailramp/builder';
+import { CONTACT_COLUMNS, VERTICALS, type Vertical } from '@mailramp/builder';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { AudienceImportKind } from 'mailramp';
 import type { CliContext } from '../context.js';
@@ -99,7 +99,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
     imports
       .command('emails <file>')
       .description(
-        'your enrichment: recipient key (dot_number or npi) → email; suppressed addresses are refused, a changed address loses its old verification',
+        `your enrichment: recipient key → email; suppressed addresses are refused, a changed address loses its old verification. A CSV with a header naming the key column (trucking: ${CONTACT_COLUMNS.key.trucking.join(', ')}; healthcare: ${CONTACT_COLUMNS.key.healthcare.join(', ')}) and the e-mail column (${CONTACT_COLUMNS.email.join(', ')}), in any order and case; other columns are ignored`,
       )
       .addOption(
         new Option('--vertical <vertical>', 'which audience the keys belong to')
@@ -116,7 +116,7 @@ export function registerAudienceCommands(program: Command, ctx: CliContext): voi
     imports
       .command('verification <file>')
       .description(
-        'verifier results: email → result (email_verify_result vocabulary or common verifier words: valid, invalid, catch-all …); a suppressed address is never re-confirmed',
+        `verifier results: email → result (email_verify_result vocabulary or common verifier words: valid, invalid, catch-all …); a suppressed address is never re-confirmed. A CSV with a header naming the e-mail column (${CONTACT_COLUMNS.email.join(', ')}) and the result column (${CONTACT_COLUMNS.result.join(', ')}), in any order and case; other columns are ignored`,
       ),
   ).action(
     ctx.action((file: string, flags: ImportFlags) =>

@@ -20,12 +20,18 @@ export interface VerificationRow {
   result: VerifyResult;
 }
 
-const KEY_NAMES: Readonly<Record<Vertical, readonly string[]>> = {
-  trucking: ['dot_number', 'usdot', 'usdot_number', 'dot'],
-  healthcare: ['npi'],
-};
-const EMAIL_NAMES = ['email', 'email_address', 'e-mail'];
-const RESULT_NAMES = ['email_verify_result', 'result', 'status', 'verify_result', 'verification', 'reason'];
+/** The header names `import emails` and `import verification` recognise (case and spacing aside). */
+export const CONTACT_COLUMNS = {
+  key: {
+    trucking: ['dot_number', 'usdot', 'usdot_number', 'dot'],
+    healthcare: ['npi'],
+  } as Readonly<Record<Vertical, readonly string[]>>,
+  email: ['email', 'email_address', 'e-mail'],
+  result: ['email_verify_result', 'result', 'status', 'verify_result', 'verification', 'reason'],
+} as const;
+const KEY_NAMES = CONTACT_COLUMNS.key;
+const EMAIL_NAMES = CONTACT_COLUMNS.email;
+const RESULT_NAMES = CONTACT_COLUMNS.result;
 
 function required(header: readonly string[], names: readonly string[], what: string): number {
   const i = findColumn(header, names);
