@@ -99,8 +99,8 @@ describe('the embedded database: one process per data directory (issue #20)', ()
   it('two live builds on one data directory: the second is refused with exit 4 and Listmonk gets one set of campaigns', async () => {
     const work = mkdtempSync(join(tmpdir(), 'mailramp-lock-build-'));
     const dir = join(work, 'data');
-    // The first build's first campaign create is answered 30 s late: it holds the data directory
-    // while the second starts (a cron run overlapping a manual one).
+    // The first build's first campaign create is held until the second build has ended: the first
+    // holds the data directory while the second starts (a cron run overlapping a manual one).
     const listmonk = await createListmonkStandIn({ version: 5, importBatchDelayMs: 1 });
     try {
       writeLiveBuildConfig(work, listmonk);
@@ -112,7 +112,11 @@ describe('the embedded database: one process per data directory (issue #20)', ()
       expect(await runCli([...inProcess, 'db', 'migrate'], captureIo({ cwd: work }))).toBe(EXIT.OK);
       const seed = ['db', 'seed-demo', '--carriers', '400', '--providers', '0'];
       expect(await runCli([...inProcess, ...seed], captureIo({ cwd: work }))).toBe(EXIT.OK);
-      listmonk.injectFault({ method: 'POST', path: '/api/campaigns', kind: 'delay', delayMs: 30_000 });
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      listmonk.injectFault({ method: 'POST', path: '/api/campaigns', kind: 'delay', until: released });
 
       const build = [...inProcess, 'build', '--vertical', 'trucking', '--warmup-day', '12'];
       // Tomorrow: every zone's slot is hours ahead, however long the builds take.
@@ -123,7 +127,7 @@ describe('the embedded database: one process per data directory (issue #20)', ()
         () => listmonk.requestsTo('POST', '/api/campaigns').length > 0,
         'the first build to push',
       );
-      const second = await start(args).done;
+      const second = await start(args).done.finally(release);
       expect(second.code, second.stderr).toBe(4);
       expect(second.stderr).toContain('in use by another mailramp process');
       expect(second.stderr).toContain(`process ${first.child.pid}`);

@@ -74,7 +74,8 @@ export interface Fault {
   times?: number;
   /**
    * `status`: answer `status` (default 500) `{"message":"Internal Server Error"}`; `timeout`: never
-   * answer; `drop`: destroy the connection; `delay`: serve after `delayMs`; `reply`: answer `status`
+   * answer; `drop`: destroy the connection; `delay`: serve after `delayMs`, or once `until` settles;
+   * `reply`: answer `status`
    * (default 200) with `body` as JSON (version drift); `lose-reply`: Listmonk does the work but the
    * client never hears back — the request is served and its connection destroyed instead of the
    * answer (a reply lost to a proxy or a client timeout), or, with `delayMs`, the connection is
@@ -85,7 +86,10 @@ export interface Fault {
   status?: number;
   body?: unknown;
   delayMs?: number;
-  /** `lose-reply`: serve the request once this settles (a test decides when the late change lands). */
+  /**
+   * `lose-reply` and `delay`: serve the request once this settles (a test decides when the late
+   * change lands, or how long a request holds the client).
+   */
   until?: Promise<unknown>;
 }
 
@@ -388,7 +392,10 @@ export async function createListmonkStandIn(options: StandInOptions = {}): Promi
         send(res, { status: fault.status ?? 500, message: MSG.internal }, record);
         return;
       }
-      if (fault.kind === 'delay') await new Promise<void>((resolve) => later(fault.delayMs ?? 1000, resolve));
+      if (fault.kind === 'delay') {
+        if (fault.until !== undefined) await fault.until.catch(() => undefined);
+        else await new Promise<void>((resolve) => later(fault.delayMs ?? 1000, resolve));
+      }
     }
     if (loseReply) lostReplies.add(res);
 
