@@ -17,7 +17,7 @@ import type { Engine } from '../../packages/db/src/index.js';
 import { createTestDatabaseSection, testEngines } from '../../packages/db/src/testing/index.js';
 import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
 import { type Mailramp, openMailramp } from '../../packages/mailramp/src/index.js';
-import { createRecordingRunner } from '../../packages/ops/src/testing/index.js';
+import { createRecordingRunner, oneIpStream } from '../../packages/ops/src/testing/index.js';
 
 let clock = new Date('2026-06-22T06:00:00Z');
 const now = () => clock;
@@ -52,19 +52,7 @@ describe.each(testEngines())(
           build: { verticals: { trucking: LIVE_TRUCKING_VERTICAL } },
           warmup: {
             streams: {
-              trucking: {
-                start: '2026-06-10',
-                ips: [
-                  {
-                    address: '203.0.113.10',
-                    prefix: 24,
-                    interface: 'eth0',
-                    transport: 'out01',
-                    helo: 'mta01.example.net',
-                  },
-                ],
-                listmonk: ['trucking'],
-              },
+              trucking: oneIpStream({ start: '2026-06-10', listmonk: ['trucking'] }),
             },
           },
         },

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabaseSection } from '@mailramp/db/testing';
-import { createRecordingRunner } from '@mailramp/ops/testing';
+import { createRecordingRunner, oneIpStream } from '@mailramp/ops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailrampError } from '../errors.js';
 import { type Mailramp, openMailramp } from '../index.js';
@@ -32,18 +32,7 @@ describe('the build’s pre-flight gate in the SDK', () => {
         build: demo.build,
         warmup: {
           streams: {
-            trucking: {
-              start: '2026-06-20',
-              ips: [
-                {
-                  address: '203.0.113.10',
-                  prefix: 24,
-                  interface: 'eth0',
-                  transport: 'out01',
-                  helo: 'mta01.example.net',
-                },
-              ],
-            },
+            trucking: oneIpStream({ start: '2026-06-20' }),
             healthcare: {
               start: '2026-06-20',
               ips: [

@@ -2,7 +2,7 @@
  * Tests only: a warm-up stream on one sending IP (203.0.113.10 on eth0, transport out01), as
  * `warmup.streams.<name>` holds it in a config.
  */
-export function oneIpStream(options: { start: string; listmonk?: string[] }) {
+export function oneIpStream(options: { start: string | { stampFile: string }; listmonk?: string[] }) {
   return {
     start: options.start,
     ips: [
