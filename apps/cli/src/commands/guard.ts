@@ -167,7 +167,7 @@ export function registerGuardCommands(program: Command, ctx: CliContext): void {
   guard
     .command('resume')
     .description(
-      'lift an incident: re-schedule only the campaigns the guard returned to draft whose send_at is still ahead (the others stay as they are and are listed: a past send_at stays draft, a campaign paused while running stays paused); the recipients of a campaign that stays draft were never mailed and go back to the audience (their ledger rows lapse and their stamp is taken back, so the next build selects them again); keep the ramp hold unless --release-hold, resolve the incident and notify. Refused (exit 4) while a STOP alarm of the stream is still open',
+      'lift an incident: re-schedule only the campaigns the guard returned to draft whose send_at is still ahead (the others stay as they are and are listed: a past send_at stays draft, a campaign paused while running stays paused); the recipients of a campaign that stays draft were never mailed and go back to the audience (their ledger rows lapse and their stamp is taken back, so a build of a later date may select them again; builds of the same date leave them out, one campaign a day per recipient); keep the ramp hold unless --release-hold, resolve the incident and notify. Refused (exit 4) while a STOP alarm of the stream is still open',
     )
     .argument('<id>', 'incident id')
     .option(
@@ -212,7 +212,7 @@ function reportResume(ctx: CliContext, r: ResumeResult): void {
   for (const x of r.released)
     say(
       ctx.io,
-      `${x.recipients} recipients of campaign ${x.campaign.campaignId} "${x.campaign.name}" on ${x.campaign.instance} were never mailed and ${r.dryRun ? 'would go' : 'go'} back to the audience`,
+      `${x.recipients} recipients of campaign ${x.campaign.campaignId} "${x.campaign.name}" on ${x.campaign.instance} were never mailed and ${r.dryRun ? 'would go' : 'go'} back to the audience (a build of a later date may select them; builds of their own date leave them out)`,
     );
   const hold =
     r.hold === 'none'

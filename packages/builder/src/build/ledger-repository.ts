@@ -447,7 +447,8 @@ export async function countLapsedRows(
  * left there): in one transaction its `scheduled` rows become `lapsed` with `reason`, and each
  * recipient's `listmonk_sent_at` and cycle touch are put back to what the recipient's other
  * scheduled rows say (none: cleared) — only where this campaign's stamp is the one it holds, so a
- * later campaign's stamp stays. The next build selects them again. Rows already lapsed are left
+ * later campaign's stamp stays. A later date's build selects them again (the lapsed row keeps them
+ * out of their own date's builds). Rows already lapsed are left
  * alone: a re-run changes nothing. Returns the rows released now.
  */
 export async function releaseUnmailedCampaign(

@@ -70,8 +70,9 @@ export interface ResumeResult {
   left: { campaign: CampaignTarget; why: string; failed: boolean }[];
   /**
    * Campaigns the guard returned to draft that stay draft (send_at passed): nobody was mailed, so
-   * their recipients' stamps are taken back (ledger rows lapsed, listmonk_sent_at put back) and the
-   * next build selects them again. Dry: the recipients that would go back.
+   * their recipients' stamps are taken back (ledger rows lapsed, listmonk_sent_at put back) and a
+   * build of a later date may select them again (the lapsed row keeps them out of their own date's
+   * builds: one campaign a day per recipient). Dry: the recipients that would go back.
    */
   released: { campaign: CampaignTarget; recipients: number }[];
   hold: 'released' | 'kept' | 'none';
@@ -701,7 +702,7 @@ export function createGuardJobs(session: Session): GuardJobs {
         ),
         ...result.released.map(
           (r) =>
-            `${r.recipients} recipients of campaign ${r.campaign.campaignId} "${r.campaign.name}" were never mailed and go back to the audience`,
+            `${r.recipients} recipients of campaign ${r.campaign.campaignId} "${r.campaign.name}" were never mailed and go back to the audience (a later date's build may select them again)`,
         ),
         `hold ${result.hold}`,
       ];
