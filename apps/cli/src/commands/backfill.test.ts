@@ -82,6 +82,37 @@ describe.each(testEngines())('mailramp backfill on %s', (engine) => {
     }
   }
 
+  it('a dry run over a campaign not sent yet says apply would refuse it and exits 4, as apply does', async () => {
+    const io = () => captureIo({ now: () => new Date('2026-06-02T10:00:00Z') });
+    // Carrier 5002 (stamped 2026-06-02 09:00, in the window) waits in a campaign that sends at 14:00.
+    await withDb(async (db) => {
+      const run = await db
+        .insertInto('build_runs')
+        .values({ vertical: 'trucking', build_date: '2026-06-02', options: '{}', dry_run: false })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await sql`insert into send_ledger (vertical, recipient_key, email, segment, build_date, build_run_id,
+          listmonk_instance, list_name, campaign_name, send_at, state)
+        values ('trucking', '5002', 'o2@c2.example', 'mcs150', '2026-06-02', ${run.id}, 'default',
+          'l-pending', 'c-pending', '2026-06-02T14:00:00Z', 'scheduled')`.execute(db);
+    });
+    try {
+      const name = ['--name', 'cli_pending', ...FILTER];
+      const dry = io();
+      expect(await runCli([...args, 'backfill', 'apply', ...name, '--dry-run'], dry)).toBe(EXIT.REFUSED);
+      expect(dry.err()).toContain('1 rows are in 1 campaign(s) Listmonk has not sent yet');
+      expect(dry.err()).toContain('apply would refuse backfill cli_pending (exit 4)');
+      const real = io();
+      expect(await runCli([...args, 'backfill', 'apply', ...name], real)).toBe(EXIT.REFUSED);
+      expect(real.err()).toContain('Listmonk has not sent yet');
+    } finally {
+      await withDb(async (db) => {
+        await sql`delete from send_ledger where campaign_name = 'c-pending'`.execute(db);
+        await sql`delete from build_runs where build_date = '2026-06-02'`.execute(db);
+      });
+    }
+  });
+
   it('plan → apply → list/show → revert round-trips through the CLI', async () => {
     const before = await withDb(checksum);
     const expected = [1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 16].filter((n) => n % 4 !== 0).length;

@@ -137,6 +137,14 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
           const plan = await backfills.plan(filterOf(opts), { name });
           if (opts.json) printJson(ctx.io, plan);
           sayPlan(ctx.io, plan);
+          // The real run would refuse the window's rows in campaigns not sent yet: say so, as it would.
+          if (plan.pending.rows > 0 && opts.includePending !== true) {
+            say(
+              ctx.io,
+              `dry run: nothing changed; apply would refuse backfill ${name} (exit 4): see the warning above`,
+            );
+            return EXIT.REFUSED;
+          }
           say(ctx.io, `dry run: nothing changed; run again without --dry-run to apply backfill ${name}`);
           return EXIT.OK;
         }

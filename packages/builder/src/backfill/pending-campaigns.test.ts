@@ -5,6 +5,7 @@ import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import { BuilderError } from '../errors.js';
 import { applyBackfill } from './apply-backfill.js';
 import { parseBackfillFilter } from './backfill-request.js';
+import { previewBackfill } from './preview-backfill.js';
 
 const DATE = '2026-06-22';
 const SEND_AT = new Date('2026-06-22T14:00:00Z');
@@ -42,6 +43,12 @@ describe.each(testEngines())('a backfill over campaigns not sent yet, on %s (iss
     const stampedBefore = await sql<{ n: number }>`
       select count(*)::int as n from fmcsa_carriers where listmonk_sent_at is not null`.execute(t.db);
     const morning = () => new Date('2026-06-22T08:00:00Z');
+    // The plan (and a dry run) says what apply will refuse, instead of advising a run that fails.
+    const plan = await previewBackfill(t.db, options.filter, { now: morning });
+    expect(plan.pending).toEqual({ rows: 30, campaigns: 1, firstSendAt: SEND_AT });
+    expect(plan.warnings.join('\n')).toContain(
+      '30 rows are in 1 campaign(s) Listmonk has not sent yet (first send_at 2026-06-22T14:00:00.000Z): apply refuses them',
+    );
     const refused = await applyBackfill(t.db, { ...options, now: morning }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BuilderError);
     expect((refused as BuilderError).code).toBe('BACKFILL_CONFLICT');
@@ -54,6 +61,7 @@ describe.each(testEngines())('a backfill over campaigns not sent yet, on %s (iss
     expect(await t.db.selectFrom('backfills').selectAll().execute()).toEqual([]);
 
     const evening = () => new Date('2026-06-22T18:00:00Z');
+    expect((await previewBackfill(t.db, options.filter, { now: evening })).pending.rows).toBe(0);
     const applied = await applyBackfill(t.db, { ...options, now: evening });
     expect(applied.rows).toBeGreaterThanOrEqual(30);
   });

@@ -31,7 +31,19 @@ export interface BackfillPlan {
   byVerify: Array<{ verify: string; count: number }>;
   groups: Array<{ operator: string; verify: string; count: number }>;
   samples: BackfillSample[];
+  /**
+   * Rows whose campaign Listmonk has not sent yet (scheduled, send_at ahead): `apply` refuses them
+   * unless `includePending` takes them off those campaigns' lists first.
+   */
+  pending: PendingCount;
   warnings: string[];
+}
+
+/** The window's rows in campaigns not sent yet: how many, in how many campaigns, the first send_at. */
+export interface PendingCount {
+  rows: number;
+  campaigns: number;
+  firstSendAt: Date | null;
 }
 
 /** Input of {@link planBackfill}: what the database counted. */
@@ -43,6 +55,8 @@ export interface PlanBackfillInput {
   windowOperators: Array<{ operator: string | null; count: number }>;
   /** Every verification result present in the sent window, with its row count. */
   windowVerify: Array<{ verify: string | null; count: number }>;
+  /** Candidates whose stamping campaign has not sent yet (default none). */
+  pending?: PendingCount;
 }
 
 /**
@@ -88,6 +102,12 @@ export function planBackfill(input: PlanBackfillInput): BackfillPlan {
     }
   }
   if (total === 0) warnings.push('the filter selects no rows');
+  const pending = input.pending ?? { rows: 0, campaigns: 0, firstSendAt: null };
+  if (pending.rows > 0) {
+    warnings.push(
+      `${pending.rows} rows are in ${pending.campaigns} campaign(s) Listmonk has not sent yet (first send_at ${pending.firstSendAt?.toISOString()}): apply refuses them (exit 4, nothing changed) unless --include-pending takes them off those campaigns' lists in Listmonk first; or wait until they have sent, or end the window (--sent-to) before they were stamped`,
+    );
+  }
   return {
     filter: input.filter,
     total,
@@ -101,6 +121,7 @@ export function planBackfill(input: PlanBackfillInput): BackfillPlan {
           b.count - a.count || a.operator.localeCompare(b.operator) || a.verify.localeCompare(b.verify),
       ),
     samples: input.samples,
+    pending,
     warnings,
   };
 }

@@ -8,6 +8,8 @@ import { selectBackfillCandidates } from './select-backfill-candidates.js';
 export interface PreviewBackfillOptions {
   /** How many sample rows to return (default 10). */
   sampleSize?: number;
+  /** The clock that says which campaigns have not sent yet (default: the system clock). */
+  now?: () => Date;
 }
 
 /**
@@ -35,6 +37,12 @@ export async function previewBackfill(
     segment: string | null;
   }>`select recipient_key as key, email_domain, operator, verify, listmonk_sent_at, segment
     from (${candidates}) cand limit ${options.sampleSize ?? 10}`.execute(db);
+  // What apply's pending check would refuse: stamped by a campaign whose send_at is still ahead.
+  const pending = await sql<{ rows: number; campaigns: number; first: Date | null }>`
+    select count(*)::int as rows,
+      count(distinct (s.listmonk_instance, s.campaign_name))::int as campaigns, min(s.send_at) as first
+    from (${candidates}) cand join send_ledger s on s.id = cand.ledger_id
+    where s.state = 'scheduled' and s.send_at > ${(options.now ?? (() => new Date()))()}`.execute(db);
   const spec = BACKFILL_VERTICALS[filter.vertical];
   const window = await sql<{ operator: string | null; verify: string | null; count: number }>`
     select mx_provider as operator, email_verify_result as verify, count(*)::int as count
@@ -46,6 +54,11 @@ export async function previewBackfill(
     groups: groups.rows,
     windowOperators: window.rows.map((r) => ({ operator: r.operator, count: r.count })),
     windowVerify: window.rows.map((r) => ({ verify: r.verify, count: r.count })),
+    pending: {
+      rows: pending.rows[0]?.rows ?? 0,
+      campaigns: pending.rows[0]?.campaigns ?? 0,
+      firstSendAt: pending.rows[0]?.first == null ? null : new Date(pending.rows[0].first),
+    },
     samples: samples.rows.map((r) => ({
       key: r.key,
       emailDomain: r.email_domain,

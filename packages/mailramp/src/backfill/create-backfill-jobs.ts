@@ -85,7 +85,7 @@ export function createBackfillJobs(session: Session): BackfillJobs {
       const b = await builder();
       if (options.name !== undefined) b.parseBackfillName(options.name);
       const parsed = b.parseBackfillFilter(filter);
-      return b.previewBackfill(await session.db(), parsed);
+      return b.previewBackfill(await session.db(), parsed, { now: session.now });
     },
     async apply(options) {
       const b = await builder();
