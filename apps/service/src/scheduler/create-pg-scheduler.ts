@@ -85,6 +85,10 @@ export async function createPgScheduler(options: PgSchedulerOptions): Promise<Sc
   let started = false;
   await closeDead();
   started = true;
+  // The service ran every job's slots up to its newest run row of any job: a back-filled slot before
+  // that minute was no downtime but a slot the job's old schedule did not have (a schedule changed
+  // while the service was down), as the embedded scheduler decides it.
+  const alive = Math.max(...[...(await ledger.lastSlots()).values()].map((d) => d.getTime()), 0);
   const runner = createSlotRunner(ledger, logger, { closeDead });
 
   const byName = new Map(
@@ -115,6 +119,10 @@ export async function createPgScheduler(options: PgSchedulerOptions): Promise<Sc
         const slot = new Date(cron.ts);
         try {
           if (cron.backfilled === true) {
+            if (slot.getTime() < alive) {
+              logger.debug({ job: job.name, slot }, 'back-filled slot while the service ran: not missed');
+              return;
+            }
             const newest = listSlots(entry.match, slot, now()).length === 0;
             if (decideMissedSlot(job, slot, newest, now()) === 'missed') {
               await recordMissedSlot(ledger, job, slot, logger);
