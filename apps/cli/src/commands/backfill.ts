@@ -1,4 +1,5 @@
 import type { BackfillPlan } from '@mailramp/builder';
+import { BuilderError } from '@mailramp/builder/errors';
 import type { Command } from 'commander';
 import type { BackfillFilterInput } from 'mailramp';
 import type { CliContext } from '../context.js';
@@ -185,11 +186,17 @@ export function registerBackfillCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print the result as JSON on stdout')
     .action(
       ctx.action(async (opts: { name: string; force?: boolean; who?: string; json?: boolean }) => {
-        const result = await (await ctx.mailramp()).backfill.revert({
-          name: opts.name,
-          revertedBy: opts.who,
-          force: opts.force === true,
-        });
+        const result = await (await ctx.mailramp()).backfill
+          .revert({ name: opts.name, revertedBy: opts.who, force: opts.force === true })
+          .catch((error: unknown) => {
+            // A second revert has nothing left to do: said, and exit 0 like any idempotent re-run.
+            if (error instanceof BuilderError && error.code === 'BACKFILL_ALREADY_REVERTED') return error;
+            throw error;
+          });
+        if (result instanceof BuilderError) {
+          say(ctx.io, result.message);
+          return EXIT.OK;
+        }
         if (opts.json) printJson(ctx.io, result);
         say(ctx.io, `backfill ${result.name}: restored ${result.restored} rows; state ${result.state}`);
         if (result.forced.length > 0) {

@@ -71,8 +71,8 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
     .description(
       'fill an empty database with a generated demo audience (domain/operator mix with the Yahoo family and dead ISPs, verification results, states, MCS-150 dates); refuses next to real rows',
     )
-    .option('--carriers <n>', 'demo carriers (default 5000)', count, 5000)
-    .option('--providers <n>', 'demo healthcare providers (default 1000)', count, 1000)
+    .option('--carriers <n>', 'demo carriers', count, 5000)
+    .option('--providers <n>', 'demo healthcare providers', count, 1000)
     .option('--seed <n>', 'random seed: the same seed gives the same audience', count, 7)
     .option('--json', 'print the result as JSON on stdout')
     .action(
