@@ -129,6 +129,14 @@ describe('mailramp guard status|cycle|incidents|show|resume', () => {
     }
     if (url === undefined) await direct.destroy();
 
+    // The alarm is open but no cycle has acted on it yet: not "sending" — stopping, exit 1.
+    const pending = await run('guard', 'status');
+    expect(pending.code).toBe(EXIT.FINDINGS);
+    expect(pending.out).toContain('STOPPING');
+    expect(pending.err).toContain(
+      'trucking: an open STOP alarm, not acted on yet — the next guard cycle stops it',
+    );
+
     const cycle = await run('guard', 'cycle', '--json');
     expect(cycle.code).toBe(EXIT.FINDINGS);
     const stopped = JSON.parse(cycle.out).streams[0];

@@ -15,7 +15,7 @@ export function registerGuardCommands(program: Command, ctx: CliContext): void {
   guard
     .command('status')
     .description(
-      'per stream: stopped (its open incident) or sending, and the open STOP alarms. Exit 1 when a stream is stopped',
+      'per stream: stopped (its open incident), stopping (an open STOP alarm the next guard cycle acts on) or sending, and the open STOP alarms. Exit 1 when a stream is stopped or stopping',
     )
     .option('--json', 'print JSON on stdout')
     .action(
@@ -38,7 +38,7 @@ export function registerGuardCommands(program: Command, ctx: CliContext): void {
               ['stream', 'state', 'incident', 'open STOP alarms'],
               ...streams.map((s) => [
                 s.stream,
-                s.incident === undefined ? 'sending' : 'STOPPED',
+                s.incident !== undefined ? 'STOPPED' : s.stopAlarms.length > 0 ? 'STOPPING' : 'sending',
                 s.incident === undefined
                   ? '-'
                   : `${s.incident.id} since ${s.incident.openedAt.toISOString()}`,
@@ -52,8 +52,16 @@ export function registerGuardCommands(program: Command, ctx: CliContext): void {
               ctx.io,
               `see \`mailramp guard show ${stopped.incident!.id}\`; lift it with \`mailramp guard resume ${stopped.incident!.id} --dry-run\``,
             );
+          const stopping = streams.filter((s) => s.incident === undefined && s.stopAlarms.length > 0);
+          if (stopping.length > 0)
+            say(
+              ctx.io,
+              `${stopping.map((s) => s.stream).join(', ')}: an open STOP alarm, not acted on yet — the next guard cycle stops ${stopping.length === 1 ? 'it' : 'them'} (the service's report job, or \`mailramp guard cycle\` now)`,
+            );
         }
-        return streams.some((s) => s.incident !== undefined) ? EXIT.FINDINGS : EXIT.OK;
+        return streams.some((s) => s.incident !== undefined || s.stopAlarms.length > 0)
+          ? EXIT.FINDINGS
+          : EXIT.OK;
       }),
     );
 
