@@ -24,7 +24,7 @@ export function registerOpsReportCommands(program: Command, ctx: CliContext): vo
   opsCommand(program)
     .command('report')
     .description(
-      'read the Postfix/OpenDKIM mail log in one pass and report the delivery mix per day, hour, sending IP and receiving operator, the top deferral and bounce reasons, bind failures, primary-IP egress and the DKIM signing ratio, then raise the runbook’s reputation alarms (STOP, hold, re-bind, investigate). Exit 1 when an alarm is raised.',
+      'read the Postfix/OpenDKIM mail log in one pass and report the delivery mix per day, hour, sending IP and receiving operator, the top deferral and bounce reasons, bind failures, primary-IP egress and the DKIM signing ratio, then raise the runbook’s reputation alarms (STOP, hold, re-bind, investigate). Exit 1 when an alarm is raised. It reads Postfix’s own syslog lines as the mail log has them (traditional or RFC 3339 time stamps), e.g. "Jun 22 07:31:02 mta05 postfix/out05/smtp[4711]: 4Bx2Yc1Dz3zJQr: to=<ops@example.com>, relay=mx.example.com[192.0.2.5]:25, delay=1.2, dsn=2.0.0, status=sent (250 2.0.0 OK)" and OpenDKIM’s "DKIM-Signature field added" lines.',
     )
     .option(
       '--log <path>',
