@@ -19,36 +19,17 @@ import { seedServiceResults } from '../../apps/service/src/dashboard/testing/see
 import { startTestServer } from '../../apps/service/src/dashboard/testing/start-test-server.js';
 import { connect, execScript, runMigrations } from '../../packages/db/src/index.js';
 import { openMailramp } from '../../packages/mailramp/src/index.js';
+import { benchFlag, benchServerUrl, databaseUrl, onServer, benchOption as opt } from './bench-support.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, fallback: string) => {
-  const i = argv.indexOf(name);
-  return i === -1 ? fallback : (argv[i + 1] ?? fallback);
-};
 const days = Number(opt('--days', '90'));
 const runs = Number(opt('--runs', '200'));
-const keep = argv.includes('--keep');
-const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (!url) {
-  console.error('set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL');
-  process.exit(2);
-}
+const keep = benchFlag('--keep');
+const url = benchServerUrl();
 const now = new Date('2026-06-22T18:40:00Z');
 const name = `mailramp_bench_dashboard_${days}`;
-const dbUrl = (() => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-})();
+const dbUrl = databaseUrl(url, name);
 
-async function admin(statement: string): Promise<void> {
-  const db = connect({ url: url!, poolSize: 1 });
-  try {
-    await execScript(db, db, statement);
-  } finally {
-    await db.destroy();
-  }
-}
+const admin = (statement: string) => onServer(url, statement);
 
 async function prepare(): Promise<void> {
   const exists = connect({ url: dbUrl, poolSize: 1 });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importCarriers, readCsvRecords } from '../../packages/builder/src/index.js';
 import { createTestDatabase } from '../../packages/db/src/testing/index.js';
+import { benchServerUrl } from './bench-support.js';
 import { writeCensus } from './generate-census.js';
 
 const argv = process.argv.slice(2);
@@ -23,11 +24,7 @@ const arg = (name: string, fallback: number) => {
 };
 const rows = arg('--rows', 2_000_000);
 const sample = arg('--sample', 20_000);
-const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (!url) {
-  console.error('set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL');
-  process.exit(2);
-}
+const url = benchServerUrl();
 process.env.TEST_DATABASE_URL = url;
 
 async function generate(n: number): Promise<string> {

@@ -21,20 +21,12 @@
 import { planBuild, resolveBuildRules } from '../../packages/builder/src/index.js';
 import { connect, execScript, runMigrations } from '../../packages/db/src/index.js';
 import { createDomainFamilies } from '../../packages/mailbox/src/index.js';
+import { benchFlag, benchServerUrl, databaseUrl, onServer, benchOption as opt } from './bench-support.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, fallback: string) => {
-  const i = argv.indexOf(name);
-  return i === -1 ? fallback : (argv[i + 1] ?? fallback);
-};
 const sizes = opt('--sizes', '100000,5000000').split(',').map(Number);
 const runs = Number(opt('--runs', '3'));
-const keep = argv.includes('--keep');
-const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (!url) {
-  console.error('set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL');
-  process.exit(2);
-}
+const keep = benchFlag('--keep');
+const url = benchServerUrl();
 
 // Two build dates: a June day, and a late-November day inside the UCR reminder window, when every
 // trucking segment is open at once (the heaviest plan of the year).
@@ -42,21 +34,7 @@ const DATES = opt('--dates', '2026-06-22,2026-11-24').split(',');
 const DAYS = opt('--days', '0,12,30').split(',').map(Number);
 const rules = resolveBuildRules('trucking', {}, createDomainFamilies());
 
-function withDatabase(server: string, name: string): string {
-  const u = new URL(server);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-/** Runs a statement on the server's maintenance database (create/drop database cannot run in a transaction). */
-async function admin(statement: string): Promise<void> {
-  const db = connect({ url: url!, poolSize: 1 });
-  try {
-    await execScript(db, db, statement);
-  } finally {
-    await db.destroy();
-  }
-}
+const admin = (statement: string) => onServer(url, statement);
 
 /** Rows in the shape of the SMS census after import, generated in SQL (a few seconds per million). */
 const GENERATE = (size: number) => `
@@ -92,7 +70,7 @@ async function prepare(size: number): Promise<{ url: string; name: string; seede
   // v2: flagged rows are unsent ones (v1 flagged only rows already mailed, so every flag segment
   // was empty); a kept v1 database is not reused.
   const name = `mailramp_bench_plan_v2_${size}`;
-  const dbUrl = withDatabase(url!, name);
+  const dbUrl = databaseUrl(url, name);
   if (keep) {
     const db = connect({ url: dbUrl, poolSize: 2 });
     try {

@@ -28,20 +28,12 @@ import { createTestDatabase } from '../../packages/db/src/testing/index.js';
 import { createListmonkClient } from '../../packages/listmonk/src/index.js';
 import { createListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
 import { createDomainFamilies } from '../../packages/mailbox/src/index.js';
+import { benchServerUrl, benchOption as opt } from './bench-support.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, fallback: string) => {
-  const i = argv.indexOf(name);
-  return i === -1 ? fallback : (argv[i + 1] ?? fallback);
-};
 const carriers = Number(opt('--carriers', '70000'));
 const warmupDay = Number(opt('--day', '30'));
 const runs = Number(opt('--runs', '3'));
-const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (!url) {
-  console.error('set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL');
-  process.exit(2);
-}
+const url = benchServerUrl();
 process.env.TEST_DATABASE_URL = url;
 
 const DATE = '2026-06-22';

@@ -21,12 +21,8 @@
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { benchOption as opt } from './bench-support.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, fallback: string) => {
-  const i = argv.indexOf(name);
-  return i === -1 ? fallback : (argv[i + 1] ?? fallback);
-};
 const DURATION = Number(opt('--duration', '60'));
 const RATE = Number(opt('--rate', '50'));
 const ROUNDS = Number(opt('--rounds', '6'));
