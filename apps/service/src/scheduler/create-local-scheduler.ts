@@ -4,7 +4,12 @@ import type { Logger } from 'pino';
 import { createRunLedger } from './create-run-ledger.js';
 import { createSlotRunner } from './create-slot-runner.js';
 import { compileSchedule, floorToMinute, isSlot, listSlots } from './cron-slots.js';
-import { decideMissedSlot, recordMissedSlot } from './record-missed-slots.js';
+import {
+  couldBeDowntime,
+  decideMissedSlot,
+  lastRunningSlot,
+  recordMissedSlot,
+} from './record-missed-slots.js';
 import {
   DEFAULT_STOP_GRACE_MS,
   MISSED_LOOKBACK_MS,
@@ -66,16 +71,16 @@ export async function createLocalScheduler(options: LocalSchedulerOptions): Prom
 
   const startedAt = now();
   const last = await ledger.lastSlots();
-  // The service was running up to its newest slot of any job: a job's slots before that minute were
-  // not downtime but time it was disabled (enabled: false), as on PostgreSQL, where a disabled job
-  // stays in the crontab and claims its slots without a row.
-  const alive = Math.max(...[...last.values()].map((d) => d.getTime() - 1), Number.NEGATIVE_INFINITY);
+  // A re-enabled job's slots while the service ran it disabled are no downtime.
+  const lastRunning = lastRunningSlot(last);
   const runOnce: Array<Promise<unknown>> = [];
   for (const { job, match } of jobs) {
     const own = last.get(job.name);
     if (own === undefined) continue;
-    const since = Math.max(own.getTime(), alive, startedAt.getTime() - MISSED_LOOKBACK_MS);
-    const missed = listSlots(match, new Date(since), startedAt);
+    const floor = new Date(startedAt.getTime() - MISSED_LOOKBACK_MS);
+    const missed = listSlots(match, own > floor ? own : floor, startedAt).filter((slot) =>
+      couldBeDowntime(slot, lastRunning),
+    );
     for (const [i, slot] of missed.entries()) {
       if (decideMissedSlot(job, slot, i === missed.length - 1, startedAt) === 'run')
         runOnce.push(runner.run(job, slot));

@@ -12,7 +12,12 @@ import type { Logger } from 'pino';
 import { createRunLedger } from './create-run-ledger.js';
 import { createSlotRunner } from './create-slot-runner.js';
 import { compileSchedule, listSlots } from './cron-slots.js';
-import { decideMissedSlot, recordMissedSlot } from './record-missed-slots.js';
+import {
+  couldBeDowntime,
+  decideMissedSlot,
+  lastRunningSlot,
+  recordMissedSlot,
+} from './record-missed-slots.js';
 import {
   DEFAULT_STOP_GRACE_MS,
   MISSED_LOOKBACK_MS,
@@ -85,10 +90,9 @@ export async function createPgScheduler(options: PgSchedulerOptions): Promise<Sc
   let started = false;
   await closeDead();
   started = true;
-  // The service ran every job's slots up to its newest run row of any job: a back-filled slot before
-  // that minute was no downtime but a slot the job's old schedule did not have (a schedule changed
-  // while the service was down), as the embedded scheduler decides it.
-  const alive = Math.max(...[...(await ledger.lastSlots()).values()].map((d) => d.getTime()), 0);
+  // A back-filled slot the job's old schedule did not have (changed while the service was down) is
+  // no downtime.
+  const lastRunning = lastRunningSlot(await ledger.lastSlots());
   const runner = createSlotRunner(ledger, logger, { closeDead });
 
   const byName = new Map(
@@ -119,7 +123,7 @@ export async function createPgScheduler(options: PgSchedulerOptions): Promise<Sc
         const slot = new Date(cron.ts);
         try {
           if (cron.backfilled === true) {
-            if (slot.getTime() < alive) {
+            if (!couldBeDowntime(slot, lastRunning)) {
               logger.debug({ job: job.name, slot }, 'back-filled slot while the service ran: not missed');
               return;
             }

@@ -27,6 +27,23 @@ export function decideMissedSlot(
   return job.onMissed === 'run-once' && newest ? 'run' : 'missed';
 }
 
+/**
+ * The newest slot any job has a run row for (ms), read at start-up: the service was running up to
+ * that minute. Undefined when no job has run yet.
+ */
+export function lastRunningSlot(last: ReadonlyMap<string, Date>): number | undefined {
+  return last.size === 0 ? undefined : Math.max(...[...last.values()].map((d) => d.getTime()));
+}
+
+/**
+ * Whether a slot found at start-up that nobody ran can be downtime: not before the service's last
+ * running minute (then the job was disabled, or its schedule then had no such slot); that minute
+ * itself can be, as the process may have ended before it reached the job.
+ */
+export function couldBeDowntime(slot: Date, lastRunning: number | undefined): boolean {
+  return lastRunning === undefined || slot.getTime() >= lastRunning;
+}
+
 /** Records a job's missed slot, logging it; false when the slot already had a row. */
 export async function recordMissedSlot(
   ledger: RunLedger,
