@@ -3,6 +3,7 @@
  * and a second run of the same span overwrites the day instead of adding to it. ~3 s (PGlite).
  */
 import { createServer } from 'node:net';
+import { oneIpStream } from '@mailramp/ops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestMailramp, type TestMailramp } from '../testing/index.js';
 import { createJobCatalogue } from './create-job-catalogue.js';
@@ -61,19 +62,7 @@ describe('a failed job run', () => {
         },
         warmup: {
           streams: {
-            trucking: {
-              start: '2026-06-20',
-              ips: [
-                {
-                  address: '203.0.113.10',
-                  prefix: 24,
-                  interface: 'eth0',
-                  transport: 'out01',
-                  helo: 'mta01.example.net',
-                },
-              ],
-              listmonk: ['trucking'],
-            },
+            trucking: oneIpStream({ start: '2026-06-20', listmonk: ['trucking'] }),
           },
         },
       },

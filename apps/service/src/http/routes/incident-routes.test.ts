@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import type { Engine } from '@mailramp/db';
 import { testEngines } from '@mailramp/db/testing';
+import { oneIpStream } from '@mailramp/ops/testing';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,19 +43,8 @@ describe.each(testEngines())('the incident routes on %s', (engine: Engine) => {
       config: {
         warmup: {
           streams: {
-            trucking: {
-              // A stamp file that cannot be read must not keep the guard from stopping (day 0 is assumed).
-              start: { stampFile: '/nonexistent/pw-warmup-start' },
-              ips: [
-                {
-                  address: '203.0.113.10',
-                  prefix: 24,
-                  interface: 'eth0',
-                  transport: 'out01',
-                  helo: 'mta01.example.net',
-                },
-              ],
-            },
+            // A stamp file that cannot be read must not keep the guard from stopping (day 0 is assumed).
+            trucking: oneIpStream({ start: { stampFile: '/nonexistent/pw-warmup-start' } }),
           },
         },
       },
