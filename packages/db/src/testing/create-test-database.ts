@@ -101,12 +101,39 @@ export async function migrationsKey(): Promise<string> {
 }
 
 /**
+ * What the dumps hold besides the migrations; part of their cache key. A test database opens one
+ * hundreds of times a run, so the dumps are made light to start (measured: 1.2 s -> 0.4 s an open):
+ * - shared_buffers 16MB (postgresql.auto.conf): PGlite zeroes the whole buffer pool at start, 128MB
+ *   by default; a test database holds a few thousand rows.
+ * - 1 MB WAL segments instead of 16 MB, and no template0/template1 (no test creates a database on
+ *   PGlite): each open untars the dump in JavaScript, so every megabyte in it costs.
+ */
+export const PGLITE_SNAPSHOT_FORMAT = 'light1';
+
+/**
  * Makes the two PGlite dumps: initdb costs PGlite several CPU-seconds and the migrations about one
  * more, so test databases load these instead of paying both in every file.
  */
 export async function createPgliteSnapshots(): Promise<PgliteSnapshots> {
   const key = await migrationsKey();
-  const db = connect({ dataDir: 'memory://' });
+  const initdb = new PGlite({ initDbStartParams: ['--wal-segsize=1'] });
+  let bare: Blob;
+  try {
+    // One statement a call: ALTER SYSTEM and DROP DATABASE refuse to run inside a multi-statement exec.
+    for (const statement of [
+      "alter system set shared_buffers = '16MB'",
+      "update pg_database set datistemplate = false where datname in ('template0', 'template1')",
+      'drop database template0',
+      'drop database template1',
+      'checkpoint',
+    ]) {
+      await initdb.exec(statement);
+    }
+    bare = await initdb.dumpDataDir('none');
+  } finally {
+    await initdb.close();
+  }
+  const db = connectPgliteSnapshot(bare);
   try {
     const empty = await dumpPglite(db);
     await runMigrations(db);
