@@ -7,3 +7,4 @@ export {
   type TestDatabaseSection,
   testEngines,
 } from './create-test-database.js';
+export { type SeededTestDatabases, seededTestDatabases } from './seeded-test-databases.js';

@@ -1,9 +1,9 @@
-import { createTestDatabase, type TestDatabase, type testEngines } from '@mailramp/db/testing';
+import { seededTestDatabases, type TestDatabase, type testEngines } from '@mailramp/db/testing';
 import { createListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
-import { afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { seedDemoAudience } from '../../demo/seed-demo-audience.js';
 import { createListmonkPort } from '../../push/create-listmonk-port.js';
 import { createTemplateRenderer } from '../../push/create-template-renderer.js';
@@ -60,19 +60,27 @@ export function useRunBuildStandIn(
     await t?.destroy();
   });
 
+  // Seeded once per engine and file; each test starts from a copy.
+  const seeded = seededTestDatabases(
+    async (db) => {
+      await seedDemoAudience(db, { carriers: 1500, providers: 0, today: DATE });
+      // Count every change of listmonk_sent_at: "stamped exactly once" is checked, not assumed.
+      await sql`create table stamp_log (dot_number bigint, at timestamptz)`.execute(db);
+      await sql`create function log_stamp() returns trigger language plpgsql as $$
+        begin insert into stamp_log values (new.dot_number, new.listmonk_sent_at); return new; end $$`.execute(
+        db,
+      );
+      await sql`create trigger log_stamp after update of listmonk_sent_at on fmcsa_carriers for each row
+        when (old.listmonk_sent_at is distinct from new.listmonk_sent_at) execute function log_stamp()`.execute(
+        db,
+      );
+    },
+    { engine },
+  );
+  afterAll(() => seeded.dispose());
+
   async function setUp(): Promise<void> {
-    t = await createTestDatabase({ engine });
-    await seedDemoAudience(t.db, { carriers: 1500, providers: 0, today: DATE });
-    // Count every change of listmonk_sent_at: "stamped exactly once" is checked, not assumed.
-    await sql`create table stamp_log (dot_number bigint, at timestamptz)`.execute(t.db);
-    await sql`create function log_stamp() returns trigger language plpgsql as $$
-      begin insert into stamp_log values (new.dot_number, new.listmonk_sent_at); return new; end $$`.execute(
-      t.db,
-    );
-    await sql`create trigger log_stamp after update of listmonk_sent_at on fmcsa_carriers for each row
-      when (old.listmonk_sent_at is distinct from new.listmonk_sent_at) execute function log_stamp()`.execute(
-      t.db,
-    );
+    t = await seeded.create();
     listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
     started({ t, listmonk, templates });
   }
