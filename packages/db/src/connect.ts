@@ -188,10 +188,15 @@ export function connectPgliteSnapshot(snapshot: Blob): Kysely<Database> {
   return connectPglite('memory://', snapshot);
 }
 
-/** The data directory of a PGlite connection as an uncompressed tarball, for {@link connectPgliteSnapshot}. */
+/**
+ * The data directory of a PGlite connection as an uncompressed tarball, for {@link connectPgliteSnapshot}.
+ * It is checkpointed first: a dump taken mid-WAL makes every start from it replay that WAL (measured:
+ * a start from the migrated dump 0.63 -> 0.41 CPU-s).
+ */
 export async function dumpPglite(db: Kysely<Database>): Promise<Blob> {
   const { pglite } = handleOf(db);
   if (pglite === undefined) throw new Error('dumpPglite needs a PGlite connection');
+  await pglite.exec('checkpoint');
   return pglite.dumpDataDir('none');
 }
 

@@ -107,8 +107,9 @@ export async function migrationsKey(): Promise<string> {
  *   by default; a test database holds a few thousand rows.
  * - 1 MB WAL segments instead of 16 MB, and no template0/template1 (no test creates a database on
  *   PGlite): each open untars the dump in JavaScript, so every megabyte in it costs.
+ * - light2: the dumps are checkpointed (dumpPglite), so a start replays no WAL.
  */
-export const PGLITE_SNAPSHOT_FORMAT = 'light1';
+export const PGLITE_SNAPSHOT_FORMAT = 'light2';
 
 /**
  * Makes the two PGlite dumps: initdb costs PGlite several CPU-seconds and the migrations about one
