@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,8 @@ describe('pnpm demo (the quick start)', () => {
       env: { ...process.env, MAILRAMP_DEMO_DIR: join(dir, 'data') },
       maxBuffer: 16 * 1024 * 1024,
     });
+    // The CLI creates the data directory owner-only: it holds addresses.
+    expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
     const out = `${stdout}${stderr}`;
     expect(out).toMatch(/segments \(by priority\)/);
     expect(out).not.toMatch(/would stop before Listmonk/);
