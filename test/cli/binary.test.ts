@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { INSTALLED_BINARY } from '../../apps/cli/src/installed-binary.js';
+import { createTestDataDir } from '../../packages/db/src/testing/index.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
@@ -26,28 +27,21 @@ describe('the mailramp binary', () => {
   });
 
   it('runs from the repository with no build step and exits with the command’s code', async () => {
+    // An initdb'd data directory no migration has touched (the test dump: initdb costs PGlite
+    // seconds), so `db migrate` still applies every migration.
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-bin-'));
+    await createTestDataDir(dir, { migrate: false });
     const bin = join(root, 'apps/cli/bin/mailramp.js');
-    const { stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', bin, '--data-dir', dir, 'db', 'migrate'],
-      {
-        cwd: root,
-      },
-    );
+    // The TypeScript sources through tsx, as with no dist/ built, even when dist/ is fresh.
+    const options = { cwd: root, env: { ...process.env, MAILRAMP_FROM_SOURCE: '1' } };
+    const { stderr } = await run(process.execPath, [bin, '--data-dir', dir, 'db', 'migrate'], options);
     expect(stderr).toContain('applied 0001_audience.sql');
-    const status = await run(
-      process.execPath,
-      ['--import', 'tsx', bin, '--data-dir', dir, 'db', 'status', '--json'],
-      {
-        cwd: root,
-      },
-    );
+    const status = await run(process.execPath, [bin, '--data-dir', dir, 'db', 'status', '--json'], options);
     const parsed = JSON.parse(status.stdout) as { migrations: Array<{ state: string }> };
     expect(parsed.migrations.every((m) => m.state === 'applied')).toBe(true);
-    const failed = await run(process.execPath, ['--import', 'tsx', bin, 'no-such-command'], {
-      cwd: root,
-    }).catch((e: { code: number }) => e);
+    const failed = await run(process.execPath, [bin, 'no-such-command'], options).catch(
+      (e: { code: number }) => e,
+    );
     expect((failed as { code: number }).code).toBe(2);
     // Three cold tsx starts over every source file: ~12 s alone, over 60 s when the suite's
     // other files keep both cores busy.
