@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Database } from '@mailramp/db';
-import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
+import { bundleTestChild, createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastClockAt } from './fixtures/fast-clock.js';
@@ -10,6 +10,8 @@ import { fastClockAt } from './fixtures/fast-clock.js';
 const SPEED = 60;
 const MINUTE = 60_000;
 const child = new URL('./fixtures/scheduler-child.ts', import.meta.url).pathname;
+/** The child bundled into one JavaScript file (bundleTestChild): no tsx to load in each process. */
+let childJs: string;
 
 interface Service {
   proc: ChildProcess;
@@ -20,7 +22,7 @@ interface Service {
 const services: Service[] = [];
 
 function startService(url: string, clock: { real0: number; fake0: number }): Service {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child], {
+  const proc = spawn(process.execPath, [childJs], {
     env: {
       ...process.env,
       DATABASE_URL: url,
@@ -76,6 +78,7 @@ const ready = (s: Service) =>
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the PostgreSQL scheduler, three service processes', () => {
   let t: TestDatabase;
   beforeAll(async () => {
+    childJs = await bundleTestChild(child);
     t = await createTestDatabase({ engine: 'postgres' });
     await sql`create table test_job_runs (job text not null, slot timestamptz not null, worker text not null, phase text not null)`.execute(
       t.db,

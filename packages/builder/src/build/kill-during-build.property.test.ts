@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
+import { bundleTestChild, createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import fc from 'fast-check';
@@ -61,7 +61,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
         token: standIn.token,
         date,
       };
-      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], {
+      const child = spawn(process.execPath, [await bundleTestChild(CHILD), JSON.stringify(args)], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';

@@ -1,3 +1,4 @@
+export { bundleTestChild } from './bundle-test-child.js';
 export {
   createTestDatabase,
   createTestDatabaseSection,

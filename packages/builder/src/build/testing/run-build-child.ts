@@ -1,6 +1,7 @@
 /**
  * One trucking build in a process of its own, for tests that kill it (SIGKILL) at a random moment:
- * `node --import tsx run-build-child.ts '{"databaseUrl":…,"listmonkUrl":…,"username":…,"token":…,"date":…}'`.
+ * `node --import tsx run-build-child.ts '{"databaseUrl":…,"listmonkUrl":…,"username":…,"token":…,"date":…}'`,
+ * or `node` on its bundle (bundleTestChild from @mailramp/db/testing).
  * The same rules, caps and renderer as the fault-injection property test.
  */
 import { connect } from '@mailramp/db';
