@@ -10,8 +10,9 @@
  */
 
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pinnedExternals } from '../../../scripts/esbuild-pinned-externals.mjs';
 
 const cli = fileURLToPath(new URL('../', import.meta.url));
 const root = resolve(cli, '../..');
@@ -46,34 +47,6 @@ const englishZodLocales = {
 /** The workspace's packages (the SDK `mailramp` and `@mailramp/…`): bundled from their sources. */
 const WORKSPACE = /^(?:@mailramp\/|mailramp(?:\/|$))/;
 
-/** Other third-party imports stay external, pinned to the file pnpm installed for the importing package. */
-const externalPackages = {
-  name: 'external-packages',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData === 'resolving' || WORKSPACE.test(args.path) || BUNDLED.test(args.path))
-        return undefined;
-      if (args.path.startsWith('node:')) return { path: args.path, external: true };
-      const found = await b.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: 'resolving',
-      });
-      if (found.errors.length > 0 || !isAbsolute(found.path)) return { path: args.path, external: true };
-      return { path: pathToFileURL(found.path).href, external: true };
-    });
-    // import.meta.url keeps naming the source file, so paths built from it (migrations/) still resolve.
-    b.onLoad({ filter: /\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      return {
-        contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-        loader: 'ts',
-      };
-    });
-  },
-};
-
 async function main() {
   const builtAt = Date.now();
   let esbuild;
@@ -102,7 +75,11 @@ async function main() {
     },
     metafile: true,
     logLevel: 'warning',
-    plugins: [englishZodLocales, externalPackages],
+    // Other third-party imports stay external, pinned to the file pnpm installed.
+    plugins: [
+      englishZodLocales,
+      pinnedExternals({ bundled: (path) => WORKSPACE.test(path) || BUNDLED.test(path) }),
+    ],
   });
   const packageFiles = [root, ...['apps', 'packages'].flatMap((d) => listDirs(join(root, d)))]
     .map((d) => join(d, 'package.json'))
@@ -115,6 +92,7 @@ async function main() {
     ...packageFiles,
     join(root, 'pnpm-lock.yaml'),
     fileURLToPath(import.meta.url),
+    fileURLToPath(new URL('../../../scripts/esbuild-pinned-externals.mjs', import.meta.url)),
   ];
   writeFileSync(join(dist, 'manifest.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`);
 }
