@@ -29,6 +29,9 @@ describe('openMailramp', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('builds, backfills and reverts through LISTMONK_* alone, printing nothing', async () => {
+    // Migrated from the run's snapshot (a fresh data dir costs PGlite's initdb, several CPU-seconds):
+    // runMigrations below then has nothing to apply (apps/cli db.test.ts migrates a fresh one).
+    await createTestDataDir(join(dir, 'data'));
     const listmonk = await createListmonkStandIn({ version: 6, now });
     const print = vi.spyOn(process.stdout, 'write');
     const printErr = vi.spyOn(process.stderr, 'write');
@@ -159,6 +162,7 @@ describe('openMailramp', () => {
   });
 
   it('refuses a hold above the table cap without force, and checks the rate first', async () => {
+    await createTestDataDir(join(dir, 'holds-data'));
     const config = { database: { dataDir: join(dir, 'holds-data') }, warmup: oneStreamWarmup };
     await using mailramp = await openMailramp(config, { env: {}, now, cwd: dir });
     await runMigrations(await mailramp.db());
