@@ -1,9 +1,9 @@
-import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { seededTestDatabases, type TestDatabase, testEngines } from '@mailramp/db/testing';
 import { createListmonkClient, type ListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import { createListmonkPort } from '../push/create-listmonk-port.js';
 import { createTemplateRenderer } from '../push/create-template-renderer.js';
@@ -56,10 +56,17 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
     await listmonk?.close();
     await t?.destroy();
   });
+  // Seeded once per engine and file; each test starts from a copy.
+  const seeded = seededTestDatabases(
+    async (db) => {
+      await seedDemoAudience(db, { carriers: 600, providers: 0, today: DATE });
+    },
+    { engine },
+  );
+  afterAll(() => seeded.dispose());
 
   async function setUp(version: number | string = 5): Promise<void> {
-    t = await createTestDatabase({ engine });
-    await seedDemoAudience(t.db, { carriers: 600, providers: 0, today: DATE });
+    t = await seeded.create();
     listmonk = await createListmonkStandIn({ version, now, importBatchDelayMs: 1 });
     client = createListmonkClient({
       url: listmonk.url,
