@@ -37,6 +37,20 @@ const WARMUP = {
   },
 };
 
+/** A generated log's text, made once per file for each set of options (the generator is seeded). */
+const logs = new Map<string, string>();
+const generated = (options: Omit<GenerateMailLogOptions, 'transportIps' | 'primaryIp'>) => {
+  const key = JSON.stringify(options);
+  let text = logs.get(key);
+  if (text === undefined) {
+    const chunks: string[] = [];
+    generateMailLog({ transportIps: TRANSPORT_IPS, primaryIp: PRIMARY, ...options }, (c) => chunks.push(c));
+    text = chunks.join('');
+    logs.set(key, text);
+  }
+  return text;
+};
+
 describe.each(testEngines())('report --store on %s', (engine) => {
   const dir = mkdtempSync(join(tmpdir(), `mailramp-report-store-${engine}-`));
   let database: { url?: string; dataDir?: string };
@@ -51,14 +65,8 @@ describe.each(testEngines())('report --store on %s', (engine) => {
       database = { dataDir: join(dir, 'data') };
     }
   });
-  // Each test starts from empty tables (one database per engine for the file).
-  beforeEach(async () => {
+  beforeEach(() => {
     clock = new Date(2026, 5, 21, 12);
-    await using mailramp = await open();
-    const db = await mailramp.db();
-    for (const table of ['report_days', 'report_outcomes', 'report_hours', 'alarms'] as const) {
-      await db.deleteFrom(table).execute();
-    }
   });
   afterAll(async () => {
     await destroy();
@@ -67,16 +75,28 @@ describe.each(testEngines())('report --store on %s', (engine) => {
 
   /** Writes a generated log in the real files' line shapes, last written at `mtime` (local clock). */
   const write = (name: string, options: Omit<GenerateMailLogOptions, 'transportIps' | 'primaryIp'>) => {
-    const chunks: string[] = [];
-    generateMailLog({ transportIps: TRANSPORT_IPS, primaryIp: PRIMARY, ...options }, (c) => chunks.push(c));
     const path = join(dir, name);
-    writeFileSync(path, chunks.join(''));
+    writeFileSync(path, generated(options));
     utimesSync(path, new Date(2026, 5, 25), new Date(2026, 5, 25));
     return path;
   };
   let clock = new Date(2026, 5, 21, 12);
-  const open = (runner = createRecordingRunner()) =>
-    openMailramp({ database, warmup: WARMUP }, { env: {}, cwd: dir, now: () => clock, runner });
+  /**
+   * A session on the file's database, its report tables emptied first: each test starts from empty
+   * tables (one database per engine for the file), emptied by its own session (one more a test
+   * cost PGlite an open).
+   */
+  const open = async (runner = createRecordingRunner()) => {
+    const mailramp = await openMailramp(
+      { database, warmup: WARMUP },
+      { env: {}, cwd: dir, now: () => clock, runner },
+    );
+    const db = await mailramp.db();
+    for (const table of ['report_days', 'report_outcomes', 'report_hours', 'alarms'] as const) {
+      await db.deleteFrom(table).execute();
+    }
+    return mailramp;
+  };
 
   /** Everything stored, in key order. */
   const dump = async (mailramp: Mailramp) => {
