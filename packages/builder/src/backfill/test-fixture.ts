@@ -67,20 +67,14 @@ export async function seedBackfillFixture(db: Kysely<Database>): Promise<number>
   return run.id;
 }
 
-/** Inserts one send_ledger row. */
+/** Inserts one send_ledger row: `insertLedger(db, runId, vertical, key, n, buildDate, segment, state)`. */
 export async function insertLedger(
   db: Kysely<Database>,
-  runId: number,
-  vertical: string,
-  key: string,
-  n: number,
-  buildDate: string,
-  segment: string,
-  state: 'planned' | 'imported' | 'scheduled',
+  ...row: Parameters<typeof ledgerRow>
 ): Promise<void> {
   await db
     .insertInto('send_ledger')
-    .values(ledgerRow(runId, vertical, key, n, buildDate, segment, state))
+    .values(ledgerRow(...row))
     .execute();
 }
 
