@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
@@ -7,6 +7,7 @@ import { connect, connectPgliteSnapshot, dumpPglite, type Engine } from '../conn
 import { checksumOf, listMigrationFiles, MIGRATIONS_DIR } from '../migrate/list-migration-files.js';
 import { runMigrations } from '../migrate/run-migrations.js';
 import type { Database } from '../schema.js';
+import { writePgliteDataDir } from './write-pglite-data-dir.js';
 
 /** A private database for one test file. */
 export interface TestDatabase {
@@ -176,13 +177,7 @@ export async function createTestDataDir(
   options: Pick<TestDatabaseOptions, 'migrate'> = {},
 ): Promise<void> {
   const snapshots = await pgliteSnapshots();
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const pglite = new PGlite({
-    dataDir: dir,
-    loadDataDir: (options.migrate ?? true) ? snapshots.migrated : snapshots.empty,
-  });
-  await pglite.waitReady;
-  await pglite.close();
+  await writePgliteDataDir(dir, (options.migrate ?? true) ? snapshots.migrated : snapshots.empty);
 }
 
 const TEMPLATE_LOCK_KEY = 7_323_002;

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import { connect, connectPgliteSnapshot, dumpPglite, type Engine } from '../connect.js';
 import type { Database } from '../schema.js';
 import { createTestDatabase, type TestDatabase, withAdmin, withDatabase } from './create-test-database.js';
+import { writePgliteDataDir } from './write-pglite-data-dir.js';
 
 /** Copies of one seeded database, for a file whose tests each start from the same rows. */
 export interface SeededTestDatabases {
@@ -100,10 +99,7 @@ export function seededTestDatabases(
     },
     async createDataDir(dir) {
       if (engine !== 'pglite') throw new Error('createDataDir makes an embedded (PGlite) database');
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const pglite = new PGlite({ dataDir: dir, loadDataDir: await seededDump() });
-      await pglite.waitReady;
-      await pglite.close();
+      await writePgliteDataDir(dir, await seededDump());
     },
     async dispose() {
       if (template === undefined || !adminUrl) return;
