@@ -25,6 +25,9 @@ function row(dot: number, legalName: string): string {
   return fields.join(',');
 }
 
+// A database no command reaches: a command refused before it opens one exits 2, not 3.
+const NO_DATABASE = ['--database-url', 'postgres://nobody@127.0.0.1:1/none'];
+
 // Control characters a terminal acts on: escape sequences, bell, NUL, carriage return.
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
@@ -55,15 +58,22 @@ describe.each(testEngines())('bad input to mailramp on %s (issue #20)', (engine)
     return { code, err: io.err(), out: io.out() };
   }
 
-  async function legalNameOf(dot: number): Promise<string | undefined> {
+  // One open of the database for several carriers: each open of a PGlite data directory costs.
+  async function legalNamesOf(...dots: number[]): Promise<Array<string | undefined>> {
     const db = connect(url === undefined ? { dataDir: join(dir, 'data') } : { url });
     try {
-      const { rows } = await sql<{ legal_name: string }>`
-        select legal_name from fmcsa_carriers where dot_number = ${dot}`.execute(db);
-      return rows[0]?.legal_name;
+      const { rows } = await sql<{ dot_number: string; legal_name: string }>`
+        select dot_number, legal_name from fmcsa_carriers where dot_number in (${sql.join(dots)})`.execute(
+        db,
+      );
+      return dots.map((dot) => rows.find((r) => Number(r.dot_number) === dot)?.legal_name);
     } finally {
       await db.destroy();
     }
+  }
+
+  async function legalNameOf(dot: number): Promise<string | undefined> {
+    return (await legalNamesOf(dot))[0];
   }
 
   it('refuses a Latin-1 file read as UTF-8 by line, and imports it with --encoding latin1', async () => {
@@ -109,8 +119,7 @@ describe.each(testEngines())('bad input to mailramp on %s (issue #20)', (engine)
         expect.objectContaining({ line: 4, reason: 'field_too_long' }),
       ]),
     );
-    expect(await legalNameOf(3000013)).toBeUndefined();
-    expect(await legalNameOf(3000014)).toBe('ALSO GOOD LLC');
+    expect(await legalNamesOf(3000013, 3000014)).toEqual([undefined, 'ALSO GOOD LLC']);
   });
 
   it('never echoes raw control characters from a header', async () => {
@@ -153,7 +162,11 @@ describe.each(testEngines())('bad input to mailramp on %s (issue #20)', (engine)
     expect(folder.code, folder.err).toBe(EXIT.USAGE);
     expect(folder.err).toContain('is a directory');
   });
+});
 
+// Refused while the flags are checked, before a database opens (the URL reaches none): once, not
+// per engine.
+describe('a date that does not exist (issue #20)', () => {
   it.each([
     [
       [
@@ -200,9 +213,9 @@ describe.each(testEngines())('bad input to mailramp on %s (issue #20)', (engine)
     [['build', '--vertical', 'trucking', '--dry-run', '--date', '9999-12-31']],
     [['build', '--vertical', 'trucking', '--dry-run', '--date', '2026-11-31']],
   ])('refuses a date that does not exist or is out of range: %j', async (argv) => {
-    const result = await run(argv);
-    expect(result.code, result.err).toBe(EXIT.USAGE);
-    expect(result.err).not.toContain('Invalid time value');
+    const io = captureIo({ now: () => new Date('2026-11-24T12:00:00Z') });
+    expect(await runCli([...NO_DATABASE, ...argv], io), io.err()).toBe(EXIT.USAGE);
+    expect(io.err()).not.toContain('Invalid time value');
   });
 });
 

@@ -1,37 +1,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Engine } from '@mailramp/db';
-import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
+import { testEngines } from '@mailramp/db/testing';
 import { createStandInKit } from '@mailramp/listmonk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { createCliDatabase } from './testing/cli-database.js';
 
 const log = new URL('./fixtures/suppress-mail.log', import.meta.url).pathname;
 const now = () => new Date('2026-06-10T12:00:00Z');
-
-/** A migrated database for CLI runs on `engine`: the flags that point at it, and its clean-up. */
-async function cliDatabase(
-  engine: Engine,
-  dir: string,
-): Promise<{ args: string[]; destroy(): Promise<void> }> {
-  if (engine === 'pglite') {
-    const args = ['--data-dir', join(dir, 'data')];
-    await createTestDataDir(join(dir, 'data'));
-    return { args, destroy: async () => undefined };
-  }
-  const t = await createTestDatabase({ engine });
-  return { args: ['--database-url', t.url!], destroy: () => t.destroy() };
-}
 
 describe.each(testEngines())('mailramp suppress on %s', (engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-suppress-'));
   let args: string[] = [];
   let destroy: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    ({ args, destroy } = await cliDatabase(engine, dir));
+    ({ args, destroy } = await createCliDatabase(engine, dir));
   });
   afterAll(async () => {
     await destroy?.();
@@ -151,8 +137,9 @@ describe.each(testEngines())('mailramp suppress on %s', (engine) => {
       read.err(),
     ).toBe(EXIT.OK);
     expect(JSON.parse(read.out())).toMatchObject({ read: 1, added: 1 });
-    expect(await list()).toContain('email:administración@cañada.example:manual');
-    expect(await list()).not.toContain('email:nul-ok@z.example:manual');
+    const listed = await list();
+    expect(listed).toContain('email:administración@cañada.example:manual');
+    expect(listed).not.toContain('email:nul-ok@z.example:manual');
 
     // A --source (or a file name) is printed back by `suppress list`: never raw to the terminal.
     const dnc = join(dir, 'dnc2.csv');
@@ -173,7 +160,7 @@ describe.each(testEngines())('mailramp suppress sync with Listmonk on %s', (engi
   let args: string[] = [];
   let destroy: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    ({ args, destroy } = await cliDatabase(engine, dir));
+    ({ args, destroy } = await createCliDatabase(engine, dir));
   });
   afterAll(async () => {
     await kit.closeAll();
