@@ -2,7 +2,7 @@
  * Vitest global setup: makes the PGlite dumps that test databases start from (an initdb'd data
  * directory, and one with the migrations applied) and names them to the test processes through
  * MAILRAMP_TEST_PGLITE_SNAPSHOTS. They are kept in node_modules/.cache, named after the migration
- * files, the PGlite version and the dumps' format, so a run only makes them when one of those changed.
+ * files, the PGlite version and the code that makes the dumps, so a run only makes them when one of those changed.
  */
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import {
   createPgliteSnapshots,
   migrationsKey,
-  PGLITE_SNAPSHOT_FORMAT,
   PGLITE_SNAPSHOTS_ENV,
+  snapshotRecipeKey,
 } from '../packages/db/src/testing/create-test-database.js';
 
 const cache = fileURLToPath(new URL('../node_modules/.cache/mailramp-test/', import.meta.url));
@@ -20,7 +20,7 @@ export default async function setup(): Promise<void> {
   const pglite = new URL('../packages/db/node_modules/@electric-sql/pglite/package.json', import.meta.url);
   const { version } = JSON.parse(readFileSync(pglite, 'utf8')) as { version: string };
   const key = await migrationsKey();
-  const base = `${cache}pglite-${version}-${PGLITE_SNAPSHOT_FORMAT}-${key}`;
+  const base = `${cache}pglite-${version}-${snapshotRecipeKey()}-${key}`;
   const index = `${base}.json`;
   if (!existsSync(index)) {
     const snapshots = await createPgliteSnapshots();
