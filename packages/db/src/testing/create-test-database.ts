@@ -67,11 +67,16 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
       await admin.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY]);
     }
   });
+  return openTestDatabase(adminUrl, name);
+}
+
+/** A connection to the server's database `name`, as a {@link TestDatabase} that drops it on destroy. */
+export function openTestDatabase(adminUrl: string, name: string): TestDatabase {
   const url = withDatabase(adminUrl, name);
   const db = connect({ url, poolSize: 5 });
   return {
     db,
-    engine,
+    engine: 'postgres',
     url,
     destroy: async () => {
       await db.destroy();

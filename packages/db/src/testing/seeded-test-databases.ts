@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { connect, connectPgliteSnapshot, dumpPglite, type Engine } from '../connect.js';
+import { connectPgliteSnapshot, dumpPglite, type Engine } from '../connect.js';
 import type { Database } from '../schema.js';
-import { createTestDatabase, type TestDatabase, withAdmin, withDatabase } from './create-test-database.js';
+import {
+  createTestDatabase,
+  openTestDatabase,
+  type TestDatabase,
+  withAdmin,
+} from './create-test-database.js';
 import { writePgliteDataDir } from './write-pglite-data-dir.js';
 
 /** Copies of one seeded database, for a file whose tests each start from the same rows. */
@@ -85,17 +90,7 @@ export function seededTestDatabases(
       );
       copying = copy.catch(() => {});
       await copy;
-      const url = withDatabase(adminUrl, name);
-      const db = connect({ url, poolSize: 5 });
-      return {
-        db,
-        engine,
-        url,
-        destroy: async () => {
-          await db.destroy();
-          await withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`));
-        },
-      };
+      return openTestDatabase(adminUrl, name);
     },
     async createDataDir(dir) {
       if (engine !== 'pglite') throw new Error('createDataDir makes an embedded (PGlite) database');
