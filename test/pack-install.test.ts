@@ -1,8 +1,9 @@
 /**
  * mailramp ships like a library: `pnpm build` and `pnpm pack` give tarballs of the SDK and the
  * packages it imports that install into an empty project outside this repository, from pnpm's store
- * without the network, and work there with plain `node` and plain `tsc`: the examples, type-checked
- * against the tarballs' `.d.ts` and run as JavaScript on embedded PGlite, migrate a database from the
+ * without the network, and work there with plain `node` and TypeScript: the examples, type-checked
+ * against the tarballs' `.d.ts` (the project's tsconfig through TypeScript's compiler API, as
+ * `tsc -p .` checks it, see below) and run as JavaScript on embedded PGlite, migrate a database from the
  * migrations shipped in @mailramp/db, seed it, plan a one-off build with the templates shipped in
  * @mailramp/builder, and plan, apply and revert the runbook's Jun 22 re-send.
  *
