@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
+import { testEngines } from '@mailramp/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { createCliDatabase } from './testing/cli-database.js';
 
 const fixtures = new URL('../../../../test/fixtures/audience/', import.meta.url).pathname;
 const census = new URL('../../../../packages/builder/src/audience/fixtures/', import.meta.url).pathname;
@@ -15,14 +16,7 @@ describe.each(testEngines())('mailramp audience import (lists) on %s', (engine) 
   let args: string[] = [];
   let destroy: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    if (engine === 'pglite') {
-      args = ['--data-dir', join(dir, 'data')];
-      await createTestDataDir(join(dir, 'data'));
-    } else {
-      const t = await createTestDatabase({ engine });
-      destroy = () => t.destroy();
-      args = ['--database-url', t.url!];
-    }
+    ({ args, destroy } = await createCliDatabase(engine, dir));
     expect(
       await runCli(
         [...args, 'audience', 'import', 'nppes', join(census, 'nppes-main.csv'), '--quiet'],

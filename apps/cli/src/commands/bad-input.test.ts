@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { connect } from '@mailramp/db';
-import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
+import { testEngines } from '@mailramp/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { createCliDatabase } from './testing/cli-database.js';
 
 const fixtures = new URL('../../../../packages/builder/src/audience/fixtures/', import.meta.url).pathname;
 const [HEADER, ACME] = readFileSync(join(fixtures, 'fmcsa-sms-census.csv'), 'utf8').split('\n') as [
@@ -37,15 +38,7 @@ describe.each(testEngines())('bad input to mailramp on %s (issue #20)', (engine)
   let url: string | undefined;
   let destroy: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    if (engine === 'pglite') {
-      args = ['--data-dir', join(dir, 'data')];
-      await createTestDataDir(join(dir, 'data'));
-    } else {
-      const t = await createTestDatabase({ engine });
-      destroy = () => t.destroy();
-      url = t.url;
-      args = ['--database-url', t.url!];
-    }
+    ({ args, url, destroy } = await createCliDatabase(engine, dir));
   });
   afterAll(async () => {
     await destroy?.();

@@ -137,7 +137,7 @@ describe.each(testEngines())('mailramp build --dry-run on %s', (engine) => {
 
   it('refuses a past slot with exit 4 naming the fixes; an unknown segment exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-build-'));
-    const database = await createCliDatabase(engine, dir, demo.get(engine));
+    const database = await createCliDatabase(engine, dir, { seeded: demo.get(engine) });
     cleanups.push(async () => {
       await database.destroy();
       rmSync(dir, { recursive: true, force: true });
@@ -176,7 +176,7 @@ describe.each(testEngines())('mailramp build (live) against the Listmonk stand-i
   it('pushes scheduled campaigns, prints the outcome as JSON, and a re-run has nothing left to do', async () => {
     const listmonk = await createListmonkStandIn({ version: 6, now });
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-live-'));
-    const database = await createCliDatabase(engine, dir, demo.get(engine));
+    const database = await createCliDatabase(engine, dir, { seeded: demo.get(engine) });
     try {
       writeLiveBuildConfig(dir, listmonk);
       const db = database.args;

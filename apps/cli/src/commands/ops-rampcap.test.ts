@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
+import { testEngines } from '@mailramp/db/testing';
 import { createRecordingRunner } from '@mailramp/ops/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { createCliDatabase } from './testing/cli-database.js';
 import { HOLD_200, ip } from './testing/rampcap-fixtures.js';
 
 // The daily run against Listmonk stand-ins is in ops-rampcap-daily.test.ts: test files run in parallel.
@@ -45,15 +46,8 @@ describe.each(testEngines())('mailramp ops rampcap hold/release on %s', (engine)
   async function setup() {
     const dir = workdir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let db: string[];
-    if (engine === 'pglite') {
-      db = ['--data-dir', join(dir, 'data')];
-      await createTestDataDir(join(dir, 'data'));
-    } else {
-      const t = await createTestDatabase({ engine });
-      cleanups.push(() => t.destroy());
-      db = ['--database-url', t.url!];
-    }
+    const { args: db, destroy } = await createCliDatabase(engine, dir);
+    cleanups.push(destroy);
     const now = () => new Date('2026-06-17T12:00:00Z');
     return async (...argv: string[]) => {
       const io = captureIo({ cwd: dir, now });
@@ -139,17 +133,8 @@ describe('mailramp ops rampcap --date', () => {
 describe.each(testEngines())('mailramp ops rampcap on a database never migrated (%s)', (engine) => {
   it('says to run `mailramp db migrate` and exits 2, creating nothing', async () => {
     const dir = workdir();
-    let db: string[];
-    let destroy = async () => {};
-    if (engine === 'pglite') {
-      db = ['--data-dir', join(dir, 'data')];
-      // As initdb left it (the snapshot saves PGlite's initdb, several CPU-seconds).
-      await createTestDataDir(join(dir, 'data'), { migrate: false });
-    } else {
-      const t = await createTestDatabase({ engine, migrate: false });
-      destroy = () => t.destroy();
-      db = ['--database-url', t.url!];
-    }
+    // As initdb left it (the snapshot saves PGlite's initdb, several CPU-seconds).
+    const { args: db, destroy } = await createCliDatabase(engine, dir, { migrate: false });
     try {
       const hold = ['ops', 'rampcap', ...HOLD_200];
       for (const argv of [hold, ['ops', 'rampcap', 'holds']]) {

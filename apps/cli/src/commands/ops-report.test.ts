@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseConfig } from '@mailramp/config';
-import { createTestDatabase, createTestDataDir, testEngines } from '@mailramp/db/testing';
+import { createTestDataDir, testEngines } from '@mailramp/db/testing';
 import { DEFAULT_ALARM_THRESHOLDS } from '@mailramp/ops';
 import {
   createRecordingRunner,
@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { createCliDatabase } from './testing/cli-database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mailramp-ops-report-'));
 const TRANSPORT_IPS = { out05: '203.0.113.94', out06: '203.0.113.95', out07: '203.0.113.96' };
@@ -239,17 +240,10 @@ describe.each(testEngines())('mailramp ops report --store on %s', (engine) => {
   });
 
   it('stores the days and alarm episodes, says what it stored, and overwrites on a re-run', async () => {
-    let db: string[];
-    if (engine === 'pglite') {
-      const data = mkdtempSync(join(tmpdir(), 'mailramp-ops-report-store-'));
-      cleanups.push(() => rmSync(data, { recursive: true, force: true }));
-      db = ['--data-dir', join(data, 'data')];
-      await createTestDataDir(join(data, 'data'));
-    } else {
-      const t = await createTestDatabase({ engine });
-      cleanups.push(() => t.destroy());
-      db = ['--database-url', t.url!];
-    }
+    const data = mkdtempSync(join(tmpdir(), 'mailramp-ops-report-store-'));
+    cleanups.push(() => rmSync(data, { recursive: true, force: true }));
+    const { args: db, destroy } = await createCliDatabase(engine, data);
+    cleanups.push(destroy);
     const { path } = writeLog('store.log', {
       lines: 8000,
       seed: 31,

@@ -6,6 +6,8 @@ import { createTestDatabase, createTestDataDir, type SeededTestDatabases } from 
 export interface CliDatabase {
   /** `--data-dir <dir>/data` (PGlite) or `--database-url <url>` (PostgreSQL). */
   args: string[];
+  /** The PostgreSQL database's URL; undefined on PGlite. */
+  url: string | undefined;
   /** Drops the PostgreSQL database; a PGlite data directory goes with the test's directory. */
   destroy(): Promise<void>;
 }
@@ -13,7 +15,8 @@ export interface CliDatabase {
 /**
  * A migrated database on `engine` for `runCli`: a PGlite data directory at `<dir>/data` made from the
  * run's snapshot (not by `db migrate`, whose initdb costs PGlite several CPU-seconds), or a private
- * PostgreSQL database. With `seeded`, a copy of its seeded database instead.
+ * PostgreSQL database. With `seeded`, a copy of its seeded database instead; with `migrate: false`,
+ * one as initdb leaves it.
  *
  * @example
  * const { args, destroy } = await createCliDatabase(engine, dir);
@@ -22,13 +25,14 @@ export interface CliDatabase {
 export async function createCliDatabase(
   engine: Engine,
   dir: string,
-  seeded?: SeededTestDatabases,
+  options: { seeded?: SeededTestDatabases; migrate?: boolean } = {},
 ): Promise<CliDatabase> {
+  const { seeded, migrate = true } = options;
   if (engine === 'pglite') {
     const dataDir = join(dir, 'data');
-    await (seeded ? seeded.createDataDir(dataDir) : createTestDataDir(dataDir));
-    return { args: ['--data-dir', dataDir], destroy: async () => undefined };
+    await (seeded ? seeded.createDataDir(dataDir) : createTestDataDir(dataDir, { migrate }));
+    return { args: ['--data-dir', dataDir], url: undefined, destroy: async () => undefined };
   }
-  const t = await (seeded ? seeded.create() : createTestDatabase({ engine }));
-  return { args: ['--database-url', t.url!], destroy: () => t.destroy() };
+  const t = await (seeded ? seeded.create() : createTestDatabase({ engine, migrate }));
+  return { args: ['--database-url', t.url!], url: t.url, destroy: () => t.destroy() };
 }
