@@ -17,7 +17,7 @@ import type { Engine } from '../../packages/db/src/index.js';
 import { createTestDatabaseSection, testEngines } from '../../packages/db/src/testing/index.js';
 import { createListmonkStandIn, type ListmonkStandIn } from '../../packages/listmonk/src/testing/index.js';
 import { type Mailramp, openMailramp } from '../../packages/mailramp/src/index.js';
-import { createRecordingRunner, oneIpStream } from '../../packages/ops/src/testing/index.js';
+import { createRecordingRunner, insertStopAlarm, oneIpStream } from '../../packages/ops/src/testing/index.js';
 
 let clock = new Date('2026-06-22T06:00:00Z');
 const now = () => clock;
@@ -130,16 +130,7 @@ describe.each(testEngines())(
       expect(ahead.length).toBeGreaterThan(0);
       expect((await sentAt([...passed, ...ahead])).every((r) => r.sent !== null)).toBe(true);
 
-      await db
-        .insertInto('alarms')
-        .values({
-          alarm: 'yahoo_tss',
-          severity: 'critical',
-          message: 'Yahoo [TSS04]',
-          first_seen: clock,
-          last_seen: clock,
-        })
-        .execute();
+      await insertStopAlarm(db, clock, 'Yahoo [TSS04]');
       const stopped = await mailramp.guard.cycle();
       expect(stopped.streams[0]?.errors).toEqual([]);
       expect([...lm.state.campaigns.values()].every((c) => c.status === 'draft')).toBe(true);

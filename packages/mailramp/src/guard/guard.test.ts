@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Database } from '@mailramp/db';
 import { createTestDatabaseSection, type TestDatabaseSection } from '@mailramp/db/testing';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
-import { createRecordingRunner, oneIpStream } from '@mailramp/ops/testing';
+import { createRecordingRunner, insertStopAlarm, oneIpStream } from '@mailramp/ops/testing';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mailramp, openMailramp } from '../index.js';
@@ -116,16 +116,7 @@ describe('the guard on a stream with a STOP alarm', () => {
   };
 
   it('crashes between two actions, and a re-run leaves one incident and every campaign stopped', async () => {
-    await db
-      .insertInto('alarms')
-      .values({
-        alarm: 'yahoo_tss',
-        severity: 'critical',
-        message: 'Yahoo deferred 3 deliveries with [TSS04]-type replies',
-        first_seen: clock,
-        last_seen: clock,
-      })
-      .execute();
+    await insertStopAlarm(db, clock);
     // The first webhook attempt fails (500) and the second times out: the third gets through.
     hook.script.push(500, 'hang');
     let planned = 0;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDataDir } from '@mailramp/db/testing';
 import { createListmonkStandIn } from '@mailramp/listmonk/testing';
-import { oneIpStream } from '@mailramp/ops/testing';
+import { insertStopAlarm, oneIpStream } from '@mailramp/ops/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openMailramp } from '../index.js';
 
@@ -47,16 +47,7 @@ describe('guard.resume when Listmonk refuses the re-schedule', () => {
       const running = await make('blast made by hand', 'running');
       const tomorrow = await make('mcs150 eastern tomorrow', 'scheduled');
       const db = await mailramp.db();
-      await db
-        .insertInto('alarms')
-        .values({
-          alarm: 'yahoo_tss',
-          severity: 'critical',
-          message: 'Yahoo deferred 3 deliveries with [TSS04]-type replies',
-          first_seen: clock,
-          last_seen: clock,
-        })
-        .execute();
+      await insertStopAlarm(db, clock);
       await mailramp.guard.cycle();
       const [incident] = await mailramp.guard.incidents({ status: 'open' });
       await db.updateTable('alarms').set({ status: 'closed', closed_at: clock }).execute();

@@ -9,6 +9,7 @@ export {
   type GenerateMailLogOptions,
   generateMailLog,
 } from '../maillog/testing/generate-mail-log.js';
+export { insertStopAlarm } from './insert-stop-alarm.js';
 export { oneIpStream } from './one-ip-stream.js';
 export {
   type FixtureDnsServer,
