@@ -2,7 +2,7 @@
  * Issue 24 × issue 20 ("never lost"): a campaign the guard returned to draft and a resume leaves
  * draft (its send_at passed) mailed nobody, yet its build stamped its recipients. The resume takes
  * the stamp back, so the next build selects them again; the campaign it re-schedules keeps its own.
- * On both engines with the Listmonk stand-in over HTTP and real live builds.
+ * On the run's engine (`testEngines`), with the Listmonk stand-in over HTTP and real live builds.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Database } from '@mailramp/db';
-import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, everyTestEngine, type TestDatabase } from '@mailramp/db/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ const planOn = (db: Kysely<Database>, vertical: Vertical, date: string, onlySegm
     now: () => new Date(`${date}T06:00:00Z`),
   });
 
-describe.each(testEngines())('imports feed the segments on %s', (engine) => {
+describe.each(everyTestEngine())('imports feed the segments on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ engine });
@@ -145,7 +145,7 @@ describe.each(testEngines())('imports feed the segments on %s', (engine) => {
 // Issue 17, "Done when": each segment a real file's rows meet selects them, with nothing set by hand
 // but what no public file carries (addresses, their verification, the MX operator). One database per
 // engine, emptied before each segment's files are imported.
-describe.each(testEngines())('each segment fed by the published files alone on %s', (engine) => {
+describe.each(everyTestEngine())('each segment fed by the published files alone on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ engine });

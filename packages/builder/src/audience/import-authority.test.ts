@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, everyTestEngine, type TestDatabase } from '@mailramp/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importAuthority } from './import-authority.js';
@@ -12,7 +12,7 @@ const fixture = (name: string) =>
     createReadStream(new URL(`../../../../test/fixtures/audience/${name}`, import.meta.url).pathname),
   );
 
-describe.each(testEngines())('importAuthority on %s', (engine) => {
+describe.each(everyTestEngine())('importAuthority on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ engine });

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, everyTestEngine, type TestDatabase } from '@mailramp/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuilderError } from '../errors.js';
@@ -13,7 +13,7 @@ async function* chunk(s: string): AsyncGenerator<string> {
 }
 const text = (s: string) => readCsvRecords(chunk(s));
 
-describe.each(testEngines())('importCarriers on %s', (engine) => {
+describe.each(everyTestEngine())('importCarriers on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ engine });

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, everyTestEngine, type TestDatabase } from '@mailramp/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCarriers } from './import-carriers.js';
 import { importEmails } from './import-emails.js';
@@ -10,7 +10,7 @@ async function* chunk(s: string): AsyncGenerator<string> {
 }
 const text = (s: string) => readCsvRecords(chunk(s));
 
-describe.each(testEngines())('importEmails and importVerification on %s', (engine) => {
+describe.each(everyTestEngine())('importEmails and importVerification on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ engine });

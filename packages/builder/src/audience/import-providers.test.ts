@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, everyTestEngine, type TestDatabase } from '@mailramp/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLabs } from './import-labs.js';
 import { importProviders } from './import-providers.js';
@@ -12,7 +12,7 @@ async function* chunk(s: string): AsyncGenerator<string> {
 }
 const text = (s: string) => readCsvRecords(chunk(s));
 
-describe.each(testEngines())('importProviders and importLabs on %s', (engine) => {
+describe.each(everyTestEngine())('importProviders and importLabs on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ engine });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { createTestDatabase, everyTestEngine, type TestDatabase } from '@mailramp/db/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ const IFTA_DAY = (() => {
   return d;
 })();
 
-describe.each(testEngines())('the full build on real-shaped audiences (%s)', (engine) => {
+describe.each(everyTestEngine())('the full build on real-shaped audiences (%s)', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ engine });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@mailramp/db';
-import { type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { everyTestEngine, type TestDatabase } from '@mailramp/db/testing';
 import type { ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
@@ -26,7 +26,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(brokenDir, { recursive: true, force: true }));
 
-describe.each(testEngines())('runBuild against the Listmonk stand-in on %s', (engine) => {
+describe.each(everyTestEngine())('runBuild against the Listmonk stand-in on %s', (engine) => {
   let t: TestDatabase;
   let listmonk: ListmonkStandIn;
   const { setUp, deps, expectConsistent } = useRunBuildStandIn(engine, (s) => {

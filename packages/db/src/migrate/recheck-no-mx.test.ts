@@ -2,14 +2,14 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testEngines } from '../testing/index.js';
+import { createTestDatabase, everyTestEngine, type TestDatabase } from '../testing/index.js';
 import { MIGRATIONS_DIR } from './list-migration-files.js';
 import { runMigrations } from './run-migrations.js';
 
 const MIGRATION = '0804_mx_provider_recheck_no_mx.sql';
 
 // A database tagged by the old classify-mx, where no_mx meant NXDOMAIN, null MX or no MX alike.
-describe.each(testEngines())(`migration ${MIGRATION} on %s`, (engine) => {
+describe.each(everyTestEngine())(`migration ${MIGRATION} on %s`, (engine) => {
   let t: TestDatabase | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-0804-'));
   afterAll(async () => {

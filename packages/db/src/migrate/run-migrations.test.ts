@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DbError } from '../errors.js';
-import { createTestDatabase, type TestDatabase, testEngines } from '../testing/index.js';
+import { createTestDatabase, everyTestEngine, type TestDatabase } from '../testing/index.js';
 import { listMigrationFiles, MIGRATIONS_DIR } from './list-migration-files.js';
 import { getMigrationStatus, runMigrations } from './run-migrations.js';
 
-describe.each(testEngines())('migrations on %s', (engine) => {
+describe.each(everyTestEngine())('migrations on %s', (engine) => {
   let t: TestDatabase | undefined;
   let dir: string | undefined;
   afterEach(async () => {
@@ -107,30 +107,33 @@ describe.each(testEngines())('migrations on %s', (engine) => {
 });
 
 describe('same values on both engines', () => {
-  it.each(testEngines())('%s returns int8 as number, date as YYYY-MM-DD, jsonb as object', async (engine) => {
-    const t = await createTestDatabase({ engine });
-    try {
-      await t.db
-        .insertInto('fmcsa_carriers')
-        .values({
-          dot_number: 1234567,
-          email: 'Ops@Example.COM',
-          mcs150_date: '2024-07-15',
-          attributes: { a: 1 },
-        })
-        .execute();
-      const row = await t.db.selectFrom('fmcsa_carriers').selectAll().executeTakeFirstOrThrow();
-      expect(row.dot_number).toBe(1234567);
-      expect(row.mcs150_date).toBe('2024-07-15');
-      expect(row.attributes).toEqual({ a: 1 });
-      expect(row.email_domain).toBe('example.com');
-      const count = await t.db
-        .selectFrom('fmcsa_carriers')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirst();
-      expect(count?.n).toBe(1);
-    } finally {
-      await t.destroy();
-    }
-  });
+  it.each(everyTestEngine())(
+    '%s returns int8 as number, date as YYYY-MM-DD, jsonb as object',
+    async (engine) => {
+      const t = await createTestDatabase({ engine });
+      try {
+        await t.db
+          .insertInto('fmcsa_carriers')
+          .values({
+            dot_number: 1234567,
+            email: 'Ops@Example.COM',
+            mcs150_date: '2024-07-15',
+            attributes: { a: 1 },
+          })
+          .execute();
+        const row = await t.db.selectFrom('fmcsa_carriers').selectAll().executeTakeFirstOrThrow();
+        expect(row.dot_number).toBe(1234567);
+        expect(row.mcs150_date).toBe('2024-07-15');
+        expect(row.attributes).toEqual({ a: 1 });
+        expect(row.email_domain).toBe('example.com');
+        const count = await t.db
+          .selectFrom('fmcsa_carriers')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst();
+        expect(count?.n).toBe(1);
+      } finally {
+        await t.destroy();
+      }
+    },
+  );
 });

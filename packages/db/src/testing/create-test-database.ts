@@ -27,8 +27,34 @@ export interface TestDatabaseOptions {
   engine?: Engine;
 }
 
-/** The engines a SQL test should run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
+/**
+ * Names the environment variable that makes every SQL test run on both engines: `all`.
+ */
+export const TEST_ENGINES_ENV = 'MAILRAMP_TEST_ENGINES';
+
+/**
+ * The engine a SQL test runs on: PostgreSQL when TEST_DATABASE_URL is set, else embedded PGlite.
+ * Running each test once, not once per engine, halves the suite's database work. The code that
+ * differs by engine (migrations, the driver's type parsing, COPY against batched inserts, the full
+ * build) is also tested on both by {@link everyTestEngine}. With `MAILRAMP_TEST_ENGINES=all`, every
+ * SQL test runs on both.
+ *
+ * @example
+ * describe.each(testEngines())('holds on %s', (engine) => { ... });
+ */
 export function testEngines(): Engine[] {
+  if (process.env[TEST_ENGINES_ENV] === 'all') return everyTestEngine();
+  return process.env.TEST_DATABASE_URL ? ['postgres'] : ['pglite'];
+}
+
+/**
+ * Every engine this run can reach: PGlite, and PostgreSQL when TEST_DATABASE_URL is set. For tests
+ * of what differs by engine, so a run against a server still proves the embedded default.
+ *
+ * @example
+ * describe.each(everyTestEngine())('migrations on %s', (engine) => { ... });
+ */
+export function everyTestEngine(): Engine[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 }
 
@@ -244,7 +270,7 @@ export interface TestDatabaseSection {
 /**
  * The `database` section for an SDK session under test: a private, migrated PostgreSQL database when
  * TEST_DATABASE_URL is set (dropped by `destroy`), else a migrated PGlite data directory at
- * `dataDir` (removed with the test's directory). `engine` picks one (a test run per {@link testEngines}).
+ * `dataDir` (removed with the test's directory). `engine` picks one (see {@link testEngines}).
  */
 export async function createTestDatabaseSection(
   dataDir: string,

@@ -3,6 +3,8 @@ export {
   createTestDatabase,
   createTestDatabaseSection,
   createTestDataDir,
+  everyTestEngine,
+  TEST_ENGINES_ENV,
   type TestDatabase,
   type TestDatabaseOptions,
   type TestDatabaseSection,

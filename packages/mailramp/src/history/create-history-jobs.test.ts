@@ -1,6 +1,7 @@
 /**
- * The dashboard's series read back from stored report results on both engines: days with no report
- * are gaps (zeros, `reported: false`, rates null), a NULL queue size stays null, IPs sort
+ * The dashboard's series read back from stored report results (on the run's engine,
+ * `testEngines`): days with no report are gaps (zeros, `reported: false`, rates null), a NULL queue
+ * size stays null, IPs sort
  * numerically, operators busiest first, the last day's mix and reasons; bad input is refused.
  */
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,6 +1,7 @@
 /**
- * `report({ store: true })` on both engines: per-day rows that a re-run overwrites, a partial read
- * that never wipes a fuller one, and alarm episodes opened, moved on and closed.
+ * `report({ store: true })` on the run's engine (`testEngines`): per-day rows that a re-run
+ * overwrites, a partial read that never wipes a fuller one, and alarm episodes opened, moved on
+ * and closed.
  */
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

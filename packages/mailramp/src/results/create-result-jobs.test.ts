@@ -2,7 +2,7 @@
  * The SDK's read-only views for the service (issue 23): a stored day's deliveries, the last builds,
  * the service's runs and each warm-up stream's day, pool, cap and hold — on rows shaped as the
  * report runs, the builder and the scheduler write them (reasons to sum, a running build, missed
- * runs without a start), on both engines.
+ * runs without a start), on the run's engine (`testEngines`).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * Every route of the HTTP API over real HTTP on 127.0.0.1, on both engines, against a database
+ * Every route of the HTTP API over real HTTP on 127.0.0.1, on the run's engine, against a database
  * seeded in SQL with rows shaped as the report runs, the builder and the scheduler write them:
  * /api/status, /api/runs (filters, pages, bad input), /api/alarms, /metrics (parsed with a
  * Prometheus text-format parser, values checked against the seed), POST /api/builds (dry through
