@@ -76,13 +76,17 @@ describe('the embedded database: one process per data directory (issue #20)', ()
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(lockFile).mode & 0o777).toBe(0o600);
 
+    // The second process is this test's own: a refusal opens no database, so it needs no child.
     const other = join(work, 'other.csv');
     writeFileSync(other, census);
-    const second = await start(['--data-dir', dir, 'audience', 'import', 'fmcsa', other, '--quiet']).done;
-    expect(second.code, second.stderr).toBe(4);
-    expect(second.stderr).toContain('in use by another mailramp process');
-    expect(second.stderr).toContain(`process ${first.child.pid}, \`mailramp audience import fmcsa\``);
-    expect(second.stderr).not.toContain('    at ');
+    const second = captureIo();
+    expect(
+      await runCli(['--data-dir', dir, 'audience', 'import', 'fmcsa', other, '--quiet'], second),
+      second.err(),
+    ).toBe(EXIT.REFUSED);
+    expect(second.err()).toContain('in use by another mailramp process');
+    expect(second.err()).toContain(`process ${first.child.pid}, \`mailramp audience import fmcsa\``);
+    expect(second.err()).not.toContain('    at ');
 
     writeFileSync(fifo, census);
     const firstDone = await first.done;
@@ -95,8 +99,8 @@ describe('the embedded database: one process per data directory (issue #20)', ()
     killed.child.kill('SIGKILL');
     expect((await killed.done).signal).toBe('SIGKILL');
     expect(existsSync(lockFile)).toBe(true);
-    const after = await start(['--data-dir', dir, 'db', 'status', '--json']).done;
-    expect(after.code, after.stderr).toBe(0);
+    const after = captureIo();
+    expect(await runCli(['--data-dir', dir, 'db', 'status', '--json'], after), after.err()).toBe(EXIT.OK);
     expect(existsSync(lockFile)).toBe(false);
   }, 300_000);
 
@@ -131,11 +135,13 @@ describe('the embedded database: one process per data directory (issue #20)', ()
         () => listmonk.requestsTo('POST', '/api/campaigns').length > 0,
         'the first build to push',
       );
-      const second = await start(args).done.finally(release);
-      expect(second.code, second.stderr).toBe(4);
-      expect(second.stderr).toContain('in use by another mailramp process');
-      expect(second.stderr).toContain(`process ${first.child.pid}`);
-      expect(second.stderr).not.toContain('    at ');
+      // The second build runs in this test's process: refused at the lock, it needs no child.
+      const second = captureIo({ cwd: work });
+      const secondCode = await runCli(args, second).finally(release);
+      expect(secondCode, second.err()).toBe(EXIT.REFUSED);
+      expect(second.err()).toContain('in use by another mailramp process');
+      expect(second.err()).toContain(`process ${first.child.pid}`);
+      expect(second.err()).not.toContain('    at ');
       const firstDone = await first.done;
       expect(firstDone.code, firstDone.stderr).toBe(0);
 
