@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createTestDataDir } from '@mailramp/db/testing';
+import { testEngines } from '@mailramp/db/testing';
 import type { BootFinding } from '@mailramp/ops';
 import { openTwoInstanceHost, type TwoInstanceHost } from '@mailramp/ops/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { type CliDatabase, createCliDatabase } from './testing/cli-database.js';
 
 // Issue 21: the ops commands on the runbook's host laid out for two streams, one Postfix instance each
 // (test/fixtures/two-instance-host), through stand-in postconf/postfix/postmap/postqueue/ip.
@@ -350,13 +351,17 @@ describe('ops hold-map --write on the two-instance host', () => {
   });
 });
 
-describe('ops rampcap hold on the two-instance host (embedded database)', () => {
+describe.each(testEngines())('ops rampcap hold on the two-instance host on %s', (engine) => {
+  let database: CliDatabase | undefined;
+  afterAll(() => database?.destroy());
+
   it('keeps every hold as history, and needs --force for a rate above the table', {
     timeout: 300_000,
   }, async () => {
     const host = openTwoInstanceHost();
-    await createTestDataDir(host.path('/var/lib/mailramp/data'));
-    const db = ['--data-dir', host.path('/var/lib/mailramp/data')];
+    // PGlite: the runbook's /var/lib/mailramp/data on the host.
+    database = await createCliDatabase(engine, host.path('/var/lib/mailramp'));
+    const db = database.args;
     const hold = (...args: string[]) => run(host, ...db, 'ops', 'rampcap', 'hold', ...args);
 
     expect(
