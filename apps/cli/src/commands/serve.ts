@@ -57,19 +57,29 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
           }
           const mailramp = await ctx.mailramp();
           const logger = service.createServiceLogger((line) => ctx.io.stdout(line));
+          // Listening from before the start: a signal while it starts stops it once started. The
+          // listeners go when the command returns or throws (a refused data directory), so an
+          // in-process runCli leaves the process's signals as it found them.
+          let onSignal: (signal: NodeJS.Signals) => void = () => {};
           const stopSignal = new Promise<NodeJS.Signals>((resolveSignal) => {
-            process.once('SIGTERM', () => resolveSignal('SIGTERM'));
-            process.once('SIGINT', () => resolveSignal('SIGINT'));
+            onSignal = resolveSignal;
           });
-          const running = await service.startService({ mailramp, logger, listen: opts.listen });
-          say(
-            ctx.io,
-            `mailramp serve: ${running.engine}, worker ${running.worker}${running.url === undefined ? '' : `, listening on ${running.url}`}; SIGTERM stops`,
-          );
-          const signal = await stopSignal;
-          logger.info({ signal }, 'stop asked');
-          await running.stop(opts.grace * 1000);
-          return EXIT.OK;
+          process.once('SIGTERM', onSignal);
+          process.once('SIGINT', onSignal);
+          try {
+            const running = await service.startService({ mailramp, logger, listen: opts.listen });
+            say(
+              ctx.io,
+              `mailramp serve: ${running.engine}, worker ${running.worker}${running.url === undefined ? '' : `, listening on ${running.url}`}; SIGTERM stops`,
+            );
+            const signal = await stopSignal;
+            logger.info({ signal }, 'stop asked');
+            await running.stop(opts.grace * 1000);
+            return EXIT.OK;
+          } finally {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+          }
         },
       ),
     );
