@@ -1,11 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDataDir } from '@mailramp/db/testing';
+import { testEngines } from '@mailramp/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
+import { type CliDatabase, createCliDatabase } from './testing/cli-database.js';
 import { TEST_SENDER } from './testing/template-sender.js';
 
 const templates = new URL('../../../../templates/', import.meta.url).pathname;
@@ -14,9 +15,10 @@ const LATE = new Date('2027-11-18T06:00:00Z');
 // Registration year 2027, whose fee table ships.
 const SHIPPED = new Date('2026-11-24T06:00:00Z');
 
-describe('mailramp build --dry-run is a preflight', () => {
+describe.each(testEngines())('mailramp build --dry-run is a preflight (%s)', (engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-preflight-'));
-  const args = ['--data-dir', join(dir, 'data')];
+  let database: CliDatabase | undefined;
+  let args: string[] = [];
   const config = (name: string, body: unknown) => {
     const path = join(dir, name);
     writeFileSync(path, JSON.stringify(body));
@@ -60,7 +62,8 @@ describe('mailramp build --dry-run is a preflight', () => {
   let base = '';
   beforeAll(async () => {
     base = config('base.json', withSender({}));
-    await createTestDataDir(join(dir, 'data'));
+    database = await createCliDatabase(engine, dir);
+    args = database.args;
     expect(
       await runCli(
         [...args, 'db', 'seed-demo', '--carriers', '800', '--providers', '0'],
@@ -68,7 +71,10 @@ describe('mailramp build --dry-run is a preflight', () => {
       ),
     ).toBe(EXIT.OK);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await database?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('renders the campaigns it plans: the shipped UCR fee table fills the reminder of its year', async () => {
     // Without the sender block the live run would stop on it: the dry run says so, naming the key.

@@ -1,29 +1,33 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDataDir } from '@mailramp/db/testing';
+import { testEngines } from '@mailramp/db/testing';
 import { createListmonkStandIn } from '@mailramp/listmonk/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../exit-codes.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run-cli.js';
 import { writeLiveBuildConfig } from './fixtures/write-live-build-config.js';
+import { createCliDatabase } from './testing/cli-database.js';
 
 const day1 = () => new Date('2026-06-22T06:00:00Z');
 const day2 = () => new Date('2026-06-23T06:00:00Z');
 
+// The client gives up on a lost reply after its retries: milliseconds apart here, not seconds.
+const retries = { retry: { baseDelayMs: 1, maxDelayMs: 4 } };
+
 // Issue 20 (2): a build reports what it settled of earlier dates, as text and in --json.
-describe('mailramp build reconciles earlier dates (PGlite, stand-in)', () => {
+describe.each(testEngines())('mailramp build reconciles earlier dates (%s, stand-in)', (engine) => {
   it('day 2 reports the campaigns of day 1 that Listmonk scheduled after the client gave up, and stamps them', async () => {
     const listmonk = await createListmonkStandIn({ version: 5, now: day1, importBatchDelayMs: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'mailramp-reconcile-'));
+    // Migrated from the run's snapshot or template, not by `db migrate` (db.test.ts migrates
+    // through the CLI).
+    const database = await createCliDatabase(engine, dir);
     try {
       writeLiveBuildConfig(dir, listmonk);
-      const db = ['--data-dir', join(dir, 'data')];
+      const db = database.args;
       const build = ['build', '--vertical', 'trucking', '--warmup-day', '12', '--max-per-segment', '3'];
-      // Migrated from the run's snapshot, not by `db migrate` (initdb costs PGlite several CPU-seconds;
-      // db.test.ts migrates a fresh data directory through the CLI).
-      await createTestDataDir(join(dir, 'data'));
       expect(
         await runCli(
           [...db, 'db', 'seed-demo', '--carriers', '600', '--providers', '0'],
@@ -42,7 +46,7 @@ describe('mailramp build reconciles earlier dates (PGlite, stand-in)', () => {
         until,
         times: 1000,
       });
-      const first = captureIo({ cwd: dir, now: day1 });
+      const first = captureIo({ cwd: dir, now: day1, listmonk: retries });
       expect(await runCli([...db, ...build, '--json'], first)).toBe(EXIT.UNAVAILABLE);
       const day1Result = JSON.parse(first.out()) as { recipients: number; stamped: number };
       expect(day1Result.stamped).toBe(0);
@@ -82,6 +86,7 @@ describe('mailramp build reconciles earlier dates (PGlite, stand-in)', () => {
       );
     } finally {
       await listmonk.close();
+      await database.destroy();
       rmSync(dir, { recursive: true, force: true });
     }
   });
