@@ -1,17 +1,18 @@
 /**
- * The SDK end to end on embedded PGlite and the Listmonk stand-in: a session opened from a config
- * object plus LISTMONK_* (issue #22), the build, a backfill with its revert, suppression, holds and
- * the report window, each with typed results and events, nothing printed, resources released.
+ * The SDK end to end on the run's engine (PostgreSQL with TEST_DATABASE_URL, else embedded PGlite)
+ * and the Listmonk stand-in: a session opened from a config object plus LISTMONK_* (issue #22), the
+ * build, a backfill with its revert, suppression, holds and the report window, each with typed
+ * results and events, nothing printed, resources released.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemoAudience } from '@mailramp/builder';
 import { DbError, runMigrations } from '@mailramp/db';
-import { createTestDataDir } from '@mailramp/db/testing';
+import { createTestDatabaseSection } from '@mailramp/db/testing';
 import { createListmonkStandIn } from '@mailramp/listmonk/testing';
 import { oneIpStream } from '@mailramp/ops/testing';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { MailrampError } from './errors.js';
 import { type BuildEvent, openMailramp } from './index.js';
 import { planReportWindow } from './report/plan-report-window.js';
@@ -27,17 +28,23 @@ const oneStreamWarmup = { streams: { trucking: oneIpStream({ start: '2026-06-20'
 describe('openMailramp', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailramp-sdk-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** The test's own database, as a `database` config section (a data directory under `dir` on PGlite). */
+  const database = async (name: string, options: { migrate?: boolean } = {}) => {
+    const section = await createTestDatabaseSection(join(dir, name), undefined, options);
+    onTestFinished(() => section.destroy());
+    return section.database;
+  };
 
   it('builds, backfills and reverts through LISTMONK_* alone, printing nothing', async () => {
-    // Migrated from the run's snapshot (a fresh data dir costs PGlite's initdb, several CPU-seconds):
-    // runMigrations below then has nothing to apply (apps/cli db.test.ts migrates a fresh one).
-    await createTestDataDir(join(dir, 'data'));
+    // Migrated from the run's snapshot or template (a fresh data dir costs PGlite's initdb, several
+    // CPU-seconds): runMigrations below then has nothing to apply (apps/cli db.test.ts migrates a fresh one).
+    const section = await database('data');
     const listmonk = await createListmonkStandIn({ version: 6, now });
     const print = vi.spyOn(process.stdout, 'write');
     const printErr = vi.spyOn(process.stderr, 'write');
     try {
       const config = {
-        database: { dataDir: join(dir, 'data') },
+        database: section,
         templates: { dir: templates },
         build: {
           verticals: {
@@ -140,9 +147,8 @@ describe('openMailramp', () => {
 
   it('on an unmigrated database every job throws the coded NOT_MIGRATED error that says how to migrate', async () => {
     // As initdb left it (the snapshot saves PGlite's initdb, several CPU-seconds).
-    await createTestDataDir(join(dir, 'unmigrated'), { migrate: false });
     await using mailramp = await openMailramp(
-      { database: { dataDir: join(dir, 'unmigrated') }, warmup: oneStreamWarmup },
+      { database: await database('unmigrated', { migrate: false }), warmup: oneStreamWarmup },
       { env: {}, now, cwd: dir },
     );
     const notMigrated = {
@@ -162,8 +168,7 @@ describe('openMailramp', () => {
   });
 
   it('refuses a hold above the table cap without force, and checks the rate first', async () => {
-    await createTestDataDir(join(dir, 'holds-data'));
-    const config = { database: { dataDir: join(dir, 'holds-data') }, warmup: oneStreamWarmup };
+    const config = { database: await database('holds-data'), warmup: oneStreamWarmup };
     await using mailramp = await openMailramp(config, { env: {}, now, cwd: dir });
     await runMigrations(await mailramp.db());
     await expect(

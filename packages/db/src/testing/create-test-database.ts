@@ -270,16 +270,18 @@ export interface TestDatabaseSection {
 /**
  * The `database` section for an SDK session under test: a private, migrated PostgreSQL database when
  * TEST_DATABASE_URL is set (dropped by `destroy`), else a migrated PGlite data directory at
- * `dataDir` (removed with the test's directory). `engine` picks one (see {@link testEngines}).
+ * `dataDir` (removed with the test's directory). `engine` picks one (see {@link testEngines});
+ * `migrate: false` leaves it as initdb (or CREATE DATABASE) does.
  */
 export async function createTestDatabaseSection(
   dataDir: string,
   engine: Engine = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite',
+  options: Pick<TestDatabaseOptions, 'migrate'> = {},
 ): Promise<TestDatabaseSection> {
   if (engine === 'postgres') {
-    const t = await createTestDatabase({ engine: 'postgres' });
+    const t = await createTestDatabase({ engine: 'postgres', ...options });
     return { database: { url: t.url! }, destroy: () => t.destroy() };
   }
-  await createTestDataDir(dataDir);
+  await createTestDataDir(dataDir, options);
   return { database: { dataDir }, destroy: async () => {} };
 }
