@@ -1,16 +1,17 @@
 /**
  * Ctrl-C during `ops report --store` on a real process: the CLI says what was interrupted and that
  * nothing was stored, exits 130, and the database holds no part of the run. Without the handler
- * Node died on SIGINT silently (exit by signal, no message). ~10 s: a 49 MB log.
+ * Node died on SIGINT silently (exit by signal, no message).
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@mailramp/db';
-import { createTestDataDir } from '@mailramp/db/testing';
+import { testEngines } from '@mailramp/db/testing';
 import { generateMailLog } from '@mailramp/ops/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type CliDatabase, createCliDatabase } from './commands/testing/cli-database.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const bin = join(root, 'apps/cli/bin/mailramp.js');
@@ -33,10 +34,12 @@ function hasOpen(pid: number, path: string): boolean {
   }
 }
 
-describe('an interrupted command says what it leaves behind', () => {
+describe.each(testEngines())('an interrupted command says what it leaves behind on %s', (engine) => {
+  let database: CliDatabase | undefined;
+  afterAll(() => database?.destroy());
+
   it('Ctrl-C during ops report --store: exit 130, "nothing was stored", no row stored', async () => {
-    const dataDir = join(work, 'data');
-    await createTestDataDir(dataDir);
+    database = await createCliDatabase(engine, work);
     // The log's size only buys time: the child is signalled once it opens the log, and a report
     // looks at signals between reads of 16 MB. Half a day's lines written ten times over take as
     // long to read as 400,000 generated ones, for a tenth of generating them.
@@ -51,8 +54,7 @@ describe('an interrupted command says what it leaves behind', () => {
       process.execPath,
       [
         bin,
-        '--data-dir',
-        dataDir,
+        ...database.args,
         'ops',
         'report',
         '--store',
@@ -85,7 +87,7 @@ describe('an interrupted command says what it leaves behind', () => {
     expect(stderr).toContain(
       'mailramp: ops report interrupted (SIGINT): nothing was stored (--store writes the whole read in one transaction, after it); run it again',
     );
-    const db = connect({ dataDir });
+    const db = connect(database.url ?? { dataDir: join(work, 'data') });
     try {
       expect(await db.selectFrom('report_days').select('day').execute()).toEqual([]);
       expect(await db.selectFrom('report_outcomes').select('day').execute()).toEqual([]);
