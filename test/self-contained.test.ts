@@ -105,9 +105,11 @@ describe('a repository with nothing beside it', () => {
         cpSync(dumps, join(clone, 'node_modules/.cache/mailramp-test'), { recursive: true });
       const report = join(parent, 'report.json');
       const vitest = join(clone, 'node_modules/vitest/vitest.mjs');
+      // One worker runs the files one after another: each worker more loads vitest and the mail-log
+      // modules again (measured: this file 17.7 -> 16.0 CPU-s), while the suite around keeps the cores busy.
       const result = await run(
         process.execPath,
-        [vitest, 'run', ...tests, '--reporter=json', `--outputFile=${report}`],
+        [vitest, 'run', ...tests, '--maxWorkers=1', '--reporter=json', `--outputFile=${report}`],
         { cwd: clone, env: { ...env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 },
       ).catch((e: { stdout: string; stderr: string }) => e);
       const output = `${result.stdout}\n${result.stderr}`;
