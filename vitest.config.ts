@@ -21,9 +21,13 @@ export default defineConfig({
     // CPU (26 files: 37 -> 25 CPU-seconds), mostly module loading. The tests mock no module and
     // change no global state; each closes what it opens (test databases, stand-ins, servers).
     isolate: false,
-    // Rebuilds the mail-log scanner (WebAssembly) when its source changed since `pnpm install`;
-    // makes the PGlite dumps test databases start from when the migrations changed.
-    globalSetup: ['./test/build-kernel.setup.ts', './test/pglite-snapshot.setup.ts'],
+    // Rebuilds the mail-log scanner (WebAssembly) and the CLI's bundle when their sources changed
+    // since `pnpm install`; makes the PGlite dumps test databases start from when the migrations changed.
+    globalSetup: [
+      './test/build-kernel.setup.ts',
+      './test/build-cli-dist.setup.ts',
+      './test/pglite-snapshot.setup.ts',
+    ],
     reporters: ['default'],
   },
 });

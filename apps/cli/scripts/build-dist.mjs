@@ -3,16 +3,17 @@
  * plain JavaScript (one chunk per command group), so `mailramp` starts without compiling TypeScript.
  * Third-party packages stay external, imported from where pnpm installed them. dist/manifest.json
  * lists every input; bin/mailramp.js uses dist only while no input is newer than the build, and
- * runs the sources through tsx otherwise. Runs on `pnpm install` (the root `prepare` script); a
- * failure only warns, since the sources always work.
+ * runs the sources through tsx otherwise. Runs on `pnpm install` (the root `prepare` script) and,
+ * when a source changed since, from the test setup; a failure only warns, since the sources always work.
  *
  *   node apps/cli/scripts/build-dist.mjs
  */
 
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pinnedExternals } from '../../../scripts/esbuild-pinned-externals.mjs';
+import { distIsFresh } from '../bin/dist-is-fresh.js';
 
 const cli = fileURLToPath(new URL('../', import.meta.url));
 const root = resolve(cli, '../..');
@@ -116,11 +117,25 @@ function exists(path) {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  rmSync(dist, { recursive: true, force: true });
-  console.warn(
-    `mailramp: could not build ${dirname(dist)}/dist (${error.message}); the CLI runs from its TypeScript sources`,
-  );
+/**
+ * True when there is a dist/ that one of its inputs changed since: bin/mailramp.js would run the
+ * sources. A missing dist/ is not stale: that checkout runs the sources by choice (no esbuild, or
+ * installed with --ignore-scripts).
+ */
+export function distIsStale() {
+  return existsSync(dist) && !distIsFresh();
 }
+
+/** Builds dist/; on a failure removes it and warns, since the sources always work. */
+export async function buildDist() {
+  try {
+    await main();
+  } catch (error) {
+    rmSync(dist, { recursive: true, force: true });
+    console.warn(
+      `mailramp: could not build ${dirname(dist)}/dist (${error.message}); the CLI runs from its TypeScript sources`,
+    );
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDist();
