@@ -24,14 +24,9 @@ export const SDK_PACKAGES = JSON.parse(
   readFileSync(join(root, 'tsconfig.build.json'), 'utf8'),
 ).references.map((r) => r.path.split('/')[1]);
 
-/**
- * Builds and packs; returns each package's name and tarball path. `typecheck: false` builds with
- * `--no-check` (see build-packages.mjs): the same tarballs, for a caller that type-checks the sources
- * otherwise.
- */
-export async function packPackages(dir, { typecheck = true } = {}) {
-  const build = [join(root, 'scripts/build-packages.mjs'), ...(typecheck ? [] : ['--no-check'])];
-  await run(process.execPath, build, { cwd: root });
+/** Builds and packs; returns each package's name and tarball path. */
+export async function packPackages(dir) {
+  await run(process.execPath, [join(root, 'scripts/build-packages.mjs')], { cwd: root });
   mkdirSync(dir, { recursive: true });
   // One pnpm for all of them: a pnpm process costs about a CPU-second to start.
   const filters = SDK_PACKAGES.flatMap((p) => ['--filter', `./packages/${p}`]);

@@ -7,16 +7,14 @@
  * migrations shipped in @mailramp/db, seed it, plan a one-off build with the templates shipped in
  * @mailramp/builder, and plan, apply and revert the runbook's Jun 22 re-send.
  *
- * Four things cost CPU-seconds here that prove nothing about the tarballs: the examples' data
+ * Three things cost CPU-seconds here that prove nothing about the tarballs: the examples' data
  * directory starts as the test run's dump of a just-initdb'd PGlite (createTestDataDir, no
  * migration applied) instead of running PGlite's initdb; the type check reports on the examples
  * and the tarballs' own `.d.ts` but not on kysely's, zod's and @types/node's declarations (half its
- * time; the `skipLibCheck` most projects set skips those too); the build emits without
- * type-checking the packages' sources (`--no-check`: the same files, measured; `pnpm test`'s
- * typecheck checks those sources with the same compiler options, and the build still fails on a
- * `.d.ts` it cannot write), a cold build 21 -> 9 CPU-s, after a changed export 12 -> 5; and the
- * re-send's apply and revert run in one node process (each start loads the SDK and PGlite, ~2
- * CPU-s), while every example's own command line is run once.
+ * time; the `skipLibCheck` most projects set skips those too); and the re-send's apply and revert
+ * run in one node process (each start loads the SDK and PGlite, ~2 CPU-s), while every example's
+ * own command line is run once. The build compiles with TypeScript 7 and this check runs
+ * TypeScript 5.9's API: a `.d.ts` that 5.x consumers cannot read fails here.
  */
 
 import { execFile } from 'node:child_process';
@@ -92,7 +90,7 @@ async function pnpmAdd(specs: string[]): Promise<void> {
 describe('the packed SDK in an empty project', () => {
   it('installs from the tarballs and runs the examples with plain node', { timeout: 300_000 }, async () => {
     expect(relative(root, temp).startsWith('..')).toBe(true);
-    const packed = await packPackages(tarballs, { typecheck: false });
+    const packed = await packPackages(tarballs);
     expect(packed.map((p) => p.name).sort()).toEqual([
       '@mailramp/builder',
       '@mailramp/config',
