@@ -1,4 +1,4 @@
-import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
+import { compile, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
 import { createTagVault } from './create-tag-vault.js';
 import { scanTemplateTags, type TemplateTag } from './scan-template-tags.js';
 
@@ -56,6 +56,10 @@ const OPTIONS: HtmlToTextOptions = {
   ],
 };
 
+// Compiled once: html-to-text's convert() recompiles its options (a selector decision tree) on
+// every call, which cost more than converting a campaign's HTML.
+const toText = compile(OPTIONS);
+
 /**
  * Renders the text/plain part (the altbody) of a campaign from its rendered HTML.
  *
@@ -72,7 +76,7 @@ export function renderAltbody(html: string): RenderedAltbody {
   const { tags } = scanTemplateTags(html, { mode: 'listmonk' });
   const vault = createTagVault();
   const protectedHtml = vault.protect(html, tags);
-  const converted = convert(protectedHtml, OPTIONS);
+  const converted = toText(protectedHtml);
   const text = joinControlLines(vault.restore(converted));
   const present = vault.present(converted);
   return { text: `${text.trimEnd()}\n`, omitted: tags.filter((_, i) => !present.has(i)) };
