@@ -413,18 +413,16 @@ async function planIn(db: Kysely<Database>, rules: BuildRules, request: BuildReq
   }
 
   const alreadyMailed = await countAlreadyMailed(db, vertical);
-  const takenByHigher = new Map<string, number>();
+  const walks: Array<{ segmentId: string; upTo: string | undefined }> = [];
   for (const s of dated) {
     const pool = pools.get(s.definition.id)!;
     // A segment whose walk never ran (the day's cap already full) examined nothing.
     if (!pool.walked) continue;
     const upTo = pool.complete ? undefined : coveredUpTo(pool, present, byKey);
     if (!pool.complete && upTo === undefined) continue;
-    takenByHigher.set(
-      s.definition.id,
-      await countTakenByHigher(db, vertical, date, dated, s.definition.id, upTo),
-    );
+    walks.push({ segmentId: s.definition.id, upTo });
   }
+  const takenByHigher = await countTakenByHigher(db, vertical, date, dated, walks);
   return {
     vertical,
     date,

@@ -116,7 +116,16 @@ export async function findSegmentCandidates(
   if (segment === undefined) throw new BuilderError('BUILD_INPUT', `unknown segment ${segmentId}`);
   const higher = segments.filter((s) => s.definition.priority < segment.definition.priority);
   const own = inSegment(memberPredicate(t, vertical, date, segment));
-  const notHigher = higher.map((h) => notInSegment(memberPredicate(t, vertical, date, h)));
+  const notHigher = higher
+    .map((h) => ({ h, predicate: notInSegment(memberPredicate(t, vertical, date, h)) }))
+    .filter(({ h }) => !isClosedCycle(h))
+    .map(({ predicate }) => predicate);
+  if (isClosedCycle(segment)) {
+    const ended = page.perOperator
+      ?.filter((o) => o.room > 0)
+      .map((o) => ({ operator: o.operator, last: o.after, exhausted: true }));
+    return ended === undefined ? { rows: [], complete: true } : { rows: [], complete: true, walks: ended };
+  }
   const key = sql.ref(`c.${t.key}`);
   const afterKey = (k: string | undefined) =>
     k === undefined ? sql`true` : t.key === 'dot_number' ? sql`${key} > ${Number(k)}` : sql`${key} > ${k}`;
@@ -318,40 +327,64 @@ function notInSegment(predicate: RawBuilder<boolean>): RawBuilder<boolean> {
 }
 
 /**
- * How many rows of a segment a higher-priority segment took: rows the segment's own predicate
+ * How many rows of each segment a higher-priority segment took: rows the segment's own predicate
  * accepts that a higher segment claims, among the keys the segment's walk covered (up to and
  * including `upTo`, or every key when the walk reached the end). The plan names them, so a segment
- * that selects nobody says why.
+ * that selects nobody says why. One statement for every segment asked (each count its own subquery,
+ * planned on its own indexes), where a query a segment cost a round trip each.
  */
 export async function countTakenByHigher(
   db: Kysely<Database>,
   vertical: Vertical,
   date: IsoDate,
   segments: readonly DatedSegment[],
-  segmentId: string,
-  upTo: string | undefined,
-): Promise<number> {
+  walks: ReadonlyArray<{ segmentId: string; upTo: string | undefined }>,
+): Promise<Map<string, number>> {
   const t = AUDIENCE_TABLES[vertical];
-  const segment = segments.find((s) => s.definition.id === segmentId);
-  if (segment === undefined) throw new BuilderError('BUILD_INPUT', `unknown segment ${segmentId}`);
-  const higher = segments.filter((s) => s.definition.priority < segment.definition.priority);
-  if (higher.length === 0) return 0;
   const key = sql.ref(`c.${t.key}`);
-  const range =
-    upTo === undefined
-      ? sql`true`
-      : t.key === 'dot_number'
-        ? sql`${key} <= ${Number(upTo)}`
-        : sql`${key} <= ${upTo}`;
-  const anyHigher = sql.join(
-    higher.map((h) => inSegment(memberPredicate(t, vertical, date, h))),
-    sql` or `,
-  );
-  const result = await sql<{ n: number }>`
-    select count(*)::int as n from ${sql.table(t.table)} as c
-    where ${inSegment(memberPredicate(t, vertical, date, segment))} and (${anyHigher}) and ${range}
-  `.execute(db);
-  return result.rows[0]?.n ?? 0;
+  const counted = new Map<string, number>();
+  const counts: Array<{ segmentId: string; query: RawBuilder<number> }> = [];
+  for (const { segmentId, upTo } of walks) {
+    const segment = segments.find((s) => s.definition.id === segmentId);
+    if (segment === undefined) throw new BuilderError('BUILD_INPUT', `unknown segment ${segmentId}`);
+    const own = inSegment(memberPredicate(t, vertical, date, segment));
+    const higher = segments
+      .filter((s) => s.definition.priority < segment.definition.priority)
+      .map((h) => ({ h, predicate: memberPredicate(t, vertical, date, h) }))
+      .filter(({ h }) => !isClosedCycle(h));
+    counted.set(segmentId, 0);
+    if (higher.length === 0 || isClosedCycle(segment)) continue;
+    const range =
+      upTo === undefined
+        ? sql`true`
+        : t.key === 'dot_number'
+          ? sql`${key} <= ${Number(upTo)}`
+          : sql`${key} <= ${upTo}`;
+    const anyHigher = sql.join(
+      higher.map(({ predicate }) => inSegment(predicate)),
+      sql` or `,
+    );
+    counts.push({
+      segmentId,
+      query: sql<number>`(select count(*)::int from ${sql.table(t.table)} as c
+        where ${own} and (${anyHigher}) and ${range})`,
+    });
+  }
+  if (counts.length === 0) return counted;
+  const result = await sql<Record<string, number>>`select ${sql.join(
+    counts.map(({ query }, i) => sql`${query} as ${sql.ref(`n${i}`)}`),
+  )}`.execute(db);
+  const row = result.rows[0] ?? {};
+  for (const [i, { segmentId }] of counts.entries()) counted.set(segmentId, row[`n${i}`] ?? 0);
+  return counted;
+}
+
+/**
+ * A filing-cycle segment on a date none of its reminder windows is open: nobody is in it, so the
+ * walk and the counts need no query for it, and `not (false)` adds nothing to a lower segment's.
+ */
+function isClosedCycle(segment: DatedSegment): boolean {
+  return segment.definition.rule.kind === 'filing_cycle' && (segment.touch ?? null) === null;
 }
 
 /** Whether a row is in a segment: has an address, not yet mailed (cycle segments: not yet touched), matches the rule. */
