@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@mailramp/db/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, type IsoDate } from '../calendar/calendar-date.js';
 import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import type { CampaignRenderer, ListmonkCampaignState, ListmonkPort } from '../push/listmonk-port.js';
@@ -105,12 +105,24 @@ interface LedgerRow {
   touch: number | null;
 }
 
-describe('a simulated month of daily trucking builds (PGlite)', () => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.destroy();
-    t = undefined;
+/** Empties every table the migrations made (not their record), as a freshly migrated database is. */
+async function emptyTables(t: TestDatabase): Promise<void> {
+  const tables = (
+    await sql<{ name: string }>`
+      select tablename as name from pg_tables
+      where schemaname = 'public' and tablename <> 'mailramp_migrations'`.execute(t.db)
+  ).rows.map((r) => sql.table(r.name));
+  await sql`truncate ${sql.join(tables)} restart identity`.execute(t.db);
+}
+
+describe('a simulated month of daily trucking builds', () => {
+  // The run's engine (PostgreSQL with TEST_DATABASE_URL, else PGlite; run-build.test.ts builds on
+  // both), one database for the file, emptied before each run as fresh from the migrations.
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
   });
+  afterAll(() => t.destroy());
 
   it('mails nobody twice in one segment cycle, and nobody twice a day', async () => {
     await fc.assert(
@@ -123,8 +135,7 @@ describe('a simulated month of daily trucking builds (PGlite)', () => {
           warmupStart: fc.integer({ min: 0, max: 40 }),
         }),
         async ({ carriers, seed, startOffset, warmupStart }) => {
-          await t?.destroy();
-          t = await createTestDatabase({ engine: 'pglite' });
+          await emptyTables(t);
           const start = addDays('2026-01-01', startOffset);
           await seedDemoAudience(t.db, { carriers, providers: 0, today: start, seed });
           const stampedKeys = async () =>
@@ -132,7 +143,7 @@ describe('a simulated month of daily trucking builds (PGlite)', () => {
               (
                 await sql<{ key: string }>`
                   select dot_number::text as key from fmcsa_carriers where listmonk_sent_at is not null`.execute(
-                  t!.db,
+                  t.db,
                 )
               ).rows.map((r) => r.key),
             );
