@@ -61,7 +61,7 @@ const injected: fc.Arbitrary<Injected> = fc.oneof(
 /** Per date, one or two build attempts, each under one fault. */
 const schedule = fc.array(fc.array(injected, { minLength: 1, maxLength: 2 }), { minLength: 3, maxLength: 3 });
 
-describe('a build under random faults across consecutive dates (PGlite, stand-in)', () => {
+describe('a build under random faults across consecutive dates (stand-in)', () => {
   let t: TestDatabase | undefined;
   let listmonk: ListmonkStandIn | undefined;
   afterEach(async () => {
@@ -70,10 +70,13 @@ describe('a build under random faults across consecutive dates (PGlite, stand-in
     t = undefined;
   });
 
-  /** The seeded audience with no build yet: seeded once (the slow part), restored for each run. */
+  /**
+   * The seeded audience with no build yet: seeded once (the slow part), restored for each run. On
+   * the run's engine: PostgreSQL with TEST_DATABASE_URL (kill-during-build's engine too), else PGlite.
+   */
   async function fresh(): Promise<void> {
     if (t === undefined) {
-      t = await createTestDatabase({ engine: 'pglite' });
+      t = await createTestDatabase();
       await seedFaultAudience(t.db);
     } else await restoreFaultAudience(t.db);
   }
