@@ -18,6 +18,13 @@ describe.each(testEngines())('the operator rules of a build on %s', (engine) => 
         // A business domain hosted at Yahoo (MX *.yahoodns.net → operator yahoo), and one at GoDaddy.
         carrierRow(31, { email: 'dispatch@smallfleet31.com', mx_provider: 'yahoo', mcs150_date: null }),
         carrierRow(32, { email: 'dispatch@otherfleet32.com', mx_provider: 'godaddy', mcs150_date: null }),
+        // Interstate, mailed before, no operator classified yet: the only unclassified row.
+        carrierRow(33, {
+          email: 'dispatch@fleet33.com',
+          mx_provider: null,
+          carrier_operation: 'A',
+          listmonk_sent_at: '2026-01-05T15:00:00Z',
+        }),
       ])
       .execute();
   });
@@ -42,6 +49,18 @@ describe.each(testEngines())('the operator rules of a build on %s', (engine) => 
     // Also when the user holds other operators only (yahoo is not in MAIN_EXCLUDE_OPERATORS).
     const google = await plan(undefined, ['google']);
     expect(google.recipients.map((r) => r.recipientKey)).toEqual(['32']);
+  });
+
+  it('an unclassified carrier mailed before is still reminded when a filing cycle opens', async () => {
+    // Found by plan-build-accounting.property.test.ts: the walk skipped rows with no operator when
+    // every one of them was mailed, though filing-cycle segments remind mailed carriers too.
+    const p = await planBuild(t.db, resolveBuildRules('trucking', {}, createDomainFamilies()), {
+      vertical: 'trucking',
+      date: '2026-11-24', // UCR touch 1 open
+      warmupDay: 40,
+      now: () => new Date('2026-11-24T05:00:00Z'),
+    });
+    expect(p.recipients.find((r) => r.recipientKey === '33')?.segment).toBe('ucr');
   });
 
   it('mailbox.families.byMxOperator false turns the MX rule off: by recipient domain only', async () => {

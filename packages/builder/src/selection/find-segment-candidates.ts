@@ -481,8 +481,10 @@ export async function listOperators(
     )
     select mx_provider from ops where mx_provider is not null
   `.execute(db);
+  // Mailed rows count: filing-cycle segments remind carriers mailed before (the operator walk's
+  // index answers it, mailed or not).
   const nulls = await sql<{ found: boolean }>`
-    select exists (select 1 from ${t} where mx_provider is null and listmonk_sent_at is null and email is not null) as found
+    select exists (select 1 from ${t} where mx_provider is null and email is not null) as found
   `.execute(db);
   return { operators: result.rows.map((r) => r.mx_provider), unclassified: nulls.rows[0]?.found === true };
 }
