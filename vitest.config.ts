@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { HeavyFirstSequencer } from './test/heavy-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -28,6 +29,8 @@ export default defineConfig({
       './test/build-cli-dist.setup.ts',
       './test/pglite-snapshot.setup.ts',
     ],
+    // A fresh clone has no timings: the longest files start first, not wherever their size puts them.
+    sequence: { sequencer: HeavyFirstSequencer },
     reporters: ['default'],
   },
 });
