@@ -12,6 +12,7 @@ import { createTemplateRenderer } from '../push/create-template-renderer.js';
 import type { ListmonkPort } from '../push/listmonk-port.js';
 import { loadTemplateSet } from '../template/load-template-set.js';
 import { runBuild } from './run-build.js';
+import { memoizeRenderer } from './testing/memoize-renderer.js';
 import { DATE, now, REPO_TEMPLATES, rules } from './testing/use-run-build-stand-in.js';
 
 /** Ends every other session on the test's database, as `pg_terminate_backend` from an operator would. */
@@ -74,7 +75,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a lost database connection (iss
       },
     };
     const templates = await loadTemplateSet(REPO_TEMPLATES);
-    const renderer = createTemplateRenderer(templates);
+    // Both builds render the same campaigns.
+    const renderer = memoizeRenderer(createTemplateRenderer(templates));
     const request = { vertical: 'trucking' as const, date: DATE, warmupDay: 12, now };
 
     const error = await runBuild(t.db, rules, request, { listmonk: faulty, renderer }).catch(

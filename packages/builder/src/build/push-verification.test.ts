@@ -1,16 +1,19 @@
-import { seededTestDatabases, type TestDatabase, testEngines } from '@mailramp/db/testing';
+import { type TestDatabase, testEngines } from '@mailramp/db/testing';
 import { createListmonkClient, type ListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoAudience } from '../demo/seed-demo-audience.js';
 import { createListmonkPort } from '../push/create-listmonk-port.js';
 import { createTemplateRenderer } from '../push/create-template-renderer.js';
-import { loadTemplateSet, type TemplateSet } from '../template/load-template-set.js';
+import type { CampaignRenderer } from '../push/listmonk-port.js';
+import { loadTemplateSet } from '../template/load-template-set.js';
 import { planBuild } from './plan-build.js';
 import { resolveBuildRules } from './resolve-build-rules.js';
 import { type BuildResult, runBuild } from './run-build.js';
+import { memoizeRenderer } from './testing/memoize-renderer.js';
+import { useSeededDatabase } from './testing/use-seeded-database.js';
 
 // Item 5 of issue 18: the push stamps exactly the recipients it saw arrive in Listmonk. Each test
 // makes Listmonk keep some recipients out the way it does in production (LISTMONK.md, Bulk import
@@ -43,9 +46,10 @@ const rules = resolveBuildRules(
 );
 const request = { vertical: 'trucking' as const, date: DATE, warmupDay: 12, now };
 
-let templates: TemplateSet;
+// One renderer for the file: every build renders the same segments for the same date.
+let renderer: CampaignRenderer;
 beforeAll(async () => {
-  templates = await loadTemplateSet(REPO_TEMPLATES);
+  renderer = memoizeRenderer(createTemplateRenderer(await loadTemplateSet(REPO_TEMPLATES)));
 });
 
 describe.each(testEngines())('a push that verifies, against the Listmonk stand-in, on %s', (engine) => {
@@ -54,19 +58,14 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
   let client: ListmonkClient;
   afterEach(async () => {
     await listmonk?.close();
-    await t?.destroy();
   });
-  // Seeded once per engine and file; each test starts from a copy.
-  const seeded = seededTestDatabases(
-    async (db) => {
-      await seedDemoAudience(db, { carriers: 600, providers: 0, today: DATE });
-    },
-    { engine },
-  );
-  afterAll(() => seeded.dispose());
+  // Seeded once per engine and file; each test starts from the seeded rows.
+  const seeded = useSeededDatabase(engine, async (db) => {
+    await seedDemoAudience(db, { carriers: 600, providers: 0, today: DATE });
+  });
 
   async function setUp(version: number | string = 5): Promise<void> {
-    t = await seeded.create();
+    t = await seeded.database();
     listmonk = await createListmonkStandIn({ version, now, importBatchDelayMs: 1 });
     client = createListmonkClient({
       url: listmonk.url,
@@ -82,7 +81,7 @@ describe.each(testEngines())('a push that verifies, against the Listmonk stand-i
   const build = () =>
     runBuild(t.db, rules, request, {
       listmonk: createListmonkPort(client),
-      renderer: createTemplateRenderer(templates),
+      renderer,
     });
 
   /** Some carriers' addresses (lower-cased): the build selects from all of them. */

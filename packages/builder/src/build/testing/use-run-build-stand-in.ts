@@ -1,14 +1,17 @@
-import { seededTestDatabases, type TestDatabase, type testEngines } from '@mailramp/db/testing';
+import type { TestDatabase, testEngines } from '@mailramp/db/testing';
 import { createListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterEach, beforeAll, expect } from 'vitest';
 import { seedDemoAudience } from '../../demo/seed-demo-audience.js';
 import { createListmonkPort } from '../../push/create-listmonk-port.js';
 import { createTemplateRenderer } from '../../push/create-template-renderer.js';
+import type { CampaignRenderer } from '../../push/listmonk-port.js';
 import { loadTemplateSet, type TemplateSet } from '../../template/load-template-set.js';
 import { resolveBuildRules } from '../resolve-build-rules.js';
+import { memoizeRenderer } from './memoize-renderer.js';
+import { useSeededDatabase } from './use-seeded-database.js';
 
 /** The build date of the runBuild tests, and their clock. */
 export const DATE = '2026-06-22';
@@ -40,9 +43,10 @@ export interface RunBuildStandIn {
 }
 
 /**
- * The runBuild tests' set-up on one engine, for a describe block: `setUp()` seeds 1,500 carriers
- * (logging every stamp to `stamp_log`) and starts a Listmonk stand-in, handing both to `started`;
- * both are closed after each test.
+ * The runBuild tests' set-up on one engine, for a describe block: `setUp()` hands over the block's
+ * database, seeded once with 1,500 carriers (logging every stamp to `stamp_log`) and put back to
+ * those rows before each test, and starts a Listmonk stand-in, handing both to `started`; the
+ * stand-in is closed after each test.
  */
 export function useRunBuildStandIn(
   engine: ReturnType<typeof testEngines>[number],
@@ -52,35 +56,32 @@ export function useRunBuildStandIn(
   // Definitely assigned by setUp(), which every test calls first.
   let t!: TestDatabase;
   let listmonk!: ListmonkStandIn;
+  // One renderer per template set: every build of the file renders the same segments.
+  const renderers = new Map<TemplateSet, CampaignRenderer>();
   beforeAll(async () => {
     templates = await loadTemplateSet(REPO_TEMPLATES);
   });
   afterEach(async () => {
     await listmonk?.close();
-    await t?.destroy();
   });
 
-  // Seeded once per engine and file; each test starts from a copy.
-  const seeded = seededTestDatabases(
-    async (db) => {
-      await seedDemoAudience(db, { carriers: 1500, providers: 0, today: DATE });
-      // Count every change of listmonk_sent_at: "stamped exactly once" is checked, not assumed.
-      await sql`create table stamp_log (dot_number bigint, at timestamptz)`.execute(db);
-      await sql`create function log_stamp() returns trigger language plpgsql as $$
-        begin insert into stamp_log values (new.dot_number, new.listmonk_sent_at); return new; end $$`.execute(
-        db,
-      );
-      await sql`create trigger log_stamp after update of listmonk_sent_at on fmcsa_carriers for each row
-        when (old.listmonk_sent_at is distinct from new.listmonk_sent_at) execute function log_stamp()`.execute(
-        db,
-      );
-    },
-    { engine },
-  );
-  afterAll(() => seeded.dispose());
+  // Seeded once per engine and file; each test starts from the seeded rows.
+  const seeded = useSeededDatabase(engine, async (db) => {
+    await seedDemoAudience(db, { carriers: 1500, providers: 0, today: DATE });
+    // Count every change of listmonk_sent_at: "stamped exactly once" is checked, not assumed.
+    await sql`create table stamp_log (dot_number bigint, at timestamptz)`.execute(db);
+    await sql`create function log_stamp() returns trigger language plpgsql as $$
+      begin insert into stamp_log values (new.dot_number, new.listmonk_sent_at); return new; end $$`.execute(
+      db,
+    );
+    await sql`create trigger log_stamp after update of listmonk_sent_at on fmcsa_carriers for each row
+      when (old.listmonk_sent_at is distinct from new.listmonk_sent_at) execute function log_stamp()`.execute(
+      db,
+    );
+  });
 
   async function setUp(): Promise<void> {
-    t = await seeded.create();
+    t = await seeded.database();
     listmonk = await createListmonkStandIn({ version: 5, now, importBatchDelayMs: 1 });
     started({ t, listmonk, templates });
   }
@@ -95,7 +96,12 @@ export function useRunBuildStandIn(
       timeoutMs: 2_000,
       retry: { attempts: 1 },
     });
-    return { listmonk: createListmonkPort(client), renderer: createTemplateRenderer(set) };
+    let renderer = renderers.get(set);
+    if (renderer === undefined) {
+      renderer = memoizeRenderer(createTemplateRenderer(set));
+      renderers.set(set, renderer);
+    }
+    return { listmonk: createListmonkPort(client), renderer };
   }
 
   /** The first stamp of the test fails with `message` (a sequence survives the rollback). */
