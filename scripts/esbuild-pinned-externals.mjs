@@ -4,7 +4,8 @@
  * the file pnpm installed for the importing package as a file URL, so the bundle runs from any
  * directory. In each TypeScript file `import.meta.url` keeps naming the source file, so paths built
  * from it (migrations/, templates/) still resolve; except where `ownUrl(file)` says the file keeps
- * the bundle's own (an entry comparing it with `process.argv[1]`).
+ * the bundle's own (an entry comparing it with `process.argv[1]`). `transform` rewrites each
+ * TypeScript file's source after that (apps/cli's dist: createDirectImports).
  */
 
 import { readFileSync } from 'node:fs';
@@ -12,10 +13,14 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
- * @param {{ bundled: (path: string) => boolean, ownUrl?: (file: string) => boolean }} options
+ * @param {{
+ *   bundled: (path: string) => boolean,
+ *   ownUrl?: (file: string) => boolean,
+ *   transform?: (source: string, file: string, build: import('esbuild').PluginBuild) => Promise<string>,
+ * }} options
  * @returns {import('esbuild').Plugin}
  */
-export function pinnedExternals({ bundled, ownUrl = () => false }) {
+export function pinnedExternals({ bundled, ownUrl = () => false, transform }) {
   return {
     name: 'pinned-externals',
     setup(b) {
@@ -31,14 +36,12 @@ export function pinnedExternals({ bundled, ownUrl = () => false }) {
         if (found.errors.length > 0 || !isAbsolute(found.path)) return { path: args.path, external: true };
         return { path: pathToFileURL(found.path).href, external: true };
       });
-      b.onLoad({ filter: /\.ts$/ }, (args) => {
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
         const source = readFileSync(args.path, 'utf8');
-        return {
-          contents: ownUrl(args.path)
-            ? source
-            : source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-          loader: 'ts',
-        };
+        const contents = ownUrl(args.path)
+          ? source
+          : source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
+        return { contents: transform ? await transform(contents, args.path, b) : contents, loader: 'ts' };
       });
     },
   };

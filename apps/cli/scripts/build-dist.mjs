@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createDirectImports } from '../../../scripts/esbuild-direct-imports.mjs';
 import { pinnedExternals } from '../../../scripts/esbuild-pinned-externals.mjs';
 import { distIsFresh } from '../bin/dist-is-fresh.js';
 
@@ -58,6 +59,10 @@ async function main() {
     return;
   }
   rmSync(dist, { recursive: true, force: true });
+  const bundled = (path) => WORKSPACE.test(path) || BUNDLED.test(path);
+  // Each command's chunk then carries only the modules its code uses, not every module of each
+  // package whose index it imports from (see esbuild-direct-imports.mjs).
+  const direct = createDirectImports({ bundled: (path) => WORKSPACE.test(path) });
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: [join(cli, 'src/main.ts')],
@@ -79,23 +84,29 @@ async function main() {
     // Other third-party imports stay external, pinned to the file pnpm installed.
     plugins: [
       englishZodLocales,
-      pinnedExternals({ bundled: (path) => WORKSPACE.test(path) || BUNDLED.test(path) }),
+      pinnedExternals({ bundled, transform: (source, file, b) => direct.rewrite(source, file, b) }),
     ],
   });
   const packageFiles = [root, ...['apps', 'packages'].flatMap((d) => listDirs(join(root, d)))]
     .map((d) => join(d, 'package.json'))
     .filter((f) => exists(f));
-  const inputs = [
+  const inputs = new Set([
     // Files only: a module made up by a plugin (`namespace:path`) has no file to check.
     ...Object.keys(result.metafile.inputs)
       .filter((f) => !/^[a-z-]+:/.test(f))
       .map((f) => resolve(root, f)),
+    // The barrels the imports were traced through: the bundle no longer imports them all.
+    ...direct.barrels(),
     ...packageFiles,
     join(root, 'pnpm-lock.yaml'),
     fileURLToPath(import.meta.url),
     fileURLToPath(new URL('../../../scripts/esbuild-pinned-externals.mjs', import.meta.url)),
-  ];
-  writeFileSync(join(dist, 'manifest.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`);
+    fileURLToPath(new URL('../../../scripts/esbuild-direct-imports.mjs', import.meta.url)),
+  ]);
+  writeFileSync(
+    join(dist, 'manifest.json'),
+    `${JSON.stringify({ builtAt, inputs: [...inputs] }, null, 1)}\n`,
+  );
 }
 
 function listDirs(dir) {
