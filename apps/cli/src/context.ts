@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_CONFIG_FILE, type LoadedConfig } from '@mailramp/config';
+import type { LoadedConfig } from '@mailramp/config';
 import { Command } from 'commander';
 import type { Mailramp } from 'mailramp';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -59,7 +59,10 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
     },
     exitCode: () => exit,
     mailramp() {
-      session ??= import('mailramp').then(({ openMailramp }) => {
+      session ??= import('mailramp').then(async ({ openMailramp }) => {
+        // Imported here, with the SDK: the config package loads its schema (zod), which `--help`
+        // and a usage error do without.
+        const { DEFAULT_CONFIG_FILE } = await import('@mailramp/config');
         const { config, databaseUrl, dataDir } = globals();
         // --config must exist; without it ./mailramp.config.json is read when present.
         const source =

@@ -1,4 +1,4 @@
-import { createListmonkStandIn } from '@mailramp/listmonk/testing';
+import type { createListmonkStandIn } from '@mailramp/listmonk/testing';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -49,6 +49,9 @@ export function registerDevCommands(program: Command, ctx: CliContext): void {
             `--listmonk-version must be 2 to 6 (or e.g. 2.4.0), got ${opts.listmonkVersion}`,
           );
         }
+        // Loaded when the command runs: every `mailramp --help` registers it, and the stand-in (an
+        // HTTP server, Listmonk's routes, a CSV reader) would load with it.
+        const { createListmonkStandIn } = await import('@mailramp/listmonk/testing');
         let standIn: Awaited<ReturnType<typeof createListmonkStandIn>>;
         try {
           standIn = await createListmonkStandIn({

@@ -40,9 +40,11 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
           user: string;
           binary: string;
         }) => {
-          const service = await import('@mailramp/service');
           if (opts.printUnit) {
-            const { name, unit } = service.renderSessionServeUnit(await ctx.mailramp(), {
+            // Only what printing needs: the running service's HTTP server, scheduler and logger
+            // load below, for a service that starts.
+            const { renderSessionServeUnit } = await import('@mailramp/service');
+            const { name, unit } = renderSessionServeUnit(await ctx.mailramp(), {
               binary: opts.binary,
               user: opts.user,
               listen: opts.listen,
@@ -55,8 +57,9 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
             );
             return EXIT.OK;
           }
+          const { createServiceLogger, startService } = await import('@mailramp/service');
           const mailramp = await ctx.mailramp();
-          const logger = service.createServiceLogger((line) => ctx.io.stdout(line));
+          const logger = createServiceLogger((line) => ctx.io.stdout(line));
           // Listening from before the start: a signal while it starts stops it once started. The
           // listeners go when the command returns or throws (a refused data directory), so an
           // in-process runCli leaves the process's signals as it found them.
@@ -67,7 +70,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
           process.once('SIGTERM', onSignal);
           process.once('SIGINT', onSignal);
           try {
-            const running = await service.startService({ mailramp, logger, listen: opts.listen });
+            const running = await startService({ mailramp, logger, listen: opts.listen });
             say(
               ctx.io,
               `mailramp serve: ${running.engine}, worker ${running.worker}${running.url === undefined ? '' : `, listening on ${running.url}`}; SIGTERM stops`,
