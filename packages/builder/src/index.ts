@@ -2,8 +2,9 @@
  * What other packages use of @mailramp/builder (the CLI, today); its error codes are also in
  * `@mailramp/builder/errors`. Export a name here when another package needs it, not before.
  */
-export { flagVocabulary } from './audience/apply-flag-source.js';
-export { AUTHORITY_RULES, importAuthority } from './audience/import-authority.js';
+export { AUTHORITY_RULES } from './audience/authority-rules.js';
+export { flagVocabulary } from './audience/flag-vocabulary.js';
+export { importAuthority } from './audience/import-authority.js';
 export { importCarriers } from './audience/import-carriers.js';
 export { importEmails } from './audience/import-emails.js';
 export { importDeactivations, importFlags, importLeie } from './audience/import-flags.js';

@@ -1,6 +1,6 @@
 import type { Database } from '@mailramp/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { SegmentDefinition, Vertical } from '../segments/default-segments.js';
+import type { Vertical } from '../segments/default-segments.js';
 import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
 
 /**
@@ -36,26 +36,6 @@ export interface FlagSourceResult {
   cleared: number;
   /** Listed keys with no audience row (nothing to flag). */
   notInAudience: number;
-}
-
-/**
- * Every flag each `flag` segment reads, by attribute — the vocabulary the flag imports accept.
- * Derived from the segment definitions, so a segment added in config brings its flags along.
- */
-export function flagVocabulary(
-  segments: ReadonlyArray<Pick<SegmentDefinition, 'id' | 'rule'>>,
-): Map<string, Map<string, string[]>> {
-  const vocabulary = new Map<string, Map<string, string[]>>();
-  for (const s of segments) {
-    if (s.rule.kind !== 'flag') continue;
-    let flags = vocabulary.get(s.rule.attribute);
-    if (flags === undefined) {
-      flags = new Map();
-      vocabulary.set(s.rule.attribute, flags);
-    }
-    for (const flag of s.rule.anyOf) flags.set(flag, [...(flags.get(flag) ?? []), s.id]);
-  }
-  return vocabulary;
 }
 
 let nextStage = 1;

@@ -3,7 +3,7 @@ import type { NewHcProvider } from '@mailramp/db';
 import { createTestDatabase, type TestDatabase, testEngines } from '@mailramp/db/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SEGMENTS } from '../segments/default-segments.js';
-import { flagVocabulary } from './apply-flag-source.js';
+import { flagVocabulary } from './flag-vocabulary.js';
 import { importDeactivations, importFlags, importLeie } from './import-flags.js';
 import { importRevalidation } from './import-revalidation.js';
 import { readCsvRecords } from './read-csv-records.js';

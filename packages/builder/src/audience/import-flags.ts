@@ -3,13 +3,8 @@ import type { Kysely } from 'kysely';
 import { BuilderError } from '../errors.js';
 import { DEFAULT_SEGMENTS, type SegmentDefinition, type Vertical } from '../segments/default-segments.js';
 import { AUDIENCE_TABLES } from '../selection/audience-tables.js';
-import {
-  createFlagStage,
-  type FlagMode,
-  type FlagShare,
-  type FlagSource,
-  flagVocabulary,
-} from './apply-flag-source.js';
+import { createFlagStage, type FlagMode, type FlagShare, type FlagSource } from './apply-flag-source.js';
+import { flagVocabulary } from './flag-vocabulary.js';
 import type { ImportSummary, RowPlan } from './import-summary.js';
 import { parseCensusDate } from './parse-census-date.js';
 import { isNpi } from './plan-provider-row.js';
