@@ -1,5 +1,5 @@
 import { BuilderError, type BuilderErrorCode } from '@mailramp/builder/errors';
-import { ConfigError, type ConfigErrorCode } from '@mailramp/config';
+import { ConfigError, type ConfigErrorCode } from '@mailramp/config/errors';
 import { DbError, type DbErrorCode, isConnectionLost } from '@mailramp/db/errors';
 import { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk/errors';
 import { OpsError, type OpsErrorCode } from '@mailramp/ops/errors';

@@ -37,7 +37,7 @@ export class MailrampError extends Error {
 // The errors of the packages below, so an app that may import only the SDK (the service) can map
 // every code the SDK's jobs throw.
 export { BuilderError, type BuilderErrorCode } from '@mailramp/builder/errors';
-export { ConfigError, type ConfigErrorCode } from '@mailramp/config';
+export { ConfigError, type ConfigErrorCode } from '@mailramp/config/errors';
 export { DbError, type DbErrorCode, isConnectionLost } from '@mailramp/db/errors';
 export { ListmonkError, type ListmonkErrorCode } from '@mailramp/listmonk/errors';
 export { OpsError, type OpsErrorCode } from '@mailramp/ops/errors';

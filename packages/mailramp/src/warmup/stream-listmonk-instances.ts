@@ -1,4 +1,6 @@
-import { VERTICALS } from '@mailramp/builder';
+// The subpath, not the package: the SDK's index reaches this module, and the builder's index
+// would load all of the builder (handlebars, Listmonk's HTTP client) with every `import 'mailramp'`.
+import { VERTICALS } from '@mailramp/builder/segments';
 import type { Config } from '@mailramp/config';
 import { listmonkInstanceOf } from '../listmonk/listmonk-instance-of.js';
 
