@@ -1,4 +1,5 @@
 export { bundleTestChild } from './bundle-test-child.js';
+export { createSeedSnapshot, type SeedSnapshot } from './create-seed-snapshot.js';
 export {
   createTestDatabase,
   createTestDatabaseSection,

@@ -1,4 +1,5 @@
-import type { TestDatabase, testEngines } from '@mailramp/db/testing';
+import type { Engine } from '@mailramp/db';
+import type { TestDatabase } from '@mailramp/db/testing';
 import { createListmonkClient } from '@mailramp/listmonk';
 import { createListmonkStandIn, type ListmonkStandIn } from '@mailramp/listmonk/testing';
 import { createDomainFamilies } from '@mailramp/mailbox';
@@ -48,10 +49,7 @@ export interface RunBuildStandIn {
  * those rows before each test, and starts a Listmonk stand-in, handing both to `started`; the
  * stand-in is closed after each test.
  */
-export function useRunBuildStandIn(
-  engine: ReturnType<typeof testEngines>[number],
-  started: (standIn: RunBuildStandIn) => void,
-) {
+export function useRunBuildStandIn(engine: Engine, started: (standIn: RunBuildStandIn) => void) {
   let templates: TemplateSet;
   // Definitely assigned by setUp(), which every test calls first.
   let t!: TestDatabase;

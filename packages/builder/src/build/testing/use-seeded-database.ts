@@ -1,8 +1,12 @@
-import type { Database } from '@mailramp/db';
-import { createTestDatabase, type TestDatabase, type testEngines } from '@mailramp/db/testing';
+import type { Database, Engine } from '@mailramp/db';
+import {
+  createSeedSnapshot,
+  createTestDatabase,
+  type SeedSnapshot,
+  type TestDatabase,
+} from '@mailramp/db/testing';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
-import { createSeedSnapshot, type SeedSnapshot } from './create-seed-snapshot.js';
 
 /**
  * One database on `engine` for a describe block, seeded once in beforeAll and dropped in afterAll:
@@ -15,7 +19,7 @@ import { createSeedSnapshot, type SeedSnapshot } from './create-seed-snapshot.js
  * it('…', async () => { const t = await seeded.database(); … });
  */
 export function useSeededDatabase(
-  engine: ReturnType<typeof testEngines>[number],
+  engine: Engine,
   seed: (db: Kysely<Database>) => Promise<void>,
 ): { database(): Promise<TestDatabase> } {
   let t: TestDatabase | undefined;

@@ -1,5 +1,5 @@
-import type { Database } from '@mailramp/db';
 import { type Kysely, sql } from 'kysely';
+import type { Database } from '../schema.js';
 
 /** The rows of a seeded test database, kept beside it, and how to put them back. */
 export interface SeedSnapshot {
